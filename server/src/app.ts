@@ -1,0 +1,148 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Config } from './config';
+import type { Context } from './context';
+import { formatError } from './common/error-format';
+import { initORM } from './orm';
+import { createSchema } from './schema';
+import { createServices, type Services } from './services';
+import { fileRoutes } from './modules/files/file.routes';
+import { seedDemo } from './seeders/demo.seeder';
+
+export interface RunningApp {
+  url: string;
+  wsUrl: string;
+  port: number;
+  orm: MikroORM;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/** The secret that signs file download addresses; kept in DATA_DIR so every instance and restart shares it. */
+function fileSecret(config: Config): Buffer {
+  if (process.env.FILE_URL_SECRET) return Buffer.from(process.env.FILE_URL_SECRET);
+  const file = path.join(config.dataDir, 'file-url.secret');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+  return Buffer.from(fs.readFileSync(file, 'utf8').trim());
+}
+
+/** Builds and starts the whole server: used by main.ts and by every spec, on a port of its choosing (0 = free). */
+export async function createApp(config: Config): Promise<RunningApp> {
+  const orm = await initORM(config);
+  if (config.seedDemo) {
+    const seeded = await seedDemo(orm.em.fork());
+    if (seeded) console.log(seeded);
+  }
+  const services = createServices(config, fileSecret(config));
+  const schema = await createSchema();
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean }>({
+    schema,
+    context: async (ctx): Promise<Context> => {
+      const em = orm.em.fork();
+      const authorization = ctx.connectionParams?.authorization;
+      return { em, services, user: await services.auth.userFromAuthorization(em, authorization) };
+    },
+    onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
+    onNext: (_ctx, _id, _payload, _args, result) => {
+      if (!('errors' in result) || !result.errors?.length) return result;
+      return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as never;
+    },
+  }, wsServer);
+
+  // R2.1 "no heartbeat": a socket that does not answer a ping within one interval is closed, which ends its subscriptions
+  const alive = new WeakMap<WebSocket, boolean>();
+  wsServer.on('connection', (socket) => {
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+  });
+  const heartbeat = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (!alive.get(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, config.heartbeatMs);
+  heartbeat.unref();
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  const contextFor = async (req: Request): Promise<Context> => {
+    const em = orm.em.fork();
+    const authorization = req.headers.authorization;
+    return { em, services, authorization, user: await services.auth.userFromAuthorization(em, authorization) };
+  };
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
+  app.use('/files', fileRoutes(contextFor));
+
+  if (config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html'))) {
+    app.use(express.static(config.clientDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!graphql|files).*/, (_req, res) => res.sendFile(path.join(config.clientDir!, 'index.html')));
+  }
+
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (error.status && error.status < 500) {
+      res.status(error.status).json({ errors: [{ message: 'The request could not be read; send JSON no larger than 2 MB.', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    console.error('unexpected error', error);
+    res.status(500).json({ errors: [{ message: 'Something went wrong on the server; please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    wsUrl: `ws://${host}:${port}/graphql`,
+    port,
+    orm,
+    services,
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(heartbeat);
+        for (const socket of wsServer.clients) socket.close(1001, 'server shutting down');
+        await apollo.stop();
+        await orm.close(true);
+      })()),
+  };
+}

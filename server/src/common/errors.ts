@@ -1,0 +1,43 @@
+import { GraphQLError } from 'graphql';
+
+/** The contract's refusal codes; each refusal is one class so a code cannot be misspelt. */
+export type ErrorCode =
+  | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT'
+  | 'EXAM_NOT_STARTED' | 'EXAM_ENDED' | 'TICKET_TAKEN' | 'TICKET_ALREADY_CHOSEN'
+  | 'NO_FREE_TICKETS' | 'ANSWER_SUBMITTED' | 'ANSWER_TOO_SHORT';
+
+export abstract class AppError extends GraphQLError {
+  abstract readonly code: ErrorCode;
+  /** the HTTP status used when the refusal travels over the plain file endpoints */
+  readonly httpStatus: number = 400;
+  constructor(message: string, code: ErrorCode) {
+    super(message, { extensions: { code } });
+  }
+}
+
+const define = (code: ErrorCode, httpStatus: number) =>
+  class extends AppError {
+    readonly code = code;
+    readonly httpStatus = httpStatus;
+    constructor(message: string) {
+      super(message, code);
+    }
+  };
+
+export class UnauthenticatedError extends define('UNAUTHENTICATED', 401) {}
+export class ForbiddenError extends define('FORBIDDEN', 403) {}
+export class NotFoundError extends define('NOT_FOUND', 404) {}
+export class BadUserInputError extends define('BAD_USER_INPUT', 400) {}
+export class ExamNotStartedError extends define('EXAM_NOT_STARTED', 409) {}
+export class ExamEndedError extends define('EXAM_ENDED', 409) {}
+export class TicketTakenError extends define('TICKET_TAKEN', 409) {}
+export class TicketAlreadyChosenError extends define('TICKET_ALREADY_CHOSEN', 409) {}
+export class NoFreeTicketsError extends define('NO_FREE_TICKETS', 409) {}
+export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
+export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; name?: string; message?: string };
+  return e?.name === 'UniqueConstraintViolationException' || e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}

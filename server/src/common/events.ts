@@ -1,0 +1,42 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+
+/** What travels on an exam's topics: ids only, so every subscriber reads fresh, permission-checked data. */
+export interface SittingEventPayload {
+  examId: string;
+  sittingId: string;
+  studentId: string;
+}
+export interface BoardEventPayload {
+  examId: string;
+}
+
+type Topics = {
+  SITTING_CHANGED: [examId: string, payload: SittingEventPayload];
+  QUESTIONS_RELEASED: [examId: string, payload: SittingEventPayload];
+  TICKET_BOARD_CHANGED: [examId: string, payload: BoardEventPayload];
+};
+
+/**
+ * Pub/sub with one topic per exam and kind. Callers publish only after the
+ * write has committed (they call this after `flush()` returned).
+ */
+export class ExamEvents {
+  private readonly pubSub = createPubSub<Topics>();
+
+  sittingChanged(payload: SittingEventPayload): void {
+    this.pubSub.publish('SITTING_CHANGED', payload.examId, payload);
+  }
+
+  questionsReleased(payload: SittingEventPayload): void {
+    this.pubSub.publish('QUESTIONS_RELEASED', payload.examId, payload);
+    this.sittingChanged(payload);
+  }
+
+  ticketBoardChanged(examId: string): void {
+    this.pubSub.publish('TICKET_BOARD_CHANGED', examId, { examId });
+  }
+
+  subscribe<K extends keyof Topics>(topic: K, examId: string): AsyncIterable<Topics[K][1]> {
+    return (this.pubSub.subscribe as (t: string, id: string) => AsyncIterable<Topics[K][1]>)(topic, examId);
+  }
+}

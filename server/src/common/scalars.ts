@@ -1,0 +1,34 @@
+import { GraphQLScalarType, Kind } from 'graphql';
+import { BadUserInputError } from './errors';
+
+function parseInstant(value: unknown): Date {
+  if (typeof value !== 'string') throw new BadUserInputError('A DateTime must be an ISO-8601 string such as 2026-01-15T04:00:00.000Z.');
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    throw new BadUserInputError(`"${value}" is not an ISO-8601 instant such as 2026-01-15T04:00:00.000Z.`);
+  }
+  return date;
+}
+
+export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  name: 'DateTime',
+  description: 'An instant, ISO-8601 in UTC, e.g. 2026-01-15T04:00:00.000Z',
+  serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
+  parseValue: parseInstant,
+  parseLiteral: (ast) => parseInstant(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+function parseLocalDate(value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new BadUserInputError('A Date must be a calendar date written YYYY-MM-DD.');
+  }
+  return value;
+}
+
+export const LocalDateScalar = new GraphQLScalarType<string, string>({
+  name: 'Date',
+  description: 'A calendar date, YYYY-MM-DD',
+  serialize: (value) => String(value),
+  parseValue: parseLocalDate,
+  parseLiteral: (ast) => parseLocalDate(ast.kind === Kind.STRING ? ast.value : undefined),
+});

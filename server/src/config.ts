@@ -1,0 +1,70 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://… switches from the embedded SQLite file to PostgreSQL */
+  databaseUrl?: string;
+  seedDemo: boolean;
+  /** IANA zone the university lives in; clients show times in it */
+  timeZone: string;
+  maxFileBytes: number;
+  maxFilesPerAnswer: number;
+  maxAnswerChars: number;
+  sessionHours: number;
+  /** a socket that misses a heartbeat for this long counts as gone (R2.1) */
+  heartbeatMs: number;
+  clientDir?: string;
+  logRequests: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number of at least ${min}, got "${raw}".`);
+  }
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
+}
+
+/** Reads the environment once and fails fast with a sentence an operator can act on. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// (got "${databaseUrl.split(':')[0]}:…"); leave it unset for the embedded SQLite database.`);
+  }
+  const timeZone = env.TIME_ZONE || 'Asia/Almaty';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new ConfigError(`TIME_ZONE "${timeZone}" is not an IANA time zone such as Asia/Almaty.`);
+  }
+  return {
+    port: int(env, 'PORT', 4000, 0),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl,
+    seedDemo: bool(env, 'SEED_DEMO', true),
+    timeZone,
+    maxFileBytes: int(env, 'MAX_FILE_MB', 20, 1) * 1024 * 1024,
+    maxFilesPerAnswer: int(env, 'MAX_FILES_PER_ANSWER', 10, 1),
+    maxAnswerChars: int(env, 'MAX_ANSWER_CHARS', 100_000, 10),
+    sessionHours: int(env, 'SESSION_HOURS', 12, 1),
+    heartbeatMs: int(env, 'HEARTBEAT_MS', 10_000, 100),
+    clientDir: path.resolve(__dirname, '../../dist/client/browser'),
+    logRequests: bool(env, 'LOG_REQUESTS', false),
+    ...overrides,
+  };
+}

@@ -1,0 +1,12 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { User } from './modules/users/user.entity';
+import type { Services } from './services';
+
+/** Per-operation context: every HTTP request and every WebSocket operation gets its own forked EntityManager. */
+export interface Context {
+  em: EntityManager;
+  user: User | null;
+  services: Services;
+  /** the raw Authorization value, for logout */
+  authorization?: string;
+}

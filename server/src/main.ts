@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { createApp } from './app';
+
+/** Start, and stop cleanly on SIGTERM / SIGINT. */
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  console.log(`Attestation is up: ${app.url}/ (GraphQL at ${app.url}/graphql, database: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`);
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: finishing requests and closing sockets…`);
+    app.stop().then(() => process.exit(0), (error) => {
+      console.error('shutdown failed', error);
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error('Attestation could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import { Entity, Enum, OneToOne, Property, type Opt } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity';
+import { Sitting } from '../sittings/sitting.entity';
+
+export enum AnswerStatus {
+  DRAFT = 'DRAFT',
+  SUBMITTED = 'SUBMITTED',
+}
+registerEnumType(AnswerStatus, { name: 'AnswerStatus' });
+
+/** Created on the first save or upload; locked once SUBMITTED (R7.6). */
+@ObjectType()
+@Entity({ tableName: 'answers' })
+export class Answer extends BaseEntity {
+  @OneToOne(() => Sitting, (sitting) => sitting.answer, { owner: true, unique: true, deleteRule: 'cascade' })
+  sitting!: Sitting;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  text: string & Opt = '';
+
+  @Field(() => AnswerStatus)
+  @Enum({ items: () => AnswerStatus })
+  status: AnswerStatus & Opt = AnswerStatus.DRAFT;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  savedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  submittedAt?: Date | null;
+}

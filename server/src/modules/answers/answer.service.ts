@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { Config } from '../../config';
+import { AnswerSubmittedError, AnswerTooShortError, BadUserInputError, ForbiddenError, NotFoundError } from '../../common/errors';
+import type { ExamEvents } from '../../common/events';
+import { recordEvent, SittingEventKind } from '../audit/audit.service';
+import type { Exam } from '../exams/exam.entity';
+import { answersOpen, assertOpen, isSubstantialAnswer, MIN_ANSWER_CHARS } from '../exams/exam-rules';
+import { StoredFile } from '../files/stored-file.entity';
+import type { FileStore } from '../files/file-store';
+import { Sitting } from '../sittings/sitting.entity';
+import { Answer, AnswerStatus } from './answer.entity';
+
+export class AnswerService {
+  constructor(
+    private readonly config: Config,
+    private readonly events: ExamEvents,
+    private readonly store: FileStore,
+  ) {}
+
+  /** R7.1, R7.5: the answer may change only while the exam is open for this student and the answers block is shown. */
+  assertWritable(exam: Exam, sitting: Sitting, now: Date): void {
+    assertOpen(exam, sitting, now);
+    if (!answersOpen(exam, sitting, now)) {
+      throw new ForbiddenError('Open your ticket\'s questions first («Билет бойынша сұрақтарды көрсету»); the answer opens after you have seen them.');
+    }
+  }
+
+  /** The sitting's answer row, created on first need; a parallel first save cannot make two. */
+  async ensureAnswer(em: EntityManager, sitting: Sitting): Promise<Answer> {
+    const existing = await em.findOne(Answer, { sitting: sitting.id });
+    if (existing) return existing;
+    const now = new Date();
+    await (em as SqlEntityManager).createQueryBuilder(Answer)
+      .insert({ id: randomUUID(), sitting: sitting.id, text: '', status: AnswerStatus.DRAFT, createdAt: now, updatedAt: now })
+      .onConflict('sitting').ignore()
+      .execute();
+    return em.findOneOrFail(Answer, { sitting: sitting.id });
+  }
+
+  /** R7.4 Save, R7.5 + R7.6 Send: both refuse a locked answer; sending locks it in the same conditional update. */
+  async write(em: EntityManager, exam: Exam, sitting: Sitting, text: string, submit: boolean, now: Date): Promise<Answer> {
+    this.assertWritable(exam, sitting, now);
+    if (text.length > this.config.maxAnswerChars) {
+      throw new BadUserInputError(`The answer is longer than ${this.config.maxAnswerChars} characters; attach the rest as a file.`);
+    }
+    const answer = await this.ensureAnswer(em, sitting);
+    if (answer.status === AnswerStatus.SUBMITTED) throw this.locked(answer);
+    const files = await em.count(StoredFile, { answer: answer.id });
+    if (!isSubstantialAnswer(text, files)) {
+      throw new AnswerTooShortError(`Write at least ${MIN_ANSWER_CHARS} characters or upload a file before ${submit ? 'sending' : 'saving'}.`);
+    }
+    const changes = submit
+      ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, updatedAt: now }
+      : { text, savedAt: now, updatedAt: now };
+    const updated = await em.nativeUpdate(Answer, { id: answer.id, status: AnswerStatus.DRAFT }, changes);
+    await em.refresh(answer);
+    if (updated === 0) throw this.locked(answer);
+    recordEvent(em, sitting, submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED, sitting.student, now,
+      `${[...text].length} characters, ${files} file(s)`);
+    await em.flush();
+    this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+    return answer;
+  }
+
+  /** R7.3: a file leaves a draft answer only. */
+  async deleteFile(em: EntityManager, exam: Exam, sitting: Sitting, fileId: string, now: Date): Promise<Answer> {
+    this.assertWritable(exam, sitting, now);
+    const answer = await this.ensureAnswer(em, sitting);
+    if (answer.status === AnswerStatus.SUBMITTED) throw this.locked(answer);
+    const file = await em.findOne(StoredFile, { id: fileId, answer: answer.id });
+    if (!file) throw new NotFoundError('That file is not part of your answer (it may have been deleted already).');
+    const name = file.name;
+    em.remove(file);
+    recordEvent(em, sitting, SittingEventKind.FILE_DELETED, sitting.student, now, name);
+    await em.flush();
+    await this.store.remove(fileId);
+    this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+    return answer;
+  }
+
+  locked(answer: Answer): AnswerSubmittedError {
+    return new AnswerSubmittedError(`Your answer was sent at ${answer.submittedAt?.toISOString()} and is locked; it can no longer be changed.`);
+  }
+}

@@ -1,0 +1,47 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Sitting } from '../sittings/sitting.entity';
+import { User } from '../users/user.entity';
+
+export enum SittingEventKind {
+  ENTERED = 'ENTERED',
+  LEFT = 'LEFT',
+  TICKET_CHOSEN = 'TICKET_CHOSEN',
+  TICKET_ASSIGNED = 'TICKET_ASSIGNED',
+  QUESTIONS_RELEASED = 'QUESTIONS_RELEASED',
+  QUESTIONS_VIEWED = 'QUESTIONS_VIEWED',
+  ANSWER_SAVED = 'ANSWER_SAVED',
+  FILE_UPLOADED = 'FILE_UPLOADED',
+  FILE_DELETED = 'FILE_DELETED',
+  ANSWER_SUBMITTED = 'ANSWER_SUBMITTED',
+  GRADED = 'GRADED',
+}
+registerEnumType(SittingEventKind, { name: 'SittingEventKind' });
+
+/** Append-only trail of a sitting, for appeals: rows are inserted, never updated. */
+@ObjectType({ description: 'One entry of a sitting\'s audit trail.' })
+@Entity({ tableName: 'sitting_events' })
+export class SittingEvent {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'string', length: 36 })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Sitting, { deleteRule: 'cascade' })
+  sitting!: Sitting;
+
+  @Field(() => SittingEventKind)
+  @Enum({ items: () => SittingEventKind })
+  kind!: SittingEventKind;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  at: Date & Opt = new Date();
+
+  @ManyToOne(() => User, { nullable: true })
+  actor?: User | null;
+
+  @Field(() => String, { nullable: true, description: 'a short human-readable detail, never answer text' })
+  @Property({ type: 'string', length: 500, nullable: true })
+  detail?: string | null;
+}

@@ -1,0 +1,33 @@
+import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { AcademicYear, Discipline, Period } from './calendar.entity';
+
+@Resolver(() => AcademicYear)
+export class AcademicYearResolver {
+  @Authorized()
+  @Query(() => [AcademicYear])
+  academicYears(@Ctx() ctx: Context): Promise<AcademicYear[]> {
+    return ctx.em.find(AcademicYear, {}, { orderBy: { startsOn: 'desc' }, populate: ['periods'] });
+  }
+
+  @FieldResolver(() => [Period])
+  async periods(@Root() year: AcademicYear, @Ctx() ctx: Context): Promise<Period[]> {
+    await ctx.em.populate(year, ['periods']);
+    return year.periods.getItems();
+  }
+
+  @Authorized()
+  @Query(() => [Discipline])
+  disciplines(@Ctx() ctx: Context): Promise<Discipline[]> {
+    return ctx.em.find(Discipline, {}, { orderBy: { title: 'asc' } });
+  }
+}
+
+@Resolver(() => Period)
+export class PeriodResolver {
+  @FieldResolver(() => AcademicYear)
+  async academicYear(@Root() period: Period, @Ctx() ctx: Context): Promise<AcademicYear> {
+    await ctx.em.populate(period, ['academicYear']);
+    return period.academicYear;
+  }
+}

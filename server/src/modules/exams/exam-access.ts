@@ -1,0 +1,45 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { NotFoundError } from '../../common/errors';
+import { requireRole, requireUser } from '../../common/auth';
+import type { Context } from '../../context';
+import { Sitting } from '../sittings/sitting.entity';
+import { Role, type User } from '../users/user.entity';
+import { Exam } from './exam.entity';
+
+/** Staff run every exam; a teacher runs their own. */
+export function manages(user: User | null, exam: Exam): boolean {
+  if (!user) return false;
+  return user.role === Role.STAFF || (user.role === Role.TEACHER && exam.teacher.id === user.id);
+}
+
+const notFound = () => new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
+
+/** The exam if the caller may see it at all: staff, its teacher, or an enrolled student. */
+export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
+  const user = requireUser(ctx);
+  const exam = await ctx.em.findOne(Exam, { id: examId });
+  if (!exam) throw notFound();
+  if (manages(user, exam)) return exam;
+  if (user.role === Role.STUDENT && (await ownSitting(ctx.em, exam.id, user.id))) return exam;
+  throw notFound();
+}
+
+export async function ownSitting(em: EntityManager, examId: string, studentId: string): Promise<Sitting | null> {
+  return em.findOne(Sitting, { exam: examId, student: studentId });
+}
+
+/** The calling student's exam and sitting, for the student's own actions. */
+export async function studentSitting(ctx: Context, examId: string): Promise<{ exam: Exam; sitting: Sitting; student: User }> {
+  const student = requireRole(ctx, Role.STUDENT);
+  const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: student.id }, { populate: ['exam'] });
+  if (!sitting) throw notFound();
+  return { exam: sitting.exam, sitting, student };
+}
+
+/** An exam that the caller manages (staff, or the exam's teacher when teachers are allowed). */
+export async function managedExam(ctx: Context, examId: string, ...roles: Role[]): Promise<Exam> {
+  const user = requireRole(ctx, ...(roles.length ? roles : [Role.STAFF]));
+  const exam = await ctx.em.findOne(Exam, { id: examId });
+  if (!exam || !manages(user, exam)) throw notFound();
+  return exam;
+}

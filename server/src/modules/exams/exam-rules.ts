@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { ExamEndedError, ExamNotStartedError } from '../../common/errors';
+import { ExamFormat, TicketAssignment, type Exam } from './exam.entity';
+
+/**
+ * The time rules of the spec, as pure functions of the server's clock.
+ * Everything that asks "may this happen now?" comes here.
+ */
+type Timed = Pick<Exam, 'startsAt' | 'endsAt'>;
+type SittingTimes = { endsAtOverride?: Date | null } | null | undefined;
+
+export const hasStarted = (exam: Timed, now: Date) => now.getTime() >= exam.startsAt.getTime();
+
+/** The end that counts for one student: the exam's, or later when staff gave extra time. */
+export function endFor(exam: Timed, sitting?: SittingTimes): Date {
+  const extra = sitting?.endsAtOverride;
+  return extra && extra.getTime() > exam.endsAt.getTime() ? extra : exam.endsAt;
+}
+
+export const hasEnded = (exam: Timed, sitting: SittingTimes, now: Date) => now.getTime() >= endFor(exam, sitting).getTime();
+
+export function assertStarted(exam: Timed, now: Date): void {
+  if (!hasStarted(exam, now)) {
+    throw new ExamNotStartedError(`The exam has not started yet; it starts at ${exam.startsAt.toISOString()}.`);
+  }
+}
+
+export function assertOpen(exam: Timed, sitting: SittingTimes, now: Date): void {
+  assertStarted(exam, now);
+  if (hasEnded(exam, sitting, now)) {
+    throw new ExamEndedError(`The exam ended at ${endFor(exam, sitting).toISOString()}; nothing can be changed any more.`);
+  }
+}
+
+/** R4.1: the choose-a-ticket block needs tickets, student choice, and tickets entered. */
+export const studentsChoose = (exam: Pick<Exam, 'format' | 'ticketAssignment'>) =>
+  exam.format === ExamFormat.TICKETS && (exam.ticketAssignment ?? TicketAssignment.STUDENT_CHOICE) === TicketAssignment.STUDENT_CHOICE;
+
+/** R7.4, R7.5: at least 10 characters (not counting surrounding spaces) or at least one file. */
+export const MIN_ANSWER_CHARS = 10;
+export function isSubstantialAnswer(text: string, fileCount: number): boolean {
+  return [...text.trim()].length >= MIN_ANSWER_CHARS || fileCount > 0;
+}
+
+/** R7.1: with tickets, the answers block opens once the questions were seen; with a task, at the start. */
+export function answersOpen(exam: Pick<Exam, 'format'> & Timed, sitting: { questionsViewedAt?: Date | null }, now: Date): boolean {
+  return hasStarted(exam, now) && (exam.format === ExamFormat.TASK || !!sitting.questionsViewedAt);
+}
+
+/** R4.2: a random order that is stable for one student and differs between students. */
+export function tileOrderKey(studentId: string, ticketId: string): string {
+  return createHash('sha256').update(`${studentId}:${ticketId}`).digest('hex');
+}

@@ -1,0 +1,76 @@
+import { Collection, Entity, Enum, ManyToOne, OneToMany, Property, type Opt } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity';
+import { Discipline, Period } from '../calendar/calendar.entity';
+import { User } from '../users/user.entity';
+import type { Sitting } from '../sittings/sitting.entity';
+import type { Ticket } from '../tickets/ticket.entity';
+
+export enum ExamFormat {
+  TICKETS = 'TICKETS',
+  TASK = 'TASK',
+}
+registerEnumType(ExamFormat, { name: 'ExamFormat' });
+
+export enum TicketAssignment {
+  STUDENT_CHOICE = 'STUDENT_CHOICE',
+  RANDOM = 'RANDOM',
+  STAFF = 'STAFF',
+}
+registerEnumType(TicketAssignment, { name: 'TicketAssignment', description: 'How a student gets a ticket (R4.1).' });
+
+@ObjectType()
+@Entity({ tableName: 'exams' })
+export class Exam extends BaseEntity {
+  @ManyToOne(() => Period)
+  period!: Period;
+
+  @ManyToOne(() => Discipline)
+  discipline!: Discipline;
+
+  @ManyToOne(() => User)
+  teacher!: User;
+
+  @Field()
+  @Property({ type: 'datetime' })
+  startsAt!: Date;
+
+  @Field()
+  @Property({ type: 'datetime' })
+  endsAt!: Date;
+
+  @Field(() => ExamFormat)
+  @Enum({ items: () => ExamFormat })
+  format!: ExamFormat;
+
+  @Field(() => TicketAssignment, { nullable: true })
+  @Enum({ items: () => TicketAssignment, nullable: true })
+  ticketAssignment?: TicketAssignment | null;
+
+  @Property({ type: 'text', nullable: true })
+  taskText?: string | null;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  platformName?: string | null;
+
+  @Property({ type: 'string', length: 2000, nullable: true })
+  platformUrl?: string | null;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  platformLogin?: string | null;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  platformPassword?: string | null;
+
+  @Property({ type: 'string', length: 2000, nullable: true })
+  recordingUrl?: string | null;
+
+  @Property({ type: 'boolean' })
+  recordingVisible: boolean & Opt = false;
+
+  @OneToMany('Sitting', 'exam')
+  sittings = new Collection<Sitting>(this);
+
+  @OneToMany('Ticket', 'exam')
+  tickets = new Collection<Ticket>(this);
+}

@@ -1,0 +1,23 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { ExamFormat, TicketAssignment } from './exam.entity';
+
+@InputType()
+export class ExamInput {
+  @Field(() => ID) periodId!: string;
+  @Field(() => ID) disciplineId!: string;
+  @Field(() => ID) teacherId!: string;
+  @Field() startsAt!: Date;
+  @Field() endsAt!: Date;
+  @Field(() => ExamFormat) format!: ExamFormat;
+  @Field(() => TicketAssignment, { nullable: true }) ticketAssignment?: TicketAssignment | null;
+  @Field(() => String, { nullable: true }) taskText?: string | null;
+  @Field(() => [ID]) studentIds!: string[];
+}
+
+@InputType()
+export class PlatformInput {
+  @Field() name!: string;
+  @Field() url!: string;
+  @Field(() => String, { nullable: true }) login?: string | null;
+  @Field(() => String, { nullable: true }) password?: string | null;
+}

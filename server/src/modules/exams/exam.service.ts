@@ -1,0 +1,112 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { BadUserInputError, NotFoundError } from '../../common/errors';
+import type { ExamEvents } from '../../common/events';
+import { Discipline, Period } from '../calendar/calendar.entity';
+import { Sitting } from '../sittings/sitting.entity';
+import { Role, User } from '../users/user.entity';
+import { Exam, ExamFormat, TicketAssignment } from './exam.entity';
+import type { ExamInput, PlatformInput } from './exam.inputs';
+
+/** Only web addresses may become links on a student's page (no javascript: and the like). */
+export function assertWebAddress(url: string, what: string): string {
+  const trimmed = url.trim();
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    throw new BadUserInputError(`The ${what} link must be a full web address starting with https://.`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new BadUserInputError(`The ${what} link must start with https:// or http://.`);
+  }
+  return trimmed;
+}
+
+export class ExamService {
+  constructor(private readonly events: ExamEvents) {}
+
+  async create(em: EntityManager, input: ExamInput): Promise<Exam> {
+    const exam = em.create(Exam, await this.resolveInput(em, input, null));
+    await this.syncStudents(em, exam, input.studentIds, true);
+    await em.flush();
+    return exam;
+  }
+
+  async update(em: EntityManager, exam: Exam, input: ExamInput): Promise<Exam> {
+    const fields = await this.resolveInput(em, input, exam);
+    if (fields.format !== exam.format && (await em.count(Sitting, { exam: exam.id, ticket: { $ne: null } }))) {
+      throw new BadUserInputError('Students already hold tickets at this exam, so its format can no longer change.');
+    }
+    em.assign(exam, fields);
+    await this.syncStudents(em, exam, input.studentIds, false);
+    await em.flush();
+    const sittings = await em.find(Sitting, { exam: exam.id });
+    for (const s of sittings) this.events.sittingChanged({ examId: exam.id, sittingId: s.id, studentId: s.student.id });
+    this.events.ticketBoardChanged(exam.id);
+    return exam;
+  }
+
+  private async resolveInput(em: EntityManager, input: ExamInput, existing: Exam | null) {
+    const [period, discipline, teacher] = await Promise.all([
+      em.findOne(Period, { id: input.periodId }),
+      em.findOne(Discipline, { id: input.disciplineId }),
+      em.findOne(User, { id: input.teacherId }),
+    ]);
+    if (!period) throw new NotFoundError('The academic period was not found; pick one from the list.');
+    if (!discipline) throw new NotFoundError('The discipline was not found; pick one from the list.');
+    if (!teacher || teacher.role !== Role.TEACHER) throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
+    if (input.endsAt.getTime() <= input.startsAt.getTime()) throw new BadUserInputError('The end time must be after the start time.');
+    if (input.endsAt.getTime() - input.startsAt.getTime() > 7 * 24 * 3600_000) throw new BadUserInputError('An exam cannot last longer than a week; check the dates.');
+    const tickets = input.format === ExamFormat.TICKETS;
+    if (!tickets && input.ticketAssignment) throw new BadUserInputError('A task exam has no tickets, so leave ticketAssignment empty.');
+    if (input.taskText && input.taskText.length > 100_000) throw new BadUserInputError('The task text is longer than 100 000 characters; attach it as a file.');
+    void existing;
+    return {
+      period, discipline, teacher,
+      startsAt: input.startsAt, endsAt: input.endsAt, format: input.format,
+      ticketAssignment: tickets ? (input.ticketAssignment ?? TicketAssignment.STUDENT_CHOICE) : null,
+      taskText: tickets ? null : (input.taskText ?? null),
+    };
+  }
+
+  /** Enrolment: a sitting per student; a student with activity cannot be dropped. */
+  private async syncStudents(em: EntityManager, exam: Exam, studentIds: string[], isNew: boolean) {
+    const wanted = [...new Set(studentIds)];
+    const students = wanted.length ? await em.find(User, { id: { $in: wanted } }) : [];
+    if (students.length !== wanted.length || students.some((s) => s.role !== Role.STUDENT)) {
+      throw new BadUserInputError('Every enrolled person must be an existing user with the STUDENT role.');
+    }
+    const current = isNew ? [] : await em.find(Sitting, { exam: exam.id }, { populate: ['answer'] });
+    const have = new Set(current.map((s) => s.student.id));
+    for (const student of students) if (!have.has(student.id)) em.create(Sitting, { exam, student });
+    const keep = new Set(wanted);
+    for (const sitting of current) {
+      if (keep.has(sitting.student.id)) continue;
+      if (sitting.enteredAt || sitting.ticket || sitting.answer || sitting.score != null) {
+        throw new BadUserInputError('A student who has already entered the exam cannot be removed from it.');
+      }
+      em.remove(sitting);
+    }
+  }
+
+  async setPlatform(em: EntityManager, exam: Exam, platform: PlatformInput | null | undefined): Promise<Exam> {
+    if (platform && !platform.name.trim()) throw new BadUserInputError('Name the platform, e.g. Zoom or Microsoft Teams.');
+    em.assign(exam, {
+      platformName: platform?.name.trim() ?? null,
+      platformUrl: platform ? assertWebAddress(platform.url, 'platform') : null,
+      platformLogin: platform?.login?.trim() || null,
+      platformPassword: platform?.password || null,
+    });
+    await em.flush();
+    return exam;
+  }
+
+  async setRecording(em: EntityManager, exam: Exam, url: string | null | undefined, visibleToStudents: boolean): Promise<Exam> {
+    em.assign(exam, {
+      recordingUrl: url ? assertWebAddress(url, 'recording') : null,
+      recordingVisible: url ? visibleToStudents : false,
+    });
+    await em.flush();
+    return exam;
+  }
+}

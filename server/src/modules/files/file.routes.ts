@@ -1,0 +1,100 @@
+import { Router, type Request, type Response } from 'express';
+import type { Context } from '../../context';
+import { requireRole, requireUser } from '../../common/auth';
+import { AppError, NotFoundError } from '../../common/errors';
+import { managedExam, studentSitting } from '../exams/exam-access';
+import { ExamFormat } from '../exams/exam.entity';
+import { Ticket } from '../tickets/ticket.entity';
+import { Role, User } from '../users/user.entity';
+import { StoredFile } from './stored-file.entity';
+import { UploadRefusal } from './file.service';
+
+type ContextFor = (req: Request) => Promise<Context>;
+
+/** Refusals as `{ error: { code, message } }` with a 4xx status; the unexpected as a generic 500. */
+function respondWithError(res: Response, req: Request, error: unknown) {
+  const refusal = error instanceof UploadRefusal ? error : error instanceof AppError ? UploadRefusal.from(error) : null;
+  if (!refusal) console.error('file endpoint failed', error);
+  if (!req.complete) {
+    res.set('Connection', 'close'); // the rest of an unread upload is not wanted
+    req.resume();
+  }
+  if (res.headersSent) return res.destroy();
+  res.status(refusal?.status ?? 500).json({
+    error: refusal
+      ? { code: refusal.code, message: refusal.message }
+      : { code: 'INTERNAL_SERVER_ERROR', message: 'The file could not be handled because of a server fault; please try again.' },
+  });
+}
+
+const route = (contextFor: ContextFor, handler: (ctx: Context, req: Request, res: Response) => Promise<void>) =>
+  async (req: Request, res: Response) => {
+    try {
+      await handler(await contextFor(req), req, res);
+    } catch (error) {
+      respondWithError(res, req, error);
+    }
+  };
+
+/** Contents-Disposition with the original name, ASCII fallback plus RFC 5987 UTF-8 form. */
+function disposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+export function fileRoutes(contextFor: ContextFor): Router {
+  const router = Router();
+
+  /** R7.2: the student's own draft answer */
+  router.post('/answers/:examId', route(contextFor, async (ctx, req, res) => {
+    const { exam, sitting } = await studentSitting(ctx, String(req.params.examId));
+    const files = await ctx.services.files.uploadToAnswer(ctx.em, req, exam, sitting, ctx.services.now());
+    res.status(201).json({ files });
+  }));
+
+  /** staff: files of a ticket (R5.4) */
+  router.post('/tickets/:ticketId', route(contextFor, async (ctx, req, res) => {
+    const actor = requireRole(ctx, Role.STAFF);
+    const ticket = await ctx.em.findOne(Ticket, { id: String(req.params.ticketId) });
+    if (!ticket) throw new NotFoundError('There is no such ticket.');
+    await managedExam(ctx, ticket.exam.id);
+    const files = await ctx.services.files.uploadToOwner(ctx.em, req, { ticket }, actor);
+    res.status(201).json({ files });
+  }));
+
+  /** staff: files of an exam's task (R6.1) */
+  router.post('/exams/:examId/task', route(contextFor, async (ctx, req, res) => {
+    const actor = requireRole(ctx, Role.STAFF);
+    const exam = await managedExam(ctx, String(req.params.examId));
+    if (exam.format !== ExamFormat.TASK) throw new UploadRefusal(400, 'BAD_USER_INPUT', 'This exam is held with tickets; attach files to a ticket instead.');
+    const files = await ctx.services.files.uploadToOwner(ctx.em, req, { taskExam: exam }, actor);
+    res.status(201).json({ files });
+  }));
+
+  /** download, to those allowed to see the file: Bearer token or the signed address from FileRef.url */
+  router.get('/:fileId', route(contextFor, async (ctx, req, res) => {
+    const fileId = String(req.params.fileId);
+    let user = ctx.user;
+    if (!user) {
+      const signedFor = ctx.services.files.userIdFromSignature(fileId, req.query.access);
+      user = signedFor ? await ctx.em.findOne(User, { id: signedFor }) : null;
+    }
+    requireUser({ user });
+    const file = await ctx.em.findOne(StoredFile, { id: fileId });
+    if (!file || !(await ctx.services.files.canDownload(ctx.em, user!, file, ctx.services.now()))) {
+      throw new NotFoundError('There is no such file, or it is not open to you yet.');
+    }
+    res.set({
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.size),
+      'Content-Disposition': disposition(file.name),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+    });
+    const stream = ctx.services.files.store.open(file.id);
+    stream.on('error', (error) => respondWithError(res, req, error));
+    stream.pipe(res);
+  }));
+
+  return router;
+}

@@ -1,0 +1,203 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Config } from '../../config';
+import { AnswerSubmittedError, type AppError } from '../../common/errors';
+import type { ExamEvents } from '../../common/events';
+import { recordEvent, SittingEventKind } from '../audit/audit.service';
+import { Answer, AnswerStatus } from '../answers/answer.entity';
+import type { AnswerService } from '../answers/answer.service';
+import { manages } from '../exams/exam-access';
+import type { Exam } from '../exams/exam.entity';
+import { hasStarted } from '../exams/exam-rules';
+import { Sitting } from '../sittings/sitting.entity';
+import type { Ticket } from '../tickets/ticket.entity';
+import { Role, type User } from '../users/user.entity';
+import { FileRef } from './file-ref.type';
+import { FileStore, FileTooLargeError, sanitizeContentType, sanitizeFileName } from './file-store';
+import { StoredFile } from './stored-file.entity';
+
+/** A refusal of the plain HTTP file endpoints, answered as JSON with a 4xx status. */
+export class UploadRefusal extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+  static from(error: AppError): UploadRefusal {
+    return new UploadRefusal(error.httpStatus, error.code, error.message);
+  }
+}
+
+type Owner = { answer: Answer } | { ticket: Ticket } | { taskExam: Exam };
+
+interface Incoming {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+const URL_TTL_MS = 6 * 3600_000;
+
+export class FileService {
+  constructor(
+    private readonly config: Config,
+    readonly store: FileStore,
+    private readonly secret: Buffer,
+    private readonly events: ExamEvents,
+    private readonly answers: AnswerService,
+  ) {}
+
+  /** FileRef with a download address signed for this viewer, so a plain link works in a browser. */
+  toRef(file: StoredFile, viewer: User | null): FileRef {
+    const ref = Object.assign(new FileRef(), { id: file.id, name: file.name, size: file.size, contentType: file.contentType });
+    ref.url = `/files/${file.id}`;
+    if (viewer) {
+      const expires = Date.now() + URL_TTL_MS;
+      ref.url += `?access=${viewer.id}.${expires}.${this.sign(file.id, viewer.id, expires)}`;
+    }
+    return ref;
+  }
+
+  private sign(fileId: string, userId: string, expires: number): string {
+    return createHmac('sha256', this.secret).update(`${fileId}:${userId}:${expires}`).digest('base64url');
+  }
+
+  /** The user id a signed address was made for, or null when it is forged or expired. */
+  userIdFromSignature(fileId: string, access: unknown): string | null {
+    if (typeof access !== 'string') return null;
+    const [userId, expiresRaw, signature] = access.split('.');
+    const expires = Number(expiresRaw);
+    if (!userId || !signature || !Number.isFinite(expires) || expires < Date.now()) return null;
+    const expected = Buffer.from(this.sign(fileId, userId, expires));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given) ? userId : null;
+  }
+
+  /** Who may download: the author of an answer (others once it is sent, if they run the exam); tickets and tasks as the exam page shows them. */
+  async canDownload(em: EntityManager, user: User, file: StoredFile, now: Date): Promise<boolean> {
+    await em.populate(file, ['answer.sitting.exam', 'ticket.exam', 'taskExam']);
+    if (file.answer) {
+      const sitting = file.answer.sitting;
+      if (sitting.student.id === user.id) return true;
+      return manages(user, sitting.exam) && file.answer.status === AnswerStatus.SUBMITTED;
+    }
+    const exam = file.ticket?.exam ?? file.taskExam;
+    if (!exam) return false;
+    if (manages(user, exam)) return true;
+    if (user.role !== Role.STUDENT || !hasStarted(exam, now)) return false;
+    const sitting = await em.findOne(Sitting, { exam: exam.id, student: user.id });
+    if (!sitting) return false;
+    if (file.taskExam) return true;
+    return sitting.ticket?.id === file.ticket!.id && !!sitting.questionsReleasedAt;
+  }
+
+  /** Multipart upload to a student's draft answer (R7.2): open exam, draft, at most maxFilesPerAnswer files. */
+  async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date): Promise<FileRef[]> {
+    this.answers.assertWritable(exam, sitting, now);
+    const answer = await this.answers.ensureAnswer(em, sitting);
+    if (answer.status === AnswerStatus.SUBMITTED) throw this.answers.locked(answer);
+    const room = this.config.maxFilesPerAnswer - (await em.count(StoredFile, { answer: answer.id }));
+    if (room <= 0) throw new UploadRefusal(400, 'TOO_MANY_FILES', `An answer holds at most ${this.config.maxFilesPerAnswer} files; delete one before adding another.`);
+    const incoming = await this.receive(req, room);
+    try {
+      // checked again after the stream: the answer may have been sent, or other uploads may have filled it, meanwhile
+      await em.refresh(answer);
+      this.answers.assertWritable(exam, sitting, new Date());
+      if (answer.status !== AnswerStatus.DRAFT) throw new AnswerSubmittedError('Your answer was sent while the file was uploading; it is locked now.');
+      const count = await em.count(StoredFile, { answer: answer.id });
+      if (count + incoming.length > this.config.maxFilesPerAnswer) {
+        throw new UploadRefusal(400, 'TOO_MANY_FILES', `An answer holds at most ${this.config.maxFilesPerAnswer} files; delete one before adding another.`);
+      }
+    } catch (error) {
+      await Promise.all(incoming.map((f) => this.store.discard(f.id)));
+      throw error;
+    }
+    const files = await this.persist(em, incoming, { answer }, sitting.student);
+    for (const file of files) recordEvent(em, sitting, SittingEventKind.FILE_UPLOADED, sitting.student, now, file.name);
+    await em.flush();
+    this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+    return files.map((f) => this.toRef(f, sitting.student));
+  }
+
+  /** Staff attach files to a ticket or to an exam's task. */
+  async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User): Promise<FileRef[]> {
+    const incoming = await this.receive(req, 20);
+    const files = await this.persist(em, incoming, owner, actor);
+    return files.map((f) => this.toRef(f, actor));
+  }
+
+  async removeOwned(em: EntityManager, file: StoredFile): Promise<void> {
+    em.remove(file);
+    await em.flush();
+    await this.store.remove(file.id);
+  }
+
+  private async persist(em: EntityManager, incoming: Incoming[], owner: Owner, uploadedBy: User): Promise<StoredFile[]> {
+    const files = incoming.map((f) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy, ...owner }));
+    for (const f of incoming) await this.store.commit(f.id);
+    await em.flush();
+    return files;
+  }
+
+  /** Streams every file part of a multipart request to disk; all or nothing. */
+  private receive(req: IncomingMessage, maxFiles: number): Promise<Incoming[]> {
+    const contentType = req.headers['content-type'] ?? '';
+    if (!/^multipart\/form-data/i.test(contentType)) {
+      return Promise.reject(new UploadRefusal(415, 'BAD_USER_INPUT', 'Send the files as multipart/form-data, one or more parts named "file".'));
+    }
+    return new Promise((resolve, reject) => {
+      const received: Incoming[] = [];
+      const writes: Promise<unknown>[] = [];
+      let refusal: UploadRefusal | null = null;
+      const refuse = (r: UploadRefusal) => (refusal ??= r);
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: maxFiles, fileSize: this.config.maxFileBytes + 1, fields: 10, parts: maxFiles + 10 } });
+      } catch {
+        reject(new UploadRefusal(400, 'BAD_USER_INPUT', 'The upload is not a well-formed multipart request.'));
+        return;
+      }
+      parser.on('file', (_field, stream, info) => {
+        const entry: Incoming = { id: randomUUID(), name: sanitizeFileName(info.filename), contentType: sanitizeContentType(info.mimeType), size: 0 };
+        if (refusal) {
+          stream.resume();
+          return;
+        }
+        writes.push(
+          this.store.write(entry.id, stream, this.config.maxFileBytes).then(
+            (size) => {
+              entry.size = size;
+              received.push(entry);
+            },
+            (error) => {
+              if (error instanceof FileTooLargeError) {
+                refuse(new UploadRefusal(413, 'FILE_TOO_LARGE', `"${entry.name}" is larger than ${Math.round(this.config.maxFileBytes / 1048576)} MB; upload a smaller file.`));
+              } else refuse(new UploadRefusal(400, 'UPLOAD_FAILED', `"${entry.name}" could not be received; please upload it again.`));
+            },
+          ),
+        );
+      });
+      parser.on('filesLimit', () => refuse(new UploadRefusal(400, 'TOO_MANY_FILES', `At most ${maxFiles} more file(s) fit in here; upload fewer at once.`)));
+      let finished = false;
+      const finish = async () => {
+        if (finished) return;
+        finished = true;
+        await Promise.allSettled(writes);
+        if (!refusal && received.length === 0) refuse(new UploadRefusal(400, 'BAD_USER_INPUT', 'No file was attached; choose at least one file.'));
+        if (refusal) {
+          await Promise.all(received.map((f) => this.store.discard(f.id)));
+          reject(refusal);
+        } else resolve(received);
+      };
+      parser.on('error', () => {
+        refuse(new UploadRefusal(400, 'BAD_USER_INPUT', 'The upload was cut off or malformed; please try again.'));
+        void finish();
+      });
+      parser.on('close', () => void finish());
+      req.on('aborted', () => refuse(new UploadRefusal(400, 'UPLOAD_FAILED', 'The upload was interrupted.')));
+      req.pipe(parser);
+    });
+  }
+}
+

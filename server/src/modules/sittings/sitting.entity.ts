@@ -1,0 +1,69 @@
+import { Entity, ManyToOne, OneToOne, Property, Unique } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../common/base.entity';
+import { Exam } from '../exams/exam.entity';
+import { Ticket } from '../tickets/ticket.entity';
+import { User } from '../users/user.entity';
+import type { Answer } from '../answers/answer.entity';
+
+/**
+ * One student's record at one exam. The unique ticket column is what makes
+ * "one holder per ticket" a database fact rather than a hope.
+ */
+@ObjectType({ description: 'One student\'s record at one exam.' })
+@Entity({ tableName: 'sittings' })
+@Unique({ properties: ['exam', 'student'] })
+export class Sitting extends BaseEntity {
+  @ManyToOne(() => Exam, { deleteRule: 'cascade' })
+  exam!: Exam;
+
+  @ManyToOne(() => User)
+  student!: User;
+
+  @ManyToOne(() => Ticket, { nullable: true, unique: true, deleteRule: 'set null' })
+  ticket?: Ticket | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  enteredAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  lastSeenAt?: Date | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  ticketChosenAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  questionsReleasedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'R5.3' })
+  @Property({ type: 'datetime', nullable: true })
+  questionsViewedAt?: Date | null;
+
+  /** a later end for this sitting alone (extra time after a technical failure) */
+  @Property({ type: 'datetime', nullable: true })
+  endsAtOverride?: Date | null;
+
+  @OneToOne('Answer', 'sitting', { nullable: true })
+  answer?: Answer | null;
+
+  @Property({ type: 'integer', nullable: true })
+  score?: number | null;
+
+  @Property({ type: 'string', length: 3, nullable: true })
+  letter?: string | null;
+
+  @Property({ type: 'double', nullable: true })
+  gpa?: number | null;
+
+  @Property({ type: 'text', nullable: true })
+  gradeComment?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  gradedAt?: Date | null;
+
+  @ManyToOne(() => User, { nullable: true })
+  gradedBy?: User | null;
+}

@@ -1,0 +1,130 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { BadUserInputError, NotFoundError } from '../../common/errors';
+import type { ExamEvents } from '../../common/events';
+import { recordEvent, SittingEventKind } from '../audit/audit.service';
+import { ExamFormat, type Exam } from '../exams/exam.entity';
+import { assertStarted } from '../exams/exam-rules';
+import type { Presence } from '../presence/presence';
+import { StoredFile } from '../files/stored-file.entity';
+import type { TicketService } from '../tickets/ticket.service';
+import type { User } from '../users/user.entity';
+import { Sitting } from './sitting.entity';
+
+export const QUESTIONS_PENDING_MESSAGE = 'Please wait. The questions have not been sent yet.';
+
+export type QuestionsOutcome =
+  | { kind: 'pending' }
+  | { kind: 'shown'; ticketNumber: number; questions: string; files: StoredFile[]; viewedAt: Date };
+
+export class SittingService {
+  constructor(
+    private readonly events: ExamEvents,
+    private readonly presence: Presence,
+    private readonly tickets: TicketService,
+  ) {}
+
+  private publish(sitting: Sitting) {
+    this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+  }
+
+  /** R2.1: the student opened the exam page. In RANDOM mode an open exam also draws their ticket. */
+  async enter(em: EntityManager, exam: Exam, sitting: Sitting, now: Date): Promise<Sitting> {
+    sitting.enteredAt ??= now;
+    sitting.lastSeenAt = now;
+    recordEvent(em, sitting, SittingEventKind.ENTERED, sitting.student, now);
+    await em.flush();
+    this.publish(sitting);
+    await this.tickets.drawIfRandom(em, exam, sitting, now);
+    return sitting;
+  }
+
+  /** A socket subscribed to the exam: the first one makes the student online. */
+  async socketJoined(em: EntityManager, sitting: Sitting, now: Date): Promise<void> {
+    if (!this.presence.join(sitting.exam.id, sitting.student.id, now)) return;
+    sitting.enteredAt ??= now;
+    sitting.lastSeenAt = now;
+    recordEvent(em, sitting, SittingEventKind.ENTERED, sitting.student, now, 'exam page opened');
+    await em.flush();
+    this.publish(sitting);
+  }
+
+  /** A socket went away (closed, or missed its heartbeat): the last one makes the student offline. */
+  async socketLeft(em: EntityManager, sitting: Sitting, now: Date): Promise<void> {
+    if (!this.presence.leave(sitting.exam.id, sitting.student.id)) return;
+    sitting.lastSeenAt = now;
+    recordEvent(em, sitting, SittingEventKind.LEFT, sitting.student, now, 'exam page closed');
+    await em.flush();
+    this.publish(sitting);
+  }
+
+  isOnline(sitting: Sitting): boolean {
+    return this.presence.onlineSince(sitting.exam.id, sitting.student.id) !== null;
+  }
+
+  onlineSince(sitting: Sitting): Date | null {
+    return this.presence.onlineSince(sitting.exam.id, sitting.student.id);
+  }
+
+  /** R5.3: to the listed students, or to everyone holding a ticket. Already released ones keep their time. */
+  async releaseQuestions(em: EntityManager, exam: Exam, studentIds: string[] | null | undefined, actor: User, now: Date): Promise<Sitting[]> {
+    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task; its task shows by itself at the start time.');
+    const where = studentIds ? { exam: exam.id, student: { $in: studentIds } } : { exam: exam.id, ticket: { $ne: null } };
+    const sittings = await em.find(Sitting, where, { populate: ['student'], orderBy: { student: { fullName: 'asc' } } });
+    if (studentIds) {
+      const found = new Set(sittings.map((s) => s.student.id));
+      const missing = studentIds.filter((id) => !found.has(id));
+      if (missing.length) throw new NotFoundError(`${missing.length} of the listed students are not enrolled at this exam.`);
+      const ticketless = sittings.filter((s) => !s.ticket);
+      if (ticketless.length) {
+        throw new BadUserInputError(`These students have no ticket yet, so there is nothing to release: ${ticketless.map((s) => s.student.fullName).join(', ')}.`);
+      }
+    }
+    const released = sittings.filter((s) => !s.questionsReleasedAt);
+    for (const sitting of released) {
+      sitting.questionsReleasedAt = now;
+      recordEvent(em, sitting, SittingEventKind.QUESTIONS_RELEASED, actor, now);
+    }
+    await em.flush();
+    for (const sitting of released) {
+      this.events.questionsReleased({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+    }
+    return sittings;
+  }
+
+  /** R5.2, R5.3: the questions once released (recording the first view), else the wait message. */
+  async showQuestions(em: EntityManager, exam: Exam, sitting: Sitting, now: Date): Promise<QuestionsOutcome> {
+    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task, not tickets; the task is shown on the exam page.');
+    assertStarted(exam, now);
+    await this.tickets.drawIfRandom(em, exam, sitting, now);
+    if (!sitting.ticket) throw new BadUserInputError('You have no ticket yet. Choose a ticket first (or wait for staff to give you one).');
+    if (!sitting.questionsReleasedAt) return { kind: 'pending' };
+    if (!sitting.questionsViewedAt) {
+      // conditional: the first view wins, later ones keep its time
+      const first = await em.nativeUpdate(Sitting, { id: sitting.id, questionsViewedAt: null }, { questionsViewedAt: now, updatedAt: now });
+      await em.refresh(sitting);
+      if (first) {
+        recordEvent(em, sitting, SittingEventKind.QUESTIONS_VIEWED, sitting.student, now);
+        await em.flush();
+        this.publish(sitting);
+      }
+    }
+    const ticket = await em.populate(sitting, ['ticket']).then((s) => s.ticket!);
+    const files = await em.find(StoredFile, { ticket: ticket.id }, { orderBy: { createdAt: 'asc' } });
+    return { kind: 'shown', ticketNumber: ticket.number, questions: ticket.questions, files, viewedAt: sitting.questionsViewedAt! };
+  }
+
+  /** Extra time for one student (e.g. after a technical failure); null takes it back. */
+  async setExtraTime(em: EntityManager, exam: Exam, studentId: string, endsAt: Date | null, actor: User, now: Date): Promise<Sitting> {
+    const sitting = await em.findOne(Sitting, { exam: exam.id, student: studentId });
+    if (!sitting) throw new NotFoundError('That student is not enrolled at this exam.');
+    if (endsAt && endsAt.getTime() <= exam.endsAt.getTime()) {
+      throw new BadUserInputError('Extra time must end after the exam\'s own end time.');
+    }
+    sitting.endsAtOverride = endsAt;
+    await em.flush();
+    this.publish(sitting);
+    void actor;
+    void now;
+    return sitting;
+  }
+}

@@ -1,0 +1,130 @@
+import type { EntityManager } from '@mikro-orm/core';
+import {
+  BadUserInputError, ForbiddenError, NoFreeTicketsError, NotFoundError, TicketAlreadyChosenError, TicketTakenError, isUniqueViolation,
+} from '../../common/errors';
+import type { ExamEvents } from '../../common/events';
+import { recordEvent, SittingEventKind } from '../audit/audit.service';
+import { ExamFormat, TicketAssignment, type Exam } from '../exams/exam.entity';
+import { assertOpen, hasEnded, hasStarted, studentsChoose, tileOrderKey } from '../exams/exam-rules';
+import { Sitting } from '../sittings/sitting.entity';
+import type { User } from '../users/user.entity';
+import { Ticket, TicketTile } from './ticket.entity';
+
+export class TicketService {
+  constructor(private readonly events: ExamEvents) {}
+
+  async addTicket(em: EntityManager, exam: Exam, number: number, questions: string): Promise<Ticket> {
+    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task, not tickets; change its format first.');
+    this.validate(number, questions);
+    const ticket = em.create(Ticket, { exam, number, questions });
+    try {
+      await em.flush();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new BadUserInputError(`Ticket number ${number} already exists at this exam; pick another number.`);
+      throw error;
+    }
+    this.events.ticketBoardChanged(exam.id);
+    return ticket;
+  }
+
+  async updateTicket(em: EntityManager, ticket: Ticket, number: number, questions: string): Promise<Ticket> {
+    this.validate(number, questions);
+    if (ticket.number !== number && (await em.count(Ticket, { exam: ticket.exam, number, id: { $ne: ticket.id } }))) {
+      throw new BadUserInputError(`Ticket number ${number} already exists at this exam; pick another number.`);
+    }
+    ticket.number = number;
+    ticket.questions = questions;
+    await em.flush();
+    return ticket;
+  }
+
+  async removeTicket(em: EntityManager, ticket: Ticket): Promise<void> {
+    if (await em.count(Sitting, { ticket })) {
+      throw new BadUserInputError(`Ticket ${ticket.number} is already held by a student and cannot be removed.`);
+    }
+    const examId = ticket.exam.id;
+    em.remove(ticket);
+    await em.flush();
+    this.events.ticketBoardChanged(examId);
+  }
+
+  private validate(number: number, questions: string) {
+    if (!Number.isInteger(number) || number < 1 || number > 100_000) throw new BadUserInputError('A ticket number is a whole number from 1 up.');
+    if (!questions.trim()) throw new BadUserInputError('A ticket needs its questions; the text is empty.');
+    if (questions.length > 50_000) throw new BadUserInputError('The questions are longer than 50 000 characters; shorten them or attach a file.');
+  }
+
+  /** R4.1, R4.2: tiles without numbers, in a stable per-student order, while the student may still choose. */
+  async board(em: EntityManager, exam: Exam, sitting: Sitting, now: Date): Promise<TicketTile[] | null> {
+    if (!studentsChoose(exam) || sitting.ticket || !hasStarted(exam, now) || hasEnded(exam, sitting, now)) return null;
+    const tiles = await this.tiles(em, exam.id);
+    if (tiles.length === 0) return null;
+    return tiles.sort((a, b) => tileOrderKey(sitting.student.id, a.id).localeCompare(tileOrderKey(sitting.student.id, b.id)));
+  }
+
+  /** All of an exam's tiles, taken or free, in one query. */
+  async tiles(em: EntityManager, examId: string): Promise<TicketTile[]> {
+    const tickets = await em.find(Ticket, { exam: examId }, { fields: ['id'] });
+    const held = await em.find(Sitting, { exam: examId, ticket: { $ne: null } }, { fields: ['ticket'] });
+    const taken = new Set(held.map((s) => s.ticket!.id));
+    return tickets.map((t) => Object.assign(new TicketTile(), { id: t.id, taken: taken.has(t.id) }));
+  }
+
+  /** R4.3: one ticket per student, one student per ticket — decided by the database, not by a read. */
+  async chooseTicket(em: EntityManager, exam: Exam, sitting: Sitting, ticketId: string, now: Date): Promise<Sitting> {
+    if (!studentsChoose(exam)) throw new ForbiddenError('At this exam tickets are not chosen by students; they are given by the system or by staff.');
+    assertOpen(exam, sitting, now);
+    const ticket = await em.findOne(Ticket, { id: ticketId, exam: exam.id });
+    if (!ticket) throw new NotFoundError('That ticket is not one of this exam\'s tickets. Reload the board and pick a tile.');
+    await this.take(em, sitting, ticket, sitting.student, SittingEventKind.TICKET_CHOSEN, now);
+    return sitting;
+  }
+
+  /** TicketAssignment.STAFF: staff give a ticket to a student. */
+  async assignTicket(em: EntityManager, exam: Exam, studentId: string, ticketId: string, actor: User, now: Date): Promise<Sitting> {
+    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task; there are no tickets to assign.');
+    const sitting = await em.findOne(Sitting, { exam: exam.id, student: studentId });
+    if (!sitting) throw new NotFoundError('That student is not enrolled at this exam.');
+    const ticket = await em.findOne(Ticket, { id: ticketId, exam: exam.id });
+    if (!ticket) throw new NotFoundError('That ticket is not one of this exam\'s tickets.');
+    await this.take(em, sitting, ticket, actor, SittingEventKind.TICKET_ASSIGNED, now);
+    return sitting;
+  }
+
+  /** RANDOM mode: once the exam is open, a student entering without a ticket gets a free one drawn by the server. */
+  async drawIfRandom(em: EntityManager, exam: Exam, sitting: Sitting, now: Date): Promise<void> {
+    if (exam.format !== ExamFormat.TICKETS || exam.ticketAssignment !== TicketAssignment.RANDOM) return;
+    if (sitting.ticket || !hasStarted(exam, now) || hasEnded(exam, sitting, now)) return;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const free = (await this.tiles(em, exam.id)).filter((t) => !t.taken);
+      if (free.length === 0) throw new NoFreeTicketsError('Every ticket of this exam is taken. Tell the staff so they can add a ticket.');
+      const pick = free[Math.floor(Math.random() * free.length)];
+      try {
+        await this.take(em, sitting, em.getReference(Ticket, pick.id), sitting.student, SittingEventKind.TICKET_ASSIGNED, now, 'drawn at random');
+        return;
+      } catch (error) {
+        if (error instanceof TicketTakenError) continue; // another student drew it first; draw again
+        if (error instanceof TicketAlreadyChosenError) return; // a parallel request of this student drew one already
+        throw error;
+      }
+    }
+    throw new NoFreeTicketsError('No free ticket could be drawn; please try again in a moment.');
+  }
+
+  private async take(em: EntityManager, sitting: Sitting, ticket: Ticket, actor: User, kind: SittingEventKind, now: Date, detail?: string) {
+    let updated: number;
+    try {
+      // conditional update: only a sitting with no ticket yet; the unique index refuses a second holder
+      updated = await em.nativeUpdate(Sitting, { id: sitting.id, ticket: null }, { ticket: ticket.id, ticketChosenAt: now, updatedAt: now });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new TicketTakenError('Someone has just taken this ticket. Please choose another free (green) tile.');
+      throw error;
+    }
+    if (updated === 0) throw new TicketAlreadyChosenError('You already have a ticket; a ticket is chosen once and cannot be changed.');
+    await em.refresh(sitting);
+    recordEvent(em, sitting, kind, actor, now, detail ?? (ticket.number ? `ticket ${ticket.number}` : undefined));
+    await em.flush();
+    this.events.ticketBoardChanged(sitting.exam.id);
+    this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+  }
+}

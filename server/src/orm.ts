@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Config } from './config';
+import { User } from './modules/users/user.entity';
+import { AuthSession } from './modules/auth/auth-session.entity';
+import { AcademicYear, Discipline, Period } from './modules/calendar/calendar.entity';
+import { Exam } from './modules/exams/exam.entity';
+import { Ticket } from './modules/tickets/ticket.entity';
+import { Sitting } from './modules/sittings/sitting.entity';
+import { Answer } from './modules/answers/answer.entity';
+import { StoredFile } from './modules/files/stored-file.entity';
+import { SittingEvent } from './modules/audit/sitting-event.entity';
+
+export const entities = [User, AuthSession, AcademicYear, Period, Discipline, Exam, Ticket, Sitting, Answer, StoredFile, SittingEvent];
+
+export type Dialect = 'sqlite' | 'postgresql';
+
+export function dialectOf(config: Pick<Config, 'databaseUrl'>): Dialect {
+  return config.databaseUrl ? 'postgresql' : 'sqlite';
+}
+
+/** One ORM configuration for the server, the tests and the migration generator. */
+export function ormOptions(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Options {
+  const dialect = dialectOf(config);
+  const common: Options = {
+    entities,
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    debug: false,
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      // compiled JavaScript next to this file; the TypeScript sources are committed beside them in src/
+      path: path.join(__dirname, 'migrations', dialect),
+      pathTs: path.join(__dirname, '..', 'src', 'migrations', dialect),
+      glob: '!(*.d).{js,ts}',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      emit: 'ts',
+      silent: true,
+    },
+  };
+  if (dialect === 'postgresql') {
+    return { ...common, driver: PostgreSqlDriver, clientUrl: config.databaseUrl, pool: { min: 0, max: 20 } };
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  return {
+    ...common,
+    driver: BetterSqliteDriver,
+    dbName: path.join(config.dataDir, 'attestation.sqlite'),
+    pool: {
+      afterCreate: (connection: { pragma?: (sql: string) => void }, done: (err: Error | null, c: unknown) => void) => {
+        // WAL lets readers go on while one writer commits; busy_timeout queues writers instead of failing them
+        connection.pragma?.('journal_mode = WAL');
+        connection.pragma?.('busy_timeout = 5000');
+        connection.pragma?.('foreign_keys = ON');
+        done(null, connection);
+      },
+    },
+  } as Options;
+}
+
+export async function initORM(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(config));
+  await orm.getMigrator().up();
+  return orm;
+}

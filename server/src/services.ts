@@ -1,0 +1,37 @@
+import type { Config } from './config';
+import { ExamEvents } from './common/events';
+import { AuthService } from './modules/auth/auth.service';
+import { AnswerService } from './modules/answers/answer.service';
+import { ExamService } from './modules/exams/exam.service';
+import { FileService } from './modules/files/file.service';
+import { FileStore } from './modules/files/file-store';
+import { GradeService } from './modules/grades/grade.service';
+import { Presence } from './modules/presence/presence';
+import { SittingService } from './modules/sittings/sitting.service';
+import { TicketService } from './modules/tickets/ticket.service';
+import { UserService } from './modules/users/user.service';
+
+/** The rule-holding services, one set per server; resolvers reach them through the context. */
+export function createServices(config: Config, fileSecret: Buffer) {
+  const events = new ExamEvents();
+  const presence = new Presence();
+  const store = new FileStore(config.dataDir);
+  const tickets = new TicketService(events);
+  const answers = new AnswerService(config, events, store);
+  return {
+    config,
+    events,
+    presence,
+    now: () => new Date(),
+    auth: new AuthService(config),
+    users: new UserService(),
+    exams: new ExamService(events),
+    tickets,
+    sittings: new SittingService(events, presence, tickets),
+    answers,
+    grades: new GradeService(events),
+    files: new FileService(config, store, fileSecret, events, answers),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

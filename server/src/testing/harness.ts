@@ -1,0 +1,195 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import WebSocket from 'ws';
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import { createApp, type RunningApp } from '../app';
+import { loadConfig, type Config } from '../config';
+import { hashPassword } from '../modules/auth/passwords';
+import { AcademicYear, Discipline, Period } from '../modules/calendar/calendar.entity';
+import { Role, User } from '../modules/users/user.entity';
+
+/**
+ * Shared test helpers: every spec file starts the real server on a free port with a
+ * fresh database — a new SQLite file, or a new PostgreSQL database when
+ * TEST_DATABASE_URL points at a server (CI runs the suite both ways).
+ */
+export interface GqlResult<T = any> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export class TestServer {
+  constructor(readonly app: RunningApp, private readonly cleanup: () => Promise<void>) {}
+
+  get url() {
+    return this.app.url;
+  }
+
+  async gql<T = any>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+    const res = await fetch(`${this.app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GqlResult<T>;
+  }
+
+  /** data, or a thrown error naming the GraphQL errors (for steps that must succeed) */
+  async ok<T = any>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const result = await this.gql<T>(token, query, variables);
+    if (result.errors?.length || !result.data) throw new Error(`GraphQL failed: ${JSON.stringify(result.errors)}`);
+    return result.data;
+  }
+
+  /** the extensions.code of the first error (for steps that must be refused) */
+  async code(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<string | undefined> {
+    const result = await this.gql(token, query, variables);
+    return result.errors?.[0]?.extensions?.code;
+  }
+
+  async login(login: string, password = 'pw'): Promise<string> {
+    const data = await this.ok(null, 'mutation($l:String!,$p:String!){ login(login:$l,password:$p){ token } }', { l: login, p: password });
+    return data.login.token;
+  }
+
+  ws(token: string | null): WsClient {
+    return createClient({
+      url: this.app.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+      lazy: false,
+    });
+  }
+
+  stop() {
+    return this.cleanup();
+  }
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-spec-'));
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
+  const pgBase = process.env.TEST_DATABASE_URL;
+  if (pgBase) {
+    const name = `att_spec_${randomBytes(6).toString('hex')}`;
+    const admin = new PgClient({ connectionString: pgBase });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(pgBase);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const c = new PgClient({ connectionString: pgBase });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, databaseUrl, seedDemo: false, heartbeatMs: 500, clientDir: undefined, ...overrides });
+  const app = await createApp(config);
+  return new TestServer(app, async () => {
+    await app.stop();
+    await dropDatabase();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+}
+
+export interface University {
+  staff: User;
+  teacher: User;
+  otherTeacher: User;
+  students: User[];
+  periodId: string;
+  otherPeriodId: string;
+  yearId: string;
+  disciplineId: string;
+}
+
+/** People and a calendar written straight to the database (every password is "pw"); exams go through the API. */
+export async function seedUniversity(server: TestServer, studentCount = 3): Promise<University> {
+  const em = server.app.orm.em.fork();
+  const passwordHash = await hashPassword('pw');
+  const person = (login: string, role: Role) => em.create(User, { login, fullName: `Test ${login}`, role, passwordHash });
+  const staff = person('staff', Role.STAFF);
+  const teacher = person('teacher', Role.TEACHER);
+  const otherTeacher = person('teacher2', Role.TEACHER);
+  const students = Array.from({ length: studentCount }, (_, i) => person(`s${String(i + 1).padStart(2, '0')}`, Role.STUDENT));
+  const year = em.create(AcademicYear, { title: '2026-2027', startsOn: '2026-09-01', endsOn: '2027-06-30' });
+  const period = em.create(Period, { academicYear: year, number: 1, title: 'Autumn', startsOn: '2026-09-01', endsOn: '2026-12-31' });
+  const other = em.create(Period, { academicYear: year, number: 2, title: 'Spring', startsOn: '2027-01-11', endsOn: '2027-06-30' });
+  const discipline = em.create(Discipline, { code: 'DB-1', title: 'Databases' });
+  await em.flush();
+  return { staff, teacher, otherTeacher, students, periodId: period.id, otherPeriodId: other.id, yearId: year.id, disciplineId: discipline.id };
+}
+
+export const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+
+export const CREATE_EXAM = `mutation($input: ExamInput!) { createExam(input: $input) { id } }`;
+
+/** Creates an exam through the API as staff; defaults: tickets, student choice, open from a minute ago for an hour. */
+export async function createExam(server: TestServer, staffToken: string, u: University, input: Record<string, unknown> = {}): Promise<string> {
+  const data = await server.ok(staffToken, CREATE_EXAM, {
+    input: {
+      periodId: u.periodId, disciplineId: u.disciplineId, teacherId: u.teacher.id,
+      startsAt: minutes(-1), endsAt: minutes(60), format: 'TICKETS', ticketAssignment: 'STUDENT_CHOICE',
+      studentIds: u.students.map((s) => s.id),
+      ...input,
+    },
+  });
+  return data.createExam.id;
+}
+
+export async function addTickets(server: TestServer, staffToken: string, examId: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let n = 1; n <= count; n++) {
+    const data = await server.ok(staffToken, 'mutation($e:ID!,$n:Int!,$q:String!){ addTicket(examId:$e, number:$n, questions:$q){ id } }',
+      { e: examId, n, q: `Questions of ticket ${n}` });
+    ids.push(data.addTicket.id);
+  }
+  return ids;
+}
+
+/** Resolves with the first `count` pushes of a subscription. */
+export function nextPushes<T = any>(client: WsClient, query: string, variables: Record<string, unknown>, count = 1, timeoutMs = 5000): { done: Promise<T[]>; started: Promise<void> } {
+  const pushes: T[] = [];
+  let markStarted: () => void;
+  const started = new Promise<void>((r) => (markStarted = r));
+  const done = new Promise<T[]>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      dispose();
+      reject(new Error(`expected ${count} push(es), got ${pushes.length}`));
+    }, timeoutMs);
+    const dispose = client.subscribe<T>({ query, variables }, {
+      next: (value) => {
+        if (value.errors) {
+          clearTimeout(timer);
+          dispose();
+          reject(new Error(JSON.stringify(value.errors)));
+          return;
+        }
+        pushes.push(value.data as T);
+        if (pushes.length >= count) {
+          clearTimeout(timer);
+          dispose();
+          resolve(pushes);
+        }
+      },
+      error: (error) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+      },
+      complete: () => undefined,
+    });
+    setTimeout(() => markStarted(), 150);
+  });
+  return { done, started };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
