@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import {
   BadUserInputError, ForbiddenError, NoFreeTicketsError, NotFoundError, TicketAlreadyChosenError, TicketTakenError, isUniqueViolation,
 } from '../../common/errors';
@@ -64,9 +65,11 @@ export class TicketService {
 
   /** All of an exam's tiles, taken or free, in one query. */
   async tiles(em: EntityManager, examId: string): Promise<TicketTile[]> {
-    const tickets = await em.find(Ticket, { exam: examId }, { fields: ['id'] });
-    const held = await em.find(Sitting, { exam: examId, ticket: { $ne: null } }, { fields: ['ticket'] });
-    const taken = new Set(held.map((s) => s.ticket!.id));
+    // plain rows, not entities: a partially loaded Ticket in the identity map would hide its number later
+    const sql = em as SqlEntityManager;
+    const tickets = await sql.createQueryBuilder(Ticket).select('id').where({ exam: examId }).orderBy({ number: 'asc' }).execute<{ id: string }[]>('all');
+    const held = await sql.createQueryBuilder(Sitting).select('ticket').where({ exam: examId, ticket: { $ne: null } }).execute<{ ticket: string }[]>('all');
+    const taken = new Set(held.map((s) => s.ticket));
     return tickets.map((t) => Object.assign(new TicketTile(), { id: t.id, taken: taken.has(t.id) }));
   }
 
