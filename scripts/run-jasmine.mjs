@@ -18,7 +18,6 @@ jasmine.addReporter({
     if (result.status === 'failed') counts.failed++;
   },
 });
-jasmine.jasmine.DEFAULT_TIMEOUT_INTERVAL = 30_000;
 const result = await jasmine.execute();
 if (result.overallStatus !== 'passed' && counts.failed === 0) counts.failed = 1;
 fs.writeFileSync(countsFile, JSON.stringify(counts));

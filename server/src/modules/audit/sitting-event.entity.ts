@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Sitting } from '../sittings/sitting.entity';
@@ -16,6 +16,7 @@ export enum SittingEventKind {
   FILE_DELETED = 'FILE_DELETED',
   ANSWER_SUBMITTED = 'ANSWER_SUBMITTED',
   GRADED = 'GRADED',
+  EXTRA_TIME_GIVEN = 'EXTRA_TIME_GIVEN',
 }
 registerEnumType(SittingEventKind, { name: 'SittingEventKind' });
 
@@ -30,8 +31,9 @@ export class SittingEvent {
   @ManyToOne(() => Sitting, { deleteRule: 'cascade' })
   sitting!: Sitting;
 
+  // a plain string column, so a new kind of event needs no table rebuild
   @Field(() => SittingEventKind)
-  @Enum({ items: () => SittingEventKind })
+  @Property({ type: 'string', length: 40 })
   kind!: SittingEventKind;
 
   @Field(() => Date)

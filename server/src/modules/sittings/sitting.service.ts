@@ -121,10 +121,9 @@ export class SittingService {
       throw new BadUserInputError('Extra time must end after the exam\'s own end time.');
     }
     sitting.endsAtOverride = endsAt;
+    recordEvent(em, sitting, SittingEventKind.EXTRA_TIME_GIVEN, actor, now, endsAt ? `until ${endsAt.toISOString()}` : 'taken back');
     await em.flush();
     this.publish(sitting);
-    void actor;
-    void now;
     return sitting;
   }
 }

@@ -123,7 +123,11 @@ export class TicketService {
       if (isUniqueViolation(error)) throw new TicketTakenError('Someone has just taken this ticket. Please choose another free (green) tile.');
       throw error;
     }
-    if (updated === 0) throw new TicketAlreadyChosenError('You already have a ticket; a ticket is chosen once and cannot be changed.');
+    if (updated === 0) {
+      throw new TicketAlreadyChosenError(actor.id === sitting.student.id
+        ? 'You already have a ticket; a ticket is chosen once and cannot be changed.'
+        : 'This student already holds a ticket; a ticket is given once and cannot be changed.');
+    }
     await em.refresh(sitting);
     recordEvent(em, sitting, kind, actor, now, detail ?? (ticket.number ? `ticket ${ticket.number}` : undefined));
     await em.flush();

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261129101015 extends Migration {
+export class Migration20261129101553 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`academic_years\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`title\` text not null, \`starts_on\` text not null, \`ends_on\` text not null, primary key (\`id\`));`);
@@ -33,7 +33,7 @@ export class Migration20261129101015 extends Migration {
     this.addSql(`create index \`sittings_graded_by_id_index\` on \`sittings\` (\`graded_by_id\`);`);
     this.addSql(`create unique index \`sittings_exam_id_student_id_unique\` on \`sittings\` (\`exam_id\`, \`student_id\`);`);
 
-    this.addSql(`create table \`sitting_events\` (\`id\` text not null, \`sitting_id\` text not null, \`kind\` text check (\`kind\` in ('ENTERED', 'LEFT', 'TICKET_CHOSEN', 'TICKET_ASSIGNED', 'QUESTIONS_RELEASED', 'QUESTIONS_VIEWED', 'ANSWER_SAVED', 'FILE_UPLOADED', 'FILE_DELETED', 'ANSWER_SUBMITTED', 'GRADED')) not null, \`at\` datetime not null, \`actor_id\` text null, \`detail\` text null, constraint \`sitting_events_sitting_id_foreign\` foreign key(\`sitting_id\`) references \`sittings\`(\`id\`) on delete cascade on update cascade, constraint \`sitting_events_actor_id_foreign\` foreign key(\`actor_id\`) references \`users\`(\`id\`) on delete set null on update cascade, primary key (\`id\`));`);
+    this.addSql(`create table \`sitting_events\` (\`id\` text not null, \`sitting_id\` text not null, \`kind\` text not null, \`at\` datetime not null, \`actor_id\` text null, \`detail\` text null, constraint \`sitting_events_sitting_id_foreign\` foreign key(\`sitting_id\`) references \`sittings\`(\`id\`) on delete cascade on update cascade, constraint \`sitting_events_actor_id_foreign\` foreign key(\`actor_id\`) references \`users\`(\`id\`) on delete set null on update cascade, primary key (\`id\`));`);
     this.addSql(`create index \`sitting_events_sitting_id_index\` on \`sitting_events\` (\`sitting_id\`);`);
     this.addSql(`create index \`sitting_events_actor_id_index\` on \`sitting_events\` (\`actor_id\`);`);
 

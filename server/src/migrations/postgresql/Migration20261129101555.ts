@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261129101016 extends Migration {
+export class Migration20261129101555 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "academic_years" ("id" varchar(36) not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "title" varchar(20) not null, "starts_on" varchar(10) not null, "ends_on" varchar(10) not null, constraint "academic_years_pkey" primary key ("id"));`);
@@ -24,7 +24,7 @@ export class Migration20261129101016 extends Migration {
     this.addSql(`alter table "sittings" add constraint "sittings_ticket_id_unique" unique ("ticket_id");`);
     this.addSql(`alter table "sittings" add constraint "sittings_exam_id_student_id_unique" unique ("exam_id", "student_id");`);
 
-    this.addSql(`create table "sitting_events" ("id" varchar(36) not null, "sitting_id" varchar(36) not null, "kind" text check ("kind" in ('ENTERED', 'LEFT', 'TICKET_CHOSEN', 'TICKET_ASSIGNED', 'QUESTIONS_RELEASED', 'QUESTIONS_VIEWED', 'ANSWER_SAVED', 'FILE_UPLOADED', 'FILE_DELETED', 'ANSWER_SUBMITTED', 'GRADED')) not null, "at" timestamptz not null, "actor_id" varchar(36) null, "detail" varchar(500) null, constraint "sitting_events_pkey" primary key ("id"));`);
+    this.addSql(`create table "sitting_events" ("id" varchar(36) not null, "sitting_id" varchar(36) not null, "kind" varchar(40) not null, "at" timestamptz not null, "actor_id" varchar(36) null, "detail" varchar(500) null, constraint "sitting_events_pkey" primary key ("id"));`);
 
     this.addSql(`create table "answers" ("id" varchar(36) not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "sitting_id" varchar(36) not null, "text" text not null default '', "status" text check ("status" in ('DRAFT', 'SUBMITTED')) not null default 'DRAFT', "saved_at" timestamptz null, "submitted_at" timestamptz null, constraint "answers_pkey" primary key ("id"));`);
     this.addSql(`alter table "answers" add constraint "answers_sitting_id_unique" unique ("sitting_id");`);
