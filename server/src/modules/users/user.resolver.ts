@@ -22,6 +22,11 @@ export class UserResolver {
     return ctx.services.now();
   }
 
+  @Query(() => String, { description: 'the university\'s IANA time zone (e.g. Asia/Almaty); clients show every time in it' })
+  timeZone(@Ctx() ctx: Context): string {
+    return ctx.services.config.timeZone;
+  }
+
   @Authorized(Role.STAFF, Role.TEACHER)
   @Query(() => [User])
   users(@Ctx() ctx: Context, @Arg('role', () => Role, { nullable: true }) role?: Role): Promise<User[]> {
