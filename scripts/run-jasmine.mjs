@@ -2,9 +2,12 @@
 import fs from 'node:fs';
 import Jasmine from 'jasmine';
 
-const [, , countsFile, label] = process.argv;
+// request logs would drown the spec output; warnings and errors still show
+process.env.LOG_LEVEL ??= 'warn';
+
+const [, , countsFile, label, configFile = 'server/jasmine.json'] = process.argv;
 const jasmine = new Jasmine({ projectBaseDir: process.cwd() });
-jasmine.loadConfigFile('server/jasmine.json');
+jasmine.loadConfigFile(configFile);
 jasmine.exitOnCompletion = false;
 const counts = { passed: 0, failed: 0, skipped: 0 };
 jasmine.addReporter({

@@ -15,14 +15,19 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
-const suites = [{ label: 'server on SQLite', env: { TEST_DATABASE_URL: '' } }];
-if (process.env.TEST_DATABASE_URL) suites.push({ label: 'server on PostgreSQL', env: { TEST_DATABASE_URL: process.env.TEST_DATABASE_URL } });
+// SQLite with in-process pub/sub (the embedded default); PostgreSQL with Redis (the several-instance set-up);
+// two real server processes on both, when both are there
+const { TEST_DATABASE_URL: pg, TEST_REDIS_URL: redis } = process.env;
+const suites = [{ label: 'server on SQLite', env: { TEST_DATABASE_URL: '', TEST_REDIS_URL: '' } }];
+if (pg) suites.push({ label: `server on PostgreSQL${redis ? ' and Redis' : ''}`, env: { TEST_DATABASE_URL: pg, TEST_REDIS_URL: redis ?? '' } });
 else console.log('TEST_DATABASE_URL is not set: the PostgreSQL run is skipped (CI sets it).');
+if (pg && redis) suites.push({ label: 'two instances on PostgreSQL and Redis', env: {}, config: 'server/jasmine.cluster.json' });
+else console.log('TEST_DATABASE_URL and TEST_REDIS_URL are not both set: the two-instance run is skipped (CI sets them).');
 
 for (const suite of suites) {
   console.log(`\n=== ${suite.label} ===`);
   const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'counts-')), 'counts.json');
-  run('node', ['scripts/run-jasmine.mjs', countsFile, suite.label], suite.env);
+  run('node', ['scripts/run-jasmine.mjs', countsFile, suite.label, suite.config ?? 'server/jasmine.json'], suite.env);
   const counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
   for (const key of Object.keys(total)) total[key] += counts[key];
 }

@@ -19,6 +19,10 @@ import { createSchema } from './schema';
 import { createServices, type Services } from './services';
 import { fileRoutes } from './modules/files/file.routes';
 import { seedDemo } from './seeders/demo.seeder';
+import { logger } from './common/logger';
+import { connectRedis, type RedisConnections } from './common/redis';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
 
 export interface RunningApp {
   url: string;
@@ -45,11 +49,36 @@ export async function createApp(config: Config): Promise<RunningApp> {
     const seeded = await seedDemo(orm.em.fork());
     if (seeded) console.log(seeded);
   }
-  const services = createServices(config, fileSecret(config));
+  const redis: RedisConnections | undefined = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const services = createServices(config, fileSecret(config), redis);
+  services.presence.onExpired = (examId, studentId) => {
+    services.sittings.connectionLost(orm.em.fork(), examId, studentId, new Date())
+      .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection'));
+  };
   const schema = await createSchema();
 
   const app = express();
   app.disable('x-powered-by');
+  const { metrics } = services;
+  app.use(pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const id = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+    serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }) },
+  }));
+  app.use((req, res, next) => {
+    const route = req.path.startsWith('/graphql') ? 'graphql' : req.path.startsWith('/files') ? 'files' : 'app';
+    const end = metrics.httpDuration.startTimer({ route });
+    res.on('finish', () => {
+      end();
+      metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
+    });
+    next();
+  });
   const httpServer = http.createServer(app);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -70,6 +99,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
   // R2.1 "no heartbeat": a socket that does not answer a ping within one interval is closed, which ends its subscriptions
   const alive = new WeakMap<WebSocket, boolean>();
   wsServer.on('connection', (socket) => {
+    metrics.openSockets.inc();
+    socket.on('close', () => metrics.openSockets.dec());
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
   });
@@ -91,6 +122,18 @@ export async function createApp(config: Config): Promise<RunningApp> {
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async requestDidStart() {
+          return {
+            async didEncounterErrors({ errors }) {
+              for (const error of errors) {
+                const code = (error.originalError as { code?: string } | undefined)?.code ?? error.extensions?.code;
+                metrics.graphqlErrors.inc({ code: typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'INTERNAL_SERVER_ERROR' });
+              }
+            },
+          };
+        },
+      },
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
@@ -102,8 +145,25 @@ export async function createApp(config: Config): Promise<RunningApp> {
     return { em, services, authorization, user: await services.auth.userFromAuthorization(em, authorization) };
   };
 
+  let shuttingDown = false;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    try {
+      await orm.em.getConnection().execute('select 1');
+      checks.database = 'ok';
+    } catch {
+      checks.database = 'unreachable';
+    }
+    if (redis) checks.redis = (await redis.command.ping().catch(() => 'unreachable')) === 'PONG' ? 'ok' : 'unreachable';
+    if (shuttingDown) checks.instance = 'shutting down';
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
   app.use('/files', fileRoutes(contextFor));
@@ -119,7 +179,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
       res.status(error.status).json({ errors: [{ message: 'The request could not be read; send JSON no larger than 2 MB.', extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
-    console.error('unexpected error', error);
+    logger.error({ err: error }, 'unexpected error');
     res.status(500).json({ errors: [{ message: 'Something went wrong on the server; please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 
@@ -139,9 +199,13 @@ export async function createApp(config: Config): Promise<RunningApp> {
     services,
     stop: () =>
       (stopping ??= (async () => {
+        // stop accepting, let in-flight requests finish (Apollo's drain), close sockets so clients reconnect elsewhere
+        shuttingDown = true;
         clearInterval(heartbeat);
         for (const socket of wsServer.clients) socket.close(1001, 'server shutting down');
         await apollo.stop();
+        await services.presence.close();
+        await redis?.close();
         await orm.close(true);
       })()),
   };

@@ -15,6 +15,10 @@ export interface Config {
   sessionHours: number;
   /** a socket that misses a heartbeat for this long counts as gone (R2.1) */
   heartbeatMs: number;
+  /** several instances: how long a dead instance's students may still show online */
+  presenceTtlMs: number;
+  /** redis://… makes subscriptions and presence shared by several instances */
+  redisUrl?: string;
   clientDir?: string;
   logRequests: boolean;
 }
@@ -45,12 +49,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must start with postgres:// (got "${databaseUrl.split(':')[0]}:…"); leave it unset for the embedded SQLite database.`);
   }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL must start with redis:// or rediss://; leave it unset for a single instance.');
+  }
   const timeZone = env.TIME_ZONE || 'Asia/Almaty';
   try {
     new Intl.DateTimeFormat('en', { timeZone });
   } catch {
     throw new ConfigError(`TIME_ZONE "${timeZone}" is not an IANA time zone such as Asia/Almaty.`);
   }
+  const heartbeatMs = overrides.heartbeatMs ?? int(env, 'HEARTBEAT_MS', 10_000, 100);
   return {
     port: int(env, 'PORT', 4000, 0),
     host: env.HOST || '0.0.0.0',
@@ -62,7 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxFilesPerAnswer: int(env, 'MAX_FILES_PER_ANSWER', 10, 1),
     maxAnswerChars: int(env, 'MAX_ANSWER_CHARS', 100_000, 10),
     sessionHours: int(env, 'SESSION_HOURS', 12, 1),
-    heartbeatMs: int(env, 'HEARTBEAT_MS', 10_000, 100),
+    heartbeatMs,
+    presenceTtlMs: int(env, 'PRESENCE_TTL_MS', heartbeatMs * 3, 300),
+    redisUrl,
     clientDir: path.resolve(__dirname, '../../dist/client/browser'),
     logRequests: bool(env, 'LOG_REQUESTS', false),
     ...overrides,

@@ -6,15 +6,17 @@ import { ExamService } from './modules/exams/exam.service';
 import { FileService } from './modules/files/file.service';
 import { FileStore } from './modules/files/file-store';
 import { GradeService } from './modules/grades/grade.service';
-import { Presence } from './modules/presence/presence';
+import { MemoryPresence, RedisPresence, type Presence } from './modules/presence/presence';
+import { Metrics } from './common/metrics';
+import type { RedisConnections } from './common/redis';
 import { SittingService } from './modules/sittings/sitting.service';
 import { TicketService } from './modules/tickets/ticket.service';
 import { UserService } from './modules/users/user.service';
 
 /** The rule-holding services, one set per server; resolvers reach them through the context. */
-export function createServices(config: Config, fileSecret: Buffer) {
-  const events = new ExamEvents();
-  const presence = new Presence();
+export function createServices(config: Config, fileSecret: Buffer, redis?: RedisConnections) {
+  const events = new ExamEvents(redis);
+  const presence: Presence = redis ? new RedisPresence(redis.command, config.presenceTtlMs) : new MemoryPresence();
   const store = new FileStore(config.dataDir);
   const tickets = new TicketService(events);
   const answers = new AnswerService(config, events, store);
@@ -22,6 +24,7 @@ export function createServices(config: Config, fileSecret: Buffer) {
     config,
     events,
     presence,
+    metrics: new Metrics(),
     now: () => new Date(),
     auth: new AuthService(config),
     users: new UserService(),

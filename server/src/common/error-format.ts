@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from './errors';
+import { logger } from './logger';
 
 /** Codes that graphql and Apollo themselves give to a malformed request; they are safe to show. */
 const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
@@ -23,6 +24,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // a request-level error made by graphql itself (bad variables, unknown operation)
     return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
   }
-  console.error('unexpected error', formatted.path?.join('.') ?? '', original);
+  logger.error({ err: original, path: formatted.path?.join('.') }, 'unexpected error');
   return { message: INTERNAL_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -1,4 +1,6 @@
 import { createPubSub } from '@graphql-yoga/subscription';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import type { RedisConnections } from './redis';
 
 /** What travels on an exam's topics: ids only, so every subscriber reads fresh, permission-checked data. */
 export interface SittingEventPayload {
@@ -21,7 +23,14 @@ type Topics = {
  * write has committed (they call this after `flush()` returned).
  */
 export class ExamEvents {
-  private readonly pubSub = createPubSub<Topics>();
+  private readonly pubSub: ReturnType<typeof createPubSub<Topics>>;
+
+  /** in-process by default; through Redis (so every instance hears every exam) when given Redis connections */
+  constructor(redis?: Pick<RedisConnections, 'publish' | 'subscribe'>) {
+    this.pubSub = createPubSub<Topics>(redis
+      ? { eventTarget: createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe }) }
+      : {});
+  }
 
   sittingChanged(payload: SittingEventPayload): void {
     this.pubSub.publish('SITTING_CHANGED', payload.examId, payload);

@@ -92,7 +92,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       await c.end();
     };
   }
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, databaseUrl, seedDemo: false, heartbeatMs: 500, clientDir: undefined, ...overrides });
+  const redisUrl = process.env.TEST_REDIS_URL || undefined;
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, databaseUrl, redisUrl, seedDemo: false, heartbeatMs: 500, presenceTtlMs: 1500, clientDir: undefined, ...overrides });
   const app = await createApp(config);
   return new TestServer(app, async () => {
     await app.stop();
@@ -193,3 +194,56 @@ export function nextPushes<T = any>(client: WsClient, query: string, variables: 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One part of a hand-built multipart upload; `name` goes into filename="…" byte for byte (UTF-8). */
+export interface UploadPart {
+  name: string;
+  content: string | Buffer;
+  contentType?: string;
+  field?: string;
+}
+
+export interface UploadResult {
+  status: number;
+  body: any;
+}
+
+/** POSTs a multipart/form-data body built by hand (so file names are sent exactly as given) to a /files endpoint. */
+export async function uploadFiles(server: TestServer, token: string | null, endpoint: string, parts: UploadPart[]): Promise<UploadResult> {
+  const boundary = `----spec${randomBytes(8).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const name = part.name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.field ?? 'file'}"; filename="${name}"\r\n` +
+      `Content-Type: ${part.contentType ?? 'application/octet-stream'}\r\n\r\n`, 'utf8'));
+    chunks.push(Buffer.isBuffer(part.content) ? part.content : Buffer.from(part.content, 'utf8'));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  const res = await fetch(`${server.url}${endpoint}`, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: Buffer.concat(chunks),
+  });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the spec will see the raw text
+  }
+  return { status: res.status, body };
+}
+
+/** Moves an exam's times (and anything else in `input`) through updateExam as staff, keeping the rest as createExam's defaults. */
+export async function updateExam(server: TestServer, staffToken: string, u: University, examId: string, input: Record<string, unknown>): Promise<void> {
+  await server.ok(staffToken, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }', {
+    id: examId,
+    input: {
+      periodId: u.periodId, disciplineId: u.disciplineId, teacherId: u.teacher.id,
+      startsAt: minutes(-1), endsAt: minutes(60), format: 'TICKETS', ticketAssignment: 'STUDENT_CHOICE',
+      studentIds: u.students.map((s) => s.id),
+      ...input,
+    },
+  });
+}

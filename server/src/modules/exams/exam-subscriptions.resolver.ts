@@ -1,6 +1,7 @@
 import { filter } from '@graphql-yoga/subscription';
 import { Arg, Ctx, ID, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { Context } from '../../context';
+import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
 import type { BoardEventPayload, SittingEventPayload } from '../../common/events';
@@ -17,17 +18,22 @@ type Data = SubscribeResolverData<unknown, { examId: string }, Context>;
 async function studentStream<T>({ args, context }: Data, stream: AsyncIterable<T>): Promise<AsyncIterable<T>> {
   const exam = await visibleExam(context, args.examId);
   const user = requireUser(context);
-  if (user.role !== Role.STUDENT) return stream;
+  if (user.role !== Role.STUDENT) return counted(context, exam.id, stream);
   const { sittings } = context.services;
   const em = context.em.fork();
   const sitting = await em.findOneOrFail(Sitting, { exam: exam.id, student: user.id });
   await sittings.socketJoined(em, sitting, new Date());
-  return onStreamEnd(stream, () => {
+  return onStreamEnd(counted(context, exam.id, stream), () => {
     const later = context.em.fork();
     later.findOneOrFail(Sitting, sitting.id)
       .then((s) => sittings.socketLeft(later, s, new Date()))
-      .catch((error) => console.error('presence: could not record leaving', error));
+      .catch((error) => logger.error({ err: error }, 'presence: could not record leaving'));
   });
+}
+
+/** Counts the subscription in the per-exam subscribers metric for as long as it lives. */
+function counted<T>(context: Context, examId: string, stream: AsyncIterable<T>): AsyncIterable<T> {
+  return onStreamEnd(stream, context.services.metrics.trackSubscriber(examId));
 }
 
 /** Each pushed event is read afresh: the operation's EntityManager is replaced so no stale row is served. */
@@ -66,7 +72,7 @@ export class ExamSubscriptionResolver {
     subscribe: async ({ args, context }: Data) => {
       const exam = await visibleExam(context, args.examId);
       if (!manages(context.user, exam)) throw new ForbiddenError('Only staff and the exam\'s teacher follow every sitting.');
-      return context.services.events.subscribe('SITTING_CHANGED', args.examId);
+      return counted(context, exam.id, context.services.events.subscribe('SITTING_CHANGED', args.examId));
     },
   })
   sittingChanged(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {

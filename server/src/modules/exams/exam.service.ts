@@ -10,6 +10,7 @@ import type { ExamInput, PlatformInput } from './exam.inputs';
 /** Only web addresses may become links on a student's page (no javascript: and the like). */
 export function assertWebAddress(url: string, what: string): string {
   const trimmed = url.trim();
+  if (trimmed.length > 2000) throw new BadUserInputError(`The ${what} link is longer than 2000 characters; use a shorter address.`);
   let parsed: URL;
   try {
     parsed = new URL(trimmed);
@@ -91,6 +92,9 @@ export class ExamService {
 
   async setPlatform(em: EntityManager, exam: Exam, platform: PlatformInput | null | undefined): Promise<Exam> {
     if (platform && !platform.name.trim()) throw new BadUserInputError('Name the platform, e.g. Zoom or Microsoft Teams.');
+    if (platform && [platform.name.trim(), platform.login?.trim() ?? '', platform.password ?? ''].some((v) => v.length > 200)) {
+      throw new BadUserInputError('The platform\'s name, login and password are at most 200 characters each.');
+    }
     em.assign(exam, {
       platformName: platform?.name.trim() ?? null,
       platformUrl: platform ? assertWebAddress(platform.url, 'platform') : null,

@@ -23,11 +23,16 @@ export class FileStore {
   async write(id: string, source: Readable, maxBytes: number): Promise<number> {
     const incoming = path.join(this.dir, 'incoming', id);
     let size = 0;
+    let tooLarge = false;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (size > maxBytes) done(new FileTooLargeError());
-        else done(null, chunk);
+        // past the limit: keep reading and dropping, so the source is drained rather than destroyed
+        // (a destroyed multipart part stalls the parser and the request never finishes)
+        if (size > maxBytes) {
+          tooLarge = true;
+          done();
+        } else done(null, chunk);
       },
     });
     try {
@@ -36,6 +41,10 @@ export class FileStore {
       source.resume(); // drain what is left so the request can finish
       await fs.promises.rm(incoming, { force: true });
       throw error;
+    }
+    if (tooLarge) {
+      await fs.promises.rm(incoming, { force: true });
+      throw new FileTooLargeError();
     }
     return size;
   }

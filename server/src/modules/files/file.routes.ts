@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Context } from '../../context';
+import { logger } from '../../common/logger';
 import { requireRole, requireUser } from '../../common/auth';
 import { AppError, NotFoundError } from '../../common/errors';
 import { managedExam, studentSitting } from '../exams/exam-access';
@@ -14,7 +15,7 @@ type ContextFor = (req: Request) => Promise<Context>;
 /** Refusals as `{ error: { code, message } }` with a 4xx status; the unexpected as a generic 500. */
 function respondWithError(res: Response, req: Request, error: unknown) {
   const refusal = error instanceof UploadRefusal ? error : error instanceof AppError ? UploadRefusal.from(error) : null;
-  if (!refusal) console.error('file endpoint failed', error);
+  if (!refusal) logger.error({ err: error, url: req.path }, 'file endpoint failed');
   if (!req.complete) {
     res.set('Connection', 'close'); // the rest of an unread upload is not wanted
     req.resume();

@@ -114,6 +114,13 @@ export class FileService {
       throw error;
     }
     const files = await this.persist(em, incoming, { answer }, sitting.student);
+    // parallel uploads may all have passed the check above: whoever finds the answer over the limit takes its own files back
+    if ((await em.count(StoredFile, { answer: answer.id })) > this.config.maxFilesPerAnswer) {
+      for (const file of files) em.remove(file);
+      await em.flush();
+      await Promise.all(files.map((f) => this.store.remove(f.id)));
+      throw new UploadRefusal(400, 'TOO_MANY_FILES', `An answer holds at most ${this.config.maxFilesPerAnswer} files; delete one before adding another.`);
+    }
     for (const file of files) recordEvent(em, sitting, SittingEventKind.FILE_UPLOADED, sitting.student, now, file.name);
     await em.flush();
     this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
@@ -134,7 +141,8 @@ export class FileService {
   }
 
   private async persist(em: EntityManager, incoming: Incoming[], owner: Owner, uploadedBy: User): Promise<StoredFile[]> {
-    const files = incoming.map((f) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy, ...owner }));
+    const at = Date.now(); // a millisecond apart, so listings ordered by createdAt keep the order the files were sent in
+    const files = incoming.map((f, i) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy, ...owner, createdAt: new Date(at + i) }));
     for (const f of incoming) await this.store.commit(f.id);
     await em.flush();
     return files;
@@ -164,11 +172,11 @@ export class FileService {
           stream.resume();
           return;
         }
+        received.push(entry); // in the order the parts were sent, not the order their writes finish (a failed write refuses the whole upload)
         writes.push(
           this.store.write(entry.id, stream, this.config.maxFileBytes).then(
             (size) => {
               entry.size = size;
-              received.push(entry);
             },
             (error) => {
               if (error instanceof FileTooLargeError) {

@@ -99,12 +99,12 @@ export class SittingResolver {
   }
 
   @FieldResolver(() => Boolean, { description: 'R2.1: true while the student has the exam page open' })
-  online(@Root() sitting: Sitting, @Ctx() ctx: Context): boolean {
-    return ctx.services.sittings.isOnline(sitting);
+  async online(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<boolean> {
+    return (await ctx.services.sittings.onlineSince(sitting)) !== null;
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'when the student\'s current online stretch began' })
-  onlineSince(@Root() sitting: Sitting, @Ctx() ctx: Context): Date | null {
+  onlineSince(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
     return ctx.services.sittings.onlineSince(sitting);
   }
 

@@ -40,7 +40,7 @@ export class SittingService {
 
   /** A socket subscribed to the exam: the first one makes the student online. */
   async socketJoined(em: EntityManager, sitting: Sitting, now: Date): Promise<void> {
-    if (!this.presence.join(sitting.exam.id, sitting.student.id, now)) return;
+    if (!(await this.presence.join(sitting.exam.id, sitting.student.id, now))) return;
     sitting.enteredAt ??= now;
     sitting.lastSeenAt = now;
     recordEvent(em, sitting, SittingEventKind.ENTERED, sitting.student, now, 'exam page opened');
@@ -50,18 +50,24 @@ export class SittingService {
 
   /** A socket went away (closed, or missed its heartbeat): the last one makes the student offline. */
   async socketLeft(em: EntityManager, sitting: Sitting, now: Date): Promise<void> {
-    if (!this.presence.leave(sitting.exam.id, sitting.student.id)) return;
+    if (!(await this.presence.leave(sitting.exam.id, sitting.student.id))) return;
+    await this.recordLeft(em, sitting, now, 'exam page closed');
+  }
+
+  /** The student's instance stopped answering (several instances): they are offline since their last refresh. */
+  async connectionLost(em: EntityManager, examId: string, studentId: string, now: Date): Promise<void> {
+    const sitting = await em.findOne(Sitting, { exam: examId, student: studentId });
+    if (sitting) await this.recordLeft(em, sitting, now, 'connection lost');
+  }
+
+  private async recordLeft(em: EntityManager, sitting: Sitting, now: Date, detail: string) {
     sitting.lastSeenAt = now;
-    recordEvent(em, sitting, SittingEventKind.LEFT, sitting.student, now, 'exam page closed');
+    recordEvent(em, sitting, SittingEventKind.LEFT, sitting.student, now, detail);
     await em.flush();
     this.publish(sitting);
   }
 
-  isOnline(sitting: Sitting): boolean {
-    return this.presence.onlineSince(sitting.exam.id, sitting.student.id) !== null;
-  }
-
-  onlineSince(sitting: Sitting): Date | null {
+  onlineSince(sitting: Sitting): Promise<Date | null> {
     return this.presence.onlineSince(sitting.exam.id, sitting.student.id);
   }
 

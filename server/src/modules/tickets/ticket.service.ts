@@ -107,7 +107,11 @@ export class TicketService {
         return;
       } catch (error) {
         if (error instanceof TicketTakenError) continue; // another student drew it first; draw again
-        if (error instanceof TicketAlreadyChosenError) return; // a parallel request of this student drew one already
+        if (error instanceof TicketAlreadyChosenError) {
+          // a parallel request of this student drew one already: show that one, not the stale "no ticket"
+          await em.refresh(sitting);
+          return;
+        }
         throw error;
       }
     }
