@@ -1,0 +1,151 @@
+import { computed, DOCUMENT, effect, inject, Injectable, signal } from '@angular/core';
+import { ServerClock } from '../graphql/server-clock';
+import { en } from './en';
+import { kk, type MessageKey, type Messages } from './kk';
+import { ru } from './ru';
+
+export const LANGS = ['kk', 'ru', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+const MESSAGES: Record<Lang, Messages> = { kk, ru, en };
+/** Intl locales: Kazakh and Russian as written in Kazakhstan, English in its European form (24-hour time). */
+const LOCALES: Record<Lang, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+export const LANG_STORAGE_KEY = 'attestation.lang';
+
+const KK_MONTHS = ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'];
+
+/**
+ * Some browsers ship ICU without Kazakh data (Debian's Chromium prints "2026 M11 29"); there the
+ * Kazakh forms (CLDR: "2026 ж. 29 қараша", "29.11.2026, 15:24:05", "12 345,5") are built here.
+ */
+function hasKazakhData(): boolean {
+  try {
+    return new Intl.DateTimeFormat('kk', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2026, 0, 15)) === 'қаңтар';
+  } catch {
+    return false;
+  }
+}
+
+interface Parts {
+  readonly year: string;
+  readonly month: string;
+  readonly day: string;
+  readonly hour: string;
+  readonly minute: string;
+  readonly second: string;
+}
+
+function storedLang(): Lang {
+  try {
+    const value = localStorage.getItem(LANG_STORAGE_KEY);
+    return (LANGS as readonly string[]).includes(value ?? '') ? (value as Lang) : 'kk';
+  } catch {
+    return 'kk';
+  }
+}
+
+/** A small signal-based translation service: runtime switching, remembered in localStorage, Kazakh by default. */
+@Injectable({ providedIn: 'root' })
+export class I18n {
+  private readonly clock = inject(ServerClock);
+  private readonly formats = new Map<string, Intl.DateTimeFormat>();
+  private readonly kazakhData = hasKazakhData();
+
+  readonly lang = signal<Lang>(storedLang());
+  readonly locale = computed(() => LOCALES[this.lang()]);
+
+  constructor() {
+    const document = inject(DOCUMENT);
+    effect(() => {
+      document.documentElement.lang = this.lang();
+      document.title = this.t('app.title');
+    });
+  }
+
+  setLang(lang: Lang): void {
+    this.lang.set(lang);
+    try {
+      localStorage.setItem(LANG_STORAGE_KEY, lang);
+    } catch {
+      // private mode: the choice lasts for this page only
+    }
+  }
+
+  /** The message in the current language; `{name}` placeholders are filled from params. */
+  t(key: MessageKey, params?: MessageParams): string {
+    const text = MESSAGES[this.lang()][key];
+    if (!params) return text;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  }
+
+  /** 29 November 2026, in the university's zone and the chosen locale */
+  date(at: string | number): string {
+    if (this.builtKazakh()) {
+      const p = this.parts(at);
+      return `${p.year} ж. ${Number(p.day)} ${KK_MONTHS[Number(p.month) - 1]}`;
+    }
+    return this.format({ dateStyle: 'long' }).format(new Date(at));
+  }
+
+  /** 15:24 */
+  time(at: string | number): string {
+    if (this.builtKazakh()) {
+      const p = this.parts(at);
+      return `${p.hour}:${p.minute}`;
+    }
+    return this.format({ timeStyle: 'short' }).format(new Date(at));
+  }
+
+  /** 29.11.2026, 15:24:05 */
+  dateTime(at: string | number): string {
+    if (this.builtKazakh()) {
+      const p = this.parts(at);
+      return `${p.day}.${p.month}.${p.year}, ${p.hour}:${p.minute}:${p.second}`;
+    }
+    return this.format({ dateStyle: 'short', timeStyle: 'medium' }).format(new Date(at));
+  }
+
+  number(value: number, options?: Intl.NumberFormatOptions): string {
+    // Kazakh groups and marks decimals as Russian does (12 345,5)
+    return new Intl.NumberFormat(this.builtKazakh() ? 'ru-RU' : this.locale(), options).format(value);
+  }
+
+  /** "Asia/Almaty (GMT+5)": the zone named, so nobody reads the times as their device's. */
+  zoneLabel(at: number = this.clock.now()): string {
+    const zone = this.clock.timeZone();
+    const offset = this.format({ timeZoneName: 'shortOffset' }, 'en-GB').formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')?.value;
+    return offset ? `${zone} (${offset})` : zone;
+  }
+
+  fileSize(bytes: number): string {
+    if (bytes < 1024) return this.t('size.bytes', { n: this.number(bytes) });
+    if (bytes < 1024 * 1024) return this.t('size.kb', { n: this.number(bytes / 1024, { maximumFractionDigits: 1 }) });
+    return this.t('size.mb', { n: this.number(bytes / 1024 / 1024, { maximumFractionDigits: 1 }) });
+  }
+
+  private builtKazakh(): boolean {
+    return this.lang() === 'kk' && !this.kazakhData;
+  }
+
+  /** the wall-clock fields of an instant in the university's zone */
+  private parts(at: string | number): Parts {
+    const format = this.format(
+      { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
+      'en-GB',
+    );
+    const fields = Object.fromEntries(format.formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+    return fields as unknown as Parts;
+  }
+
+  private format(options: Intl.DateTimeFormatOptions, locale = this.locale()): Intl.DateTimeFormat {
+    const timeZone = this.clock.timeZone();
+    const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+    let format = this.formats.get(key);
+    if (!format) {
+      format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+      this.formats.set(key, format);
+    }
+    return format;
+  }
+}

@@ -1,0 +1,286 @@
+import { computed, DestroyRef, effect, inject, Injectable, InjectionToken, signal, untracked } from '@angular/core';
+import { Connection } from '../../../core/graphql/connection';
+import { type ErrorCode, errorCode } from '../../../core/graphql/errors';
+import type { ExamFileFragment, StudentAnswerFragment } from '../../../core/graphql/generated';
+import { ServerClock } from '../../../core/graphql/server-clock';
+import { answerLength, isSubstantialAnswer } from '../exam-page/exam-rules';
+import { AnswerApi } from './answer-api';
+import { DraftStore } from './draft-store';
+
+export interface AnswerTiming {
+  /** autosave this long after typing stops */
+  readonly autosaveMs: number;
+  /** try again this often while the server cannot be reached */
+  readonly retryMs: number;
+}
+
+export const ANSWER_TIMING = new InjectionToken<AnswerTiming>('ANSWER_TIMING', {
+  factory: () => ({ autosaveMs: 2500, retryMs: 5000 }),
+});
+
+export type SyncState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'saving' }
+  | { readonly kind: 'saved'; readonly at: string }
+  /** the server could not be reached: kept in the browser, retried */
+  | { readonly kind: 'local' }
+  /** too short for the server (R7.4): kept in the browser */
+  | { readonly kind: 'short' }
+  | { readonly kind: 'failed'; readonly code: ErrorCode };
+
+export interface UploadItem {
+  readonly key: number;
+  readonly name: string;
+  readonly percent: number;
+  readonly failed: ErrorCode | null;
+}
+
+/** Codes after which the answer cannot change any more: the page re-reads the exam to show why. */
+const FINAL_REFUSALS: readonly ErrorCode[] = ['EXAM_ENDED', 'ANSWER_SUBMITTED'];
+const UNREACHABLE: readonly ErrorCode[] = ['NETWORK', 'INTERNAL_SERVER_ERROR'];
+
+/**
+ * The student's answer while it is written: the text with its browser copy and autosave, the files
+ * with their uploads, and sending. Never loses a word: every keystroke goes to localStorage first,
+ * and the copy is dropped only once the server holds exactly that text.
+ */
+@Injectable()
+export class AnswerDraft {
+  private readonly api = inject(AnswerApi);
+  private readonly store = inject(DraftStore);
+  private readonly clock = inject(ServerClock);
+  private readonly timing = inject(ANSWER_TIMING);
+
+  private examId = '';
+  private userId = '';
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private inFlight: Promise<void> | null = null;
+  private uploadSeq = 0;
+  private locked = false;
+
+  /** the page re-reads the exam: the server changed something (a file arrived) or refused for good */
+  onServerChange: () => void = () => undefined;
+
+  readonly text = signal('');
+  /** the text the server holds */
+  private readonly serverText = signal('');
+  readonly files = signal<readonly ExamFileFragment[]>([]);
+  readonly uploads = signal<readonly UploadItem[]>([]);
+  readonly sync = signal<SyncState>({ kind: 'idle' });
+  readonly restored = signal(false);
+  readonly submittedAt = signal<string | null>(null);
+  readonly sending = signal(false);
+  readonly sendError = signal<ErrorCode | null>(null);
+  readonly fileError = signal<{ readonly name: string; readonly code: ErrorCode } | null>(null);
+  readonly deleting = signal(false);
+
+  readonly length = computed(() => answerLength(this.text()));
+  readonly substantial = computed(() => isSubstantialAnswer(this.text(), this.files().length));
+  readonly submitted = computed(() => this.submittedAt() !== null);
+  readonly unsynced = computed(() => this.text() !== this.serverText());
+  readonly busy = computed(() => this.sending() || this.sync().kind === 'saving');
+
+  constructor() {
+    // back online: whatever the server is missing goes now, not at the next retry tick
+    const connection = inject(Connection);
+    effect(() => {
+      if (connection.state() === 'online') untracked(() => this.unsynced() && void this.flush());
+    });
+    const online = () => this.unsynced() && void this.flush();
+    window.addEventListener('online', online);
+    inject(DestroyRef).onDestroy(() => {
+      window.removeEventListener('online', online);
+      clearTimeout(this.saveTimer);
+      clearTimeout(this.retryTimer);
+    });
+  }
+
+  /** The starting text: the server's, unless this browser holds a newer one the server never got. */
+  init(examId: string, userId: string, answer: StudentAnswerFragment | null): void {
+    this.examId = examId;
+    this.userId = userId;
+    if (answer?.status === 'SUBMITTED') {
+      this.accept(answer);
+      return;
+    }
+    const serverText = answer?.text ?? '';
+    this.serverText.set(serverText);
+    this.files.set(answer?.files ?? []);
+    const local = this.store.read(userId, examId);
+    const serverSavedAt = answer?.savedAt ? Date.parse(answer.savedAt) : 0;
+    if (local && local.text !== serverText && local.editedAt > serverSavedAt) {
+      this.text.set(local.text);
+      this.restored.set(true);
+      this.schedule(0);
+    } else {
+      this.text.set(serverText);
+      this.store.clear(userId, examId);
+      if (answer?.savedAt) this.sync.set({ kind: 'saved', at: answer.savedAt });
+    }
+  }
+
+  /** A newer read of the exam: a sent answer (from another tab, or a reply lost on the way) wins. */
+  applyServer(answer: StudentAnswerFragment | null): void {
+    if (!answer) return;
+    if (answer.status === 'SUBMITTED') {
+      if (!this.submitted()) this.accept(answer);
+      return;
+    }
+    this.files.set(answer.files);
+  }
+
+  /** the end time came or the answer was sent: nothing more goes to the server */
+  setLocked(locked: boolean): void {
+    this.locked = locked;
+    if (locked) {
+      clearTimeout(this.saveTimer);
+      clearTimeout(this.retryTimer);
+    }
+  }
+
+  edit(text: string): void {
+    if (this.locked || this.submitted()) return;
+    this.text.set(text);
+    if (text === this.serverText()) {
+      this.store.clear(this.userId, this.examId);
+    } else {
+      this.store.write(this.userId, this.examId, { text, editedAt: this.clock.exactNow() });
+      if (!this.substantial()) this.sync.set({ kind: 'short' });
+    }
+    this.schedule(this.timing.autosaveMs);
+  }
+
+  /** «Сақтау» (R7.4) */
+  save(): Promise<void> {
+    return this.flush(true);
+  }
+
+  /** Autosave: sends the text when the server does not hold it yet; one request at a time. */
+  async flush(force = false): Promise<void> {
+    clearTimeout(this.saveTimer);
+    if (this.locked || this.submitted() || this.sending()) return;
+    while (this.inFlight) {
+      await this.inFlight;
+      if (!force && !this.unsynced()) return;
+    }
+    if (this.locked || this.submitted() || this.sending()) return;
+    const text = this.text();
+    if (!force && text === this.serverText()) return;
+    if (!isSubstantialAnswer(text, this.files().length)) {
+      this.sync.set({ kind: 'short' });
+      return;
+    }
+    clearTimeout(this.retryTimer);
+    this.sync.set({ kind: 'saving' });
+    const request = this.api.save(this.examId, text).then(
+      (answer) => {
+        this.serverText.set(text);
+        this.files.set(answer.files);
+        this.sync.set({ kind: 'saved', at: answer.savedAt ?? new Date(this.clock.exactNow()).toISOString() });
+        this.restored.set(false);
+        if (this.text() === text) this.store.clear(this.userId, this.examId);
+      },
+      (error: unknown) => this.saveFailed(errorCode(error)),
+    );
+    this.inFlight = request;
+    await request;
+    this.inFlight = null;
+    // typed on while it was saving
+    if (this.unsynced() && this.sync().kind === 'saved') this.schedule(this.timing.autosaveMs);
+  }
+
+  /** «Жауапты жіберу» (R7.5, R7.6): the text as it stands is saved and sent in one step. */
+  async send(): Promise<void> {
+    if (this.sending() || this.submitted()) return;
+    clearTimeout(this.saveTimer);
+    clearTimeout(this.retryTimer);
+    this.sending.set(true);
+    while (this.inFlight) await this.inFlight;
+    this.sendError.set(null);
+    try {
+      this.accept(await this.api.submit(this.examId, this.text()));
+    } catch (error) {
+      this.sendError.set(errorCode(error));
+      // the browser copy stays; a re-read shows whether it landed after all (a reply lost on the way) or why not
+      this.store.write(this.userId, this.examId, { text: this.text(), editedAt: this.clock.exactNow() });
+      this.onServerChange();
+    } finally {
+      this.sending.set(false);
+    }
+  }
+
+  /** R7.2: several files, one after another, each with its progress and its own refusal. */
+  async upload(files: readonly File[]): Promise<void> {
+    for (const file of files) {
+      const key = ++this.uploadSeq;
+      this.fileError.set(null);
+      this.uploads.update((list) => [...list, { key, name: file.name, percent: 0, failed: null }]);
+      try {
+        const stored = await this.api.upload(this.examId, file, (percent) =>
+          this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, percent } : u))));
+        this.files.update((list) => [...list, ...stored]);
+        this.uploads.update((list) => list.filter((u) => u.key !== key));
+        this.onServerChange();
+      } catch (error) {
+        const code = errorCode(error);
+        this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, failed: code } : u)));
+        if (FINAL_REFUSALS.includes(code)) this.onServerChange();
+      }
+    }
+    // a text too short on its own may be saved now that a file makes the answer substantial
+    if (this.unsynced()) this.schedule(0);
+  }
+
+  dismissUpload(key: number): void {
+    this.uploads.update((list) => list.filter((u) => u.key !== key));
+  }
+
+  /** «Өшіру» (R7.3) */
+  async removeFile(file: ExamFileFragment): Promise<void> {
+    if (this.deleting()) return;
+    this.deleting.set(true);
+    this.fileError.set(null);
+    try {
+      const answer = await this.api.deleteFile(this.examId, file.id);
+      this.files.set(answer.files);
+    } catch (error) {
+      const code = errorCode(error);
+      this.fileError.set({ name: file.name, code });
+      if (FINAL_REFUSALS.includes(code) || code === 'NOT_FOUND') this.onServerChange();
+    } finally {
+      this.deleting.set(false);
+    }
+  }
+
+  private accept(answer: StudentAnswerFragment): void {
+    clearTimeout(this.saveTimer);
+    clearTimeout(this.retryTimer);
+    this.text.set(answer.text);
+    this.serverText.set(answer.text);
+    this.files.set(answer.files);
+    this.submittedAt.set(answer.submittedAt ?? answer.savedAt ?? new Date(this.clock.exactNow()).toISOString());
+    this.sendError.set(null);
+    this.restored.set(false);
+    this.sync.set({ kind: 'idle' });
+    this.store.clear(this.userId, this.examId);
+  }
+
+  private saveFailed(code: ErrorCode): void {
+    if (UNREACHABLE.includes(code)) {
+      this.sync.set({ kind: 'local' });
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => void this.flush(), this.timing.retryMs);
+    } else if (code === 'ANSWER_TOO_SHORT') {
+      this.sync.set({ kind: 'short' });
+    } else {
+      this.sync.set({ kind: 'failed', code });
+      if (FINAL_REFUSALS.includes(code)) this.onServerChange();
+    }
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.flush(), ms);
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@angular/core';
+
+export interface LocalDraft {
+  readonly text: string;
+  /** when it was typed, on the server's clock */
+  readonly editedAt: number;
+}
+
+/**
+ * The browser's copy of an answer the server does not have yet (R7.4 "never lose a word"):
+ * written on every keystroke, removed once the server holds the same text.
+ */
+@Injectable({ providedIn: 'root' })
+export class DraftStore {
+  private key(userId: string, examId: string): string {
+    return `attestation.answer.${userId}.${examId}`;
+  }
+
+  read(userId: string, examId: string): LocalDraft | null {
+    try {
+      const raw = localStorage.getItem(this.key(userId, examId));
+      const parsed = raw ? (JSON.parse(raw) as Partial<LocalDraft>) : null;
+      return typeof parsed?.text === 'string' && typeof parsed.editedAt === 'number' ? (parsed as LocalDraft) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  write(userId: string, examId: string, draft: LocalDraft): void {
+    try {
+      localStorage.setItem(this.key(userId, examId), JSON.stringify(draft));
+    } catch {
+      // storage full or disabled: the server copy is all there is
+    }
+  }
+
+  clear(userId: string, examId: string): void {
+    try {
+      localStorage.removeItem(this.key(userId, examId));
+    } catch {
+      // nothing stored
+    }
+  }
+}

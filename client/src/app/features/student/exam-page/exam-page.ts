@@ -1,0 +1,68 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, type OnInit } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { RouterLink } from '@angular/router';
+import { Session } from '../../../core/auth/session';
+import { I18n } from '../../../core/i18n/i18n';
+import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
+import { ConnectionStatus } from '../../../shared/connection-status/connection-status';
+import { CopyButton } from '../../../shared/copy-button/copy-button';
+import { Countdown } from '../../../shared/countdown/countdown';
+import { FileList } from '../../../shared/file-list/file-list';
+import { Answers } from '../answers/answers';
+import { Questions } from '../questions/questions';
+import { type Tile, TicketBoard } from '../ticket-board/ticket-board';
+import type { BoardState } from './exam-rules';
+import { ExamSession } from './exam-session';
+
+/** The exam page (R2–R8): every block appears exactly when the rules in exam-rules.ts say. */
+@Component({
+  selector: 'app-exam-page',
+  imports: [
+    MatButtonModule, MatCardModule, MatIconModule, MatProgressBarModule, RouterLink,
+    ConnectionStatus, CopyButton, Countdown, FileList, Answers, Questions, TicketBoard,
+  ],
+  templateUrl: './exam-page.html',
+  styleUrl: './exam-page.css',
+  providers: [ExamSession],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ExamPage implements OnInit {
+  protected readonly i18n = inject(I18n);
+  protected readonly session = inject(ExamSession);
+  protected readonly user = inject(Session).user;
+  private readonly confirmation = inject(Confirmation);
+
+  /** the route's :examId */
+  readonly examId = input.required<string>();
+
+  protected readonly exam = this.session.exam;
+  protected readonly view = this.session.view;
+  protected readonly extraTime = computed(() => {
+    const exam = this.exam();
+    return !!exam?.mySitting && exam.mySitting.endsAt !== exam.endsAt;
+  });
+
+  ngOnInit(): void {
+    this.session.open(this.examId());
+  }
+
+  protected async choose(tile: Tile): Promise<void> {
+    const confirmed = await this.confirmation.ask({
+      title: this.i18n.t('board.confirmTitle'),
+      text: this.i18n.t('board.confirmText'),
+      confirm: this.i18n.t('board.confirmOk'),
+    });
+    if (confirmed) await this.session.chooseTicket(tile.id);
+  }
+
+  protected boardMessage(board: BoardState): string {
+    return board === 'none' || board === 'choose' ? '' : this.i18n.t(`board.${board}`);
+  }
+
+  protected periodLabel(n: number): string {
+    return this.i18n.t('list.periodN', { n });
+  }
+}
