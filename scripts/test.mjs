@@ -1,5 +1,6 @@
 // `npm test`: builds the server, runs its specs on SQLite and — when TEST_DATABASE_URL names a
-// PostgreSQL server — again on PostgreSQL, then ends with one line "N passed, N failed".
+// PostgreSQL server — again on PostgreSQL, then the web app's component specs (Karma, headless Chromium)
+// and its end-to-end specs (playwright-core against the real server), and ends with one line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +31,30 @@ for (const suite of suites) {
   run('node', ['scripts/run-jasmine.mjs', countsFile, suite.label, suite.config ?? 'server/jasmine.json'], suite.env);
   const counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
   for (const key of Object.keys(total)) total[key] += counts[key];
+}
+
+// the web app: the typed operations must match schema.graphql and the .graphql files (npm run codegen writes them)
+console.log('\n=== web app typed operations (codegen check) ===');
+const codegen = run('npx', ['graphql-codegen', '--config', 'codegen.ts', '--check']);
+if (codegen.status === 0) total.passed++;
+else {
+  console.log('client/src/app/core/graphql/generated.ts is out of date: run `npm run codegen` and commit it');
+  total.failed++;
+}
+
+// component specs, then the browser specs against the real server (each writes its counts as JSON)
+const clientSuites = [
+  { label: 'web app component specs', cmd: 'npx', args: () => ['ng', 'test'], env: (countsFile) => ({ COUNTS_FILE: countsFile }) },
+  { label: 'web app end-to-end specs', cmd: 'node', args: (countsFile) => ['e2e/run.mjs', countsFile], env: () => ({}) },
+];
+for (const suite of clientSuites) {
+  console.log(`\n=== ${suite.label} ===`);
+  const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'counts-')), 'counts.json');
+  const started = Date.now();
+  run(suite.cmd, suite.args(countsFile), suite.env(countsFile));
+  const counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
+  console.log(`[${suite.label}] ${counts.passed} passed, ${counts.failed} failed in ${Math.round((Date.now() - started) / 1000)} s`);
+  for (const key of Object.keys(total)) total[key] += counts[key] ?? 0;
 }
 
 console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);

@@ -1,0 +1,53 @@
+import { GraphQLRefusal } from './support/api';
+import { openStudent, screenshot, world } from './support/browser';
+
+/** R7.5 at the edge: after the end time the page stops sending, and a send that reaches the server too late says so. */
+describe('the end time', () => {
+  it('says clearly that an answer sent after the end did not land', async () => {
+    const student = await openStudent('student07');
+    try {
+      const now = Date.now();
+      const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(now + 10 * 60_000));
+      await student.page.goto(`/attestation/${examId}`);
+      await student.page.getByTestId('answer-text').fill('An answer written in good time, sent too late.');
+      expect(await student.page.getByTestId('send').isEnabled()).toBeTrue();
+
+      // staff end the exam meanwhile; the page does not know yet, the server does
+      await world.api.moveExam(world.staff.token, examId, [student.student.user.id], new Date(now - 60_000), new Date(Date.now() - 1000));
+      await student.page.getByTestId('send').click();
+      await student.page.getByRole('alertdialog').getByRole('button', { name: 'Жіберу' }).click();
+      await student.page.getByTestId('send-error').filter({ hasText: 'Жауап жіберілмеді. Емтихан уақыты аяқталды.' }).waitFor();
+      // the page re-read the exam: now it shows the end and keeps the text, read-only
+      await student.page.getByTestId('ended-unsent').waitFor();
+      expect(await student.page.getByTestId('send').isDisabled()).toBeTrue();
+      expect(await student.page.getByTestId('answer-text').inputValue()).toBe('An answer written in good time, sent too late.');
+      await screenshot(student.page, '50-sent-too-late-kk');
+      expect((await world.api.myAnswer(student.student.token, examId))?.status ?? null).not.toBe('SUBMITTED');
+    } finally {
+      await student.close();
+    }
+  });
+
+  it('disables «Жауапты жіберу» by itself when the countdown reaches the end, and the server refuses too', async () => {
+    const student = await openStudent('student08');
+    try {
+      const now = Date.now();
+      const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(now + 12_000));
+      await student.page.goto(`/attestation/${examId}`);
+      await student.page.getByTestId('answer-text').fill('Ten or more characters, typed just before the end.');
+      expect(await student.page.getByTestId('send').isEnabled()).toBeTrue();
+      await student.page.getByTestId('ended-unsent').waitFor({ timeout: 20_000 });
+      expect(await student.page.getByTestId('send').isDisabled()).toBeTrue();
+      expect(await student.page.getByTestId('save').isDisabled()).toBeTrue();
+      await student.page.getByText('Емтихан уақыты аяқталды').first().waitFor();
+      await screenshot(student.page, '51-ended-kk');
+
+      const refusal = await world.api
+        .call(student.student.token, 'mutation($e:ID!){ submitAnswer(examId:$e, text:"Too late, straight to the API.") { id } }', { e: examId })
+        .then(() => null, (error: unknown) => error);
+      expect(refusal instanceof GraphQLRefusal ? refusal.code : refusal).toBe('EXAM_ENDED');
+    } finally {
+      await student.close();
+    }
+  });
+});

@@ -1,0 +1,189 @@
+import { expectAccessible, expectNoEnglishUi, openStudent, screenshot, type StudentPage, world } from './support/browser';
+
+const PENDING = 'Өтінеміз, күте тұрыңыз. Сұрақтар әлі жіберілген жоқ';
+
+/** The whole student flow on a ticket exam (student choice): R4, R5, R7 and a grade, with a live board and a live release. */
+describe('a ticket exam, from the board to the grade', () => {
+  let examId = '';
+  let aliya: StudentPage; // student02: chooses, answers, sends
+  let dana: StudentPage; //  student03: watches the same board
+
+  beforeAll(async () => {
+    examId = (await world.api.examByCode(world.staff.token, 'CSE-301')).id;
+    aliya = await openStudent('student02', { cuttableSocket: true });
+    dana = await openStudent('student03');
+    await Promise.all([aliya.page.goto(`/attestation/${examId}`), dana.page.goto(`/attestation/${examId}`)]);
+    await Promise.all([aliya.page.getByTestId('ticket-board').waitFor(), dana.page.getByTestId('ticket-board').waitFor()]);
+  });
+
+  afterAll(async () => {
+    await aliya?.close();
+    await dana?.close();
+  });
+
+  it('shows the information, the platform and the board with tiles that carry no numbers (R2, R3, R4.1, R4.2)', async () => {
+    const { page } = aliya;
+    const info = await page.getByTestId('info').innerText();
+    for (const label of ['Оқу жылы', 'Академиялық кезең', 'Пән', 'Оқытушы', 'Өту мерзімі', 'Басталу уақыты', 'Аяқталу уақыты']) {
+      expect(info).toContain(label);
+    }
+    expect(info).not.toContain('Билет'); // no ticket yet
+    expect(await page.getByText('Уақыт белдеуі: Asia/Almaty').count()).toBe(1);
+    await page.getByTestId('platform').getByRole('link', { name: /Конференцияға өту: Zoom/ }).waitFor();
+    await page.getByRole('button', { name: 'Логинді көшіру' }).click();
+    await page.getByRole('button', { name: 'Көшірілді' }).waitFor();
+
+    const tiles = page.locator('[data-testid=ticket-board] button.tile');
+    expect(await tiles.count()).toBe(30);
+    expect((await tiles.allInnerTexts()).join('').trim()).toBe(''); // no numbers on the tiles
+    expect(await page.getByRole('button', { name: 'Бос билет' }).count()).toBe(30);
+    await expect(await page.getByText('Бос: 30, алынған: 0').isVisible()).toBeTrue();
+    await screenshot(page, '10-ticket-board-kk');
+    await expectNoEnglishUi(page, 'ticket board');
+    await expectAccessible(page, 'ticket board');
+  });
+
+  it('chooses one ticket with the keyboard, after confirming, and the other student sees it taken at once (R4.3, R4.4)', async () => {
+    const { page } = aliya;
+    const before = await dana.page.locator('[data-testid=ticket-board] button.tile').evaluateAll((b) => b.map((x) => x.getAttribute('data-ticket')));
+    await page.getByRole('button', { name: 'Бос билет' }).first().focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('alertdialog').getByText('Осы билетті таңдайсыз ба?').waitFor();
+    // the dialog takes the focus once it has opened (on «Болдырмау», the safe choice)
+    await page.waitForFunction(() => document.activeElement?.textContent?.includes('Болдырмау'));
+    await screenshot(page, '11-ticket-confirm-kk');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+
+    await page.getByTestId('ticket-number').waitFor();
+    expect(await page.getByTestId('ticket-board').count()).toBe(0);
+    await page.getByRole('button', { name: 'Билет бойынша сұрақтарды көрсету' }).waitFor();
+
+    // the other student's board, without a reload: one tile striped and disabled, the order unchanged (R4.2)
+    await dana.page.getByText('Бос: 29, алынған: 1').waitFor();
+    const taken = dana.page.getByRole('button', { name: 'Алынған билет' });
+    expect(await taken.count()).toBe(1);
+    expect(await taken.isDisabled()).toBeTrue();
+    const after = await dana.page.locator('[data-testid=ticket-board] button.tile').evaluateAll((b) => b.map((x) => x.getAttribute('data-ticket')));
+    expect(after).toEqual(before);
+    await screenshot(dana.page, '12-ticket-board-one-taken-kk');
+  });
+
+  it('waits for the questions and shows them the moment staff release them, without a reload (R5.2, R5.3)', async () => {
+    const { page } = aliya;
+    await page.getByRole('button', { name: 'Билет бойынша сұрақтарды көрсету' }).click();
+    await page.getByText(PENDING).waitFor();
+    expect(await page.getByTestId('answers').count()).toBe(0);
+    await screenshot(page, '13-questions-pending-kk');
+
+    await world.api.releaseQuestions(world.staff.token, examId, [aliya.student.user.id]);
+    await page.getByTestId('questions').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('questions').innerText()).toMatch(/1\. .+\n?.*2\. /s);
+    await page.getByTestId('answers').waitFor();
+    expect(await page.getByText(PENDING).count()).toBe(0);
+    await screenshot(page, '14-questions-shown-kk');
+  });
+
+  it('autosaves the answer, keeps it across a reload, and counts its characters (R7.2, R7.4)', async () => {
+    const { page } = aliya;
+    const text = page.getByTestId('answer-text');
+    expect(await page.getByTestId('save').isDisabled()).toBeTrue();
+    expect(await page.getByTestId('send').isDisabled()).toBeTrue();
+    await text.pressSequentially('Нормаль формалар');
+    expect(await page.getByTestId('answer-count').innerText()).toContain('16 белгі');
+    expect(await page.getByTestId('save').isEnabled()).toBeTrue();
+    expect(await page.getByTestId('send').isEnabled()).toBeTrue();
+    await page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor({ timeout: 10_000 });
+    expect((await world.api.myAnswer(aliya.student.token, examId))?.text).toBe('Нормаль формалар');
+
+    await text.pressSequentially(' — 3NF.');
+    await page.reload(); // before the autosave: the browser's copy brings it back
+    await page.getByTestId('answers').waitFor();
+    expect(await page.getByTestId('answer-text').inputValue()).toBe('Нормаль формалар — 3NF.');
+    await page.getByTestId('questions').waitFor(); // seen once: shown again by itself after the reload
+    await page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor({ timeout: 10_000 });
+    expect((await world.api.myAnswer(aliya.student.token, examId))?.text).toBe('Нормаль формалар — 3NF.');
+  });
+
+  it('keeps typing through a dropped connection and syncs when it is back', async () => {
+    const { page } = aliya;
+    await aliya.cut();
+    await page.getByTestId('connection').filter({ hasText: 'Байланыс үзілді' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('answer-text').pressSequentially(' Офлайн жазылды.');
+    await page.getByTestId('sync-state').filter({ hasText: 'Осы браузерде сақталды' }).waitFor({ timeout: 15_000 });
+    await screenshot(page, '15-offline-kk');
+    const local = await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.startsWith('attestation.answer.'))?.[1] ?? '');
+    expect(local).toContain('Офлайн жазылды.');
+
+    await aliya.restore();
+    await page.getByTestId('connection').filter({ hasText: 'Байланыс бар' }).waitFor({ timeout: 20_000 });
+    await page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor({ timeout: 15_000 });
+    expect((await world.api.myAnswer(aliya.student.token, examId))?.text).toBe('Нормаль формалар — 3NF. Офлайн жазылды.');
+  });
+
+  it('uploads several files with progress, refuses one too large, and deletes one (R7.2, R7.3)', async () => {
+    const { page } = aliya;
+    await page.getByTestId('file-input').setInputFiles([
+      { name: 'schema.sql', mimeType: 'text/plain', buffer: Buffer.from('create table t (id int primary key);') },
+      { name: 'diagram.txt', mimeType: 'text/plain', buffer: Buffer.from('A -> B') },
+    ]);
+    await page.getByRole('link', { name: 'schema.sql' }).waitFor();
+    await page.getByRole('link', { name: 'diagram.txt' }).waitFor();
+
+    // a slow line, so the per-file progress shows
+    const cdp = await aliya.context.newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+    await page.getByTestId('file-input').setInputFiles([{ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(700 * 1024, 7) }]);
+    await page.getByTestId('upload').filter({ hasText: '«photo.jpg» жүктелуде' }).waitFor();
+    await screenshot(page, '16-upload-progress-kk');
+    await page.getByRole('link', { name: 'photo.jpg' }).waitFor({ timeout: 20_000 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+    await page.getByTestId('file-input').setInputFiles([{ name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(1536 * 1024, 1) }]);
+    await page.getByText('«video.mp4» жүктелмеді. Файл тым үлкен; кішірек файл жүктеңіз.').waitFor({ timeout: 15_000 });
+    await screenshot(page, '17-upload-too-large-kk');
+
+    await page.getByRole('button', { name: '«diagram.txt» файлын өшіру' }).click();
+    await page.getByRole('link', { name: 'diagram.txt' }).waitFor({ state: 'detached' });
+    const answer = await world.api.myAnswer(aliya.student.token, examId);
+    expect(answer?.files.map((f) => f.name).sort()).toEqual(['photo.jpg', 'schema.sql']);
+    const download = await page.getByRole('link', { name: 'schema.sql' }).getAttribute('href');
+    expect(await fetch(`${world.server.url}${download}`).then((r) => r.text())).toContain('create table');
+  });
+
+  it('sends after a confirmation and locks the answer with its sending time (R7.5, R7.6)', async () => {
+    const { page } = aliya;
+    await page.getByTestId('send').click();
+    await page.getByRole('alertdialog').getByText('Жауапты жібересіз бе?').waitFor();
+    await page.getByRole('button', { name: 'Болдырмау' }).click();
+    expect(await page.getByTestId('sent').count()).toBe(0);
+
+    await page.getByTestId('send').click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Жіберу' }).click();
+    await page.getByTestId('sent').filter({ hasText: 'Жауап жіберілді' }).waitFor();
+    expect(await page.getByTestId('save').count()).toBe(0);
+    expect(await page.getByTestId('send').count()).toBe(0);
+    expect(await page.getByTestId('answer-text').getAttribute('readonly')).not.toBeNull();
+    expect(await page.getByRole('button', { name: 'Файлды жүктеу' }).count()).toBe(0);
+    expect((await world.api.myAnswer(aliya.student.token, examId))?.status).toBe('SUBMITTED');
+    await screenshot(page, '18-sent-kk');
+    await expectNoEnglishUi(page, 'sent answer');
+    await expectAccessible(page, 'sent answer');
+  });
+
+  it('shows the grade with its letter once the teacher grades (R2.5, R7.7)', async () => {
+    const teacher = await world.api.login('teacher');
+    const sittingId = await world.api.sittingId(aliya.student.token, examId);
+    await world.api.call(teacher.token, 'mutation($s:ID!){ gradeSitting(sittingId:$s, score:88, comment:"Жақсы") { id } }', { s: sittingId });
+    await aliya.page.reload();
+    await aliya.page.getByTestId('grade').filter({ hasText: '88 балл — B+' }).waitFor();
+    await screenshot(aliya.page, '19-graded-kk');
+
+    await aliya.page.getByText('English', { exact: true }).click();
+    await aliya.page.getByTestId('grade').filter({ hasText: '88 points — B+' }).waitFor();
+    await screenshot(aliya.page, '20-graded-en');
+    await aliya.page.getByText('Русский', { exact: true }).click();
+    await aliya.page.getByTestId('grade').filter({ hasText: '88 баллов — B+' }).waitFor();
+    await screenshot(aliya.page, '21-graded-ru');
+  });
+});
