@@ -120,6 +120,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // main.ts owns the signals and stops everything in order
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

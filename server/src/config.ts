@@ -7,6 +7,8 @@ export interface Config {
   /** postgres://… switches from the embedded SQLite file to PostgreSQL */
   databaseUrl?: string;
   seedDemo: boolean;
+  /** apply pending migrations at start (one instance); several instances run `npm run migrate` once instead */
+  migrateOnStart: boolean;
   /** IANA zone the university lives in; clients show times in it */
   timeZone: string;
   maxFileBytes: number;
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl,
     seedDemo: bool(env, 'SEED_DEMO', true),
+    migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     timeZone,
     maxFileBytes: int(env, 'MAX_FILE_MB', 20, 1) * 1024 * 1024,
     maxFilesPerAnswer: int(env, 'MAX_FILES_PER_ANSWER', 10, 1),

@@ -65,8 +65,8 @@ export function ormOptions(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Opt
   } as Options;
 }
 
-export async function initORM(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<MikroORM> {
+export async function initORM(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'migrateOnStart'>): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(config));
-  await orm.getMigrator().up();
+  if (config.migrateOnStart) await orm.getMigrator().up();
   return orm;
 }

@@ -1,4 +1,4 @@
-import { addTickets, createExam, seedUniversity, startTestServer, type TestServer, type University } from '../../testing/harness';
+import { createExam, seedUniversity, startTestServer, type TestServer, type University } from '../../testing/harness';
 
 /** R4.2, R4.3 under load: 30 students at once, one holder per ticket and one ticket per student, decided by the database. */
 describe('ticket races', () => {
@@ -29,6 +29,11 @@ describe('ticket races', () => {
     }
   }
 
+  /** the exam's tickets 1..count, added in parallel (the harness adds them one by one); ids in number order */
+  const addTicketsAtOnce = async (token: string, examId: string, count: number): Promise<string[]> =>
+    Promise.all(Array.from({ length: count }, (_, i) => server.ok(token, 'mutation($e:ID!,$n:Int!,$q:String!){ addTicket(examId:$e, number:$n, questions:$q){ id } }',
+      { e: examId, n: i + 1, q: `Questions of ticket ${i + 1}` }).then((d) => d.addTicket.id as string)));
+
   beforeAll(async () => {
     server = await startTestServer();
     u = await seedUniversity(server, 30);
@@ -39,7 +44,7 @@ describe('ticket races', () => {
 
   it('gives one ticket chosen by 30 students at once to exactly one of them; the other 29 get TICKET_TAKEN', async () => {
     const examId = await createExam(server, staff, u);
-    const [first] = await addTickets(server, staff, examId, 3);
+    const [first] = await addTicketsAtOnce(staff, examId, 3);
 
     const results = await Promise.all(tokens.map((t) => server.gql(t, CHOOSE, { e: examId, t: first })));
     const winners = results.filter((r) => !r.errors && r.data?.chooseTicket?.ticketNumber === 1);
@@ -56,7 +61,7 @@ describe('ticket races', () => {
 
   it('lets 30 students choosing among 30 tickets at once, retrying on TICKET_TAKEN, end with one ticket each', async () => {
     const examId = await createExam(server, staff, u);
-    await addTickets(server, staff, examId, 30);
+    await addTicketsAtOnce(staff, examId, 30);
 
     let refusals = 0;
     const unexpected: string[] = [];
@@ -90,7 +95,7 @@ describe('ticket races', () => {
 
   it('draws 30 distinct tickets when 30 students enter a RANDOM exam at once', async () => {
     const examId = await createExam(server, staff, u, { ticketAssignment: 'RANDOM' });
-    await addTickets(server, staff, examId, 30);
+    await addTicketsAtOnce(staff, examId, 30);
 
     const results = await Promise.all(tokens.map((t) => server.gql(t, 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', { e: examId })));
     expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
@@ -101,7 +106,7 @@ describe('ticket races', () => {
 
   it('gives one ticket to a student who clicks five tiles at once; the other clicks get TICKET_ALREADY_CHOSEN', async () => {
     const examId = await createExam(server, staff, u);
-    const ids = await addTickets(server, staff, examId, 5);
+    const ids = await addTicketsAtOnce(staff, examId, 5);
 
     const results = await Promise.all(ids.map((t) => server.gql(tokens[0], CHOOSE, { e: examId, t })));
     expect(results.filter((r) => !r.errors).length).toBe(1);
@@ -114,7 +119,7 @@ describe('ticket races', () => {
 
   it('draws one ticket for a student entering a RANDOM exam from several tabs at once, and every tab shows it', async () => {
     const examId = await createExam(server, staff, u, { ticketAssignment: 'RANDOM' });
-    await addTickets(server, staff, examId, 10);
+    await addTicketsAtOnce(staff, examId, 10);
 
     const results = await Promise.all([0, 1, 2, 3].map(() => server.gql(tokens[0], 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', { e: examId })));
     expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
@@ -126,7 +131,7 @@ describe('ticket races', () => {
 
   it('refuses exactly one student with NO_FREE_TICKETS when 30 enter a RANDOM exam with 29 tickets at once', async () => {
     const examId = await createExam(server, staff, u, { ticketAssignment: 'RANDOM' });
-    await addTickets(server, staff, examId, 29);
+    await addTicketsAtOnce(staff, examId, 29);
 
     const results = await Promise.all(tokens.map((t) => server.gql(t, 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', { e: examId })));
     const codes = results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code);
