@@ -95,4 +95,11 @@ describe('the exam list', () => {
     await expectNoEnglishUi(page, 'upcoming exam page');
     await expectAccessible(page, 'upcoming exam page');
   });
+
+  it('signs out back to the login page', async () => {
+    await page.getByRole('button', { name: 'Шығу' }).click();
+    await page.waitForURL(/\/login/);
+    await page.goto('/attestation');
+    await page.waitForURL(/\/login\?returnUrl=%2Fattestation/);
+  });
 });

@@ -53,8 +53,17 @@ describe('a task exam', () => {
     await page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor();
     await screenshot(page, '31-task-answer-kk');
     await expectNoEnglishUi(page, 'task answer');
-    await page.getByTestId('send').click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Жіберу' }).click();
+
+    // keyboard only: Tab from the text to «Жауапты жіберу», Enter, then Tab and Enter in the dialog
+    await page.getByTestId('answer-text').focus();
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'send')); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('alertdialog').waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent?.includes('Болдырмау'));
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await page.getByTestId('sent').waitFor();
     expect((await world.api.myAnswer(ilyas.student.token, exam.id))?.status).toBe('SUBMITTED');
   });

@@ -5,20 +5,23 @@ const PENDING = 'Өтінеміз, күте тұрыңыз. Сұрақтар ә�
 /** The whole student flow on a ticket exam (student choice): R4, R5, R7 and a grade, with a live board and a live release. */
 describe('a ticket exam, from the board to the grade', () => {
   let examId = '';
-  let aliya: StudentPage; // student02: chooses, answers, sends
-  let dana: StudentPage; //  student03: watches the same board
+  let aliya: StudentPage; // student02: chooses with the keyboard, answers, sends
+  let dana: StudentPage; //  student03: chooses first, with the mouse
+  let miras: StudentPage; // student09: only watches the board
 
   beforeAll(async () => {
     examId = (await world.api.examByCode(world.staff.token, 'CSE-301')).id;
     aliya = await openStudent('student02', { cuttableSocket: true });
     dana = await openStudent('student03');
-    await Promise.all([aliya.page.goto(`/attestation/${examId}`), dana.page.goto(`/attestation/${examId}`)]);
-    await Promise.all([aliya.page.getByTestId('ticket-board').waitFor(), dana.page.getByTestId('ticket-board').waitFor()]);
+    miras = await openStudent('student09');
+    for (const student of [aliya, dana, miras]) await student.page.goto(`/attestation/${examId}`);
+    for (const student of [aliya, dana, miras]) await student.page.getByTestId('ticket-board').waitFor();
   });
 
   afterAll(async () => {
     await aliya?.close();
     await dana?.close();
+    await miras?.close();
   });
 
   it('shows the information, the platform and the board with tiles that carry no numbers (R2, R3, R4.1, R4.2)', async () => {
@@ -43,9 +46,28 @@ describe('a ticket exam, from the board to the grade', () => {
     await expectAccessible(page, 'ticket board');
   });
 
-  it('chooses one ticket with the keyboard, after confirming, and the other student sees it taken at once (R4.3, R4.4)', async () => {
+  it('shows each student\'s choice on the others\' boards at once, in a stable order (R4.2, R4.3)', async () => {
+    const order = (student: StudentPage) =>
+      student.page.locator('[data-testid=ticket-board] button.tile').evaluateAll((b) => b.map((x) => x.getAttribute('data-ticket')));
+    const before = await order(aliya);
+    await dana.page.getByRole('button', { name: 'Бос билет' }).nth(3).click();
+    await dana.page.getByRole('alertdialog').getByRole('button', { name: 'Билетті таңдау' }).click();
+    await dana.page.getByTestId('ticket-number').waitFor();
+    expect(await dana.page.getByTestId('ticket-board').count()).toBe(0);
+
+    // the others' boards, without a reload: one tile striped and disabled, the order unchanged
+    for (const other of [aliya, miras]) {
+      await other.page.getByText('Бос: 29, алынған: 1').waitFor();
+      const taken = other.page.getByRole('button', { name: 'Алынған билет' });
+      expect(await taken.count()).toBe(1);
+      expect(await taken.isDisabled()).toBeTrue();
+    }
+    expect(await order(aliya)).toEqual(before);
+    await screenshot(aliya.page, '12-ticket-board-one-taken-kk');
+  });
+
+  it('chooses one ticket with the keyboard, after confirming, and closes the board (R4.3, R4.4)', async () => {
     const { page } = aliya;
-    const before = await dana.page.locator('[data-testid=ticket-board] button.tile').evaluateAll((b) => b.map((x) => x.getAttribute('data-ticket')));
     await page.getByRole('button', { name: 'Бос билет' }).first().focus();
     await page.keyboard.press('Enter');
     await page.getByRole('alertdialog').getByText('Осы билетті таңдайсыз ба?').waitFor();
@@ -58,15 +80,8 @@ describe('a ticket exam, from the board to the grade', () => {
     await page.getByTestId('ticket-number').waitFor();
     expect(await page.getByTestId('ticket-board').count()).toBe(0);
     await page.getByRole('button', { name: 'Билет бойынша сұрақтарды көрсету' }).waitFor();
-
-    // the other student's board, without a reload: one tile striped and disabled, the order unchanged (R4.2)
-    await dana.page.getByText('Бос: 29, алынған: 1').waitFor();
-    const taken = dana.page.getByRole('button', { name: 'Алынған билет' });
-    expect(await taken.count()).toBe(1);
-    expect(await taken.isDisabled()).toBeTrue();
-    const after = await dana.page.locator('[data-testid=ticket-board] button.tile').evaluateAll((b) => b.map((x) => x.getAttribute('data-ticket')));
-    expect(after).toEqual(before);
-    await screenshot(dana.page, '12-ticket-board-one-taken-kk');
+    await miras.page.getByText('Бос: 28, алынған: 2').waitFor();
+    expect(await miras.page.getByRole('button', { name: 'Алынған билет' }).count()).toBe(2);
   });
 
   it('waits for the questions and shows them the moment staff release them, without a reload (R5.2, R5.3)', async () => {
@@ -76,9 +91,13 @@ describe('a ticket exam, from the board to the grade', () => {
     expect(await page.getByTestId('answers').count()).toBe(0);
     await screenshot(page, '13-questions-pending-kk');
 
+    await world.api.attachToStudentsTicket(world.staff.token, examId, aliya.student.user.id, 'ER-diagram.txt', 'entities: student, exam');
     await world.api.releaseQuestions(world.staff.token, examId, [aliya.student.user.id]);
     await page.getByTestId('questions').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('questions').innerText()).toMatch(/1\. .+\n?.*2\. /s);
+    // R5.4: the ticket's file by name, as a link that downloads it
+    const href = await page.getByTestId('questions').getByRole('link', { name: 'ER-diagram.txt' }).getAttribute('href');
+    expect(await fetch(`${world.server.url}${href}`).then((r) => r.text())).toBe('entities: student, exam');
     await page.getByTestId('answers').waitFor();
     expect(await page.getByText(PENDING).count()).toBe(0);
     await screenshot(page, '14-questions-shown-kk');
@@ -125,10 +144,10 @@ describe('a ticket exam, from the board to the grade', () => {
     const { page } = aliya;
     await page.getByTestId('file-input').setInputFiles([
       { name: 'schema.sql', mimeType: 'text/plain', buffer: Buffer.from('create table t (id int primary key);') },
-      { name: 'diagram.txt', mimeType: 'text/plain', buffer: Buffer.from('A -> B') },
+      { name: 'sketch.txt', mimeType: 'text/plain', buffer: Buffer.from('A -> B') },
     ]);
     await page.getByRole('link', { name: 'schema.sql' }).waitFor();
-    await page.getByRole('link', { name: 'diagram.txt' }).waitFor();
+    await page.getByRole('link', { name: 'sketch.txt' }).waitFor();
 
     // a slow line, so the per-file progress shows
     const cdp = await aliya.context.newCDPSession(page);
@@ -143,8 +162,8 @@ describe('a ticket exam, from the board to the grade', () => {
     await page.getByText('«video.mp4» жүктелмеді. Файл тым үлкен; кішірек файл жүктеңіз.').waitFor({ timeout: 15_000 });
     await screenshot(page, '17-upload-too-large-kk');
 
-    await page.getByRole('button', { name: '«diagram.txt» файлын өшіру' }).click();
-    await page.getByRole('link', { name: 'diagram.txt' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: '«sketch.txt» файлын өшіру' }).click();
+    await page.getByRole('link', { name: 'sketch.txt' }).waitFor({ state: 'detached' });
     const answer = await world.api.myAnswer(aliya.student.token, examId);
     expect(answer?.files.map((f) => f.name).sort()).toEqual(['photo.jpg', 'schema.sql']);
     const download = await page.getByRole('link', { name: 'schema.sql' }).getAttribute('href');

@@ -58,6 +58,18 @@ export class Api {
     await this.call(staffToken, 'mutation($e:ID!,$s:[ID!]){ releaseQuestions(examId:$e, studentIds:$s) { id } }', { e: examId, s: studentIds });
   }
 
+  /** staff attach a file to the ticket a student holds (R5.4) */
+  async attachToStudentsTicket(staffToken: string, examId: string, studentId: string, name: string, content: string): Promise<void> {
+    const data = await this.call<{ exam: { tickets: { id: string; takenBy: { id: string } | null }[] } }>(
+      staffToken, 'query($e:ID!){ exam(id:$e) { tickets { id takenBy { id } } } }', { e: examId });
+    const ticket = data.exam.tickets.find((t) => t.takenBy?.id === studentId);
+    if (!ticket) throw new Error('the student holds no ticket');
+    const form = new FormData();
+    form.append('file', new Blob([content], { type: 'text/plain' }), name);
+    const response = await fetch(`${this.url}/files/tickets/${ticket.id}`, { method: 'POST', headers: { authorization: `Bearer ${staffToken}` }, body: form });
+    if (response.status !== 201) throw new Error(`ticket upload refused: HTTP ${response.status} ${await response.text()}`);
+  }
+
   async myAnswer(studentToken: string, examId: string): Promise<{ text: string; status: string; files: { name: string }[] } | null> {
     const data = await this.call<{ exam: { mySitting: { answer: { text: string; status: string; files: { name: string }[] } | null } } }>(
       studentToken, 'query($e:ID!){ exam(id:$e) { mySitting { answer { text status files { name } } } } }', { e: examId });
