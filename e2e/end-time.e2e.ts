@@ -32,11 +32,11 @@ describe('the end time', () => {
     const student = await openStudent('student08');
     try {
       const now = Date.now();
-      const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(now + 12_000));
+      const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(now + 20_000));
       await student.page.goto(`/attestation/${examId}`);
       await student.page.getByTestId('answer-text').fill('Ten or more characters, typed just before the end.');
       expect(await student.page.getByTestId('send').isEnabled()).toBeTrue();
-      await student.page.getByTestId('ended-unsent').waitFor({ timeout: 20_000 });
+      await student.page.getByTestId('ended-unsent').waitFor({ timeout: 30_000 });
       expect(await student.page.getByTestId('send').isDisabled()).toBeTrue();
       expect(await student.page.getByTestId('save').isDisabled()).toBeTrue();
       await student.page.getByText('Емтихан уақыты аяқталды').first().waitFor();

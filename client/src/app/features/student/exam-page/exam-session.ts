@@ -120,25 +120,31 @@ export class ExamSession {
     // R5.3: questions released by staff reach the open page without a reload
     this.apollo.subscribe({ query: QuestionsReleasedDocument, variables: { examId } })
       .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe(({ data }) => {
-        const sitting = data?.questionsReleased;
-        if (!sitting) return;
-        this.queryRef?.updateQuery((_, { complete, previousData }) => (complete && previousData.exam ? { exam: { ...previousData.exam, mySitting: sitting } } : undefined));
-        if (!this.questionsRequested()) void this.announcer.announce(this.i18n.t('questions.released'));
+      .subscribe({
+        next: ({ data }) => {
+          const sitting = data?.questionsReleased;
+          if (!sitting) return;
+          this.queryRef?.updateQuery((_, { complete, previousData }) => (complete && previousData.exam ? { exam: { ...previousData.exam, mySitting: sitting } } : undefined));
+          if (!this.questionsRequested()) void this.announcer.announce(this.i18n.t('questions.released'));
+        },
+        error: () => undefined, // refused (not enrolled, signed out): the exam query shows why
       });
 
     // R4.2: the board as others choose; a push while the student has no board may mean a ticket was given or entered
     this.apollo.subscribe({ query: TicketBoardChangedDocument, variables: { examId } })
       .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe(({ data }) => {
-        const tiles = data?.ticketBoardChanged;
-        const exam = this.exam();
-        if (!tiles || !exam) return;
-        if (exam.ticketBoard) {
-          this.queryRef?.updateQuery((_, { complete, previousData }) => (complete && previousData.exam ? { exam: { ...previousData.exam, ticketBoard: tiles } } : undefined));
-        } else if (exam.format === 'TICKETS' && exam.mySitting?.ticketNumber == null && this.view()?.started) {
-          void this.refresh();
-        }
+      .subscribe({
+        next: ({ data }) => {
+          const tiles = data?.ticketBoardChanged;
+          const exam = this.exam();
+          if (!tiles || !exam) return;
+          if (exam.ticketBoard) {
+            this.queryRef?.updateQuery((_, { complete, previousData }) => (complete && previousData.exam ? { exam: { ...previousData.exam, ticketBoard: tiles } } : undefined));
+          } else if (exam.format === 'TICKETS' && exam.mySitting?.ticketNumber == null && this.view()?.started) {
+            void this.refresh();
+          }
+        },
+        error: () => undefined,
       });
 
     void this.enter();
