@@ -52,8 +52,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const redis: RedisConnections | undefined = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   const services = createServices(config, fileSecret(config), redis);
   services.presence.onExpired = (examId, studentId) => {
-    services.sittings.connectionLost(orm.em.fork(), examId, studentId, new Date())
-      .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection'));
+    services.inFlight.add(services.sittings.connectionLost(orm.em.fork(), examId, studentId, new Date())
+      .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection')));
   };
   const schema = await createSchema();
 
@@ -205,6 +205,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
         clearInterval(heartbeat);
         for (const socket of wsServer.clients) socket.close(1001, 'server shutting down');
         await apollo.stop();
+        await services.inFlight.settle();
         await services.presence.close();
         await redis?.close();
         await orm.close(true);

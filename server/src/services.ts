@@ -13,6 +13,20 @@ import { SittingService } from './modules/sittings/sitting.service';
 import { TicketService } from './modules/tickets/ticket.service';
 import { UserService } from './modules/users/user.service';
 
+/** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
+export class InFlight {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  add(work: Promise<unknown>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  async settle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+}
+
 /** The rule-holding services, one set per server; resolvers reach them through the context. */
 export function createServices(config: Config, fileSecret: Buffer, redis?: RedisConnections) {
   const events = new ExamEvents(redis);
@@ -25,6 +39,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     events,
     presence,
     metrics: new Metrics(),
+    inFlight: new InFlight(),
     now: () => new Date(),
     auth: new AuthService(config),
     users: new UserService(),

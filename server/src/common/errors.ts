@@ -4,7 +4,9 @@ import { GraphQLError } from 'graphql';
 export type ErrorCode =
   | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT'
   | 'EXAM_NOT_STARTED' | 'EXAM_ENDED' | 'TICKET_TAKEN' | 'TICKET_ALREADY_CHOSEN'
-  | 'NO_FREE_TICKETS' | 'ANSWER_SUBMITTED' | 'ANSWER_TOO_SHORT';
+  | 'NO_FREE_TICKETS' | 'ANSWER_SUBMITTED' | 'ANSWER_TOO_SHORT'
+  // beyond the contract: a change to a running exam that the caller must confirm
+  | 'CONFIRMATION_REQUIRED';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -35,6 +37,7 @@ export class TicketAlreadyChosenError extends define('TICKET_ALREADY_CHOSEN', 40
 export class NoFreeTicketsError extends define('NO_FREE_TICKETS', 409) {}
 export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
 export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
+export class ConfirmationRequiredError extends define('CONFIRMATION_REQUIRED', 409) {}
 
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string };

@@ -237,7 +237,7 @@ export async function uploadFiles(server: TestServer, token: string | null, endp
 
 /** Moves an exam's times (and anything else in `input`) through updateExam as staff, keeping the rest as createExam's defaults. */
 export async function updateExam(server: TestServer, staffToken: string, u: University, examId: string, input: Record<string, unknown>): Promise<void> {
-  await server.ok(staffToken, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }', {
+  await server.ok(staffToken, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }', {
     id: examId,
     input: {
       periodId: u.periodId, disciplineId: u.disciplineId, teacherId: u.teacher.id,

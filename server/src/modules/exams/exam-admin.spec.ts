@@ -1,11 +1,11 @@
 import { INTERNAL_MESSAGE } from '../../common/error-format';
 import { logger } from '../../common/logger';
 import {
-  addTickets, CREATE_EXAM, minutes, seedUniversity, startTestServer, type GqlResult, type TestServer, type University,
+  addTickets, CREATE_EXAM, createExam, minutes, seedUniversity, startTestServer, type GqlResult, type TestServer, type University,
 } from '../../testing/harness';
 import { AcademicYear, Period } from '../calendar/calendar.entity';
 
-const UPDATE_EXAM = 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }';
+const UPDATE_EXAM = 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }';
 const ADD_TICKET = 'mutation($e:ID!,$n:Int!,$q:String!){ addTicket(examId:$e, number:$n, questions:$q){ id number } }';
 const SET_PLATFORM = 'mutation($e:ID!,$p:PlatformInput){ setPlatform(examId:$e, platform:$p){ platform { name url login password } } }';
 const SET_RECORDING = 'mutation($e:ID!,$u:String,$v:Boolean!){ setRecording(examId:$e, url:$u, visibleToStudents:$v){ recording { url visibleToStudents } } }';
@@ -462,5 +462,48 @@ describe('exam lists', () => {
   it('myExams: lists nothing for someone who sits no exams', async () => {
     expect((await server.ok(teacher, MY, { y: u.yearId })).myExams).toEqual([]);
     expect((await server.ok(staff, MY, { y: u.yearId })).myExams).toEqual([]);
+  });
+});
+
+describe('changing an exam that has started', () => {
+  let server: TestServer;
+  let u: University;
+  let staff: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    u = await seedUniversity(server, 1);
+    staff = await server.login('staff');
+  });
+  afterAll(() => server.stop());
+
+  const input = (u: University, startsAt: string) => ({
+    periodId: u.periodId, disciplineId: u.disciplineId, teacherId: u.teacher.id, startsAt, endsAt: minutes(60),
+    format: 'TICKETS', ticketAssignment: 'STUDENT_CHOICE', studentIds: u.students.map((s) => s.id),
+  });
+
+  it('needs confirmation for the exam, its tickets and their files, and not before the start', async () => {
+    const later = await createExam(server, staff, u, { startsAt: minutes(30) });
+    expect(await server.code(staff, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }', { id: later, input: input(u, minutes(40)) })).toBeUndefined();
+
+    const running = await createExam(server, staff, u);
+    const [ticket] = await addTickets(server, staff, running, 2);
+    const unconfirmed = 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }';
+    expect(await server.code(staff, unconfirmed, { id: running, input: input(u, minutes(-2)) })).toBe('CONFIRMATION_REQUIRED');
+    expect(await server.code(staff, 'mutation($t:ID!){ updateTicket(ticketId:$t, number:7, questions:"new"){ id } }', { t: ticket })).toBe('CONFIRMATION_REQUIRED');
+    expect(await server.code(staff, 'mutation($t:ID!){ removeTicket(ticketId:$t) }', { t: ticket })).toBe('CONFIRMATION_REQUIRED');
+
+    const form = new FormData();
+    form.append('file', new Blob(['q']), 'q.pdf');
+    const up = await fetch(`${server.url}/files/tickets/${ticket}`, { method: 'POST', headers: { authorization: `Bearer ${staff}` }, body: form });
+    const [file] = ((await up.json()) as { files: { id: string }[] }).files;
+    expect(await server.code(staff, 'mutation($f:ID!){ removeExamFile(fileId:$f) }', { f: file.id })).toBe('CONFIRMATION_REQUIRED');
+
+    const confirmed = await server.ok(staff, 'mutation($f:ID!){ removeExamFile(fileId:$f, confirmStarted:true) }', { f: file.id });
+    expect(confirmed.removeExamFile).toBeTrue();
+    const left = await server.ok(staff, 'query($e:ID!){ exam(id:$e){ tickets { number files { id } } } }', { e: running });
+    expect(left.exam.tickets[0].files).toEqual([]);
+    const renumbered = await server.ok(staff, 'mutation($t:ID!){ updateTicket(ticketId:$t, number:7, questions:"new", confirmStarted:true){ number } }', { t: ticket });
+    expect(renumbered.updateTicket.number).toBe(7);
   });
 });

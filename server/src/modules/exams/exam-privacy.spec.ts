@@ -35,7 +35,7 @@ describe('exam privacy', () => {
   /** Staff move the exam so that it has started a minute ago. */
   async function start(examId: string) {
     const input = { ...inputs.get(examId)!, startsAt: minutes(-1), endsAt: minutes(60) };
-    await server.ok(staff, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }', { id: examId, input });
+    await server.ok(staff, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }', { id: examId, input });
     inputs.set(examId, input);
   }
 
@@ -458,7 +458,7 @@ describe('exam privacy', () => {
       const input = inputs.get(examId)!;
       const attempts: [string, string, Record<string, unknown>][] = [
         ['createExam', CREATE_EXAM, { input }],
-        ['updateExam', 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }', { id: examId, input: { ...input, endsAt: minutes(600) } }],
+        ['updateExam', 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }', { id: examId, input: { ...input, endsAt: minutes(600) } }],
         ['addTicket', 'mutation($e:ID!){ addTicket(examId:$e, number:7, questions:"injected"){ id } }', { e: examId }],
         ['updateTicket', 'mutation($t:ID!){ updateTicket(ticketId:$t, number:1, questions:"rewritten"){ id } }', { t: t1 }],
         ['removeTicket', 'mutation($t:ID!){ removeTicket(ticketId:$t) }', { t: t1 }],
@@ -491,7 +491,7 @@ describe('exam privacy', () => {
       const examId = await exam();
       const input = inputs.get(examId)!;
       expect(await server.code(teacher, CREATE_EXAM, { input })).toBe('FORBIDDEN');
-      expect(await server.code(teacher, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }', { id: examId, input })).toBe('FORBIDDEN');
+      expect(await server.code(teacher, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }', { id: examId, input })).toBe('FORBIDDEN');
       expect(await server.code(teacher, 'mutation($e:ID!){ addTicket(examId:$e, number:9, questions:"x"){ id } }', { e: examId })).toBe('FORBIDDEN');
       expect(await server.code(teacher, 'mutation { upsertUsers(users:[{ login:"teacher", fullName:"T", role:STAFF }]){ id } }')).toBe('FORBIDDEN');
       const list = await server.ok(staff, 'query($p:ID!){ exams(periodId:$p){ id } }', { p: u.periodId });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ExamEndedError, ExamNotStartedError } from '../../common/errors';
+import { ConfirmationRequiredError, ExamEndedError, ExamNotStartedError } from '../../common/errors';
 import { ExamFormat, TicketAssignment, type Exam } from './exam.entity';
 
 /**
@@ -29,6 +29,13 @@ export function assertOpen(exam: Timed, sitting: SittingTimes, now: Date): void 
   assertStarted(exam, now);
   if (hasEnded(exam, sitting, now)) {
     throw new ExamEndedError(`The exam ended at ${endFor(exam, sitting).toISOString()}; nothing can be changed any more.`);
+  }
+}
+
+/** Staff may change a running exam, but only on purpose: students are taking it. */
+export function assertChangeConfirmed(exam: Timed, now: Date, confirmed: boolean | undefined): void {
+  if (hasStarted(exam, now) && !confirmed) {
+    throw new ConfirmationRequiredError('The exam has already started and students are taking it. Confirm to change it anyway (confirmStarted: true).');
   }
 }
 

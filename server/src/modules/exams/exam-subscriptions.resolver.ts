@@ -25,9 +25,9 @@ async function studentStream<T>({ args, context }: Data, stream: AsyncIterable<T
   await sittings.socketJoined(em, sitting, new Date());
   return onStreamEnd(counted(context, exam.id, stream), () => {
     const later = context.em.fork();
-    later.findOneOrFail(Sitting, sitting.id)
+    context.services.inFlight.add(later.findOneOrFail(Sitting, sitting.id)
       .then((s) => sittings.socketLeft(later, s, new Date()))
-      .catch((error) => logger.error({ err: error }, 'presence: could not record leaving'));
+      .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')));
   });
 }
 

@@ -87,7 +87,7 @@ describe('exam subscriptions', () => {
   /** updateExam with the exam's own values: changes nothing, but publishes sittingChanged and ticketBoardChanged. */
   async function touchExam(examId: string, ticketAssignment: string) {
     const exam = (await server.ok(staff, 'query($e:ID!){ exam(id:$e){ startsAt endsAt sittings { student { id } } } }', { e: examId })).exam;
-    await server.ok(staff, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }', {
+    await server.ok(staff, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }', {
       id: examId,
       input: {
         periodId: u.periodId, disciplineId: u.disciplineId, teacherId: u.teacher.id, startsAt: exam.startsAt, endsAt: exam.endsAt,

@@ -10,7 +10,7 @@ import { Role, User } from '../users/user.entity';
 import { managedExam, manages, visibleExam } from './exam-access';
 import { Exam, ExamFormat } from './exam.entity';
 import { ExamInput, PlatformInput } from './exam.inputs';
-import { hasStarted } from './exam-rules';
+import { assertChangeConfirmed, hasStarted } from './exam-rules';
 import { Platform, Recording, Task } from './exam.types';
 
 @Resolver(() => Exam)
@@ -131,8 +131,13 @@ export class ExamResolver {
 
   @Authorized(Role.STAFF)
   @Mutation(() => Exam)
-  async updateExam(@Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('input', () => ExamInput) input: ExamInput): Promise<Exam> {
-    return ctx.services.exams.update(ctx.em, await managedExam(ctx, id), input);
+  async updateExam(
+    @Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('input', () => ExamInput) input: ExamInput,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+  ): Promise<Exam> {
+    const exam = await managedExam(ctx, id);
+    assertChangeConfirmed(exam, ctx.services.now(), confirmStarted);
+    return ctx.services.exams.update(ctx.em, exam, input);
   }
 
   @Authorized(Role.STAFF)
@@ -149,21 +154,42 @@ export class ExamResolver {
   async updateTicket(
     @Ctx() ctx: Context, @Arg('ticketId', () => ID) ticketId: string,
     @Arg('number', () => Int) number: number, @Arg('questions') questions: string,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
   ): Promise<Ticket> {
-    return ctx.services.tickets.updateTicket(ctx.em, await this.staffTicket(ctx, ticketId), number, questions);
+    return ctx.services.tickets.updateTicket(ctx.em, await this.staffTicket(ctx, ticketId, confirmStarted), number, questions);
   }
 
   @Authorized(Role.STAFF)
   @Mutation(() => Boolean)
-  async removeTicket(@Ctx() ctx: Context, @Arg('ticketId', () => ID) ticketId: string): Promise<boolean> {
-    await ctx.services.tickets.removeTicket(ctx.em, await this.staffTicket(ctx, ticketId));
+  async removeTicket(
+    @Ctx() ctx: Context, @Arg('ticketId', () => ID) ticketId: string,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+  ): Promise<boolean> {
+    await ctx.services.tickets.removeTicket(ctx.em, await this.staffTicket(ctx, ticketId, confirmStarted));
     return true;
   }
 
-  private async staffTicket(ctx: Context, ticketId: string): Promise<Ticket> {
+  /** a ticket of an exam the caller manages; changing it in a running exam needs confirmation */
+  private async staffTicket(ctx: Context, ticketId: string, confirmStarted: boolean): Promise<Ticket> {
     const ticket = await ctx.em.findOne(Ticket, { id: ticketId });
     if (!ticket) throw new NotFoundError('There is no such ticket; it may have been removed.');
+    const exam = await managedExam(ctx, ticket.exam.id);
+    assertChangeConfirmed(exam, ctx.services.now(), confirmStarted);
     return ticket;
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => Boolean, { description: 'removes a file of a ticket or of a task' })
+  async removeExamFile(
+    @Ctx() ctx: Context, @Arg('fileId', () => ID) fileId: string,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+  ): Promise<boolean> {
+    const file = await ctx.em.findOne(StoredFile, { id: fileId }, { populate: ['ticket'] });
+    const examId = file?.ticket?.exam.id ?? file?.taskExam?.id;
+    if (!file || !examId) throw new NotFoundError('There is no such ticket or task file; it may have been removed.');
+    assertChangeConfirmed(await managedExam(ctx, examId), ctx.services.now(), confirmStarted);
+    await ctx.services.files.removeOwned(ctx.em, file);
+    return true;
   }
 
   @Authorized(Role.STAFF)

@@ -28,7 +28,7 @@ describe('tickets', () => {
 
   /** updateExam needs the whole input; this moves the window and keeps the rest. */
   async function updateExam(examId: string, input: Record<string, unknown>) {
-    await server.ok(staff, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input){ id } }', {
+    await server.ok(staff, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }', {
       id: examId,
       input: {
         periodId: u.periodId, disciplineId: u.disciplineId, teacherId: u.teacher.id,
