@@ -61,7 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   } catch {
     throw new ConfigError(`TIME_ZONE "${timeZone}" is not an IANA time zone such as Asia/Almaty.`);
   }
-  const heartbeatMs = overrides.heartbeatMs ?? int(env, 'HEARTBEAT_MS', 10_000, 100);
+  const heartbeatMs = overrides.heartbeatMs ?? int(env, 'HEARTBEAT_MS', 5_000, 100);
   return {
     port: int(env, 'PORT', 4000, 0),
     host: env.HOST || '0.0.0.0',
