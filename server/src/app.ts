@@ -13,7 +13,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from './config';
 import type { Context } from './context';
+import { parse, visit, type DocumentNode } from 'graphql';
 import { formatError } from './common/error-format';
+import { BadUserInputError } from './common/errors';
 import { initORM } from './orm';
 import { createSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -41,6 +43,18 @@ function fileSecret(config: Config): Buffer {
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
   return Buffer.from(fs.readFileSync(file, 'utf8').trim());
 }
+
+/** true when an argument (inline or a variable, at any depth) holds a NUL character */
+function containsNul(document: DocumentNode, variables: unknown): boolean {
+  const inValue = (value: unknown): boolean =>
+    typeof value === 'string' ? value.includes('\0')
+      : Array.isArray(value) ? value.some(inValue)
+        : value !== null && typeof value === 'object' ? Object.values(value).some(inValue) : false;
+  let found = inValue(variables);
+  visit(document, { StringValue: (node) => { if (node.value.includes('\0')) found = true; } });
+  return found;
+}
+const nulRefusal = () => new BadUserInputError('Text may not contain the NUL character (\\u0000); remove it and try again.');
 
 /** Builds and starts the whole server: used by main.ts and by every spec, on a port of its choosing (0 = free). */
 export async function createApp(config: Config): Promise<RunningApp> {
@@ -89,6 +103,9 @@ export async function createApp(config: Config): Promise<RunningApp> {
       const authorization = ctx.connectionParams?.authorization;
       return { em, services, user: await services.auth.userFromAuthorization(em, authorization) };
     },
+    onSubscribe: (_ctx, _id, payload) => {
+      if (containsNul(parse(payload.query), payload.variables)) return [nulRefusal()];
+    },
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
     onNext: (_ctx, _id, _payload, _args, result) => {
       if (!('errors' in result) || !result.errors?.length) return result;
@@ -123,6 +140,16 @@ export async function createApp(config: Config): Promise<RunningApp> {
     stopOnTerminationSignals: false, // main.ts owns the signals and stops everything in order
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        // PostgreSQL cannot store a NUL character; refuse it up front for every argument, on either database
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ document, request }) {
+              if (containsNul(document, request.variables)) throw nulRefusal();
+            },
+          };
+        },
+      },
       {
         async requestDidStart() {
           return {

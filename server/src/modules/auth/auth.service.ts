@@ -13,8 +13,7 @@ export class AuthService {
 
   /** One error for an unknown login and a wrong password, so logins cannot be probed. */
   async login(em: EntityManager, login: string, password: string): Promise<{ token: string; user: User }> {
-    // a NUL cannot be stored by either database, so such a login is unknown (and must not become a server error)
-    const user = login.includes('\u0000') ? null : await em.findOne(User, { login: login.trim() });
+    const user = await em.findOne(User, { login: login.trim() });
     const ok = await verifyPassword(password, user?.passwordHash);
     if (!user || !ok) throw new UnauthenticatedError('The login or the password is incorrect. Check both and try again.');
     const token = randomBytes(32).toString('base64url');

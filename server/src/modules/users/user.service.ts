@@ -14,7 +14,6 @@ export class UserService {
       if (!/^[\w.@-]{2,100}$/.test(input.login.trim())) throw new BadUserInputError(`"${input.login}" is not a valid login (2–100 letters, digits, . _ @ -).`);
       if (!input.fullName.trim()) throw new BadUserInputError(`The full name of ${input.login} is empty.`);
       if (input.fullName.trim().length > 300) throw new BadUserInputError(`The full name of ${input.login} is longer than 300 characters.`);
-      if (input.fullName.includes('\u0000')) throw new BadUserInputError(`The full name of ${input.login} contains a NUL character; remove it.`);
       if (input.password != null && input.password.length < 4) throw new BadUserInputError(`The password of ${input.login} is shorter than 4 characters.`);
     }
     const existing = new Map((await em.find(User, { login: { $in: logins } })).map((u) => [u.login, u]));
