@@ -108,7 +108,7 @@ export class ExamResolver {
   @FieldResolver(() => [Sitting], { description: 'staff and the exam\'s teacher: everyone\'s sittings' })
   async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
     this.assertManages(ctx, exam);
-    return ctx.em.find(Sitting, { exam: exam.id }, { populate: ['student', 'ticket', 'answer', 'exam'], orderBy: { student: { fullName: 'asc' } } });
+    return ctx.em.find(Sitting, { exam: exam.id }, { populate: ['student', 'ticket', 'answer', 'exam', 'gradedBy'], orderBy: { student: { fullName: 'asc' } } });
   }
 
   @FieldResolver(() => [Ticket], { description: 'staff: all tickets with numbers and questions' })

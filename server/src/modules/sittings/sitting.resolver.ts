@@ -83,6 +83,12 @@ export class SittingResolver {
     return sitting.exam;
   }
 
+  /** the sitting's answer, read once: lists populate it up front, a single sitting loads it here */
+  private async answerOf(sitting: Sitting, ctx: Context): Promise<Answer | null> {
+    await ctx.em.populate(sitting, ['answer']);
+    return sitting.answer ?? null;
+  }
+
   private isAuthor(sitting: Sitting, ctx: Context): boolean {
     return !!ctx.user && sitting.student.id === ctx.user.id;
   }
@@ -124,24 +130,24 @@ export class SittingResolver {
 
   @FieldResolver(() => Answer, { nullable: true, description: 'the student\'s own answer; for teacher and staff only once SUBMITTED (R7.4)' })
   async answer(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Answer | null> {
-    const answer = await ctx.em.findOne(Answer, { sitting: sitting.id });
+    const answer = await this.answerOf(sitting, ctx);
     if (!answer) return null;
     return this.isAuthor(sitting, ctx) || answer.status === AnswerStatus.SUBMITTED ? answer : null;
   }
 
   @FieldResolver(() => AnswerStatus, { nullable: true, description: 'whether an answer exists and is sent; its text stays with the student until sent' })
   async answerStatus(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<AnswerStatus | null> {
-    return (await ctx.em.findOne(Answer, { sitting: sitting.id }))?.status ?? null;
+    return (await this.answerOf(sitting, ctx))?.status ?? null;
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'when the answer was last saved (drafts included: the time only, never the text)' })
   async answerSavedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
-    return (await ctx.em.findOne(Answer, { sitting: sitting.id }))?.savedAt ?? null;
+    return (await this.answerOf(sitting, ctx))?.savedAt ?? null;
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'when the answer was sent' })
   async submittedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
-    return (await ctx.em.findOne(Answer, { sitting: sitting.id }))?.submittedAt ?? null;
+    return (await this.answerOf(sitting, ctx))?.submittedAt ?? null;
   }
 
   @FieldResolver(() => Grade, { nullable: true })
