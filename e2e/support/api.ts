@@ -98,7 +98,8 @@ export class Api {
   async moveExam(staffToken: string, examId: string, studentIds: string[], startsAt: Date, endsAt: Date): Promise<void> {
     const data = await this.call<{ exam: { period: { id: string }; discipline: { id: string }; teacher: { id: string } } }>(
       staffToken, 'query($e:ID!){ exam(id:$e) { period { id } discipline { id } teacher { id } } }', { e: examId });
-    await this.call(staffToken, 'mutation($id:ID!,$i:ExamInput!){ updateExam(id:$id, input:$i) { id } }', {
+    // the exam is running: staff confirm the change (confirmStarted)
+    await this.call(staffToken, 'mutation($id:ID!,$i:ExamInput!){ updateExam(id:$id, input:$i, confirmStarted: true) { id } }', {
       id: examId,
       i: {
         periodId: data.exam.period.id, disciplineId: data.exam.discipline.id, teacherId: data.exam.teacher.id, studentIds, format: 'TASK',
