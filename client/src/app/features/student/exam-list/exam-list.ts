@@ -39,9 +39,12 @@ export class ExamList {
     stream: () => this.apollo.query({ query: AcademicYearsDocument, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.academicYears ?? [])),
   });
 
+  /** the years once loaded (a resource in error throws on value(), so read it through hasValue()) */
+  protected readonly yearList = computed(() => (this.years.hasValue() ? this.years.value() : []));
+
   /** defaults: the current academic year and period (R1.2) */
-  protected readonly yearId = linkedSignal(() => currentYear(this.years.value() ?? [], this.today())?.id ?? '');
-  protected readonly year = computed(() => this.years.value()?.find((y) => y.id === this.yearId()));
+  protected readonly yearId = linkedSignal(() => currentYear(this.yearList(), this.today())?.id ?? '');
+  protected readonly year = computed(() => this.yearList().find((y) => y.id === this.yearId()));
   protected readonly periodId = linkedSignal(() => currentPeriodId(this.year(), this.today()));
 
   protected readonly exams = rxResource({
@@ -52,7 +55,7 @@ export class ExamList {
 
   protected readonly rows = computed(() => {
     const now = this.clock.now();
-    return (this.exams.value() ?? []).map((exam) => ({ exam, state: examState(exam, now) }));
+    return (this.exams.hasValue() ? this.exams.value() : []).map((exam) => ({ exam, state: examState(exam, now) }));
   });
 
   protected readonly loadError = computed(() => {
