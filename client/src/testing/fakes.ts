@@ -75,3 +75,12 @@ export class FakeAnswerApi {
 
 /** waits for timers and the change detection they cause */
 export const settle = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** polls until the condition holds (timers under a loaded CI machine run late), failing after `ms` */
+export async function waitUntil(condition: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold in time');
+    await settle(10);
+  }
+}

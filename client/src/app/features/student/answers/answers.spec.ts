@@ -1,7 +1,7 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { I18n } from '../../../core/i18n/i18n';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
-import { answerFixture, FakeAnswerApi, FakeConfirmation, fileFixture, settle } from '../../../../testing/fakes';
+import { answerFixture, FakeAnswerApi, FakeConfirmation, fileFixture, settle, waitUntil } from '../../../../testing/fakes';
 import { AnswerApi } from './answer-api';
 import { ANSWER_TIMING } from './answer-draft';
 import { Answers } from './answers';
@@ -44,7 +44,7 @@ describe('the «Жауаптар» block', () => {
       providers: [
         { provide: AnswerApi, useValue: api },
         { provide: Confirmation, useValue: confirmation },
-        { provide: ANSWER_TIMING, useValue: { autosaveMs: 40, retryMs: 60 } },
+        { provide: ANSWER_TIMING, useValue: { autosaveMs: 40, retryMs: 150 } },
       ],
     });
     TestBed.inject(I18n).setLang('kk');
@@ -86,7 +86,7 @@ describe('the «Жауаптар» block', () => {
     await type('Нормальдау — кестелерді бөлу.');
     expect(store.read('student-1', 'exam-1')?.text).toBe('Нормальдау — кестелерді бөлу.');
     expect(api.saves).toEqual([]);
-    await settle(120);
+    await waitUntil(() => api.saves.length > 0);
     await fixture.whenStable();
     expect(api.saves).toEqual(['Нормальдау — кестелерді бөлу.']);
     expect(store.read('student-1', 'exam-1')).toBeNull();
@@ -97,15 +97,14 @@ describe('the «Жауаптар» block', () => {
     await render();
     api.refuse = 'NETWORK';
     await type('Written while the network is down.');
-    await settle(80);
+    await waitUntil(() => api.saves.length > 0);
     await fixture.whenStable();
     expect(q('sync-state')!.textContent).toContain('Осы браузерде сақталды');
     expect(store.read('student-1', 'exam-1')?.text).toBe('Written while the network is down.');
 
     api.refuse = null;
-    await settle(150);
+    await waitUntil(() => api.text === 'Written while the network is down.');
     await fixture.whenStable();
-    expect(api.text).toBe('Written while the network is down.');
     expect(store.read('student-1', 'exam-1')).toBeNull();
     expect(q('sync-state')!.textContent).toContain('Серверде сақталды');
   });
@@ -115,7 +114,7 @@ describe('the «Жауаптар» block', () => {
     await render(answerFixture({ text: 'Older server text', savedAt: new Date(Date.now() - 60_000).toISOString() }));
     expect(textarea().value).toBe('Typed, then the browser crashed.');
     expect(el().textContent).toContain('Жауаптың сақталмай қалған нұсқасы осы браузерден қалпына келтірілді.');
-    await settle(50);
+    await waitUntil(() => api.saves.length > 0);
     expect(api.saves).toEqual(['Typed, then the browser crashed.']);
   });
 
