@@ -27,14 +27,14 @@ export class ExamService {
   constructor(private readonly events: ExamEvents) {}
 
   async create(em: EntityManager, input: ExamInput): Promise<Exam> {
-    const exam = em.create(Exam, await this.resolveInput(em, input, null));
+    const exam = em.create(Exam, await this.resolveInput(em, input));
     await this.syncStudents(em, exam, input.studentIds, true);
     await em.flush();
     return exam;
   }
 
   async update(em: EntityManager, exam: Exam, input: ExamInput): Promise<Exam> {
-    const fields = await this.resolveInput(em, input, exam);
+    const fields = await this.resolveInput(em, input);
     if (fields.format !== exam.format && (await em.count(Sitting, { exam: exam.id, ticket: { $ne: null } }))) {
       throw new BadUserInputError('Students already hold tickets at this exam, so its format can no longer change.');
     }
@@ -47,7 +47,7 @@ export class ExamService {
     return exam;
   }
 
-  private async resolveInput(em: EntityManager, input: ExamInput, existing: Exam | null) {
+  private async resolveInput(em: EntityManager, input: ExamInput) {
     const [period, discipline, teacher] = await Promise.all([
       em.findOne(Period, { id: input.periodId }),
       em.findOne(Discipline, { id: input.disciplineId }),
@@ -61,7 +61,6 @@ export class ExamService {
     const tickets = input.format === ExamFormat.TICKETS;
     if (!tickets && input.ticketAssignment) throw new BadUserInputError('A task exam has no tickets, so leave ticketAssignment empty.');
     if (input.taskText && input.taskText.length > 100_000) throw new BadUserInputError('The task text is longer than 100 000 characters; attach it as a file.');
-    void existing;
     return {
       period, discipline, teacher,
       startsAt: input.startsAt, endsAt: input.endsAt, format: input.format,
