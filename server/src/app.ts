@@ -94,6 +94,9 @@ export async function createApp(config: Config): Promise<RunningApp> {
     next();
   });
   const httpServer = http.createServer(app);
+  // idle keep-alive sockets outlive a proxy's or a client's pool (60 s is common), so the server never closes one under a request
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean }>({
