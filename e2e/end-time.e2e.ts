@@ -11,6 +11,8 @@ describe('the end time', () => {
       await student.page.goto(`/attestation/${examId}`);
       await student.page.getByTestId('answer-text').fill('An answer written in good time, sent too late.');
       expect(await student.page.getByTestId('send').isEnabled()).toBeTrue();
+      // saved while open, so no autosave meets the end first (its refusal would make the page re-read and lock)
+      await student.page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor();
 
       // staff end the exam meanwhile; the page does not know yet, the server does
       await world.api.moveExam(world.staff.token, examId, [student.student.user.id], new Date(now - 60_000), new Date(Date.now() - 1000));
