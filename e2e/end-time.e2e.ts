@@ -1,5 +1,5 @@
 import { GraphQLRefusal } from './support/api';
-import { openStudent, screenshot, world } from './support/browser';
+import { expectButton, openStudent, screenshot, world } from './support/browser';
 
 /** R7.5 at the edge: after the end time the page stops sending, and a send that reaches the server too late says so. */
 describe('the end time', () => {
@@ -10,7 +10,7 @@ describe('the end time', () => {
       const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(now + 10 * 60_000));
       await student.page.goto(`/attestation/${examId}`);
       await student.page.getByTestId('answer-text').fill('An answer written in good time, sent too late.');
-      expect(await student.page.getByTestId('send').isEnabled()).toBeTrue();
+      await expectButton(student.page, 'send', 'enabled');
       // saved while open, so no autosave meets the end first (its refusal would make the page re-read and lock)
       await student.page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor();
 
@@ -21,7 +21,7 @@ describe('the end time', () => {
       await student.page.getByTestId('send-error').filter({ hasText: 'Жауап жіберілмеді. Емтихан уақыты аяқталды.' }).waitFor();
       // the page re-read the exam: now it shows the end and keeps the text, read-only
       await student.page.getByTestId('ended-unsent').waitFor();
-      expect(await student.page.getByTestId('send').isDisabled()).toBeTrue();
+      await expectButton(student.page, 'send', 'disabled');
       expect(await student.page.getByTestId('answer-text').inputValue()).toBe('An answer written in good time, sent too late.');
       await screenshot(student.page, '50-sent-too-late-kk');
       expect((await world.api.myAnswer(student.student.token, examId))?.status ?? null).not.toBe('SUBMITTED');
@@ -37,10 +37,10 @@ describe('the end time', () => {
       const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(now + 20_000));
       await student.page.goto(`/attestation/${examId}`);
       await student.page.getByTestId('answer-text').fill('Ten or more characters, typed just before the end.');
-      expect(await student.page.getByTestId('send').isEnabled()).toBeTrue();
+      await expectButton(student.page, 'send', 'enabled');
       await student.page.getByTestId('ended-unsent').waitFor({ timeout: 30_000 });
-      expect(await student.page.getByTestId('send').isDisabled()).toBeTrue();
-      expect(await student.page.getByTestId('save').isDisabled()).toBeTrue();
+      await expectButton(student.page, 'send', 'disabled');
+      await expectButton(student.page, 'save', 'disabled');
       await student.page.getByText('Емтихан уақыты аяқталды').first().waitFor();
       await screenshot(student.page, '51-ended-kk');
 

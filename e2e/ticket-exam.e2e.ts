@@ -1,4 +1,4 @@
-import { expectAccessible, expectNoEnglishUi, openStudent, screenshot, type StudentPage, world } from './support/browser';
+import { expectAccessible, expectButton, expectNoEnglishUi, openStudent, screenshot, type StudentPage, world } from './support/browser';
 
 const PENDING = 'Өтінеміз, күте тұрыңыз. Сұрақтар әлі жіберілген жоқ';
 
@@ -106,12 +106,12 @@ describe('a ticket exam, from the board to the grade', () => {
   it('autosaves the answer, keeps it across a reload, and counts its characters (R7.2, R7.4)', async () => {
     const { page } = aliya;
     const text = page.getByTestId('answer-text');
-    expect(await page.getByTestId('save').isDisabled()).toBeTrue();
-    expect(await page.getByTestId('send').isDisabled()).toBeTrue();
+    await expectButton(page, 'save', 'disabled');
+    await expectButton(page, 'send', 'disabled');
     await text.pressSequentially('Нормаль формалар');
     expect(await page.getByTestId('answer-count').innerText()).toContain('16 белгі');
-    expect(await page.getByTestId('save').isEnabled()).toBeTrue();
-    expect(await page.getByTestId('send').isEnabled()).toBeTrue();
+    await expectButton(page, 'save', 'enabled');
+    await expectButton(page, 'send', 'enabled');
     await page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor({ timeout: 10_000 });
     expect((await world.api.myAnswer(aliya.student.token, examId))?.text).toBe('Нормаль формалар');
 

@@ -101,6 +101,11 @@ export async function openStudent(login: string, options: StudentPageOptions = {
   };
 }
 
+/** Waits for the button with this test id to be enabled or disabled: the page renders a moment after the input. */
+export async function expectButton(page: Page, testId: string, state: 'enabled' | 'disabled'): Promise<void> {
+  await page.locator(`[data-testid=${testId}]:${state}`).waitFor({ timeout: 10_000 });
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });

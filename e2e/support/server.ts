@@ -45,7 +45,13 @@ export async function startServer(): Promise<RunningServer> {
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // say so at once: every later spec would only report "connection refused"
+      if (!stopping) console.log(`\n[e2e] the server exited during the run (code ${code}, signal ${signal}); its log is in e2e/artifacts/server.log`);
+      resolve();
+    }));
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -71,6 +77,7 @@ export async function startServer(): Promise<RunningServer> {
     dataDir,
     output: () => output,
     stop: async () => {
+      stopping = true;
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         const timeout = setTimeout(() => child.kill('SIGKILL'), 5000);
