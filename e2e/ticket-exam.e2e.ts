@@ -175,6 +175,7 @@ describe('a ticket exam, from the board to the grade', () => {
     await page.getByTestId('send').click();
     await page.getByRole('alertdialog').getByText('Жауапты жібересіз бе?').waitFor();
     await page.getByRole('button', { name: 'Болдырмау' }).click();
+    await page.getByRole('alertdialog').waitFor({ state: 'detached' });
     expect(await page.getByTestId('sent').count()).toBe(0);
 
     await page.getByTestId('send').click();

@@ -135,6 +135,20 @@ describe('the «Жауаптар» block', () => {
     expect(api.submits).toEqual([]);
   });
 
+  it('asks once when Send is clicked twice', async () => {
+    await render();
+    await type('A complete answer to the ticket.');
+    let answer!: (value: boolean) => void;
+    spyOn(confirmation, 'ask').and.returnValue(new Promise<boolean>((resolve) => (answer = resolve)));
+    button('send')!.click();
+    button('send')!.click();
+    expect(confirmation.ask).toHaveBeenCalledTimes(1);
+    answer(true);
+    await settle();
+    await fixture.whenStable();
+    expect(api.submits).toEqual(['A complete answer to the ticket.']);
+  });
+
   it('locks the answer after sending: read-only, no Save or Send, the sending time shown (R7.6)', async () => {
     await render();
     await type('A complete answer to the ticket.');

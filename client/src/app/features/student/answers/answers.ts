@@ -94,14 +94,22 @@ export class Answers {
     void this.draft.save();
   }
 
+  private confirming = false;
+
   protected async send(): Promise<void> {
-    const confirmed = await this.confirmation.ask({
-      title: this.i18n.t('answers.confirmTitle'),
-      text: this.i18n.t('answers.confirmText'),
-      confirm: this.i18n.t('answers.confirmOk'),
-    });
-    // sent even if the end came while the dialog was open: the server decides and the page says which
-    if (confirmed) await this.draft.send();
+    if (this.confirming) return; // a double click opens one question, not two
+    this.confirming = true;
+    try {
+      const confirmed = await this.confirmation.ask({
+        title: this.i18n.t('answers.confirmTitle'),
+        text: this.i18n.t('answers.confirmText'),
+        confirm: this.i18n.t('answers.confirmOk'),
+      });
+      // sent even if the end came while the dialog was open: the server decides and the page says which
+      if (confirmed) await this.draft.send();
+    } finally {
+      this.confirming = false;
+    }
   }
 
   protected errorText(code: string): string {

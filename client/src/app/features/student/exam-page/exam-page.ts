@@ -49,13 +49,21 @@ export class ExamPage implements OnInit {
     this.session.open(this.examId());
   }
 
+  private confirming = false;
+
   protected async choose(tile: Tile): Promise<void> {
-    const confirmed = await this.confirmation.ask({
-      title: this.i18n.t('board.confirmTitle'),
-      text: this.i18n.t('board.confirmText'),
-      confirm: this.i18n.t('board.confirmOk'),
-    });
-    if (confirmed) await this.session.chooseTicket(tile.id);
+    if (this.confirming) return; // a double click opens one question, not two
+    this.confirming = true;
+    try {
+      const confirmed = await this.confirmation.ask({
+        title: this.i18n.t('board.confirmTitle'),
+        text: this.i18n.t('board.confirmText'),
+        confirm: this.i18n.t('board.confirmOk'),
+      });
+      if (confirmed) await this.session.chooseTicket(tile.id);
+    } finally {
+      this.confirming = false;
+    }
   }
 
   protected boardMessage(board: BoardState): string {
