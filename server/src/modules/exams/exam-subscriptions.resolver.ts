@@ -56,6 +56,18 @@ export class ExamSubscriptionResolver {
     return freshRead(ctx).findOneOrFail(Sitting, payload.sittingId);
   }
 
+  @Subscription(() => Sitting, {
+    description: 'the calling student\'s own sitting, pushed whenever it or its exam changes (extra time, a grade, the platform, the recording, …)',
+    subscribe: async (data: Data) => {
+      const user = requireUser(data.context);
+      const stream = data.context.services.events.subscribe('SITTING_CHANGED', data.args.examId);
+      return studentStream(data, filter((p: SittingEventPayload) => p.studentId === user.id)(stream));
+    },
+  })
+  mySittingChanged(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
+    return freshRead(ctx).findOneOrFail(Sitting, payload.sittingId);
+  }
+
   @Subscription(() => [TicketTile], {
     description: 'R4.2: the board, pushed whenever a ticket is taken',
     subscribe: (data: Data) => studentStream(data, data.context.services.events.subscribe('TICKET_BOARD_CHANGED', data.args.examId)),

@@ -235,6 +235,21 @@ describe('exam subscriptions', () => {
     expect(asStudent.pushes).toEqual([]);
   });
 
+  it('pushes mySittingChanged to the student whose sitting changed (extra time, a grade), and to nobody else', async () => {
+    const examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'Task', endsAt: new Date(Date.now() + 30 * 60_000).toISOString() });
+    const MINE = 'subscription($e:ID!){ mySittingChanged(examId:$e){ student { login } endsAt grade { letter } } }';
+    const mine = new Feed<any>(ws(s[0]), MINE, { e: examId });
+    const other = new Feed<any>(ws(s[1]), MINE, { e: examId });
+    const later = new Date(Date.now() + 90 * 60_000).toISOString();
+    await sleep(500); // both subscriptions established
+    await server.ok(staff, 'mutation($e:ID!,$s:ID!,$t:DateTime){ setExtraTime(examId:$e, studentId:$s, endsAt:$t){ id } }', { e: examId, s: u.students[0].id, t: later });
+    expect(await mine.until(() => mine.pushes.some((p) => p.mySittingChanged.endsAt === later), 3000)).toBeTrue();
+    expect(mine.pushes.every((p) => p.mySittingChanged.student.login === 's01')).toBeTrue();
+    expect(other.pushes.every((p) => p.mySittingChanged.student.login === 's02')).toBeTrue();
+    expect(other.pushes.some((p) => p.mySittingChanged.endsAt === later)).toBeFalse();
+    expect(mine.errors).toEqual([]);
+  });
+
   it('refuses every subscription without a session (UNAUTHENTICATED)', async () => {
     const examId = await createExam(server, staff, u);
     const anonymous = ws(null);

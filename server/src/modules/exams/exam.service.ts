@@ -41,10 +41,15 @@ export class ExamService {
     em.assign(exam, fields);
     await this.syncStudents(em, exam, input.studentIds, false);
     await em.flush();
-    const sittings = await em.find(Sitting, { exam: exam.id });
-    for (const s of sittings) this.events.sittingChanged({ examId: exam.id, sittingId: s.id, studentId: s.student.id });
+    await this.announce(em, exam);
     this.events.ticketBoardChanged(exam.id);
     return exam;
+  }
+
+  /** every sitting of the exam changed with it: tell staff's room and each student's page */
+  private async announce(em: EntityManager, exam: Exam) {
+    const sittings = await em.find(Sitting, { exam: exam.id });
+    for (const s of sittings) this.events.sittingChanged({ examId: exam.id, sittingId: s.id, studentId: s.student.id });
   }
 
   private async resolveInput(em: EntityManager, input: ExamInput) {
@@ -101,6 +106,7 @@ export class ExamService {
       platformPassword: platform?.password || null,
     });
     await em.flush();
+    await this.announce(em, exam);
     return exam;
   }
 
@@ -110,6 +116,7 @@ export class ExamService {
       recordingVisible: url ? visibleToStudents : false,
     });
     await em.flush();
+    await this.announce(em, exam);
     return exam;
   }
 }
