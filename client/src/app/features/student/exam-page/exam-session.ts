@@ -6,7 +6,7 @@ import { firstValueFrom } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
 import { errorCode } from '../../../core/graphql/errors';
 import {
-  ChooseTicketDocument, EnterExamDocument, QuestionsReleasedDocument, ShowTicketQuestionsDocument, type ShowTicketQuestionsMutation,
+  ChooseTicketDocument, EnterExamDocument, MySittingChangedDocument, QuestionsReleasedDocument, ShowTicketQuestionsDocument, type ShowTicketQuestionsMutation,
   StudentExamDocument, type StudentExamQuery, type StudentExamQueryVariables, TicketBoardChangedDocument,
 } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
@@ -128,6 +128,24 @@ export class ExamSession {
           if (!this.questionsRequested()) void this.announcer.announce(this.i18n.t('questions.released'));
         },
         error: () => undefined, // refused (not enrolled, signed out): the exam query shows why
+      });
+
+    // extra time, a grade, or a change to the platform or recording, while the page is open
+    let lastExamRead = 0;
+    this.apollo.subscribe({ query: MySittingChangedDocument, variables: { examId } })
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: ({ data }) => {
+          const sitting = data?.mySittingChanged;
+          if (!sitting) return;
+          this.queryRef?.updateQuery((_, { complete, previousData }) => (complete && previousData.exam ? { exam: { ...previousData.exam, mySitting: sitting } } : undefined));
+          // the exam itself (platform, recording) may have changed too: re-read it, at most every few seconds
+          if (Date.now() - lastExamRead > 5000) {
+            lastExamRead = Date.now();
+            void this.refresh();
+          }
+        },
+        error: () => undefined,
       });
 
     // R4.2: the board as others choose; a push while the student has no board may mean a ticket was given or entered
