@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { signedIn, studentsOnly } from './core/auth/auth-guard';
+import { signedIn, studentsOnly, teachersOnly } from './core/auth/auth-guard';
 
 export const routes: Routes = [
   { path: 'login', loadComponent: () => import('./core/auth/login/login').then((m) => m.Login) },
@@ -11,6 +11,10 @@ export const routes: Routes = [
       { path: '', pathMatch: 'full', loadComponent: () => import('./core/layout/home/home').then((m) => m.Home) },
       // R1.1: «Онлайн аттестаттау» → «Аралық аттестаттау»
       { path: 'attestation', canActivate: [studentsOnly], loadChildren: () => import('./features/student/student.routes').then((m) => m.studentRoutes) },
+      // R7.7: the student's own grades
+      { path: 'journal', canActivate: [studentsOnly], loadComponent: () => import('./features/student/my-journal/my-journal').then((m) => m.MyJournal) },
+      // issue #4: teachers grade (the server refuses others anyway)
+      { path: 'teaching', canMatch: [teachersOnly], loadChildren: () => import('./features/teacher/teacher.routes').then((m) => m.teacherRoutes) },
     ],
   },
   { path: '**', redirectTo: '' },

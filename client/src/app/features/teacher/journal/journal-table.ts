@@ -1,0 +1,34 @@
+import type { JournalQuery } from '../../../core/graphql/generated';
+
+type Row = JournalQuery['journal'][number];
+export type JournalGrade = NonNullable<Row['grade']>;
+
+export interface JournalColumn {
+  readonly examId: string;
+  readonly startsAt: string;
+  readonly teacher: string;
+}
+
+export interface JournalLine {
+  readonly student: Row['student'];
+  /** one per column: the grade, null when not graded yet, undefined when the student was not at that exam */
+  readonly grades: readonly (JournalGrade | null | undefined)[];
+}
+
+/** The journal's rows (one per sitting) as a table: students down, the discipline's exams of the period across. */
+export function journalTable(rows: readonly Row[]): { columns: JournalColumn[]; lines: JournalLine[] } {
+  const columns = [...new Map(rows.map((r) => [r.exam.id, { examId: r.exam.id, startsAt: r.exam.startsAt, teacher: r.exam.teacher.fullName }])).values()]
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const index = new Map(columns.map((c, i) => [c.examId, i]));
+  const byStudent = new Map<string, { student: Row['student']; grades: (JournalGrade | null | undefined)[] }>();
+  for (const row of rows) {
+    let line = byStudent.get(row.student.id);
+    if (!line) {
+      line = { student: row.student, grades: columns.map(() => undefined) };
+      byStudent.set(row.student.id, line);
+    }
+    line.grades[index.get(row.exam.id)!] = row.grade ?? null;
+  }
+  const lines = [...byStudent.values()].sort((a, b) => a.student.fullName.localeCompare(b.student.fullName));
+  return { columns, lines };
+}

@@ -1,0 +1,75 @@
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { Apollo } from 'apollo-angular';
+import { map } from 'rxjs';
+import { errorMessageKey } from '../../../core/graphql/errors';
+import { JournalDisciplinesDocument, JournalDocument } from '../../../core/graphql/generated';
+import { I18n } from '../../../core/i18n/i18n';
+import { type CsvCell, downloadCsv, fileName } from '../../../shared/csv/csv';
+import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
+import { type JournalGrade, journalTable } from './journal-table';
+
+/** R7.7: the journal — a discipline's grades in a period, students × exams, with letters; exported as CSV. */
+@Component({
+  selector: 'app-journal',
+  imports: [MatButtonModule, MatFormFieldModule, MatProgressBarModule, MatSelectModule, PeriodFilter],
+  templateUrl: './journal.html',
+  styleUrl: './journal.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Journal {
+  private readonly apollo = inject(Apollo);
+  protected readonly i18n = inject(I18n);
+  protected readonly choice = periodChoice();
+
+  /** the disciplines with exams in the period: a teacher's own, or all of them for staff */
+  protected readonly disciplines = rxResource({
+    params: () => this.choice.periodId() || undefined,
+    stream: ({ params: periodId }) =>
+      this.apollo.query({ query: JournalDisciplinesDocument, variables: { periodId }, fetchPolicy: 'network-only' }).pipe(
+        map((r) => [...new Map((r.data?.exams ?? []).map((e) => [e.discipline.id, e.discipline])).values()].sort((a, b) => a.title.localeCompare(b.title))),
+      ),
+  });
+  protected readonly disciplineList = computed(() => (this.disciplines.hasValue() ? this.disciplines.value() : []));
+  protected readonly disciplineId = linkedSignal(() => this.disciplineList()[0]?.id ?? '');
+  protected readonly discipline = computed(() => this.disciplineList().find((d) => d.id === this.disciplineId()));
+
+  protected readonly journal = rxResource({
+    params: () => (this.choice.periodId() && this.disciplineId() ? { periodId: this.choice.periodId(), disciplineId: this.disciplineId() } : undefined),
+    stream: ({ params }) =>
+      this.apollo.query({ query: JournalDocument, variables: params, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.journal ?? [])),
+  });
+  protected readonly table = computed(() => journalTable(this.journal.hasValue() ? this.journal.value() : []));
+  protected readonly loadError = computed(() => {
+    const error = this.journal.error() ?? this.disciplines.error();
+    return error ? errorMessageKey(error) : this.choice.error();
+  });
+
+  protected gpa(grade: JournalGrade): string {
+    return this.i18n.number(grade.gpa, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  protected export(): void {
+    const { columns, lines } = this.table();
+    const discipline = this.discipline();
+    const period = this.choice.period();
+    if (!discipline || !period) return;
+    const header: CsvCell[] = [this.i18n.t('trail.student'), this.i18n.t('auth.login')];
+    for (const c of columns) {
+      const date = this.i18n.date(c.startsAt);
+      header.push(this.i18n.t('journal.csvScore', { date }), this.i18n.t('journal.csvLetter', { date }), this.i18n.t('journal.csvGpa', { date }));
+    }
+    const body = lines.map((line) => [
+      line.student.fullName, line.student.login,
+      ...line.grades.flatMap((g) => (g ? [g.score, g.letter, g.gpa.toFixed(2)] : ['', g === null ? this.i18n.t('journal.notGraded') : '', ''])),
+    ]);
+    downloadCsv(
+      fileName(this.i18n.t('journal.fileName'), discipline.code, this.choice.year()?.title ?? '', this.i18n.t('list.periodN', { n: period.number })),
+      [header, ...body],
+    );
+  }
+}

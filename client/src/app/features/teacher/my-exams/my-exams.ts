@@ -1,0 +1,140 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTableModule } from '@angular/material/table';
+import { RouterLink } from '@angular/router';
+import { Apollo } from 'apollo-angular';
+import { map } from 'rxjs';
+import { errorMessageKey } from '../../../core/graphql/errors';
+import { TeacherExamsDocument, type TeacherExamsQuery } from '../../../core/graphql/generated';
+import { I18n } from '../../../core/i18n/i18n';
+import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
+
+type TeacherExam = TeacherExamsQuery['exams'][number];
+
+/** The teacher's own exams of a period, with how many answers are sent and how many still wait for a grade. */
+@Component({
+  selector: 'app-my-exams',
+  imports: [MatButtonModule, MatProgressBarModule, MatTableModule, RouterLink, PeriodFilter],
+  template: `
+    <h1 class="title">{{ i18n.t('myExams.title') }}</h1>
+    <section class="filters" [attr.aria-label]="i18n.t('list.filters')">
+      <app-period-filter [choice]="choice" />
+    </section>
+    @if (exams.isLoading() || choice.loading()) {
+      <mat-progress-bar mode="indeterminate" [attr.aria-label]="i18n.t('app.loading')" />
+    }
+    @if (loadError(); as key) {
+      <p class="error" role="alert">{{ i18n.t(key) }}</p>
+    } @else if (exams.hasValue() && rows().length === 0) {
+      <p class="empty">{{ i18n.t('myExams.empty') }}</p>
+    }
+    @if (rows().length) {
+      <div class="table-wrap">
+        <table mat-table [dataSource]="rows()" [trackBy]="trackRow" class="exams" data-testid="teacher-exams">
+          <caption>{{ i18n.t('list.caption', { zone: i18n.zoneLabel() }) }}</caption>
+          <ng-container matColumnDef="discipline">
+            <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('list.discipline') }}</th>
+            <td mat-cell *matCellDef="let row">
+              <a [routerLink]="['/teaching/exams', row.exam.id]" class="discipline">{{ row.exam.discipline.title }}</a>
+              <span class="code">{{ row.exam.discipline.code }}</span>
+            </td>
+          </ng-container>
+          <ng-container matColumnDef="date">
+            <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('list.date') }}</th>
+            <td mat-cell *matCellDef="let row" class="nowrap">{{ i18n.date(row.exam.startsAt) }}, {{ i18n.time(row.exam.startsAt) }}–{{ i18n.time(row.exam.endsAt) }}</td>
+          </ng-container>
+          <ng-container matColumnDef="students">
+            <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('staffExams.students') }}</th>
+            <td mat-cell *matCellDef="let row">{{ i18n.t('staffExams.enrolledN', { n: row.exam.sittings.length }) }}</td>
+          </ng-container>
+          <ng-container matColumnDef="answers">
+            <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('myExams.answers') }}</th>
+            <td mat-cell *matCellDef="let row">
+              {{ i18n.t('grading.gradedOf', { graded: row.graded, sent: row.sent }) }}
+              @if (row.waiting) {
+                <span class="waiting">{{ i18n.t('myExams.waitingN', { n: row.waiting }) }}</span>
+              }
+            </td>
+          </ng-container>
+          <tr mat-header-row *matHeaderRowDef="columns"></tr>
+          <tr mat-row *matRowDef="let row; columns: columns"></tr>
+        </table>
+      </div>
+    }
+  `,
+  styles: `
+    .title {
+      font: var(--mat-sys-headline-small);
+      margin: 0 0 16px;
+    }
+    .filters {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 16px;
+    }
+    .table-wrap {
+      overflow-x: auto;
+    }
+    .exams {
+      width: 100%;
+    }
+    caption {
+      caption-side: bottom;
+      text-align: start;
+      padding: 8px 16px;
+      font: var(--mat-sys-body-small);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .discipline {
+      font-weight: 500;
+    }
+    .code {
+      display: block;
+      font: var(--mat-sys-body-small);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .nowrap {
+      white-space: nowrap;
+    }
+    .waiting {
+      display: inline-block;
+      margin-inline-start: 8px;
+      padding: 2px 8px;
+      border-radius: 10px;
+      background: var(--mat-sys-tertiary-container);
+      color: var(--mat-sys-on-tertiary-container);
+      font: var(--mat-sys-label-medium);
+    }
+    .error {
+      color: var(--mat-sys-error);
+    }
+    .empty {
+      color: var(--mat-sys-on-surface-variant);
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class MyExams {
+  private readonly apollo = inject(Apollo);
+  protected readonly i18n = inject(I18n);
+  protected readonly columns = ['discipline', 'date', 'students', 'answers'];
+  protected readonly choice = periodChoice();
+
+  protected readonly exams = rxResource({
+    params: () => this.choice.periodId() || undefined,
+    stream: ({ params: periodId }) =>
+      this.apollo.query({ query: TeacherExamsDocument, variables: { periodId }, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.exams ?? [])),
+  });
+  protected readonly rows = computed(() => {
+    return (this.exams.hasValue() ? this.exams.value() : []).map((exam) => {
+      const sent = exam.sittings.filter((s) => s.answerStatus === 'SUBMITTED');
+      const graded = sent.filter((s) => s.grade).length;
+      return { exam, sent: sent.length, graded, waiting: sent.length - graded };
+    });
+  });
+  protected readonly loadError = computed(() => (this.exams.error() ? errorMessageKey(this.exams.error()) : this.choice.error()));
+
+  protected trackRow = (_: number, row: { exam: TeacherExam }) => row.exam.id;
+}

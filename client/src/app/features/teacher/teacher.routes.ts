@@ -1,0 +1,9 @@
+import type { Routes } from '@angular/router';
+
+/** Teachers (behind `teachersOnly`): their exams, grading the sent answers, the journal. */
+export const teacherRoutes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'exams' },
+  { path: 'exams', loadComponent: () => import('./my-exams/my-exams').then((m) => m.MyExams) },
+  { path: 'exams/:examId', loadComponent: () => import('./grading/grading').then((m) => m.Grading) },
+  { path: 'journal', loadComponent: () => import('./journal/journal').then((m) => m.Journal) },
+];
