@@ -1,5 +1,26 @@
-import type { GradedSittingFragment } from '../app/core/graphql/generated';
+import type { GradedSittingFragment, RoomSittingFragment } from '../app/core/graphql/generated';
 import { at } from './exam-fixtures';
+
+/** A row of the live room, as the server would push it. */
+export function roomSitting(login: string, fullName: string, overrides: Partial<RoomSittingFragment> = {}): RoomSittingFragment {
+  return {
+    id: `sitting-${login}`,
+    online: false,
+    onlineSince: null,
+    enteredAt: null,
+    lastSeenAt: null,
+    ticketNumber: null,
+    questionsReleasedAt: null,
+    questionsViewedAt: null,
+    answerStatus: null,
+    answerSavedAt: null,
+    submittedAt: null,
+    endsAt: at(120),
+    student: { id: `student-${login}`, login, fullName },
+    grade: null,
+    ...overrides,
+  };
+}
 
 /** A sitting as the teacher grades it: a sent answer by default. */
 export function gradedSitting(login: string, fullName: string, overrides: Partial<GradedSittingFragment> = {}): GradedSittingFragment {

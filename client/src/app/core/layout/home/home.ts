@@ -14,11 +14,12 @@ import { I18n } from '../../i18n/i18n';
       @if (user.role === 'STUDENT') {
         <p>{{ i18n.t('home.hint') }}</p>
         <a mat-flat-button routerLink="/attestation">{{ i18n.t('menu.intermediateAttestation') }}</a>
-      } @else if (user.role === 'TEACHER') {
+      } @else if (user.role === 'STAFF') {
+        <p>{{ i18n.t('home.staffHint') }}</p>
+        <a mat-flat-button routerLink="/staff/exams">{{ i18n.t('menu.staffExams') }}</a>
+      } @else {
         <p>{{ i18n.t('home.teacherHint') }}</p>
         <a mat-flat-button routerLink="/teaching/exams">{{ i18n.t('menu.teacherExams') }}</a>
-      } @else {
-        <p>{{ i18n.t('home.notStudent') }}</p>
       }
     }
   `,

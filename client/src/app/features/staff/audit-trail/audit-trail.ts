@@ -1,0 +1,111 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { Apollo } from 'apollo-angular';
+import { firstValueFrom, map } from 'rxjs';
+import { errorMessageKey } from '../../../core/graphql/errors';
+import { type SittingEventKind, SittingTrailsDocument, type SittingTrailsQuery } from '../../../core/graphql/generated';
+import { ServerClock } from '../../../core/graphql/server-clock';
+import { I18n } from '../../../core/i18n/i18n';
+import type { MessageKey } from '../../../core/i18n/kk';
+import { type CsvCell, downloadCsv, fileName } from '../../../shared/csv/csv';
+import { clockTime } from '../../../shared/zoned-time/zoned-time';
+
+type Trail = NonNullable<SittingTrailsQuery['exam']>['sittings'][number];
+type TrailEvent = Trail['events'][number];
+
+export interface TrailQuestion {
+  readonly examId: string;
+  /** one student's trail; all of the exam's when absent (export only) */
+  readonly sittingId?: string;
+  readonly studentName?: string;
+  readonly examTitle: string;
+}
+
+/**
+ * The server writes a short English detail; the known ones are shown in the page's language.
+ * Anything else (a file's name) is data and shown as it is.
+ */
+export function eventDetail(i18n: I18n, detail: string | null): string {
+  if (!detail) return '';
+  const fixed: Record<string, MessageKey> = {
+    'exam page opened': 'trail.detail.opened',
+    'exam page closed': 'trail.detail.closed',
+    'connection lost': 'trail.detail.lost',
+    'drawn at random': 'trail.detail.random',
+    'taken back': 'trail.detail.takenBack',
+  };
+  if (fixed[detail]) return i18n.t(fixed[detail]);
+  let m = /^until (\S+)$/.exec(detail);
+  if (m && !Number.isNaN(Date.parse(m[1]))) return i18n.t('trail.detail.until', { time: i18n.dateTime(m[1]) });
+  m = /^ticket (\d+)$/.exec(detail);
+  if (m) return i18n.t('exam.ticketNumber', { n: m[1] });
+  m = /^(\d+) characters, (\d+) file\(s\)$/.exec(detail);
+  if (m) return i18n.t('trail.detail.size', { chars: i18n.number(+m[1]), files: i18n.number(+m[2]) });
+  return detail;
+}
+
+/** The trail as CSV rows: one line per event, with the date and time in the university's zone and the instant in UTC. */
+export function trailRows(i18n: I18n, trails: readonly Trail[]): CsvCell[][] {
+  const rows: CsvCell[][] = [[
+    i18n.t('trail.student'), i18n.t('auth.login'), i18n.t('trail.time'), i18n.t('trail.utc'), i18n.t('trail.event'), i18n.t('trail.by'), i18n.t('trail.detail'),
+  ]];
+  for (const trail of trails) {
+    for (const event of trail.events) {
+      rows.push([
+        trail.student.fullName, trail.student.login, i18n.dateTime(event.at), event.at,
+        i18n.t(`trail.kind.${event.kind}`), event.actor?.fullName ?? '', eventDetail(i18n, event.detail),
+      ]);
+    }
+  }
+  return rows;
+}
+
+/** The sitting's audit trail for appeals: entered, left, chose, released, viewed, saved, sent, graded — exportable. */
+@Component({
+  selector: 'app-audit-trail',
+  imports: [MatButtonModule, MatDialogModule, MatIconModule, MatProgressBarModule],
+  templateUrl: './audit-trail.html',
+  styleUrl: './audit-trail.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class AuditTrail {
+  private readonly apollo = inject(Apollo);
+  private readonly clock = inject(ServerClock);
+  protected readonly i18n = inject(I18n);
+  protected readonly data = inject<TrailQuestion>(MAT_DIALOG_DATA);
+
+  protected readonly trails = rxResource({
+    stream: () => this.apollo.query({ query: SittingTrailsDocument, variables: { examId: this.data.examId }, fetchPolicy: 'network-only' })
+      .pipe(map((r) => r.data?.exam?.sittings ?? [])),
+  });
+  protected readonly trail = computed(() => (this.trails.hasValue() ? this.trails.value().find((t) => t.id === this.data.sittingId) : undefined));
+  protected readonly error = computed(() => (this.trails.error() ? errorMessageKey(this.trails.error()) : null));
+
+  protected kind(kind: SittingEventKind): string {
+    return this.i18n.t(`trail.kind.${kind}`);
+  }
+
+  protected detail(event: TrailEvent): string {
+    return eventDetail(this.i18n, event.detail);
+  }
+
+  protected time(at: string): string {
+    return clockTime(at, this.clock.timeZone());
+  }
+
+  protected export(): void {
+    const trail = this.trail();
+    if (!trail) return;
+    downloadCsv(fileName(this.i18n.t('trail.fileName'), this.data.examTitle, trail.student.login), trailRows(this.i18n, [trail]));
+  }
+}
+
+/** Every student's trail of an exam, as one CSV file (from the room, without opening a dialog). */
+export async function exportAllTrails(apollo: Apollo, i18n: I18n, examId: string, examTitle: string): Promise<void> {
+  const { data } = await firstValueFrom(apollo.query({ query: SittingTrailsDocument, variables: { examId }, fetchPolicy: 'network-only' }));
+  downloadCsv(fileName(i18n.t('trail.fileName'), examTitle), trailRows(i18n, data?.exam?.sittings ?? []));
+}

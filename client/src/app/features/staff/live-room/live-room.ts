@@ -1,0 +1,182 @@
+import { LiveAnnouncer } from '@angular/cdk/a11y';
+import { ChangeDetectionStrategy, Component, computed, inject, input, type OnInit, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatMenuModule } from '@angular/material/menu';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { RouterLink } from '@angular/router';
+import { Apollo } from 'apollo-angular';
+import { firstValueFrom } from 'rxjs';
+import { errorMessageKey } from '../../../core/graphql/errors';
+import type { RoomSittingFragment } from '../../../core/graphql/generated';
+import { ServerClock } from '../../../core/graphql/server-clock';
+import { I18n, type MessageParams } from '../../../core/i18n/i18n';
+import type { MessageKey } from '../../../core/i18n/kk';
+import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
+import { ConnectionStatus } from '../../../shared/connection-status/connection-status';
+import { Countdown } from '../../../shared/countdown/countdown';
+import { clockTime } from '../../../shared/zoned-time/zoned-time';
+import { AuditTrail, exportAllTrails, type TrailQuestion } from '../audit-trail/audit-trail';
+import { type ExtraTimeAnswer, ExtraTimeDialog, type ExtraTimeQuestion } from './extra-time-dialog';
+import { RoomCounts } from './room-counts';
+import { RoomSession } from './room-session';
+
+interface Notice {
+  readonly key: MessageKey;
+  readonly params?: MessageParams;
+  readonly error: boolean;
+}
+
+/** Questions can go to a student who holds a ticket and has not had them yet. */
+export function awaitsRelease(sitting: RoomSittingFragment): boolean {
+  return sitting.ticketNumber != null && !sitting.questionsReleasedAt;
+}
+
+/**
+ * The live room (R2.1, R5.3): one row per enrolled student — online and since when, ticket, questions released
+ * and viewed, draft saved (the time only), sent, grade — updated by `sittingChanged` as it happens.
+ */
+@Component({
+  selector: 'app-live-room',
+  imports: [
+    MatButtonModule, MatCheckboxModule, MatIconModule, MatMenuModule, MatProgressBarModule, MatSelectModule, RouterLink,
+    ConnectionStatus, Countdown, RoomCounts,
+  ],
+  templateUrl: './live-room.html',
+  styleUrl: './live-room.css',
+  providers: [RoomSession],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class LiveRoom implements OnInit {
+  protected readonly room = inject(RoomSession);
+  protected readonly i18n = inject(I18n);
+  private readonly clock = inject(ServerClock);
+  private readonly dialog = inject(MatDialog);
+  private readonly confirmation = inject(Confirmation);
+  private readonly announcer = inject(LiveAnnouncer);
+  private readonly apollo = inject(Apollo);
+
+  /** the route's :examId */
+  readonly examId = input.required<string>();
+
+  protected readonly now = this.clock.now;
+  protected readonly exam = this.room.exam;
+  protected readonly sittings = this.room.sittings;
+  protected readonly tickets = computed(() => this.exam()?.format === 'TICKETS');
+  protected readonly startsAt = computed(() => Date.parse(this.exam()?.startsAt ?? ''));
+  protected readonly endsAt = computed(() => Date.parse(this.exam()?.endsAt ?? ''));
+  protected readonly selected = signal<ReadonlySet<string>>(new Set());
+  /** the selection, minus rows that meanwhile got their questions */
+  protected readonly releasable = computed(() => this.sittings().filter((s) => this.selected().has(s.student.id) && awaitsRelease(s)));
+  protected readonly waiting = computed(() => this.sittings().filter(awaitsRelease));
+  protected readonly freeTickets = computed(() => {
+    const held = new Set(this.sittings().map((s) => s.ticketNumber).filter((n) => n != null));
+    return (this.exam()?.tickets ?? []).filter((t) => !held.has(t.number)).sort((a, b) => a.number - b.number);
+  });
+  protected readonly busy = signal(false);
+  protected readonly notice = signal<Notice | null>(null);
+
+  ngOnInit(): void {
+    this.room.open(this.examId());
+  }
+
+  protected time(at: string | null): string {
+    return at ? clockTime(at, this.clock.timeZone()) : '';
+  }
+
+  protected hasExtraTime(sitting: RoomSittingFragment): boolean {
+    return sitting.endsAt !== this.exam()?.endsAt;
+  }
+
+  protected toggle(sitting: RoomSittingFragment, on: boolean): void {
+    const next = new Set(this.selected());
+    if (on) next.add(sitting.student.id);
+    else next.delete(sitting.student.id);
+    this.selected.set(next);
+  }
+
+  protected selectAllWaiting(on: boolean): void {
+    this.selected.set(on ? new Set(this.waiting().map((s) => s.student.id)) : new Set());
+  }
+
+  /** R5.3: to the ticked students */
+  protected async releaseSelected(): Promise<void> {
+    const students = this.releasable();
+    if (!students.length) return;
+    await this.act(() => this.room.release(students.map((s) => s.student.id)), 'room.releasedTo', { n: students.length });
+    this.selected.set(new Set());
+  }
+
+  /** R5.3: to everyone holding a ticket (after a confirmation) */
+  protected async releaseAll(): Promise<void> {
+    const n = this.waiting().length;
+    const confirmed = await this.confirmation.ask({
+      title: this.i18n.t('room.releaseAllTitle'),
+      text: this.i18n.t('room.releaseAllText', { n }),
+      confirm: this.i18n.t('room.releaseAllOk'),
+    });
+    if (!confirmed) return;
+    await this.act(() => this.room.release(null), 'room.releasedTo', { n });
+    this.selected.set(new Set());
+  }
+
+  protected async releaseOne(sitting: RoomSittingFragment): Promise<void> {
+    await this.act(() => this.room.release([sitting.student.id]), 'room.releasedToOne', { name: sitting.student.fullName });
+  }
+
+  protected async assign(sitting: RoomSittingFragment, ticketId: string): Promise<void> {
+    const number = this.exam()?.tickets.find((t) => t.id === ticketId)?.number ?? '';
+    await this.act(() => this.room.assignTicket(sitting.student.id, ticketId), 'room.assigned', { n: number, name: sitting.student.fullName });
+  }
+
+  protected async extraTime(sitting: RoomSittingFragment): Promise<void> {
+    const exam = this.exam();
+    if (!exam) return;
+    const ref = this.dialog.open<ExtraTimeDialog, ExtraTimeQuestion, ExtraTimeAnswer>(ExtraTimeDialog, {
+      data: { studentName: sitting.student.fullName, examEndsAt: exam.endsAt, endsAt: sitting.endsAt },
+      maxWidth: '480px',
+      autoFocus: 'first-tabbable',
+    });
+    const answer = await firstValueFrom(ref.afterClosed());
+    if (!answer) return;
+    await this.act(() => this.room.setExtraTime(sitting.student.id, answer.endsAt),
+      answer.endsAt ? 'room.extraGiven' : 'room.extraTakenBack',
+      { name: sitting.student.fullName, time: answer.endsAt ? this.i18n.time(answer.endsAt) : '' });
+  }
+
+  protected trail(sitting: RoomSittingFragment): void {
+    const exam = this.exam();
+    if (!exam) return;
+    this.dialog.open<AuditTrail, TrailQuestion>(AuditTrail, {
+      data: { examId: exam.id, sittingId: sitting.id, studentName: sitting.student.fullName, examTitle: exam.discipline.title },
+      width: '760px',
+      maxWidth: '95vw',
+      autoFocus: 'dialog',
+    });
+  }
+
+  protected async exportTrails(): Promise<void> {
+    const exam = this.exam();
+    if (!exam) return;
+    await this.act(() => exportAllTrails(this.apollo, this.i18n, exam.id, exam.discipline.title), null);
+  }
+
+  private async act(action: () => Promise<unknown>, done: MessageKey | null, params?: MessageParams): Promise<void> {
+    this.busy.set(true);
+    this.notice.set(null);
+    try {
+      await action();
+      if (done) {
+        this.notice.set({ key: done, params, error: false });
+        void this.announcer.announce(this.i18n.t(done, params));
+      }
+    } catch (error) {
+      this.notice.set({ key: errorMessageKey(error), error: true });
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import type { Routes } from '@angular/router';
+
+/** Staff (behind `staffOnly`): prepare an exam, run it live, and keep the journal. */
+export const staffRoutes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'exams' },
+  { path: 'exams', loadComponent: () => import('./exams/exams').then((m) => m.Exams) },
+  { path: 'exams/new', loadComponent: () => import('./exam-setup/exam-setup').then((m) => m.ExamSetup) },
+  { path: 'exams/:examId', loadComponent: () => import('./exam-setup/exam-setup').then((m) => m.ExamSetup) },
+  { path: 'exams/:examId/room', loadComponent: () => import('./live-room/live-room').then((m) => m.LiveRoom) },
+  { path: 'journal', loadComponent: () => import('../teacher/journal/journal').then((m) => m.Journal) },
+];
