@@ -7,19 +7,27 @@ describe('the end time', () => {
     const student = await openStudent('student07');
     try {
       const now = Date.now();
-      const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(now + 10 * 60_000));
+      const endsAt = now + 40_000;
+      const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(endsAt));
+      // the network holds the send until the end time has passed, as a slow connection would at the last second
+      await student.page.route('**/graphql', async (route) => {
+        if (route.request().postData()?.includes('SubmitAnswer')) {
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, endsAt + 1500 - Date.now())));
+        }
+        await route.continue();
+      });
       await student.page.goto(`/attestation/${examId}`);
       await student.page.getByTestId('answer-text').fill('An answer written in good time, sent too late.');
       await expectButton(student.page, 'send', 'enabled');
       // saved while open, so no autosave meets the end first (its refusal would make the page re-read and lock)
       await student.page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor();
 
-      // staff end the exam meanwhile; the page does not know yet, the server does
-      await world.api.moveExam(world.staff.token, examId, [student.student.user.id], new Date(now - 60_000), new Date(Date.now() - 1000));
+      // sent before the end, reaching the server after it
+      expect(Date.now()).toBeLessThan(endsAt);
       await student.page.getByTestId('send').click();
       await student.page.getByRole('alertdialog').getByRole('button', { name: 'Жіберу' }).click();
-      await student.page.getByTestId('send-error').filter({ hasText: 'Жауап жіберілмеді. Емтихан уақыты аяқталды.' }).waitFor();
-      // the page re-read the exam: now it shows the end and keeps the text, read-only
+      await student.page.getByTestId('send-error').filter({ hasText: 'Жауап жіберілмеді. Емтихан уақыты аяқталды.' }).waitFor({ timeout: 60_000 });
+      // the page shows the end and keeps the text, read-only
       await student.page.getByTestId('ended-unsent').waitFor();
       await expectButton(student.page, 'send', 'disabled');
       expect(await student.page.getByTestId('answer-text').inputValue()).toBe('An answer written in good time, sent too late.');

@@ -94,17 +94,4 @@ export class Api {
     });
     return data.createExam.id;
   }
-
-  async moveExam(staffToken: string, examId: string, studentIds: string[], startsAt: Date, endsAt: Date): Promise<void> {
-    const data = await this.call<{ exam: { period: { id: string }; discipline: { id: string }; teacher: { id: string } } }>(
-      staffToken, 'query($e:ID!){ exam(id:$e) { period { id } discipline { id } teacher { id } } }', { e: examId });
-    // the exam is running: staff confirm the change (confirmStarted)
-    await this.call(staffToken, 'mutation($id:ID!,$i:ExamInput!){ updateExam(id:$id, input:$i, confirmStarted: true) { id } }', {
-      id: examId,
-      i: {
-        periodId: data.exam.period.id, disciplineId: data.exam.discipline.id, teacherId: data.exam.teacher.id, studentIds, format: 'TASK',
-        startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), taskText: 'Explain the rules of an online exam in your own words.',
-      },
-    });
-  }
 }
