@@ -31,7 +31,7 @@ type TeacherExam = TeacherExamsQuery['exams'][number];
       <p class="empty">{{ i18n.t('myExams.empty') }}</p>
     }
     @if (rows().length) {
-      <div class="table-wrap">
+      <div class="exam-table">
         <table mat-table [dataSource]="rows()" [trackBy]="trackRow" class="exams" data-testid="teacher-exams">
           <caption>{{ i18n.t('list.caption', { zone: i18n.zoneLabel() }) }}</caption>
           <ng-container matColumnDef="discipline">
@@ -73,30 +73,6 @@ type TeacherExam = TeacherExamsQuery['exams'][number];
       display: flex;
       flex-wrap: wrap;
       gap: 16px;
-    }
-    .table-wrap {
-      overflow-x: auto;
-    }
-    .exams {
-      width: 100%;
-    }
-    caption {
-      caption-side: bottom;
-      text-align: start;
-      padding: 8px 16px;
-      font: var(--mat-sys-body-small);
-      color: var(--mat-sys-on-surface-variant);
-    }
-    .discipline {
-      font-weight: 500;
-    }
-    .code {
-      display: block;
-      font: var(--mat-sys-body-small);
-      color: var(--mat-sys-on-surface-variant);
-    }
-    .nowrap {
-      white-space: nowrap;
     }
     .waiting {
       display: inline-block;
