@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PrimaryKey, Property, type Opt } from '@mikro-orm/core';
+import { PrimaryKey, Property, DateTimeType, type Opt } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType()
@@ -8,9 +8,9 @@ export abstract class BaseEntity {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = randomUUID();
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date & Opt = new Date();
 
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  @Property({ type: DateTimeType, onUpdate: () => new Date() })
   updatedAt: Date & Opt = new Date();
 }

@@ -1,4 +1,4 @@
-import { Entity, Enum, OneToOne, Property, type Opt } from '@mikro-orm/core';
+import { Entity, Enum, OneToOne, Property, DateTimeType, type Opt } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { Sitting } from '../sittings/sitting.entity';
@@ -25,10 +25,10 @@ export class Answer extends BaseEntity {
   status: AnswerStatus & Opt = AnswerStatus.DRAFT;
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   savedAt?: Date | null;
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   submittedAt?: Date | null;
 }

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, DateTimeType, type Opt } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Sitting } from '../sittings/sitting.entity';
@@ -37,7 +37,7 @@ export class SittingEvent {
   kind!: SittingEventKind;
 
   @Field(() => Date)
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   at: Date & Opt = new Date();
 
   @ManyToOne(() => User, { nullable: true })

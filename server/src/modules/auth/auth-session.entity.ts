@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { Entity, ManyToOne, Property, Unique, DateTimeType } from '@mikro-orm/core';
 import { BaseEntity } from '../../common/base.entity';
 import { User } from '../users/user.entity';
 
@@ -12,6 +12,6 @@ export class AuthSession extends BaseEntity {
   @ManyToOne(() => User, { deleteRule: 'cascade' })
   user!: User;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   expiresAt!: Date;
 }

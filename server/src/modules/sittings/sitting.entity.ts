@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, OneToOne, Property, Unique } from '@mikro-orm/core';
+import { Entity, ManyToOne, OneToOne, Property, Unique, DateTimeType } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { Exam } from '../exams/exam.entity';
@@ -24,26 +24,26 @@ export class Sitting extends BaseEntity {
   ticket?: Ticket | null;
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   enteredAt?: Date | null;
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   lastSeenAt?: Date | null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   ticketChosenAt?: Date | null;
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   questionsReleasedAt?: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'R5.3' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   questionsViewedAt?: Date | null;
 
   /** a later end for this sitting alone (extra time after a technical failure) */
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   endsAtOverride?: Date | null;
 
   @OneToOne('Answer', 'sitting', { nullable: true })
@@ -61,7 +61,7 @@ export class Sitting extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   gradeComment?: string | null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   gradedAt?: Date | null;
 
   @ManyToOne(() => User, { nullable: true })
