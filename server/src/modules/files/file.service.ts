@@ -53,7 +53,7 @@ interface Held {
 }
 
 const URL_TTL_MS = 6 * 3600_000;
-const megabytes = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
+const readable = (bytes: number) => (bytes >= 1048576 ? `${Math.round((bytes / 1048576) * 10) / 10} MB` : `${Math.round((bytes / 1024) * 10) / 10} KB`);
 
 export class FileService {
   constructor(
@@ -165,8 +165,8 @@ export class FileService {
   }
 
   private answerTooLarge(heldBytes: number): UploadRefusal {
-    return new UploadRefusal(413, 'ANSWER_TOO_LARGE', `The files of one answer may take ${megabytes(this.config.maxAnswerBytes)} in all, and ` +
-      `${megabytes(heldBytes)} are stored already; delete a file or upload a smaller one.`);
+    return new UploadRefusal(413, 'ANSWER_TOO_LARGE', `The files of one answer may take ${readable(this.config.maxAnswerBytes)} in all, and ` +
+      `${readable(heldBytes)} are stored already; delete a file or upload a smaller one.`);
   }
 
   /** Staff attach files to a ticket or to an exam's task. */
