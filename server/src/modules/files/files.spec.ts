@@ -619,6 +619,36 @@ describe('uploads that end early', () => {
     expect(after.status).toBe(201);
   }, 60_000);
 
+  it('are refused whole, with nothing left behind, when the answer was sent while the file was still arriving', async () => {
+    const examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'task' });
+    const incomingDir = path.join(storeDir(server), 'incoming');
+    const rowsBefore = await rowCount(server);
+    let finishBody!: () => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(Buffer.from(partHead('late.pdf')));
+        controller.enqueue(Buffer.alloc(32 * 1024, 9));
+        finishBody = () => {
+          controller.enqueue(Buffer.from(`\r\n--${BOUNDARY}--\r\n`));
+          controller.close();
+        };
+      },
+    });
+    const response = fetch(`${server.url}/files/answers/${examId}`, {
+      method: 'POST', body, duplex: 'half',
+      headers: { authorization: `Bearer ${student}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    } as RequestInit);
+    expect(await eventually(() => fs.readdirSync(incomingDir).length > 0, 3000)).withContext('the partial file is being written').toBeTrue();
+    await server.ok(student, 'mutation($e:ID!){ submitAnswer(examId:$e, text:"Sent before the file arrived"){ status } }', { e: examId });
+    finishBody();
+    const res = await response;
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ANSWER_SUBMITTED');
+    expect(fs.readdirSync(incomingDir)).toEqual([]);
+    expect(descriptorsUnder(storeDir(server))).toEqual([]);
+    expect(await rowCount(server)).toBe(rowsBefore);
+  });
+
   it('are swept at start when a process died mid-upload: only files untouched for an hour, so other instances\' live uploads stay', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-sweep-'));
     const incomingDir = path.join(dataDir, 'files', 'incoming');
