@@ -65,6 +65,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   }
   const redis: RedisConnections | undefined = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   const services = createServices(config, fileSecret(config), redis);
+  const stopSweeping = await services.files.store.keepIncomingSwept(); // partial uploads a crash left behind
   services.presence.onExpired = (examId, studentId) => {
     services.inFlight.add(services.sittings.connectionLost(orm.em.fork(), examId, studentId, new Date())
       .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection')));
@@ -233,6 +234,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
         // stop accepting, let in-flight requests finish (Apollo's drain), close sockets so clients reconnect elsewhere
         shuttingDown = true;
         clearInterval(heartbeat);
+        stopSweeping();
         for (const socket of wsServer.clients) socket.close(1001, 'server shutting down');
         await apollo.stop();
         await services.inFlight.settle();

@@ -13,6 +13,8 @@ export interface Config {
   timeZone: string;
   maxFileBytes: number;
   maxFilesPerAnswer: number;
+  /** all the files of one answer together, stored and arriving */
+  maxAnswerBytes: number;
   maxAnswerChars: number;
   sessionHours: number;
   /** a socket that misses a heartbeat for this long counts as gone (R2.1) */
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     timeZone,
     maxFileBytes: int(env, 'MAX_FILE_MB', 20, 1) * 1024 * 1024,
     maxFilesPerAnswer: int(env, 'MAX_FILES_PER_ANSWER', 10, 1),
+    maxAnswerBytes: int(env, 'MAX_ANSWER_MB', 50, 1) * 1024 * 1024,
     maxAnswerChars: int(env, 'MAX_ANSWER_CHARS', 100_000, 10),
     sessionHours: int(env, 'SESSION_HOURS', 12, 1),
     heartbeatMs,

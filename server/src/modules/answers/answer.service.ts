@@ -47,9 +47,10 @@ export class AnswerService {
     }
     const answer = await this.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.locked(answer);
-    const files = await em.count(StoredFile, { answer: answer.id });
+    // an empty (0-byte) file is no answer: such files are refused on upload, but older drafts may hold them
+    const files = await em.count(StoredFile, { answer: answer.id, size: { $gt: 0 } });
     if (!isSubstantialAnswer(text, files)) {
-      throw new AnswerTooShortError(`Write at least ${MIN_ANSWER_CHARS} characters or upload a file before ${submit ? 'sending' : 'saving'}.`);
+      throw new AnswerTooShortError(`Write at least ${MIN_ANSWER_CHARS} characters or upload a file that is not empty before ${submit ? 'sending' : 'saving'}.`);
     }
     const changes = submit
       ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, updatedAt: now }

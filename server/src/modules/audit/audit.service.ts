@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { type Answer, AnswerStatus } from '../answers/answer.entity';
+import { StoredFile } from '../files/stored-file.entity';
 import type { Sitting } from '../sittings/sitting.entity';
 import type { User } from '../users/user.entity';
 import { SittingEvent, SittingEventKind } from './sitting-event.entity';
@@ -6,6 +9,43 @@ import { SittingEvent, SittingEventKind } from './sitting-event.entity';
 /** Appends to a sitting's trail; the row is flushed with the change it records. */
 export function recordEvent(em: EntityManager, sitting: Sitting, kind: SittingEventKind, actor: User | null, at: Date, detail?: string): void {
   em.create(SittingEvent, { sitting, kind, actor, at, detail: detail ?? null });
+}
+
+/** What staff read in place of a draft's detail (the web app shows it in the page's language). */
+export const PRIVATE_DRAFT_DETAIL = 'private draft';
+const DRAFT_KINDS = new Set([SittingEventKind.ANSWER_SAVED, SittingEventKind.FILE_UPLOADED, SittingEventKind.FILE_DELETED]);
+
+/**
+ * R7.4: a draft is the student's alone. Staff and the exam's teacher read *that* the draft changed and when, never
+ * a file's name or the text's size, until the answer is sent; then the saves' sizes and the names of the files that
+ * were sent show, while a deleted file's name never does (it was never sent).
+ */
+export function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlySet<string> | null): SittingEvent[] {
+  const shown = (event: SittingEvent): string | null | undefined => {
+    if (!DRAFT_KINDS.has(event.kind)) return event.detail;
+    if (!sentFileNames || event.kind === SittingEventKind.FILE_DELETED) return PRIVATE_DRAFT_DETAIL;
+    if (event.kind === SittingEventKind.FILE_UPLOADED && !sentFileNames.has(event.detail ?? '')) return PRIVATE_DRAFT_DETAIL;
+    return event.detail;
+  };
+  // copies, so the managed rows (append-only) are never changed
+  return events.map((event) => Object.assign(Object.create(SittingEvent.prototype) as SittingEvent, {
+    id: event.id, sitting: event.sitting, kind: event.kind, at: event.at, actor: event.actor, detail: shown(event),
+  }));
+}
+
+/** A sitting's trail as staff and the exam's teacher may read it. */
+export async function staffTrail(em: EntityManager, sitting: Sitting, answer: Answer | null): Promise<SittingEvent[]> {
+  const events = await em.find(SittingEvent, { sitting: sitting.id }, { orderBy: { at: 'asc' }, populate: ['actor'] });
+  let sent: Set<string> | null = null;
+  if (answer?.status === AnswerStatus.SUBMITTED) {
+    sent = new Set();
+    if (events.some((e) => e.kind === SittingEventKind.FILE_UPLOADED)) {
+      // plain rows: names only, no partial entity in the identity map
+      const rows = await (em as SqlEntityManager).createQueryBuilder(StoredFile).select('name').where({ answer: answer.id }).execute<{ name: string }[]>('all');
+      for (const row of rows) sent.add(row.name);
+    }
+  }
+  return trailForStaff(events, sent);
 }
 
 export { SittingEventKind };

@@ -1,5 +1,5 @@
 import {
-  addTickets, CREATE_EXAM, minutes, nextPushes, seedUniversity, startTestServer, type GqlResult, type TestServer, type University,
+  addTickets, CREATE_EXAM, minutes, nextPushes, seedUniversity, sleep, startTestServer, type GqlResult, type TestServer, type University,
 } from '../../testing/harness';
 
 /**
@@ -304,6 +304,75 @@ describe('exam privacy', () => {
         expect(push.sittingChanged.answerSavedAt).toBeTruthy();
       } finally {
         await client.dispose();
+      }
+    });
+
+    it('shows staff and the teacher only that it changed and when — no file name, no text — in the trail, on sittingChanged and in answer, until sent', async () => {
+      const { examId } = await answeringExam([me(0, () => s1)]);
+      const WATCH = 'subscription($e:ID!){ sittingChanged(examId:$e){ answer { text files { name } } answerStatus answerSavedAt events { kind detail } } }';
+      const TRAIL = 'query($e:ID!){ exam(id:$e){ sittings { answer { text files { name } } events { kind at detail } } } }';
+      const clients = [server.ws(teacher), server.ws(staff)];
+      try {
+        const feeds = clients.map((client) => {
+          const pushes: any[] = [];
+          client.subscribe({ query: WATCH, variables: { e: examId } }, {
+            next: (value) => pushes.push(value.errors ? { errors: value.errors } : value.data), error: (e) => pushes.push({ errors: e }), complete: () => undefined,
+          });
+          return pushes;
+        });
+        // live once a touch of the exam (which pushes the sitting) reaches both; then the pushes so far are forgotten
+        for (let i = 0; i < 20 && feeds.some((f) => f.length === 0); i++) {
+          await start(examId);
+          await sleep(250);
+        }
+        await sleep(300);
+        for (const f of feeds) f.length = 0;
+        const saved = (pushes: any[]) => pushes.some((p) => p.sittingChanged?.events.some((e: { kind: string }) => e.kind === 'ANSWER_SAVED'));
+        await uploadOk(s1, `/files/answers/${examId}`, 'secret-plan.pdf', 'the plan');
+        const dropped = await uploadOk(s1, `/files/answers/${examId}`, 'deleted-notes.txt', 'notes');
+        await server.ok(s1, 'mutation($e:ID!,$f:ID!){ deleteAnswerFile(examId:$e, fileId:$f){ status } }', { e: examId, f: dropped.id });
+        await server.ok(s1, 'mutation($e:ID!){ saveAnswer(examId:$e, text:"Secret draft words"){ status } }', { e: examId });
+        const secrets = ['secret-plan', 'deleted-notes', 'Secret draft words', 'characters'];
+
+        for (const pushes of feeds) {
+          for (let i = 0; i < 200 && !saved(pushes); i++) await sleep(25);
+          expect(pushes.length).toBeGreaterThanOrEqual(4); // two uploads, a delete, a save
+          for (const secret of secrets) expect(JSON.stringify(pushes)).withContext(`pushed: ${secret}`).not.toContain(secret);
+          const last = pushes[pushes.length - 1].sittingChanged;
+          expect(last.answer).toBeNull();
+          expect(last.answerStatus).toBe('DRAFT');
+          expect(last.answerSavedAt).toBeTruthy();
+          expect(last.events.filter((e: { kind: string }) => ['FILE_UPLOADED', 'FILE_DELETED', 'ANSWER_SAVED'].includes(e.kind)))
+            .toEqual([
+              { kind: 'FILE_UPLOADED', detail: 'private draft' }, { kind: 'FILE_UPLOADED', detail: 'private draft' },
+              { kind: 'FILE_DELETED', detail: 'private draft' }, { kind: 'ANSWER_SAVED', detail: 'private draft' },
+            ]);
+        }
+        for (const token of [teacher, staff]) {
+          const trail = await server.gql(token, TRAIL, { e: examId });
+          expect(trail.errors).toBeUndefined();
+          for (const secret of secrets) expect(JSON.stringify(trail)).withContext(`read: ${secret}`).not.toContain(secret);
+          expect(trail.data!.exam.sittings[0].events.map((e: { at: string }) => e.at).every(Boolean)).toBeTrue(); // the when is there
+        }
+        // the student's own answer still lists their files
+        const own = await server.ok(s1, 'query($e:ID!){ exam(id:$e){ mySitting { answer { files { name } } } } }', { e: examId });
+        expect(own.exam.mySitting.answer.files).toEqual([{ name: 'secret-plan.pdf' }]);
+
+        // once sent: the sent file's name and the sizes show; the deleted file's name never does
+        await server.ok(s1, 'mutation($e:ID!){ submitAnswer(examId:$e, text:"Final words sent"){ status } }', { e: examId });
+        for (const token of [teacher, staff]) {
+          const [sitting] = (await server.ok(token, TRAIL, { e: examId })).exam.sittings;
+          expect(sitting.answer).toEqual({ text: 'Final words sent', files: [{ name: 'secret-plan.pdf' }] });
+          const details = sitting.events.filter((e: { kind: string }) => ['FILE_UPLOADED', 'FILE_DELETED', 'ANSWER_SAVED', 'ANSWER_SUBMITTED'].includes(e.kind))
+            .map((e: { kind: string; detail: string }) => [e.kind, e.detail]);
+          expect(details).toEqual([
+            ['FILE_UPLOADED', 'secret-plan.pdf'], ['FILE_UPLOADED', 'private draft'], ['FILE_DELETED', 'private draft'],
+            ['ANSWER_SAVED', '18 characters, 1 file(s)'], ['ANSWER_SUBMITTED', '16 characters, 1 file(s)'],
+          ]);
+          expect(JSON.stringify(sitting)).not.toContain('deleted-notes');
+        }
+      } finally {
+        for (const c of clients) await c.dispose();
       }
     });
 

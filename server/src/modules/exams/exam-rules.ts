@@ -43,6 +43,11 @@ export function assertChangeConfirmed(exam: Timed, now: Date, confirmed: boolean
 export const studentsChoose = (exam: Pick<Exam, 'format' | 'ticketAssignment'>) =>
   exam.format === ExamFormat.TICKETS && (exam.ticketAssignment ?? TicketAssignment.STUDENT_CHOICE) === TicketAssignment.STUDENT_CHOICE;
 
+/** R4.1: the board is the student's while they may still choose: student choice, the exam open for them, no ticket yet. */
+export function mayChooseTicket(exam: Pick<Exam, 'format' | 'ticketAssignment'> & Timed, sitting: { ticket?: unknown } & SittingTimes, now: Date): boolean {
+  return studentsChoose(exam) && !sitting?.ticket && hasStarted(exam, now) && !hasEnded(exam, sitting, now);
+}
+
 /** R7.4, R7.5: at least 10 characters (not counting surrounding spaces) or at least one file. */
 export const MIN_ANSWER_CHARS = 10;
 export function isSubstantialAnswer(text: string, fileCount: number): boolean {

@@ -8,7 +8,7 @@ import type { BoardEventPayload, SittingEventPayload } from '../../common/events
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
 import { TicketTile } from '../tickets/ticket.entity';
-import { tileOrderKey } from './exam-rules';
+import { mayChooseTicket, tileOrderKey } from './exam-rules';
 import { Role } from '../users/user.entity';
 import { manages, visibleExam } from './exam-access';
 
@@ -34,6 +34,26 @@ async function studentStream<T>({ args, context }: Data, stream: AsyncIterable<T
 /** Counts the subscription in the per-exam subscribers metric for as long as it lives. */
 function counted<T>(context: Context, examId: string, stream: AsyncIterable<T>): AsyncIterable<T> {
   return onStreamEnd(stream, context.services.metrics.trackSubscriber(examId));
+}
+
+/**
+ * Whether a board push reaches this student: as the ticketBoard field, only while they may choose (read afresh at each
+ * push, since the exam may change). The subscription itself is kept either way: it holds the student's presence.
+ */
+function boardShownTo(context: Context, examId: string, studentId: string) {
+  let holdsTicket = false; // a ticket once held is held for good, so no more reads are needed
+  return async (): Promise<boolean> => {
+    if (holdsTicket) return false;
+    try {
+      const sitting = await context.em.fork().findOne(Sitting, { exam: examId, student: studentId }, { populate: ['exam'] });
+      if (!sitting) return false;
+      holdsTicket = !!sitting.ticket;
+      return mayChooseTicket(sitting.exam, sitting, context.services.now());
+    } catch (error) {
+      logger.warn({ err: error, examId }, 'ticket board: could not check a subscriber; the push is skipped');
+      return false;
+    }
+  };
 }
 
 /** Each pushed event is read afresh: the operation's EntityManager is replaced so no stale row is served. */
@@ -69,8 +89,13 @@ export class ExamSubscriptionResolver {
   }
 
   @Subscription(() => [TicketTile], {
-    description: 'R4.2: the board, pushed whenever a ticket is taken',
-    subscribe: (data: Data) => studentStream(data, data.context.services.events.subscribe('TICKET_BOARD_CHANGED', data.args.examId)),
+    description: 'R4.2: the board, pushed whenever a ticket is taken or tickets change, to a student while the ticketBoard field would show it',
+    subscribe: async (data: Data) => {
+      const user = requireUser(data.context);
+      if (user.role !== Role.STUDENT) throw new ForbiddenError('The ticket board is shown to students choosing a ticket; staff and teachers follow sittingChanged.');
+      const stream = data.context.services.events.subscribe('TICKET_BOARD_CHANGED', data.args.examId);
+      return studentStream(data, filter(boardShownTo(data.context, data.args.examId, user.id))(stream));
+    },
   })
   async ticketBoardChanged(@Root() payload: BoardEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<TicketTile[]> {
     const tiles = await ctx.services.tickets.tiles(freshRead(ctx), payload.examId);

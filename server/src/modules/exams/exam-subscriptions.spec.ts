@@ -186,6 +186,74 @@ describe('exam subscriptions', () => {
     expect(nosy.pushes).toEqual([]);
   });
 
+  it('delivers ticketBoardChanged only where the ticketBoard field shows the board: not before the start, nor after choosing', async () => {
+    const examId = await createExam(server, staff, u, { startsAt: new Date(Date.now() + 30 * 60_000).toISOString(), endsAt: new Date(Date.now() + 90 * 60_000).toISOString() });
+    await addTickets(server, staff, examId, 3);
+    const room = await liveStaffFeed(examId, 'STUDENT_CHOICE');
+    const chooser = new Feed(ws(s[0]), BOARD_CHANGED, { e: examId });
+    const other = new Feed(ws(s[1]), BOARD_CHANGED, { e: examId });
+    // the subscription is kept (the page is open: the student is online), only the pushes are held back
+    expect(await room.until(() => presence(room, 's01', true)() && presence(room, 's02', true)(), 2000)).toBeTrue();
+
+    const BOARD = 'query($e:ID!){ exam(id:$e){ ticketBoard { id } } }';
+    expect((await server.ok(s[0], BOARD, { e: examId })).exam.ticketBoard).toBeNull();
+    await server.ok(staff, 'mutation($e:ID!,$n:Int!,$q:String!){ addTicket(examId:$e, number:$n, questions:$q){ id } }', { e: examId, n: 4, q: 'Four' });
+    await sleep(500);
+    expect(chooser.pushes).withContext('before the start').toEqual([]);
+
+    // the exam starts: the board is shown, and pushed (the same subscriptions, so they were live all along)
+    const exam = (await server.ok(staff, 'query($e:ID!){ exam(id:$e){ endsAt } }', { e: examId })).exam;
+    await server.ok(staff, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }', {
+      id: examId,
+      input: { periodId: u.periodId, disciplineId: u.disciplineId, teacherId: u.teacher.id, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: exam.endsAt, format: 'TICKETS', ticketAssignment: 'STUDENT_CHOICE', studentIds: u.students.map((x) => x.id) },
+    });
+    expect(await chooser.until(() => chooser.pushes.length === 1, 2000)).withContext('once started').toBeTrue();
+    expect(await other.until(() => other.pushes.length === 1, 2000)).toBeTrue();
+    expect(chooser.pushes[0].ticketBoardChanged.length).toBe(4);
+
+    // s01 chooses: s02 sees the tile taken, s01 (who holds a ticket now, board null) is pushed nothing more
+    const tile = (await server.ok(s[0], BOARD, { e: examId })).exam.ticketBoard[0].id;
+    await server.ok(s[0], 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e,ticketId:$t){ ticketNumber } }', { e: examId, t: tile });
+    expect(await other.until(() => other.pushes.length === 2, 2000)).toBeTrue();
+    expect(other.pushes[1].ticketBoardChanged.find((t: { id: string }) => t.id === tile).taken).toBeTrue();
+    const free = other.pushes[1].ticketBoardChanged.find((t: { taken: boolean }) => !t.taken).id;
+    await server.ok(s[1], 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e,ticketId:$t){ ticketNumber } }', { e: examId, t: free });
+    await touchExam(examId, 'STUDENT_CHOICE');
+    await sleep(500);
+    expect(chooser.pushes.length).withContext('after choosing').toBe(1);
+    expect(other.pushes.length).withContext('after choosing').toBe(2);
+    expect([...chooser.errors, ...other.errors]).toEqual([]);
+    expect(presence(room, 's01', false)()).withContext('still online').toBeFalse();
+  });
+
+  it('delivers no ticketBoardChanged in RANDOM or STAFF mode, and refuses it to staff and teachers (FORBIDDEN)', async () => {
+    for (const mode of ['RANDOM', 'STAFF']) {
+      const examId = await createExam(server, staff, u, { ticketAssignment: mode });
+      await addTickets(server, staff, examId, 2);
+      const room = await liveStaffFeed(examId, mode);
+      const board = new Feed(ws(s[2]), BOARD_CHANGED, { e: examId });
+      expect(await room.until(presence(room, 's03', true), 2000)).withContext(`${mode}: online`).toBeTrue();
+      await server.ok(staff, 'mutation($e:ID!,$n:Int!,$q:String!){ addTicket(examId:$e, number:$n, questions:$q){ id } }', { e: examId, n: 3, q: 'Three' });
+      await touchExam(examId, mode);
+      await sleep(500);
+      expect(board.pushes).withContext(mode).toEqual([]);
+
+      // staff switch the exam to student choice: the board is the student's now, and so are its pushes
+      await touchExam(examId, 'STUDENT_CHOICE');
+      expect(await board.until(() => board.pushes.length === 1, 2000)).withContext(`${mode} → STUDENT_CHOICE`).toBeTrue();
+      expect(board.pushes[0].ticketBoardChanged.length).toBe(3);
+      expect(board.errors).toEqual([]);
+    }
+
+    const examId = await createExam(server, staff, u);
+    for (const token of [staff, teacher]) {
+      const feed = new Feed(ws(token), BOARD_CHANGED, { e: examId });
+      expect(await feed.until(() => feed.errors.length > 0, 2000)).toBeTrue();
+      expect(feed.codes).toEqual(['FORBIDDEN']);
+      expect(feed.errors[0].message).toContain('sittingChanged');
+    }
+  });
+
   it('tells staff within a second that a student opened the exam page, and that they closed it', async () => {
     const examId = await createExam(server, staff, u);
     const room = await liveStaffFeed(examId, 'STUDENT_CHOICE');

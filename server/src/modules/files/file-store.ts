@@ -2,16 +2,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
+import { logger } from '../../common/logger';
 
 export class FileTooLargeError extends Error {}
+/** the upload as a whole ran past the bytes it was allowed (an answer's quota) */
+export class OverBudgetError extends Error {}
+/** bytes the parts of one upload may still take together; each part draws from it as it arrives */
+export interface ByteBudget {
+  left: number;
+}
+
+/** No request lives this long (Node's requestTimeout is 5 minutes), so an incoming file untouched for it is abandoned. */
+export const INCOMING_GRACE_MS = 3600_000;
+
+const closed = (stream: fs.WriteStream) => new Promise<void>((resolve) => (stream.closed ? resolve() : stream.once('close', () => resolve())));
 
 /** Files on disk under DATA_DIR/files, named by their id; written to a temporary name first. */
 export class FileStore {
   readonly dir: string;
+  readonly incomingDir: string;
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'files');
-    fs.mkdirSync(path.join(this.dir, 'incoming'), { recursive: true });
+    this.incomingDir = path.join(this.dir, 'incoming');
+    fs.mkdirSync(this.incomingDir, { recursive: true });
   }
 
   pathOf(id: string): string {
@@ -19,45 +33,80 @@ export class FileStore {
     return path.join(this.dir, id.slice(0, 2), id);
   }
 
-  /** Streams to disk, never holding the whole file in memory; refuses past maxBytes. Returns the size. */
-  async write(id: string, source: Readable, maxBytes: number): Promise<number> {
-    const incoming = path.join(this.dir, 'incoming', id);
+  /**
+   * Streams to disk, never holding the whole file in memory; refuses past maxBytes (or past the shared budget).
+   * Returns the size. On any failure — refused, cut, or a disk error — the descriptor is closed and the partial
+   * file removed before the promise settles.
+   */
+  async write(id: string, source: Readable, maxBytes: number, budget?: ByteBudget): Promise<number> {
+    const incoming = path.join(this.incomingDir, id);
     let size = 0;
-    let tooLarge = false;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        // past the limit: keep reading and dropping, so the source is drained rather than destroyed
-        // (a destroyed multipart part stalls the parser and the request never finishes)
-        if (size > maxBytes) {
-          tooLarge = true;
-          done();
-        } else done(null, chunk);
+        if (size > maxBytes) return done(new FileTooLargeError());
+        if (budget && (budget.left -= chunk.length) < 0) return done(new OverBudgetError());
+        done(null, chunk);
       },
     });
+    const sink = fs.createWriteStream(incoming, { flags: 'wx' });
+    // the source is piped, not put in the pipeline: a destroyed multipart part stalls the parser and the request never
+    // finishes, so on a refusal the rest of the part is drained instead; a part cut short (the request was) errors the meter
+    source.on('error', (error) => meter.destroy(error));
+    source.pipe(meter);
     try {
-      await pipeline(source, meter, fs.createWriteStream(incoming, { flags: 'wx' }));
+      await pipeline(meter, sink);
+      await closed(sink);
+      return size;
     } catch (error) {
-      source.resume(); // drain what is left so the request can finish
+      source.unpipe(meter);
+      source.resume();
+      sink.destroy();
+      await closed(sink);
       await fs.promises.rm(incoming, { force: true });
       throw error;
     }
-    if (tooLarge) {
-      await fs.promises.rm(incoming, { force: true });
-      throw new FileTooLargeError();
-    }
-    return size;
   }
-
   /** Moves a fully written file to its final place. */
   async commit(id: string): Promise<void> {
     const target = this.pathOf(id);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    await fs.promises.rename(path.join(this.dir, 'incoming', id), target);
+    await fs.promises.rename(path.join(this.incomingDir, id), target);
   }
 
   async discard(id: string): Promise<void> {
-    await fs.promises.rm(path.join(this.dir, 'incoming', id), { force: true });
+    await fs.promises.rm(path.join(this.incomingDir, id), { force: true });
+  }
+
+  /**
+   * Removes partial uploads left by a process that died mid-upload. Several instances may share DATA_DIR, so only
+   * files untouched for olderThanMs go: a live upload writes its file every moment and no request outlives the grace.
+   */
+  async sweepIncoming(olderThanMs = INCOMING_GRACE_MS): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const entry of await fs.promises.readdir(this.incomingDir, { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = path.join(this.incomingDir, entry.name);
+      try {
+        if ((await fs.promises.stat(file)).mtimeMs >= cutoff) continue;
+        await fs.promises.rm(file, { force: true });
+        removed++;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // another instance swept it first
+      }
+    }
+    if (removed) logger.info({ removed }, 'removed stale partial uploads');
+    return removed;
+  }
+
+  /** Sweeps now and then every grace period, so a crash on one instance is cleaned up by the others too; returns the stop. */
+  async keepIncomingSwept(everyMs = INCOMING_GRACE_MS): Promise<() => void> {
+    const sweep = () => this.sweepIncoming().catch((error) => logger.error({ err: error }, 'could not sweep partial uploads'));
+    await sweep();
+    const timer = setInterval(() => void sweep(), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async remove(id: string): Promise<void> {
@@ -69,18 +118,24 @@ export class FileStore {
   }
 }
 
-/** Keeps the base name, drops directories, control and reserved characters, and bounds the length. */
+/**
+ * Keeps the base name, drops directories, invisible format characters (bidi overrides and isolates, zero-width
+ * characters, the BOM: a teacher must read the name as it will open), control and reserved characters, and bounds
+ * the length.
+ */
 export function sanitizeFileName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
+    .replace(/\p{Cf}/gu, '') // U+202A–202E, U+2066–2069, U+200E/F, U+061C, U+200B–200D, U+2060, U+FEFF and the like
+    .replace(/[\p{Cc}\u2028\u2029<>:"|?*]/gu, '_') // C0, DEL, C1, line separators
     .replace(/^[.\s]+/, '')
     .trim();
   const name = cleaned || 'file';
-  if (name.length <= 200) return name;
-  const ext = path.extname(name).slice(0, 20);
-  return name.slice(0, 200 - ext.length) + ext;
+  const chars = [...name]; // by code point, so a cut never splits a surrogate pair
+  if (chars.length <= 200) return name;
+  const ext = [...path.extname(name)].slice(0, 20);
+  return chars.slice(0, 200 - ext.length).join('') + ext.join('');
 }
 
 export function sanitizeContentType(raw: string | undefined): string {

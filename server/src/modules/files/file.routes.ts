@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Context } from '../../context';
 import { logger } from '../../common/logger';
 import { requireRole, requireUser } from '../../common/auth';
@@ -43,8 +43,18 @@ function disposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function fileRoutes(contextFor: ContextFor): Router {
   const router = Router();
+
+  // every id in a path is one of ours before it reaches the database: anything else (a NUL, a stray word) is simply not found
+  for (const param of ['examId', 'ticketId', 'fileId']) {
+    router.param(param, (req, res, next, value) => {
+      if (typeof value === 'string' && UUID.test(value)) return next();
+      respondWithError(res, req, new NotFoundError('There is no such file, exam or ticket; check the address.'));
+    });
+  }
 
   /** R7.2: the student's own draft answer */
   router.post('/answers/:examId', route(contextFor, async (ctx, req, res) => {
@@ -96,6 +106,13 @@ export function fileRoutes(contextFor: ContextFor): Router {
     stream.on('error', (error) => respondWithError(res, req, error));
     stream.pipe(res);
   }));
+
+  router.use((req, res) => respondWithError(res, req, new NotFoundError('There is no such file address; see the files table in the API notes.')));
+  // e.g. a path that is not valid percent-encoding: a 4xx in the same shape, never the generic 500
+  router.use((error: Error & { status?: number }, req: Request, res: Response, next: NextFunction) => {
+    if (!error.status || error.status >= 500) return next(error);
+    respondWithError(res, req, new UploadRefusal(error.status, 'BAD_USER_INPUT', 'The file address could not be read; check the link.'));
+  });
 
   return router;
 }

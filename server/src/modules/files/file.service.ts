@@ -2,8 +2,10 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../../config';
 import { AnswerSubmittedError, type AppError } from '../../common/errors';
+import { logger } from '../../common/logger';
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
@@ -15,7 +17,7 @@ import { Sitting } from '../sittings/sitting.entity';
 import type { Ticket } from '../tickets/ticket.entity';
 import { Role, type User } from '../users/user.entity';
 import { FileRef } from './file-ref.type';
-import { FileStore, FileTooLargeError, sanitizeContentType, sanitizeFileName } from './file-store';
+import { type ByteBudget, FileStore, FileTooLargeError, OverBudgetError, sanitizeContentType, sanitizeFileName } from './file-store';
 import { StoredFile } from './stored-file.entity';
 
 /** A refusal of the plain HTTP file endpoints, answered as JSON with a 4xx status. */
@@ -37,7 +39,21 @@ interface Incoming {
   size: number;
 }
 
+/** What one upload may bring: how many files, and (for an answer) how many bytes in all. */
+interface ReceiveLimits {
+  maxFiles: number;
+  budget?: ByteBudget;
+  overBudget?: () => UploadRefusal;
+}
+
+/** What an answer holds already. */
+interface Held {
+  files: number;
+  bytes: number;
+}
+
 const URL_TTL_MS = 6 * 3600_000;
+const readable = (bytes: number) => (bytes >= 1048576 ? `${Math.round((bytes / 1048576) * 10) / 10} MB` : `${Math.round((bytes / 1024) * 10) / 10} KB`);
 
 export class FileService {
   constructor(
@@ -92,34 +108,36 @@ export class FileService {
     return sitting.ticket?.id === file.ticket!.id && !!sitting.questionsReleasedAt;
   }
 
-  /** Multipart upload to a student's draft answer (R7.2): open exam, draft, at most maxFilesPerAnswer files. */
+  /** Multipart upload to a student's draft answer (R7.2): open exam, draft, at most maxFilesPerAnswer files and maxAnswerBytes in all. */
   async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date): Promise<FileRef[]> {
     this.answers.assertWritable(exam, sitting, now);
     const answer = await this.answers.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.answers.locked(answer);
-    const room = this.config.maxFilesPerAnswer - (await em.count(StoredFile, { answer: answer.id }));
-    if (room <= 0) throw new UploadRefusal(400, 'TOO_MANY_FILES', `An answer holds at most ${this.config.maxFilesPerAnswer} files; delete one before adding another.`);
-    const incoming = await this.receive(req, room);
+    const held = await this.heldBy(em, answer);
+    this.assertRoom(held, [{ size: 1 }]); // the least an upload can add: one file of one byte (empty ones are refused)
+    const incoming = await this.receive(req, {
+      maxFiles: this.config.maxFilesPerAnswer - held.files,
+      budget: { left: this.config.maxAnswerBytes - held.bytes },
+      overBudget: () => this.answerTooLarge(held.bytes),
+    });
     try {
       // checked again after the stream: the answer may have been sent, or other uploads may have filled it, meanwhile
       await em.refresh(answer);
-      this.answers.assertWritable(exam, sitting, new Date());
-      if (answer.status !== AnswerStatus.DRAFT) throw new AnswerSubmittedError('Your answer was sent while the file was uploading; it is locked now.');
-      const count = await em.count(StoredFile, { answer: answer.id });
-      if (count + incoming.length > this.config.maxFilesPerAnswer) {
-        throw new UploadRefusal(400, 'TOO_MANY_FILES', `An answer holds at most ${this.config.maxFilesPerAnswer} files; delete one before adding another.`);
-      }
+      this.assertWritable(exam, sitting, answer);
+      this.assertRoom(await this.heldBy(em, answer), incoming);
     } catch (error) {
       await Promise.all(incoming.map((f) => this.store.discard(f.id)));
       throw error;
     }
     const files = await this.persist(em, incoming, { answer }, sitting.student);
-    // parallel uploads may all have passed the check above: whoever finds the answer over the limit takes its own files back
-    if ((await em.count(StoredFile, { answer: answer.id })) > this.config.maxFilesPerAnswer) {
+    // parallel uploads may all have passed the check above: whoever finds the answer over a limit takes its own files back
+    try {
+      this.assertRoom(await this.heldBy(em, answer));
+    } catch (error) {
       for (const file of files) em.remove(file);
       await em.flush();
       await Promise.all(files.map((f) => this.store.remove(f.id)));
-      throw new UploadRefusal(400, 'TOO_MANY_FILES', `An answer holds at most ${this.config.maxFilesPerAnswer} files; delete one before adding another.`);
+      throw error;
     }
     for (const file of files) recordEvent(em, sitting, SittingEventKind.FILE_UPLOADED, sitting.student, now, file.name);
     await em.flush();
@@ -127,9 +145,33 @@ export class FileService {
     return files.map((f) => this.toRef(f, sitting.student));
   }
 
+  private assertWritable(exam: Exam, sitting: Sitting, answer: Answer): void {
+    this.answers.assertWritable(exam, sitting, new Date());
+    if (answer.status !== AnswerStatus.DRAFT) throw new AnswerSubmittedError('Your answer was sent while the file was uploading; it is locked now.');
+  }
+
+  /** The files an answer holds and their bytes, as plain rows (no entity enters the identity map). */
+  private async heldBy(em: EntityManager, answer: Answer): Promise<Held> {
+    const rows = await (em as SqlEntityManager).createQueryBuilder(StoredFile).select('size').where({ answer: answer.id }).execute<{ size: number }[]>('all');
+    return { files: rows.length, bytes: rows.reduce((sum, r) => sum + Number(r.size), 0) };
+  }
+
+  /** R7.2 bounds: at most maxFilesPerAnswer files and maxAnswerBytes in all, counting what is arriving. */
+  private assertRoom(held: Held, arriving: Pick<Incoming, 'size'>[] = []): void {
+    if (held.files + arriving.length > this.config.maxFilesPerAnswer) {
+      throw new UploadRefusal(400, 'TOO_MANY_FILES', `An answer holds at most ${this.config.maxFilesPerAnswer} files; delete one before adding another.`);
+    }
+    if (held.bytes + arriving.reduce((sum, f) => sum + f.size, 0) > this.config.maxAnswerBytes) throw this.answerTooLarge(held.bytes);
+  }
+
+  private answerTooLarge(heldBytes: number): UploadRefusal {
+    return new UploadRefusal(413, 'ANSWER_TOO_LARGE', `The files of one answer may take ${readable(this.config.maxAnswerBytes)} in all, and ` +
+      `${readable(heldBytes)} are stored already; delete a file or upload a smaller one.`);
+  }
+
   /** Staff attach files to a ticket or to an exam's task. */
   async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User): Promise<FileRef[]> {
-    const incoming = await this.receive(req, 20);
+    const incoming = await this.receive(req, { maxFiles: 20 });
     const files = await this.persist(em, incoming, owner, actor);
     return files.map((f) => this.toRef(f, actor));
   }
@@ -143,21 +185,38 @@ export class FileService {
   private async persist(em: EntityManager, incoming: Incoming[], owner: Owner, uploadedBy: User): Promise<StoredFile[]> {
     const at = Date.now(); // a millisecond apart, so listings ordered by createdAt keep the order the files were sent in
     const files = incoming.map((f, i) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy, ...owner, createdAt: new Date(at + i) }));
-    for (const f of incoming) await this.store.commit(f.id);
-    await em.flush();
+    const moved = new Set<string>();
+    try {
+      for (const f of incoming) {
+        await this.store.commit(f.id);
+        moved.add(f.id);
+      }
+      await em.flush();
+    } catch (error) {
+      await Promise.all(incoming.map((f) => (moved.has(f.id) ? this.store.remove(f.id) : this.store.discard(f.id))));
+      throw error;
+    }
     return files;
   }
 
-  /** Streams every file part of a multipart request to disk; all or nothing. */
-  private receive(req: IncomingMessage, maxFiles: number): Promise<Incoming[]> {
+  /**
+   * Streams every file part of a multipart request to disk; all or nothing. Whatever ends the request early — the
+   * client aborting, the connection cut, a refusal — every partial file is removed and every descriptor closed
+   * before the promise settles.
+   */
+  private receive(req: IncomingMessage, limits: ReceiveLimits): Promise<Incoming[]> {
     const contentType = req.headers['content-type'] ?? '';
     if (!/^multipart\/form-data/i.test(contentType)) {
       return Promise.reject(new UploadRefusal(415, 'BAD_USER_INPUT', 'Send the files as multipart/form-data, one or more parts named "file".'));
     }
+    const interrupted = () => new UploadRefusal(400, 'UPLOAD_FAILED', 'The upload was interrupted before it finished; please upload the file again.');
+    if (req.destroyed) return Promise.reject(interrupted()); // cut while the request was being checked
+    const { maxFiles } = limits;
     return new Promise((resolve, reject) => {
       const received: Incoming[] = [];
       const writes: Promise<unknown>[] = [];
       let refusal: UploadRefusal | null = null;
+      let cut = false;
       const refuse = (r: UploadRefusal) => (refusal ??= r);
       let parser: busboy.Busboy;
       try {
@@ -169,19 +228,26 @@ export class FileService {
       parser.on('file', (_field, stream, info) => {
         const entry: Incoming = { id: randomUUID(), name: sanitizeFileName(info.filename), contentType: sanitizeContentType(info.mimeType), size: 0 };
         if (refusal) {
+          stream.on('error', () => undefined); // a part cut while drained: the request's own refusal says it
           stream.resume();
           return;
         }
         received.push(entry); // in the order the parts were sent, not the order their writes finish (a failed write refuses the whole upload)
         writes.push(
-          this.store.write(entry.id, stream, this.config.maxFileBytes).then(
+          this.store.write(entry.id, stream, this.config.maxFileBytes, limits.budget).then(
             (size) => {
               entry.size = size;
+              if (size === 0) refuse(new UploadRefusal(400, 'EMPTY_FILE', `"${entry.name}" is empty (0 bytes); choose the file again, or save it on your device first.`));
             },
             (error) => {
               if (error instanceof FileTooLargeError) {
                 refuse(new UploadRefusal(413, 'FILE_TOO_LARGE', `"${entry.name}" is larger than ${Math.round(this.config.maxFileBytes / 1048576)} MB; upload a smaller file.`));
-              } else refuse(new UploadRefusal(400, 'UPLOAD_FAILED', `"${entry.name}" could not be received; please upload it again.`));
+              } else if (error instanceof OverBudgetError && limits.overBudget) {
+                refuse(limits.overBudget());
+              } else {
+                if (!cut) logger.warn({ err: error }, 'an uploaded file could not be written');
+                refuse(new UploadRefusal(400, 'UPLOAD_FAILED', `"${entry.name}" could not be received; please upload it again.`));
+              }
             },
           ),
         );
@@ -203,9 +269,18 @@ export class FileService {
         void finish();
       });
       parser.on('close', () => void finish());
-      req.on('aborted', () => refuse(new UploadRefusal(400, 'UPLOAD_FAILED', 'The upload was interrupted.')));
+      // the request ended before the form did (the client aborted, or the connection was cut): the parser is destroyed,
+      // which destroys the part being written, so its write closes its descriptor and removes its partial file
+      const onCut = () => {
+        if (cut || req.readableEnded) return;
+        cut = true;
+        refuse(interrupted());
+        req.unpipe(parser);
+        parser.destroy(new Error('the request was cut'));
+      };
+      req.on('error', onCut);
+      req.on('close', onCut);
       req.pipe(parser);
     });
   }
 }
-

@@ -1,10 +1,14 @@
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
-  addTickets, createExam, minutes, seedUniversity, startTestServer, updateExam, uploadFiles,
+  addTickets, createExam, minutes, seedUniversity, sleep, startTestServer, updateExam, uploadFiles,
   type TestServer, type University, type UploadPart,
 } from '../../testing/harness';
+import { Answer } from '../answers/answer.entity';
+import { Sitting } from '../sittings/sitting.entity';
 import { StoredFile } from './stored-file.entity';
 
 interface Ref { id: string; name: string; size: number; contentType: string; url: string }
@@ -28,6 +32,77 @@ const onDisk = (server: TestServer, id: string) => path.join(storeDir(server), i
 const storedFor = (server: TestServer) => walk(storeDir(server));
 const incoming = (server: TestServer) => walk(path.join(storeDir(server), 'incoming'));
 const rowCount = (server: TestServer) => server.app.orm.em.fork().count(StoredFile, {});
+
+/** descriptors this process holds open: the server and the spec share it */
+const openDescriptors = () => fs.readdirSync('/proc/self/fd').length;
+/** descriptors open on a file below a directory */
+function descriptorsUnder(dir: string): string[] {
+  return fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(dir) ? [target] : [];
+    } catch {
+      return []; // closed while listed
+    }
+  });
+}
+
+/** polls until `test` holds or `ms` passed; closes happen a moment after the request settles */
+async function eventually(test: () => boolean, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (test()) return true;
+    await sleep(20);
+  }
+  return test();
+}
+
+const BOUNDARY = 'cut-upload-boundary';
+const partHead = (name: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+
+/**
+ * An upload over a raw socket that stops mid-way and destroys the socket: the connection is cut. `where` is how far
+ * it got: into the part's headers, or into the file's bytes (then it waits until the server has begun the partial
+ * file, so the cut falls mid-write). Resolves whether a partial file was seen.
+ */
+async function cutUpload(server: TestServer, token: string, endpoint: string, where: 'headers' | 'bytes', chunked: boolean): Promise<boolean> {
+  const incomingDir = path.join(storeDir(server), 'incoming');
+  const before = new Set(fs.readdirSync(incomingDir));
+  const socket = net.connect(server.app.port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  const head = partHead('cut.bin');
+  const body = where === 'headers' ? Buffer.from(head.slice(0, 40)) : Buffer.concat([Buffer.from(head), Buffer.alloc(64 * 1024, 7)]);
+  socket.write(`POST ${endpoint} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\n` +
+    `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+    (chunked ? 'Transfer-Encoding: chunked\r\n\r\n' : `Content-Length: ${body.length + 1_000_000}\r\n\r\n`));
+  socket.write(chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n')]) : body);
+  let sawPartial = false;
+  if (where === 'bytes') sawPartial = await eventually(() => fs.readdirSync(incomingDir).some((f) => !before.has(f)), 2000);
+  socket.destroy();
+  return sawPartial;
+}
+
+/** The same, by a client that aborts its streaming request (fetch + AbortController) once the partial file exists. */
+async function abortedUpload(server: TestServer, token: string, endpoint: string): Promise<boolean> {
+  const incomingDir = path.join(storeDir(server), 'incoming');
+  const before = new Set(fs.readdirSync(incomingDir));
+  const abort = new AbortController();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(Buffer.from(partHead('aborted.bin')));
+      controller.enqueue(Buffer.alloc(64 * 1024, 3)); // and never the rest
+    },
+  });
+  const request = fetch(`${server.url}${endpoint}`, {
+    method: 'POST', body, signal: abort.signal, duplex: 'half',
+    headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+  } as RequestInit).then(() => 'answered', (error: Error) => error.name);
+  const sawPartial = await eventually(() => fs.readdirSync(incomingDir).some((f) => !before.has(f)), 2000);
+  abort.abort();
+  expect(await request).toBe('AbortError');
+  return sawPartial;
+}
 
 async function download(server: TestServer, url: string, token: string | null = null) {
   const res = await fetch(`${server.url}${url}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -204,6 +279,93 @@ describe('files', () => {
       expect((await download(server, `/files/${theirs.body.files[0].id}`, s[2])).status).toBe(200);
     });
 
+    it('refuses a 0-byte file with 400 EMPTY_FILE, alone or among others, and stores none of the request', async () => {
+      const exam = await taskExam();
+      const rowsBefore = await rowCount(server);
+      const alone = await toAnswer(s[0], exam, [{ name: 'blank.docx', content: '' }]);
+      expect(alone.status).toBe(400);
+      expect(alone.body).toEqual({ error: { code: 'EMPTY_FILE', message: jasmine.stringMatching(/"blank\.docx" is empty/) } });
+      const mixed = await toAnswer(s[0], exam, [{ name: 'full.txt', content: 'has bytes' }, { name: 'empty.txt', content: '' }]);
+      expect(mixed.status).toBe(400);
+      expect(mixed.body.error.code).toBe('EMPTY_FILE');
+      expect(await rowCount(server)).toBe(rowsBefore);
+      expect(incoming(server)).toEqual([]);
+      expect((await server.ok(s[0], ANSWER, { e: exam })).exam.mySitting.answer?.files ?? []).toEqual([]);
+
+      const ticketExam = await createExam(server, staff, u);
+      const [ticket] = await addTickets(server, staff, ticketExam, 1);
+      const staffEmpty = await uploadFiles(server, staff, `/files/tickets/${ticket}`, [{ name: 'q.pdf', content: '' }]);
+      expect(staffEmpty.status).toBe(400);
+      expect(staffEmpty.body.error.code).toBe('EMPTY_FILE');
+    });
+
+    it('does not count a 0-byte file (from older data) as an answer: such a draft cannot be saved or sent empty', async () => {
+      const exam = await taskExam();
+      const em = server.app.orm.em.fork();
+      const sitting = await em.findOneOrFail(Sitting, { exam, student: u.students[1].id });
+      const answer = em.create(Answer, { sitting, text: '' });
+      em.create(StoredFile, { name: 'empty.pdf', size: 0, contentType: 'application/pdf', answer, uploadedBy: u.students[1].id });
+      await em.flush();
+
+      expect((await server.ok(s[1], ANSWER, { e: exam })).exam.mySitting.answer.files.map((f: Ref) => f.name)).toEqual(['empty.pdf']);
+      expect(await server.code(s[1], SUBMIT, { e: exam, t: '' })).toBe('ANSWER_TOO_SHORT');
+      expect(await server.code(s[1], 'mutation($e:ID!){ saveAnswer(examId:$e, text:""){ status } }', { e: exam })).toBe('ANSWER_TOO_SHORT');
+      expect((await server.ok(s[1], ANSWER, { e: exam })).exam.mySitting.answer.status).toBe('DRAFT');
+
+      const real = await toAnswer(s[1], exam, [{ name: 'real.pdf', content: 'now there is an answer' }]);
+      expect(real.status).toBe(201);
+      expect((await server.ok(s[1], SUBMIT, { e: exam, t: '' })).submitAnswer.status).toBe('SUBMITTED');
+    });
+
+    it('strips bidi controls, zero-width and other invisible characters from names; control characters become _', async () => {
+      const exam = await taskExam();
+      const res = await toAnswer(s[2], exam, [
+        { name: 'отчёт\u202Efdp.exe', content: 'a' },
+        { name: '\u2067evil\u2069\u200E\u200F\u061C.pdf', content: 'b' },
+        { name: 'a\u200Bb\u200C\u200Dc\u2060\uFEFF.txt', content: 'c' },
+        { name: 'x\u0085y\u009B.txt', content: 'd' },
+        { name: '\u202A\u202B\u202C\u202D\u2066\u2068.docx', content: 'e' },
+        { name: '\u202E\u200B', content: 'f' },
+      ]);
+      expect(res.status).toBe(201);
+      const names = (res.body.files as Ref[]).map((f) => f.name);
+      expect(names).toEqual(['отчётfdp.exe', 'evil.pdf', 'abc.txt', 'x_y_.txt', 'docx', 'file']);
+      for (const name of names) expect(name).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/);
+
+      // the teacher reads the name as it will open, in the room and in the download
+      await server.ok(s[2], SUBMIT, { e: exam, t: '' });
+      const room = await server.ok(teacher, 'query($e:ID!){ exam(id:$e){ sittings { student { login } answer { files { id name } } } } }', { e: exam });
+      const sent = room.exam.sittings.find((x: { student: { login: string } }) => x.student.login === 's03').answer.files;
+      expect(sent[0].name).toBe('отчётfdp.exe');
+      const got = await download(server, `/files/${sent[0].id}`, teacher);
+      expect(got.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('отчётfdp.exe')}`);
+    });
+
+    it('answers ids that are not ids (a word, a NUL, bad escapes) with 4xx JSON before the database, on every /files route', async () => {
+      const exam = await taskExam();
+      const json = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as { error: { code: string } } });
+      const get = (p: string, token: string | null = s[0]) => fetch(`${server.url}${p}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(json);
+      for (const p of ['/files/not-a-uuid', '/files/%00', `/files/${randomUUID()}%00`, '/files/..%2F..%2Fetc%2Fpasswd', '/files/', '/files/a/b']) {
+        const res = await get(p);
+        expect(res.status).withContext(p).toBe(404);
+        expect(res.type).withContext(p).toContain('application/json');
+        expect(res.body.error.code).withContext(p).toBe('NOT_FOUND');
+      }
+      expect((await get('/files/%00', null)).status).toBe(404); // the id is checked before anything else
+      const badEscape = await get('/files/%E0%A4%A');
+      expect(badEscape.status).toBe(400);
+      expect(badEscape.body.error.code).toBe('BAD_USER_INPUT');
+
+      for (const [token, p] of [[s[0], '/files/answers/not-a-uuid'], [s[0], '/files/answers/%00'], [staff, '/files/tickets/%00'],
+        [staff, '/files/tickets/1%27%20or%201=1'], [staff, '/files/exams/%00/task'], [s[0], '/files/whatever']] as const) {
+        const res = await uploadFiles(server, token, p, [{ name: 'a.txt', content: 'some bytes' }]);
+        expect(res.status).withContext(p).toBe(404);
+        expect(res.body.error.code).withContext(p).toBe('NOT_FOUND');
+      }
+      expect(incoming(server)).toEqual([]);
+      expect((await toAnswer(s[0], exam, [{ name: 'still.txt', content: 'works' }])).status).toBe(201);
+    });
+
     it('answers a non-multipart upload with 415 JSON, an empty one with 400, and no token with 401', async () => {
       const exam = await taskExam();
       const rowsBefore = await rowCount(server);
@@ -353,5 +515,159 @@ describe('files per answer', () => {
     const listed = await files(exam);
     expect(listed.length).toBeLessThanOrEqual(2);
     expect(listed.map((f) => f.id).sort()).toEqual(accepted.flatMap((r) => r.body.files.map((f: Ref) => f.id)).sort());
+  });
+});
+
+describe('bytes per answer (MAX_ANSWER_MB)', () => {
+  let server: TestServer;
+  let u: University;
+  let staff: string;
+  let student: string;
+  const QUOTA = 2500;
+
+  beforeAll(async () => {
+    server = await startTestServer({ maxFileBytes: 1000, maxAnswerBytes: QUOTA });
+    u = await seedUniversity(server, 1);
+    [staff, student] = await Promise.all([server.login('staff'), server.login('s01')]);
+  });
+  afterAll(() => server.stop());
+
+  const exam = () => createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'task' });
+  const bytes = (n: number, name = `f${n}.bin`): UploadPart => ({ name, content: Buffer.alloc(n, 5) });
+  const stored = async (examId: string) =>
+    ((await server.ok(student, ANSWER, { e: examId })).exam.mySitting.answer?.files ?? []) as Ref[];
+
+  it('refuses with 413 ANSWER_TOO_LARGE, naming the limit, what would pass the quota with what is stored', async () => {
+    const examId = await exam();
+    expect((await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(1000, 'a.bin')])).status).toBe(201);
+    expect((await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(1000, 'b.bin')])).status).toBe(201);
+
+    const over = await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(600, 'c.bin')]);
+    expect(over.status).toBe(413);
+    expect(over.body).toEqual({ error: { code: 'ANSWER_TOO_LARGE', message: jasmine.stringMatching(/2\.4 KB in all.*2 KB are stored/) } });
+    const both = await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(300, 'd.bin'), bytes(300, 'e.bin')]);
+    expect(both.status).toBe(413);
+    expect(both.body.error.code).toBe('ANSWER_TOO_LARGE');
+    expect(incoming(server)).toEqual([]);
+    expect((await stored(examId)).map((f) => f.name)).toEqual(['a.bin', 'b.bin']);
+
+    const exact = await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(500, 'exact.bin')]);
+    expect(exact.status).toBe(201);
+    const full = await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(1, 'one.bin')]);
+    expect(full.status).toBe(413);
+    expect(full.body.error.code).toBe('ANSWER_TOO_LARGE');
+
+    await server.ok(student, DELETE_FILE, { e: examId, f: (await stored(examId))[0].id });
+    expect((await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(1000, 'again.bin')])).status).toBe(201);
+    expect((await stored(examId)).reduce((sum, f) => sum + f.size, 0)).toBe(QUOTA);
+    expect(storedFor(server).length).toBe(3);
+  });
+
+  it('never lets concurrent uploads push an answer past the quota', async () => {
+    const examId = await exam();
+    const results = await Promise.all([1, 2, 3, 4].map((n) => uploadFiles(server, student, `/files/answers/${examId}`, [bytes(1000, `p${n}.bin`)])));
+    const accepted = results.filter((r) => r.status === 201);
+    expect(accepted.length).toBeLessThanOrEqual(2);
+    for (const r of results.filter((x) => x.status !== 201)) expect(r.body.error.code).toBe('ANSWER_TOO_LARGE');
+    const listed = await stored(examId);
+    expect(listed.reduce((sum, f) => sum + f.size, 0)).toBeLessThanOrEqual(QUOTA);
+    expect(listed.map((f) => f.id).sort()).toEqual(accepted.flatMap((r) => r.body.files.map((f: Ref) => f.id)).sort());
+    expect(incoming(server)).toEqual([]);
+  });
+});
+
+describe('uploads that end early', () => {
+  let server: TestServer;
+  let u: University;
+  let staff: string;
+  let student: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    u = await seedUniversity(server, 1);
+    [staff, student] = await Promise.all([server.login('staff'), server.login('s01')]);
+  });
+  afterAll(() => server.stop());
+
+  it('leave no partial file and no open descriptor: 45 connections cut mid-upload and 5 client aborts', async () => {
+    const examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'task' });
+    const [ticket] = await addTickets(server, staff, await createExam(server, staff, u), 1);
+    const endpoint = `/files/answers/${examId}`;
+    // warm up whatever pools the requests use (database connections, the spec's own HTTP client), then count
+    await Promise.all([1, 2, 3, 4, 5].map((n) => uploadFiles(server, student, endpoint, [{ name: `warm${n}.txt`, content: 'warm' }])));
+    const rowsBefore = await rowCount(server);
+    await sleep(200);
+    const descriptorsBefore = openDescriptors();
+
+    let partials = 0;
+    for (let i = 0; i < 45; i++) {
+      const [token, target] = i % 9 === 8 ? [staff, `/files/tickets/${ticket}`] : [student, endpoint];
+      if (await cutUpload(server, token, target, i % 5 === 0 ? 'headers' : 'bytes', i % 3 === 0)) partials++;
+    }
+    for (let i = 0; i < 5; i++) if (await abortedUpload(server, student, endpoint)) partials++;
+    expect(partials).withContext('cuts that fell mid-write, after the partial file was begun').toBeGreaterThanOrEqual(30);
+
+    const incomingDir = path.join(storeDir(server), 'incoming');
+    await eventually(() => incoming(server).length === 0 && descriptorsUnder(storeDir(server)).length === 0 && openDescriptors() <= descriptorsBefore);
+    expect(fs.readdirSync(incomingDir)).withContext('stray files under incoming/').toEqual([]);
+    expect(descriptorsUnder(storeDir(server))).withContext('descriptors still open on uploads').toEqual([]);
+    expect(openDescriptors()).withContext('open descriptors of the process').toBeLessThanOrEqual(descriptorsBefore);
+    expect(await rowCount(server)).toBe(rowsBefore);
+
+    // and the server goes on as before
+    const after = await uploadFiles(server, student, endpoint, [{ name: 'after.txt', content: 'still accepted' }]);
+    expect(after.status).toBe(201);
+  }, 60_000);
+
+  it('are refused whole, with nothing left behind, when the answer was sent while the file was still arriving', async () => {
+    const examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'task' });
+    const incomingDir = path.join(storeDir(server), 'incoming');
+    const rowsBefore = await rowCount(server);
+    let finishBody!: () => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(Buffer.from(partHead('late.pdf')));
+        controller.enqueue(Buffer.alloc(32 * 1024, 9));
+        finishBody = () => {
+          controller.enqueue(Buffer.from(`\r\n--${BOUNDARY}--\r\n`));
+          controller.close();
+        };
+      },
+    });
+    const response = fetch(`${server.url}/files/answers/${examId}`, {
+      method: 'POST', body, duplex: 'half',
+      headers: { authorization: `Bearer ${student}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    } as RequestInit);
+    expect(await eventually(() => fs.readdirSync(incomingDir).length > 0, 3000)).withContext('the partial file is being written').toBeTrue();
+    await server.ok(student, 'mutation($e:ID!){ submitAnswer(examId:$e, text:"Sent before the file arrived"){ status } }', { e: examId });
+    finishBody();
+    const res = await response;
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ANSWER_SUBMITTED');
+    expect(fs.readdirSync(incomingDir)).toEqual([]);
+    expect(descriptorsUnder(storeDir(server))).toEqual([]);
+    expect(await rowCount(server)).toBe(rowsBefore);
+  });
+
+  it('are swept at start when a process died mid-upload: only files untouched for an hour, so other instances\' live uploads stay', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-sweep-'));
+    const incomingDir = path.join(dataDir, 'files', 'incoming');
+    fs.mkdirSync(incomingDir, { recursive: true });
+    const stale = [randomUUID(), randomUUID()].map((id) => path.join(incomingDir, id));
+    const live = path.join(incomingDir, randomUUID());
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    for (const file of stale) {
+      fs.writeFileSync(file, 'half of an upload');
+      fs.utimesSync(file, twoHoursAgo, twoHoursAgo);
+    }
+    fs.writeFileSync(live, 'another instance is writing this');
+    const restarted = await startTestServer({ dataDir });
+    try {
+      for (const file of stale) expect(fs.existsSync(file)).withContext(path.basename(file)).toBeFalse();
+      expect(fs.existsSync(live)).toBeTrue();
+    } finally {
+      await restarted.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
 import { SittingEvent } from '../audit/sitting-event.entity';
+import { staffTrail } from '../audit/audit.service';
 import { studentSitting, manages } from '../exams/exam-access';
 import { Exam } from '../exams/exam.entity';
 import { endFor, hasStarted } from '../exams/exam-rules';
@@ -156,10 +157,10 @@ export class SittingResolver {
     return GradeService.gradeOf(sitting);
   }
 
-  @FieldResolver(() => [SittingEvent], { description: 'the audit trail, for staff and the exam\'s teacher (appeals)' })
+  @FieldResolver(() => [SittingEvent], { description: 'the audit trail, for staff and the exam\'s teacher (appeals); a draft\'s entries say when, not what, until it is sent (R7.4)' })
   async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
     if (!manages(ctx.user, await this.examOf(sitting, ctx))) throw new ForbiddenError('Only staff and the exam\'s teacher see the audit trail.');
-    return ctx.em.find(SittingEvent, { sitting: sitting.id }, { orderBy: { at: 'asc' }, populate: ['actor'] });
+    return staffTrail(ctx.em, sitting, await this.answerOf(sitting, ctx));
   }
 }
 

@@ -6,7 +6,7 @@ import {
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import { ExamFormat, TicketAssignment, type Exam } from '../exams/exam.entity';
-import { assertOpen, hasEnded, hasStarted, studentsChoose, tileOrderKey } from '../exams/exam-rules';
+import { assertOpen, hasEnded, hasStarted, mayChooseTicket, studentsChoose, tileOrderKey } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
 import type { User } from '../users/user.entity';
 import { Ticket, TicketTile } from './ticket.entity';
@@ -57,7 +57,7 @@ export class TicketService {
 
   /** R4.1, R4.2: tiles without numbers, in a stable per-student order, while the student may still choose. */
   async board(em: EntityManager, exam: Exam, sitting: Sitting, now: Date): Promise<TicketTile[] | null> {
-    if (!studentsChoose(exam) || sitting.ticket || !hasStarted(exam, now) || hasEnded(exam, sitting, now)) return null;
+    if (!mayChooseTicket(exam, sitting, now)) return null;
     const tiles = await this.tiles(em, exam.id);
     if (tiles.length === 0) return null;
     return tiles.sort((a, b) => tileOrderKey(sitting.student.id, a.id).localeCompare(tileOrderKey(sitting.student.id, b.id)));

@@ -21,7 +21,9 @@ describe('the audit trail', () => {
     expect(eventDetail(i18n, null)).toBe('');
     i18n.setLang('ru');
     expect(eventDetail(i18n, 'drawn at random')).toBe('выдан случайно');
+    expect(eventDetail(i18n, 'private draft')).toBe('черновик: что в нём было, видит только студент');
     i18n.setLang('kk');
+    expect(eventDetail(i18n, 'private draft')).toBe('жауаптың жобасы: ішінде не болғанын тек студент көреді');
   });
 
   it('exports one line per event with the local time and the instant in UTC', () => {

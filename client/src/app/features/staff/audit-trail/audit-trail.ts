@@ -37,6 +37,7 @@ export function eventDetail(i18n: I18n, detail: string | null): string {
     'connection lost': 'trail.detail.lost',
     'drawn at random': 'trail.detail.random',
     'taken back': 'trail.detail.takenBack',
+    'private draft': 'trail.detail.private', // R7.4: a draft's files and size stay the student's until sent
   };
   if (fixed[detail]) return i18n.t(fixed[detail]);
   let m = /^until (\S+)$/.exec(detail);

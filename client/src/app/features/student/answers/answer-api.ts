@@ -49,7 +49,8 @@ export class AnswerApi {
 
   /**
    * R7.2: one file per request, so each has its own progress and its own refusal.
-   * Rejects with a CodedError: the server's code (FILE_TOO_LARGE, TOO_MANY_FILES, EXAM_ENDED …) or NETWORK.
+   * Rejects with a CodedError: the server's code (FILE_TOO_LARGE, ANSWER_TOO_LARGE, EMPTY_FILE, TOO_MANY_FILES, EXAM_ENDED …)
+   * or NETWORK; a bare 413 (a proxy's limit) reads as FILE_TOO_LARGE.
    */
   upload(examId: string, file: File, onProgress: (percent: number) => void): Promise<ExamFileFragment[]> {
     return new Promise((resolve, reject) => {

@@ -76,7 +76,9 @@ export class AnswerDraft {
   readonly deleting = signal(false);
 
   readonly length = computed(() => answerLength(this.text()));
-  readonly substantial = computed(() => isSubstantialAnswer(this.text(), this.files().length));
+  /** files that count as an answer: an empty (0-byte) one does not (the server refuses it, older drafts may hold one) */
+  readonly answerFiles = computed(() => this.files().filter((f) => f.size > 0).length);
+  readonly substantial = computed(() => isSubstantialAnswer(this.text(), this.answerFiles()));
   readonly submitted = computed(() => this.submittedAt() !== null);
   readonly unsynced = computed(() => this.text() !== this.serverText());
   readonly busy = computed(() => this.sending() || this.sync().kind === 'saving');
@@ -167,7 +169,7 @@ export class AnswerDraft {
     if (this.locked || this.submitted() || this.sending()) return;
     const text = this.text();
     if (!force && text === this.serverText()) return;
-    if (!isSubstantialAnswer(text, this.files().length)) {
+    if (!isSubstantialAnswer(text, this.answerFiles())) {
       this.sync.set({ kind: 'short' });
       return;
     }
@@ -216,6 +218,10 @@ export class AnswerDraft {
       const key = ++this.uploadSeq;
       this.fileError.set(null);
       this.uploads.update((list) => [...list, { key, name: file.name, percent: 0, failed: null }]);
+      if (file.size === 0) { // refused by the server anyway: say so without sending it
+        this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, failed: 'EMPTY_FILE' } : u)));
+        continue;
+      }
       try {
         const stored = await this.api.upload(this.examId, file, (percent) =>
           this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, percent } : u))));

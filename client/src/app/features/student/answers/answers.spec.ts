@@ -205,6 +205,25 @@ describe('the «Жауаптар» block', () => {
     expect(q('upload')!.textContent).toContain('«huge.mov» жүктелмеді. Файл тым үлкен; кішірек файл жүктеңіз.');
   });
 
+  it('refuses an empty file without sending it, and does not count one as an answer', async () => {
+    await render(answerFixture({ files: [{ ...fileFixture('empty.pdf'), size: 0 }] }));
+    expect(button('save')!.disabled).toBeTrue(); // an older draft's 0-byte file is no answer (ANSWER_TOO_SHORT on the server)
+    expect(button('send')!.disabled).toBeTrue();
+
+    await fixture.componentInstance['draft'].upload([new File([], 'blank.docx')]);
+    await fixture.whenStable();
+    expect(q('upload')!.textContent).toContain('«blank.docx» жүктелмеді. Файл бос (0 байт); оны құрылғыңызда сақтап, қайта таңдаңыз.');
+    expect(api.files).toEqual([]);
+  });
+
+  it('names the answer quota when the files together are too large', async () => {
+    await render();
+    api.refuse = 'ANSWER_TOO_LARGE';
+    await fixture.componentInstance['draft'].upload([new File(['c'], 'scan.pdf')]);
+    await fixture.whenStable();
+    expect(q('upload')!.textContent).toContain('«scan.pdf» жүктелмеді. Жауап файлдарының жалпы көлемі шектен асады');
+  });
+
   it('deletes a file with «Өшіру» (R7.3)', async () => {
     api.files = [fileFixture('a.txt'), fileFixture('b.txt')];
     await render(answerFixture({ files: [...api.files] }));

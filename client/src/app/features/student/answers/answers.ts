@@ -39,8 +39,8 @@ export class Answers {
   /** sent here or seen sent by the server */
   protected readonly effectiveLock = computed<ExamView['answerLock']>(() => (this.draft.submitted() ? 'submitted' : this.lock()));
   protected readonly locked = computed(() => this.effectiveLock() !== null);
-  protected readonly saveEnabled = computed(() => canSave(this.draft.text(), this.draft.files().length, this.effectiveLock()) && !this.draft.busy());
-  protected readonly sendEnabled = computed(() => canSend(this.draft.text(), this.draft.files().length, this.effectiveLock()) && !this.draft.busy());
+  protected readonly saveEnabled = computed(() => canSave(this.draft.text(), this.draft.answerFiles(), this.effectiveLock()) && !this.draft.busy());
+  protected readonly sendEnabled = computed(() => canSend(this.draft.text(), this.draft.answerFiles(), this.effectiveLock()) && !this.draft.busy());
 
   /** where the text stands: saving, saved (when), only in this browser (why), refused */
   protected readonly syncMessage = computed((): string | null => {
