@@ -42,6 +42,36 @@ describe('operating the server', () => {
       expect(text).toContain('nodejs_eventloop_lag_seconds');
     });
 
+    it('shows the database pool in use, idle, waiting and its size, and counts failed statements by kind', async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      expect(text).toMatch(/^attestation_db_pool_in_use \d+$/m);
+      expect(text).toMatch(/^attestation_db_pool_idle \d+$/m);
+      expect(text).toMatch(/^attestation_db_pool_waiting 0$/m);
+      expect(text).toMatch(process.env.TEST_DATABASE_URL ? /^attestation_db_pool_max 10$/m : /^attestation_db_pool_max [1-9]\d*$/m);
+      await server.app.orm.em.getConnection().execute('select * from no_such_table').catch(() => undefined);
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^attestation_db_errors_total\{kind="other"\} [1-9]/m);
+      if (process.env.TEST_DATABASE_URL) {
+        // every PostgreSQL connection carries DATABASE_STATEMENT_TIMEOUT_MS; a statement past its limit is counted as such
+        const [shown] = await server.app.orm.em.getConnection().execute('show statement_timeout');
+        expect(shown.statement_timeout).toBe('15s');
+        await server.app.orm.em.fork().transactional(async (em) => {
+          await em.getConnection().execute(`set local statement_timeout = '50ms'`, [], 'run', em.getTransactionContext());
+          await em.getConnection().execute('select pg_sleep(1)', [], 'run', em.getTransactionContext());
+        }).catch(() => undefined);
+        expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^attestation_db_errors_total\{kind="statement_timeout"\} 1$/m);
+      }
+    });
+
+    it('counts errors over the WebSocket by code like those over HTTP', async () => {
+      const count = async () => Number(/attestation_graphql_errors_total\{code="BAD_USER_INPUT"\} (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1] ?? 0);
+      const before = await count();
+      const client = server.ws(null);
+      const result = await new Promise<any>((resolve) => client.subscribe({ query: 'subscription { noSuchField }' }, { next: resolve, error: resolve, complete: () => undefined }));
+      await client.dispose();
+      expect(Array.isArray(result) ? result[0].extensions.code : result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(await count()).toBe(before + 1);
+    });
+
     it('gives every response a request id, keeping one the caller sent', async () => {
       const own = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'lb-1234' } });
       expect(own.headers.get('x-request-id')).toBe('lb-1234');
@@ -57,7 +87,12 @@ describe('operating the server', () => {
       expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrowError(ConfigError, /REDIS_URL/);
       expect(() => loadConfig({ TIME_ZONE: 'Mars/Olympus' })).toThrowError(ConfigError, /TIME_ZONE/);
       expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrowError(ConfigError, /SEED_DEMO/);
+      expect(() => loadConfig({ DATABASE_POOL_MAX: '0' })).toThrowError(ConfigError, /DATABASE_POOL_MAX/);
+      expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '-1' })).toThrowError(ConfigError, /DATABASE_STATEMENT_TIMEOUT_MS/);
+      expect(() => loadConfig({ SHUTDOWN_DELAY_MS: 'soon' })).toThrowError(ConfigError, /SHUTDOWN_DELAY_MS/);
+      expect(() => loadConfig({ SHUTDOWN_GRACE_MS: '2.5' })).toThrowError(ConfigError, /SHUTDOWN_GRACE_MS/);
       expect(loadConfig({}).port).toBe(4000);
+      expect(loadConfig({})).toEqual(jasmine.objectContaining({ databasePoolMax: 10, databaseStatementTimeoutMs: 15_000, shutdownDelayMs: 5000, shutdownGraceMs: 25_000 }));
     });
 
     it('stops the start with exit code 2 and that sentence', () => {
