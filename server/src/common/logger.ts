@@ -15,9 +15,11 @@ export interface LogOrigin {
 export const logContext = new AsyncLocalStorage<LogOrigin>();
 
 /** A driver error's message and stack hold the whole SQL statement with its parameters, and PostgreSQL's `detail` the row. */
-function isDatabaseError(error: object): error is Error & Record<string, unknown> {
+function isDatabaseError(error: object): boolean {
   const e = error as Record<string, unknown>;
-  return error instanceof DriverException || e.name === 'SqliteError'
+  return error instanceof DriverException
+    || 'sqlState' in e || 'sqlMessage' in e // MikroORM's DriverException, also once serialized to a plain object (pino-http does)
+    || e.name === 'SqliteError' || e.type === 'SqliteError'
     || (typeof e.severity === 'string' && typeof e.routine === 'string') // a raw pg DatabaseError
     || typeof e.sql === 'string';
 }
@@ -32,16 +34,20 @@ const SQLITE_CONSTRAINT = /(UNIQUE|CHECK|NOT NULL|FOREIGN KEY) constraint failed
 export function safeError(error: unknown): unknown {
   if (!error || typeof error !== 'object') return error;
   if (!isDatabaseError(error)) {
-    const out = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause) out.cause = safeError(cause);
-    return out;
+    if (!(error instanceof Error)) return error;
+    // not pino's own serializer: it copies every property and appends the causes' messages and stacks unfiltered
+    const e = error as Error & { code?: unknown; cause?: unknown };
+    return {
+      type: e.constructor?.name ?? e.name, message: e.message, stack: e.stack,
+      ...(e.code !== undefined ? { code: e.code } : {}),
+      ...(e.cause ? { cause: safeError(e.cause) } : {}),
+    };
   }
   const e = error as Record<string, unknown>;
   const pick = (key: string) => (typeof e[key] === 'string' || typeof e[key] === 'number' ? String(e[key]) : undefined);
   const sqlite = typeof e.message === 'string' ? SQLITE_CONSTRAINT.exec(e.message) : null;
   const safe = {
-    type: String(e.name ?? 'DatabaseError'),
+    type: String(error instanceof Error ? error.name : e.type ?? e.name ?? 'DatabaseError'),
     code: pick('code') ?? pick('sqlState'),
     table: pick('table'),
     constraint: pick('constraint') ?? (sqlite ? `${sqlite[1]}: ${sqlite[2]}` : undefined),
