@@ -111,7 +111,7 @@ async function atMost(ms: number, step: Promise<unknown>, what: string): Promise
   if (!done) logger.warn(`shutdown: ${what} did not finish within ${ms} ms; leaving it to the exit`);
 }
 
-/** after the grace: how long closing Redis and the database may take before the exit ends them */
+/** after the grace: how long closing Apollo, Redis and the database may take together before the exit ends them */
 const CLOSE_OUT_MS = 5_000;
 
 /** Builds and starts the whole server: used by main.ts and by every spec, on a port of its choosing (0 = free). */
@@ -215,6 +215,16 @@ export async function createApp(config: Config): Promise<RunningApp> {
     plugins: [
       // no Apollo drain plugin: it ends idle keep-alive sockets unannounced (resets); stop() drains through HttpDrain
       {
+        // PostgreSQL cannot store a NUL character; refuse it up front for every argument, on either database
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ document, request }) {
+              if (containsNul(document, request.variables)) throw nulRefusal();
+            },
+          };
+        },
+      },
+      {
         // error lines name the operation as well as the request
         async requestDidStart({ request }) {
           const origin = logContext.getStore();
@@ -222,16 +232,6 @@ export async function createApp(config: Config): Promise<RunningApp> {
           return {
             async didResolveOperation({ operationName }) {
               if (origin) origin.operation = operationName ?? undefined;
-            },
-          };
-        },
-      },
-      {
-        // PostgreSQL cannot store a NUL character; refuse it up front for every argument, on either database
-        async requestDidStart() {
-          return {
-            async didResolveOperation({ document, request }) {
-              if (containsNul(document, request.variables)) throw nulRefusal();
             },
           };
         },
@@ -322,11 +322,13 @@ export async function createApp(config: Config): Promise<RunningApp> {
           for (const socket of wsServer.clients) socket.terminate();
         });
         if (cut) logger.warn({ cut }, `shutdown: cut ${cut} request(s) still running after SHUTDOWN_GRACE_MS (${config.shutdownGraceMs} ms)`);
-        await apollo.stop();
-        await atMost(CLOSE_OUT_MS, services.inFlight.settle(), 'background work');
-        await atMost(CLOSE_OUT_MS, services.presence.close(), 'presence');
-        if (redis) await atMost(CLOSE_OUT_MS, redis.close(), 'Redis');
-        await atMost(CLOSE_OUT_MS, orm.close(true), 'the database pool');
+        const closeBy = Date.now() + CLOSE_OUT_MS;
+        const left = () => Math.max(200, closeBy - Date.now());
+        await atMost(left(), apollo.stop(), 'Apollo');
+        await atMost(left(), services.inFlight.settle(), 'background work');
+        await atMost(left(), services.presence.close(), 'presence');
+        if (redis) await atMost(left(), redis.close(), 'Redis');
+        await atMost(left(), orm.close(true), 'the database pool');
       })()),
   };
 }
