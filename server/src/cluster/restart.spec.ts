@@ -2,21 +2,24 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Client as PgClient } from 'pg';
 import { clusterDatabase, startInstance, type Instance } from '../testing/cluster';
 
 /**
  * A rolling restart as an operator does it: two instances behind a balancer that health-checks
- * `/readyz`; one gets SIGTERM under a steady load of keep-alive requests and while an upload is still
- * streaming. Runs when TEST_DATABASE_URL and TEST_REDIS_URL are set (`.ci/run` starts both).
+ * `/readyz`; one gets SIGTERM under a steady load of keep-alive requests, while an upload is still
+ * streaming and a save waits on a row lock (a slow query, as PostgreSQL under a long transaction makes it). Runs when TEST_DATABASE_URL and TEST_REDIS_URL are set (`.ci/run` starts both).
  */
 const pgBase = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
 
-const DELAY_MS = 2000;
+const DELAY_MS = 3000;
 const GRACE_MS = 2000;
 const POLL_MS = 100;
 /** a balancer takes an instance out after this many failed health checks in a row (POLL_MS × 3 < DELAY_MS) */
 const FAILURES_TO_MARK_DOWN = 3;
+/** app.ts gives closing Apollo, Redis and the database this long after the grace */
+const CLOSE_OUT_MS = 5000;
 
 interface Outcome { status?: number; connection?: string; error?: string }
 
@@ -40,6 +43,7 @@ describe('a rolling restart behind a balancer', () => {
   let dataDir: string;
   let token: string;
   let taskId: string;
+  let locker: PgClient | undefined;
 
   const gql = async (url: string, query: string) => {
     const res = await fetch(`${url}/graphql`, {
@@ -68,14 +72,17 @@ describe('a rolling restart behind a balancer', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await locker?.query('rollback').catch(() => undefined);
+    await locker?.end();
     for (const i of [a, b]) if (i && i.process.exitCode === null) i.process.kill('SIGKILL');
     await Promise.all([a?.exited, b?.exited]);
     await database?.drop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 
-  it('drops no request: /readyz turns 503 at once, the rest is served with Connection: close, a late upload is cut in time, exit 0', async () => {
+  it('drops no request: /readyz turns 503 at once, the rest is served with Connection: close, late requests are cut in time, exit 0', async () => {
     expect(taskId).withContext('the demo has a task exam open for student01').toBeDefined();
+    expect((await gql(b.url, `mutation { saveAnswer(examId:"${taskId}", text:"Before the restart") { savedAt } }`)).data).toBeTruthy();
     const instances = [a, b];
     const agents = new Map(instances.map((i) => [i, new http.Agent({ keepAlive: true, maxSockets: 8 })]));
     const down = new Set<Instance>();
@@ -134,6 +141,16 @@ describe('a rolling restart behind a balancer', () => {
     });
     upload.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="essay.txt"\r\nContent-Type: text/plain\r\n\r\n`);
     const trickle = setInterval(() => upload.write('slowly '), 100);
+
+    // a save that waits on a row lock another session holds: a query that outlives the grace
+    locker = new PgClient({ connectionString: database.url });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query(`select a.id from answers a join sittings s on s.id = a.sitting_id join users u on u.id = s.student_id
+      where u.login = 'student01' and s.exam_id = $1 for update`, [taskId]);
+    let heldSave: Outcome | undefined;
+    const saveDone = request(a.url, false, 'POST', '/graphql', { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      JSON.stringify({ query: `mutation { saveAnswer(examId:"${taskId}", text:"Held by a lock") { savedAt } }` })).then((o) => (heldSave = o));
     await new Promise((r) => setTimeout(r, 300));
 
     const signalledAt = Date.now();
@@ -142,6 +159,7 @@ describe('a rolling restart behind a balancer', () => {
     const exitMs = Date.now() - signalledAt;
     clearInterval(trickle);
     await uploadDone;
+    await saveDone;
     await new Promise((r) => setTimeout(r, 300)); // a little load on B alone
     stop = true;
     await Promise.all([...loops, poller]);
@@ -155,9 +173,11 @@ describe('a rolling restart behind a balancer', () => {
     expect(counts.ok).toBeGreaterThan(50);
     expect(counts.fromAAfter503).withContext('requests A served after its 503').toBeGreaterThan(0);
     expect(counts.keptAliveAfter503).withContext('responses during the drain without Connection: close').toBe(0);
-    // the upload outlived the grace, so it was cut rather than holding the process open
+    // the upload and the locked save outlived the grace: cut, and the waiting query did not hold the exit
+    // (its statement_timeout, 15 s, is far beyond this bound)
     expect(uploadOutcome?.error).withContext(JSON.stringify(uploadOutcome)).toBeDefined();
-    expect(exitMs).toBeLessThan(DELAY_MS + GRACE_MS + 5000);
-    expect(a.output()).toContain('cut 1 request(s)');
+    expect(heldSave?.error).withContext(JSON.stringify(heldSave)).toBeDefined();
+    expect(exitMs).toBeLessThan(DELAY_MS + GRACE_MS + CLOSE_OUT_MS + 3000);
+    expect(a.output()).toContain('cut 2 request(s)');
   }, 90_000);
 });
