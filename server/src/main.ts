@@ -14,11 +14,15 @@ function logEverythingAsJson(): void {
   });
 }
 
-/** SIGTERM / SIGINT: drain and stop (app.stop); a stop that hangs past its own bounds still ends the process. */
+/** SIGTERM / SIGINT: drain and stop (app.stop); a second signal, or a stop that hangs past its own bounds, ends the process at once. */
 function stopOnSignals(app: RunningApp, config: Config): void {
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // a second Ctrl-C from someone who does not want to wait for the drain
+      lifecycleLogger.warn(`${signal} again: exiting without finishing the shutdown`);
+      process.exit(1);
+    }
     stopping = true;
     lifecycleLogger.info({ signal, shutdownDelayMs: config.shutdownDelayMs, shutdownGraceMs: config.shutdownGraceMs },
       `${signal}: /readyz answers 503 now; serving ${config.shutdownDelayMs} ms more, then finishing requests within ${config.shutdownGraceMs} ms`);
