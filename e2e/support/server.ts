@@ -40,6 +40,7 @@ export async function startServer(): Promise<RunningServer> {
       HEARTBEAT_MS: '1000',
       MAX_FILE_MB: '1',
       TIME_ZONE: 'Asia/Almaty',
+      SHUTDOWN_DELAY_MS: '0', // no balancer to wait for
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,14 +6,13 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from './config';
 import type { Context } from './context';
-import { parse, visit, type DocumentNode } from 'graphql';
+import { execute, getOperationAST, parse, subscribe, visit, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { formatError } from './common/error-format';
 import { BadUserInputError } from './common/errors';
 import { initORM } from './orm';
@@ -21,7 +20,10 @@ import { createSchema } from './schema';
 import { createServices, type Services } from './services';
 import { fileRoutes } from './modules/files/file.routes';
 import { seedDemo } from './seeders/demo.seeder';
-import { logger } from './common/logger';
+import { lifecycleLogger, logContext, logger, safeError } from './common/logger';
+import { HttpDrain } from './common/http-drain';
+import type { DatabasePool, Metrics } from './common/metrics';
+import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { connectRedis, type RedisConnections } from './common/redis';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
@@ -56,12 +58,68 @@ function containsNul(document: DocumentNode, variables: unknown): boolean {
 }
 const nulRefusal = () => new BadUserInputError('Text may not contain the NUL character (\\u0000); remove it and try again.');
 
+/** Formats an error for the client (logging the unexpected one) and counts it by the code the client sees: HTTP and WebSocket alike. */
+function errorReporter(metrics: Metrics) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = formatError(formatted, error);
+    const code = result.extensions?.code;
+    metrics.graphqlErrors.inc({ code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
+    return result;
+  };
+}
+
+/** Every line logged while serving a request names it; set after the body is read, since stream events lose the async context. */
+function withLogContext(req: Request, _res: Response, next: NextFunction): void {
+  logContext.run({ reqId: String(req.id) }, next);
+}
+
+/** The request id of one WebSocket operation: `<connection id>:<operation id>` (the connection's id is its upgrade request's x-request-id when a proxy set one). */
+function wsRequestId(extra: { connectionId?: string }, operationId: string): string {
+  return `${extra.connectionId ?? 'ws'}:${operationId.slice(0, 64)}`;
+}
+
+/** the operation's name as written in the document (clients need not send operationName) */
+const operationNameOf = (args: ExecutionArgs) => getOperationAST(args.document, args.operationName)?.name?.value;
+
+/** Runs a WebSocket operation's execution inside its log context. */
+function inWsLogContext<T>(run: (args: ExecutionArgs) => T) {
+  return (args: ExecutionArgs): T => {
+    const requestId = (args.contextValue as Context | undefined)?.requestId;
+    return logContext.run({ reqId: requestId, operation: operationNameOf(args) }, () => run(args));
+  };
+}
+
+/** Pool gauges read at scrape time; every failed statement counted by kind (knex emits query-error for each). */
+function watchDatabase(orm: MikroORM, metrics: Metrics): void {
+  const knex = (orm.em.getConnection() as AbstractSqlConnection).getKnex();
+  const pool = knex.client.pool as (DatabasePool & { max: number }) | undefined;
+  if (!pool) return;
+  const count = metrics.watchDatabase(pool, pool.max);
+  knex.on('query-error', (error: unknown) => count(error));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits for a closing step, but no longer than ms: after the grace nothing may hold the exit (a slow query included). */
+async function atMost(ms: number, step: Promise<unknown>, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([step.then(() => true, (error) => {
+    logger.warn({ err: error }, `shutdown: ${what} failed`);
+    return true;
+  }), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  if (!done) logger.warn(`shutdown: ${what} did not finish within ${ms} ms; leaving it to the exit`);
+}
+
+/** after the grace: how long closing Apollo, Redis and the database may take together before the exit ends them */
+const CLOSE_OUT_MS = 5_000;
+
 /** Builds and starts the whole server: used by main.ts and by every spec, on a port of its choosing (0 = free). */
 export async function createApp(config: Config): Promise<RunningApp> {
   const orm = await initORM(config);
   if (config.seedDemo) {
     const seeded = await seedDemo(orm.em.fork());
-    if (seeded) console.log(seeded);
+    if (seeded) lifecycleLogger.info(seeded);
   }
   const redis: RedisConnections | undefined = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   const services = createServices(config, fileSecret(config), redis);
@@ -70,6 +128,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
     services.inFlight.add(services.sittings.connectionLost(orm.em.fork(), examId, studentId, new Date())
       .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection')));
   };
+  watchDatabase(orm, services.metrics);
   const schema = await createSchema();
 
   const app = express();
@@ -83,7 +142,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
       return id;
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-    serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }) },
+    serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }), err: safeError },
   }));
   app.use((req, res, next) => {
     const route = req.path.startsWith('/graphql') ? 'graphql' : req.path.startsWith('/files') ? 'files' : 'app';
@@ -95,25 +154,36 @@ export async function createApp(config: Config): Promise<RunningApp> {
     next();
   });
   const httpServer = http.createServer(app);
+  const drain = new HttpDrain(httpServer);
+  const reportError = errorReporter(metrics);
   // idle keep-alive sockets outlive a proxy's or a client's pool (60 s is common), so the server never closes one under a request
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean }>({
+  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string }>({
     schema,
-    context: async (ctx): Promise<Context> => {
+    isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
+    onConnect: (ctx) => {
+      const fromProxy = ctx.extra.request.headers['x-request-id'];
+      ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
+    },
+    context: async (ctx, id): Promise<Context> => {
       const em = orm.em.fork();
       const authorization = ctx.connectionParams?.authorization;
-      return { em, services, user: await services.auth.userFromAuthorization(em, authorization) };
+      return { em, services, requestId: wsRequestId(ctx.extra, id), user: await services.auth.userFromAuthorization(em, authorization) };
     },
+    execute: inWsLogContext(execute),
+    subscribe: inWsLogContext(subscribe),
     onSubscribe: (_ctx, _id, payload) => {
       if (containsNul(parse(payload.query), payload.variables)) return [nulRefusal()];
     },
-    onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
-    onNext: (_ctx, _id, _payload, _args, result) => {
+    onError: (ctx, id, payload, errors) => logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: payload.operationName ?? undefined },
+      () => errors.map((e) => reportError(e.toJSON(), e))) as never,
+    onNext: (ctx, id, _payload, args, result) => {
       if (!('errors' in result) || !result.errors?.length) return result;
-      return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as never;
+      return logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: operationNameOf(args) },
+        () => ({ ...result, errors: result.errors!.map((e) => reportError(e.toJSON(), e)) })) as never;
     },
   }, wsServer);
 
@@ -139,11 +209,12 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError,
+    formatError: reportError,
+    logger: logger.child({ component: 'apollo' }),
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // main.ts owns the signals and stops everything in order
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // no Apollo drain plugin: it ends idle keep-alive sockets unannounced (resets); stop() drains through HttpDrain
       {
         // PostgreSQL cannot store a NUL character; refuse it up front for every argument, on either database
         async requestDidStart() {
@@ -155,13 +226,13 @@ export async function createApp(config: Config): Promise<RunningApp> {
         },
       },
       {
-        async requestDidStart() {
+        // error lines name the operation as well as the request
+        async requestDidStart({ request }) {
+          const origin = logContext.getStore();
+          if (origin) origin.operation = request.operationName ?? undefined;
           return {
-            async didEncounterErrors({ errors }) {
-              for (const error of errors) {
-                const code = (error.originalError as { code?: string } | undefined)?.code ?? error.extensions?.code;
-                metrics.graphqlErrors.inc({ code: typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'INTERNAL_SERVER_ERROR' });
-              }
+            async didResolveOperation({ operationName }) {
+              if (origin) origin.operation = operationName ?? undefined;
             },
           };
         },
@@ -174,7 +245,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const contextFor = async (req: Request): Promise<Context> => {
     const em = orm.em.fork();
     const authorization = req.headers.authorization;
-    return { em, services, authorization, user: await services.auth.userFromAuthorization(em, authorization) };
+    return { em, services, authorization, requestId: String(req.id), user: await services.auth.userFromAuthorization(em, authorization) };
   };
 
   let shuttingDown = false;
@@ -182,6 +253,11 @@ export async function createApp(config: Config): Promise<RunningApp> {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (shuttingDown) {
+      // at once, without asking the database: balancers must see it while this instance still serves
+      res.status(503).json({ status: 'not ready', checks: { instance: 'shutting down' } });
+      return;
+    }
     const checks: Record<string, string> = {};
     try {
       await orm.em.getConnection().execute('select 1');
@@ -197,21 +273,26 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
-  app.use('/files', fileRoutes(contextFor));
+  app.use('/graphql', express.json({ limit: '2mb' }), withLogContext, expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
+  app.use('/files', withLogContext, fileRoutes(contextFor));
 
   if (config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html'))) {
     app.use(express.static(config.clientDir, { index: false, maxAge: '1h' }));
     app.get(/^\/(?!graphql|files).*/, (_req, res) => res.sendFile(path.join(config.clientDir!, 'index.html')));
   }
 
-  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
+  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      // express's own handler would print the stack as plain text
+      logger.error({ err: error, reqId: String(req.id) }, 'failed after the response began');
+      res.destroy();
+      return;
+    }
     if (error.status && error.status < 500) {
       res.status(error.status).json({ errors: [{ message: 'The request could not be read; send JSON no larger than 2 MB.', extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
-    logger.error({ err: error }, 'unexpected error');
+    logger.error({ err: error, reqId: String(req.id) }, 'unexpected error');
     res.status(500).json({ errors: [{ message: 'Something went wrong on the server; please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 
@@ -231,16 +312,25 @@ export async function createApp(config: Config): Promise<RunningApp> {
     services,
     stop: () =>
       (stopping ??= (async () => {
-        // stop accepting, let in-flight requests finish (Apollo's drain), close sockets so clients reconnect elsewhere
+        // 503 on /readyz at once while still serving (every response saying Connection: close), so balancers move away first
         shuttingDown = true;
+        drain.begin();
+        await sleep(config.shutdownDelayMs);
+        // then stop accepting, tell WebSocket clients to reconnect elsewhere, let in-flight requests finish within the grace
         clearInterval(heartbeat);
         stopSweeping();
         for (const socket of wsServer.clients) socket.close(1001, 'server shutting down');
-        await apollo.stop();
-        await services.inFlight.settle();
-        await services.presence.close();
-        await redis?.close();
-        await orm.close(true);
+        const cut = await drain.close(config.shutdownGraceMs, () => {
+          for (const socket of wsServer.clients) socket.terminate();
+        });
+        if (cut) logger.warn({ cut }, `shutdown: cut ${cut} request(s) still running after SHUTDOWN_GRACE_MS (${config.shutdownGraceMs} ms)`);
+        const closeBy = Date.now() + CLOSE_OUT_MS;
+        const left = () => Math.max(200, closeBy - Date.now());
+        await atMost(left(), apollo.stop(), 'Apollo');
+        await atMost(left(), services.inFlight.settle(), 'background work');
+        await atMost(left(), services.presence.close(), 'presence');
+        if (redis) await atMost(left(), redis.close(), 'Redis');
+        await atMost(left(), orm.close(true), 'the database pool');
       })()),
   };
 }

@@ -25,6 +25,14 @@ export interface Config {
   redisUrl?: string;
   clientDir?: string;
   logRequests: boolean;
+  /** SIGTERM: how long /readyz says 503 while the listener still serves, so balancers stop sending here first */
+  shutdownDelayMs: number;
+  /** SIGTERM: how long in-flight requests may still run after the listener closed; then they are cut */
+  shutdownGraceMs: number;
+  /** PostgreSQL connections this instance may hold (instances × this ≤ what the server or PgBouncer takes) */
+  databasePoolMax: number;
+  /** PostgreSQL statement_timeout of every connection; 0 leaves the server's (or the role's) own */
+  databaseStatementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -82,6 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl,
     clientDir: path.resolve(__dirname, '../../dist/client/browser'),
     logRequests: bool(env, 'LOG_REQUESTS', false),
+    shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', 5_000, 0),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000, 0),
+    databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1),
+    databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 0),
     ...overrides,
   };
 }

@@ -9,4 +9,6 @@ export interface Context {
   services: Services;
   /** the raw Authorization value, for logout */
   authorization?: string;
+  /** names the request (HTTP) or `<connection>:<operation>` (WebSocket) in log lines */
+  requestId?: string;
 }

@@ -1,28 +1,41 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
-import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createApp, type RunningApp } from './app';
+import { lifecycleLogger, logger, routeConsoleToLogger } from './common/logger';
 
-/** Start, and stop cleanly on SIGTERM / SIGINT. */
-async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
-  }
-  const app = await createApp(config);
-  console.log(`Attestation is up: ${app.url}/ (GraphQL at ${app.url}/graphql, database: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`);
+/** Every line on stdout is JSON: libraries' console output, Node's warnings and a fatal error too. */
+function logEverythingAsJson(): void {
+  routeConsoleToLogger();
+  process.removeAllListeners('warning'); // Node's own printer writes plain text to stderr
+  process.on('warning', (warning) => logger.warn({ err: warning }, 'Node.js warning'));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception; the process exits');
+    process.exit(1);
+  });
+}
+
+/** SIGTERM / SIGINT: drain and stop (app.stop); a second signal, or a stop that hangs past its own bounds, ends the process at once. */
+function stopOnSignals(app: RunningApp, config: Config): void {
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // a second Ctrl-C from someone who does not want to wait for the drain
+      lifecycleLogger.warn(`${signal} again: exiting without finishing the shutdown`);
+      process.exit(1);
+    }
     stopping = true;
-    console.log(`${signal}: finishing requests and closing sockets…`);
-    app.stop().then(() => process.exit(0), (error) => {
-      console.error('shutdown failed', error);
+    lifecycleLogger.info({ signal, shutdownDelayMs: config.shutdownDelayMs, shutdownGraceMs: config.shutdownGraceMs },
+      `${signal}: /readyz answers 503 now; serving ${config.shutdownDelayMs} ms more, then finishing requests within ${config.shutdownGraceMs} ms`);
+    const bound = config.shutdownDelayMs + config.shutdownGraceMs + 10_000;
+    setTimeout(() => {
+      lifecycleLogger.fatal(`${signal}: the shutdown did not finish within ${bound} ms; exiting anyway`);
+      process.exit(1);
+    }, bound).unref();
+    app.stop().then(() => {
+      lifecycleLogger.info(`${signal}: stopped`);
+      process.exit(0);
+    }, (error) => {
+      logger.fatal({ err: error }, 'shutdown failed');
       process.exit(1);
     });
   };
@@ -31,7 +44,25 @@ async function main() {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** Start, and stop cleanly on SIGTERM / SIGINT. */
+async function main() {
+  logEverythingAsJson();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      lifecycleLogger.fatal(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  lifecycleLogger.info(`Attestation is up: ${app.url}/ (GraphQL at ${app.url}/graphql, database: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`);
+  stopOnSignals(app, config);
+}
+
 main().catch((error) => {
-  console.error('Attestation could not start:', error instanceof Error ? error.message : error);
+  logger.fatal({ err: error }, 'Attestation could not start');
   process.exit(1);
 });

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MikroORM, type Options } from '@mikro-orm/core';
+import { DefaultLogger, MikroORM, type LogContext, type LoggerNamespace, type Options } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from './config';
+import { logger } from './common/logger';
 import { User } from './modules/users/user.entity';
 import { AuthSession } from './modules/auth/auth-session.entity';
 import { AcademicYear, Discipline, Period } from './modules/calendar/calendar.entity';
@@ -23,14 +24,30 @@ export function dialectOf(config: Pick<Config, 'databaseUrl'>): Dialect {
   return config.databaseUrl ? 'postgresql' : 'sqlite';
 }
 
+/** MikroORM's own messages as JSON lines; SQL is never logged, since MikroORM inlines the parameters (answer texts) into it. */
+class JsonOrmLogger extends DefaultLogger {
+  private readonly json = logger.child({ component: 'mikro-orm' });
+
+  override log(namespace: LoggerNamespace | string, message: string, context?: LogContext): void {
+    if (namespace === 'query' || namespace === 'query-params' || !this.isEnabled(namespace as LoggerNamespace, context)) return;
+    const level = context?.level === 'error' ? 'error' : context?.level === 'warning' ? 'warn' : 'info';
+    this.json[level]({ namespace }, message.replace(/\s+/g, ' ').trim());
+  }
+
+  override logQuery(): void {}
+}
+
+export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax' | 'databaseStatementTimeoutMs'>;
+
 /** One ORM configuration for the server, the tests and the migration generator. */
-export function ormOptions(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Options {
+export function ormOptions(config: DatabaseConfig): Options {
   const dialect = dialectOf(config);
   const common: Options = {
     entities,
     forceUtcTimezone: true,
     allowGlobalContext: false,
     debug: false,
+    loggerFactory: (options) => new JsonOrmLogger(options),
     extensions: [Migrator],
     migrations: {
       tableName: 'mikro_orm_migrations',
@@ -46,7 +63,14 @@ export function ormOptions(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Opt
     },
   };
   if (dialect === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: config.databaseUrl, pool: { min: 0, max: 20 } };
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: config.databaseUrl,
+      pool: { min: 0, max: config.databasePoolMax },
+      // a startup parameter, so it holds for every pooled connection without an extra round trip (PgBouncer: see README)
+      driverOptions: config.databaseStatementTimeoutMs ? { connection: { statement_timeout: config.databaseStatementTimeoutMs } } : {},
+    };
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
   return {
@@ -65,7 +89,7 @@ export function ormOptions(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Opt
   } as Options;
 }
 
-export async function initORM(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'migrateOnStart'>): Promise<MikroORM> {
+export async function initORM(config: DatabaseConfig & Pick<Config, 'migrateOnStart'>): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(config));
   if (config.migrateOnStart) await orm.getMigrator().up();
   return orm;

@@ -104,7 +104,7 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-cluster-'));
     const env = {
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl,
-      SEED_DEMO: 'true', HEARTBEAT_MS: '500', PRESENCE_TTL_MS: '1500', LOG_LEVEL: 'warn',
+      SEED_DEMO: 'true', HEARTBEAT_MS: '500', PRESENCE_TTL_MS: '1500', LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0',
     };
     a = await startInstance({ ...env, INSTANCE_ID: 'A' }); // migrates and seeds first
     b = await startInstance({ ...env, INSTANCE_ID: 'B' });

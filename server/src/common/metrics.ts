@@ -1,5 +1,23 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** the part of knex's tarn pool the gauges read */
+export interface DatabasePool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+/** A failed statement's kind by its SQLSTATE (PostgreSQL) or SQLite code: what an operator alerts on differs. */
+export function databaseErrorKind(error: unknown): string {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  if (code === '57014') return 'statement_timeout';
+  if (code === '40P01' || code === '40001') return 'deadlock';
+  if (code === '55P03' || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'lock_timeout';
+  if (code.startsWith('23') || code.startsWith('SQLITE_CONSTRAINT')) return 'constraint';
+  if (code.startsWith('08') || code.startsWith('57P') || /^E[A-Z]+$/.test(code)) return 'connection';
+  return 'other';
+}
+
 /** Prometheus metrics of one server instance, served at /metrics. */
 export class Metrics {
   readonly registry = new Registry();
@@ -25,6 +43,32 @@ export class Metrics {
   });
 
   readonly openSockets = new Gauge({ name: 'attestation_open_websockets', help: 'open WebSocket connections', registers: [this.registry] });
+
+  // database: the pool is read at scrape time (watchDatabase); failed statements are counted as they fail
+  private pool?: DatabasePool;
+
+  readonly dbPoolInUse = this.poolGauge('attestation_db_pool_in_use', 'database connections running a query or a transaction', (p) => p.numUsed());
+  readonly dbPoolIdle = this.poolGauge('attestation_db_pool_idle', 'database connections open and free', (p) => p.numFree());
+  readonly dbPoolWaiting = this.poolGauge('attestation_db_pool_waiting', 'queries waiting for a free database connection', (p) => p.numPendingAcquires());
+
+  readonly dbPoolMax = new Gauge({ name: 'attestation_db_pool_max', help: 'database connections this instance may open (DATABASE_POOL_MAX)', registers: [this.registry] });
+
+  readonly dbErrors = new Counter({
+    name: 'attestation_db_errors_total', help: 'failed database statements by kind: statement_timeout, deadlock, lock_timeout, constraint, connection, other',
+    labelNames: ['kind'] as const, registers: [this.registry],
+  });
+
+  private poolGauge(name: string, help: string, read: (pool: DatabasePool) => number): Gauge {
+    const metrics = this;
+    return new Gauge({ name, help, registers: [this.registry], collect() { if (metrics.pool) this.set(read(metrics.pool)); } });
+  }
+
+  /** the pool gauges follow this pool; `count` is to be called with every failed statement */
+  watchDatabase(pool: DatabasePool, max: number): (error: unknown) => void {
+    this.pool = pool;
+    this.dbPoolMax.set(max);
+    return (error) => this.dbErrors.inc({ kind: databaseErrorKind(error) });
+  }
 
   constructor() {
     // includes nodejs_eventloop_lag_seconds and the event-loop lag percentiles

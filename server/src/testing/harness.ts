@@ -93,7 +93,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     };
   }
   const redisUrl = process.env.TEST_REDIS_URL || undefined;
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, databaseUrl, redisUrl, seedDemo: false, heartbeatMs: 500, presenceTtlMs: 1500, clientDir: undefined, ...overrides });
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, databaseUrl, redisUrl, seedDemo: false, heartbeatMs: 500, presenceTtlMs: 1500, clientDir: undefined, shutdownDelayMs: 0, ...overrides });
   const app = await createApp(config);
   return new TestServer(app, async () => {
     await app.stop();
