@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +54,15 @@ function containsNul(document: DocumentNode, variables: unknown): boolean {
   visit(document, { StringValue: (node) => { if (node.value.includes('\0')) found = true; } });
   return found;
 }
+/** The client's address of a WebSocket upgrade, walking X-Forwarded-For as Express does for `req.ip` (TRUST_PROXY). */
+function socketClientAddress(request: IncomingMessage, trusted: (address: string, hop: number) => boolean): string | undefined {
+  const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',').map((a) => a.trim()).filter(Boolean).reverse();
+  const chain = [request.socket.remoteAddress ?? '', ...forwarded];
+  let hop = 0;
+  while (hop < chain.length - 1 && trusted(chain[hop], hop)) hop++;
+  return chain[hop] || undefined;
+}
+
 const nulRefusal = () => new BadUserInputError('Text may not contain the NUL character (\\u0000); remove it and try again.');
 
 /** Builds and starts the whole server: used by main.ts and by every spec, on a port of its choosing (0 = free). */
@@ -73,6 +82,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const { metrics } = services;
   app.use(pinoHttp({
     logger,
@@ -103,8 +113,17 @@ export async function createApp(config: Config): Promise<RunningApp> {
     schema,
     context: async (ctx): Promise<Context> => {
       const em = orm.em.fork();
-      const authorization = ctx.connectionParams?.authorization;
-      return { em, services, user: await services.auth.userFromAuthorization(em, authorization) };
+      const session = await services.auth.sessionFromAuthorization(em, ctx.connectionParams?.authorization);
+      return { em, services, session, user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')) };
+    },
+    // a socket opened with a live session is closed (4401) the moment that session ends
+    onConnect: async (ctx) => {
+      try {
+        const session = await services.auth.sessionFromAuthorization(orm.em.fork(), ctx.connectionParams?.authorization);
+        if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
+      } catch (error) {
+        logger.error({ err: error }, 'websocket: could not look up the session of a new socket');
+      }
     },
     onSubscribe: (_ctx, _id, payload) => {
       if (containsNul(parse(payload.query), payload.variables)) return [nulRefusal()];
@@ -173,7 +192,14 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const contextFor = async (req: Request): Promise<Context> => {
     const em = orm.em.fork();
     const authorization = req.headers.authorization;
-    return { em, services, authorization, user: await services.auth.userFromAuthorization(em, authorization) };
+    const session = await services.auth.sessionFromAuthorization(em, authorization);
+    return { em, services, authorization, session, user: session?.user ?? null, clientAddress: req.ip };
+  };
+  /** GraphQL over HTTP: requests without a valid token are limited per client address (429 beyond) */
+  const graphqlContext = async (req: Request): Promise<Context> => {
+    const ctx = await contextFor(req);
+    if (!ctx.user) await services.rateLimits.anonymousRequest(ctx.clientAddress);
+    return ctx;
   };
 
   let shuttingDown = false;
@@ -196,7 +222,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
+  app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }));
   app.use('/files', fileRoutes(contextFor));
 
   if (config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html'))) {
@@ -237,6 +263,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
         await apollo.stop();
         await services.inFlight.settle();
         await services.presence.close();
+        services.sessionSockets.close();
         await redis?.close();
         await orm.close(true);
       })()),

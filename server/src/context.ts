@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { AuthSession } from './modules/auth/auth-session.entity';
 import type { User } from './modules/users/user.entity';
 import type { Services } from './services';
 
@@ -9,4 +10,8 @@ export interface Context {
   services: Services;
   /** the raw Authorization value, for logout */
   authorization?: string;
+  /** the session of `user` (signed file links are tied to it) */
+  session?: AuthSession | null;
+  /** the client's address (behind a proxy: per TRUST_PROXY), for the per-address rate limits */
+  clientAddress?: string;
 }

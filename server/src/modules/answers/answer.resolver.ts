@@ -9,6 +9,6 @@ export class AnswerResolver {
   @FieldResolver(() => [FileRef])
   async files(@Root() answer: Answer, @Ctx() ctx: Context): Promise<FileRef[]> {
     const files = await ctx.em.find(StoredFile, { answer: answer.id }, { orderBy: { createdAt: 'asc' } });
-    return files.map((f) => ctx.services.files.toRef(f, ctx.user));
+    return files.map((f) => ctx.services.files.toRef(f, ctx.session));
   }
 }
