@@ -24,7 +24,7 @@ class DerivationSlots {
   async run<T>(work: () => Promise<T>, bounded: boolean): Promise<T> {
     if (this.running >= this.concurrency) {
       if (bounded && this.waiting.length >= this.queue) {
-        throw new TooManyRequestsError('The server is busy signing people in. Please try again in a few seconds.', 5);
+        throw new TooManyRequestsError(`The server is busy signing people in. Please try again in ${BUSY_RETRY_SECONDS} seconds.`, BUSY_RETRY_SECONDS);
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.running++;
@@ -38,6 +38,8 @@ class DerivationSlots {
   }
 }
 
+/** a login refused for a full queue is told to come back after this; a queue drains in a few seconds */
+const BUSY_RETRY_SECONDS = 5;
 const slots = new DerivationSlots();
 
 /** Sets the bounds (from PASSWORD_HASH_CONCURRENCY and PASSWORD_HASH_QUEUE); the last server created in a process wins. */
