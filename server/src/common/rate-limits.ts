@@ -43,7 +43,8 @@ export class RateLimits {
       const memory = new RateLimiterMemory(options);
       if (!redis) return memory;
       const shared = new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory });
-      return new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_TIMEOUT_MS, insuranceLimiter: memory });
+      // blockDuration again: the wrapper hands its own to the insurance limiter
+      return new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_TIMEOUT_MS, insuranceLimiter: memory, blockDuration });
     };
     this.loginAccount = create('login-account', config.loginAccountFailures, window, config.loginLockSeconds);
     this.loginAddress = create('login-address', config.loginAddressFailures, window, config.loginLockSeconds);

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { createExam, seedUniversity, sleep, startTestServer, uploadFiles, type GqlResult, type TestServer, type University } from '../../testing/harness';
 import { queuedPasswordChecks } from './passwords';
 
@@ -40,7 +42,8 @@ function expectTooManyRequests(reply: Reply, maxSeconds: number) {
   expect(retryAfter as number).toBeGreaterThanOrEqual(1);
   expect(retryAfter as number).toBeLessThanOrEqual(maxSeconds);
   expect(reply.retryAfterHeader).toBe(String(retryAfter));
-  expect(reply.body.errors![0].message).toContain(String(retryAfter));
+  const minutes = Math.ceil((retryAfter as number) / 60);
+  expect(reply.body.errors![0].message).toMatch(new RegExp(`\\b(${retryAfter} s|${retryAfter} seconds|${minutes} minutes)\\b`));
   expect(JSON.stringify(reply.body)).not.toMatch(/"http"|stacktrace/);
 }
 
@@ -256,4 +259,63 @@ describe('password checks beyond the queue', () => {
     for (const reply of replies.filter((r) => codeOf(r) === 'TOO_MANY_REQUESTS')) expectTooManyRequests(reply, 10);
     expect((await login(server, 's01', 'pw')).body.data?.login?.token).toBeTruthy();
   });
+});
+
+/** A Redis of the spec's own on a free port, so stopping it harms no one else. */
+async function startOwnRedis(onPort?: number): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  const port = onPort ?? await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      }).on('error', () => resolve(false));
+    });
+    if (up) break;
+    await sleep(50);
+  }
+  return {
+    url,
+    port,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+describe('rate limits when Redis goes away', () => {
+  let server: TestServer;
+  let redis: Awaited<ReturnType<typeof startOwnRedis>>;
+
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    server = await startTestServer({ redisUrl: redis.url, loginAccountFailures: 3, loginLockSeconds: 60, loginSlowdownMs: 0 });
+    await seedUniversity(server, 2);
+  });
+  afterAll(async () => {
+    redis = await startOwnRedis(redis.port); // back, so the server's Redis connections close cleanly
+    await server.stop();
+    await redis.stop();
+  });
+
+  it('go on counting in the process: no request fails, and a lock still locks', async () => {
+    expect((await login(server, 's01', 'pw')).body.data?.login?.token).toBeTruthy();
+    await redis.stop();
+    const replies: Reply[] = [];
+    for (let i = 0; i < 5; i++) replies.push(await login(server, 's02', 'wrong'));
+    expect(replies.map(codeOf)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
+    expect(replies.every((r) => r.status < 500)).toBeTrue();
+    expectTooManyRequests(replies[4], 60);
+    expect((await login(server, 's01', 'pw')).body.data?.login?.token).toBeTruthy();
+  }, 30_000);
 });
