@@ -131,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginSlowdownMaxMs: int(env, 'LOGIN_SLOWDOWN_MAX_MS', 4000, 0),
     savesPerMinute: int(env, 'SAVES_PER_MINUTE', 120, 1),
     anonymousRequestsPerMinute: int(env, 'ANONYMOUS_REQUESTS_PER_MINUTE', 600, 1),
-    passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', 2, 1),
+    passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', 1, 1),
     passwordHashQueue: int(env, 'PASSWORD_HASH_QUEUE', 200, 0),
     fileUrlTtlMs: int(env, 'FILE_URL_TTL_MINUTES', 15, 1) * 60_000,
     ...overrides,

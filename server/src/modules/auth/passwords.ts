@@ -13,7 +13,7 @@ class DerivationSlots {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(public concurrency = 2, public queue = 200) {}
+  constructor(public concurrency = 1, public queue = 200) {}
 
   /** derivations waiting for a slot */
   get queued(): number {
