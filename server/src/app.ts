@@ -113,8 +113,9 @@ export async function createApp(config: Config): Promise<RunningApp> {
     schema,
     context: async (ctx): Promise<Context> => {
       const em = orm.em.fork();
-      const session = await services.auth.sessionFromAuthorization(em, ctx.connectionParams?.authorization);
-      return { em, services, session, user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')) };
+      const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
+      const session = await services.auth.sessionFromAuthorization(em, authorization);
+      return { em, services, authorization, session, user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')) };
     },
     // a socket opened with a live session is closed (4401) the moment that session ends
     onConnect: async (ctx) => {

@@ -83,6 +83,22 @@ describe('logout ends everything of its session', () => {
     }
   });
 
+  it('answers a logout sent over the socket itself, then closes it with 4401', async () => {
+    const token = await server.login('s02');
+    const s = socket(server, token);
+    try {
+      await s.connected;
+      const result = await new Promise<any>((resolve, reject) =>
+        s.client.subscribe({ query: 'mutation { logout }' }, { next: (v) => resolve(v), error: reject, complete: () => undefined }));
+      expect(result.data).toEqual({ logout: true });
+      await until(() => s.closes.length > 0, 5000, 'the socket to close');
+      expect(s.closes).toEqual([4401]);
+      expect((await server.gql(token, '{ me { id } }')).data?.me).toBeNull();
+    } finally {
+      await s.client.dispose();
+    }
+  });
+
   it('closes a socket with 4401 when its session expires', async () => {
     const token = await server.login('s02');
     const em = server.app.orm.em.fork();
