@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { createExam, seedUniversity, sleep, startTestServer, uploadFiles, type GqlResult, type TestServer, type University } from '../../testing/harness';
+import { ConfigError, loadConfig } from '../../config';
 import { queuedPasswordChecks } from './passwords';
 
 const LOGIN = 'mutation($l:String!,$p:String!){ login(login:$l,password:$p){ token } }';
@@ -318,4 +319,32 @@ describe('rate limits when Redis goes away', () => {
     expectTooManyRequests(replies[4], 60);
     expect((await login(server, 's01', 'pw')).body.data?.login?.token).toBeTruthy();
   }, 30_000);
+});
+
+describe('rate-limit settings', () => {
+  it('read TRUST_PROXY as a flag, a number of hops or addresses, and refuse anything else naming the variable', () => {
+    expect(loadConfig({}).trustProxy).toBeFalse();
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBeTrue();
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::1' }).trustProxy).toBe('loopback, 10.0.0.0/8, fd00::1');
+    expect(() => loadConfig({ TRUST_PROXY: 'nginx.local' })).toThrowError(ConfigError, /TRUST_PROXY.*nginx\.local/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/abc' })).toThrowError(ConfigError, /TRUST_PROXY/);
+  });
+
+  it('have the documented defaults, in the units the server uses', () => {
+    const config = loadConfig({});
+    expect([config.loginAccountFailures, config.loginAddressFailures, config.loginFailureWindowSeconds, config.loginLockSeconds]).toEqual([10, 200, 900, 900]);
+    expect([config.loginSlowdownAfter, config.loginSlowdownMs, config.loginSlowdownMaxMs]).toEqual([3, 500, 4000]);
+    expect([config.savesPerMinute, config.anonymousRequestsPerMinute]).toEqual([120, 600]);
+    expect([config.passwordHashConcurrency, config.passwordHashQueue, config.fileUrlTtlMs]).toEqual([1, 200, 15 * 60_000]);
+    expect(loadConfig({ LOGIN_LOCK_MINUTES: '2', FILE_URL_TTL_MINUTES: '5' })).toEqual(jasmine.objectContaining({ loginLockSeconds: 120, fileUrlTtlMs: 300_000 }));
+  });
+
+  it('refuse values that would turn a limit off or make no sense, naming the variable', () => {
+    for (const name of ['LOGIN_ACCOUNT_FAILURES', 'LOGIN_ADDRESS_FAILURES', 'LOGIN_LOCK_MINUTES', 'SAVES_PER_MINUTE', 'ANONYMOUS_REQUESTS_PER_MINUTE', 'PASSWORD_HASH_CONCURRENCY', 'FILE_URL_TTL_MINUTES']) {
+      expect(() => loadConfig({ [name]: '0' })).withContext(name).toThrowError(ConfigError, new RegExp(name));
+      expect(() => loadConfig({ [name]: 'lots' })).withContext(name).toThrowError(ConfigError, new RegExp(name));
+    }
+    expect(() => loadConfig({ REDIS_KEY_PREFIX: 'has spaces' })).toThrowError(ConfigError, /REDIS_KEY_PREFIX/);
+  });
 });
