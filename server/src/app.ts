@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -56,6 +56,15 @@ function containsNul(document: DocumentNode, variables: unknown): boolean {
   visit(document, { StringValue: (node) => { if (node.value.includes('\0')) found = true; } });
   return found;
 }
+/** The client's address of a WebSocket upgrade, walking X-Forwarded-For as Express does for `req.ip` (TRUST_PROXY). */
+function socketClientAddress(request: IncomingMessage, trusted: (address: string, hop: number) => boolean): string | undefined {
+  const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',').map((a) => a.trim()).filter(Boolean).reverse();
+  const chain = [request.socket.remoteAddress ?? '', ...forwarded];
+  let hop = 0;
+  while (hop < chain.length - 1 && trusted(chain[hop], hop)) hop++;
+  return chain[hop] || undefined;
+}
+
 const nulRefusal = () => new BadUserInputError('Text may not contain the NUL character (\\u0000); remove it and try again.');
 
 /** Formats an error for the client (logging the unexpected one) and counts it by the code the client sees: HTTP and WebSocket alike. */
@@ -133,6 +142,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const { metrics } = services;
   app.use(pinoHttp({
     logger,
@@ -164,14 +174,22 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string }>({
     schema,
     isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
-    onConnect: (ctx) => {
-      const fromProxy = ctx.extra.request.headers['x-request-id'];
-      ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
-    },
     context: async (ctx, id): Promise<Context> => {
       const em = orm.em.fork();
-      const authorization = ctx.connectionParams?.authorization;
-      return { em, services, requestId: wsRequestId(ctx.extra, id), user: await services.auth.userFromAuthorization(em, authorization) };
+      const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
+      const session = await services.auth.sessionFromAuthorization(em, authorization);
+      return { em, services, authorization, session, requestId: wsRequestId(ctx.extra, id), user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')) };
+    },
+    // a socket opened with a live session is closed (4401) the moment that session ends
+    onConnect: async (ctx) => {
+      const fromProxy = ctx.extra.request.headers['x-request-id'];
+      ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
+      try {
+        const session = await services.auth.sessionFromAuthorization(orm.em.fork(), ctx.connectionParams?.authorization);
+        if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
+      } catch (error) {
+        logger.error({ err: error }, 'websocket: could not look up the session of a new socket');
+      }
     },
     execute: inWsLogContext(execute),
     subscribe: inWsLogContext(subscribe),
@@ -245,7 +263,14 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const contextFor = async (req: Request): Promise<Context> => {
     const em = orm.em.fork();
     const authorization = req.headers.authorization;
-    return { em, services, authorization, requestId: String(req.id), user: await services.auth.userFromAuthorization(em, authorization) };
+    const session = await services.auth.sessionFromAuthorization(em, authorization);
+    return { em, services, authorization, session, requestId: String(req.id), user: session?.user ?? null, clientAddress: req.ip };
+  };
+  /** GraphQL over HTTP: requests without a valid token are limited per client address (429 beyond) */
+  const graphqlContext = async (req: Request): Promise<Context> => {
+    const ctx = await contextFor(req);
+    if (!ctx.user) await services.rateLimits.anonymousRequest(ctx.clientAddress);
+    return ctx;
   };
 
   let shuttingDown = false;
@@ -273,7 +298,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', express.json({ limit: '2mb' }), withLogContext, expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
+  app.use('/graphql', express.json({ limit: '2mb' }), withLogContext, expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }));
   app.use('/files', withLogContext, fileRoutes(contextFor));
 
   if (config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html'))) {
@@ -329,6 +354,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
         await atMost(left(), apollo.stop(), 'Apollo');
         await atMost(left(), services.inFlight.settle(), 'background work');
         await atMost(left(), services.presence.close(), 'presence');
+        services.sessionSockets.close();
         if (redis) await atMost(left(), redis.close(), 'Redis');
         await atMost(left(), orm.close(true), 'the database pool');
       })()),

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -33,6 +34,29 @@ export interface Config {
   databasePoolMax: number;
   /** PostgreSQL statement_timeout of every connection; 0 leaves the server's (or the role's) own */
   databaseStatementTimeoutMs: number;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client address (rate limits per address) */
+  trustProxy: boolean | number | string;
+  /** prefix of this deployment's keys and channels in Redis (rate limits, session revocations) */
+  redisKeyPrefix: string;
+  /** wrong passwords for one login within the window before it is locked */
+  loginAccountFailures: number;
+  /** failed logins from one client address within the window before the address is locked */
+  loginAddressFailures: number;
+  loginFailureWindowSeconds: number;
+  loginLockSeconds: number;
+  /** failures of a login answered at once; each one after waits loginSlowdownMs, doubling, at most loginSlowdownMaxMs */
+  loginSlowdownAfter: number;
+  loginSlowdownMs: number;
+  loginSlowdownMaxMs: number;
+  /** saveAnswer calls plus answer uploads one student may make per minute */
+  savesPerMinute: number;
+  /** GraphQL requests without a valid token one client address may make per minute */
+  anonymousRequestsPerMinute: number;
+  /** scrypt derivations running at once (libuv's 4 threads are shared with file I/O) and waiting at most */
+  passwordHashConcurrency: number;
+  passwordHashQueue: number;
+  /** how long a signed file link (FileRef.url) works; it also stops when its session ends */
+  fileUrlTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -55,6 +79,21 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${raw}".`);
 }
 
+/** TRUST_PROXY: true/false, a number of proxy hops, or addresses/subnets (and loopback, linklocal, uniquelocal), comma-separated */
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return false;
+  if (['true', 'false'].includes(raw.toLowerCase())) return raw.toLowerCase() === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  for (const part of raw.split(',').map((p) => p.trim())) {
+    const [address, bits] = part.split('/');
+    if (named.includes(part) || (isIP(address) && (bits === undefined || /^\d{1,3}$/.test(bits)))) continue;
+    throw new ConfigError(`TRUST_PROXY must be true, false, a number of proxies, or addresses such as "loopback, 10.0.0.0/8"; "${part}" is none of these.`);
+  }
+  return raw;
+}
+
 /** Reads the environment once and fails fast with a sentence an operator can act on. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -65,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://; leave it unset for a single instance.');
   }
+  const redisKeyPrefix = env.REDIS_KEY_PREFIX || 'attestation';
+  if (!/^[\w.:-]{1,50}$/.test(redisKeyPrefix)) throw new ConfigError('REDIS_KEY_PREFIX must be 1–50 letters, digits, . _ : -');
   const timeZone = env.TIME_ZONE || 'Asia/Almaty';
   try {
     new Intl.DateTimeFormat('en', { timeZone });
@@ -94,6 +135,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000, 0),
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1),
     databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 0),
+    trustProxy: trustProxy(env),
+    redisKeyPrefix,
+    loginAccountFailures: int(env, 'LOGIN_ACCOUNT_FAILURES', 10, 1),
+    loginAddressFailures: int(env, 'LOGIN_ADDRESS_FAILURES', 200, 1),
+    loginFailureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_MINUTES', 15, 1) * 60,
+    loginLockSeconds: int(env, 'LOGIN_LOCK_MINUTES', 15, 1) * 60,
+    loginSlowdownAfter: int(env, 'LOGIN_SLOWDOWN_AFTER', 3, 0),
+    loginSlowdownMs: int(env, 'LOGIN_SLOWDOWN_MS', 500, 0),
+    loginSlowdownMaxMs: int(env, 'LOGIN_SLOWDOWN_MAX_MS', 4000, 0),
+    savesPerMinute: int(env, 'SAVES_PER_MINUTE', 120, 1),
+    anonymousRequestsPerMinute: int(env, 'ANONYMOUS_REQUESTS_PER_MINUTE', 600, 1),
+    passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', 1, 1),
+    passwordHashQueue: int(env, 'PASSWORD_HASH_QUEUE', 200, 0),
+    fileUrlTtlMs: int(env, 'FILE_URL_TTL_MINUTES', 15, 1) * 60_000,
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { AuthSession } from './modules/auth/auth-session.entity';
 import type { User } from './modules/users/user.entity';
 import type { Services } from './services';
 
@@ -11,4 +12,8 @@ export interface Context {
   authorization?: string;
   /** names the request (HTTP) or `<connection>:<operation>` (WebSocket) in log lines */
   requestId?: string;
+  /** the session of `user` (signed file links are tied to it) */
+  session?: AuthSession | null;
+  /** the client's address (behind a proxy: per TRUST_PROXY), for the per-address rate limits */
+  clientAddress?: string;
 }

@@ -1,6 +1,9 @@
 import type { Config } from './config';
 import { ExamEvents } from './common/events';
 import { AuthService } from './modules/auth/auth.service';
+import { limitPasswordHashing } from './modules/auth/passwords';
+import { SessionSockets } from './modules/auth/session-sockets';
+import { RateLimits } from './common/rate-limits';
 import { AnswerService } from './modules/answers/answer.service';
 import { ExamService } from './modules/exams/exam.service';
 import { FileService } from './modules/files/file.service';
@@ -34,14 +37,20 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
   const store = new FileStore(config.dataDir);
   const tickets = new TicketService(events);
   const answers = new AnswerService(config, events, store);
+  const metrics = new Metrics();
+  const rateLimits = new RateLimits(config, metrics, redis?.command);
+  const sessionSockets = new SessionSockets(redis, config.redisKeyPrefix);
+  limitPasswordHashing(config.passwordHashConcurrency, config.passwordHashQueue);
   return {
     config,
     events,
     presence,
-    metrics: new Metrics(),
+    metrics,
+    rateLimits,
+    sessionSockets,
     inFlight: new InFlight(),
     now: () => new Date(),
-    auth: new AuthService(config),
+    auth: new AuthService(config, rateLimits, sessionSockets),
     users: new UserService(),
     exams: new ExamService(events),
     tickets,

@@ -14,7 +14,8 @@ export const INTERNAL_MESSAGE = 'Something went wrong on the server. Your last a
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof AppError) {
-    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code } };
+    const { http: _http, ...extensions } = original.extensions; // `http` is for the transport (status, Retry-After), not the body
+    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { ...extensions, code: original.code } };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && REQUEST_CODES.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {

@@ -6,14 +6,16 @@ export type ErrorCode =
   | 'EXAM_NOT_STARTED' | 'EXAM_ENDED' | 'TICKET_TAKEN' | 'TICKET_ALREADY_CHOSEN'
   | 'NO_FREE_TICKETS' | 'ANSWER_SUBMITTED' | 'ANSWER_TOO_SHORT'
   // beyond the contract: a change to a running exam that the caller must confirm
-  | 'CONFIRMATION_REQUIRED';
+  | 'CONFIRMATION_REQUIRED'
+  // beyond the contract: a rate limit or a full queue; extensions.retryAfter says in how many seconds to try again
+  | 'TOO_MANY_REQUESTS';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
   /** the HTTP status used when the refusal travels over the plain file endpoints */
   readonly httpStatus: number = 400;
-  constructor(message: string, code: ErrorCode) {
-    super(message, { extensions: { code } });
+  constructor(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
   }
 }
 
@@ -38,6 +40,19 @@ export class NoFreeTicketsError extends define('NO_FREE_TICKETS', 409) {}
 export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
 export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
 export class ConfirmationRequiredError extends define('CONFIRMATION_REQUIRED', 409) {}
+
+/** A limit was reached: HTTP 429 with Retry-After, and `extensions.retryAfter` in whole seconds. */
+export class TooManyRequestsError extends AppError {
+  readonly code = 'TOO_MANY_REQUESTS';
+  readonly httpStatus = 429;
+  constructor(message: string, readonly retryAfter: number) {
+    super(message, 'TOO_MANY_REQUESTS', {
+      retryAfter,
+      // Apollo sets the response's status and headers from this and leaves it out of the response body
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
+    });
+  }
+}
 
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string };

@@ -42,6 +42,18 @@ export class Metrics {
     labelNames: ['exam'] as const, registers: [this.registry],
   });
 
+  readonly rateLimited = new Counter({
+    name: 'attestation_rate_limited_total', help: 'requests refused by a rate limit, by limit',
+    labelNames: ['limit'] as const, registers: [this.registry],
+  });
+
+  readonly loginLocks = new Counter({
+    name: 'attestation_login_locks_total', help: 'logins or client addresses locked after too many failed sign-ins',
+    labelNames: ['scope'] as const, registers: [this.registry],
+  });
+
+  readonly loginsSlowed = new Counter({ name: 'attestation_logins_slowed_total', help: 'sign-ins answered after a slowdown for earlier failures', registers: [this.registry] });
+
   readonly openSockets = new Gauge({ name: 'attestation_open_websockets', help: 'open WebSocket connections', registers: [this.registry] });
 
   // database: the pool is read at scrape time (watchDatabase); failed statements are counted as they fail

@@ -93,7 +93,14 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     };
   }
   const redisUrl = process.env.TEST_REDIS_URL || undefined;
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, databaseUrl, redisUrl, seedDemo: false, heartbeatMs: 500, presenceTtlMs: 1500, clientDir: undefined, shutdownDelayMs: 0, ...overrides });
+  const config = loadConfig({}, {
+    port: 0, host: '127.0.0.1', dataDir, databaseUrl, redisUrl, seedDemo: false, heartbeatMs: 500, presenceTtlMs: 1500, clientDir: undefined, shutdownDelayMs: 0,
+    // every spec's requests come from 127.0.0.1: the per-address and per-student limits are set high here and tried in their own specs
+    loginAddressFailures: 100_000, anonymousRequestsPerMinute: 100_000, savesPerMinute: 100_000,
+    // each server its own keys in the shared Redis; servers meant to share limits pass the same prefix
+    redisKeyPrefix: `att-spec-${randomBytes(6).toString('hex')}`,
+    ...overrides,
+  });
   const app = await createApp(config);
   return new TestServer(app, async () => {
     await app.stop();

@@ -13,6 +13,6 @@ export class AnswerResolver {
       if (answer.sitting.student.id !== ctx.user?.id) return [];
     }
     const files = await ctx.em.find(StoredFile, { answer: answer.id }, { orderBy: { createdAt: 'asc' } });
-    return files.map((f) => ctx.services.files.toRef(f, ctx.user));
+    return files.map((f) => ctx.services.files.toRef(f, ctx.session));
   }
 }

@@ -2,20 +2,34 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../../config';
 import { UnauthenticatedError } from '../../common/errors';
+import type { RateLimits } from '../../common/rate-limits';
 import { User } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
 import { verifyPassword } from './passwords';
+import type { SessionSockets } from './session-sockets';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class AuthService {
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    private readonly limits: RateLimits,
+    private readonly sockets: SessionSockets,
+  ) {}
 
-  /** One error for an unknown login and a wrong password, so logins cannot be probed. */
-  async login(em: EntityManager, login: string, password: string): Promise<{ token: string; user: User }> {
+  /**
+   * One error for an unknown login and a wrong password, so logins cannot be probed. Failures slow
+   * the next attempts and then lock the login (and the client address) for a while: TOO_MANY_REQUESTS.
+   */
+  async login(em: EntityManager, login: string, password: string, clientAddress?: string): Promise<{ token: string; user: User }> {
+    const attempt = await this.limits.loginAttempt(login, clientAddress);
     const user = await em.findOne(User, { login: login.trim() });
-    const ok = await verifyPassword(password, user?.passwordHash);
+    const ok = await verifyPassword(password, user?.passwordHash).catch(async (error: unknown) => {
+      await attempt.notChecked(); // refused before the password was looked at (the server is busy): not a failure
+      throw error;
+    });
     if (!user || !ok) throw new UnauthenticatedError('The login or the password is incorrect. Check both and try again.');
+    await attempt.succeeded();
     const token = randomBytes(32).toString('base64url');
     em.create(AuthSession, {
       tokenHash: tokenHash(token),
@@ -26,18 +40,33 @@ export class AuthService {
     return { token, user };
   }
 
+  /** Ends the session: its token, its signed file links and its WebSockets (on every instance) stop at once. */
   async logout(em: EntityManager, token: string | null): Promise<boolean> {
     if (!token) return false;
-    return (await em.nativeDelete(AuthSession, { tokenHash: tokenHash(token) })) > 0;
+    const session = await em.findOne(AuthSession, { tokenHash: tokenHash(token) });
+    if (!session) return false;
+    const removed = await em.nativeDelete(AuthSession, { id: session.id });
+    this.sockets.revoked(session.id);
+    return removed > 0;
   }
 
-  /** Reads `Bearer <token>` and returns the signed-in user, or null for no or an expired token. */
-  async userFromAuthorization(em: EntityManager, authorization: unknown): Promise<User | null> {
+  /** Reads `Bearer <token>` and returns its live session (with the user), or null for no or an expired token. */
+  async sessionFromAuthorization(em: EntityManager, authorization: unknown): Promise<AuthSession | null> {
     const token = bearerToken(authorization);
     if (!token) return null;
     const session = await em.findOne(AuthSession, { tokenHash: tokenHash(token) }, { populate: ['user'] });
-    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-    return session.user;
+    return session && session.expiresAt.getTime() > Date.now() ? session : null;
+  }
+
+  /** The signed-in user of `Bearer <token>`, or null. */
+  async userFromAuthorization(em: EntityManager, authorization: unknown): Promise<User | null> {
+    return (await this.sessionFromAuthorization(em, authorization))?.user ?? null;
+  }
+
+  /** A live session by id (signed file links name their session), or null once it was logged out or expired. */
+  async liveSession(em: EntityManager, sessionId: string): Promise<AuthSession | null> {
+    const session = await em.findOne(AuthSession, { id: sessionId }, { populate: ['user'] });
+    return session && session.expiresAt.getTime() > Date.now() ? session : null;
   }
 }
 

@@ -76,7 +76,7 @@ export class ExamResolver {
     if (exam.format !== ExamFormat.TASK) return null;
     if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
     const files = await ctx.em.find(StoredFile, { taskExam: exam.id }, { orderBy: { createdAt: 'asc' } });
-    return { text: exam.taskText ?? '', files: files.map((f) => ctx.services.files.toRef(f, ctx.user)) };
+    return { text: exam.taskText ?? '', files: files.map((f) => ctx.services.files.toRef(f, ctx.session)) };
   }
 
   @FieldResolver(() => Platform, { nullable: true, description: 'R2.6' })

@@ -2,11 +2,11 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Context } from '../../context';
 import { logger } from '../../common/logger';
 import { requireRole, requireUser } from '../../common/auth';
-import { AppError, NotFoundError } from '../../common/errors';
+import { AppError, NotFoundError, TooManyRequestsError } from '../../common/errors';
 import { managedExam, studentSitting } from '../exams/exam-access';
 import { ExamFormat } from '../exams/exam.entity';
 import { Ticket } from '../tickets/ticket.entity';
-import { Role, User } from '../users/user.entity';
+import { Role } from '../users/user.entity';
 import { StoredFile } from './stored-file.entity';
 import { UploadRefusal } from './file.service';
 
@@ -21,9 +21,10 @@ function respondWithError(res: Response, req: Request, error: unknown) {
     req.resume();
   }
   if (res.headersSent) return res.destroy();
+  if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfter));
   res.status(refusal?.status ?? 500).json({
     error: refusal
-      ? { code: refusal.code, message: refusal.message }
+      ? { code: refusal.code, message: refusal.message, ...(error instanceof TooManyRequestsError ? { retryAfter: error.retryAfter } : {}) }
       : { code: 'INTERNAL_SERVER_ERROR', message: 'The file could not be handled because of a server fault; please try again.' },
   });
 }
@@ -58,8 +59,9 @@ export function fileRoutes(contextFor: ContextFor): Router {
 
   /** R7.2: the student's own draft answer */
   router.post('/answers/:examId', route(contextFor, async (ctx, req, res) => {
+    if (ctx.user) await ctx.services.rateLimits.studentSave(ctx.user.id);
     const { exam, sitting } = await studentSitting(ctx, String(req.params.examId));
-    const files = await ctx.services.files.uploadToAnswer(ctx.em, req, exam, sitting, ctx.services.now());
+    const files = await ctx.services.files.uploadToAnswer(ctx.em, req, exam, sitting, ctx.services.now(), ctx.session);
     res.status(201).json({ files });
   }));
 
@@ -69,7 +71,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
     const ticket = await ctx.em.findOne(Ticket, { id: String(req.params.ticketId) });
     if (!ticket) throw new NotFoundError('There is no such ticket.');
     await managedExam(ctx, ticket.exam.id);
-    const files = await ctx.services.files.uploadToOwner(ctx.em, req, { ticket }, actor);
+    const files = await ctx.services.files.uploadToOwner(ctx.em, req, { ticket }, actor, ctx.session);
     res.status(201).json({ files });
   }));
 
@@ -78,17 +80,17 @@ export function fileRoutes(contextFor: ContextFor): Router {
     const actor = requireRole(ctx, Role.STAFF);
     const exam = await managedExam(ctx, String(req.params.examId));
     if (exam.format !== ExamFormat.TASK) throw new UploadRefusal(400, 'BAD_USER_INPUT', 'This exam is held with tickets; attach files to a ticket instead.');
-    const files = await ctx.services.files.uploadToOwner(ctx.em, req, { taskExam: exam }, actor);
+    const files = await ctx.services.files.uploadToOwner(ctx.em, req, { taskExam: exam }, actor, ctx.session);
     res.status(201).json({ files });
   }));
 
-  /** download, to those allowed to see the file: Bearer token or the signed address from FileRef.url */
+  /** download, to those allowed to see the file: Bearer token or the signed address from FileRef.url while its session lasts */
   router.get('/:fileId', route(contextFor, async (ctx, req, res) => {
     const fileId = String(req.params.fileId);
     let user = ctx.user;
     if (!user) {
-      const signedFor = ctx.services.files.userIdFromSignature(fileId, req.query.access);
-      user = signedFor ? await ctx.em.findOne(User, { id: signedFor }) : null;
+      const signedFor = ctx.services.files.sessionIdFromSignature(fileId, req.query.access);
+      user = signedFor ? (await ctx.services.auth.liveSession(ctx.em, signedFor))?.user ?? null : null;
     }
     requireUser({ user });
     const file = await ctx.em.findOne(StoredFile, { id: fileId });

@@ -9,6 +9,7 @@ import { logger } from '../../common/logger';
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
+import type { AuthSession } from '../auth/auth-session.entity';
 import type { AnswerService } from '../answers/answer.service';
 import { manages } from '../exams/exam-access';
 import type { Exam } from '../exams/exam.entity';
@@ -52,7 +53,6 @@ interface Held {
   bytes: number;
 }
 
-const URL_TTL_MS = 6 * 3600_000;
 const readable = (bytes: number) => (bytes >= 1048576 ? `${Math.round((bytes / 1048576) * 10) / 10} MB` : `${Math.round((bytes / 1024) * 10) / 10} KB`);
 
 export class FileService {
@@ -64,30 +64,33 @@ export class FileService {
     private readonly answers: AnswerService,
   ) {}
 
-  /** FileRef with a download address signed for this viewer, so a plain link works in a browser. */
-  toRef(file: StoredFile, viewer: User | null): FileRef {
+  /**
+   * FileRef with a download address signed for the viewer's session, so a plain link works in a
+   * browser: for FILE_URL_TTL_MINUTES, and only while that session lasts (logout ends it).
+   */
+  toRef(file: StoredFile, session: AuthSession | null | undefined): FileRef {
     const ref = Object.assign(new FileRef(), { id: file.id, name: file.name, size: file.size, contentType: file.contentType });
     ref.url = `/files/${file.id}`;
-    if (viewer) {
-      const expires = Date.now() + URL_TTL_MS;
-      ref.url += `?access=${viewer.id}.${expires}.${this.sign(file.id, viewer.id, expires)}`;
+    if (session) {
+      const expires = Date.now() + this.config.fileUrlTtlMs;
+      ref.url += `?access=${session.id}.${expires}.${this.sign(file.id, session.id, expires)}`;
     }
     return ref;
   }
 
-  private sign(fileId: string, userId: string, expires: number): string {
-    return createHmac('sha256', this.secret).update(`${fileId}:${userId}:${expires}`).digest('base64url');
+  private sign(fileId: string, sessionId: string, expires: number): string {
+    return createHmac('sha256', this.secret).update(`file:${fileId}:session:${sessionId}:${expires}`).digest('base64url');
   }
 
-  /** The user id a signed address was made for, or null when it is forged or expired. */
-  userIdFromSignature(fileId: string, access: unknown): string | null {
-    if (typeof access !== 'string') return null;
-    const [userId, expiresRaw, signature] = access.split('.');
+  /** The session id a signed address was made for, or null when it is forged or expired (the session itself is checked by the caller). */
+  sessionIdFromSignature(fileId: string, access: unknown): string | null {
+    if (typeof access !== 'string' || access.length > 200) return null;
+    const [sessionId, expiresRaw, signature] = access.split('.');
     const expires = Number(expiresRaw);
-    if (!userId || !signature || !Number.isFinite(expires) || expires < Date.now()) return null;
-    const expected = Buffer.from(this.sign(fileId, userId, expires));
+    if (!sessionId || !signature || !Number.isFinite(expires) || expires < Date.now()) return null;
+    const expected = Buffer.from(this.sign(fileId, sessionId, expires));
     const given = Buffer.from(signature);
-    return expected.length === given.length && timingSafeEqual(expected, given) ? userId : null;
+    return expected.length === given.length && timingSafeEqual(expected, given) ? sessionId : null;
   }
 
   /** Who may download: the author of an answer (others once it is sent, if they run the exam); tickets and tasks as the exam page shows them. */
@@ -109,7 +112,7 @@ export class FileService {
   }
 
   /** Multipart upload to a student's draft answer (R7.2): open exam, draft, at most maxFilesPerAnswer files and maxAnswerBytes in all. */
-  async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date): Promise<FileRef[]> {
+  async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date, session?: AuthSession | null): Promise<FileRef[]> {
     this.answers.assertWritable(exam, sitting, now);
     const answer = await this.answers.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.answers.locked(answer);
@@ -142,7 +145,7 @@ export class FileService {
     for (const file of files) recordEvent(em, sitting, SittingEventKind.FILE_UPLOADED, sitting.student, now, file.name);
     await em.flush();
     this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
-    return files.map((f) => this.toRef(f, sitting.student));
+    return files.map((f) => this.toRef(f, session));
   }
 
   private assertWritable(exam: Exam, sitting: Sitting, answer: Answer): void {
@@ -170,10 +173,10 @@ export class FileService {
   }
 
   /** Staff attach files to a ticket or to an exam's task. */
-  async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User): Promise<FileRef[]> {
+  async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User, session?: AuthSession | null): Promise<FileRef[]> {
     const incoming = await this.receive(req, { maxFiles: 20 });
     const files = await this.persist(em, incoming, owner, actor);
-    return files.map((f) => this.toRef(f, actor));
+    return files.map((f) => this.toRef(f, session));
   }
 
   async removeOwned(em: EntityManager, file: StoredFile): Promise<void> {

@@ -36,18 +36,19 @@ export class SittingResolver {
   @Authorized(Role.STUDENT)
   @Mutation(() => TicketQuestionsResult, { description: 'R5.2, R5.3: records questionsViewedAt on first success' })
   async showTicketQuestions(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string): Promise<QuestionsPending | TicketQuestions> {
-    const { exam, sitting, student } = await studentSitting(ctx, examId);
+    const { exam, sitting } = await studentSitting(ctx, examId);
     const outcome = await ctx.services.sittings.showQuestions(ctx.em, exam, sitting, ctx.services.now());
     if (outcome.kind === 'pending') return Object.assign(new QuestionsPending(), { message: QUESTIONS_PENDING_MESSAGE });
     return Object.assign(new TicketQuestions(), {
       ticketNumber: outcome.ticketNumber, questions: outcome.questions, viewedAt: outcome.viewedAt,
-      files: outcome.files.map((f) => ctx.services.files.toRef(f, student)),
+      files: outcome.files.map((f) => ctx.services.files.toRef(f, ctx.session)),
     });
   }
 
   @Authorized(Role.STUDENT)
   @Mutation(() => Answer, { description: 'R7.4' })
   async saveAnswer(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('text') text: string): Promise<Answer> {
+    await ctx.services.rateLimits.studentSave(requireUser(ctx).id);
     const { exam, sitting } = await studentSitting(ctx, examId);
     return ctx.services.answers.write(ctx.em, exam, sitting, text, false, ctx.services.now());
   }

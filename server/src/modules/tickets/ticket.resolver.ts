@@ -12,7 +12,7 @@ export class TicketResolver {
   @FieldResolver(() => [FileRef])
   async files(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<FileRef[]> {
     const files = await ctx.em.find(StoredFile, { ticket: ticket.id }, { orderBy: { createdAt: 'asc' } });
-    return files.map((f) => ctx.services.files.toRef(f, ctx.user));
+    return files.map((f) => ctx.services.files.toRef(f, ctx.session));
   }
 
   @FieldResolver(() => User, { nullable: true })

@@ -35,7 +35,7 @@ export class UserResolver {
 
   @Mutation(() => AuthPayload)
   login(@Ctx() ctx: Context, @Arg('login') login: string, @Arg('password') password: string): Promise<AuthPayload> {
-    return ctx.services.auth.login(ctx.em, login, password);
+    return ctx.services.auth.login(ctx.em, login, password, ctx.clientAddress);
   }
 
   @Mutation(() => Boolean)

@@ -1,3 +1,4 @@
+import { HttpHeaders } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { Router } from '@angular/router';
 import { Apollo } from 'apollo-angular';
@@ -24,13 +25,16 @@ export class Auth {
   }
 
   async logout(): Promise<void> {
+    // signed out here first, so the server closing this session's socket (4401) is not taken for an expiry
+    const token = this.session.token();
+    this.session.end();
+    this.connection.restart();
     try {
-      await firstValueFrom(this.apollo.mutate({ mutation: LogoutDocument }));
+      const headers = token ? new HttpHeaders({ Authorization: `Bearer ${token}` }) : undefined;
+      await firstValueFrom(this.apollo.mutate({ mutation: LogoutDocument, context: { headers } }));
     } catch {
       // signing out locally is what matters; the token expires on the server anyway
     }
-    this.session.end();
-    this.connection.restart();
     await this.apollo.client.clearStore();
     await this.router.navigate(['/login']);
   }

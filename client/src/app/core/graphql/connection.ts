@@ -4,6 +4,9 @@ import { Session } from '../auth/session';
 
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
 
+/** the server closes a socket with this when its session ended (logout anywhere, revoked, expired): sign in again, do not reconnect */
+export const SIGNED_OUT_CLOSE_CODE = 4401;
+
 /** client pings the server this often while a socket is open */
 const KEEP_ALIVE_MS = 8_000;
 /** a ping not answered within this is a dead socket: terminate it and reconnect */
@@ -50,8 +53,14 @@ export class Connection {
       },
       closed: (event) => {
         clearTimeout(this.pongTimer);
-        const normal = (event as CloseEvent | undefined)?.code === 1000;
-        this.socketState.set(normal ? 'idle' : 'offline');
+        const code = (event as CloseEvent | undefined)?.code;
+        if (code === SIGNED_OUT_CLOSE_CODE) {
+          // graphql-ws does not retry 4401; the shell sends the user to the login page
+          this.socketState.set('idle');
+          this.session.end('expired');
+          return;
+        }
+        this.socketState.set(code === 1000 ? 'idle' : 'offline');
       },
       ping: (received) => {
         if (received) return;

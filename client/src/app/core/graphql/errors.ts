@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n/kk';
 const KNOWN_CODES = [
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'EXAM_NOT_STARTED', 'EXAM_ENDED', 'TICKET_TAKEN',
   'TICKET_ALREADY_CHOSEN', 'NO_FREE_TICKETS', 'ANSWER_SUBMITTED', 'ANSWER_TOO_SHORT', 'FILE_TOO_LARGE', 'TOO_MANY_FILES',
-  'ANSWER_TOO_LARGE', 'EMPTY_FILE', 'UPLOAD_FAILED', 'NETWORK', 'INTERNAL_SERVER_ERROR',
+  'ANSWER_TOO_LARGE', 'EMPTY_FILE', 'UPLOAD_FAILED', 'TOO_MANY_REQUESTS', 'NETWORK', 'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 
@@ -17,16 +17,35 @@ export class CodedError extends Error {
   }
 }
 
+/** The extensions of the first GraphQL error, also when it came with a 4xx status (e.g. 429), which Apollo reports as a ServerError. */
+function firstExtensions(error: unknown): Record<string, unknown> | undefined {
+  if (CombinedGraphQLErrors.is(error)) return error.errors[0]?.extensions;
+  if (ServerError.is(error)) {
+    try {
+      return (JSON.parse(error.bodyText) as { errors?: { extensions?: Record<string, unknown> }[] }).errors?.[0]?.extensions;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** The code of whatever an operation failed with; anything the server did not name is INTERNAL_SERVER_ERROR. */
 export function errorCode(error: unknown): ErrorCode {
   let code: unknown;
   if (error instanceof CodedError) code = error.code;
-  else if (CombinedGraphQLErrors.is(error)) code = error.errors[0]?.extensions?.['code'];
+  else if (CombinedGraphQLErrors.is(error)) code = firstExtensions(error)?.['code'];
   else if (CombinedProtocolErrors.is(error)) code = 'NETWORK';
-  else if (ServerError.is(error)) code = error.statusCode >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
+  else if (ServerError.is(error)) code = firstExtensions(error)?.['code'] ?? (error.statusCode >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT');
   else if (error instanceof HttpErrorResponse) code = error.status === 0 || error.status >= 502 ? 'NETWORK' : 'INTERNAL_SERVER_ERROR';
   else if (error instanceof TypeError || (error instanceof Error && /network|fetch|offline/i.test(error.message))) code = 'NETWORK';
   return (KNOWN_CODES as readonly unknown[]).includes(code) ? (code as ErrorCode) : 'INTERNAL_SERVER_ERROR';
+}
+
+/** TOO_MANY_REQUESTS: in how many seconds the server takes the request again, when it said so. */
+export function retryAfterSeconds(error: unknown): number | null {
+  const value = firstExtensions(error)?.['retryAfter'];
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value) : null;
 }
 
 export function errorMessageKey(error: unknown): MessageKey {

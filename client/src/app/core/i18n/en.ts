@@ -27,6 +27,8 @@ export const en: Messages = {
   'auth.required': 'Required',
   'auth.wrong': 'The login or the password is incorrect. Check both and try again.',
   'auth.expired': 'Your session has expired. Please sign in again.',
+  'auth.tooManySeconds': 'Too many sign-in attempts. Try again in {seconds} s.',
+  'auth.tooManyMinutes': 'Too many sign-in attempts. Try again in {minutes} min.',
   'auth.logout': 'Sign out',
   'auth.signedInAs': 'Signed in: {name}',
 
@@ -163,6 +165,7 @@ export const en: Messages = {
   'error.ANSWER_TOO_LARGE': 'The answer\'s files together would be too large; delete a file or upload a smaller one.',
   'error.EMPTY_FILE': 'The file is empty (0 bytes); save it on your device and choose it again.',
   'error.UPLOAD_FAILED': 'The file did not arrive whole; upload it again.',
+  'error.TOO_MANY_REQUESTS': 'Too many requests. Wait a moment and try again.',
   'error.NETWORK': 'Could not reach the server. Check the internet connection.',
   'error.INTERNAL_SERVER_ERROR': 'Something went wrong on the server. Please try again in a moment.',
 

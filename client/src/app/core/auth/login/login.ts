@@ -6,11 +6,20 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
-import { errorCode } from '../../graphql/errors';
-import { I18n } from '../../i18n/i18n';
+import { errorCode, retryAfterSeconds } from '../../graphql/errors';
+import { I18n, type MessageParams } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/kk';
 import { LanguageSwitch } from '../../layout/language-switch';
 import { Auth } from '../auth';
+
+/** What the page says about a refused sign-in: a wrong login or password, or — after too many — how long to wait. */
+function loginRefusal(error: unknown): { key: MessageKey; params?: MessageParams } {
+  const code = errorCode(error);
+  if (code === 'UNAUTHENTICATED') return { key: 'auth.wrong' };
+  const seconds = code === 'TOO_MANY_REQUESTS' ? retryAfterSeconds(error) : null;
+  if (seconds === null) return { key: `error.${code}` };
+  return seconds < 120 ? { key: 'auth.tooManySeconds', params: { seconds } } : { key: 'auth.tooManyMinutes', params: { minutes: Math.ceil(seconds / 60) } };
+}
 
 @Component({
   selector: 'app-login',
@@ -34,7 +43,7 @@ export class Login {
     password: ['', Validators.required],
   });
   protected readonly busy = signal(false);
-  protected readonly error = signal<MessageKey | null>(null);
+  protected readonly error = signal<{ readonly key: MessageKey; readonly params?: MessageParams } | null>(null);
 
   protected async submit(): Promise<void> {
     if (this.form.invalid || this.busy()) {
@@ -49,8 +58,7 @@ export class Login {
       const target = this.returnUrl()?.startsWith('/') ? this.returnUrl()! : '/';
       await this.router.navigateByUrl(target);
     } catch (error) {
-      const code = errorCode(error);
-      this.error.set(code === 'UNAUTHENTICATED' ? 'auth.wrong' : `error.${code}`);
+      this.error.set(loginRefusal(error));
     } finally {
       this.busy.set(false);
     }

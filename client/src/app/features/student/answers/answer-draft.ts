@@ -37,7 +37,8 @@ export interface UploadItem {
 
 /** Codes after which the answer cannot change any more: the page re-reads the exam to show why. */
 const FINAL_REFUSALS: readonly ErrorCode[] = ['EXAM_ENDED', 'ANSWER_SUBMITTED'];
-const UNREACHABLE: readonly ErrorCode[] = ['NETWORK', 'INTERNAL_SERVER_ERROR'];
+/** Codes after which the text stays in the browser and is sent again a little later (TOO_MANY_REQUESTS: the per-minute save limit) */
+const UNREACHABLE: readonly ErrorCode[] = ['NETWORK', 'INTERNAL_SERVER_ERROR', 'TOO_MANY_REQUESTS'];
 
 /**
  * The student's answer while it is written: the text with its browser copy and autosave, the files

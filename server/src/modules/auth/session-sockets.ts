@@ -1,0 +1,69 @@
+import type { WebSocket } from 'ws';
+import { logger } from '../../common/logger';
+import type { RedisConnections } from '../../common/redis';
+
+/** The close code for "this session is over": the web app goes to the login page instead of reconnecting. */
+export const SIGNED_OUT_CLOSE_CODE = 4401;
+
+/** setTimeout's ceiling; a later expiry is checked again when it fires */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The WebSockets opened with each session's token. When a session ends — logout on any instance
+ * (heard through Redis), or its expiry — its sockets are closed at once with 4401, which ends
+ * every subscription on them.
+ */
+export class SessionSockets {
+  private readonly bySession = new Map<string, Set<WebSocket>>();
+  private readonly channel: string;
+  private readonly onMessage = (channel: string, sessionId: string) => {
+    if (channel === this.channel) this.closeLocal(sessionId);
+  };
+
+  constructor(private readonly redis: Pick<RedisConnections, 'publish' | 'subscribe'> | undefined, prefix: string) {
+    this.channel = `${prefix}:session-revoked`;
+    if (redis) {
+      redis.subscribe.on('message', this.onMessage);
+      redis.subscribe.subscribe(this.channel).catch((error: unknown) =>
+        logger.error({ err: error }, 'sessions: could not subscribe to revocations; logouts on other instances will not close sockets here'));
+    }
+  }
+
+  /** Registers a socket opened with a valid session until it closes or the session expires. */
+  track(sessionId: string, expiresAt: Date, socket: WebSocket): void {
+    let sockets = this.bySession.get(sessionId);
+    if (!sockets) this.bySession.set(sessionId, (sockets = new Set()));
+    sockets.add(socket);
+    const arm = () => setTimeout(expire, Math.min(Math.max(0, expiresAt.getTime() - Date.now()), MAX_TIMER_MS)).unref();
+    const expire = () => {
+      if (expiresAt.getTime() > Date.now()) timer = arm();
+      else socket.close(SIGNED_OUT_CLOSE_CODE, 'Session expired');
+    };
+    let timer = arm();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      sockets.delete(socket);
+      if (!sockets.size && this.bySession.get(sessionId) === sockets) this.bySession.delete(sessionId);
+    });
+  }
+
+  /** A session was revoked here: close its sockets on this instance and tell the others. */
+  revoked(sessionId: string): void {
+    this.closeLocal(sessionId);
+    this.redis?.publish.publish(this.channel, sessionId).catch((error: unknown) =>
+      logger.error({ err: error }, 'sessions: could not announce a logout to other instances; its sockets there stay open (their new operations are refused)'));
+  }
+
+  close(): void {
+    this.redis?.subscribe.off('message', this.onMessage);
+  }
+
+  private closeLocal(sessionId: string): void {
+    const sockets = this.bySession.get(sessionId);
+    if (!sockets) return;
+    // after the current turn, so an answer to the logout itself (if it came over this socket) goes out first
+    setImmediate(() => {
+      for (const socket of sockets) socket.close(SIGNED_OUT_CLOSE_CODE, 'Signed out');
+    });
+  }
+}
