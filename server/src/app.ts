@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -13,9 +13,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from './config';
 import type { Context } from './context';
-import { parse, visit, type DocumentNode } from 'graphql';
 import { formatError } from './common/error-format';
-import { BadUserInputError } from './common/errors';
+import { inputRefusal, limitRules, prepareOperation, withoutSuggestions } from './common/request-limits';
+import { graphqlTokenLimit, metricsAccess, requestErrorStatus, securityHeaders, transportErrorHandler } from './common/http-guards';
 import { initORM } from './orm';
 import { createSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -44,18 +44,6 @@ function fileSecret(config: Config): Buffer {
   return Buffer.from(fs.readFileSync(file, 'utf8').trim());
 }
 
-/** true when an argument (inline or a variable, at any depth) holds a NUL character */
-function containsNul(document: DocumentNode, variables: unknown): boolean {
-  const inValue = (value: unknown): boolean =>
-    typeof value === 'string' ? value.includes('\0')
-      : Array.isArray(value) ? value.some(inValue)
-        : value !== null && typeof value === 'object' ? Object.values(value).some(inValue) : false;
-  let found = inValue(variables);
-  visit(document, { StringValue: (node) => { if (node.value.includes('\0')) found = true; } });
-  return found;
-}
-const nulRefusal = () => new BadUserInputError('Text may not contain the NUL character (\\u0000); remove it and try again.');
-
 /** Builds and starts the whole server: used by main.ts and by every spec, on a port of its choosing (0 = free). */
 export async function createApp(config: Config): Promise<RunningApp> {
   const orm = await initORM(config);
@@ -73,6 +61,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   const { metrics } = services;
   app.use(pinoHttp({
     logger,
@@ -98,21 +87,24 @@ export async function createApp(config: Config): Promise<RunningApp> {
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const limits = config.requestLimits;
+  // a message larger than the HTTP body limit closes the socket with 1009 before it is read
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
   const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean }>({
     schema,
+    // a socket that never says connection_init is closed with 4408
+    connectionInitWaitTimeout: config.wsInitTimeoutMs,
     context: async (ctx): Promise<Context> => {
       const em = orm.em.fork();
       const authorization = ctx.connectionParams?.authorization;
       return { em, services, user: await services.auth.userFromAuthorization(em, authorization) };
     },
-    onSubscribe: (_ctx, _id, payload) => {
-      if (containsNul(parse(payload.query), payload.variables)) return [nulRefusal()];
-    },
-    onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
+    // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
+    onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, limits, payload),
+    onError: (_ctx, _id, _payload, errors) => errors.map((e) => withoutSuggestions(formatError(e.toJSON(), e), limits)) as never,
     onNext: (_ctx, _id, _payload, _args, result) => {
       if (!('errors' in result) || !result.errors?.length) return result;
-      return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as never;
+      return { ...result, errors: result.errors.map((e) => withoutSuggestions(formatError(e.toJSON(), e), limits)) } as never;
     },
   }, wsServer);
 
@@ -138,17 +130,23 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError,
+    formatError: (formatted, error) => withoutSuggestions(formatError(formatted, error), limits),
     includeStacktraceInErrorResponses: false,
+    // the cost limits, and NoSchemaIntrospectionCustomRule when GRAPHQL_INTROSPECTION is off: one list for both transports
+    validationRules: limitRules(limits),
+    introspection: true,
+    parseOptions: { maxTokens: limits.maxTokens },
     stopOnTerminationSignals: false, // main.ts owns the signals and stops everything in order
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      requestErrorStatus,
       {
-        // PostgreSQL cannot store a NUL character; refuse it up front for every argument, on either database
+        // PostgreSQL cannot store a NUL character; refuse it (and too deep variables) up front, on either database
         async requestDidStart() {
           return {
             async didResolveOperation({ document, request }) {
-              if (containsNul(document, request.variables)) throw nulRefusal();
+              const refusal = inputRefusal(document, request.variables, limits);
+              if (refusal) throw refusal;
             },
           };
         },
@@ -193,10 +191,10 @@ export async function createApp(config: Config): Promise<RunningApp> {
     const ready = Object.values(checks).every((v) => v === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(config.metricsToken), async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
+  app.use('/graphql', express.json({ limit: config.maxRequestBytes }), graphqlTokenLimit(limits), expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }));
   app.use('/files', fileRoutes(contextFor));
 
   if (config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html'))) {
@@ -204,15 +202,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
     app.get(/^\/(?!graphql|files).*/, (_req, res) => res.sendFile(path.join(config.clientDir!, 'index.html')));
   }
 
-  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
-    if (error.status && error.status < 500) {
-      res.status(error.status).json({ errors: [{ message: 'The request could not be read; send JSON no larger than 2 MB.', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    logger.error({ err: error }, 'unexpected error');
-    res.status(500).json({ errors: [{ message: 'Something went wrong on the server; please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-  });
+  app.use(transportErrorHandler(config.maxRequestBytes));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -6,7 +6,9 @@ export type ErrorCode =
   | 'EXAM_NOT_STARTED' | 'EXAM_ENDED' | 'TICKET_TAKEN' | 'TICKET_ALREADY_CHOSEN'
   | 'NO_FREE_TICKETS' | 'ANSWER_SUBMITTED' | 'ANSWER_TOO_SHORT'
   // beyond the contract: a change to a running exam that the caller must confirm
-  | 'CONFIRMATION_REQUIRED';
+  | 'CONFIRMATION_REQUIRED'
+  // an operation over the request limits (depth, aliases, directives, tokens, cost): refused before anything runs
+  | 'QUERY_TOO_COMPLEX';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -38,6 +40,7 @@ export class NoFreeTicketsError extends define('NO_FREE_TICKETS', 409) {}
 export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
 export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
 export class ConfirmationRequiredError extends define('CONFIRMATION_REQUIRED', 409) {}
+export class QueryTooComplexError extends define('QUERY_TOO_COMPLEX', 400) {}
 
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string };
