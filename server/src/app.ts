@@ -15,7 +15,7 @@ import type { Config } from './config';
 import type { Context } from './context';
 import { formatError } from './common/error-format';
 import { inputRefusal, limitRules, prepareOperation, withoutSuggestions } from './common/request-limits';
-import { graphqlTokenLimit, metricsAccess, requestErrorStatus, securityHeaders, transportErrorHandler } from './common/http-guards';
+import { graphqlTokenLimit, logSocketErrors, metricsAccess, notFound, requestErrorStatus, securityHeaders, transportErrorHandler } from './common/http-guards';
 import { initORM } from './orm';
 import { createSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -111,6 +111,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   // R2.1 "no heartbeat": a socket that does not answer a ping within one interval is closed, which ends its subscriptions
   const alive = new WeakMap<WebSocket, boolean>();
   wsServer.on('connection', (socket) => {
+    logSocketErrors(socket);
     metrics.openSockets.inc();
     socket.on('close', () => metrics.openSockets.dec());
     alive.set(socket, true);
@@ -202,6 +203,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
     app.get(/^\/(?!graphql|files).*/, (_req, res) => res.sendFile(path.join(config.clientDir!, 'index.html')));
   }
 
+  app.use(notFound);
   app.use(transportErrorHandler(config.maxRequestBytes));
 
   await new Promise<void>((resolve, reject) => {

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import type { WebSocket } from 'ws';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { logger } from './logger';
-import { tokenLimitRefusal, type RequestLimits } from './request-limits';
+import { declaresSubscription, tokenLimitRefusal, type RequestLimits } from './request-limits';
 
 /**
  * helmet's headers with a Content-Security-Policy the production web app passes (e2e/csp.e2e.ts loads it in Chromium):
@@ -51,13 +52,22 @@ export function metricsAccess(token: string | undefined): RequestHandler {
   };
 }
 
-/** The token limit before Apollo parses anything: a 1 MB document of aliases is refused after maxTokens tokens. */
+/**
+ * Before Apollo parses anything: the token limit (a 1 MB document of aliases is refused after maxTokens tokens), and
+ * subscriptions, which run over graphql-ws only (over HTTP they would execute as a plain query and fail inside).
+ */
 export function graphqlTokenLimit(limits: RequestLimits): RequestHandler {
   return (req, res, next) => {
     const query = (req.body as { query?: unknown } | undefined)?.query ?? req.query.query;
-    const refusal = typeof query === 'string' ? tokenLimitRefusal(query, limits) : undefined;
-    if (!refusal) return next();
-    res.status(400).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+    if (typeof query !== 'string') return next();
+    const refusal = tokenLimitRefusal(query, limits);
+    if (refusal) {
+      res.status(400).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+    } else if (declaresSubscription(query)) {
+      res.status(400).json({ errors: [{ message: 'Subscriptions run over WebSocket (graphql-ws) at /graphql, not over HTTP.', extensions: { code: 'BAD_REQUEST' } }] });
+    } else {
+      next();
+    }
   };
 }
 
@@ -85,6 +95,20 @@ const transportRefusals: Record<string, (maxBytes: number) => { code: string; me
   'charset.unsupported': () => ({ code: 'BAD_REQUEST', message: 'Send the request body as UTF-8 (Content-Type: application/json; charset=utf-8).' }),
   'encoding.unsupported': () => ({ code: 'BAD_REQUEST', message: 'The request body\'s Content-Encoding is not supported; send it uncompressed or gzip.' }),
 };
+
+/** Whatever no route answered: a JSON 404 rather than Express's HTML page. */
+export function notFound(_req: Request, res: Response): void {
+  res.status(404).json({ errors: [{ message: 'There is nothing at this address.', extensions: { code: 'NOT_FOUND' } }] });
+}
+
+/**
+ * ws refuses a frame over maxPayload (1009) or a broken frame (1002) and closes the socket itself before emitting
+ * 'error'; graphql-ws would print that with console.error and try to close again with 4500. Log it as JSON instead.
+ */
+export function logSocketErrors(socket: WebSocket): void {
+  socket.removeAllListeners('error');
+  socket.on('error', (error: Error & { code?: string }) => logger.warn({ code: error.code, reason: error.message }, 'websocket: frame refused'));
+}
 
 /** Express's last handler: whatever the transport refused (bad JSON, too large, a bad path) is a 4xx JSON with a code. */
 export function transportErrorHandler(maxBytes: number) {

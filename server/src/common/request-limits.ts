@@ -1,6 +1,6 @@
 import {
-  GraphQLError, Lexer, NoSchemaIntrospectionCustomRule, Source, TokenKind, parse, specifiedRules, validate, visit,
-  type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationContext, type ValidationRule,
+  GraphQLError, Kind, Lexer, OperationTypeNode, NoSchemaIntrospectionCustomRule, Source, TokenKind, parse, specifiedRules, validate, visit,
+  type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type SelectionNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -39,6 +39,30 @@ const refuse = (limit: Limit, max: number) => (context: ValidationContext | null
   context?.reportError(new QueryTooComplexError(sentences[limit](found, max)));
 };
 
+/**
+ * A subscription's root field may not be conditional (as the GraphQL spec's draft and graphql-js 17 say): graphql 16
+ * lets `@skip(if: true)` through and then fails inside subscribe() with a TypeError.
+ */
+export const UnconditionalSubscriptionRootRule: ValidationRule = (context) => {
+  const conditional = (selections: readonly SelectionNode[], seen: Set<string>): SelectionNode | undefined => {
+    for (const selection of selections) {
+      if (selection.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) return selection;
+      const inner = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet.selections
+        : selection.kind === Kind.FRAGMENT_SPREAD && !seen.has(selection.name.value) ? context.getFragment(selection.name.value)?.selectionSet.selections : undefined;
+      if (selection.kind === Kind.FRAGMENT_SPREAD) seen.add(selection.name.value);
+      const found = inner && conditional(inner, seen);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return {
+    OperationDefinition(operation) {
+      const found = operation.operation === OperationTypeNode.SUBSCRIPTION ? conditional(operation.selectionSet.selections, new Set()) : undefined;
+      if (found) context.reportError(new GraphQLError('A subscription\'s root field cannot be conditional; remove @skip or @include from it.', { nodes: [found] }));
+    },
+  };
+};
+
 /** The validation rules added to graphql's own on both transports: the cost limits, and no introspection when it is off. */
 export function limitRules(limits: RequestLimits): ValidationRule[] {
   const common = { propagateOnRejection: false, exposeLimits: true };
@@ -49,6 +73,7 @@ export function limitRules(limits: RequestLimits): ValidationRule[] {
     maxAliasesRule({ ...common, n: limits.maxAliases, allowList: [], onReject: [refuse('aliases', limits.maxAliases)] }),
     maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [refuse('directives', limits.maxDirectives)] }),
     costLimitRule({ ...common, flattenFragments: true, maxCost: limits.maxCost, onReject: [refuse('cost', limits.maxCost)] }),
+    UnconditionalSubscriptionRootRule,
     ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
 }
@@ -69,6 +94,27 @@ export function tokenLimitRefusal(query: string, limits: RequestLimits): QueryTo
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * true when the document declares a subscription operation (a `subscription` keyword outside any braces or
+ * parentheses that does not name a fragment); lexes at most as far as the token limit allows.
+ */
+export function declaresSubscription(query: string): boolean {
+  const lexer = new Lexer(new Source(query));
+  let nesting = 0;
+  let previous = '';
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (token.kind === TokenKind.BRACE_L || token.kind === TokenKind.PAREN_L) nesting++;
+      else if (token.kind === TokenKind.BRACE_R || token.kind === TokenKind.PAREN_R) nesting--;
+      else if (nesting === 0 && token.kind === TokenKind.NAME && token.value === 'subscription' && previous !== 'fragment') return true;
+      previous = token.value ?? '';
+    }
+  } catch {
+    return false; // a lexing error: the parser reports it
+  }
+  return false;
 }
 
 const nulRefusal = () => new BadUserInputError('Text may not contain the NUL character (\\u0000); remove it and try again.');
@@ -121,7 +167,14 @@ export function prepareOperation(schema: GraphQLSchema, limits: RequestLimits, p
     const message = error instanceof Error ? error.message : 'The operation could not be read.';
     return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
   }
-  const errors = validate(schema, document, [...specifiedRules, ...limitRules(limits)]);
+  let errors: readonly GraphQLError[];
+  try {
+    errors = validate(schema, document, [...specifiedRules, ...limitRules(limits)]);
+  } catch (error) {
+    // graphql's SingleFieldSubscriptionsRule throws on `@skip(if: $variable)` at a subscription's root
+    if (!(error instanceof GraphQLError)) throw error;
+    errors = [error];
+  }
   if (errors.length > 0) {
     return errors.map((error) => error instanceof QueryTooComplexError ? error
       : new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
