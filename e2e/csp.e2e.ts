@@ -43,8 +43,7 @@ describe('the Content-Security-Policy', () => {
     await page.fill('input[name=login]', 'student01');
     await page.fill('input[name=password]', 'demo');
     await page.click('button[type=submit]');
-    await page.waitForURL(/\/attestation$/);
-    await page.locator('table tr[mat-row]').first().waitFor();
+    await page.locator('table tr[mat-row]').first().waitFor({ timeout: 30_000 });
     expect(violations).withContext('exam list').toEqual([]);
 
     await page.locator('[data-state=open]').first().locator('xpath=ancestor::tr').locator('a.discipline').click();
