@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -140,6 +141,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
     stopOnTerminationSignals: false, // main.ts owns the signals and stops everything in order
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's landing page loads its scripts from Apollo's CDN, which the Content-Security-Policy refuses
+      ApolloServerPluginLandingPageDisabled(),
       requestErrorStatus,
       {
         // PostgreSQL cannot store a NUL character; refuse it (and too deep variables) up front, on either database

@@ -233,6 +233,10 @@ describe('hostile requests (issue 8)', () => {
           const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent(`{ ${'a '.repeat(2100)}}`)}`, { headers: { 'apollo-require-preflight': 'true' } });
           return { status: res.status, body: await res.json(), ms: performance.now() - started };
         }, 400, 'QUERY_TOO_COMPLEX'],
+        ['a browser opening /graphql (no landing page: its scripts would break the CSP)', async () => {
+          const res = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+          return { status: res.status, body: await res.json(), ms: 0 };
+        }, 400],
         ['an address that is not valid percent-encoding', async () => {
           const res = await fetch(`${server.url}/%E0%A4%A`);
           return { status: res.status, body: await res.json(), ms: 0 };
