@@ -32,6 +32,8 @@ export function securityHeaders(): RequestHandler {
     },
     // files are downloaded by the app from this origin; nothing here needs cross-origin isolation
     crossOriginEmbedderPolicy: false,
+    // HTTPS for this host only (sent by the TLS proxy's origin; ignored over plain HTTP): the university's other sites may differ
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
   });
 }
 
