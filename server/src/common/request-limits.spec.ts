@@ -8,7 +8,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../config';
 import { createSchema } from '../schema';
 import { inputRefusal, limitRules, tokenLimitRefusal, withoutSuggestions } from './request-limits';
 
@@ -103,6 +103,18 @@ describe('request limits', () => {
     expect(inputRefusal(document, { v: [[{ a: 'x\0' }]] }, limits)?.message).toMatch(/NUL/);
     expect(inputRefusal(parse('{ exam(id: "a\\u0000") { id } }'), {}, limits)?.message).toMatch(/NUL/);
     expect(inputRefusal(document, { v: [[{ a: 'fine' }]] }, limits)).toBeUndefined();
+  });
+
+  it('are settings, validated with a sentence naming the variable', () => {
+    const config = loadConfig({ GRAPHQL_MAX_DEPTH: '7', GRAPHQL_MAX_TOKENS: '500', GRAPHQL_MAX_BODY_KB: '64', GRAPHQL_INTROSPECTION: 'false', METRICS_TOKEN: 'x'.repeat(16) });
+    expect(config.requestLimits).toEqual(jasmine.objectContaining({ maxDepth: 7, maxTokens: 500, introspection: false }));
+    expect(config.maxRequestBytes).toBe(64 * 1024);
+    expect(config.metricsToken).toBe('x'.repeat(16));
+    expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: 'deep' })).toThrowError(ConfigError, /GRAPHQL_MAX_DEPTH/);
+    expect(() => loadConfig({ GRAPHQL_MAX_COST: '0' })).toThrowError(ConfigError, /GRAPHQL_MAX_COST/);
+    expect(() => loadConfig({ GRAPHQL_SUGGESTIONS: 'sometimes' })).toThrowError(ConfigError, /GRAPHQL_SUGGESTIONS/);
+    expect(() => loadConfig({ WS_INIT_TIMEOUT_MS: '-1' })).toThrowError(ConfigError, /WS_INIT_TIMEOUT_MS/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrowError(ConfigError, /METRICS_TOKEN/);
   });
 
   it('drop "Did you mean" from messages when suggestions are off (production)', () => {
