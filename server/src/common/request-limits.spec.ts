@@ -10,7 +10,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { ConfigError, loadConfig } from '../config';
 import { createSchema } from '../schema';
-import { inputRefusal, limitRules, tokenLimitRefusal, withoutSuggestions } from './request-limits';
+import { declaresSubscription, inputRefusal, limitRules, tokenLimitRefusal, withoutSuggestions } from './request-limits';
 
 const CLIENT = path.resolve(__dirname, '../../../client/src');
 const limits = loadConfig({}).requestLimits;
@@ -103,6 +103,15 @@ describe('request limits', () => {
     expect(inputRefusal(document, { v: [[{ a: 'x\0' }]] }, limits)?.message).toMatch(/NUL/);
     expect(inputRefusal(parse('{ exam(id: "a\\u0000") { id } }'), {}, limits)?.message).toMatch(/NUL/);
     expect(inputRefusal(document, { v: [[{ a: 'fine' }]] }, limits)).toBeUndefined();
+  });
+
+  it('tell a subscription operation from a field or a name that is merely called so', () => {
+    expect(declaresSubscription('subscription { ticketBoardChanged(examId: "1") { id } }')).toBeTrue();
+    expect(declaresSubscription('query A { timeZone } subscription B($e: ID!) { sittingChanged(examId: $e) { id } }')).toBeTrue();
+    expect(declaresSubscription('query subscription { timeZone }')).toBeFalse();
+    expect(declaresSubscription('{ subscription: timeZone }')).toBeFalse();
+    expect(declaresSubscription('query($subscription: ID) { timeZone } fragment subscription on Query { timeZone }')).toBeFalse();
+    expect(declaresSubscription('# subscription\n{ timeZone }')).toBeFalse();
   });
 
   it('are settings, validated with a sentence naming the variable', () => {

@@ -97,19 +97,19 @@ export function tokenLimitRefusal(query: string, limits: RequestLimits): QueryTo
 }
 
 /**
- * true when the document declares a subscription operation (a `subscription` keyword outside any braces or
- * parentheses that does not name a fragment); lexes at most as far as the token limit allows.
+ * true when the document declares a subscription operation: the keyword `subscription` where a definition starts (at
+ * the beginning or after a closing brace at the top level). Lexes no further than the token limit allows.
  */
 export function declaresSubscription(query: string): boolean {
   const lexer = new Lexer(new Source(query));
   let nesting = 0;
-  let previous = '';
+  let definitionStarts = true;
   try {
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (definitionStarts && token.kind === TokenKind.NAME && token.value === 'subscription') return true;
       if (token.kind === TokenKind.BRACE_L || token.kind === TokenKind.PAREN_L) nesting++;
       else if (token.kind === TokenKind.BRACE_R || token.kind === TokenKind.PAREN_R) nesting--;
-      else if (nesting === 0 && token.kind === TokenKind.NAME && token.value === 'subscription' && previous !== 'fragment') return true;
-      previous = token.value ?? '';
+      definitionStarts = nesting === 0 && token.kind === TokenKind.BRACE_R;
     }
   } catch {
     return false; // a lexing error: the parser reports it
