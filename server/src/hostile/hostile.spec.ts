@@ -189,6 +189,18 @@ describe('hostile requests (issue 8)', () => {
       expect(aliased.body.errors[0].message).toMatch(/50 aliases.*GRAPHQL_MAX_ALIASES/);
     });
 
+    it('refuses a fragment that doubles itself 30 times (2^30 fields) by its cost, and fragment cycles', async () => {
+      const bomb = `{ ...F0 } ${Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { timeZone ${i < 29 ? `...F${i + 1} ...F${i + 1}` : ''} }`).join(' ')}`;
+      const answer = await post(server, null, gqlBody(bomb));
+      times.push(`fragment bomb: ${answer.ms.toFixed(1)} ms`);
+      expect(answer.status).toBe(400);
+      expect(codes(answer)).toContain('QUERY_TOO_COMPLEX');
+      expect(answer.body.errors.map((e: { message: string }) => e.message).join(' ')).toMatch(/GRAPHQL_MAX_COST/);
+      const cycle = await post(server, null, gqlBody('{ ...A } fragment A on Query { timeZone ...B } fragment B on Query { ...A }'));
+      expect(cycle.status).toBe(400);
+      expect(codes(cycle)).toContain('GRAPHQL_VALIDATION_FAILED');
+    });
+
     it('refuses the same documents over graphql-ws on their own operation, keeping the socket and its other subscriptions', async () => {
       const socket = new RawSocket(server.app.wsUrl);
       await socket.initialised(student);
