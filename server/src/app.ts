@@ -6,15 +6,17 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from './config';
 import type { Context } from './context';
-import { execute, getOperationAST, parse, subscribe, visit, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
+import { execute, getOperationAST, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { formatError } from './common/error-format';
-import { BadUserInputError } from './common/errors';
+import { inputRefusal, limitRules, prepareOperation, withoutSuggestions } from './common/request-limits';
+import { graphqlTokenLimit, logSocketErrors, metricsAccess, notFound, requestErrorStatus, securityHeaders, transportErrorHandler } from './common/http-guards';
 import { initORM } from './orm';
 import { createSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -46,16 +48,6 @@ function fileSecret(config: Config): Buffer {
   return Buffer.from(fs.readFileSync(file, 'utf8').trim());
 }
 
-/** true when an argument (inline or a variable, at any depth) holds a NUL character */
-function containsNul(document: DocumentNode, variables: unknown): boolean {
-  const inValue = (value: unknown): boolean =>
-    typeof value === 'string' ? value.includes('\0')
-      : Array.isArray(value) ? value.some(inValue)
-        : value !== null && typeof value === 'object' ? Object.values(value).some(inValue) : false;
-  let found = inValue(variables);
-  visit(document, { StringValue: (node) => { if (node.value.includes('\0')) found = true; } });
-  return found;
-}
 /** The client's address of a WebSocket upgrade, walking X-Forwarded-For as Express does for `req.ip` (TRUST_PROXY). */
 function socketClientAddress(request: IncomingMessage, trusted: (address: string, hop: number) => boolean): string | undefined {
   const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',').map((a) => a.trim()).filter(Boolean).reverse();
@@ -64,8 +56,6 @@ function socketClientAddress(request: IncomingMessage, trusted: (address: string
   while (hop < chain.length - 1 && trusted(chain[hop], hop)) hop++;
   return chain[hop] || undefined;
 }
-
-const nulRefusal = () => new BadUserInputError('Text may not contain the NUL character (\\u0000); remove it and try again.');
 
 /** Formats an error for the client (logging the unexpected one) and counts it by the code the client sees: HTTP and WebSocket alike. */
 function errorReporter(metrics: Metrics) {
@@ -143,6 +133,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders());
   const { metrics } = services;
   app.use(pinoHttp({
     logger,
@@ -170,10 +161,14 @@ export async function createApp(config: Config): Promise<RunningApp> {
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const limits = config.requestLimits;
+  // a message larger than the HTTP body limit closes the socket with 1009 before it is read
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
   const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string }>({
     schema,
     isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
+    // a socket that never says connection_init is closed with 4408
+    connectionInitWaitTimeout: config.wsInitTimeoutMs,
     context: async (ctx, id): Promise<Context> => {
       const em = orm.em.fork();
       const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
@@ -193,21 +188,21 @@ export async function createApp(config: Config): Promise<RunningApp> {
     },
     execute: inWsLogContext(execute),
     subscribe: inWsLogContext(subscribe),
-    onSubscribe: (_ctx, _id, payload) => {
-      if (containsNul(parse(payload.query), payload.variables)) return [nulRefusal()];
-    },
+    // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
+    onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, limits, payload),
     onError: (ctx, id, payload, errors) => logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: payload.operationName ?? undefined },
-      () => errors.map((e) => reportError(e.toJSON(), e))) as never,
+      () => errors.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits))) as never,
     onNext: (ctx, id, _payload, args, result) => {
       if (!('errors' in result) || !result.errors?.length) return result;
       return logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: operationNameOf(args) },
-        () => ({ ...result, errors: result.errors!.map((e) => reportError(e.toJSON(), e)) })) as never;
+        () => ({ ...result, errors: result.errors!.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits)) })) as never;
     },
   }, wsServer);
 
   // R2.1 "no heartbeat": a socket that does not answer a ping within one interval is closed, which ends its subscriptions
   const alive = new WeakMap<WebSocket, boolean>();
   wsServer.on('connection', (socket) => {
+    logSocketErrors(socket);
     metrics.openSockets.inc();
     socket.on('close', () => metrics.openSockets.dec());
     alive.set(socket, true);
@@ -227,18 +222,26 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: reportError,
+    formatError: (formatted, error) => withoutSuggestions(reportError(formatted, error), limits),
     logger: logger.child({ component: 'apollo' }),
     includeStacktraceInErrorResponses: false,
+    // the cost limits, and NoSchemaIntrospectionCustomRule when GRAPHQL_INTROSPECTION is off: one list for both transports
+    validationRules: limitRules(limits),
+    introspection: true,
+    parseOptions: { maxTokens: limits.maxTokens },
     stopOnTerminationSignals: false, // main.ts owns the signals and stops everything in order
     plugins: [
       // no Apollo drain plugin: it ends idle keep-alive sockets unannounced (resets); stop() drains through HttpDrain
+      // Apollo's landing page loads its scripts from Apollo's CDN, which the Content-Security-Policy refuses
+      ApolloServerPluginLandingPageDisabled(),
+      requestErrorStatus,
       {
-        // PostgreSQL cannot store a NUL character; refuse it up front for every argument, on either database
+        // PostgreSQL cannot store a NUL character; refuse it (and too deep variables) up front, on either database
         async requestDidStart() {
           return {
             async didResolveOperation({ document, request }) {
-              if (containsNul(document, request.variables)) throw nulRefusal();
+              const refusal = inputRefusal(document, request.variables, limits);
+              if (refusal) throw refusal;
             },
           };
         },
@@ -295,10 +298,10 @@ export async function createApp(config: Config): Promise<RunningApp> {
     const ready = Object.values(checks).every((v) => v === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(config.metricsToken), async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', express.json({ limit: '2mb' }), withLogContext, expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }));
+  app.use('/graphql', express.json({ limit: config.maxRequestBytes }), withLogContext, graphqlTokenLimit(limits), expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }));
   app.use('/files', withLogContext, fileRoutes(contextFor));
 
   if (config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html'))) {
@@ -306,20 +309,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
     app.get(/^\/(?!graphql|files).*/, (_req, res) => res.sendFile(path.join(config.clientDir!, 'index.html')));
   }
 
-  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) {
-      // express's own handler would print the stack as plain text
-      logger.error({ err: error, reqId: String(req.id) }, 'failed after the response began');
-      res.destroy();
-      return;
-    }
-    if (error.status && error.status < 500) {
-      res.status(error.status).json({ errors: [{ message: 'The request could not be read; send JSON no larger than 2 MB.', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    logger.error({ err: error, reqId: String(req.id) }, 'unexpected error');
-    res.status(500).json({ errors: [{ message: 'Something went wrong on the server; please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-  });
+  app.use(notFound);
+  app.use(transportErrorHandler(config.maxRequestBytes));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

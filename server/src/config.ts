@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import type { RequestLimits } from './common/request-limits';
 
 export interface Config {
   port: number;
@@ -57,6 +58,14 @@ export interface Config {
   passwordHashQueue: number;
   /** how long a signed file link (FileRef.url) works; it also stops when its session ends */
   fileUrlTtlMs: number;
+  /** what one GraphQL operation may ask, alike over HTTP and WebSocket */
+  requestLimits: RequestLimits;
+  /** largest /graphql request body and largest WebSocket message */
+  maxRequestBytes: number;
+  /** a WebSocket that sends no connection_init within this is closed (4408) */
+  wsInitTimeoutMs: number;
+  /** /metrics answers only `Authorization: Bearer <token>`; unset: /metrics is refused */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -113,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`TIME_ZONE "${timeZone}" is not an IANA time zone such as Asia/Almaty.`);
   }
   const heartbeatMs = overrides.heartbeatMs ?? int(env, 'HEARTBEAT_MS', 5_000, 100);
+  const production = env.NODE_ENV === 'production';
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters long; leave it unset to refuse /metrics.');
   return {
     port: int(env, 'PORT', 4000, 0),
     host: env.HOST || '0.0.0.0',
@@ -149,6 +161,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', 1, 1),
     passwordHashQueue: int(env, 'PASSWORD_HASH_QUEUE', 200, 0),
     fileUrlTtlMs: int(env, 'FILE_URL_TTL_MINUTES', 15, 1) * 60_000,
+    // the web app's own operations measured against these in request-limits.spec.ts; defaults leave them room
+    requestLimits: {
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 2),
+      maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 20, 0),
+      maxDirectives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 0),
+      maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 2_000, 100),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 2_000, 10),
+      maxVariableDepth: int(env, 'GRAPHQL_MAX_VARIABLE_DEPTH', 16, 2),
+      introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
+      suggestions: bool(env, 'GRAPHQL_SUGGESTIONS', !production),
+    },
+    maxRequestBytes: int(env, 'GRAPHQL_MAX_BODY_KB', 1024, 16) * 1024,
+    wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 3_000, 100),
+    metricsToken,
     ...overrides,
   };
 }

@@ -17,7 +17,8 @@ const Database: new (file: string) => { exec(sql: string): void; close(): void }
 describe('operating the server', () => {
   describe('health, readiness and metrics', () => {
     let server: TestServer;
-    beforeAll(async () => (server = await startTestServer()));
+    const metricsToken = 'spec-metrics-token-0123456789';
+    beforeAll(async () => (server = await startTestServer({ metricsToken })));
     afterAll(() => server.stop());
 
     it('answers /healthz and /readyz with the database (and Redis, when used) checked', async () => {
@@ -33,7 +34,7 @@ describe('operating the server', () => {
       await server.gql(null, 'mutation { login(login:"nobody", password:"x"){ token } }');
       const socket = new WebSocket(server.app.wsUrl, 'graphql-transport-ws');
       await new Promise((resolve) => socket.once('open', resolve));
-      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
       socket.close();
       expect(text).toMatch(/attestation_http_requests_total\{route="graphql",method="POST",status="200"\} \d+/);
       expect(text).toMatch(/attestation_graphql_errors_total\{code="UNAUTHENTICATED"\} [1-9]/);

@@ -8,7 +8,9 @@ export type ErrorCode =
   // beyond the contract: a change to a running exam that the caller must confirm
   | 'CONFIRMATION_REQUIRED'
   // beyond the contract: a rate limit or a full queue; extensions.retryAfter says in how many seconds to try again
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  // an operation over the request limits (depth, aliases, directives, tokens, cost): refused before anything runs
+  | 'QUERY_TOO_COMPLEX';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -40,6 +42,7 @@ export class NoFreeTicketsError extends define('NO_FREE_TICKETS', 409) {}
 export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
 export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
 export class ConfirmationRequiredError extends define('CONFIRMATION_REQUIRED', 409) {}
+export class QueryTooComplexError extends define('QUERY_TOO_COMPLEX', 400) {}
 
 /** A limit was reached: HTTP 429 with Retry-After, and `extensions.retryAfter` in whole seconds. */
 export class TooManyRequestsError extends AppError {
