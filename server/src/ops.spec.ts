@@ -10,6 +10,9 @@ import { ConfigError, loadConfig } from './config';
 import { startTestServer, type TestServer } from './testing/harness';
 
 const MAIN = path.resolve(__dirname, 'main.js');
+const metricsToken = 'spec-metrics-token-0123456789';
+/** the Prometheus text, read as a scraper does (with METRICS_TOKEN) */
+const scrape = async (base: string) => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
 // the SQLite driver MikroORM uses (it ships no types of its own)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database: new (file: string) => { exec(sql: string): void; close(): void } = require('better-sqlite3');
@@ -17,7 +20,6 @@ const Database: new (file: string) => { exec(sql: string): void; close(): void }
 describe('operating the server', () => {
   describe('health, readiness and metrics', () => {
     let server: TestServer;
-    const metricsToken = 'spec-metrics-token-0123456789';
     beforeAll(async () => (server = await startTestServer({ metricsToken })));
     afterAll(() => server.stop());
 
@@ -34,7 +36,7 @@ describe('operating the server', () => {
       await server.gql(null, 'mutation { login(login:"nobody", password:"x"){ token } }');
       const socket = new WebSocket(server.app.wsUrl, 'graphql-transport-ws');
       await new Promise((resolve) => socket.once('open', resolve));
-      const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+      const text = await scrape(server.url);
       socket.close();
       expect(text).toMatch(/attestation_http_requests_total\{route="graphql",method="POST",status="200"\} \d+/);
       expect(text).toMatch(/attestation_graphql_errors_total\{code="UNAUTHENTICATED"\} [1-9]/);
@@ -44,13 +46,13 @@ describe('operating the server', () => {
     });
 
     it('shows the database pool in use, idle, waiting and its size, and counts failed statements by kind', async () => {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const text = await scrape(server.url);
       expect(text).toMatch(/^attestation_db_pool_in_use \d+$/m);
       expect(text).toMatch(/^attestation_db_pool_idle \d+$/m);
       expect(text).toMatch(/^attestation_db_pool_waiting 0$/m);
       expect(text).toMatch(process.env.TEST_DATABASE_URL ? /^attestation_db_pool_max 10$/m : /^attestation_db_pool_max [1-9]\d*$/m);
       await server.app.orm.em.getConnection().execute('select * from no_such_table').catch(() => undefined);
-      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^attestation_db_errors_total\{kind="other"\} [1-9]/m);
+      expect(await scrape(server.url)).toMatch(/^attestation_db_errors_total\{kind="other"\} [1-9]/m);
       if (process.env.TEST_DATABASE_URL) {
         // every PostgreSQL connection carries DATABASE_STATEMENT_TIMEOUT_MS; a statement past its limit is counted as such
         const [shown] = await server.app.orm.em.getConnection().execute('show statement_timeout');
@@ -59,17 +61,17 @@ describe('operating the server', () => {
           await em.getConnection().execute(`set local statement_timeout = '50ms'`, [], 'run', em.getTransactionContext());
           await em.getConnection().execute('select pg_sleep(1)', [], 'run', em.getTransactionContext());
         }).catch(() => undefined);
-        expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^attestation_db_errors_total\{kind="statement_timeout"\} 1$/m);
+        expect(await scrape(server.url)).toMatch(/^attestation_db_errors_total\{kind="statement_timeout"\} 1$/m);
       }
     });
 
     it('counts errors over the WebSocket by code like those over HTTP', async () => {
-      const count = async () => Number(/attestation_graphql_errors_total\{code="BAD_USER_INPUT"\} (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1] ?? 0);
+      const count = async () => Number(/attestation_graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} (\d+)/.exec(await scrape(server.url))?.[1] ?? 0);
       const before = await count();
       const client = server.ws(null);
       const result = await new Promise<any>((resolve) => client.subscribe({ query: 'subscription { noSuchField }' }, { next: resolve, error: resolve, complete: () => undefined }));
       await client.dispose();
-      expect(Array.isArray(result) ? result[0].extensions.code : result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(Array.isArray(result) ? result[0].extensions.code : result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(await count()).toBe(before + 1);
     });
 
@@ -121,7 +123,7 @@ describe('operating the server', () => {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: JSON.stringify({ query, variables }),
     }).then((r) => r.json() as Promise<any>);
-    const metric = async (pattern: RegExp) => Number(pattern.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+    const metric = async (pattern: RegExp) => Number(pattern.exec(await scrape(url))?.[1] ?? 0);
 
     beforeAll(async () => {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-ops-'));
@@ -133,6 +135,7 @@ describe('operating the server', () => {
       }
       child = spawn(process.execPath, [MAIN], {
         env: {
+          METRICS_TOKEN: metricsToken,
           ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info',
           DATABASE_URL: dbUrl, REDIS_URL: '', SHUTDOWN_DELAY_MS: '1000', SHUTDOWN_GRACE_MS: '5000',
         },
