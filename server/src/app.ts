@@ -23,6 +23,8 @@ import { fileRoutes } from './modules/files/file.routes';
 import { seedDemo } from './seeders/demo.seeder';
 import { logger } from './common/logger';
 import { connectRedis, type RedisConnections } from './common/redis';
+import { EVENTS_CHANNEL } from './common/events';
+import { Metrics } from './common/metrics';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 
@@ -63,8 +65,21 @@ export async function createApp(config: Config): Promise<RunningApp> {
     const seeded = await seedDemo(orm.em.fork());
     if (seeded) console.log(seeded);
   }
-  const redis: RedisConnections | undefined = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
-  const services = createServices(config, fileSecret(config), redis);
+  const metrics = new Metrics();
+  const redis: RedisConnections | undefined = config.redisUrl ? connectRedis(config.redisUrl, [EVENTS_CHANNEL], metrics) : undefined;
+  const services = createServices(config, fileSecret(config), redis, metrics);
+  if (redis) {
+    // after an outage: this instance's pages back into presence, then every subscriber re-reads
+    redis.onRestored(async () => {
+      const rebuilt = (await services.presence.rebuild?.()) ?? [];
+      await services.events.recover(rebuilt);
+      metrics.resyncs.inc();
+    });
+    if (!(await redis.ready(config.redisStartWaitMs))) {
+      logger.warn({ waitedMs: config.redisStartWaitMs },
+        'starting without Redis: serving with pushes and presence on this instance only until it answers (retrying every second; /readyz answers 503 meanwhile)');
+    }
+  }
   services.presence.onExpired = (examId, studentId) => {
     services.inFlight.add(services.sittings.connectionLost(orm.em.fork(), examId, studentId, new Date())
       .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection')));
@@ -73,7 +88,6 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const app = express();
   app.disable('x-powered-by');
-  const { metrics } = services;
   app.use(pinoHttp({
     logger,
     genReqId: (req, res) => {
@@ -104,7 +118,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
     context: async (ctx): Promise<Context> => {
       const em = orm.em.fork();
       const authorization = ctx.connectionParams?.authorization;
-      return { em, services, user: await services.auth.userFromAuthorization(em, authorization) };
+      const { socket } = ctx.extra;
+      return { em, services, user: await services.auth.userFromAuthorization(em, authorization), closeSocket: (code, reason) => socket.close(code, reason) };
     },
     onSubscribe: (_ctx, _id, payload) => {
       if (containsNul(parse(payload.query), payload.variables)) return [nulRefusal()];

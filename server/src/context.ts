@@ -9,4 +9,6 @@ export interface Context {
   services: Services;
   /** the raw Authorization value, for logout */
   authorization?: string;
+  /** over WebSocket: closes this operation's socket (a subscriber too slow to keep up is dropped so it reconnects) */
+  closeSocket?: (code: number, reason: string) => void;
 }

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
+import { surviveUnhandledRejections } from './common/unhandled';
 
 /** Start, and stop cleanly on SIGTERM / SIGINT. */
 async function main() {
+  const rejections = surviveUnhandledRejections();
   let config;
   try {
     config = loadConfig();
@@ -15,6 +17,7 @@ async function main() {
     throw error;
   }
   const app = await createApp(config);
+  rejections.countIn(app.services.metrics);
   console.log(`Attestation is up: ${app.url}/ (GraphQL at ${app.url}/graphql, database: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`);
   let stopping = false;
   const shutdown = (signal: string) => {
