@@ -6,7 +6,7 @@ import { User } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
 import { verifyPassword } from './passwords';
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class AuthService {
   constructor(private readonly config: Config) {}
