@@ -143,12 +143,18 @@ export class RedisPresence implements Presence {
   }
 
   async onlineSince(examId: string, studentId: string): Promise<Date | null> {
+    // a page this instance holds is proof enough (and right even before rebuild() after an outage)
+    const held = this.local.get(`${examId}:${studentId}`);
+    if (held) {
+      const since = await this.redis.hget(this.sinceKey(examId), studentId).catch(() => null);
+      return since ? new Date(Number(since)) : held.since;
+    }
     try {
       if ((await this.liveMembers(examId, studentId)).length === 0) return null;
       const since = await this.redis.hget(this.sinceKey(examId), studentId);
       return since ? new Date(Number(since)) : new Date();
     } catch {
-      return this.local.get(`${examId}:${studentId}`)?.since ?? null; // Redis down: what this instance knows
+      return null; // Redis down: not on this instance's pages, and nobody can say about the others
     }
   }
 
