@@ -38,7 +38,7 @@ describe('Redis down for 10 s under two instances while students save', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-outage-'));
     const env = {
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: db.url, REDIS_URL: redis.url,
-      SEED_DEMO: 'true', HEARTBEAT_MS: '500', PRESENCE_TTL_MS: '1500', LOG_LEVEL: 'warn',
+      SEED_DEMO: 'true', HEARTBEAT_MS: '1000', PRESENCE_TTL_MS: '3000', LOG_LEVEL: 'warn',
     };
     a = await startInstance({ ...env, INSTANCE_ID: 'A' }); // migrates and seeds first
     b = await startInstance({ ...env, INSTANCE_ID: 'B' });
