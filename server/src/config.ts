@@ -81,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     heartbeatMs,
     presenceTtlMs: int(env, 'PRESENCE_TTL_MS', heartbeatMs * 3, 300),
     redisUrl,
-    subscriptionQueueMax: int(env, 'SUBSCRIPTION_QUEUE_MAX', 100, 1),
+    subscriptionQueueMax: int(env, 'SUBSCRIPTION_QUEUE_MAX', 500, 1),
     redisStartWaitMs: int(env, 'REDIS_START_WAIT_MS', 5_000, 0),
     clientDir: path.resolve(__dirname, '../../dist/client/browser'),
     logRequests: bool(env, 'LOG_REQUESTS', false),
