@@ -9,8 +9,8 @@ import type { Metrics } from './metrics';
  * Redis is never a reason to fail: commands fail at once while a connection is down (no offline
  * queue, so nothing piles up in memory) and every caller handles that; ioredis reconnects every
  * second at most. The link is `connected` while all three are ready and the subscriber listens;
- * each time it becomes connected again after a loss (or after a start without Redis) the
- * `onRestored` listeners run — presence rebuilds, subscribers resync.
+ * each time it becomes connected again after a loss (or after a start that went on without it)
+ * the `onRestored` listeners run — presence rebuilds, subscribers resync.
  */
 export interface RedisConnections {
   command: Redis;
@@ -50,6 +50,8 @@ export function connectRedis(url: string, channels: string[], metrics: Metrics):
   let connected = false;
   let closing = false;
   let downSince: number | null = Date.now();
+  /** something may have been missed: the link was lost, or the start went on without it */
+  let missed = false;
   let lastError = '';
   const restored: (() => Promise<void>)[] = [];
   const waiters = new Set<() => void>();
@@ -63,14 +65,20 @@ export function connectRedis(url: string, channels: string[], metrics: Metrics):
     metrics.redisConnected.set(now ? 1 : 0);
     if (!now) {
       downSince = Date.now();
+      missed = true;
       logger.warn({ redis: where, error: lastError || undefined },
         'Redis unreachable: pushes reach this instance\'s sockets only, presence is kept locally; reconnecting every second (/readyz answers 503 meanwhile)');
       return;
     }
     const outageMs = downSince === null ? 0 : Date.now() - downSince;
     downSince = null;
-    logger.info({ redis: where, outageMs }, 'Redis reachable: presence rebuilds and every subscriber is told to re-read');
     for (const wake of waiters) wake();
+    if (!missed) {
+      logger.info({ redis: where }, 'Redis connected');
+      return;
+    }
+    missed = false;
+    logger.info({ redis: where, outageMs }, 'Redis reachable again: presence rebuilds and every subscriber is told to re-read');
     recovering = recovering.then(async () => {
       for (const listener of restored) {
         if (!connected) return; // lost again: the next return runs them all again
@@ -117,6 +125,7 @@ export function connectRedis(url: string, channels: string[], metrics: Metrics):
       };
       const timer = setTimeout(() => {
         waiters.delete(wake);
+        missed = true; // serving without Redis from now on: recover once it answers
         resolve(false);
       }, ms);
       waiters.add(wake);
