@@ -125,7 +125,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
       if (containsNul(parse(payload.query), payload.variables)) return [nulRefusal()];
     },
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
-    onNext: (_ctx, _id, _payload, _args, result) => {
+    onNext: (_ctx, _id, _payload, args, result) => {
+      (args.contextValue as Context).pushBuilt?.(); // built: the next push may be built while this one is sent
       if (!('errors' in result) || !result.errors?.length) return result;
       return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as never;
     },

@@ -23,6 +23,8 @@ export interface Config {
   redisUrl?: string;
   /** pushes that may wait for one subscriber before its socket is closed (1013) so it reconnects and re-reads */
   subscriptionQueueMax: number;
+  /** pushes built at once on this instance (each a GraphQL execution with its reads): bounds memory in a big fan-out */
+  pushConcurrency: number;
   /** a start with Redis unreachable waits this long for it, then serves degraded and keeps retrying */
   redisStartWaitMs: number;
   clientDir?: string;
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     presenceTtlMs: int(env, 'PRESENCE_TTL_MS', heartbeatMs * 3, 300),
     redisUrl,
     subscriptionQueueMax: int(env, 'SUBSCRIPTION_QUEUE_MAX', 500, 1),
+    pushConcurrency: int(env, 'PUSH_CONCURRENCY', 64, 1),
     redisStartWaitMs: int(env, 'REDIS_START_WAIT_MS', 5_000, 0),
     clientDir: path.resolve(__dirname, '../../dist/client/browser'),
     logRequests: bool(env, 'LOG_REQUESTS', false),

@@ -11,4 +11,6 @@ export interface Context {
   authorization?: string;
   /** over WebSocket: closes this operation's socket (a subscriber too slow to keep up is dropped so it reconnects) */
   closeSocket?: (code: number, reason: string) => void;
+  /** over WebSocket, for a subscription: its push has been built (frees the push slot before the send) */
+  pushBuilt?: () => void;
 }

@@ -29,7 +29,7 @@ export class InFlight {
 
 /** The rule-holding services, one set per server; resolvers reach them through the context. */
 export function createServices(config: Config, fileSecret: Buffer, redis?: RedisConnections, metrics = new Metrics()) {
-  const events = new ExamEvents(config.subscriptionQueueMax, metrics, redis);
+  const events = new ExamEvents(config.subscriptionQueueMax, config.pushConcurrency, metrics, redis);
   const presence: Presence = redis ? new RedisPresence(redis.command, config.presenceTtlMs, metrics, REDIS_RETRY_MAX_MS) : new MemoryPresence();
   const store = new FileStore(config.dataDir);
   const tickets = new TicketService(events);

@@ -75,7 +75,8 @@ async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T; rss: 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
-  const server = await startTestServer({ heartbeatMs: 600_000 });
+  // PUSH_CONCURRENCY as in production (startTestServer reads no environment), to compare settings
+  const server = await startTestServer({ heartbeatMs: 600_000, ...(process.env.PUSH_CONCURRENCY ? { pushConcurrency: Number(process.env.PUSH_CONCURRENCY) } : {}) });
   const clients = new Clients();
   try {
     const crowd = await crowdedExam(server, N);
@@ -131,7 +132,8 @@ async function main() {
     const oursMs = ours.result.lastAt ? ours.result.lastAt - ours.result.start : NaN;
     const fanOutMs = ours.result.lastAt ? ours.result.lastAt - publishedAt : NaN;
     const floorMs = floor.result.lastAt ? floor.result.lastAt - floor.result.start : NaN;
-    console.log(`fan-out to ${N} subscribers of one exam, one instance, ${server.app.orm.config.get('clientUrl') ? 'PostgreSQL' : 'SQLite'}${server.app.services.config.redisUrl ? ' + Redis' : ', in-process pub/sub'}`);
+    const { config } = server.app.services;
+    console.log(`fan-out to ${N} subscribers of one exam, one instance, ${config.databaseUrl ? 'PostgreSQL' : 'SQLite'}${config.redisUrl ? ' + Redis' : ', in-process pub/sub'}, PUSH_CONCURRENCY ${config.pushConcurrency}`);
     console.log(`floor: ws broadcast of one prebuilt frame   ${String(floorMs).padStart(6)} ms   delivered ${floor.result.received}/${N}   peak RSS ${mb(floor.rss)} (+${mb(floor.rss - floorBefore.rss)}), heap +${mb(floor.heap - floorBefore.heapUsed)}`);
     console.log(`releaseQuestions, end to end                 ${String(oursMs).padStart(6)} ms   delivered ${ours.result.received}/${N}   peak RSS ${mb(ours.rss)} (+${mb(ours.rss - before.rss)}), heap +${mb(ours.heap - before.heapUsed)}   ×${(oursMs / floorMs).toFixed(1)} the floor`);
     console.log(`  of which the pushes (commit → last receipt) ${String(fanOutMs).padStart(5)} ms   ×${(fanOutMs / floorMs).toFixed(1)} the floor (goal ≤ ×3)`);

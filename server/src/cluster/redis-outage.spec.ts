@@ -27,8 +27,10 @@ describe('Redis down for 10 s under two instances while students save', () => {
   let redis: OwnRedis;
   let db: Awaited<ReturnType<typeof scratchDatabase>>;
   let dataDir: string;
+  let env: Record<string, string>;
   let a: Instance;
   let b: Instance;
+  let c: Instance | undefined;
   const clients: WsClient[] = [];
 
   beforeAll(async () => {
@@ -36,7 +38,7 @@ describe('Redis down for 10 s under two instances while students save', () => {
     redis = await OwnRedis.start();
     db = await scratchDatabase(pgBase, 'att_outage');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-outage-'));
-    const env = {
+    env = {
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: db.url, REDIS_URL: redis.url,
       SEED_DEMO: 'true', HEARTBEAT_MS: '1000', PRESENCE_TTL_MS: '3000', LOG_LEVEL: 'warn',
     };
@@ -46,7 +48,7 @@ describe('Redis down for 10 s under two instances while students save', () => {
 
   afterAll(async () => {
     for (const c of clients) await c.dispose();
-    for (const i of [a, b]) i?.process.kill('SIGTERM');
+    for (const i of [a, b, c]) i?.process.kill('SIGTERM');
     await sleep(500);
     await redis?.kill();
     await db?.drop();
@@ -120,6 +122,10 @@ describe('Redis down for 10 s under two instances while students save', () => {
     }
     await leaver.client.dispose();
     const joiner = open(SAVERS); // student21 on B
+    // a third instance started now does not fail: it serves without Redis and connects when it returns
+    c = await startInstance({ ...env, INSTANCE_ID: 'C', SEED_DEMO: 'false', REDIS_START_WAIT_MS: '1000' });
+    expect((await fetch(`${c.url}/readyz`)).status).toBe(503);
+    expect(c.output()).toContain('starting without Redis');
     await sleep(killedAt + OUTAGE_MS - Date.now());
 
     await redis.up();
@@ -151,7 +157,7 @@ describe('Redis down for 10 s under two instances while students save', () => {
       expect(mine.data.exam.mySitting.answer.text).withContext(logins[i]).toBe(acked[i]);
     }
 
-    for (const instance of [a, b]) {
+    for (const instance of [a, b, c]) {
       expect(instance.exitCode()).withContext(instance.output().slice(-2000)).toBeNull();
       expect((await fetch(`${instance.url}/readyz`)).status).toBe(200);
       expect(await fetch(`${instance.url}/metrics`).then((r) => r.text())).toMatch(/^attestation_redis_connected 1$/m);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { logger } from './logger';
 import type { Metrics } from './metrics';
 import type { RedisConnections } from './redis';
-import { SubscriptionQueue } from './subscription-queue';
+import { PushSlots, SubscriptionQueue } from './subscription-queue';
 import type { TicketTile } from '../modules/tickets/ticket.entity';
 
 /** What travels on an exam's topics: ids only, so every subscriber reads fresh, permission-checked data. */
@@ -57,8 +57,10 @@ export class ExamEvents {
   private readonly instance = randomUUID();
   private readonly missed = new Set<string>();
   private missedAll = false;
+  private readonly slots: PushSlots;
 
-  constructor(private readonly queueMax: number, private readonly metrics: Metrics, private readonly redis?: RedisConnections) {
+  constructor(private readonly queueMax: number, pushConcurrency: number, private readonly metrics: Metrics, private readonly redis?: RedisConnections) {
+    this.slots = new PushSlots(pushConcurrency);
     metrics.observeSubscriptionQueues(() => this.queues());
     redis?.subscribe.on('message', (channel: string, message: string) => {
       if (channel === EVENTS_CHANNEL) this.received(message);
@@ -87,23 +89,23 @@ export class ExamEvents {
 
   // ---- subscribing (each returns the subscriber's own bounded queue; `drop` closes its socket on overflow) ----
 
-  mySitting(examId: string, studentId: string, drop: () => void): AsyncIterableIterator<SittingEventPayload> {
+  mySitting(examId: string, studentId: string, drop: () => void): SubscriptionQueue<SittingEventPayload> {
     return this.listen(topic.mySitting(examId, studentId), drop);
   }
 
-  released(examId: string, studentId: string, drop: () => void): AsyncIterableIterator<SittingEventPayload> {
+  released(examId: string, studentId: string, drop: () => void): SubscriptionQueue<SittingEventPayload> {
     return this.listen(topic.released(examId, studentId), drop);
   }
 
-  sittings(examId: string, drop: () => void): AsyncIterableIterator<SittingEventPayload> {
+  sittings(examId: string, drop: () => void): SubscriptionQueue<SittingEventPayload> {
     return this.listen(topic.sittings(examId), drop);
   }
 
-  board(examId: string, drop: () => void): AsyncIterableIterator<BoardEventPayload> {
+  board(examId: string, drop: () => void): SubscriptionQueue<BoardEventPayload> {
     return this.listen(topic.board(examId), drop);
   }
 
-  resyncs(examId: string, drop: () => void): AsyncIterableIterator<ResyncPayload> {
+  resyncs(examId: string, drop: () => void): SubscriptionQueue<ResyncPayload> {
     return this.listen(topic.resync(examId), drop);
   }
 
@@ -135,7 +137,7 @@ export class ExamEvents {
     }, () => {
       subscribers!.delete(queue as SubscriptionQueue<unknown>);
       if (subscribers!.size === 0 && this.topics.get(name) === subscribers) this.topics.delete(name);
-    });
+    }, this.slots);
     subscribers.add(queue as SubscriptionQueue<unknown>);
     return queue;
   }

@@ -1,4 +1,4 @@
-import { SubscriptionQueue } from './subscription-queue';
+import { PushSlots, SubscriptionQueue } from './subscription-queue';
 
 /** The per-subscriber queue that replaced @graphql-yoga's unbounded (and, at 1,024, fatal) Repeater. */
 describe('a subscriber\'s bounded queue', () => {
@@ -58,5 +58,27 @@ describe('a subscriber\'s bounded queue', () => {
     await queue.return();
     expect(await waiting).toEqual({ value: undefined, done: true });
     expect(ends).toBe(1);
+  });
+
+  it('hands out a push only while a shared slot is free; a built push or a closed queue frees it', async () => {
+    const slots = new PushSlots(1);
+    const one = new SubscriptionQueue<string>(5, () => fail('no overflow'), () => undefined, slots);
+    const two = new SubscriptionQueue<string>(5, () => fail('no overflow'), () => undefined, slots);
+    one.push('a1');
+    one.push('a2');
+    two.push('b1');
+    expect((await one.next()).value).toBe('a1');
+    let second: string | undefined;
+    void two.next().then((r) => (second = r.value));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(second).withContext('waits while a1 is being built').toBeUndefined();
+    one.pushBuilt();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(second).toBe('b1');
+    let third: string | undefined;
+    void one.next().then((r) => (third = r.value));
+    await two.return();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(third).toBe('a2');
   });
 });

@@ -4,6 +4,7 @@ import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
 import { SLOW_CONSUMER_CLOSE_CODE, type BoardEventPayload, type ResyncPayload, type SittingEventPayload } from '../../common/events';
+import type { SubscriptionQueue } from '../../common/subscription-queue';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
 import { TicketTile } from '../tickets/ticket.entity';
@@ -17,8 +18,12 @@ type Data = SubscribeResolverData<unknown, { examId: string }, Context>;
 /** closes the subscriber's socket when its queue overflows: the client reconnects and re-reads */
 const dropper = (context: Context) => () => context.closeSocket?.(SLOW_CONSUMER_CLOSE_CODE, 'too far behind: reconnect and re-read');
 
-/** The stream is opened first (no push is missed while access is checked) and closed if the check fails. */
-async function guarded<T>(stream: AsyncIterableIterator<T>, open: (stream: AsyncIterableIterator<T>) => Promise<AsyncIterable<T>>): Promise<AsyncIterable<T>> {
+/**
+ * The stream is opened first (no push is missed while access is checked) and closed if the check
+ * fails; graphql-ws tells it through the context when each push has been built.
+ */
+async function guarded<T>(context: Context, stream: SubscriptionQueue<T>, open: (stream: SubscriptionQueue<T>) => Promise<AsyncIterable<T>>): Promise<AsyncIterable<T>> {
+  context.pushBuilt = () => stream.pushBuilt();
   try {
     return await open(stream);
   } catch (error) {
@@ -28,8 +33,8 @@ async function guarded<T>(stream: AsyncIterableIterator<T>, open: (stream: Async
 }
 
 /** A student's exam page holds these; holding one makes the student online at the exam (R2.1). */
-async function studentStream<T>({ args, context }: Data, stream: AsyncIterableIterator<T>): Promise<AsyncIterable<T>> {
-  return guarded(stream, async () => {
+async function studentStream<T>({ args, context }: Data, stream: SubscriptionQueue<T>): Promise<AsyncIterable<T>> {
+  return guarded(context, stream, async () => {
     const exam = await visibleExam(context, args.examId);
     const user = requireUser(context);
     if (user.role !== Role.STUDENT) return counted(context, exam.id, stream);
@@ -99,7 +104,7 @@ export class ExamSubscriptionResolver {
 
   @Subscription(() => Sitting, {
     description: 'R2.1, R5.3: staff and the exam\'s teacher; pushed on presence, ticket, view, save, submit and grade',
-    subscribe: async ({ args, context }: Data) => guarded(context.services.events.sittings(args.examId, dropper(context)), async (stream) => {
+    subscribe: async ({ args, context }: Data) => guarded(context, context.services.events.sittings(args.examId, dropper(context)), async (stream) => {
       const exam = await visibleExam(context, args.examId);
       if (!manages(context.user, exam)) throw new ForbiddenError('Only staff and the exam\'s teacher follow every sitting.');
       return counted(context, exam.id, stream);
@@ -111,7 +116,7 @@ export class ExamSubscriptionResolver {
 
   @Subscription(() => ExamResync, {
     description: 'anyone who may see the exam; pushed when pushes may have been missed (after a pub/sub outage): re-read the exam as after a reconnect',
-    subscribe: async ({ args, context }: Data) => guarded(context.services.events.resyncs(args.examId, dropper(context)), async (stream) => {
+    subscribe: async ({ args, context }: Data) => guarded(context, context.services.events.resyncs(args.examId, dropper(context)), async (stream) => {
       const exam = await visibleExam(context, args.examId);
       return counted(context, exam.id, stream);
     }),
