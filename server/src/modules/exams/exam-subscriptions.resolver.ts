@@ -68,6 +68,11 @@ function freshRead(ctx: Context) {
   return ctx.em;
 }
 
+/** the student's own sitting for a push, with what its page's fields read (exam, ticket) in the same query */
+function ownSitting(ctx: Context, payload: SittingEventPayload): Promise<Sitting> {
+  return freshRead(ctx).findOneOrFail(Sitting, payload.sittingId, { populate: ['exam', 'ticket'] });
+}
+
 @Resolver()
 export class ExamSubscriptionResolver {
   @Subscription(() => Sitting, {
@@ -75,7 +80,7 @@ export class ExamSubscriptionResolver {
     subscribe: async (data: Data) => studentStream(data, data.context.services.events.released(data.args.examId, requireUser(data.context).id, dropper(data.context))),
   })
   questionsReleased(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
-    return freshRead(ctx).findOneOrFail(Sitting, payload.sittingId);
+    return ownSitting(ctx, payload);
   }
 
   @Subscription(() => Sitting, {
@@ -83,7 +88,7 @@ export class ExamSubscriptionResolver {
     subscribe: async (data: Data) => studentStream(data, data.context.services.events.mySitting(data.args.examId, requireUser(data.context).id, dropper(data.context))),
   })
   mySittingChanged(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
-    return freshRead(ctx).findOneOrFail(Sitting, payload.sittingId);
+    return ownSitting(ctx, payload);
   }
 
   @Subscription(() => [TicketTile], {
