@@ -24,9 +24,11 @@ import { fileRoutes } from './modules/files/file.routes';
 import { seedDemo } from './seeders/demo.seeder';
 import { lifecycleLogger, logContext, logger, safeError } from './common/logger';
 import { HttpDrain } from './common/http-drain';
-import type { DatabasePool, Metrics } from './common/metrics';
+import { Metrics, type DatabasePool } from './common/metrics';
 import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { connectRedis, type RedisConnections } from './common/redis';
+import { EVENTS_CHANNEL } from './common/events';
+import { revocationChannel } from './modules/auth/session-sockets';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 
@@ -120,8 +122,21 @@ export async function createApp(config: Config): Promise<RunningApp> {
     const seeded = await seedDemo(orm.em.fork());
     if (seeded) lifecycleLogger.info(seeded);
   }
-  const redis: RedisConnections | undefined = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
-  const services = createServices(config, fileSecret(config), redis);
+  const metrics = new Metrics();
+  const redis: RedisConnections | undefined = config.redisUrl ? connectRedis(config.redisUrl, [EVENTS_CHANNEL, revocationChannel(config.redisKeyPrefix)], metrics) : undefined;
+  const services = createServices(config, fileSecret(config), redis, metrics);
+  if (redis) {
+    // after an outage: this instance's pages back into presence, then every subscriber re-reads
+    redis.onRestored(async () => {
+      const rebuilt = (await services.presence.rebuild?.()) ?? [];
+      await services.events.recover(rebuilt);
+      metrics.resyncs.inc();
+    });
+    if (!(await redis.ready(config.redisStartWaitMs))) {
+      logger.warn({ waitedMs: config.redisStartWaitMs },
+        'starting without Redis: serving with pushes and presence on this instance only until it answers (retrying every second; /readyz answers 503 meanwhile)');
+    }
+  }
   const stopSweeping = await services.files.store.keepIncomingSwept(); // partial uploads a crash left behind
   services.presence.onExpired = (examId, studentId) => {
     services.inFlight.add(services.sittings.connectionLost(orm.em.fork(), examId, studentId, new Date())
@@ -134,7 +149,6 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders());
-  const { metrics } = services;
   app.use(pinoHttp({
     logger,
     genReqId: (req, res) => {
@@ -173,7 +187,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
       const em = orm.em.fork();
       const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
       const session = await services.auth.sessionFromAuthorization(em, authorization);
-      return { em, services, authorization, session, requestId: wsRequestId(ctx.extra, id), user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')) };
+      return { em, services, authorization, session, requestId: wsRequestId(ctx.extra, id), user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')),
+        closeSocket: (code, reason) => ctx.extra.socket.close(code, reason) };
     },
     // a socket opened with a live session is closed (4401) the moment that session ends
     onConnect: async (ctx) => {
@@ -193,6 +208,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
     onError: (ctx, id, payload, errors) => logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: payload.operationName ?? undefined },
       () => errors.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits))) as never,
     onNext: (ctx, id, _payload, args, result) => {
+      (args.contextValue as Context).pushBuilt?.(); // built: the next push may be built while this one is sent
       if (!('errors' in result) || !result.errors?.length) return result;
       return logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: operationNameOf(args) },
         () => ({ ...result, errors: result.errors!.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits)) })) as never;

@@ -25,6 +25,12 @@ export interface Config {
   presenceTtlMs: number;
   /** redis://… makes subscriptions and presence shared by several instances */
   redisUrl?: string;
+  /** pushes that may wait for one subscriber before its socket is closed (1013) so it reconnects and re-reads */
+  subscriptionQueueMax: number;
+  /** pushes built at once on this instance (each a GraphQL execution with its reads): bounds memory in a big fan-out */
+  pushConcurrency: number;
+  /** a start with Redis unreachable waits this long for it, then serves degraded and keeps retrying */
+  redisStartWaitMs: number;
   clientDir?: string;
   logRequests: boolean;
   /** SIGTERM: how long /readyz says 503 while the listener still serves, so balancers stop sending here first */
@@ -141,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     heartbeatMs,
     presenceTtlMs: int(env, 'PRESENCE_TTL_MS', heartbeatMs * 3, 300),
     redisUrl,
+    subscriptionQueueMax: int(env, 'SUBSCRIPTION_QUEUE_MAX', 500, 1),
+    pushConcurrency: int(env, 'PUSH_CONCURRENCY', 64, 1),
+    redisStartWaitMs: int(env, 'REDIS_START_WAIT_MS', 5_000, 0),
     clientDir: path.resolve(__dirname, '../../dist/client/browser'),
     logRequests: bool(env, 'LOG_REQUESTS', false),
     shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', 5_000, 0),

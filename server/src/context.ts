@@ -16,4 +16,8 @@ export interface Context {
   session?: AuthSession | null;
   /** the client's address (behind a proxy: per TRUST_PROXY), for the per-address rate limits */
   clientAddress?: string;
+  /** over WebSocket: closes this operation's socket (a subscriber too slow to keep up is dropped so it reconnects) */
+  closeSocket?: (code: number, reason: string) => void;
+  /** over WebSocket, for a subscription: its push has been built (frees the push slot before the send) */
+  pushBuilt?: () => void;
 }

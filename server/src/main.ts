@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createApp, type RunningApp } from './app';
 import { lifecycleLogger, logger, routeConsoleToLogger } from './common/logger';
+import { surviveUnhandledRejections } from './common/unhandled';
 
 /** Every line on stdout is JSON: libraries' console output, Node's warnings and a fatal error too. */
 function logEverythingAsJson(): void {
@@ -47,6 +48,7 @@ function stopOnSignals(app: RunningApp, config: Config): void {
 /** Start, and stop cleanly on SIGTERM / SIGINT. */
 async function main() {
   logEverythingAsJson();
+  const rejections = surviveUnhandledRejections();
   let config;
   try {
     config = loadConfig();
@@ -58,6 +60,7 @@ async function main() {
     throw error;
   }
   const app = await createApp(config);
+  rejections.countIn(app.services.metrics);
   lifecycleLogger.info(`Attestation is up: ${app.url}/ (GraphQL at ${app.url}/graphql, database: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`);
   stopOnSignals(app, config);
 }

@@ -11,7 +11,7 @@ import { FileStore } from './modules/files/file-store';
 import { GradeService } from './modules/grades/grade.service';
 import { MemoryPresence, RedisPresence, type Presence } from './modules/presence/presence';
 import { Metrics } from './common/metrics';
-import type { RedisConnections } from './common/redis';
+import { REDIS_RETRY_MAX_MS, type RedisConnections } from './common/redis';
 import { SittingService } from './modules/sittings/sitting.service';
 import { TicketService } from './modules/tickets/ticket.service';
 import { UserService } from './modules/users/user.service';
@@ -31,13 +31,12 @@ export class InFlight {
 }
 
 /** The rule-holding services, one set per server; resolvers reach them through the context. */
-export function createServices(config: Config, fileSecret: Buffer, redis?: RedisConnections) {
-  const events = new ExamEvents(redis);
-  const presence: Presence = redis ? new RedisPresence(redis.command, config.presenceTtlMs) : new MemoryPresence();
+export function createServices(config: Config, fileSecret: Buffer, redis?: RedisConnections, metrics = new Metrics()) {
+  const events = new ExamEvents(config.subscriptionQueueMax, config.pushConcurrency, metrics, redis);
+  const presence: Presence = redis ? new RedisPresence(redis.command, config.presenceTtlMs, metrics, REDIS_RETRY_MAX_MS) : new MemoryPresence();
   const store = new FileStore(config.dataDir);
   const tickets = new TicketService(events);
   const answers = new AnswerService(config, events, store);
-  const metrics = new Metrics();
   const rateLimits = new RateLimits(config, metrics, redis?.command);
   const sessionSockets = new SessionSockets(redis, config.redisKeyPrefix);
   limitPasswordHashing(config.passwordHashConcurrency, config.passwordHashQueue);

@@ -1,83 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import WebSocket from 'ws';
-import { createClient, type Client as WsClient } from 'graphql-ws';
+import type { Client as WsClient } from 'graphql-ws';
+import { gql, listen, login, startInstance, ws, type Instance } from './processes';
 
 /**
  * Two server processes on one PostgreSQL and one Redis, as behind a load balancer:
  * staff on instance A, students on instance B. Runs when TEST_DATABASE_URL and
  * TEST_REDIS_URL are set (`.ci/run` starts both).
  */
-interface Instance {
-  url: string;
-  process: ChildProcess;
-}
-
-const MAIN = path.resolve(__dirname, '../main.js');
-
-function startInstance(env: Record<string, string>): Promise<Instance> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`instance did not start:\n${out}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const up = /Attestation is up: (http:\/\/[^/\s]+)/.exec(out);
-      if (up) {
-        clearTimeout(timer);
-        resolve({ url: up[1], process: child });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`instance exited with ${code}:\n${out}`)));
-  });
-}
-
-async function gql(url: string, token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return res.json();
-}
-
-async function login(url: string, name: string): Promise<string> {
-  return (await gql(url, null, 'mutation($l:String!){ login(login:$l, password:"demo"){ token } }', { l: name })).data.login.token;
-}
-
-function ws(url: string, token: string): WsClient {
-  return createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
-}
-
-/** Collects pushes of one subscription; `until` waits for one that matches. */
-function listen(client: WsClient, query: string, variables: Record<string, unknown>) {
-  const pushes: any[] = [];
-  const waiters: { match: (p: any) => boolean; resolve: (p: any) => void }[] = [];
-  const dispose = client.subscribe({ query, variables }, {
-    next: (value) => {
-      pushes.push(value.data);
-      for (const w of [...waiters]) if (w.match(value.data)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(value.data); }
-    },
-    error: () => undefined,
-    complete: () => undefined,
-  });
-  return {
-    pushes,
-    dispose,
-    until: (match: (p: any) => boolean, timeoutMs = 8000) => new Promise<any>((resolve, reject) => {
-      const found = pushes.find(match);
-      if (found) return resolve(found);
-      const timer = setTimeout(() => reject(new Error(`no matching push within ${timeoutMs} ms; got ${JSON.stringify(pushes)}`)), timeoutMs);
-      waiters.push({ match, resolve: (p) => { clearTimeout(timer); resolve(p); } });
-    }),
-  };
-}
-
 const pgBase = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
 

@@ -1,6 +1,9 @@
-import { createPubSub } from '@graphql-yoga/subscription';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { randomUUID } from 'node:crypto';
+import { logger } from './logger';
+import type { Metrics } from './metrics';
 import type { RedisConnections } from './redis';
+import { PushSlots, SubscriptionQueue } from './subscription-queue';
+import type { TicketTile } from '../modules/tickets/ticket.entity';
 
 /** What travels on an exam's topics: ids only, so every subscriber reads fresh, permission-checked data. */
 export interface SittingEventPayload {
@@ -8,44 +11,202 @@ export interface SittingEventPayload {
   sittingId: string;
   studentId: string;
 }
+/** One per board change, shared by every subscriber: the tiles are read once for all of them. */
 export interface BoardEventPayload {
   examId: string;
+  tiles?: Promise<TicketTile[]>;
+}
+/** Pushes may have been missed (the pub/sub link was down): re-read the exam. */
+export interface ResyncPayload {
+  examId: string;
+  at: Date;
 }
 
-type Topics = {
-  SITTING_CHANGED: [examId: string, payload: SittingEventPayload];
-  QUESTIONS_RELEASED: [examId: string, payload: SittingEventPayload];
-  TICKET_BOARD_CHANGED: [examId: string, payload: BoardEventPayload];
+/** What one publish carries, in-process and over Redis alike; a batch is one message however many sittings. */
+type ExamEvent =
+  | { kind: 'sittings'; examId: string; changes: SittingEventPayload[]; released: boolean }
+  | { kind: 'board'; examId: string }
+  | { kind: 'resync'; examIds: string[] | null };
+
+/** the Redis channel every instance listens on (one channel: an instance drops what none of its sockets follows) */
+export const EVENTS_CHANNEL = 'att:exam-events';
+/** close code for a socket whose subscriber fell `SUBSCRIPTION_QUEUE_MAX` pushes behind: "try again later", so clients reconnect */
+export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+/** beyond this many exams missed during an outage, the resync goes to every exam */
+const MISSED_EXAMS_MAX = 1_000;
+
+const topic = {
+  mySitting: (examId: string, studentId: string) => `S:${examId}:${studentId}`,
+  released: (examId: string, studentId: string) => `R:${examId}:${studentId}`,
+  sittings: (examId: string) => `A:${examId}`,
+  board: (examId: string) => `B:${examId}`,
+  resync: (examId: string) => `X:${examId}`,
 };
 
 /**
- * Pub/sub with one topic per exam and kind. Callers publish only after the
- * write has committed (they call this after `flush()` returned).
+ * Pub/sub with a topic per audience: a student's own streams per exam and student, staff's per
+ * exam, so a release to N students costs N deliveries, not N². Each subscriber has its own bounded
+ * queue (see SubscriptionQueue). Callers publish only after the write has committed.
+ *
+ * With Redis every event is delivered here at once and published for the other instances; a publish
+ * that fails (Redis down) is remembered by exam, and when Redis returns `recover()` tells every
+ * instance's subscribers of those exams to re-read (`examResync`). Publishing never throws.
  */
 export class ExamEvents {
-  private readonly pubSub: ReturnType<typeof createPubSub<Topics>>;
+  private readonly topics = new Map<string, Set<SubscriptionQueue<unknown>>>();
+  private readonly instance = randomUUID();
+  private readonly missed = new Set<string>();
+  private missedAll = false;
+  private readonly slots: PushSlots;
 
-  /** in-process by default; through Redis (so every instance hears every exam) when given Redis connections */
-  constructor(redis?: Pick<RedisConnections, 'publish' | 'subscribe'>) {
-    this.pubSub = createPubSub<Topics>(redis
-      ? { eventTarget: createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe }) }
-      : {});
+  constructor(private readonly queueMax: number, pushConcurrency: number, private readonly metrics: Metrics, private readonly redis?: RedisConnections) {
+    this.slots = new PushSlots(pushConcurrency);
+    metrics.observeSubscriptionQueues(() => this.queues());
+    redis?.subscribe.on('message', (channel: string, message: string) => {
+      if (channel === EVENTS_CHANNEL) this.received(message);
+    });
   }
+
+  // ---- publishing (services call these after commit) ----
 
   sittingChanged(payload: SittingEventPayload): void {
-    this.pubSub.publish('SITTING_CHANGED', payload.examId, payload);
+    this.publish({ kind: 'sittings', examId: payload.examId, changes: [payload], released: false });
   }
 
-  questionsReleased(payload: SittingEventPayload): void {
-    this.pubSub.publish('QUESTIONS_RELEASED', payload.examId, payload);
-    this.sittingChanged(payload);
+  /** many sittings of one exam at once (a release, an exam change): one message, one entry in staff's queues */
+  sittingsChanged(examId: string, changes: SittingEventPayload[]): void {
+    if (changes.length) this.publish({ kind: 'sittings', examId, changes, released: false });
+  }
+
+  /** R5.3: each student's questionsReleased and mySittingChanged, and staff's sittingChanged */
+  questionsReleased(examId: string, changes: SittingEventPayload[]): void {
+    if (changes.length) this.publish({ kind: 'sittings', examId, changes, released: true });
   }
 
   ticketBoardChanged(examId: string): void {
-    this.pubSub.publish('TICKET_BOARD_CHANGED', examId, { examId });
+    this.publish({ kind: 'board', examId });
   }
 
-  subscribe<K extends keyof Topics>(topic: K, examId: string): AsyncIterable<Topics[K][1]> {
-    return (this.pubSub.subscribe as (t: string, id: string) => AsyncIterable<Topics[K][1]>)(topic, examId);
+  // ---- subscribing (each returns the subscriber's own bounded queue; `drop` closes its socket on overflow) ----
+
+  mySitting(examId: string, studentId: string, drop: () => void): SubscriptionQueue<SittingEventPayload> {
+    return this.listen(topic.mySitting(examId, studentId), drop);
+  }
+
+  released(examId: string, studentId: string, drop: () => void): SubscriptionQueue<SittingEventPayload> {
+    return this.listen(topic.released(examId, studentId), drop);
+  }
+
+  sittings(examId: string, drop: () => void): SubscriptionQueue<SittingEventPayload> {
+    return this.listen(topic.sittings(examId), drop);
+  }
+
+  board(examId: string, drop: () => void): SubscriptionQueue<BoardEventPayload> {
+    return this.listen(topic.board(examId), drop);
+  }
+
+  resyncs(examId: string, drop: () => void): SubscriptionQueue<ResyncPayload> {
+    return this.listen(topic.resync(examId), drop);
+  }
+
+  // ---- after an outage ----
+
+  /**
+   * Redis is back (this instance may have missed messages, others may have missed ours): this
+   * instance's subscribers re-read, and so do every instance's subscribers of the exams whose
+   * pushes failed here or whose presence this instance has just rebuilt (`alsoExams`).
+   */
+  async recover(alsoExams: Iterable<string>): Promise<void> {
+    const examIds = this.missedAll ? null : [...new Set([...this.missed, ...alsoExams])];
+    this.missed.clear();
+    this.missedAll = false;
+    this.deliver({ kind: 'resync', examIds: null });
+    if (examIds && examIds.length === 0) return;
+    await this.redis!.publish.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.instance, event: { kind: 'resync', examIds } }));
+  }
+
+  // ---- internals ----
+
+  private listen<T>(name: string, drop: () => void): SubscriptionQueue<T> {
+    let subscribers = this.topics.get(name);
+    if (!subscribers) this.topics.set(name, (subscribers = new Set()));
+    const queue: SubscriptionQueue<T> = new SubscriptionQueue<T>(this.queueMax, () => {
+      this.metrics.droppedSubscribers.inc();
+      logger.warn({ topic: name.slice(0, 1), limit: this.queueMax }, 'subscription: a consumer fell too far behind; closing its socket so it reconnects and re-reads');
+      drop();
+    }, () => {
+      subscribers!.delete(queue as SubscriptionQueue<unknown>);
+      if (subscribers!.size === 0 && this.topics.get(name) === subscribers) this.topics.delete(name);
+    }, this.slots);
+    subscribers.add(queue as SubscriptionQueue<unknown>);
+    return queue;
+  }
+
+  private *queues(): Iterable<SubscriptionQueue<unknown>> {
+    for (const subscribers of this.topics.values()) yield* subscribers;
+  }
+
+  private publish(event: ExamEvent): void {
+    this.deliver(event);
+    if (!this.redis) return;
+    const failed = (error: unknown) => {
+      this.metrics.publishFailures.inc();
+      if (event.kind === 'resync') return;
+      if (this.missed.size >= MISSED_EXAMS_MAX) this.missedAll = true;
+      else this.missed.add(event.examId);
+      logger.debug({ err: error, examId: event.examId }, 'pub/sub: publish failed; the exam will be resynced when Redis returns');
+    };
+    try {
+      this.redis.publish.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.instance, event })).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  private received(message: string): void {
+    let parsed: { from?: string; event?: ExamEvent };
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      logger.warn('pub/sub: an unreadable message on the events channel was ignored');
+      return;
+    }
+    if (parsed.from === this.instance || !parsed.event) return;
+    this.deliver(parsed.event);
+  }
+
+  /** to this instance's subscribers the event concerns, each payload built once for all of them */
+  private deliver(event: ExamEvent): void {
+    switch (event.kind) {
+      case 'sittings':
+        for (const change of event.changes) {
+          if (event.released) this.toTopic(topic.released(event.examId, change.studentId), change);
+          this.toTopic(topic.mySitting(event.examId, change.studentId), change, change.sittingId);
+        }
+        if (event.changes.length === 1) this.toTopic(topic.sittings(event.examId), event.changes[0], event.changes[0].sittingId);
+        else for (const queue of this.topics.get(topic.sittings(event.examId)) ?? []) queue.pushMany(event.changes);
+        return;
+      case 'board':
+        this.toTopic(topic.board(event.examId), { examId: event.examId } satisfies BoardEventPayload, 'board');
+        return;
+      case 'resync': {
+        const at = new Date();
+        if (event.examIds === null) {
+          for (const [name, subscribers] of this.topics) {
+            if (!name.startsWith('X:')) continue;
+            const payload: ResyncPayload = { examId: name.slice(2), at };
+            for (const queue of subscribers) queue.push(payload, 'resync');
+          }
+        } else {
+          for (const examId of event.examIds) this.toTopic(topic.resync(examId), { examId, at } satisfies ResyncPayload, 'resync');
+        }
+      }
+    }
+  }
+
+  private toTopic(name: string, payload: unknown, key?: string): void {
+    const subscribers = this.topics.get(name);
+    if (!subscribers) return;
+    for (const queue of subscribers) queue.push(payload, key);
   }
 }

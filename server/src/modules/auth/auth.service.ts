@@ -8,7 +8,7 @@ import { AuthSession } from './auth-session.entity';
 import { verifyPassword } from './passwords';
 import type { SessionSockets } from './session-sockets';
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class AuthService {
   constructor(

@@ -13,6 +13,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * (heard through Redis), or its expiry — its sockets are closed at once with 4401, which ends
  * every subscription on them.
  */
+/** the Redis channel on which a logout tells every instance to close that session's sockets */
+export const revocationChannel = (prefix: string) => `${prefix}:session-revoked`;
+
 export class SessionSockets {
   private readonly bySession = new Map<string, Set<WebSocket>>();
   private readonly channel: string;
@@ -21,12 +24,9 @@ export class SessionSockets {
   };
 
   constructor(private readonly redis: Pick<RedisConnections, 'publish' | 'subscribe'> | undefined, prefix: string) {
-    this.channel = `${prefix}:session-revoked`;
-    if (redis) {
-      redis.subscribe.on('message', this.onMessage);
-      redis.subscribe.subscribe(this.channel).catch((error: unknown) =>
-        logger.error({ err: error }, 'sessions: could not subscribe to revocations; logouts on other instances will not close sockets here'));
-    }
+    this.channel = revocationChannel(prefix);
+    // connectRedis subscribes to the channel on every (re)connect
+    redis?.subscribe.on('message', this.onMessage);
   }
 
   /** Registers a socket opened with a valid session until it closes or the session expires. */

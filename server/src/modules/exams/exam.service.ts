@@ -49,7 +49,7 @@ export class ExamService {
   /** every sitting of the exam changed with it: tell staff's room and each student's page */
   private async announce(em: EntityManager, exam: Exam) {
     const sittings = await em.find(Sitting, { exam: exam.id });
-    for (const s of sittings) this.events.sittingChanged({ examId: exam.id, sittingId: s.id, studentId: s.student.id });
+    this.events.sittingsChanged(exam.id, sittings.map((s) => ({ examId: exam.id, sittingId: s.id, studentId: s.student.id })));
   }
 
   private async resolveInput(em: EntityManager, input: ExamInput) {

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { FileRef } from '../files/file-ref.type';
 
 @ObjectType()
@@ -19,4 +19,10 @@ export class Platform {
 export class Recording {
   @Field() url!: string;
   @Field() visibleToStudents!: boolean;
+}
+
+@ObjectType({ description: 'Pushes to this exam may have been missed (the server\'s pub/sub link was down and is back): re-read the exam.' })
+export class ExamResync {
+  @Field(() => ID) examId!: string;
+  @Field({ description: 'when the server asked for it' }) at!: Date;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Metrics } from '../../common/metrics';
 
 /**
  * Who has an exam page open right now (R2.1). A student is online at an exam
@@ -13,6 +14,8 @@ export interface Presence {
   onlineSince(examId: string, studentId: string): Promise<Date | null>;
   /** set by the owner: called when a student went offline because their instance stopped answering */
   onExpired?: (examId: string, studentId: string) => void;
+  /** after a Redis outage: re-add this instance's pages; answers the exams whose presence may have changed */
+  rebuild?(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -54,15 +57,33 @@ export class MemoryPresence implements Presence {
  * (`<student>@<instance>`, scored by an expiry it refreshes). An instance that dies
  * stops refreshing; any live instance sweeps its members once they expire and
  * reports those students offline, so presence is bounded by `ttlMs`.
+ *
+ * Redis down never fails a join or a leave: the instance's own sockets (`local`) are the
+ * truth, a first local page counts as online, a leave waits (`pendingLeaves`) until Redis
+ * can say whether another instance still holds the student. After Redis returns,
+ * `rebuild()` re-adds this instance's members and nobody sweeps for one TTL plus a
+ * reconnect, so every live instance has re-added its own first (no false offline storm);
+ * a page closed during the outage is then reported offline (no ghost).
  */
 export class RedisPresence implements Presence {
   readonly instanceId = randomUUID();
-  private readonly local = new Map<string, number>();
+  /** this instance's open pages per `exam:student`, and since when the first was open */
+  private readonly local = new Map<string, { count: number; since: Date }>();
+  /** `exam:student` whose last local page closed while Redis could not be told */
+  private readonly pendingLeaves = new Set<string>();
+  private sweepAfter = 0;
+  private ticking = false;
   private readonly timer: NodeJS.Timeout;
   onExpired?: (examId: string, studentId: string) => void;
 
-  constructor(private readonly redis: Redis, private readonly ttlMs: number) {
-    this.timer = setInterval(() => void this.tick().catch(() => undefined), Math.max(50, Math.floor(ttlMs / 3)));
+  constructor(
+    private readonly redis: Redis,
+    private readonly ttlMs: number,
+    private readonly metrics?: Metrics,
+    /** how long after Redis returns other instances may take to reconnect */
+    private readonly reconnectMs = 1_000,
+  ) {
+    this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(ttlMs / 3)));
     this.timer.unref();
   }
 
@@ -78,30 +99,41 @@ export class RedisPresence implements Presence {
 
   async join(examId: string, studentId: string, now: Date): Promise<boolean> {
     const key = `${examId}:${studentId}`;
-    const count = (this.local.get(key) ?? 0) + 1;
-    this.local.set(key, count);
-    if (count > 1) return false;
-    const others = (await this.liveMembers(examId, studentId)).filter((m) => m !== this.member(studentId));
-    await this.redis.multi()
-      .zadd(this.zset(examId), Date.now() + this.ttlMs, this.member(studentId))
-      .sadd(RedisPresence.EXAMS, examId)
-      .exec();
-    if (others.length > 0) return false;
-    await this.redis.hset(this.sinceKey(examId), studentId, String(now.getTime()));
-    return true;
+    this.pendingLeaves.delete(key);
+    const held = this.local.get(key);
+    if (held) {
+      held.count += 1;
+      return false;
+    }
+    this.local.set(key, { count: 1, since: now });
+    try {
+      const others = (await this.liveMembers(examId, studentId)).filter((m) => m !== this.member(studentId));
+      await this.redis.multi()
+        .zadd(this.zset(examId), Date.now() + this.ttlMs, this.member(studentId))
+        .sadd(RedisPresence.EXAMS, examId)
+        .exec();
+      if (others.length > 0) return false;
+      await this.redis.hset(this.sinceKey(examId), studentId, String(now.getTime()));
+      return true;
+    } catch {
+      return true; // Redis down: this page is the student's first here; rebuild() adds it when Redis returns
+    }
   }
 
   async leave(examId: string, studentId: string): Promise<boolean> {
     const key = `${examId}:${studentId}`;
-    const count = (this.local.get(key) ?? 0) - 1;
-    if (count > 0) {
-      this.local.set(key, count);
+    const held = this.local.get(key);
+    if (!held) return false;
+    held.count -= 1;
+    if (held.count > 0) return false;
+    this.local.delete(key);
+    try {
+      await this.redis.zrem(this.zset(examId), this.member(studentId));
+      return await this.goneEverywhere(examId, studentId);
+    } catch {
+      this.pendingLeaves.add(key); // decided once Redis can say whether another instance holds the student
       return false;
     }
-    if (count < 0) return false;
-    this.local.delete(key);
-    await this.redis.zrem(this.zset(examId), this.member(studentId));
-    return this.goneEverywhere(examId, studentId);
   }
 
   private async goneEverywhere(examId: string, studentId: string): Promise<boolean> {
@@ -111,31 +143,78 @@ export class RedisPresence implements Presence {
   }
 
   async onlineSince(examId: string, studentId: string): Promise<Date | null> {
-    if ((await this.liveMembers(examId, studentId)).length === 0) return null;
-    const since = await this.redis.hget(this.sinceKey(examId), studentId);
-    return since ? new Date(Number(since)) : new Date();
+    // a page this instance holds is proof enough (and right even before rebuild() after an outage)
+    const held = this.local.get(`${examId}:${studentId}`);
+    if (held) {
+      const since = await this.redis.hget(this.sinceKey(examId), studentId).catch(() => null);
+      return since ? new Date(Number(since)) : held.since;
+    }
+    try {
+      if ((await this.liveMembers(examId, studentId)).length === 0) return null;
+      const since = await this.redis.hget(this.sinceKey(examId), studentId);
+      return since ? new Date(Number(since)) : new Date();
+    } catch {
+      return null; // Redis down: not on this instance's pages, and nobody can say about the others
+    }
   }
 
-  /** refresh this instance's members, then sweep everyone's expired ones */
-  private async tick(): Promise<void> {
+  /**
+   * Redis is back (perhaps empty): re-add every page this instance holds, hold sweeps off until
+   * the other instances have done the same, and name the exams whose presence may have changed.
+   */
+  async rebuild(): Promise<string[]> {
+    this.sweepAfter = Date.now() + this.ttlMs + this.reconnectMs;
     const expiry = Date.now() + this.ttlMs;
-    if (this.local.size) {
-      const refresh = this.redis.pipeline();
-      for (const key of this.local.keys()) {
-        const [examId, studentId] = key.split(':');
-        refresh.zadd(this.zset(examId), expiry, this.member(studentId)).sadd(RedisPresence.EXAMS, examId);
-      }
-      await refresh.exec();
+    const exams = new Set<string>();
+    const write = this.redis.pipeline();
+    for (const [key, held] of this.local) {
+      const [examId, studentId] = key.split(':');
+      exams.add(examId);
+      write.zadd(this.zset(examId), expiry, this.member(studentId)).sadd(RedisPresence.EXAMS, examId)
+        .hsetnx(this.sinceKey(examId), studentId, String(held.since.getTime()));
     }
-    for (const examId of await this.redis.smembers(RedisPresence.EXAMS)) {
-      const expired = await this.redis.zrangebyscore(this.zset(examId), '-inf', Date.now());
-      for (const member of expired) {
-        // ZREM answers 1 on exactly one instance, which then reports the student gone
-        if ((await this.redis.zrem(this.zset(examId), member)) !== 1) continue;
-        const studentId = member.slice(0, member.indexOf('@'));
-        if (await this.goneEverywhere(examId, studentId)) this.onExpired?.(examId, studentId);
+    for (const key of this.pendingLeaves) exams.add(key.split(':')[0]);
+    if (this.local.size) await write.exec();
+    return [...exams];
+  }
+
+  /** refresh this instance's members, then sweep everyone's expired ones; never throws (Redis may be down) */
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    const end = this.metrics?.presenceSweep.startTimer();
+    try {
+      const expiry = Date.now() + this.ttlMs;
+      if (this.local.size) {
+        const refresh = this.redis.pipeline();
+        for (const key of this.local.keys()) {
+          const [examId, studentId] = key.split(':');
+          refresh.zadd(this.zset(examId), expiry, this.member(studentId)).sadd(RedisPresence.EXAMS, examId);
+        }
+        await refresh.exec();
       }
-      if ((await this.redis.zcard(this.zset(examId))) === 0) await this.redis.srem(RedisPresence.EXAMS, examId);
+      if (Date.now() < this.sweepAfter) return;
+      for (const key of [...this.pendingLeaves]) {
+        const [examId, studentId] = key.split(':');
+        await this.redis.zrem(this.zset(examId), this.member(studentId));
+        this.pendingLeaves.delete(key);
+        if (!this.local.has(key) && (await this.goneEverywhere(examId, studentId))) this.onExpired?.(examId, studentId);
+      }
+      for (const examId of await this.redis.smembers(RedisPresence.EXAMS)) {
+        const expired = await this.redis.zrangebyscore(this.zset(examId), '-inf', Date.now());
+        for (const member of expired) {
+          // ZREM answers 1 on exactly one instance, which then reports the student gone
+          if ((await this.redis.zrem(this.zset(examId), member)) !== 1) continue;
+          const studentId = member.slice(0, member.indexOf('@'));
+          if (await this.goneEverywhere(examId, studentId)) this.onExpired?.(examId, studentId);
+        }
+        if ((await this.redis.zcard(this.zset(examId))) === 0) await this.redis.srem(RedisPresence.EXAMS, examId);
+      }
+    } catch {
+      // Redis down: the next tick tries again; rebuild() runs when it returns
+    } finally {
+      end?.();
+      this.ticking = false;
     }
   }
 

@@ -91,9 +91,7 @@ export class SittingService {
       recordEvent(em, sitting, SittingEventKind.QUESTIONS_RELEASED, actor, now);
     }
     await em.flush();
-    for (const sitting of released) {
-      this.events.questionsReleased({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
-    }
+    this.events.questionsReleased(exam.id, released.map((s) => ({ examId: exam.id, sittingId: s.id, studentId: s.student.id })));
     return sittings;
   }
 

@@ -4,6 +4,7 @@ import { Apollo } from 'apollo-angular';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
 import { errorCode } from '../../../core/graphql/errors';
+import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
   AssignTicketDocument, ExamRoomDocument, type ExamRoomQuery, ReleaseQuestionsDocument, RoomSittingChangedDocument, type RoomSittingFragment,
   SetExtraTimeDocument,
@@ -28,6 +29,7 @@ export class RoomSession {
   private readonly destroyRef = inject(DestroyRef);
   private examId = '';
   private pushes: Subscription | null = null;
+  private resyncs: Subscription | null = null;
 
   readonly exam = signal<RoomExam | null>(null);
   private readonly rows = signal<ReadonlyMap<string, RoomSittingFragment>>(new Map());
@@ -60,6 +62,8 @@ export class RoomSession {
         },
         error: () => undefined, // refused (signed out, not staff): the query shows why
       });
+    this.resyncs?.unsubscribe();
+    this.resyncs = rereadOnResync(this.apollo, examId, this.destroyRef, () => void this.refresh());
   }
 
   async refresh(): Promise<void> {

@@ -4,7 +4,7 @@ import { Apollo } from 'apollo-angular';
 import { BehaviorSubject, of, Subject } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
 import {
-  ChooseTicketDocument, EnterExamDocument, QuestionsReleasedDocument, ShowTicketQuestionsDocument, TicketBoardChangedDocument,
+  ChooseTicketDocument, EnterExamDocument, ExamResyncDocument, QuestionsReleasedDocument, ShowTicketQuestionsDocument, TicketBoardChangedDocument,
 } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { at, examFixture, MINUTE, NOW, sittingFixture } from '../../../../testing/exam-fixtures';
@@ -17,6 +17,7 @@ class FakeApollo {
   readonly exam$ = new BehaviorSubject<{ data: { exam: StudentExam } | undefined; loading: boolean }>({ data: undefined, loading: true });
   readonly released$ = new Subject<{ data: unknown }>();
   readonly board$ = new Subject<{ data: unknown }>();
+  readonly resync$ = new Subject<{ data: unknown }>();
   readonly mutations: string[] = [];
   refetches = 0;
   questionsResult: unknown = { __typename: 'QuestionsPending', message: 'Please wait.' };
@@ -39,7 +40,8 @@ class FakeApollo {
   }
 
   subscribe({ query }: { query: unknown }) {
-    return query === QuestionsReleasedDocument ? this.released$ : query === TicketBoardChangedDocument ? this.board$ : new Subject();
+    return query === QuestionsReleasedDocument ? this.released$ : query === TicketBoardChangedDocument ? this.board$
+      : query === ExamResyncDocument ? this.resync$ : new Subject();
   }
 
   mutate({ mutation }: { mutation: unknown }) {
@@ -141,6 +143,14 @@ describe('the exam session', () => {
     const before = apollo.refetches;
     reconnects.set(1);
     TestBed.flushEffects();
+    await settle();
+    expect(apollo.refetches).toBe(before + 1);
+  });
+
+  it('re-reads the exam when the server says pushes may have been missed (its pub/sub was down)', async () => {
+    await open(examFixture());
+    const before = apollo.refetches;
+    apollo.resync$.next({ data: { examResync: { examId: 'exam-1', at: at(0) } } });
     await settle();
     expect(apollo.refetches).toBe(before + 1);
   });

@@ -5,6 +5,7 @@ import { Apollo, type QueryRef } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
 import { errorCode } from '../../../core/graphql/errors';
+import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
   ChooseTicketDocument, EnterExamDocument, MySittingChangedDocument, QuestionsReleasedDocument, ShowTicketQuestionsDocument, type ShowTicketQuestionsMutation,
   StudentExamDocument, type StudentExamQuery, type StudentExamQueryVariables, TicketBoardChangedDocument,
@@ -91,11 +92,14 @@ export class ExamSession {
       if (reconnects === seenReconnects) return;
       seenReconnects = reconnects;
       // graphql-ws has re-subscribed by itself; re-read what may have changed while offline (a release, a grade)
-      untracked(() => {
-        void this.refresh();
-        void this.clock.sync().catch(() => undefined);
-      });
+      untracked(() => this.reread());
     });
+  }
+
+  /** after a reconnect or a resync: what may have changed while pushes were not arriving */
+  private reread(): void {
+    void this.refresh();
+    void this.clock.sync().catch(() => undefined);
   }
 
   open(examId: string): void {
@@ -164,6 +168,9 @@ export class ExamSession {
         },
         error: () => undefined,
       });
+
+    // the server's pub/sub was down and is back: pushes may have been missed
+    rereadOnResync(this.apollo, examId, this.destroyRef, () => this.reread());
 
     void this.enter();
   }

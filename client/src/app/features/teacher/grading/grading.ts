@@ -9,6 +9,7 @@ import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
 import { errorCode, errorMessageKey } from '../../../core/graphql/errors';
+import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
   GradeSittingDocument, type GradedSittingFragment, GradingExamDocument, type GradingExamQuery, GradingSittingChangedDocument,
 } from '../../../core/graphql/generated';
@@ -113,6 +114,7 @@ export class Grading implements OnInit {
         },
         error: () => undefined,
       });
+    rereadOnResync(this.apollo, this.examId(), this.destroyRef, () => void this.load());
   }
 
   private async load(): Promise<void> {
