@@ -17,6 +17,8 @@ export interface Instance {
   exitCode: () => number | null;
   /** everything it printed */
   output: () => string;
+  /** its exit code, once it exits */
+  exited: Promise<number | null>;
 }
 
 const MAIN = path.resolve(__dirname, '../main.js');
@@ -26,13 +28,14 @@ export function startInstance(env: Record<string, string>): Promise<Instance> {
     const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let exitCode: number | null = null;
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     const timer = setTimeout(() => reject(new Error(`instance did not start:\n${out}`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const up = /Attestation is up: (http:\/\/[^/\s]+)/.exec(out);
       if (up) {
         clearTimeout(timer);
-        resolve({ url: up[1], process: child, exitCode: () => exitCode, output: () => out });
+        resolve({ url: up[1], process: child, exitCode: () => exitCode, output: () => out, exited });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));

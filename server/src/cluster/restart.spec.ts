@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
-import { clusterDatabase, startInstance, type Instance } from '../testing/cluster';
+import { scratchDatabase, startInstance, type Instance } from './processes';
 
 /**
  * A rolling restart as an operator does it: two instances behind a balancer that health-checks
@@ -56,7 +56,7 @@ describe('a rolling restart behind a balancer', () => {
 
   beforeAll(async () => {
     if (!pgBase || !redisUrl) throw new Error('TEST_DATABASE_URL and TEST_REDIS_URL must be set for this suite');
-    database = await clusterDatabase(pgBase);
+    database = await scratchDatabase(pgBase, 'att_cluster');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-restart-'));
     const env = {
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: redisUrl, SEED_DEMO: 'true',
