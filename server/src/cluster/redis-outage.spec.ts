@@ -5,6 +5,8 @@ import type { Client as WsClient } from 'graphql-ws';
 import { sleep } from '../testing/harness';
 import { gql, listen, login, OwnRedis, scratchDatabase, startInstance, ws, type Instance } from './processes';
 
+const METRICS_TOKEN = 'cluster-spec-metrics-token';
+
 /**
  * Redis stopped for 10 s under two instances while 20 students save: nobody notices but the
  * operator. Its own redis-server (killed and started again on the same port, empty, as after a
@@ -41,6 +43,7 @@ describe('Redis down for 10 s under two instances while students save', () => {
     env = {
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: db.url, REDIS_URL: redis.url,
       SEED_DEMO: 'true', HEARTBEAT_MS: '1000', PRESENCE_TTL_MS: '3000', LOG_LEVEL: 'warn',
+      METRICS_TOKEN: METRICS_TOKEN, SHUTDOWN_DELAY_MS: '0',
     };
     a = await startInstance({ ...env, INSTANCE_ID: 'A' }); // migrates and seeds first
     b = await startInstance({ ...env, INSTANCE_ID: 'B' });
@@ -118,7 +121,7 @@ describe('Redis down for 10 s under two instances while students save', () => {
       const ready = await fetch(`${instance.url}/readyz`);
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as any).checks.redis).toBe('unreachable');
-      expect(await fetch(`${instance.url}/metrics`).then((r) => r.text())).toMatch(/^attestation_redis_connected 0$/m);
+      expect(await fetch(`${instance.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text())).toMatch(/^attestation_redis_connected 0$/m);
     }
     await leaver.client.dispose();
     const joiner = open(SAVERS); // student21 on B
@@ -160,7 +163,7 @@ describe('Redis down for 10 s under two instances while students save', () => {
     for (const instance of [a, b, c]) {
       expect(instance.exitCode()).withContext(instance.output().slice(-2000)).toBeNull();
       expect((await fetch(`${instance.url}/readyz`)).status).toBe(200);
-      expect(await fetch(`${instance.url}/metrics`).then((r) => r.text())).toMatch(/^attestation_redis_connected 1$/m);
+      expect(await fetch(`${instance.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text())).toMatch(/^attestation_redis_connected 1$/m);
     }
   }, 120_000);
 });
