@@ -32,6 +32,9 @@ export function connectRedis(url: string, channels: string[], metrics: Metrics):
     enableOfflineQueue: false,
     retryStrategy: (times) => Math.min(100 * times, REDIS_RETRY_MAX_MS),
     connectTimeout: 5_000,
+    // the subscriber connection subscribes again itself on every 'ready' (below), with its failure handled;
+    // ioredis's own resubscribe leaves a rejection nobody handles when the link drops again meanwhile
+    autoResubscribe: false,
   };
   const command = new Redis(url, options);
   const publish = new Redis(url, options);
