@@ -25,8 +25,10 @@ export function dialectOf(config: Pick<Config, 'databaseUrl'>): Dialect {
 }
 
 /** MikroORM's own messages as JSON lines; SQL is never logged, since MikroORM inlines the parameters (answer texts) into it. */
-class JsonOrmLogger extends DefaultLogger {
+export class JsonOrmLogger extends DefaultLogger {
   private readonly json = logger.child({ component: 'mikro-orm' });
+  /** called with every statement sent to the database (specs count statements with it; see testing/statements.ts) */
+  onQuery?: (sql: string) => void;
 
   override log(namespace: LoggerNamespace | string, message: string, context?: LogContext): void {
     if (namespace === 'query' || namespace === 'query-params' || !this.isEnabled(namespace as LoggerNamespace, context)) return;
@@ -34,7 +36,9 @@ class JsonOrmLogger extends DefaultLogger {
     this.json[level]({ namespace }, message.replace(/\s+/g, ' ').trim());
   }
 
-  override logQuery(): void {}
+  override logQuery(context: LogContext & { query: string }): void {
+    this.onQuery?.(context.query);
+  }
 }
 
 export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax' | 'databaseStatementTimeoutMs'>;
