@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
+import { wrap, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../../config';
 import { AnswerSubmittedError, AnswerTooShortError, BadUserInputError, ForbiddenError, NotFoundError } from '../../common/errors';
@@ -27,8 +27,9 @@ export class AnswerService {
     }
   }
 
-  /** The sitting's answer row, created on first need; a parallel first save cannot make two. */
+  /** The sitting's answer row: as loaded with the sitting (studentSitting(…, true)), else read, else created; a parallel first save cannot make two. */
   async ensureAnswer(em: EntityManager, sitting: Sitting): Promise<Answer> {
+    if (sitting.answer && wrap(sitting.answer).isInitialized()) return sitting.answer;
     const existing = await em.findOne(Answer, { sitting: sitting.id });
     if (existing) return existing;
     const now = new Date();
@@ -37,6 +38,14 @@ export class AnswerService {
       .onConflict('sitting').ignore()
       .execute();
     return em.findOneOrFail(Answer, { sitting: sitting.id });
+  }
+
+  /**
+   * Locks a draft answer's row for the rest of the transaction `tx` (a touch of updatedAt, only while it is a draft),
+   * so writes that count what the answer holds see one another; false when the answer was sent meanwhile.
+   */
+  async lockDraft(tx: EntityManager, answer: Answer, now: Date): Promise<boolean> {
+    return (await tx.nativeUpdate(Answer, { id: answer.id, status: AnswerStatus.DRAFT }, { updatedAt: now })) > 0;
   }
 
   /** R7.4 Save, R7.5 + R7.6 Send: both refuse a locked answer; sending locks it in the same conditional update. */
@@ -55,12 +64,21 @@ export class AnswerService {
     const changes = submit
       ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, updatedAt: now }
       : { text, savedAt: now, updatedAt: now };
-    const updated = await em.nativeUpdate(Answer, { id: answer.id, status: AnswerStatus.DRAFT }, changes);
-    await em.refresh(answer);
-    if (updated === 0) throw this.locked(answer);
-    recordEvent(em, sitting, submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED, sitting.student, now,
-      `${[...text].length} characters, ${files} file(s)`);
-    await em.flush();
+    // the change and its trail entry in one short transaction; the condition keeps a sent answer as it was sent
+    const updated = await em.transactional(async (tx) => {
+      const rows = await tx.nativeUpdate(Answer, { id: answer.id, status: AnswerStatus.DRAFT }, changes);
+      if (rows) {
+        recordEvent(tx, sitting, submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED, sitting.student, now,
+          `${[...text].length} characters, ${files} file(s)`);
+      }
+      return rows;
+    });
+    if (updated === 0) {
+      await em.refresh(answer);
+      throw this.locked(answer);
+    }
+    // the row now holds exactly `changes`: the loaded answer takes them as its state, without reading it back
+    em.merge(Answer, { id: answer.id, ...changes }, { refresh: true });
     this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
     return answer;
   }

@@ -28,10 +28,11 @@ export async function ownSitting(em: EntityManager, examId: string, studentId: s
   return em.findOne(Sitting, { exam: examId, student: studentId });
 }
 
-/** The calling student's exam and sitting, for the student's own actions. */
-export async function studentSitting(ctx: Context, examId: string): Promise<{ exam: Exam; sitting: Sitting; student: User }> {
+/** The calling student's exam and sitting, for the student's own actions; `withAnswer` loads the answer in the same statement. */
+export async function studentSitting(ctx: Context, examId: string, withAnswer = false): Promise<{ exam: Exam; sitting: Sitting; student: User }> {
   const student = requireRole(ctx, Role.STUDENT);
-  const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: student.id }, { populate: ['exam'] });
+  const populate = withAnswer ? (['exam', 'answer'] as const) : (['exam'] as const);
+  const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: student.id }, { populate });
   if (!sitting) throw notFound();
   return { exam: sitting.exam, sitting, student };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { logger } from '../../common/logger';
 
 export class FileTooLargeError extends Error {}
@@ -15,7 +14,20 @@ export interface ByteBudget {
 /** No request lives this long (Node's requestTimeout is 5 minutes), so an incoming file untouched for it is abandoned. */
 export const INCOMING_GRACE_MS = 3600_000;
 
-const closed = (stream: fs.WriteStream) => new Promise<void>((resolve) => (stream.closed ? resolve() : stream.once('close', () => resolve())));
+/**
+ * Bytes of one upload waiting for the disk before its source is paused. The parser hands over pieces of a few KB;
+ * they are gathered and written with one writev each, so a file costs a few dozen disk writes per MB, not hundreds.
+ */
+export const UPLOAD_BUFFER_BYTES = 256 * 1024;
+
+/** writes every byte of `chunks` at the descriptor's position (a writev may write fewer bytes than asked) */
+async function writeAll(file: fs.promises.FileHandle, chunks: Buffer[]): Promise<void> {
+  while (chunks.length) {
+    let { bytesWritten } = await file.writev(chunks);
+    while (chunks.length && bytesWritten >= chunks[0].length) bytesWritten -= chunks.shift()!.length;
+    if (bytesWritten > 0) chunks[0] = chunks[0].subarray(bytesWritten);
+  }
+}
 
 /** Files on disk under DATA_DIR/files, named by their id; written to a temporary name first. */
 export class FileStore {
@@ -34,44 +46,87 @@ export class FileStore {
   }
 
   /**
-   * Streams to disk, never holding the whole file in memory; refuses past maxBytes (or past the shared budget).
-   * Returns the size. On any failure — refused, cut, or a disk error — the descriptor is closed and the partial
-   * file removed before the promise settles.
+   * Streams to disk, never holding more than UPLOAD_BUFFER_BYTES of the file in memory; refuses past maxBytes (or past
+   * the shared budget). Returns the size. On any failure — refused, cut, or a disk error — the descriptor is closed and
+   * the partial file removed before the promise settles; a refused part is drained, so the request goes on to its end.
    */
   async write(id: string, source: Readable, maxBytes: number, budget?: ByteBudget): Promise<number> {
     const incoming = path.join(this.incomingDir, id);
     let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (size > maxBytes) return done(new FileTooLargeError());
-        if (budget && (budget.left -= chunk.length) < 0) return done(new OverBudgetError());
-        done(null, chunk);
-      },
-    });
-    const sink = fs.createWriteStream(incoming, { flags: 'wx' });
-    // the source is piped, not put in the pipeline: a destroyed multipart part stalls the parser and the request never
-    // finishes, so on a refusal the rest of the part is drained instead; a part cut short (the request was) errors the meter
-    source.on('error', (error) => meter.destroy(error));
-    source.pipe(meter);
+    let failure: Error | null = null;
+    let settle: (error?: Error | null) => void = () => undefined;
+    const done = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+    done.catch(() => undefined); // it may fail while the file is being opened, before it is awaited
+    const fail = (error: Error) => {
+      failure ??= error;
+      settle(failure);
+    };
+    // a part cut short (the request was) errors or closes the source before its end
+    let ended = false;
+    source.on('error', (error) => fail(error));
+    source.once('end', () => (ended = true));
+    source.once('close', () => ended || fail(new Error('the part was cut before its end')));
+    let file: fs.promises.FileHandle | null = null;
     try {
-      await pipeline(meter, sink);
-      await closed(sink);
+      file = await fs.promises.open(incoming, 'wx');
+      const sink = file;
+      let waiting: Buffer[] = [];
+      let waitingBytes = 0;
+      let writing: Promise<void> | null = null;
+      const pump = () => {
+        if (writing || failure) return;
+        if (!waiting.length) {
+          if (ended) settle();
+          return;
+        }
+        const batch = waiting;
+        waiting = [];
+        waitingBytes = 0;
+        if (source.isPaused() && !ended) source.resume();
+        writing = writeAll(sink, batch).then(() => {
+          writing = null;
+          pump();
+        }, (error: Error) => {
+          writing = null;
+          fail(error);
+        });
+      };
+      source.on('data', (chunk: Buffer) => {
+        if (failure) return;
+        size += chunk.length;
+        if (size > maxBytes) return fail(new FileTooLargeError());
+        if (budget && (budget.left -= chunk.length) < 0) return fail(new OverBudgetError());
+        waiting.push(chunk);
+        if ((waitingBytes += chunk.length) >= UPLOAD_BUFFER_BYTES) source.pause();
+        pump();
+      });
+      source.once('end', pump);
+      await done;
+      await file.close();
       return size;
     } catch (error) {
-      source.unpipe(meter);
+      failure ??= error as Error;
+      // the rest of a refused or failed part is drained, so the parser goes on to the end of the request
+      source.removeAllListeners('data');
+      source.on('error', () => undefined);
       source.resume();
-      sink.destroy();
-      await closed(sink);
+      await file?.close().catch(() => undefined); // waits for a write under way
       await fs.promises.rm(incoming, { force: true });
-      throw error;
+      throw failure;
     }
   }
   /** Moves a fully written file to its final place. */
   async commit(id: string): Promise<void> {
     const target = this.pathOf(id);
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    await fs.promises.rename(path.join(this.incomingDir, id), target);
+    const from = path.join(this.incomingDir, id);
+    try {
+      await fs.promises.rename(from, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // the first file of its id prefix: make the directory (once, not for every upload)
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      await fs.promises.rename(from, target);
+    }
   }
 
   async discard(id: string): Promise<void> {

@@ -60,7 +60,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
   /** R7.2: the student's own draft answer */
   router.post('/answers/:examId', route(contextFor, async (ctx, req, res) => {
     if (ctx.user) await ctx.services.rateLimits.studentSave(ctx.user.id);
-    const { exam, sitting } = await studentSitting(ctx, String(req.params.examId));
+    const { exam, sitting } = await studentSitting(ctx, String(req.params.examId), true);
     const files = await ctx.services.files.uploadToAnswer(ctx.em, req, exam, sitting, ctx.services.now(), ctx.session);
     res.status(201).json({ files });
   }));

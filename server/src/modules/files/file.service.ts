@@ -2,7 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
+import { raw, type SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../../config';
 import { AnswerSubmittedError, type AppError } from '../../common/errors';
 import { logger } from '../../common/logger';
@@ -18,7 +18,7 @@ import { Sitting } from '../sittings/sitting.entity';
 import type { Ticket } from '../tickets/ticket.entity';
 import { Role, type User } from '../users/user.entity';
 import { FileRef } from './file-ref.type';
-import { type ByteBudget, FileStore, FileTooLargeError, OverBudgetError, sanitizeContentType, sanitizeFileName } from './file-store';
+import { type ByteBudget, FileStore, UPLOAD_BUFFER_BYTES, FileTooLargeError, OverBudgetError, sanitizeContentType, sanitizeFileName } from './file-store';
 import { StoredFile } from './stored-file.entity';
 
 /** A refusal of the plain HTTP file endpoints, answered as JSON with a 4xx status. */
@@ -123,40 +123,28 @@ export class FileService {
       budget: { left: this.config.maxAnswerBytes - held.bytes },
       overBudget: () => this.answerTooLarge(held.bytes),
     });
-    try {
-      // checked again after the stream: the answer may have been sent, or other uploads may have filled it, meanwhile
-      await em.refresh(answer);
-      this.assertWritable(exam, sitting, answer);
-      this.assertRoom(await this.heldBy(em, answer), incoming);
-    } catch (error) {
-      await Promise.all(incoming.map((f) => this.store.discard(f.id)));
-      throw error;
-    }
-    const files = await this.persist(em, incoming, { answer }, sitting.student);
-    // parallel uploads may all have passed the check above: whoever finds the answer over a limit takes its own files back
-    try {
-      this.assertRoom(await this.heldBy(em, answer));
-    } catch (error) {
-      for (const file of files) em.remove(file);
-      await em.flush();
-      await Promise.all(files.map((f) => this.store.remove(f.id)));
-      throw error;
-    }
-    for (const file of files) recordEvent(em, sitting, SittingEventKind.FILE_UPLOADED, sitting.student, now, file.name);
-    await em.flush();
+    const files = await this.persist(em, incoming, async (tx) => {
+      // checked again after the stream, with the answer's row locked: it may have been sent, or other uploads may have
+      // filled it, meanwhile; parallel uploads to one answer wait here for one another, so the count is exact
+      this.answers.assertWritable(exam, sitting, new Date());
+      if (!(await this.answers.lockDraft(tx, answer, new Date()))) {
+        throw new AnswerSubmittedError('Your answer was sent while the file was uploading; it is locked now.');
+      }
+      this.assertRoom(await this.heldBy(tx, answer), incoming);
+      const stored = this.storedFiles(tx, incoming, { answer }, sitting.student);
+      for (const file of stored) recordEvent(tx, sitting, SittingEventKind.FILE_UPLOADED, sitting.student, now, file.name);
+      return stored;
+    });
     this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
     return files.map((f) => this.toRef(f, session));
   }
 
-  private assertWritable(exam: Exam, sitting: Sitting, answer: Answer): void {
-    this.answers.assertWritable(exam, sitting, new Date());
-    if (answer.status !== AnswerStatus.DRAFT) throw new AnswerSubmittedError('Your answer was sent while the file was uploading; it is locked now.');
-  }
-
-  /** The files an answer holds and their bytes, as plain rows (no entity enters the identity map). */
+  /** The files an answer holds and their bytes, in one aggregate (no row enters the identity map). */
   private async heldBy(em: EntityManager, answer: Answer): Promise<Held> {
-    const rows = await (em as SqlEntityManager).createQueryBuilder(StoredFile).select('size').where({ answer: answer.id }).execute<{ size: number }[]>('all');
-    return { files: rows.length, bytes: rows.reduce((sum, r) => sum + Number(r.size), 0) };
+    const [row] = await (em as SqlEntityManager).createQueryBuilder(StoredFile)
+      .select([raw('count(*) as files'), raw('coalesce(sum(size), 0) as bytes')]).where({ answer: answer.id })
+      .execute<{ files: number | string; bytes: number | string }[]>('all');
+    return { files: Number(row.files), bytes: Number(row.bytes) };
   }
 
   /** R7.2 bounds: at most maxFilesPerAnswer files and maxAnswerBytes in all, counting what is arriving. */
@@ -175,7 +163,7 @@ export class FileService {
   /** Staff attach files to a ticket or to an exam's task. */
   async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User, session?: AuthSession | null): Promise<FileRef[]> {
     const incoming = await this.receive(req, { maxFiles: 20 });
-    const files = await this.persist(em, incoming, owner, actor);
+    const files = await this.persist(em, incoming, async (tx) => this.storedFiles(tx, incoming, owner, actor));
     return files.map((f) => this.toRef(f, session));
   }
 
@@ -185,21 +173,27 @@ export class FileService {
     await this.store.remove(file.id);
   }
 
-  private async persist(em: EntityManager, incoming: Incoming[], owner: Owner, uploadedBy: User): Promise<StoredFile[]> {
+  private storedFiles(em: EntityManager, incoming: Incoming[], owner: Owner, uploadedBy: User): StoredFile[] {
     const at = Date.now(); // a millisecond apart, so listings ordered by createdAt keep the order the files were sent in
-    const files = incoming.map((f, i) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy, ...owner, createdAt: new Date(at + i) }));
+    return incoming.map((f, i) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy, ...owner, createdAt: new Date(at + i) }));
+  }
+
+  /**
+   * Moves the received files to their place, then runs `record` (which checks what it must and creates the rows) in
+   * one short transaction; if anything fails, no row stays and every file is removed, received or moved.
+   */
+  private async persist(em: EntityManager, incoming: Incoming[], record: (tx: EntityManager) => Promise<StoredFile[]>): Promise<StoredFile[]> {
     const moved = new Set<string>();
     try {
       for (const f of incoming) {
         await this.store.commit(f.id);
         moved.add(f.id);
       }
-      await em.flush();
+      return await em.transactional(record);
     } catch (error) {
       await Promise.all(incoming.map((f) => (moved.has(f.id) ? this.store.remove(f.id) : this.store.discard(f.id))));
       throw error;
     }
-    return files;
   }
 
   /**
@@ -223,7 +217,7 @@ export class FileService {
       const refuse = (r: UploadRefusal) => (refusal ??= r);
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: maxFiles, fileSize: this.config.maxFileBytes + 1, fields: 10, parts: maxFiles + 10 } });
+        parser = busboy({ headers: req.headers, defParamCharset: 'utf8', fileHwm: UPLOAD_BUFFER_BYTES, limits: { files: maxFiles, fileSize: this.config.maxFileBytes + 1, fields: 10, parts: maxFiles + 10 } });
       } catch {
         reject(new UploadRefusal(400, 'BAD_USER_INPUT', 'The upload is not a well-formed multipart request.'));
         return;

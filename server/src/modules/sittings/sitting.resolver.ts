@@ -49,14 +49,14 @@ export class SittingResolver {
   @Mutation(() => Answer, { description: 'R7.4' })
   async saveAnswer(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('text') text: string): Promise<Answer> {
     await ctx.services.rateLimits.studentSave(requireUser(ctx).id);
-    const { exam, sitting } = await studentSitting(ctx, examId);
+    const { exam, sitting } = await studentSitting(ctx, examId, true);
     return ctx.services.answers.write(ctx.em, exam, sitting, text, false, ctx.services.now());
   }
 
   @Authorized(Role.STUDENT)
   @Mutation(() => Answer, { description: 'R7.5, R7.6: the text sent is saved and submitted in one step' })
   async submitAnswer(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('text') text: string): Promise<Answer> {
-    const { exam, sitting } = await studentSitting(ctx, examId);
+    const { exam, sitting } = await studentSitting(ctx, examId, true);
     return ctx.services.answers.write(ctx.em, exam, sitting, text, true, ctx.services.now());
   }
 
