@@ -22,7 +22,9 @@ import { createExam, seedUniversity, startTestServer, type TestServer, type Univ
 const N = Number(process.env.BENCH_STUDENTS ?? 200);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 const MB = 1024 * 1024;
-const sizeOf = (i: number) => (1 + (i % 5)) * MB - (i % 7) * 1024; // 1–5 MB, a little uneven
+/** BENCH_FILE_SCALE shrinks the files (0.001: 1–5 KB) to see what a request costs apart from its bytes */
+const SCALE = Number(process.env.BENCH_FILE_SCALE ?? 1);
+const sizeOf = (i: number) => Math.round(((1 + (i % 5)) * MB - (i % 7) * 1024) * SCALE); // 1–5 MB, a little uneven
 
 interface Job {
   base: string;
@@ -189,9 +191,9 @@ async function main() {
     const u = await seedUniversity(server, N);
     const staff = await server.login('staff');
     const tokens = await studentTokens(server, u);
-    const rows: { bareMBs: number; appMBs: number; bareCpu: number; appCpu: number; ratio: number; rss: number; lostFiles: number; unsent: number; saveMs: number; sendMs: number }[] = [];
+    const rows: { bareMBs: number; appMBs: number; bareCpu: number; appCpu: number; bareRss: number; writeCpu: number; ratio: number; rss: number; lostFiles: number; unsent: number; saveMs: number; sendMs: number }[] = [];
     for (let pair = 0; pair < PAIRS; pair++) {
-      const { result: baseline, cpuMs: bareCpuMs } = await withRss(() => clients({ base: bare.base, uploads: tokens.map(() => ({ path: '/upload' })) }));
+      const { result: baseline, cpuMs: bareCpuMs, rssGrowth: bareRss } = await withRss(() => clients({ base: bare.base, uploads: tokens.map(() => ({ path: '/upload' })) }));
       fs.rmSync(bareDir, { recursive: true, force: true });
       fs.mkdirSync(bareDir);
       const examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'Upload your work.' });
@@ -199,7 +201,8 @@ async function main() {
         base: server.url,
         uploads: tokens.map((token) => ({ path: `/files/answers/${examId}`, token })),
       })));
-      const written = await profiled(`writes-${pair + 1}`, () => clients({ base: server.url, uploads: [], writes: tokens.map((token) => ({ token, examId })) }));
+      const { result: written, cpuMs: writesCpuMs } = await withRss(() => profiled(`writes-${pair + 1}`, () =>
+        clients({ base: server.url, uploads: [], writes: tokens.map((token) => ({ token, examId })) })));
       Object.assign(app, { saveMs: written.saveMs, sendMs: written.sendMs, writeFailures: written.writeFailures });
       const accepted = app.statuses['201'] ?? 0;
       const missing = await lost(server, examId, accepted);
@@ -207,9 +210,11 @@ async function main() {
       const appMBs = app.bytes / MB / (app.uploadMs / 1000);
       const bareCpu = bareCpuMs / (baseline.bytes / MB);
       const appCpu = appCpuMs / (app.bytes / MB);
-      rows.push({ bareMBs, appMBs, bareCpu, appCpu, ratio: appMBs / bareMBs, rss: rssGrowth / MB, lostFiles: missing.files + (N - accepted), unsent: missing.unsent + app.writeFailures, saveMs: app.saveMs, sendMs: app.sendMs });
+      const writeCpu = writesCpuMs / (2 * N);
+      rows.push({ bareMBs, appMBs, bareCpu, appCpu, bareRss: bareRss / MB, writeCpu, ratio: appMBs / bareMBs, rss: rssGrowth / MB, lostFiles: missing.files + (N - accepted), unsent: missing.unsent + app.writeFailures, saveMs: app.saveMs, sendMs: app.sendMs });
       console.log(`pair ${pair + 1}: bare ${bareMBs.toFixed(0)} MB/s, app ${appMBs.toFixed(0)} MB/s (${JSON.stringify(app.statuses)}), ×${(appMBs / bareMBs).toFixed(2)}, ` +
-        `CPU ${bareCpu.toFixed(1)} vs ${appCpu.toFixed(1)} ms/MB, RSS +${(rssGrowth / MB).toFixed(0)} MB, ${N} saves ${app.saveMs.toFixed(0)} ms, ${N} sends ${app.sendMs.toFixed(0)} ms, lost ${missing.files + N - accepted}, unsent ${missing.unsent}`);
+        `CPU ${bareCpu.toFixed(1)} vs ${appCpu.toFixed(1)} ms/MB, RSS +${(bareRss / MB).toFixed(0)} vs +${(rssGrowth / MB).toFixed(0)} MB, ` +
+        `save/send CPU ${writeCpu.toFixed(1)} ms each, ${N} saves ${app.saveMs.toFixed(0)} ms, ${N} sends ${app.sendMs.toFixed(0)} ms, lost ${missing.files + N - accepted}, unsent ${missing.unsent}`);
     }
     const col = (pick: (r: (typeof rows)[number]) => number) => rows.map(pick);
     console.log(`S5 ${N} students × one 1–5 MB upload, then save and send; medians of ${PAIRS} pairs (spread)`);
@@ -217,7 +222,8 @@ async function main() {
     console.log(`  POST /files/answers      ${median(col((r) => r.appMBs)).toFixed(0)} MB/s (${spread(col((r) => r.appMBs))})`);
     console.log(`  ratio                    ×${median(col((r) => r.ratio)).toFixed(2)}   goal ≥ ×0.5`);
     console.log(`  server CPU per MB        bare ${median(col((r) => r.bareCpu)).toFixed(1)} ms, app ${median(col((r) => r.appCpu)).toFixed(1)} ms (×${median(col((r) => r.bareCpu / r.appCpu)).toFixed(2)})`);
-    console.log(`  RSS growth               ${median(col((r) => r.rss)).toFixed(0)} MB (${spread(col((r) => r.rss))})`);
+    console.log(`  RSS growth               bare ${median(col((r) => r.bareRss)).toFixed(0)} MB, app ${median(col((r) => r.rss)).toFixed(0)} MB (${spread(col((r) => r.rss))})`);
+    console.log(`  server CPU a save/send   ${median(col((r) => r.writeCpu)).toFixed(1)} ms`);
     console.log(`  ${N} saves / ${N} sends     ${median(col((r) => r.saveMs)).toFixed(0)} ms / ${median(col((r) => r.sendMs)).toFixed(0)} ms`);
     console.log(`  lost files, unsent       ${rows.reduce((s, r) => s + r.lostFiles, 0)}, ${rows.reduce((s, r) => s + r.unsent, 0)} (must be 0)`);
   } finally {

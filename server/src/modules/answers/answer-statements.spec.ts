@@ -36,8 +36,9 @@ describe('statements of an answer\'s writes', () => {
     }
   }
 
-  /** the kind of each statement and its table: `update answers` */
-  const shape = (statements: string[]) => statements.map((sql) => sql.replace(/^(\w+)\b.*?\b(?:from|into|update) `(\w+)`.*$/s, '$1 $2').replace(/^update `(\w+)`.*$/s, 'update $1'));
+  /** the kind of each statement and its table (`update answers`), as SQLite and PostgreSQL quote it */
+  const shape = (statements: string[]) => statements.map((sql) => sql.replace(/^(\w+)\b.*?\b(?:from|into|update) [`"](\w+)[`"].*$/s, '$1 $2')
+    .replace(/^update [`"](\w+)[`"].*$/s, 'update $1'));
 
   it('are the same for a small and a large exam, an empty and a full answer', async () => {
     const small = await countsFor(2, 0);

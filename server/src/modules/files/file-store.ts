@@ -19,6 +19,8 @@ export const INCOMING_GRACE_MS = 3600_000;
  * they are gathered and written with one writev each, so a file costs a few dozen disk writes per MB, not hundreds.
  */
 export const UPLOAD_BUFFER_BYTES = 256 * 1024;
+/** what the multipart parser may hold of one request before it pauses it: a socket read, not the 16 KB default (a pause per read) */
+export const UPLOAD_PARSER_BYTES = 64 * 1024;
 
 /** writes every byte of `chunks` at the descriptor's position (a writev may write fewer bytes than asked) */
 async function writeAll(file: fs.promises.FileHandle, chunks: Buffer[]): Promise<void> {
@@ -46,9 +48,10 @@ export class FileStore {
   }
 
   /**
-   * Streams to disk, never holding more than UPLOAD_BUFFER_BYTES of the file in memory; refuses past maxBytes (or past
-   * the shared budget). Returns the size. On any failure — refused, cut, or a disk error — the descriptor is closed and
-   * the partial file removed before the promise settles; a refused part is drained, so the request goes on to its end.
+   * Streams to disk, holding at most about twice UPLOAD_BUFFER_BYTES of the file (what waits and what is being
+   * written); refuses past maxBytes (or past the shared budget). Returns the size. On any failure — refused, cut, or a
+   * disk error — the descriptor is closed and the partial file removed before the promise settles; a refused part is
+   * drained, so the request goes on to its end.
    */
   async write(id: string, source: Readable, maxBytes: number, budget?: ByteBudget): Promise<number> {
     const incoming = path.join(this.incomingDir, id);

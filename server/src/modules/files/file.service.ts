@@ -18,7 +18,7 @@ import { Sitting } from '../sittings/sitting.entity';
 import type { Ticket } from '../tickets/ticket.entity';
 import { Role, type User } from '../users/user.entity';
 import { FileRef } from './file-ref.type';
-import { type ByteBudget, FileStore, UPLOAD_BUFFER_BYTES, FileTooLargeError, OverBudgetError, sanitizeContentType, sanitizeFileName } from './file-store';
+import { type ByteBudget, FileStore, UPLOAD_PARSER_BYTES, FileTooLargeError, OverBudgetError, sanitizeContentType, sanitizeFileName } from './file-store';
 import { StoredFile } from './stored-file.entity';
 
 /** A refusal of the plain HTTP file endpoints, answered as JSON with a 4xx status. */
@@ -217,7 +217,7 @@ export class FileService {
       const refuse = (r: UploadRefusal) => (refusal ??= r);
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: req.headers, defParamCharset: 'utf8', fileHwm: UPLOAD_BUFFER_BYTES, limits: { files: maxFiles, fileSize: this.config.maxFileBytes + 1, fields: 10, parts: maxFiles + 10 } });
+        parser = busboy({ headers: req.headers, defParamCharset: 'utf8', highWaterMark: UPLOAD_PARSER_BYTES, fileHwm: UPLOAD_PARSER_BYTES, limits: { files: maxFiles, fileSize: this.config.maxFileBytes + 1, fields: 10, parts: maxFiles + 10 } });
       } catch {
         reject(new UploadRefusal(400, 'BAD_USER_INPUT', 'The upload is not a well-formed multipart request.'));
         return;
