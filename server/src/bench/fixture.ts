@@ -53,9 +53,12 @@ export interface Fixture {
   staffToken: string;
   students: Student[];
   passwordHash: string;
-  /** every student of the fixture; all but the last hold a ticket; the last chooses one during S3 */
-  crowdExamId: string;
-  crowdFreeTicketId: string;
+  /** the crowd's students (`students`), each holding a ticket: the questions are released to them in S3 */
+  releaseExamId: string;
+  /** the crowd's students and one more, the chooser, none holding a ticket yet (only they are shown the board) */
+  boardExamId: string;
+  /** the ticket the chooser (the last of `students`, holding no socket) takes in S3 */
+  boardTicketId: string;
   /** the first `pageStudents`, each holding a ticket (S1) */
   pageExamId: string;
   /** the first `racers`, none holding a ticket, `raceTickets` tickets (S4) */
@@ -97,7 +100,7 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
   const app = await createApp(benchConfig(dir));
   const server = new TestServer(app, () => app.stop());
   try {
-    const u = await seedUniversity(server, sizes.students);
+    const u = await seedUniversity(server, sizes.students + 1);
     const staffToken = await server.login('staff');
     const em = app.orm.em.fork();
     const students = [...u.students].sort((a, b) => a.login.localeCompare(b.login))
@@ -108,8 +111,10 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
       return createExam(server, staffToken, { ...u, students: u.students.filter((s) => enrolled.has(s.id)) }, { startsAt: minutes(-1), endsAt: minutes(EXAM_HOURS * 60), ...input });
     };
 
-    const crowdExamId = await exam(sizes.students);
-    const crowdTickets = await addTickets(em, crowdExamId, sizes.students, sizes.students - 1);
+    const releaseExamId = await exam(sizes.students);
+    await addTickets(em, releaseExamId, sizes.students, sizes.students);
+    const boardExamId = await exam(sizes.students + 1);
+    const boardTickets = await addTickets(em, boardExamId, sizes.students + 1, 0);
     const pageExamId = await exam(sizes.pageStudents);
     await addTickets(em, pageExamId, sizes.pageStudents, sizes.pageStudents);
     const raceExamId = await exam(sizes.racers);
@@ -123,17 +128,18 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
     });
     const pageBody = await page.text();
     if (!page.ok || !pageBody.startsWith('{"data":{"exam":{')) throw new Error(`the exam page did not load in the fixture: ${pageBody.slice(0, 300)}`);
-    const seen = await server.ok(students[0].token, `query($id: ID!) { exam(id: $id) { ticketBoard { id taken } mySitting { ...StudentSitting } } }
-      ${examPageOperation('StudentSitting')}`, { id: crowdExamId });
+    const seen = await server.ok(students[0].token, `query($r: ID!, $b: ID!) { release: exam(id: $r) { mySitting { ...StudentSitting } }
+      board: exam(id: $b) { ticketBoard { id taken } } } ${examPageOperation('StudentSitting')}`, { r: releaseExamId, b: boardExamId });
+    if (seen.board.ticketBoard?.length !== sizes.students + 1) throw new Error('the fixture\'s board exam does not show its board');
     const frame = (id: string, data: unknown) => JSON.stringify({ id, type: 'next', payload: { data } });
     const passwordHash = (await em.findOneOrFail(User, { id: students[0].id })).passwordHash!;
     return {
       dir, sizes, staffToken, students, passwordHash,
-      crowdExamId, crowdFreeTicketId: crowdTickets[sizes.students - 1].id,
+      releaseExamId, boardExamId, boardTicketId: boardTickets[0].id,
       pageExamId, raceExamId, raceTicketIds: raceTickets.map((t) => t.id), uploadExamId,
       pageBody,
-      boardFrame: frame('2', { ticketBoardChanged: seen.exam.ticketBoard }),
-      releaseFrame: frame('1', { questionsReleased: { ...seen.exam.mySitting, questionsReleasedAt: new Date().toISOString() } }),
+      boardFrame: frame('2', { ticketBoardChanged: seen.board.ticketBoard }),
+      releaseFrame: frame('1', { questionsReleased: { ...seen.release.mySitting, questionsReleasedAt: new Date().toISOString() } }),
     };
   } finally {
     await server.stop();

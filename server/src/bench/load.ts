@@ -68,17 +68,32 @@ export interface Delivery {
 
 /** `{"id":"2","type":"next"` — graphql-ws writes id and type first; the baseline frames are built the same way */
 const NEXT = /^\{"id":"([^"]+)","type":"next","payload":\{"(errors|data)"/;
+/** a refused subscribe (`error`) is small: kept whole, for the report */
+const REFUSED = /^\{"id":"[^"]+","type":"error"/;
 
 /** Many sockets held by the clients' process; `expect` resolves when every one of them got a push of one subscription. */
 export class SocketCrowd {
   readonly sockets: WebSocket[] = [];
   errors = 0;
+  reconnects = 0;
+  /** the first refusals of a subscribe (graphql-ws `error` messages), as sent */
+  readonly refusals: string[] = [];
   private onNext?: (socket: WebSocket, id: string) => void;
 
-  /** a graphql-transport-ws student: connection_init with the token, then one `subscribe` per entry once acknowledged */
-  student(wsUrl: string, token: string, subscriptions: { id: string; query: string; variables: Record<string, unknown> }[]): Promise<void> {
-    return this.connect(wsUrl, 'graphql-transport-ws', JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
-      (socket) => subscriptions.forEach((s) => socket.send(JSON.stringify({ id: s.id, type: 'subscribe', payload: { query: s.query, variables: s.variables } }))));
+  /**
+   * a graphql-transport-ws student: connection_init with the token, then one `subscribe` per entry once acknowledged;
+   * like the exam page's client, it connects again (at most 5 times) when the server closes it for a late init (4408)
+   */
+  async student(wsUrl: string, token: string, subscriptions: { id: string; query: string; variables: Record<string, unknown> }[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connect(wsUrl, 'graphql-transport-ws', JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+          (socket) => subscriptions.forEach((s) => socket.send(JSON.stringify({ id: s.id, type: 'subscribe', payload: { query: s.query, variables: s.variables } }))));
+      } catch (error) {
+        if (!String((error as Error).message).includes(' 4408 ') || attempt === 5) throw error;
+        this.reconnects++;
+      }
+    }
   }
 
   /** the baseline's socket: says hello and waits for the ack */
@@ -91,6 +106,7 @@ export class SocketCrowd {
       const socket = new WebSocket(wsUrl, protocol);
       let open = false;
       socket.once('error', reject);
+      socket.once('close', (code, reason) => open || reject(new Error(`socket closed before the ack: ${code} ${reason.toString()}`)));
       socket.once('open', () => socket.send(hello));
       socket.on('message', (raw: Buffer) => {
         const head = raw.subarray(0, 64).toString();
@@ -100,6 +116,10 @@ export class SocketCrowd {
           this.sockets.push(socket);
           acknowledged(socket);
           return resolve();
+        }
+        if (REFUSED.test(head)) {
+          if (this.refusals.length < 3) this.refusals.push(raw.toString().slice(0, 300));
+          return;
         }
         const next = NEXT.exec(head);
         if (next && (next[2] === 'errors' || head.includes('"data":null'))) this.errors++;

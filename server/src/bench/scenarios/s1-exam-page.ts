@@ -28,7 +28,7 @@ async function loop(ctx: RunContext): Promise<RunOutcome> {
   const tokens = fixture.students.slice(0, fixture.sizes.pageStudents).map((s) => s.token);
   const body = JSON.stringify({ query: examPageOperation('StudentExam'), variables: { id: fixture.pageExamId } });
   const reply = await graphql(ctx.target.url, tokens[0], examPageOperation('StudentExam'), { id: fixture.pageExamId });
-  if (reply.errors || !reply.data?.exam?.ticketBoard) throw new Error(`the exam page did not load: ${JSON.stringify(reply).slice(0, 300)}`);
+  if (reply.errors || !reply.data?.exam?.mySitting) throw new Error(`the exam page did not load: ${JSON.stringify(reply).slice(0, 300)}`);
   let next = 0;
   const run = (connections: number, seconds: number) => autocannon({
     url: `${ctx.target.url}/graphql`, connections, duration: seconds, timeout: Math.max(10, Math.ceil((ctx.deadline - performance.now()) / 1000)),
