@@ -14,6 +14,8 @@ import { examPageOperation } from './operations';
 /** How big each scenario is; every count is a slice of the fixture's students. */
 export interface Sizes {
   students: number;
+  /** the crowd of S2/S3: the first `sockets` students; the next one is the chooser */
+  sockets: number;
   pageStudents: number;
   racers: number;
   raceTickets: number;
@@ -28,10 +30,11 @@ const size = (name: string, fallback: number) => {
 };
 
 export function sizesFromEnvironment(): Sizes {
-  const students = size('BENCH_STUDENTS', 5000);
+  const students = size('BENCH_STUDENTS', 5001);
   const slice = (name: string, fallback: number) => Math.min(students, size(name, fallback));
   return {
     students,
+    sockets: Math.min(students - 1, size('BENCH_SOCKETS', students)),
     pageStudents: slice('BENCH_PAGE_STUDENTS', 100),
     racers: slice('BENCH_RACERS', 1000),
     raceTickets: size('BENCH_RACE_TICKETS', 300),
@@ -53,11 +56,11 @@ export interface Fixture {
   staffToken: string;
   students: Student[];
   passwordHash: string;
-  /** the crowd's students (`students`), each holding a ticket: the questions are released to them in S3 */
+  /** the crowd (the first `sockets` students), each holding a ticket: the questions are released to them in S3 */
   releaseExamId: string;
   /** the crowd's students and one more, the chooser, none holding a ticket yet (only they are shown the board) */
   boardExamId: string;
-  /** the ticket the chooser (the last of `students`, holding no socket) takes in S3 */
+  /** the ticket the chooser (the student after the crowd, holding no socket) takes in S3 */
   boardTicketId: string;
   /** the first `pageStudents`, each holding a ticket (S1) */
   pageExamId: string;
@@ -100,7 +103,7 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
   const app = await createApp(benchConfig(dir));
   const server = new TestServer(app, () => app.stop());
   try {
-    const u = await seedUniversity(server, sizes.students + 1);
+    const u = await seedUniversity(server, sizes.students);
     const staffToken = await server.login('staff');
     const em = app.orm.em.fork();
     const students = [...u.students].sort((a, b) => a.login.localeCompare(b.login))
@@ -111,10 +114,10 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
       return createExam(server, staffToken, { ...u, students: u.students.filter((s) => enrolled.has(s.id)) }, { startsAt: minutes(-1), endsAt: minutes(EXAM_HOURS * 60), ...input });
     };
 
-    const releaseExamId = await exam(sizes.students);
-    await addTickets(em, releaseExamId, sizes.students, sizes.students);
-    const boardExamId = await exam(sizes.students + 1);
-    const boardTickets = await addTickets(em, boardExamId, sizes.students + 1, 0);
+    const releaseExamId = await exam(sizes.sockets);
+    await addTickets(em, releaseExamId, sizes.sockets, sizes.sockets);
+    const boardExamId = await exam(sizes.sockets + 1);
+    const boardTickets = await addTickets(em, boardExamId, sizes.sockets + 1, 0);
     const pageExamId = await exam(sizes.pageStudents);
     await addTickets(em, pageExamId, sizes.pageStudents, sizes.pageStudents);
     const raceExamId = await exam(sizes.racers);
@@ -130,7 +133,7 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
     if (!page.ok || !pageBody.startsWith('{"data":{"exam":{')) throw new Error(`the exam page did not load in the fixture: ${pageBody.slice(0, 300)}`);
     const seen = await server.ok(students[0].token, `query($r: ID!, $b: ID!) { release: exam(id: $r) { mySitting { ...StudentSitting } }
       board: exam(id: $b) { ticketBoard { id taken } } } ${examPageOperation('StudentSitting')}`, { r: releaseExamId, b: boardExamId });
-    if (seen.board.ticketBoard?.length !== sizes.students + 1) throw new Error('the fixture\'s board exam does not show its board');
+    if (seen.board.ticketBoard?.length !== sizes.sockets + 1) throw new Error('the fixture\'s board exam does not show its board');
     const frame = (id: string, data: unknown) => JSON.stringify({ id, type: 'next', payload: { data } });
     const passwordHash = (await em.findOneOrFail(User, { id: students[0].id })).passwordHash!;
     return {

@@ -70,6 +70,7 @@ const USAGE_ROWS: Row[] = [
   { label: 'event-loop lag p99 (server process)', figure: 'lagP99Ms', unit: 'ms', lowerIsBetter: true, goal: { text: '≤ 100 ms', met: (ours) => ours <= 100 } },
   { label: 'event-loop lag max', figure: 'lagMaxMs', unit: 'ms', lowerIsBetter: true },
   { label: 'peak RSS (server process)', figure: 'peakRssMb', unit: 'MB', lowerIsBetter: true },
+  { label: 'RSS growth (peak − at the start)', figure: 'rssGrowthMb', unit: 'MB', lowerIsBetter: true },
 ];
 
 const GRACE_MS = 30_000;
@@ -85,7 +86,7 @@ export function formatNumber(value: number): string {
   if (value === Infinity) return '∞';
   if (Number.isNaN(value)) return '—';
   const abs = Math.abs(value);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  const digits = abs >= 1000 || Number.isInteger(value) ? 0 : abs >= 100 ? 1 : abs >= 1 ? 2 : 3;
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
@@ -114,7 +115,7 @@ async function runOnce(scenario: Scenario, side: Side, fixture: Fixture): Promis
     const usage = await Promise.race([started.measureEnd(), started.died.then(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000).unref())]).catch(() => undefined);
     const died = await Promise.race([started.died, Promise.resolve(undefined)]);
     return {
-      figures: { ...outcome.figures, ...(usage ? { lagP99Ms: usage.lagP99Ms, lagMaxMs: usage.lagMaxMs, peakRssMb: usage.peakRssMb } : {}) },
+      figures: { ...outcome.figures, ...(usage ? { lagP99Ms: usage.lagP99Ms, lagMaxMs: usage.lagMaxMs, peakRssMb: usage.peakRssMb, rssGrowthMb: usage.peakRssMb - usage.startRssMb } : {}) },
       notes: [...(outcome.notes ?? []), ...(died && !outcome.notes?.includes(died) ? [died] : [])],
     };
   } finally {

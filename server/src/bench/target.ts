@@ -75,7 +75,8 @@ async function startBare(dataDir: string, body: Buffer) {
   return {
     url, wsUrl: url.replace('http', 'ws'),
     broadcast: (frame: string) => {
-      for (const socket of wss.clients) socket.send(frame);
+      const bytes = Buffer.from(frame); // built once, as a server that prebuilds a push would
+      for (const socket of wss.clients) socket.send(bytes, { binary: false });
     },
     stop: async () => {
       for (const socket of wss.clients) socket.terminate();
@@ -83,6 +84,9 @@ async function startBare(dataDir: string, body: Buffer) {
     },
   };
 }
+
+// the suite ended (or was stopped): nothing is left to serve
+process.on('disconnect', () => process.exit(0));
 
 async function main() {
   const setup = JSON.parse(process.argv[2]) as TargetMode;

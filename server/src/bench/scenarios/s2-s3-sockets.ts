@@ -31,7 +31,7 @@ const within = <T>(ms: number, work: Promise<T>, what: string) =>
 function run(side: SocketSide) {
   return async (ctx: RunContext): Promise<RunOutcome> => {
     const { fixture, target } = ctx;
-    const n = fixture.sizes.students;
+    const n = fixture.sizes.sockets;
     const crowd = new SocketCrowd();
     const notes: string[] = [];
     try {
@@ -77,10 +77,10 @@ const ours: SocketSide = {
     ]);
   },
   subscribed: async (ctx) => {
-    while ((await ctx.target.request<number>({ cmd: 'subscribers' })) < 2 * ctx.fixture.sizes.students) await sleep(250);
+    while ((await ctx.target.request<number>({ cmd: 'subscribers' })) < 2 * ctx.fixture.sizes.sockets) await sleep(250);
   },
   chooseTicket: (ctx) => {
-    const chooser = ctx.fixture.students[ctx.fixture.sizes.students];
+    const chooser = ctx.fixture.students[ctx.fixture.sizes.sockets];
     return succeeded(ctx, chooser.token, examPageOperation('ChooseTicket'), { examId: ctx.fixture.boardExamId, ticketId: ctx.fixture.boardTicketId });
   },
   release: (ctx) => succeeded(ctx, ctx.fixture.staffToken, 'mutation($e: ID!) { releaseQuestions(examId: $e) { id } }', { e: ctx.fixture.releaseExamId }),
