@@ -79,7 +79,9 @@ const GRACE_MS = 30_000;
 function stats(values: number[], lowerIsBetter: boolean): Stats {
   const worst = lowerIsBetter ? Infinity : 0;
   const sorted = values.map((v) => (Number.isNaN(v) ? worst : v)).sort((a, b) => a - b);
-  return { median: sorted[Math.floor((sorted.length - 1) / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(middle)] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 export function formatNumber(value: number): string {
