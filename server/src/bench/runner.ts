@@ -138,7 +138,8 @@ export async function runScenario(scenario: Scenario, fixture: Fixture, pairs: n
   for (let pair = 1; pair <= pairs; pair++) {
     for (const which of ['baseline', 'ours'] as const) {
       const started = performance.now();
-      const outcome = await runOnce(scenario, scenario[which], fixture);
+      const outcome = await runOnce(scenario, scenario[which], fixture)
+        .catch((error: Error): RunOutcome => ({ figures: {}, notes: [`failed: ${error.message.split('\n')[0]}`] }));
       runs[which].push(outcome);
       console.log(`  pair ${pair} ${which.padEnd(8)} (${((performance.now() - started) / 1000).toFixed(0)} s): ${describe(outcome)}`);
     }

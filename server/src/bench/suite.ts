@@ -10,7 +10,7 @@ import { logins } from './scenarios/logins';
 
 /**
  * `npm run bench [-- S1 S3 login]`: issue 10's exam-day scenarios, each against its same-run baseline, interleaved in
- * BENCH_PAIRS pairs (default 3), on copies of one fixture of BENCH_STUDENTS students (default 5,000) built once.
+ * BENCH_PAIRS pairs (default 3), on copies of one fixture of BENCH_STUDENTS students (default 5,001) built once.
  * The process under test is forked per run (bench/target.ts); the clients live in this process.
  */
 const SCENARIOS: Scenario[] = [s1ExamPage, s2s3Sockets, s4TicketRace, s5Uploads, logins];
