@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import type { EntityManager } from '@mikro-orm/core';
 import { AuthSession } from '../modules/auth/auth-session.entity';
 import { tokenHash } from '../modules/auth/auth.service';
 import { Sitting } from '../modules/sittings/sitting.entity';
 import { Ticket } from '../modules/tickets/ticket.entity';
+import type { User } from '../modules/users/user.entity';
 import { createExam, seedUniversity, type TestServer } from './harness';
 
 /**
@@ -24,12 +26,17 @@ export async function crowdedExam(server: TestServer, count: number, questions =
   const sittings = await em.find(Sitting, { exam: examId }, { populate: ['student'], orderBy: { student: { login: 'asc' } } });
   const students = sittings.map((sitting, i) => {
     sitting.ticket = em.create(Ticket, { exam: examId, number: i + 1, questions: questions(i + 1) });
-    const token = randomBytes(24).toString('base64url');
-    em.create(AuthSession, { tokenHash: tokenHash(token), user: sitting.student, expiresAt: new Date(Date.now() + 3600_000) });
-    return { id: sitting.student.id, login: sitting.student.login, token };
+    return { id: sitting.student.id, login: sitting.student.login, token: openSession(em, sitting.student) };
   });
   await em.flush();
   return { staff, examId, students };
+}
+
+/** A signed-in session for `user`, written to the unit of work (flushed by the caller): its bearer token. */
+export function openSession(em: EntityManager, user: User, hours = 1): string {
+  const token = randomBytes(24).toString('base64url');
+  em.create(AuthSession, { tokenHash: tokenHash(token), user, expiresAt: new Date(Date.now() + hours * 3600_000) });
+  return token;
 }
 
 /**

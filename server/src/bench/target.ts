@@ -1,0 +1,149 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createApp, type RunningApp } from '../app';
+import { verifyPassword } from '../modules/auth/passwords';
+import { benchConfig } from './fixture';
+import { raceInSqlite } from './ticket-race';
+import { pool, type Latencies } from './load';
+
+/**
+ * The process under test, forked by the suite so that its event loop serves only the scenario's clients (which live in
+ * the suite's process). Either the real server (`app`: createApp on a copy of the fixture, production defaults) or the
+ * same-run baseline (`bare`: node:http and `ws` doing the least the scenario needs, plus scrypt and better-sqlite3
+ * work done in-process). Both report the event-loop delay (perf_hooks.monitorEventLoopDelay) and peak memory of this
+ * process between `measure-start` and `measure-end`.
+ */
+export type TargetMode = { mode: 'app'; dataDir: string } | { mode: 'bare'; dataDir: string; body: string };
+
+export type TargetCommand =
+  | { cmd: 'measure-start' }
+  | { cmd: 'measure-end' }
+  | { cmd: 'memory' }
+  | { cmd: 'subscribers' }
+  | { cmd: 'broadcast'; frame: string }
+  | { cmd: 'race'; dbFile: string; examId: string; tickets: string[]; students: string[] }
+  | { cmd: 'scrypt'; hash: string; count: number; parallel: number }
+  | { cmd: 'stop' };
+
+export interface Usage {
+  lagP99Ms: number;
+  lagMaxMs: number;
+  peakRssMb: number;
+  startRssMb: number;
+}
+
+export type TargetReply = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: string };
+
+const MB = 1024 * 1024;
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+let peakRss = 0;
+let startRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+sampler.unref();
+
+/** after a full collection when the process runs with --expose-gc, so that per-socket memory is what stays */
+function settledMemory() {
+  global.gc?.();
+  const m = process.memoryUsage();
+  return { rssMb: m.rss / MB, heapMb: m.heapUsed / MB };
+}
+
+/** the bare baseline: the same JSON bytes for every request, uploads streamed to disk, `ws` hello → ack */
+async function startBare(dataDir: string, body: Buffer) {
+  const uploads = path.join(dataDir, 'bare-uploads');
+  fs.mkdirSync(uploads, { recursive: true });
+  let uploaded = 0;
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/upload')) {
+      const file = path.join(uploads, String(++uploaded));
+      req.pipe(fs.createWriteStream(file)).on('finish', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}'));
+      return;
+    }
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body));
+  });
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (socket: WebSocket) => socket.on('message', () => socket.send('{"type":"ack"}')));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url, wsUrl: url.replace('http', 'ws'),
+    broadcast: (frame: string) => {
+      const bytes = Buffer.from(frame); // built once, as a server that prebuilds a push would
+      for (const socket of wss.clients) socket.send(bytes, { binary: false });
+    },
+    stop: async () => {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+// the suite ended (or was stopped): nothing is left to serve
+process.on('disconnect', () => process.exit(0));
+
+async function main() {
+  const setup = JSON.parse(process.argv[2]) as TargetMode;
+  let app: RunningApp | undefined;
+  let bare: Awaited<ReturnType<typeof startBare>> | undefined;
+  if (setup.mode === 'app') app = await createApp(benchConfig(setup.dataDir));
+  else bare = await startBare(setup.dataDir, Buffer.from(setup.body));
+
+  const handle = async (command: TargetCommand): Promise<unknown> => {
+    switch (command.cmd) {
+      case 'measure-start':
+        lag.reset();
+        startRss = peakRss = process.memoryUsage.rss();
+        return null;
+      case 'measure-end': {
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        const usage: Usage = { lagP99Ms: lag.percentile(99) / 1e6, lagMaxMs: lag.max / 1e6, peakRssMb: peakRss / MB, startRssMb: startRss / MB };
+        return usage;
+      }
+      case 'memory':
+        return settledMemory();
+      case 'subscribers': {
+        const metric = await app!.services.metrics.subscribers.get();
+        return metric.values.reduce((sum, v) => sum + v.value, 0);
+      }
+      case 'broadcast':
+        bare!.broadcast(command.frame);
+        return null;
+      case 'race':
+        return raceInSqlite(command.dbFile, command.examId, command.students, command.tickets);
+      case 'scrypt': {
+        const latencies: Latencies = [];
+        const started = performance.now();
+        await pool(command.count, command.parallel, async () => {
+          const start = performance.now();
+          if (!(await verifyPassword('pw', command.hash))) throw new Error('the fixture password does not verify');
+          latencies.push(performance.now() - start);
+        });
+        return { elapsedMs: performance.now() - started, latencies };
+      }
+      case 'stop':
+        await app?.stop();
+        await bare?.stop();
+        setImmediate(() => process.exit(0));
+        return null;
+    }
+  };
+  process.on('message', (message: { seq: number; command: TargetCommand }) => {
+    handle(message.command).then(
+      (value) => process.send!({ seq: message.seq, ok: true, value } satisfies TargetReply),
+      (error: Error) => process.send!({ seq: message.seq, ok: false, error: error.stack ?? String(error) } satisfies TargetReply),
+    );
+  });
+  process.send!({ ready: true, url: app?.url ?? bare!.url, wsUrl: app?.wsUrl ?? bare!.wsUrl });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
