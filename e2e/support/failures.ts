@@ -27,7 +27,8 @@ export function traceEveryContext(browser: Browser): void {
   browser.newContext = async (options) => {
     const context = await newContext(options);
     const state = { label: `context${++contexts}`, chunkOpen: true };
-    await context.tracing.start({ screenshots: true, snapshots: true, title: spec?.name });
+    // DOM snapshots at each action, no screencast: a screencast of every page slows the timing-sensitive specs
+    await context.tracing.start({ snapshots: true, title: spec?.name });
     open.set(context, state);
     const close = context.close.bind(context);
     context.close = async (closeOptions) => {
