@@ -2,30 +2,33 @@
 // `ng serve` at http://localhost:4200 with live reload, proxying /graphql (and its WebSocket) and /files to the server
 // (client/proxy.conf.mjs). The server takes its usual settings from the environment (PORT, DATA_DIR, DATABASE_URL …).
 // Ctrl+C stops all three.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 process.chdir(path.resolve(import.meta.dirname, '..'));
 
-// one build first, so that node --watch has a server to start
-if (spawnSync('npx', ['tsc', '-p', 'server/tsconfig.json'], { stdio: 'inherit' }).status !== 0) process.exit(1);
-
-const parts = [
-  { label: 'tsc', cmd: 'npx', args: ['tsc', '-w', '-p', 'server/tsconfig.json', '--preserveWatchOutput'] },
-  { label: 'server', cmd: process.execPath, args: ['--watch', 'server/dist/main.js'] },
-  { label: 'ng', cmd: 'npx', args: ['ng', 'serve'] },
-];
+const parts = {
+  tsc: { cmd: 'npx', args: ['tsc', '-w', '-p', 'server/tsconfig.json', '--preserveWatchOutput'] },
+  // no balancer waits for a restarting dev server (SHUTDOWN_DELAY_MS), so it restarts at once
+  server: { cmd: process.execPath, args: ['--watch', 'server/dist/main.js'], env: { SHUTDOWN_DELAY_MS: '0' } },
+  ng: { cmd: 'npx', args: ['ng', 'serve'] },
+};
 
 let stopping = false;
-const children = parts.map(({ label, cmd, args }) => {
+const children = [];
+function start(label, onLine = () => undefined) {
+  const { cmd, args, env = {} } = parts[label];
   // a process group of its own, so that stopping it stops what npx started
-  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { FORCE_COLOR: '1', ...process.env } });
+  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { FORCE_COLOR: '1', ...env, ...process.env } });
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
     stream.on('data', (chunk) => {
       const lines = (rest + chunk.toString()).split('\n');
       rest = lines.pop();
-      for (const line of lines) process.stdout.write(`[${label}] ${line}\n`);
+      for (const line of lines) {
+        process.stdout.write(`[${label}] ${line}\n`);
+        onLine(line);
+      }
     });
   }
   child.once('exit', (code, signal) => {
@@ -34,7 +37,16 @@ const children = parts.map(({ label, cmd, args }) => {
       stop(code ?? 1);
     }
   });
-  return child;
+  children.push(child);
+}
+
+// the server starts once tsc's first pass has written server/dist, so that it does not restart straight away
+let started = false;
+start('tsc', (line) => {
+  if (started || !/Found \d+ errors?\. Watching for file changes/.test(line)) return;
+  started = true;
+  start('server');
+  start('ng');
 });
 
 function stop(code) {
