@@ -1,5 +1,5 @@
 // `npm test`: builds the server, runs its specs on SQLite and — when TEST_DATABASE_URL names a
-// PostgreSQL server — again on PostgreSQL, then the web app's component specs (Karma, headless Chromium)
+// PostgreSQL server — again on PostgreSQL, then the web app's component specs (jasmine-browser-runner, headless Chromium)
 // and its end-to-end specs (playwright-core against the real server), and ends with one line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,7 +44,7 @@ else {
 
 // component specs, then the browser specs against the real server (each writes its counts as JSON)
 const clientSuites = [
-  { label: 'web app component specs', cmd: 'npx', args: () => ['ng', 'test'], env: (countsFile) => ({ COUNTS_FILE: countsFile }) },
+  { label: 'web app component specs', cmd: 'node', args: () => ['scripts/test-client.mjs'], env: (countsFile) => ({ COUNTS_FILE: countsFile }) },
   { label: 'web app end-to-end specs', cmd: 'node', args: (countsFile) => ['e2e/run.mjs', countsFile], env: () => ({}) },
 ];
 for (const suite of clientSuites) {
