@@ -1,0 +1,105 @@
+import { BetterSqliteKnexDialect } from '@mikro-orm/knex';
+import { TooManyRequestsError } from './errors';
+
+/**
+ * SQLite through better-sqlite3 answers synchronously, so under a promise-based ORM one request's statements and
+ * the JavaScript between them run as one chain of microtasks: a burst of requests then holds the event loop for
+ * seconds (no socket is read or written meanwhile). This knex client for MikroORM keeps the single connection
+ * (one writer, WAL) and:
+ * - runs each statement on a turn of the event loop of its own, so I/O and timers run between any two statements;
+ * - bounds the statements waiting for the connection (`queueMax`); beyond it a request is refused with
+ *   TOO_MANY_REQUESTS and a retry hint, instead of waiting up to knex's acquire timeout (60 s);
+ * - reuses prepared statements (better-sqlite3 prepares; knex would prepare every statement anew).
+ */
+export interface SqliteQueueOptions {
+  /** statements that may wait for the connection at once */
+  queueMax: number;
+  /** prepared statements kept per connection */
+  statementCacheSize?: number;
+}
+
+/** Refused because too many statements wait for the database already; `refusal` survives MikroORM's wrapping of driver errors. */
+export class DatabaseQueueFullError extends TooManyRequestsError {
+  readonly refusal: TooManyRequestsError = this;
+  constructor() {
+    super('The server is busy with many requests at once; please try again in a moment.', 1);
+  }
+}
+
+/** Resolves its waiters one per turn of the event loop (a new setImmediate each), so the loop polls I/O in between. */
+export class Breather {
+  private readonly waiters: (() => void)[] = [];
+  private scheduled = false;
+
+  turn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.waiters.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiters.shift()!();
+      this.schedule(); // set during the check phase: runs on the next turn, after the poll phase
+    });
+  }
+}
+
+interface Statement {
+  reader: boolean;
+}
+interface RawConnection {
+  prepare(sql: string): Statement;
+}
+
+/** Wraps the connection's `prepare` with a small LRU of statements. */
+function cachePrepared(connection: RawConnection, size: number): void {
+  const prepare = connection.prepare.bind(connection);
+  const cache = new Map<string, Statement>();
+  connection.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql); // most recently used last
+    } else {
+      statement = prepare(sql);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, statement);
+    return statement;
+  };
+}
+
+/** The knex client class to pass as MikroORM's `driverOptions.client` on SQLite. */
+export function queuedSqliteClient(options: SqliteQueueOptions): typeof BetterSqliteKnexDialect {
+  const breather = new Breather();
+  const statementCacheSize = options.statementCacheSize ?? 500;
+  // knex's dialect classes are untyped (MikroORM's MonkeyPatchable); the members used here are knex's Client API
+  const Base = BetterSqliteKnexDialect as unknown as new (...args: unknown[]) => {
+    pool?: { numPendingAcquires(): number };
+    acquireConnection(): Promise<unknown>;
+    acquireRawConnection(): Promise<RawConnection>;
+    _query(connection: unknown, obj: unknown): Promise<unknown>;
+  };
+  class QueuedSqliteClient extends Base {
+    override async acquireConnection(): Promise<unknown> {
+      if ((this.pool?.numPendingAcquires() ?? 0) >= options.queueMax) throw new DatabaseQueueFullError();
+      return super.acquireConnection();
+    }
+
+    override async acquireRawConnection(): Promise<RawConnection> {
+      const connection = await super.acquireRawConnection();
+      cachePrepared(connection, statementCacheSize);
+      return connection;
+    }
+
+    override async _query(connection: unknown, obj: unknown): Promise<unknown> {
+      await breather.turn();
+      return super._query(connection, obj);
+    }
+  }
+  return QueuedSqliteClient as unknown as typeof BetterSqliteKnexDialect;
+}
