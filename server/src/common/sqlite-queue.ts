@@ -1,5 +1,6 @@
 import { BetterSqliteKnexDialect } from '@mikro-orm/knex';
 import { TooManyRequestsError } from './errors';
+import { Breather } from './turns';
 
 /**
  * SQLite through better-sqlite3 answers synchronously, so under a promise-based ORM one request's statements and
@@ -23,29 +24,6 @@ export class DatabaseQueueFullError extends TooManyRequestsError {
   readonly refusal: TooManyRequestsError = this;
   constructor() {
     super('The server is busy with many requests at once; please try again in a moment.', 1);
-  }
-}
-
-/** Resolves its waiters one per turn of the event loop (a new setImmediate each), so the loop polls I/O in between. */
-export class Breather {
-  private readonly waiters: (() => void)[] = [];
-  private scheduled = false;
-
-  turn(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.waiters.length === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.waiters.shift()!();
-      this.schedule(); // set during the check phase: runs on the next turn, after the poll phase
-    });
   }
 }
 
