@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { AuthSession } from '../auth/auth-session.entity';
 import { tokenHash } from '../auth/auth.service';
 import { Sitting } from '../sittings/sitting.entity';
@@ -48,11 +49,11 @@ describe('ticket statements', () => {
     const sittings = await em.find(Sitting, { exam: examId }, { orderBy: { student: { login: 'asc' } } });
     sittings.slice(3).forEach((sitting, i) => (sitting.ticket = ids[tickets - 1 - i]));
     await em.flush();
-    return { examId, ticketIds: ids.map((t) => t.id), token: (i: number) => tokens.get(enrolled[i].id)! };
+    return { examId, ticketIds: ids.map((t) => t.id), token: (i: number) => tokens.get(enrolled[i].id)!, studentId: (i: number) => enrolled[i].id };
   }
 
   async function choiceStatements(students: number, tickets: number) {
-    const { examId, ticketIds, token } = await exam(students, tickets);
+    const { examId, ticketIds, token, studentId } = await exam(students, tickets);
     const run = async (i: number, ticket: string) => {
       let code: string | undefined;
       const statements = await statementsOf(server.app.orm, async () => {
@@ -65,14 +66,42 @@ describe('ticket statements', () => {
       success: await run(0, ticketIds[0]),
       taken: await run(1, ticketIds[0]),
       already: await run(0, ticketIds[1]),
+      // a free-looking ticket that another student takes between the read and the UPDATE: the unique index decides
+      lostRace: await raceLost(examId, ticketIds[2], token(2), studentId(1)),
     };
   }
 
-  it('chooseTicket: the ticket, then one short transaction; nothing for a student who holds one; the same for 2 and 40 students', async () => {
+  /** the student of `token` asks for `ticketId` while, between its read and its UPDATE, another student takes it */
+  async function raceLost(examId: string, ticketId: string, token: string, otherStudentId: string) {
+    const connection = server.app.orm.em.getConnection() as AbstractSqlConnection;
+    const original = connection.execute.bind(connection);
+    // right after the read of the ticket and its holder, the other sitting takes the ticket (through knex, so
+    // the statement is not one of the request's): what a parallel request would do at that moment
+    connection.execute = (async (...args: Parameters<typeof connection.execute>) => {
+      const result = await original(...args);
+      if (String(args[0]).includes('as held')) {
+        await connection.getKnex().raw('update sittings set ticket_id = ? where exam_id = ? and student_id = ?', [ticketId, examId, otherStudentId]);
+      }
+      return result;
+    }) as typeof connection.execute;
+    let code: string | undefined;
+    let statements: string[] = [];
+    try {
+      statements = await statementsOf(server.app.orm, async () => {
+        code = (await server.gql(token, CHOOSE, { e: examId, t: ticketId })).errors?.[0]?.extensions?.code;
+      });
+    } finally {
+      delete (connection as Partial<AbstractSqlConnection>).execute; // the prototype's method again
+    }
+    return { code, kinds: kinds(statements) };
+  }
+
+  it('chooseTicket: the ticket and its holder, then one short transaction; nothing more for a held ticket or a student who holds one; the same for 2 and 40 students', async () => {
     const small = await choiceStatements(3, 5);
     const large = await choiceStatements(40, 60);
     expect(small.success).toEqual({ code: 'OK', kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'insert', 'commit'] });
-    expect(small.taken).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'rollback'] });
+    expect(small.taken).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_SITTING, 'select'] });
+    expect(small.lostRace).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'rollback'] });
     expect(small.already).toEqual({ code: 'TICKET_ALREADY_CHOSEN', kinds: SESSION_AND_SITTING });
     expect(large).toEqual(small);
   });

@@ -76,18 +76,29 @@ export class TicketService {
 
   /**
    * R4.3: one ticket per student, one student per ticket — decided by the database, not by a read.
-   * Statements: the ticket, then one short transaction (conditional UPDATE + audit row); a student who already
-   * holds a ticket (as loaded with the sitting) is answered without any.
+   * Statements: the ticket with whether someone holds it, then for a free-looking ticket one short transaction
+   * (conditional UPDATE + audit row). A student who already holds a ticket (as loaded with the sitting) or a
+   * ticket already held is answered from those reads; a stale read only costs the transaction, which decides.
    */
   async chooseTicket(em: EntityManager, exam: Exam, sitting: Sitting, ticketId: string, now: Date): Promise<Sitting> {
     if (!studentsChoose(exam)) throw new ForbiddenError('At this exam tickets are not chosen by students; they are given by the system or by staff.');
     assertOpen(exam, sitting, now);
-    // a shortcut only: when the read is stale, the conditional UPDATE in take() still refuses the second ticket
     if (sitting.ticket) throw alreadyChosen(sitting, sitting.student);
-    const ticket = await em.findOne(Ticket, { id: ticketId, exam: exam.id });
-    if (!ticket) throw new NotFoundError('That ticket is not one of this exam\'s tickets. Reload the board and pick a tile.');
-    await this.take(em, sitting, ticket, sitting.student, SittingEventKind.TICKET_CHOSEN, now);
+    const found = await this.ticketWithHolder(em, exam.id, ticketId);
+    if (!found) throw new NotFoundError('That ticket is not one of this exam\'s tickets. Reload the board and pick a tile.');
+    if (found.held) throw ticketTaken();
+    await this.take(em, sitting, found.ticket, sitting.student, SittingEventKind.TICKET_CHOSEN, now);
     return sitting;
+  }
+
+  /** The exam's ticket (a managed entity) and whether a sitting holds it, in one statement. */
+  private async ticketWithHolder(em: EntityManager, examId: string, ticketId: string): Promise<{ ticket: Ticket; held: boolean } | null> {
+    const [row] = await em.getConnection().execute<Record<string, unknown>[]>(
+      'select t.*, exists (select 1 from sittings s where s.ticket_id = t.id) as held from tickets t where t.id = ? and t.exam_id = ?',
+      [ticketId, examId]);
+    if (!row) return null;
+    const { held, ...columns } = row;
+    return { ticket: em.map(Ticket, columns), held: held === true || Number(held) === 1 }; // SQLite answers 1, PostgreSQL true
   }
 
   /** TicketAssignment.STAFF: staff give a ticket to a student. */
@@ -146,13 +157,17 @@ export class TicketService {
         recordEvent(tx, tx.getReference(Sitting, sitting.id), kind, tx.getReference(User, actor.id), now, detail ?? (ticket.number ? `ticket ${ticket.number}` : undefined));
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new TicketTakenError('Someone has just taken this ticket. Please choose another free (green) tile.');
+      if (isUniqueViolation(error)) throw ticketTaken();
       throw error;
     }
     adoptWritten(em, sitting, written);
     this.events.ticketBoardChanged(sitting.exam.id);
     this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
   }
+}
+
+function ticketTaken(): TicketTakenError {
+  return new TicketTakenError('Someone has just taken this ticket. Please choose another free (green) tile.');
 }
 
 function alreadyChosen(sitting: Sitting, actor: User): TicketAlreadyChosenError {
