@@ -83,7 +83,7 @@ export function ormOptions(config: DatabaseConfig): Options {
     ...common,
     driver: BetterSqliteDriver,
     dbName: path.join(config.dataDir, 'attestation.sqlite'),
-    // one connection (one writer), each statement on its own turn of the event loop, a bounded wait (common/sqlite-queue.ts)
+    // one connection (one writer), a bounded wait for it, prepared statements reused (common/sqlite-queue.ts)
     driverOptions: { client: queuedSqliteClient({ queueMax: config.sqliteQueueMax ?? 2_000 }) },
     pool: {
       afterCreate: (connection: { pragma?: (sql: string) => void }, done: (err: Error | null, c: unknown) => void) => {

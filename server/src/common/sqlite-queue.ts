@@ -1,13 +1,8 @@
 import { BetterSqliteKnexDialect } from '@mikro-orm/knex';
 import { TooManyRequestsError } from './errors';
-import { Breather } from './turns';
 
 /**
- * SQLite through better-sqlite3 answers synchronously, so under a promise-based ORM one request's statements and
- * the JavaScript between them run as one chain of microtasks: a burst of requests then holds the event loop for
- * seconds (no socket is read or written meanwhile). This knex client for MikroORM keeps the single connection
- * (one writer, WAL) and:
- * - runs each statement on a turn of the event loop of its own, so I/O and timers run between any two statements;
+ * The knex client for MikroORM on SQLite: it keeps the single connection (one writer, WAL) and
  * - bounds the statements waiting for the connection (`queueMax`); beyond it a request is refused with
  *   TOO_MANY_REQUESTS and a retry hint, instead of waiting up to knex's acquire timeout (60 s);
  * - reuses prepared statements (better-sqlite3 prepares; knex would prepare every statement anew).
@@ -53,14 +48,12 @@ function cachePrepared(connection: RawConnection, size: number): void {
 
 /** The knex client class to pass as MikroORM's `driverOptions.client` on SQLite. */
 export function queuedSqliteClient(options: SqliteQueueOptions): typeof BetterSqliteKnexDialect {
-  const breather = new Breather();
   const statementCacheSize = options.statementCacheSize ?? 500;
   // knex's dialect classes are untyped (MikroORM's MonkeyPatchable); the members used here are knex's Client API
   const Base = BetterSqliteKnexDialect as unknown as new (...args: unknown[]) => {
     pool?: { numPendingAcquires(): number };
     acquireConnection(): Promise<unknown>;
     acquireRawConnection(): Promise<RawConnection>;
-    _query(connection: unknown, obj: unknown): Promise<unknown>;
   };
   class QueuedSqliteClient extends Base {
     override async acquireConnection(): Promise<unknown> {
@@ -72,11 +65,6 @@ export function queuedSqliteClient(options: SqliteQueueOptions): typeof BetterSq
       const connection = await super.acquireRawConnection();
       cachePrepared(connection, statementCacheSize);
       return connection;
-    }
-
-    override async _query(connection: unknown, obj: unknown): Promise<unknown> {
-      await breather.turn();
-      return super._query(connection, obj);
     }
   }
   return QueuedSqliteClient as unknown as typeof BetterSqliteKnexDialect;
