@@ -24,6 +24,7 @@ import { fileRoutes } from './modules/files/file.routes';
 import { seedDemo } from './seeders/demo.seeder';
 import { lifecycleLogger, logContext, logger, safeError } from './common/logger';
 import { HttpDrain } from './common/http-drain';
+import { requestTurns } from './common/turns';
 import { Metrics, type DatabasePool } from './common/metrics';
 import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { connectRedis, type RedisConnections } from './common/redis';
@@ -317,6 +318,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.get('/metrics', metricsAccess(config.metricsToken), async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  app.use('/graphql', requestTurns()); // a burst of requests starts one per turn of the event loop (common/turns.ts)
   app.use('/graphql', express.json({ limit: config.maxRequestBytes }), withLogContext, graphqlTokenLimit(limits), expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }));
   app.use('/files', withLogContext, fileRoutes(contextFor));
 

@@ -41,6 +41,10 @@ export interface Config {
   databasePoolMax: number;
   /** PostgreSQL statement_timeout of every connection; 0 leaves the server's (or the role's) own */
   databaseStatementTimeoutMs: number;
+  /** SQLite: statements that may wait for the one connection at once; beyond it a request gets TOO_MANY_REQUESTS */
+  sqliteQueueMax: number;
+  /** SQLite `synchronous` with WAL: NORMAL (a commit survives a crash of the process) or FULL (also a power cut) */
+  sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client address (rate limits per address) */
   trustProxy: boolean | number | string;
   /** prefix of this deployment's keys and channels in Redis (rate limits, session revocations) */
@@ -109,6 +113,12 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
   return raw;
 }
 
+function sqliteSynchronous(env: NodeJS.ProcessEnv): 'NORMAL' | 'FULL' {
+  const raw = (env.SQLITE_SYNCHRONOUS?.trim() || 'NORMAL').toUpperCase();
+  if (raw !== 'NORMAL' && raw !== 'FULL') throw new ConfigError(`SQLITE_SYNCHRONOUS must be NORMAL or FULL; "${env.SQLITE_SYNCHRONOUS}" is neither.`);
+  return raw;
+}
+
 /** Reads the environment once and fails fast with a sentence an operator can act on. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -156,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000, 0),
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1),
     databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 0),
+    sqliteQueueMax: int(env, 'SQLITE_QUEUE_MAX', 2_000, 1),
+    sqliteSynchronous: sqliteSynchronous(env),
     trustProxy: trustProxy(env),
     redisKeyPrefix,
     loginAccountFailures: int(env, 'LOGIN_ACCOUNT_FAILURES', 10, 1),

@@ -12,7 +12,10 @@ export const INTERNAL_MESSAGE = 'Something went wrong on the server. Your last a
  * its detail here and reaches the client as a generic message, never a stack.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const thrown = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  // a refusal raised below the ORM (a full database queue) reaches here inside MikroORM's DriverException
+  const refusal = (thrown as { refusal?: unknown } | null)?.refusal;
+  const original = refusal instanceof AppError ? refusal : thrown;
   if (original instanceof AppError) {
     const { http: _http, ...extensions } = original.extensions; // `http` is for the transport (status, Retry-After), not the body
     return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { ...extensions, code: original.code } };

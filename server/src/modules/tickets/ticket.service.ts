@@ -8,7 +8,8 @@ import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import { ExamFormat, TicketAssignment, type Exam } from '../exams/exam.entity';
 import { assertOpen, hasEnded, hasStarted, mayChooseTicket, studentsChoose, tileOrderKey } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
-import type { User } from '../users/user.entity';
+import { User } from '../users/user.entity';
+import { adoptWritten } from '../../common/written';
 import { Ticket, TicketTile } from './ticket.entity';
 
 export class TicketService {
@@ -73,14 +74,31 @@ export class TicketService {
     return tickets.map((t) => Object.assign(new TicketTile(), { id: t.id, taken: taken.has(t.id) }));
   }
 
-  /** R4.3: one ticket per student, one student per ticket — decided by the database, not by a read. */
+  /**
+   * R4.3: one ticket per student, one student per ticket — decided by the database, not by a read.
+   * Statements: the ticket with whether someone holds it, then for a free-looking ticket one short transaction
+   * (conditional UPDATE + audit row). A student who already holds a ticket (as loaded with the sitting) or a
+   * ticket already held is answered from those reads; a stale read only costs the transaction, which decides.
+   */
   async chooseTicket(em: EntityManager, exam: Exam, sitting: Sitting, ticketId: string, now: Date): Promise<Sitting> {
     if (!studentsChoose(exam)) throw new ForbiddenError('At this exam tickets are not chosen by students; they are given by the system or by staff.');
     assertOpen(exam, sitting, now);
-    const ticket = await em.findOne(Ticket, { id: ticketId, exam: exam.id });
-    if (!ticket) throw new NotFoundError('That ticket is not one of this exam\'s tickets. Reload the board and pick a tile.');
-    await this.take(em, sitting, ticket, sitting.student, SittingEventKind.TICKET_CHOSEN, now);
+    if (sitting.ticket) throw alreadyChosen(sitting, sitting.student);
+    const found = await this.ticketWithHolder(em, exam.id, ticketId);
+    if (!found) throw new NotFoundError('That ticket is not one of this exam\'s tickets. Reload the board and pick a tile.');
+    if (found.held) throw ticketTaken();
+    await this.take(em, sitting, found.ticket, sitting.student, SittingEventKind.TICKET_CHOSEN, now);
     return sitting;
+  }
+
+  /** The exam's ticket (a managed entity) and whether a sitting holds it, in one statement. */
+  private async ticketWithHolder(em: EntityManager, examId: string, ticketId: string): Promise<{ ticket: Ticket; held: boolean } | null> {
+    const [row] = await em.getConnection().execute<Record<string, unknown>[]>(
+      'select t.*, exists (select 1 from sittings s where s.ticket_id = t.id) as held from tickets t where t.id = ? and t.exam_id = ?',
+      [ticketId, examId]);
+    if (!row) return null;
+    const { held, ...columns } = row;
+    return { ticket: em.map(Ticket, columns), held: held === true || Number(held) === 1 }; // SQLite answers 1, PostgreSQL true
   }
 
   /** TicketAssignment.STAFF: staff give a ticket to a student. */
@@ -99,11 +117,10 @@ export class TicketService {
     if (exam.format !== ExamFormat.TICKETS || exam.ticketAssignment !== TicketAssignment.RANDOM) return;
     if (sitting.ticket || !hasStarted(exam, now) || hasEnded(exam, sitting, now)) return;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const free = (await this.tiles(em, exam.id)).filter((t) => !t.taken);
-      if (free.length === 0) throw new NoFreeTicketsError('Every ticket of this exam is taken. Tell the staff so they can add a ticket.');
-      const pick = free[Math.floor(Math.random() * free.length)];
+      const pick = await this.randomFreeTicket(em, exam.id);
+      if (!pick) throw new NoFreeTicketsError('Every ticket of this exam is taken. Tell the staff so they can add a ticket.');
       try {
-        await this.take(em, sitting, em.getReference(Ticket, pick.id), sitting.student, SittingEventKind.TICKET_ASSIGNED, now, 'drawn at random');
+        await this.take(em, sitting, em.getReference(Ticket, pick), sitting.student, SittingEventKind.TICKET_ASSIGNED, now, 'drawn at random');
         return;
       } catch (error) {
         if (error instanceof TicketTakenError) continue; // another student drew it first; draw again
@@ -118,24 +135,43 @@ export class TicketService {
     throw new NoFreeTicketsError('No free ticket could be drawn; please try again in a moment.');
   }
 
+  /** One free ticket of the exam picked at random by the database, in one statement whatever the number of tickets. */
+  private async randomFreeTicket(em: EntityManager, examId: string): Promise<string | null> {
+    const rows = await em.getConnection().execute<{ id: string }[]>(
+      'select t.id from tickets t where t.exam_id = ? and not exists (select 1 from sittings s where s.ticket_id = t.id) order by random() limit 1',
+      [examId]);
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * The one place a ticket is taken: a conditional UPDATE (only a sitting without a ticket; the unique index
+   * refuses a second holder) and its audit row, in one short transaction; the managed sitting then takes the
+   * written values without a re-read. Events go out after the commit.
+   */
   private async take(em: EntityManager, sitting: Sitting, ticket: Ticket, actor: User, kind: SittingEventKind, now: Date, detail?: string) {
-    let updated: number;
+    const written = { ticket, ticketChosenAt: now, updatedAt: now };
     try {
-      // conditional update: only a sitting with no ticket yet; the unique index refuses a second holder
-      updated = await em.nativeUpdate(Sitting, { id: sitting.id, ticket: null }, { ticket: ticket.id, ticketChosenAt: now, updatedAt: now });
+      await em.transactional(async (tx) => {
+        const updated = await tx.nativeUpdate(Sitting, { id: sitting.id, ticket: null }, { ticket: ticket.id, ticketChosenAt: now, updatedAt: now });
+        if (updated === 0) throw alreadyChosen(sitting, actor);
+        recordEvent(tx, tx.getReference(Sitting, sitting.id), kind, tx.getReference(User, actor.id), now, detail ?? (ticket.number ? `ticket ${ticket.number}` : undefined));
+      });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new TicketTakenError('Someone has just taken this ticket. Please choose another free (green) tile.');
+      if (isUniqueViolation(error)) throw ticketTaken();
       throw error;
     }
-    if (updated === 0) {
-      throw new TicketAlreadyChosenError(actor.id === sitting.student.id
-        ? 'You already have a ticket; a ticket is chosen once and cannot be changed.'
-        : 'This student already holds a ticket; a ticket is given once and cannot be changed.');
-    }
-    await em.refresh(sitting);
-    recordEvent(em, sitting, kind, actor, now, detail ?? (ticket.number ? `ticket ${ticket.number}` : undefined));
-    await em.flush();
+    adoptWritten(em, sitting, written);
     this.events.ticketBoardChanged(sitting.exam.id);
     this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
   }
+}
+
+function ticketTaken(): TicketTakenError {
+  return new TicketTakenError('Someone has just taken this ticket. Please choose another free (green) tile.');
+}
+
+function alreadyChosen(sitting: Sitting, actor: User): TicketAlreadyChosenError {
+  return new TicketAlreadyChosenError(actor.id === sitting.student.id
+    ? 'You already have a ticket; a ticket is chosen once and cannot be changed.'
+    : 'This student already holds a ticket; a ticket is given once and cannot be changed.');
 }

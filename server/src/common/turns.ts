@@ -1,0 +1,44 @@
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * Resolves its waiters one per turn of the event loop (a new setImmediate each, scheduled from the check phase,
+ * so it runs after the next poll phase): whatever waits here lets sockets and timers run in between.
+ */
+export class Breather {
+  private readonly waiters: (() => void)[] = [];
+  private scheduled = false;
+
+  turn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.schedule();
+    });
+  }
+
+  /** how many wait for their turn */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.waiters.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiters.shift()!();
+      this.schedule();
+    });
+  }
+}
+
+/**
+ * Express middleware: requests start one per turn of the event loop. A burst of a thousand requests arrives in
+ * one poll phase; without this, each one's parsing, validation and first resolver steps would run back to back
+ * before any socket is served again.
+ */
+export function requestTurns(): (req: Request, res: Response, next: NextFunction) => void {
+  const breather = new Breather();
+  return (_req, _res, next) => {
+    breather.turn().then(() => next(), next);
+  };
+}

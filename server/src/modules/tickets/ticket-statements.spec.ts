@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type { AbstractSqlConnection } from '@mikro-orm/knex';
+import { AuthSession } from '../auth/auth-session.entity';
+import { tokenHash } from '../auth/auth.service';
+import { Sitting } from '../sittings/sitting.entity';
+import { statementsOf } from '../../testing/statements';
+import { createExam, seedUniversity, startTestServer, type TestServer, type University } from '../../testing/harness';
+import { Ticket } from './ticket.entity';
+
+/**
+ * The ticket race's statements (issue 10, S4): chooseTicket and the RANDOM draw send the same few statements
+ * whatever the number of tickets and students — one short write transaction, no re-read after the conditional
+ * UPDATE, no spurious UPDATE.
+ */
+describe('ticket statements', () => {
+  let server: TestServer;
+  let u: University;
+  let staff: string;
+  const tokens = new Map<string, string>(); // student id → token
+
+  const CHOOSE = 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e,ticketId:$t){ id } }';
+  const ENTER = 'mutation($e:ID!){ enterExam(examId:$e){ id } }';
+  /** the statement kinds (first word), which is what the counts are about; parameters differ run to run */
+  const kinds = (statements: string[]) => statements.map((sql) => sql.trim().split(/\s+/)[0].toLowerCase());
+  const SESSION_AND_SITTING = ['select', 'select']; // the request's session, then the student's sitting with its exam
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    u = await seedUniversity(server, 40);
+    staff = await server.login('staff');
+    // sessions straight to the database: 40 logins would spend their time in scrypt
+    const em = server.app.orm.em.fork();
+    for (const student of u.students) {
+      const token = randomBytes(24).toString('base64url');
+      em.create(AuthSession, { tokenHash: tokenHash(token), user: student.id, expiresAt: new Date(Date.now() + 3600_000) });
+      tokens.set(student.id, token);
+    }
+    await em.flush();
+  }, 60_000);
+  afterAll(() => server.stop());
+
+  /** an exam of `students` students and `tickets` tickets, all but the first three students already holding one */
+  async function exam(students: number, tickets: number, input: Record<string, unknown> = {}) {
+    const enrolled = u.students.slice(0, students);
+    const examId = await createExam(server, staff, { ...u, students: enrolled }, input);
+    const em = server.app.orm.em.fork();
+    const ids = Array.from({ length: tickets }, (_, i) => em.create(Ticket, { exam: examId, number: i + 1, questions: `Questions ${i + 1}` }));
+    await em.flush();
+    const sittings = await em.find(Sitting, { exam: examId }, { orderBy: { student: { login: 'asc' } } });
+    sittings.slice(3).forEach((sitting, i) => (sitting.ticket = ids[tickets - 1 - i]));
+    await em.flush();
+    return { examId, ticketIds: ids.map((t) => t.id), token: (i: number) => tokens.get(enrolled[i].id)!, studentId: (i: number) => enrolled[i].id };
+  }
+
+  async function choiceStatements(students: number, tickets: number) {
+    const { examId, ticketIds, token, studentId } = await exam(students, tickets);
+    const run = async (i: number, ticket: string) => {
+      let code: string | undefined;
+      const statements = await statementsOf(server.app.orm, async () => {
+        const result = await server.gql(token(i), CHOOSE, { e: examId, t: ticket });
+        code = result.errors?.[0]?.extensions?.code ?? (result.data?.chooseTicket ? 'OK' : 'NO DATA');
+      });
+      return { code, kinds: kinds(statements) };
+    };
+    return {
+      success: await run(0, ticketIds[0]),
+      taken: await run(1, ticketIds[0]),
+      already: await run(0, ticketIds[1]),
+      // a free-looking ticket that another student takes between the read and the UPDATE: the unique index decides
+      lostRace: await raceLost(examId, ticketIds[2], token(2), studentId(1)),
+    };
+  }
+
+  /** the student of `token` asks for `ticketId` while, between its read and its UPDATE, another student takes it */
+  async function raceLost(examId: string, ticketId: string, token: string, otherStudentId: string) {
+    const connection = server.app.orm.em.getConnection() as AbstractSqlConnection;
+    const original = connection.execute.bind(connection);
+    // right after the read of the ticket and its holder, the other sitting takes the ticket (through knex, so
+    // the statement is not one of the request's): what a parallel request would do at that moment
+    connection.execute = (async (...args: Parameters<typeof connection.execute>) => {
+      const result = await original(...args);
+      if (String(args[0]).includes('as held')) {
+        await connection.getKnex().raw('update sittings set ticket_id = ? where exam_id = ? and student_id = ?', [ticketId, examId, otherStudentId]);
+      }
+      return result;
+    }) as typeof connection.execute;
+    let code: string | undefined;
+    let statements: string[] = [];
+    try {
+      statements = await statementsOf(server.app.orm, async () => {
+        code = (await server.gql(token, CHOOSE, { e: examId, t: ticketId })).errors?.[0]?.extensions?.code;
+      });
+    } finally {
+      delete (connection as Partial<AbstractSqlConnection>).execute; // the prototype's method again
+    }
+    return { code, kinds: kinds(statements) };
+  }
+
+  it('chooseTicket: the ticket and its holder, then one short transaction; nothing more for a held ticket or a student who holds one; the same for 2 and 40 students', async () => {
+    const small = await choiceStatements(3, 5);
+    const large = await choiceStatements(40, 60);
+    expect(small.success).toEqual({ code: 'OK', kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'insert', 'commit'] });
+    expect(small.taken).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_SITTING, 'select'] });
+    expect(small.lostRace).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'rollback'] });
+    expect(small.already).toEqual({ code: 'TICKET_ALREADY_CHOSEN', kinds: SESSION_AND_SITTING });
+    expect(large).toEqual(small);
+  });
+
+  it('the RANDOM draw on entering: one statement picks a free ticket, one transaction takes it; the same for 2 and 40 students', async () => {
+    const enter = async (students: number, tickets: number) => {
+      const { examId, token } = await exam(students, tickets, { ticketAssignment: 'RANDOM' });
+      let result: unknown;
+      const statements = await statementsOf(server.app.orm, async () => (result = await server.gql(token(0), ENTER, { e: examId })));
+      expect(result).toEqual({ data: { enterExam: { id: jasmine.any(String) } } });
+      const held = await server.app.orm.em.fork().count(Sitting, { exam: examId, ticket: { $ne: null } });
+      expect(held).toBe(students - 2); // the drawn one besides the students who held one already
+      return kinds(statements);
+    };
+    const small = await enter(3, 5);
+    const large = await enter(40, 60);
+    expect(small).toEqual([...SESSION_AND_SITTING,
+      'begin', 'insert', 'update', 'commit', // entering: the ENTERED row and enteredAt
+      'select', 'begin', 'update', 'insert', 'commit']); // the draw: one random free ticket, then take it
+    expect(large).toEqual(small);
+  });
+
+  it('leaves nothing for a later flush: the managed sitting already holds what the conditional UPDATE wrote', async () => {
+    const { examId, ticketIds } = await exam(3, 5);
+    const em = server.app.orm.em.fork();
+    const sitting = await em.findOneOrFail(Sitting, { exam: examId, student: u.students[0].id }, { populate: ['exam', 'student'] });
+    await server.app.services.tickets.chooseTicket(em, sitting.exam, sitting, ticketIds[2], new Date());
+    expect(sitting.ticket?.id).toBe(ticketIds[2]);
+    expect(sitting.ticketChosenAt).toEqual(jasmine.any(Date));
+    expect(await statementsOf(server.app.orm, () => em.flush())).toEqual([]);
+    const stored = await server.app.orm.em.fork().findOneOrFail(Sitting, { id: sitting.id });
+    expect(stored.ticket?.id).toBe(ticketIds[2]);
+  });
+});
