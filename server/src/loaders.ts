@@ -64,18 +64,6 @@ export class ReadLoaders {
     }
     return loader;
   }
-
-  private readonly presenceBy = new Map<string, BatchLoader<string, Date | null>>();
-
-  /** since when each student has had the exam page open (null: offline), asked for the whole list at once */
-  onlineSince(examId: string, studentId: string): Promise<Date | null> {
-    let loader = this.presenceBy.get(examId);
-    if (!loader) {
-      loader = new BatchLoader<string, Date | null>((studentIds) => this.ctx.services.presence.onlineSinceMany(examId, studentIds), null);
-      this.presenceBy.set(examId, loader);
-    }
-    return loader.load(studentId);
-  }
 }
 
 const byEntityManager = new WeakMap<EntityManager, ReadLoaders>();

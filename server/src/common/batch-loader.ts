@@ -1,6 +1,7 @@
 /**
  * Collects the keys asked for while GraphQL resolves one level of a result (every item of a list asks
- * in the same turn) and loads them with one call; each key is loaded once per loader.
+ * in the same turn) and loads them with one call; each key is loaded once per loader, or once per
+ * batch when `remember` is false (for live state such as presence).
  */
 export class BatchLoader<K, V> {
   private readonly loaded = new Map<K, Promise<V>>();
@@ -9,6 +10,7 @@ export class BatchLoader<K, V> {
   constructor(
     private readonly loadMany: (keys: K[]) => Promise<ReadonlyMap<K, V>>,
     private readonly absent: V,
+    private readonly remember = true,
   ) {}
 
   load(key: K): Promise<V> {
@@ -27,6 +29,7 @@ export class BatchLoader<K, V> {
     try {
       const found = await this.loadMany(batch.map((p) => p.key));
       for (const { key, resolve } of batch) resolve(found.has(key) ? found.get(key)! : this.absent);
+      if (!this.remember) for (const { key } of batch) this.loaded.delete(key);
     } catch (error) {
       for (const { key, reject } of batch) {
         this.loaded.delete(key); // a later ask tries again

@@ -94,8 +94,16 @@ describe('statements per hot read', () => {
   });
 
   it("the staff's live room: presence, tickets and holders, grades", async () => {
+    const presence = server.app.services.presence;
+    const perPage = spyOn(presence, 'onlineSinceMany').and.callThrough();
+    const perStudent = spyOn(presence, 'onlineSince').and.callThrough();
     for (const [room, size] of [[small, 3], [large, 27]] as const) {
+      perPage.calls.reset();
       const { count, data } = await statements(staff, 'ExamRoom', { id: room.examId });
+      // presence: one call for the page (one Redis round trip with several instances), none per student
+      expect(perPage).toHaveBeenCalledOnceWith(room.examId, jasmine.any(Array));
+      expect(perPage.calls.argsFor(0)[1].length).toBe(size);
+      expect(perStudent).not.toHaveBeenCalled();
       expect(data.exam.sittings.length).toBe(size);
       expect(data.exam.tickets.filter((t: { takenBy: unknown }) => t.takenBy).length).toBe(size - 1);
       expect(data.exam.sittings.filter((s: { grade: unknown }) => s.grade).length).toBeGreaterThan(0);

@@ -118,9 +118,8 @@ export class SittingResolver {
     return this.onlineSinceOf(sitting, ctx);
   }
 
-  /** presence is asked for every sitting of a page at once */
   private onlineSinceOf(sitting: Sitting, ctx: Context): Promise<Date | null> {
-    return loadersOf(ctx).onlineSince(sitting.exam.id, sitting.student.id);
+    return ctx.services.sittings.onlineSince(sitting);
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'R2.3: null for the student until the exam has started' })
