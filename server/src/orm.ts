@@ -6,6 +6,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from './config';
 import { logger } from './common/logger';
+import { keepPreparedStatements } from './common/sqlite-statements';
 import { User } from './modules/users/user.entity';
 import { AuthSession } from './modules/auth/auth-session.entity';
 import { AcademicYear, Discipline, Period } from './modules/calendar/calendar.entity';
@@ -82,11 +83,12 @@ export function ormOptions(config: DatabaseConfig): Options {
     driver: BetterSqliteDriver,
     dbName: path.join(config.dataDir, 'attestation.sqlite'),
     pool: {
-      afterCreate: (connection: { pragma?: (sql: string) => void }, done: (err: Error | null, c: unknown) => void) => {
+      afterCreate: (connection: { pragma?: (sql: string) => void } & Parameters<typeof keepPreparedStatements>[0], done: (err: Error | null, c: unknown) => void) => {
         // WAL lets readers go on while one writer commits; busy_timeout queues writers instead of failing them
         connection.pragma?.('journal_mode = WAL');
         connection.pragma?.('busy_timeout = 5000');
         connection.pragma?.('foreign_keys = ON');
+        keepPreparedStatements(connection);
         done(null, connection);
       },
     },
