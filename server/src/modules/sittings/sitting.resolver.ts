@@ -110,15 +110,11 @@ export class SittingResolver {
 
   @FieldResolver(() => Boolean, { description: 'R2.1: true while the student has the exam page open' })
   async online(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<boolean> {
-    return (await this.onlineSinceOf(sitting, ctx)) !== null;
+    return (await ctx.services.sittings.onlineSince(sitting)) !== null;
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'when the student\'s current online stretch began' })
   onlineSince(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
-    return this.onlineSinceOf(sitting, ctx);
-  }
-
-  private onlineSinceOf(sitting: Sitting, ctx: Context): Promise<Date | null> {
     return ctx.services.sittings.onlineSince(sitting);
   }
 
