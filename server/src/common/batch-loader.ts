@@ -1,7 +1,7 @@
 /**
  * Collects the keys asked for while GraphQL resolves one level of a result (every item of a list asks
- * in the same turn) and loads them with one call; each key is loaded once per loader, or once per
- * batch when `remember` is false (for live state such as presence).
+ * in the same turn) and loads them with one call; each key is loaded once per loader, or, when `remember`
+ * is false (live state such as presence), once per batch not yet sent.
  */
 export class BatchLoader<K, V> {
   private readonly loaded = new Map<K, Promise<V>>();
@@ -26,10 +26,11 @@ export class BatchLoader<K, V> {
   private async dispatch(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
+    // live state: a later ask must not get this read, which may predate a change made meanwhile
+    if (!this.remember) for (const { key } of batch) this.loaded.delete(key);
     try {
       const found = await this.loadMany(batch.map((p) => p.key));
       for (const { key, resolve } of batch) resolve(found.has(key) ? found.get(key)! : this.absent);
-      if (!this.remember) for (const { key } of batch) this.loaded.delete(key);
     } catch (error) {
       for (const { key, reject } of batch) {
         this.loaded.delete(key); // a later ask tries again
