@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -251,6 +251,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
       // no Apollo drain plugin: it ends idle keep-alive sockets unannounced (resets); stop() drains through HttpDrain
       // Apollo's landing page loads its scripts from Apollo's CDN, which the Content-Security-Policy refuses
       ApolloServerPluginLandingPageDisabled(),
+      // no cache hints in this schema: Apollo's default cache-control plugin would only wrap every field's resolver
+      ApolloServerPluginCacheControlDisabled(),
       requestErrorStatus,
       {
         // PostgreSQL cannot store a NUL character; refuse it (and too deep variables) up front, on either database

@@ -1,5 +1,6 @@
 import { BetterSqliteKnexDialect } from '@mikro-orm/knex';
 import { TooManyRequestsError } from './errors';
+import { keepPreparedStatements } from './sqlite-statements';
 
 /**
  * The knex client for MikroORM on SQLite: it keeps the single connection (one writer, WAL) and
@@ -10,8 +11,6 @@ import { TooManyRequestsError } from './errors';
 export interface SqliteQueueOptions {
   /** statements that may wait for the connection at once */
   queueMax: number;
-  /** prepared statements kept per connection */
-  statementCacheSize?: number;
 }
 
 /** Refused because too many statements wait for the database already; `refusal` survives MikroORM's wrapping of driver errors. */
@@ -22,38 +21,13 @@ export class DatabaseQueueFullError extends TooManyRequestsError {
   }
 }
 
-interface Statement {
-  reader: boolean;
-}
-interface RawConnection {
-  prepare(sql: string): Statement;
-}
-
-/** Wraps the connection's `prepare` with a small LRU of statements. */
-function cachePrepared(connection: RawConnection, size: number): void {
-  const prepare = connection.prepare.bind(connection);
-  const cache = new Map<string, Statement>();
-  connection.prepare = (sql: string) => {
-    let statement = cache.get(sql);
-    if (statement) {
-      cache.delete(sql); // most recently used last
-    } else {
-      statement = prepare(sql);
-      if (cache.size >= size) cache.delete(cache.keys().next().value!);
-    }
-    cache.set(sql, statement);
-    return statement;
-  };
-}
-
 /** The knex client class to pass as MikroORM's `driverOptions.client` on SQLite. */
 export function queuedSqliteClient(options: SqliteQueueOptions): typeof BetterSqliteKnexDialect {
-  const statementCacheSize = options.statementCacheSize ?? 500;
   // knex's dialect classes are untyped (MikroORM's MonkeyPatchable); the members used here are knex's Client API
   const Base = BetterSqliteKnexDialect as unknown as new (...args: unknown[]) => {
     pool?: { numPendingAcquires(): number };
     acquireConnection(): Promise<unknown>;
-    acquireRawConnection(): Promise<RawConnection>;
+    acquireRawConnection(): Promise<Parameters<typeof keepPreparedStatements>[0]>;
   };
   class QueuedSqliteClient extends Base {
     override async acquireConnection(): Promise<unknown> {
@@ -61,9 +35,9 @@ export function queuedSqliteClient(options: SqliteQueueOptions): typeof BetterSq
       return super.acquireConnection();
     }
 
-    override async acquireRawConnection(): Promise<RawConnection> {
+    override async acquireRawConnection(): Promise<Parameters<typeof keepPreparedStatements>[0]> {
       const connection = await super.acquireRawConnection();
-      cachePrepared(connection, statementCacheSize);
+      keepPreparedStatements(connection);
       return connection;
     }
   }

@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { loadersOf } from '../../loaders';
 import { FileRef } from '../files/file-ref.type';
-import { StoredFile } from '../files/stored-file.entity';
 import { Answer, AnswerStatus } from './answer.entity';
 
 @Resolver(() => Answer)
@@ -12,7 +12,7 @@ export class AnswerResolver {
       await ctx.em.populate(answer, ['sitting']);
       if (answer.sitting.student.id !== ctx.user?.id) return [];
     }
-    const files = await ctx.em.find(StoredFile, { answer: answer.id }, { orderBy: { createdAt: 'asc' } });
+    const files = await loadersOf(ctx).files('answer').load(answer.id);
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));
   }
 }

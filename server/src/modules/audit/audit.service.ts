@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { ReadLoaders } from '../../loaders';
 import { type Answer, AnswerStatus } from '../answers/answer.entity';
-import { StoredFile } from '../files/stored-file.entity';
 import type { Sitting } from '../sittings/sitting.entity';
 import type { User } from '../users/user.entity';
 import { SittingEvent, SittingEventKind } from './sitting-event.entity';
@@ -34,15 +33,13 @@ export function trailForStaff(events: readonly SittingEvent[], sentFileNames: Re
 }
 
 /** A sitting's trail as staff and the exam's teacher may read it. */
-export async function staffTrail(em: EntityManager, sitting: Sitting, answer: Answer | null): Promise<SittingEvent[]> {
-  const events = await em.find(SittingEvent, { sitting: sitting.id }, { orderBy: { at: 'asc' }, populate: ['actor'] });
+export async function staffTrail(loaders: ReadLoaders, sitting: Sitting, answer: Answer | null): Promise<SittingEvent[]> {
+  const events = await loaders.trail.load(sitting.id);
   let sent: Set<string> | null = null;
   if (answer?.status === AnswerStatus.SUBMITTED) {
     sent = new Set();
     if (events.some((e) => e.kind === SittingEventKind.FILE_UPLOADED)) {
-      // plain rows: names only, no partial entity in the identity map
-      const rows = await (em as SqlEntityManager).createQueryBuilder(StoredFile).select('name').where({ answer: answer.id }).execute<{ name: string }[]>('all');
-      for (const row of rows) sent.add(row.name);
+      for (const file of await loaders.files('answer').load(answer.id)) sent.add(file.name);
     }
   }
   return trailForStaff(events, sent);

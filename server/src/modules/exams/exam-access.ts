@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '../../common/errors';
 import { requireRole, requireUser } from '../../common/auth';
 import type { Context } from '../../context';
+import { loadersOf } from '../../loaders';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, type User } from '../users/user.entity';
 import { Exam } from './exam.entity';
@@ -17,10 +18,12 @@ const notFound = () => new NotFoundError('There is no such exam, or it is not op
 /** The exam if the caller may see it at all: staff, its teacher, or an enrolled student. */
 export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   const user = requireUser(ctx);
-  const exam = await ctx.em.findOne(Exam, { id: examId });
+  // what every page of an exam shows with it, in the same statement
+  const exam = await ctx.em.findOne(Exam, { id: examId }, { populate: ['period.academicYear', 'discipline', 'teacher'] });
   if (!exam) throw notFound();
   if (manages(user, exam)) return exam;
-  if (user.role === Role.STUDENT && (await ownSitting(ctx.em, exam.id, user.id))) return exam;
+  // the student's own sitting, read once for the whole operation (mySitting and ticketBoard use it too)
+  if (user.role === Role.STUDENT && (await loadersOf(ctx).ownSitting.load(exam.id))) return exam;
   throw notFound();
 }
 

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
+import { loadersOf } from '../../loaders';
 import { ForbiddenError, NotFoundError } from '../../common/errors';
 import { AcademicYear, Discipline, Period } from '../calendar/calendar.entity';
 import { StoredFile } from '../files/stored-file.entity';
@@ -75,7 +76,7 @@ export class ExamResolver {
   async task(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Task | null> {
     if (exam.format !== ExamFormat.TASK) return null;
     if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
-    const files = await ctx.em.find(StoredFile, { taskExam: exam.id }, { orderBy: { createdAt: 'asc' } });
+    const files = await loadersOf(ctx).files('taskExam').load(exam.id);
     return { text: exam.taskText ?? '', files: files.map((f) => ctx.services.files.toRef(f, ctx.session)) };
   }
 
@@ -95,20 +96,20 @@ export class ExamResolver {
   @FieldResolver(() => Sitting, { nullable: true, description: 'the calling student\'s own sitting (null for others)' })
   async mySitting(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting | null> {
     if (ctx.user?.role !== Role.STUDENT) return null;
-    return ctx.em.findOne(Sitting, { exam: exam.id, student: ctx.user.id });
+    return loadersOf(ctx).ownSitting.load(exam.id);
   }
 
   @FieldResolver(() => [TicketTile], { nullable: true, description: 'R4.1, R4.2: the tiles while the calling student may still choose, else null' })
   async ticketBoard(@Root() exam: Exam, @Ctx() ctx: Context): Promise<TicketTile[] | null> {
     if (ctx.user?.role !== Role.STUDENT) return null;
-    const sitting = await ctx.em.findOne(Sitting, { exam: exam.id, student: ctx.user.id }, { populate: ['student'] });
+    const sitting = await loadersOf(ctx).ownSitting.load(exam.id);
     return sitting ? ctx.services.tickets.board(ctx.em, exam, sitting, ctx.services.now()) : null;
   }
 
   @FieldResolver(() => [Sitting], { description: 'staff and the exam\'s teacher: everyone\'s sittings' })
   async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
     this.assertManages(ctx, exam);
-    return ctx.em.find(Sitting, { exam: exam.id }, { populate: ['student', 'ticket', 'answer', 'exam', 'gradedBy'], orderBy: { student: { fullName: 'asc' } } });
+    return loadersOf(ctx).sittingsOfExam.load(exam.id);
   }
 
   @FieldResolver(() => [Ticket], { description: 'staff: all tickets with numbers and questions' })

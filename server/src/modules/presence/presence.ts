@@ -12,6 +12,8 @@ export interface Presence {
   /** true when this makes the student offline (their last open page has gone) */
   leave(examId: string, studentId: string): Promise<boolean>;
   onlineSince(examId: string, studentId: string): Promise<Date | null>;
+  /** the same for many students of one exam, in one call (a staff page lists them all) */
+  onlineSinceMany(examId: string, studentIds: readonly string[]): Promise<Map<string, Date | null>>;
   /** set by the owner: called when a student went offline because their instance stopped answering */
   onExpired?: (examId: string, studentId: string) => void;
   /** after a Redis outage: re-add this instance's pages; answers the exams whose presence may have changed */
@@ -47,6 +49,10 @@ export class MemoryPresence implements Presence {
 
   async onlineSince(examId: string, studentId: string): Promise<Date | null> {
     return this.holders.get(`${examId}:${studentId}`)?.since ?? null;
+  }
+
+  async onlineSinceMany(examId: string, studentIds: readonly string[]): Promise<Map<string, Date | null>> {
+    return new Map(studentIds.map((id) => [id, this.holders.get(`${examId}:${id}`)?.since ?? null]));
   }
 
   async close(): Promise<void> {}
@@ -156,6 +162,31 @@ export class RedisPresence implements Presence {
     } catch {
       return null; // Redis down: not on this instance's pages, and nobody can say about the others
     }
+  }
+
+  /** one round trip for a whole page: the exam's live members and their start times, by the rules of onlineSince */
+  async onlineSinceMany(examId: string, studentIds: readonly string[]): Promise<Map<string, Date | null>> {
+    const answer = new Map<string, Date | null>();
+    if (studentIds.length === 0) return answer;
+    try {
+      const replies = await this.redis.pipeline()
+        .zrangebyscore(this.zset(examId), Date.now(), '+inf')
+        .hmget(this.sinceKey(examId), ...studentIds)
+        .exec();
+      const failed = replies?.find(([error]) => error);
+      if (!replies || failed) throw failed?.[0] ?? new Error('presence: no reply');
+      const live = new Set((replies[0][1] as string[]).map((m) => m.slice(0, m.indexOf('@'))));
+      const since = replies[1][1] as (string | null)[];
+      studentIds.forEach((id, i) => {
+        const held = this.local.get(`${examId}:${id}`);
+        const stored = since[i] ? new Date(Number(since[i])) : null;
+        answer.set(id, held ? stored ?? held.since : live.has(id) ? stored ?? new Date() : null);
+      });
+    } catch {
+      // Redis down: this instance's own pages only, as onlineSince answers then
+      for (const id of studentIds) answer.set(id, this.local.get(`${examId}:${id}`)?.since ?? null);
+    }
+    return answer;
   }
 
   /**

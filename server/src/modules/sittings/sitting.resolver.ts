@@ -1,5 +1,7 @@
+import { wrap } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { loadersOf } from '../../loaders';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
@@ -154,14 +156,14 @@ export class SittingResolver {
 
   @FieldResolver(() => Grade, { nullable: true })
   async grade(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Grade | null> {
-    if (sitting.gradedBy) await ctx.em.populate(sitting, ['gradedBy']);
+    if (sitting.gradedBy && !wrap(sitting.gradedBy).isInitialized()) await loadersOf(ctx).user.load(sitting.gradedBy.id);
     return GradeService.gradeOf(sitting);
   }
 
   @FieldResolver(() => [SittingEvent], { description: 'the audit trail, for staff and the exam\'s teacher (appeals); a draft\'s entries say when, not what, until it is sent (R7.4)' })
   async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
     if (!manages(ctx.user, await this.examOf(sitting, ctx))) throw new ForbiddenError('Only staff and the exam\'s teacher see the audit trail.');
-    return staffTrail(ctx.em, sitting, await this.answerOf(sitting, ctx));
+    return staffTrail(loadersOf(ctx), sitting, await this.answerOf(sitting, ctx));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { BatchLoader, groupBy } from '../../common/batch-loader';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
@@ -67,8 +68,16 @@ export class SittingService {
     this.publish(sitting);
   }
 
+  /** presence asked for in one turn (every sitting of a page) is read with one call per exam, never remembered */
+  private readonly presenceAsks = new BatchLoader<string, Date | null>(async (keys) => {
+    const byExam = groupBy(keys.map((key) => key.split(':') as [string, string]), ([examId]) => examId);
+    const answers = await Promise.all([...byExam].map(async ([examId, pairs]) =>
+      [examId, await this.presence.onlineSinceMany(examId, pairs.map(([, studentId]) => studentId))] as const));
+    return new Map(answers.flatMap(([examId, since]) => [...since].map(([studentId, at]) => [`${examId}:${studentId}`, at] as const)));
+  }, null, false);
+
   onlineSince(sitting: Sitting): Promise<Date | null> {
-    return this.presence.onlineSince(sitting.exam.id, sitting.student.id);
+    return this.presenceAsks.load(`${sitting.exam.id}:${sitting.student.id}`);
   }
 
   /** R5.3: to the listed students, or to everyone holding a ticket. Already released ones keep their time. */

@@ -1,8 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { loadersOf } from '../../loaders';
 import { FileRef } from '../files/file-ref.type';
-import { StoredFile } from '../files/stored-file.entity';
-import { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
 import { Ticket } from './ticket.entity';
 
@@ -11,13 +10,12 @@ import { Ticket } from './ticket.entity';
 export class TicketResolver {
   @FieldResolver(() => [FileRef])
   async files(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<FileRef[]> {
-    const files = await ctx.em.find(StoredFile, { ticket: ticket.id }, { orderBy: { createdAt: 'asc' } });
+    const files = await loadersOf(ctx).files('ticket').load(ticket.id);
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));
   }
 
   @FieldResolver(() => User, { nullable: true })
   async takenBy(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<User | null> {
-    const sitting = await ctx.em.findOne(Sitting, { ticket: ticket.id }, { populate: ['student'] });
-    return sitting?.student ?? null;
+    return loadersOf(ctx).ticketHolder.load(ticket.id);
   }
 }

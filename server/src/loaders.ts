@@ -1,0 +1,76 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { BatchLoader, groupBy } from './common/batch-loader';
+import type { Context } from './context';
+import { SittingEvent } from './modules/audit/sitting-event.entity';
+import { StoredFile } from './modules/files/stored-file.entity';
+import { Sitting } from './modules/sittings/sitting.entity';
+import { User } from './modules/users/user.entity';
+
+/** whose files: a ticket's, an answer's, or an exam's task */
+export type FileOwner = 'ticket' | 'answer' | 'taskExam';
+
+/**
+ * The reads a page's fields share, batched across the items of a list and made once per operation:
+ * a list of 30 sittings costs the statements of one. Kept per EntityManager, which every HTTP request
+ * and every pushed event forks afresh, so nothing outlives the read it belongs to.
+ */
+export class ReadLoaders {
+  constructor(private readonly ctx: Context, private readonly em: EntityManager) {}
+
+  /** the calling student's own sitting at each exam, with its ticket and answer (what the page shows of it) */
+  readonly ownSitting = new BatchLoader<string, Sitting | null>(async (examIds) => {
+    const studentId = this.ctx.user?.id;
+    if (!studentId) return new Map();
+    const sittings = await this.em.find(Sitting, { exam: { $in: examIds }, student: studentId }, { populate: ['ticket', 'answer'] });
+    return new Map(sittings.map((s) => [s.exam.id, s]));
+  }, null);
+
+  /** every sitting of each exam, by the students' names, with what the staff pages show of them */
+  readonly sittingsOfExam = new BatchLoader<string, Sitting[]>(async (examIds) => {
+    const sittings = await this.em.find(Sitting, { exam: { $in: examIds } },
+      { populate: ['student', 'ticket', 'answer', 'gradedBy'], orderBy: { student: { fullName: 'asc' }, id: 'asc' } });
+    return groupBy(sittings, (s) => s.exam.id);
+  }, []);
+
+  /** the student holding each ticket */
+  readonly ticketHolder = new BatchLoader<string, User | null>(async (ticketIds) => {
+    const sittings = await this.em.find(Sitting, { ticket: { $in: ticketIds } }, { populate: ['student'] });
+    return new Map(sittings.map((s) => [s.ticket!.id, s.student]));
+  }, null);
+
+  /** the audit trail of each sitting, oldest first, with who did what */
+  readonly trail = new BatchLoader<string, SittingEvent[]>(async (sittingIds) => {
+    const events = await this.em.find(SittingEvent, { sitting: { $in: sittingIds } }, { populate: ['actor'], orderBy: { at: 'asc', id: 'asc' } });
+    return groupBy(events, (e) => e.sitting.id);
+  }, []);
+
+  /** people by id (e.g. who graded) */
+  readonly user = new BatchLoader<string, User | null>(async (ids) => {
+    const users = await this.em.find(User, { id: { $in: ids } });
+    return new Map(users.map((u) => [u.id, u]));
+  }, null);
+
+  private readonly filesBy = new Map<FileOwner, BatchLoader<string, StoredFile[]>>();
+
+  /** the files of each ticket, answer or task, oldest first */
+  files(owner: FileOwner): BatchLoader<string, StoredFile[]> {
+    let loader = this.filesBy.get(owner);
+    if (!loader) {
+      loader = new BatchLoader<string, StoredFile[]>(async (ownerIds) => {
+        const files = await this.em.find(StoredFile, { [owner]: { $in: ownerIds } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+        return groupBy(files, (f) => f[owner]!.id);
+      }, []);
+      this.filesBy.set(owner, loader);
+    }
+    return loader;
+  }
+}
+
+const byEntityManager = new WeakMap<EntityManager, ReadLoaders>();
+
+/** the loaders of this operation (of this pushed event, for a subscription) */
+export function loadersOf(ctx: Context): ReadLoaders {
+  let loaders = byEntityManager.get(ctx.em);
+  if (!loaders) byEntityManager.set(ctx.em, (loaders = new ReadLoaders(ctx, ctx.em)));
+  return loaders;
+}
