@@ -29,6 +29,7 @@ import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { connectRedis, type RedisConnections } from './common/redis';
 import { EVENTS_CHANNEL } from './common/events';
 import { revocationChannel } from './modules/auth/session-sockets';
+import type { AuthSession } from './modules/auth/auth-session.entity';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 
@@ -178,15 +179,19 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const limits = config.requestLimits;
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
-  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string }>({
+  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string; session?: AuthSession | null }>({
     schema,
     isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
     // a socket that never says connection_init is closed with 4408
     connectionInitWaitTimeout: config.wsInitTimeoutMs,
-    context: async (ctx, id): Promise<Context> => {
+    context: async (ctx, id, _payload, args): Promise<Context> => {
       const em = orm.em.fork();
       const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
-      const session = await services.auth.sessionFromAuthorization(em, authorization);
+      // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
+      const subscribing = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
+      const known = ctx.extra.session;
+      const session = subscribing && known !== undefined ? (known && known.expiresAt.getTime() > Date.now() ? known : null)
+        : await services.auth.sessionFromAuthorization(em, authorization);
       return { em, services, authorization, session, requestId: wsRequestId(ctx.extra, id), user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')),
         closeSocket: (code, reason) => ctx.extra.socket.close(code, reason) };
     },
@@ -196,6 +201,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
       ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
       try {
         const session = await services.auth.sessionFromAuthorization(orm.em.fork(), ctx.connectionParams?.authorization);
+        ctx.extra.session = session;
         if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
       } catch (error) {
         logger.error({ err: error }, 'websocket: could not look up the session of a new socket');

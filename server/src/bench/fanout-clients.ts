@@ -4,12 +4,12 @@ import { rawSubscribe, rawSubscribers, type RawSubscriber } from '../testing/cro
 /**
  * The fan-out benchmark's clients, in a process of their own so the server's event loop only
  * serves: opens N sockets (graphql-ws subscribers, or plain sockets to the raw broadcast) and
- * reports when the last of them has received one message.
+ * reports when the last of them (or the `expect`ed number) has received one message.
  */
 type Command =
   | { cmd: 'subscribe'; wsUrl: string; tokens: string[]; query: string; variables: Record<string, unknown> }
   | { cmd: 'connect'; wsUrl: string; count: number }
-  | { cmd: 'arm' }
+  | { cmd: 'arm'; expect?: number }
   | { cmd: 'close' };
 
 let sockets: WebSocket[] = [];
@@ -45,7 +45,7 @@ process.on('message', async (command: Command) => {
     sockets = opened;
     process.send!({ ev: 'opened', count: sockets.length });
   } else if (command.cmd === 'arm') {
-    pending = sockets.length;
+    pending = command.expect ?? sockets.length;
     received = 0;
     armed = true;
     process.send!({ ev: 'armed' });
