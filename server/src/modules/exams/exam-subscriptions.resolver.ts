@@ -137,59 +137,110 @@ async function pushedSitting(ctx: Context, payload: SittingEventPayload): Promis
  * One student's ticket board subscription. Whether a push reaches them follows the ticketBoard field: only while they
  * may choose. What that depends on (the exam's mode and times, their ticket and extra time) is read when the
  * subscription opens and kept current from their own sitting's events — every change of the sitting or its exam
- * publishes one (ExamService.announce) — so a push reads nothing per subscriber; a changed sitting is re-read through
- * its event's shared batch. The tiles' order for this student is kept while the set of tiles stays the same.
+ * publishes one (ExamService.announce) — so a push reads nothing per subscriber: the viewers whose sitting changed
+ * are re-read together (StaleViewers). The tiles' order for this student is kept while the set of tiles stays the same.
  */
 class BoardViewer {
   private exam!: Pick<Exam, 'format' | 'ticketAssignment' | 'startsAt' | 'endsAt'>;
   private sitting!: { ticket: boolean; endsAtOverride?: Date | null };
-  private changed?: SittingEventPayload;
-  private order?: { ids: readonly TicketTile[]; order: Uint32Array };
+  /** sitting changes heard, and how many of them the state above reflects */
+  version = 0;
+  seen = 0;
+  sittingId?: string;
+  private order?: { tiles: readonly TicketTile[]; order: Uint32Array };
   stopWatching = () => {};
 
-  constructor(readonly studentId: string) {}
+  constructor(readonly studentId: string, private readonly stale: StaleViewers) {}
 
-  remember(sitting: Sitting): void {
+  remember(sitting: Sitting | null): void {
+    this.sittingId = sitting?.id;
+    if (!sitting) return;
     const { format, ticketAssignment, startsAt, endsAt } = sitting.exam;
     this.exam = { format, ticketAssignment, startsAt, endsAt };
     this.sitting = { ticket: !!sitting.ticket, endsAtOverride: sitting.endsAtOverride };
   }
 
-  sittingChanged = (change: SittingEventPayload): void => {
-    this.changed = change;
+  sittingChanged = (): void => {
+    this.version++;
+    this.stale.add(this);
   };
 
+  stop(): void {
+    this.stopWatching();
+    this.stale.delete(this);
+  }
+
   async shown(ctx: Context): Promise<boolean> {
-    const change = this.changed;
-    if (change) {
-      try {
-        this.remember(change.batch ? await pushedSittingOf(ctx, change) : await ctx.em.fork().findOneOrFail(Sitting, change.sittingId, { populate: ['exam'] }));
-        if (this.changed === change) this.changed = undefined;
-      } catch (error) {
-        logger.warn({ err: error, examId: change.examId }, 'ticket board: could not re-read a subscriber\'s sitting; the push is skipped');
-        return false;
-      }
+    try {
+      // a change heard while a re-read is under way is caught by the next one
+      for (let tries = 0; this.seen < this.version && tries < 3; tries++) await this.stale.reread(ctx);
+    } catch (error) {
+      logger.warn({ err: error }, 'ticket board: could not re-read changed sittings; the push is skipped');
+      return false;
     }
-    return mayChooseTicket(this.exam, this.sitting, ctx.services.now());
+    return !!this.sittingId && this.seen === this.version && mayChooseTicket(this.exam, this.sitting, ctx.services.now());
   }
 
   /** the tiles in this student's order (R4.2), each key computed once while the tiles stay the same */
   ordered(tiles: readonly TicketTile[]): TicketTile[] {
     const cached = this.order;
-    if (!cached || cached.ids.length !== tiles.length || cached.ids.some((t, i) => t.id !== tiles[i].id)) {
-      this.order = { ids: tiles, order: tileOrder(this.studentId, tiles.map((t) => t.id)) };
+    if (!cached || cached.tiles.length !== tiles.length || cached.tiles.some((t, i) => t.id !== tiles[i].id)) {
+      this.order = { tiles, order: tileOrder(this.studentId, tiles.map((t) => t.id)) };
     } else {
-      cached.ids = tiles;
+      cached.tiles = tiles;
     }
     return Array.from(this.order!.order, (i) => tiles[i]);
   }
 }
 
-/** a sitting of an event's batch, without making the batch the operation's EntityManager */
-async function pushedSittingOf(ctx: Context, change: SittingEventPayload): Promise<Sitting> {
-  const sitting = (await loadedBatch(ctx, change.batch!)).sittings.get(change.sittingId);
-  if (!sitting) throw new NotFoundError('The sitting no longer exists.');
-  return sitting;
+/**
+ * The board viewers of one exam whose sitting changed since it was read: the first push that needs one re-reads them
+ * all, in one query (per 1,000), so the fan-out after N students opened their pages reads a bounded number of times.
+ */
+class StaleViewers {
+  private readonly viewers = new Set<BoardViewer>();
+  private reading?: Promise<void>;
+
+  add(viewer: BoardViewer): void {
+    this.viewers.add(viewer);
+  }
+
+  delete(viewer: BoardViewer): void {
+    this.viewers.delete(viewer);
+  }
+
+  reread(ctx: Context): Promise<void> {
+    return (this.reading ??= this.read(ctx.em.fork()).finally(() => (this.reading = undefined)));
+  }
+
+  private async read(em: EntityManager): Promise<void> {
+    const viewers = [...this.viewers].map((viewer) => ({ viewer, version: viewer.version }));
+    this.viewers.clear();
+    try {
+      const ids = viewers.flatMap(({ viewer }) => (viewer.sittingId ? [viewer.sittingId] : []));
+      const sittings = new Map<string, Sitting>();
+      for (let i = 0; i < ids.length; i += BATCH_IDS_A_QUERY) {
+        for (const sitting of await em.find(Sitting, { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } }, { populate: ['exam'] })) sittings.set(sitting.id, sitting);
+      }
+      for (const { viewer, version } of viewers) {
+        viewer.remember(viewer.sittingId ? sittings.get(viewer.sittingId) ?? null : null);
+        viewer.seen = Math.max(viewer.seen, version);
+      }
+    } catch (error) {
+      for (const { viewer } of viewers) this.viewers.add(viewer);
+      throw error;
+    }
+  }
+}
+
+/** per server (its services), per exam */
+const staleViewers = new WeakMap<object, Map<string, StaleViewers>>();
+function staleViewersOf(ctx: Context, examId: string): StaleViewers {
+  let exams = staleViewers.get(ctx.services);
+  if (!exams) staleViewers.set(ctx.services, (exams = new Map()));
+  let stale = exams.get(examId);
+  if (!stale) exams.set(examId, (stale = new StaleViewers()));
+  return stale;
 }
 
 /** each board subscription's viewer, by its operation's context */
@@ -219,15 +270,19 @@ export class ExamSubscriptionResolver {
       const user = requireUser(data.context);
       if (user.role !== Role.STUDENT) throw new ForbiddenError('The ticket board is shown to students choosing a ticket; staff and teachers follow sittingChanged.');
       const { events } = data.context.services;
-      const viewer = new BoardViewer(user.id);
+      const viewer = new BoardViewer(user.id, staleViewersOf(data.context, data.args.examId));
       // watched before the sitting is read, so no change is missed in between
       viewer.stopWatching = events.watchSitting(data.args.examId, user.id, viewer.sittingChanged);
+      const heard = viewer.version; // a change heard while the sitting is read may not be in what is read
       try {
-        const stream = await studentStream(data, events.board(data.args.examId, dropper(data.context)), (sitting) => viewer.remember(sitting));
+        const stream = await studentStream(data, events.board(data.args.examId, dropper(data.context)), (sitting) => {
+          viewer.remember(sitting);
+          viewer.seen = heard;
+        });
         boardViewers.set(data.context, viewer);
-        return keepOnly(stream, () => viewer.shown(data.context), viewer.stopWatching);
+        return keepOnly(stream, () => viewer.shown(data.context), () => viewer.stop());
       } catch (error) {
-        viewer.stopWatching();
+        viewer.stop();
         throw error;
       }
     },
