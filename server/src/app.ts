@@ -10,7 +10,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Config } from './config';
 import type { Context } from './context';
 import { execute, getOperationAST, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
@@ -185,14 +185,23 @@ export async function createApp(config: Config): Promise<RunningApp> {
     // a socket that never says connection_init is closed with 4408
     connectionInitWaitTimeout: config.wsInitTimeoutMs,
     context: async (ctx, id, _payload, args): Promise<Context> => {
-      const em = orm.em.fork();
+      let em: EntityManager | undefined = orm.em.fork();
       const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
       // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
       const subscribing = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
       const known = ctx.extra.session;
       const session = subscribing && known !== undefined ? (known && known.expiresAt.getTime() > Date.now() ? known : null)
         : await services.auth.sessionFromAuthorization(em, authorization);
-      return { em, services, authorization, session, requestId: wsRequestId(ctx.extra, id), user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')),
+      return {
+        // forked again when needed after `idle()`: a subscription holds no reads between its pushes
+        get em() {
+          return (em ??= orm.em.fork());
+        },
+        set em(value) {
+          em = value;
+        },
+        idle: () => (em = undefined),
+        services, authorization, session, requestId: wsRequestId(ctx.extra, id), user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')),
         closeSocket: (code, reason) => ctx.extra.socket.close(code, reason) };
     },
     // a socket opened with a live session is closed (4401) the moment that session ends

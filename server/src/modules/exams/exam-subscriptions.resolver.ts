@@ -25,9 +25,14 @@ const dropper = (context: Context) => () => context.closeSocket?.(SLOW_CONSUMER_
  * fails; graphql-ws tells it through the context when each push has been built.
  */
 async function guarded<T>(context: Context, stream: SubscriptionQueue<T>, open: (stream: SubscriptionQueue<T>) => Promise<AsyncIterable<T>>): Promise<AsyncIterable<T>> {
-  context.pushBuilt = () => stream.pushBuilt();
+  context.pushBuilt = () => {
+    stream.pushBuilt();
+    context.idle?.(); // the push's reads (perhaps an event's shared batch) are not kept until the next one
+  };
   try {
-    return await open(stream);
+    const opened = await open(stream);
+    context.idle?.(); // nor what the subscribe step read: a subscription lives for hours
+    return opened;
   } catch (error) {
     await stream.return?.();
     throw error;
