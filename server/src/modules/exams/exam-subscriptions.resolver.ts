@@ -57,7 +57,9 @@ async function studentStream<T>(data: Data, stream: SubscriptionQueue<T>, opened
         .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')));
     };
     try {
-      await sittings.socketJoined(context.em, sitting, new Date());
+      // recorded through a fork holding the sitting alone: a flush must never write the exam read above (its times may have changed since)
+      const em = context.em.fork();
+      await sittings.socketJoined(em, await em.findOneOrFail(Sitting, sitting.id), new Date());
     } catch (error) {
       left(); // the page counted as open must not stay open forever (a ghost)
       throw error;
