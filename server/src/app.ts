@@ -10,7 +10,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Config } from './config';
 import type { Context } from './context';
 import { execute, getOperationAST, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
@@ -30,6 +30,7 @@ import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { connectRedis, type RedisConnections } from './common/redis';
 import { EVENTS_CHANNEL } from './common/events';
 import { revocationChannel } from './modules/auth/session-sockets';
+import type { AuthSession } from './modules/auth/auth-session.entity';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 
@@ -179,16 +180,29 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const limits = config.requestLimits;
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
-  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string }>({
+  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string; session?: AuthSession | null }>({
     schema,
     isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
     // a socket that never says connection_init is closed with 4408
     connectionInitWaitTimeout: config.wsInitTimeoutMs,
-    context: async (ctx, id): Promise<Context> => {
-      const em = orm.em.fork();
+    context: async (ctx, id, _payload, args): Promise<Context> => {
+      let em: EntityManager | undefined = orm.em.fork();
       const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
-      const session = await services.auth.sessionFromAuthorization(em, authorization);
-      return { em, services, authorization, session, requestId: wsRequestId(ctx.extra, id), user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')),
+      // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
+      const subscribing = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
+      const known = ctx.extra.session;
+      const session = subscribing && known !== undefined ? (known && known.expiresAt.getTime() > Date.now() ? known : null)
+        : await services.auth.sessionFromAuthorization(em, authorization);
+      return {
+        // forked again when needed after `idle()`: a subscription holds no reads between its pushes
+        get em() {
+          return (em ??= orm.em.fork());
+        },
+        set em(value) {
+          em = value;
+        },
+        idle: () => (em = undefined),
+        services, authorization, session, requestId: wsRequestId(ctx.extra, id), user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')),
         closeSocket: (code, reason) => ctx.extra.socket.close(code, reason) };
     },
     // a socket opened with a live session is closed (4401) the moment that session ends
@@ -197,6 +211,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
       ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
       try {
         const session = await services.auth.sessionFromAuthorization(orm.em.fork(), ctx.connectionParams?.authorization);
+        ctx.extra.session = session;
         if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
       } catch (error) {
         logger.error({ err: error }, 'websocket: could not look up the session of a new socket');

@@ -20,4 +20,6 @@ export interface Context {
   closeSocket?: (code: number, reason: string) => void;
   /** over WebSocket, for a subscription: its push has been built (frees the push slot before the send) */
   pushBuilt?: () => void;
+  /** over WebSocket: what the operation has read may be forgotten (a subscription between pushes); `em` is forked afresh when next used */
+  idle?: () => void;
 }

@@ -10,6 +10,18 @@ export interface SittingEventPayload {
   examId: string;
   sittingId: string;
   studentId: string;
+  /** on delivery: the event's sittings, read once (on the first push built) for every subscriber the event reaches */
+  batch?: SittingBatch;
+}
+
+/**
+ * The sittings one event changed, shared by all its pushes: the first push to be built reads them all
+ * in one query (`loaded`, filled by the subscription resolvers), so a release to N students reads the
+ * database a bounded number of times, not N. Each push still runs its own fields' visibility rules.
+ */
+export class SittingBatch {
+  loaded?: Promise<unknown>;
+  constructor(readonly examId: string, readonly sittingIds: readonly string[]) {}
 }
 /** One per board change, shared by every subscriber: the tiles are read once for all of them. */
 export interface BoardEventPayload {
@@ -27,6 +39,9 @@ type ExamEvent =
   | { kind: 'sittings'; examId: string; changes: SittingEventPayload[]; released: boolean }
   | { kind: 'board'; examId: string }
   | { kind: 'resync'; examIds: string[] | null };
+
+/** what a topic delivers to: a subscriber's bounded queue, or a watcher that only keeps state */
+type Subscriber = Pick<SubscriptionQueue<unknown>, 'push' | 'pushMany' | 'depth'>;
 
 /** the Redis channel every instance listens on (one channel: an instance drops what none of its sockets follows) */
 export const EVENTS_CHANNEL = 'att:exam-events';
@@ -53,7 +68,7 @@ const topic = {
  * instance's subscribers of those exams to re-read (`examResync`). Publishing never throws.
  */
 export class ExamEvents {
-  private readonly topics = new Map<string, Set<SubscriptionQueue<unknown>>>();
+  private readonly topics = new Map<string, Set<Subscriber>>();
   private readonly instance = randomUUID();
   private readonly missed = new Set<string>();
   private missedAll = false;
@@ -109,6 +124,16 @@ export class ExamEvents {
     return this.listen(topic.resync(examId), drop);
   }
 
+  /**
+   * Calls `onChange` (synchronously, at delivery) with each change of one student's own sitting at an exam, as
+   * `mySitting` would push it, without a queue: for state a subscription keeps. Returns the way to stop.
+   */
+  watchSitting(examId: string, studentId: string, onChange: (change: SittingEventPayload) => void): () => void {
+    const name = topic.mySitting(examId, studentId);
+    const watcher: Subscriber = { depth: 0, push: (change) => onChange(change as SittingEventPayload), pushMany: (changes) => changes.forEach((c) => onChange(c as SittingEventPayload)) };
+    return this.join(name, watcher);
+  }
+
   // ---- after an outage ----
 
   /**
@@ -128,21 +153,28 @@ export class ExamEvents {
   // ---- internals ----
 
   private listen<T>(name: string, drop: () => void): SubscriptionQueue<T> {
-    let subscribers = this.topics.get(name);
-    if (!subscribers) this.topics.set(name, (subscribers = new Set()));
+    let leave = () => {};
     const queue: SubscriptionQueue<T> = new SubscriptionQueue<T>(this.queueMax, () => {
       this.metrics.droppedSubscribers.inc();
       logger.warn({ topic: name.slice(0, 1), limit: this.queueMax }, 'subscription: a consumer fell too far behind; closing its socket so it reconnects and re-reads');
       drop();
-    }, () => {
-      subscribers!.delete(queue as SubscriptionQueue<unknown>);
-      if (subscribers!.size === 0 && this.topics.get(name) === subscribers) this.topics.delete(name);
-    }, this.slots);
-    subscribers.add(queue as SubscriptionQueue<unknown>);
+    }, () => leave(), this.slots);
+    leave = this.join(name, queue as Subscriber);
     return queue;
   }
 
-  private *queues(): Iterable<SubscriptionQueue<unknown>> {
+  /** adds a subscriber to a topic; answers how it leaves (once its topic has no one left, the topic goes) */
+  private join(name: string, subscriber: Subscriber): () => void {
+    let subscribers = this.topics.get(name);
+    if (!subscribers) this.topics.set(name, (subscribers = new Set()));
+    subscribers.add(subscriber);
+    return () => {
+      subscribers!.delete(subscriber);
+      if (subscribers!.size === 0 && this.topics.get(name) === subscribers) this.topics.delete(name);
+    };
+  }
+
+  private *queues(): Iterable<Subscriber> {
     for (const subscribers of this.topics.values()) yield* subscribers;
   }
 
@@ -178,14 +210,18 @@ export class ExamEvents {
   /** to this instance's subscribers the event concerns, each payload built once for all of them */
   private deliver(event: ExamEvent): void {
     switch (event.kind) {
-      case 'sittings':
-        for (const change of event.changes) {
+      case 'sittings': {
+        // fresh payloads, never the published ones: those also travel (as JSON) to the other instances
+        const batch = new SittingBatch(event.examId, event.changes.map((c) => c.sittingId));
+        const changes = event.changes.map(({ examId, sittingId, studentId }): SittingEventPayload => ({ examId, sittingId, studentId, batch }));
+        for (const change of changes) {
           if (event.released) this.toTopic(topic.released(event.examId, change.studentId), change);
           this.toTopic(topic.mySitting(event.examId, change.studentId), change, change.sittingId);
         }
-        if (event.changes.length === 1) this.toTopic(topic.sittings(event.examId), event.changes[0], event.changes[0].sittingId);
-        else for (const queue of this.topics.get(topic.sittings(event.examId)) ?? []) queue.pushMany(event.changes);
+        if (changes.length === 1) this.toTopic(topic.sittings(event.examId), changes[0], changes[0].sittingId);
+        else for (const queue of this.topics.get(topic.sittings(event.examId)) ?? []) queue.pushMany(changes);
         return;
+      }
       case 'board':
         this.toTopic(topic.board(event.examId), { examId: event.examId } satisfies BoardEventPayload, 'board');
         return;

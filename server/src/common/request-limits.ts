@@ -158,6 +158,33 @@ export interface OperationPayload {
  * one operation (an `error` message for its id) instead of thrown, which would close the whole socket with 4500.
  */
 export function prepareOperation(schema: GraphQLSchema, limits: RequestLimits, payload: OperationPayload): ExecutionArgs | GraphQLError[] {
+  let bySchema = validDocuments.get(limits);
+  if (!bySchema) validDocuments.set(limits, (bySchema = new WeakMap()));
+  let known = bySchema.get(schema);
+  if (!known) bySchema.set(schema, (known = new Map()));
+  const cached = known.get(payload.query);
+  if (cached) {
+    const refusal = inputRefusal(cached, payload.variables, limits);
+    if (refusal) return [refusal];
+    return { schema, document: cached, variableValues: payload.variables, operationName: payload.operationName };
+  }
+  const prepared = parseAndValidate(schema, limits, payload);
+  if (!Array.isArray(prepared)) {
+    if (known.size >= VALID_DOCUMENTS_KEPT) known.delete(known.keys().next().value!);
+    known.set(payload.query, prepared.document);
+  }
+  return prepared;
+}
+
+/**
+ * Operations that passed parsing and validation, by their text, per limits and schema (all validation depends on): every
+ * socket of a page sends the same few texts, so each is parsed and validated once and its document shared — thousands
+ * of subscribers no longer hold thousands of copies of one syntax tree. The oldest is forgotten past this many.
+ */
+const validDocuments = new WeakMap<RequestLimits, WeakMap<GraphQLSchema, Map<string, DocumentNode>>>();
+const VALID_DOCUMENTS_KEPT = 500;
+
+function parseAndValidate(schema: GraphQLSchema, limits: RequestLimits, payload: OperationPayload): ExecutionArgs | GraphQLError[] {
   const tooLong = tokenLimitRefusal(payload.query, limits);
   if (tooLong) return [tooLong];
   let document: DocumentNode;

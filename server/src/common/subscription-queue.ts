@@ -124,11 +124,14 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
 export class PushSlots {
   private readonly waiting: (() => void)[] = [];
   private head = 0;
+  /** when the current turn of the event loop began handing out slots (-1: not yet in this turn) */
+  private turnStart = -1;
 
   constructor(private free: number) {}
 
   acquire(): Promise<void> | void {
     if (this.free > 0) {
+      if (this.overdue()) return new Promise<void>((resolve) => setImmediate(() => resolve(this.acquire())));
       this.free--;
       return;
     }
@@ -142,9 +145,28 @@ export class PushSlots {
         this.waiting.splice(0, this.head);
         this.head = 0;
       }
-      next();
+      if (this.overdue()) setImmediate(next);
+      else next();
       return;
     }
     this.free++;
   }
+
+  /**
+   * Pushes built one after another resolve in microtasks (SQLite answers synchronously, most pushes read nothing),
+   * which would starve the event loop — sends, heartbeats, requests — until the last push of a fan-out: once a turn
+   * has built pushes for PUSH_TURN_MS, the next is handed out on the loop's next turn.
+   */
+  private overdue(): boolean {
+    const now = performance.now();
+    if (this.turnStart < 0) {
+      this.turnStart = now;
+      setImmediate(() => (this.turnStart = -1));
+      return false;
+    }
+    return now - this.turnStart > PUSH_TURN_MS;
+  }
 }
+
+/** how long one turn of the event loop may spend building pushes before it lets the loop breathe */
+const PUSH_TURN_MS = 10;

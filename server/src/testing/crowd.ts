@@ -6,7 +6,7 @@ import { tokenHash } from '../modules/auth/auth.service';
 import { Sitting } from '../modules/sittings/sitting.entity';
 import { Ticket } from '../modules/tickets/ticket.entity';
 import type { User } from '../modules/users/user.entity';
-import { createExam, seedUniversity, type TestServer } from './harness';
+import { createExam, seedUniversity, type TestServer, type University } from './harness';
 
 /**
  * A crowded exam for fan-out specs and benchmarks: N students enrolled, each already holding a
@@ -16,6 +16,7 @@ export interface Crowd {
   staff: string;
   examId: string;
   students: { id: string; login: string; token: string }[];
+  university: University;
 }
 
 export async function crowdedExam(server: TestServer, count: number, questions = (n: number) => `Questions of ticket ${n}`): Promise<Crowd> {
@@ -29,7 +30,16 @@ export async function crowdedExam(server: TestServer, count: number, questions =
     return { id: sitting.student.id, login: sitting.student.login, token: openSession(em, sitting.student) };
   });
   await em.flush();
-  return { staff, examId, students };
+  return { staff, examId, students, university: u };
+}
+
+/** A second exam of the same students, none holding a ticket yet, with `tickets` free tickets: every student sees the board. */
+export async function boardExam(server: TestServer, crowd: Crowd, tickets: number): Promise<{ examId: string; ticketIds: string[] }> {
+  const examId = await createExam(server, crowd.staff, crowd.university);
+  const em = server.app.orm.em.fork();
+  const created = Array.from({ length: tickets }, (_, i) => em.create(Ticket, { exam: examId, number: i + 1, questions: `Questions of ticket ${i + 1}` }));
+  await em.flush();
+  return { examId, ticketIds: created.map((t) => t.id) };
 }
 
 /** A signed-in session for `user`, written to the unit of work (flushed by the caller): its bearer token. */

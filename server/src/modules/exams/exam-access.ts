@@ -47,3 +47,11 @@ export async function managedExam(ctx: Context, examId: string, ...roles: Role[]
   if (!exam || !manages(user, exam)) throw notFound();
   return exam;
 }
+
+/** The calling student's own sitting with its exam, in one query; as `visibleExam`, no sitting means no such exam for them. */
+export async function ownSittingWithExam(ctx: Context, examId: string): Promise<Sitting> {
+  const user = requireUser(ctx);
+  const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: user.id }, { populate: ['exam'] });
+  if (!sitting) throw notFound();
+  return sitting;
+}

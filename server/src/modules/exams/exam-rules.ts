@@ -63,3 +63,12 @@ export function answersOpen(exam: Pick<Exam, 'format'> & Timed, sitting: { quest
 export function tileOrderKey(studentId: string, ticketId: string): string {
   return createHash('sha256').update(`${studentId}:${ticketId}`).digest('hex');
 }
+
+/**
+ * R4.2: the student's order of the tiles `tileIds`, as indexes into it: the board shows `tileIds[order[0]]` first.
+ * Each tile's key is computed once (not in the comparator); the HTTP board and its pushes both use this.
+ */
+export function tileOrder(studentId: string, tileIds: readonly string[]): Uint32Array {
+  const keys = tileIds.map((id) => tileOrderKey(studentId, id));
+  return Uint32Array.from(keys.keys()).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+}

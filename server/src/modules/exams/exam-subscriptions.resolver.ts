@@ -2,16 +2,18 @@ import { Arg, Ctx, ID, Resolver, Root, Subscription, type SubscribeResolverData 
 import type { Context } from '../../context';
 import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
-import { ForbiddenError } from '../../common/errors';
-import { SLOW_CONSUMER_CLOSE_CODE, type BoardEventPayload, type ResyncPayload, type SittingEventPayload } from '../../common/events';
+import type { EntityManager } from '@mikro-orm/core';
+import { ForbiddenError, NotFoundError } from '../../common/errors';
+import { SLOW_CONSUMER_CLOSE_CODE, type BoardEventPayload, type ResyncPayload, type SittingBatch, type SittingEventPayload } from '../../common/events';
 import type { SubscriptionQueue } from '../../common/subscription-queue';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
 import { TicketTile } from '../tickets/ticket.entity';
-import { mayChooseTicket, tileOrderKey } from './exam-rules';
+import { mayChooseTicket, tileOrder } from './exam-rules';
+import type { Exam } from './exam.entity';
 import { ExamResync } from './exam.types';
 import { Role } from '../users/user.entity';
-import { manages, visibleExam } from './exam-access';
+import { manages, ownSittingWithExam, visibleExam } from './exam-access';
 
 type Data = SubscribeResolverData<unknown, { examId: string }, Context>;
 
@@ -23,9 +25,14 @@ const dropper = (context: Context) => () => context.closeSocket?.(SLOW_CONSUMER_
  * fails; graphql-ws tells it through the context when each push has been built.
  */
 async function guarded<T>(context: Context, stream: SubscriptionQueue<T>, open: (stream: SubscriptionQueue<T>) => Promise<AsyncIterable<T>>): Promise<AsyncIterable<T>> {
-  context.pushBuilt = () => stream.pushBuilt();
+  context.pushBuilt = () => {
+    stream.pushBuilt();
+    context.idle?.(); // the push's reads (perhaps an event's shared batch) are not kept until the next one
+  };
   try {
-    return await open(stream);
+    const opened = await open(stream);
+    context.idle?.(); // nor what the subscribe step read: a subscription lives for hours
+    return opened;
   } catch (error) {
     await stream.return?.();
     throw error;
@@ -33,27 +40,31 @@ async function guarded<T>(context: Context, stream: SubscriptionQueue<T>, open: 
 }
 
 /** A student's exam page holds these; holding one makes the student online at the exam (R2.1). */
-async function studentStream<T>({ args, context }: Data, stream: SubscriptionQueue<T>): Promise<AsyncIterable<T>> {
+async function studentStream<T>(data: Data, stream: SubscriptionQueue<T>, opened?: (sitting: Sitting) => void): Promise<AsyncIterable<T>> {
+  const { args, context } = data;
   return guarded(context, stream, async () => {
-    const exam = await visibleExam(context, args.examId);
     const user = requireUser(context);
-    if (user.role !== Role.STUDENT) return counted(context, exam.id, stream);
+    if (user.role !== Role.STUDENT) return counted(context, (await visibleExam(context, args.examId)).id, stream);
+    // the student's own sitting and its exam in one query: it is what makes the exam visible to them
+    const sitting = await ownSittingWithExam(context, args.examId);
+    opened?.(sitting);
     const { sittings } = context.services;
-    const em = context.em.fork();
-    const sitting = await em.findOneOrFail(Sitting, { exam: exam.id, student: user.id });
+    const ids = { sitting: sitting.id, exam: sitting.exam.id };
     const left = () => {
       const later = context.em.fork();
-      context.services.inFlight.add(later.findOneOrFail(Sitting, sitting.id)
+      context.services.inFlight.add(later.findOneOrFail(Sitting, ids.sitting)
         .then((s) => sittings.socketLeft(later, s, new Date()))
         .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')));
     };
     try {
-      await sittings.socketJoined(em, sitting, new Date());
+      // recorded through a fork holding the sitting alone: a flush must never write the exam read above (its times may have changed since)
+      const em = context.em.fork();
+      await sittings.socketJoined(em, await em.findOneOrFail(Sitting, sitting.id), new Date());
     } catch (error) {
       left(); // the page counted as open must not stay open forever (a ghost)
       throw error;
     }
-    return onStreamEnd(counted(context, exam.id, stream), left);
+    return onStreamEnd(counted(context, ids.exam, stream), left);
   });
 }
 
@@ -63,8 +74,8 @@ function counted<T>(context: Context, examId: string, stream: AsyncIterable<T>):
 }
 
 /** Passes on only the pushes `keep` accepts; ending it ends the stream beneath (presence, the queue and its slot). */
-function keepOnly<T>(stream: AsyncIterable<T>, keep: (item: T) => Promise<boolean>): AsyncIterableIterator<T> {
-  const inner = stream[Symbol.asyncIterator]();
+function keepOnly<T>(stream: AsyncIterable<T>, keep: (item: T) => Promise<boolean>, onEnd: () => void): AsyncIterableIterator<T> {
+  const inner = onStreamEnd(stream, onEnd);
   return {
     async next() {
       for (;;) {
@@ -73,43 +84,174 @@ function keepOnly<T>(stream: AsyncIterable<T>, keep: (item: T) => Promise<boolea
         if (step.done || (await keep(step.value))) return step;
       }
     },
-    return: () => inner.return?.() ?? Promise.resolve({ value: undefined, done: true }),
+    return: () => inner.return!(),
     [Symbol.asyncIterator]() {
       return this;
     },
   };
 }
 
+/** an event's sittings, read once for all its pushes (see SittingBatch) */
+interface LoadedBatch {
+  em: EntityManager;
+  sittings: Map<string, Sitting>;
+}
+
+/** ids per query: far below SQLite's and PostgreSQL's limits on bound parameters */
+const BATCH_IDS_A_QUERY = 1_000;
+
+/** what the pushed fields read, for every audience (the student's page, staff's room): so no field reads per push */
+const PUSHED_RELATIONS = ['exam', 'ticket', 'student', 'answer', 'gradedBy'] as const;
+
+async function readBatch(em: EntityManager, batch: SittingBatch): Promise<LoadedBatch> {
+  const sittings = new Map<string, Sitting>();
+  for (let i = 0; i < batch.sittingIds.length; i += BATCH_IDS_A_QUERY) {
+    const ids = batch.sittingIds.slice(i, i + BATCH_IDS_A_QUERY);
+    for (const sitting of await em.find(Sitting, { id: { $in: ids }, exam: batch.examId }, { populate: PUSHED_RELATIONS as never })) sittings.set(sitting.id, sitting);
+  }
+  return { em, sittings };
+}
+
+/** the event's sittings: read by the first push built, shared by the others (a failed read is retried by the next) */
+async function loadedBatch(ctx: Context, batch: SittingBatch): Promise<LoadedBatch> {
+  const loading = (batch.loaded ??= readBatch(ctx.em.fork(), batch)) as Promise<LoadedBatch>;
+  try {
+    return await loading;
+  } catch (error) {
+    if (batch.loaded === loading) batch.loaded = undefined;
+    throw error;
+  }
+}
+
 /**
- * Whether a board push reaches this student: as the ticketBoard field, only while they may choose (read afresh at each
- * push, since the exam may change). The subscription itself is kept either way: it holds the student's presence.
+ * The sitting a push is about, read afresh for the event (shared with its other pushes) with what the pushed fields
+ * read. The operation's EntityManager becomes the batch's, so those fields find their relations loaded; their
+ * visibility rules still run for each viewer.
  */
-function boardShownTo(context: Context, examId: string, studentId: string) {
-  let holdsTicket = false; // a ticket once held is held for good, so no more reads are needed
-  return async (): Promise<boolean> => {
-    if (holdsTicket) return false;
+async function pushedSitting(ctx: Context, payload: SittingEventPayload): Promise<Sitting> {
+  if (!payload.batch) {
+    ctx.em = ctx.em.fork();
+    return ctx.em.findOneOrFail(Sitting, payload.sittingId, { populate: ['exam', 'ticket'] });
+  }
+  const { em, sittings } = await loadedBatch(ctx, payload.batch);
+  const sitting = sittings.get(payload.sittingId);
+  if (!sitting) throw new NotFoundError('The sitting of this push no longer exists; re-read the exam.');
+  ctx.em = em;
+  return sitting;
+}
+
+/**
+ * One student's ticket board subscription. Whether a push reaches them follows the ticketBoard field: only while they
+ * may choose. What that depends on (the exam's mode and times, their ticket and extra time) is read when the
+ * subscription opens and kept current from their own sitting's events — every change of the sitting or its exam
+ * publishes one (ExamService.announce) — so a push reads nothing per subscriber: the viewers whose sitting changed
+ * are re-read together (StaleViewers). The tiles' order for this student is kept while the set of tiles stays the same.
+ */
+class BoardViewer {
+  private exam!: Pick<Exam, 'format' | 'ticketAssignment' | 'startsAt' | 'endsAt'>;
+  private sitting!: { ticket: boolean; endsAtOverride?: Date | null };
+  /** sitting changes heard, and how many of them the state above reflects */
+  version = 0;
+  seen = 0;
+  sittingId?: string;
+  private order?: { tiles: readonly TicketTile[]; order: Uint32Array };
+  stopWatching = () => {};
+
+  constructor(readonly studentId: string, private readonly stale: StaleViewers) {}
+
+  remember(sitting: Sitting | null): void {
+    this.sittingId = sitting?.id;
+    if (!sitting) return;
+    const { format, ticketAssignment, startsAt, endsAt } = sitting.exam;
+    this.exam = { format, ticketAssignment, startsAt, endsAt };
+    this.sitting = { ticket: !!sitting.ticket, endsAtOverride: sitting.endsAtOverride };
+  }
+
+  sittingChanged = (): void => {
+    this.version++;
+    this.stale.add(this);
+  };
+
+  stop(): void {
+    this.stopWatching();
+    this.stale.delete(this);
+  }
+
+  async shown(ctx: Context): Promise<boolean> {
     try {
-      const sitting = await context.em.fork().findOne(Sitting, { exam: examId, student: studentId }, { populate: ['exam'] });
-      if (!sitting) return false;
-      holdsTicket = !!sitting.ticket;
-      return mayChooseTicket(sitting.exam, sitting, context.services.now());
+      // a change heard while a re-read is under way is caught by the next one
+      for (let tries = 0; this.seen < this.version && tries < 3; tries++) await this.stale.reread(ctx);
     } catch (error) {
-      logger.warn({ err: error, examId }, 'ticket board: could not check a subscriber; the push is skipped');
+      logger.warn({ err: error }, 'ticket board: could not re-read changed sittings; the push is skipped');
       return false;
     }
-  };
+    return !!this.sittingId && this.seen === this.version && mayChooseTicket(this.exam, this.sitting, ctx.services.now());
+  }
+
+  /** the tiles in this student's order (R4.2), each key computed once while the tiles stay the same */
+  ordered(tiles: readonly TicketTile[]): TicketTile[] {
+    const cached = this.order;
+    if (!cached || cached.tiles.length !== tiles.length || cached.tiles.some((t, i) => t.id !== tiles[i].id)) {
+      this.order = { tiles, order: tileOrder(this.studentId, tiles.map((t) => t.id)) };
+    } else {
+      cached.tiles = tiles;
+    }
+    return Array.from(this.order!.order, (i) => tiles[i]);
+  }
 }
 
-/** Each pushed event is read afresh: the operation's EntityManager is replaced so no stale row is served. */
-function freshRead(ctx: Context) {
-  ctx.em = ctx.em.fork();
-  return ctx.em;
+/**
+ * The board viewers of one exam whose sitting changed since it was read: the first push that needs one re-reads them
+ * all, in one query (per 1,000), so the fan-out after N students opened their pages reads a bounded number of times.
+ */
+class StaleViewers {
+  private readonly viewers = new Set<BoardViewer>();
+  private reading?: Promise<void>;
+
+  add(viewer: BoardViewer): void {
+    this.viewers.add(viewer);
+  }
+
+  delete(viewer: BoardViewer): void {
+    this.viewers.delete(viewer);
+  }
+
+  reread(ctx: Context): Promise<void> {
+    return (this.reading ??= this.read(ctx.em.fork()).finally(() => (this.reading = undefined)));
+  }
+
+  private async read(em: EntityManager): Promise<void> {
+    const viewers = [...this.viewers].map((viewer) => ({ viewer, version: viewer.version }));
+    this.viewers.clear();
+    try {
+      const ids = viewers.flatMap(({ viewer }) => (viewer.sittingId ? [viewer.sittingId] : []));
+      const sittings = new Map<string, Sitting>();
+      for (let i = 0; i < ids.length; i += BATCH_IDS_A_QUERY) {
+        for (const sitting of await em.find(Sitting, { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } }, { populate: ['exam'] })) sittings.set(sitting.id, sitting);
+      }
+      for (const { viewer, version } of viewers) {
+        viewer.remember(viewer.sittingId ? sittings.get(viewer.sittingId) ?? null : null);
+        viewer.seen = Math.max(viewer.seen, version);
+      }
+    } catch (error) {
+      for (const { viewer } of viewers) this.viewers.add(viewer);
+      throw error;
+    }
+  }
 }
 
-/** the student's own sitting for a push, with what its page's fields read (exam, ticket) in the same query */
-function ownSitting(ctx: Context, payload: SittingEventPayload): Promise<Sitting> {
-  return freshRead(ctx).findOneOrFail(Sitting, payload.sittingId, { populate: ['exam', 'ticket'] });
+/** per server (its services), per exam */
+const staleViewers = new WeakMap<object, Map<string, StaleViewers>>();
+function staleViewersOf(ctx: Context, examId: string): StaleViewers {
+  let exams = staleViewers.get(ctx.services);
+  if (!exams) staleViewers.set(ctx.services, (exams = new Map()));
+  let stale = exams.get(examId);
+  if (!stale) exams.set(examId, (stale = new StaleViewers()));
+  return stale;
 }
+
+/** each board subscription's viewer, by its operation's context */
+const boardViewers = new WeakMap<Context, BoardViewer>();
 
 @Resolver()
 export class ExamSubscriptionResolver {
@@ -118,7 +260,7 @@ export class ExamSubscriptionResolver {
     subscribe: async (data: Data) => studentStream(data, data.context.services.events.released(data.args.examId, requireUser(data.context).id, dropper(data.context))),
   })
   questionsReleased(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
-    return ownSitting(ctx, payload);
+    return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => Sitting, {
@@ -126,7 +268,7 @@ export class ExamSubscriptionResolver {
     subscribe: async (data: Data) => studentStream(data, data.context.services.events.mySitting(data.args.examId, requireUser(data.context).id, dropper(data.context))),
   })
   mySittingChanged(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
-    return ownSitting(ctx, payload);
+    return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => [TicketTile], {
@@ -134,8 +276,22 @@ export class ExamSubscriptionResolver {
     subscribe: async (data: Data) => {
       const user = requireUser(data.context);
       if (user.role !== Role.STUDENT) throw new ForbiddenError('The ticket board is shown to students choosing a ticket; staff and teachers follow sittingChanged.');
-      const stream = await studentStream(data, data.context.services.events.board(data.args.examId, dropper(data.context)));
-      return keepOnly(stream, boardShownTo(data.context, data.args.examId, user.id));
+      const { events } = data.context.services;
+      const viewer = new BoardViewer(user.id, staleViewersOf(data.context, data.args.examId));
+      // watched before the sitting is read, so no change is missed in between
+      viewer.stopWatching = events.watchSitting(data.args.examId, user.id, viewer.sittingChanged);
+      const heard = viewer.version; // a change heard while the sitting is read may not be in what is read
+      try {
+        const stream = await studentStream(data, events.board(data.args.examId, dropper(data.context)), (sitting) => {
+          viewer.remember(sitting);
+          viewer.seen = heard;
+        });
+        boardViewers.set(data.context, viewer);
+        return keepOnly(stream, () => viewer.shown(data.context), () => viewer.stop());
+      } catch (error) {
+        viewer.stop();
+        throw error;
+      }
     },
   })
   async ticketBoardChanged(@Root() payload: BoardEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<TicketTile[]> {
@@ -145,9 +301,9 @@ export class ExamSubscriptionResolver {
       payload.tiles = undefined;
       throw error;
     });
-    const viewer = ctx.user!;
-    if (viewer.role !== Role.STUDENT) return tiles;
-    return [...tiles].sort((a, b) => tileOrderKey(viewer.id, a.id).localeCompare(tileOrderKey(viewer.id, b.id)));
+    const viewer = boardViewers.get(ctx);
+    if (!viewer) throw new ForbiddenError('The ticket board is shown to students choosing a ticket.');
+    return viewer.ordered(tiles);
   }
 
   @Subscription(() => Sitting, {
@@ -159,7 +315,7 @@ export class ExamSubscriptionResolver {
     }),
   })
   sittingChanged(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
-    return freshRead(ctx).findOneOrFail(Sitting, payload.sittingId);
+    return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => ExamResync, {

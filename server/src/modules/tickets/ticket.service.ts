@@ -6,7 +6,7 @@ import {
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import { ExamFormat, TicketAssignment, type Exam } from '../exams/exam.entity';
-import { assertOpen, hasEnded, hasStarted, mayChooseTicket, studentsChoose, tileOrderKey } from '../exams/exam-rules';
+import { assertOpen, hasEnded, hasStarted, mayChooseTicket, studentsChoose, tileOrder } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
 import { adoptWritten } from '../../common/written';
@@ -61,7 +61,7 @@ export class TicketService {
     if (!mayChooseTicket(exam, sitting, now)) return null;
     const tiles = await this.tiles(em, exam.id);
     if (tiles.length === 0) return null;
-    return tiles.sort((a, b) => tileOrderKey(sitting.student.id, a.id).localeCompare(tileOrderKey(sitting.student.id, b.id)));
+    return Array.from(tileOrder(sitting.student.id, tiles.map((t) => t.id)), (i) => tiles[i]);
   }
 
   /** All of an exam's tiles, taken or free, in one query. */

@@ -1,0 +1,116 @@
+import { boardExam, crowdedExam, rawSubscribe, rawSubscribers, type RawSubscriber } from '../../testing/crowd';
+import { sleep, startTestServer, type TestServer } from '../../testing/harness';
+import { statementsOf } from '../../testing/statements';
+import { tileOrder, tileOrderKey } from './exam-rules';
+
+/** true once `test` holds; false after `ms` */
+async function until(test: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await test()) && Date.now() < deadline) await sleep(20);
+  return test();
+}
+
+async function subscribersOf(server: TestServer, examId: string): Promise<number> {
+  const metric = await server.app.services.metrics.subscribers.get();
+  return metric.values.find((v) => v.labels.exam === examId)?.value ?? 0;
+}
+
+const selects = (statements: string[]) => statements.filter((sql) => /^\s*select/i.test(sql));
+
+/** what the student's page asks of each push (client/src/app/features/student/exam-page/exam-page.graphql) */
+const STUDENT_SITTING = 'id enteredAt questionsReleasedAt questionsViewedAt ticketNumber endsAt answerStatus answerSavedAt submittedAt answer { id text status files { id } } grade { score comment }';
+
+/**
+ * A push costs no database read per subscriber: an event's sittings are read once for all its pushes, and the board's
+ * viewers know from their sittings' events whether it is shown. So the reads of a fan-out do not grow with the crowd.
+ */
+describe('fan-out reads', () => {
+  let server: TestServer;
+  const subs: RawSubscriber[] = [];
+
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    for (const s of subs.splice(0)) s.socket.terminate();
+    await server.stop();
+  });
+
+  /** N students subscribed to `query` on the exam; answers the subscribers */
+  async function crowdOn(examId: string, tokens: string[], query: string): Promise<RawSubscriber[]> {
+    const opened = await rawSubscribers(tokens.length, 20, (i) => rawSubscribe(server.app.wsUrl, tokens[i], query, { e: examId }));
+    subs.push(...opened);
+    expect(await until(async () => (await subscribersOf(server, examId)) === tokens.length, 30_000)).withContext('all subscribed').toBeTrue();
+    await sleep(200); // presence joins published their changes; let them settle
+    return opened;
+  }
+
+  /** the SELECTs from a release to `count` students (the mutation's and every push's) */
+  async function releaseReads(count: number): Promise<number> {
+    const crowd = await crowdedExam(server, count);
+    const students = await crowdOn(crowd.examId, crowd.students.map((s) => s.token), `subscription($e:ID!){ questionsReleased(examId:$e){ ${STUDENT_SITTING} } }`);
+    const statements = await statementsOf(server.app.orm, async () => {
+      await server.ok(crowd.staff, 'mutation($e:ID!){ releaseQuestions(examId:$e){ id } }', { e: crowd.examId });
+      expect(await until(() => students.every((s) => s.nexts === 1), 30_000)).withContext('every student got the push').toBeTrue();
+    });
+    expect(students.flatMap((s) => s.errors)).toEqual([]);
+    return selects(statements).length;
+  }
+
+  it('releases to 30 students with as many reads as to 3: the event\'s sittings are read once for all the pushes', async () => {
+    const few = await releaseReads(3);
+    await server.stop();
+    server = await startTestServer();
+    const many = await releaseReads(30);
+    expect(many).withContext(`reads for 3 students: ${few}, for 30: ${many}`).toBe(few);
+  }, 120_000);
+
+  /** the SELECTs from one ticket chosen while `count` students watch the board, which each of the others receives */
+  async function boardReads(count: number): Promise<number> {
+    const crowd = await crowdedExam(server, count);
+    const board = await boardExam(server, crowd, 5);
+    const viewers = await crowdOn(board.examId, crowd.students.map((s) => s.token), 'subscription($e:ID!){ ticketBoardChanged(examId:$e){ id taken } }');
+    const boards = new Map<RawSubscriber, { id: string; taken: boolean }[]>();
+    for (const viewer of viewers) viewer.onNext = (data) => boards.set(viewer, data.ticketBoardChanged);
+    const statements = await statementsOf(server.app.orm, async () => {
+      await server.ok(crowd.students[0].token, 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e, ticketId:$t){ id } }', { e: board.examId, t: board.ticketIds[0] });
+      expect(await until(() => viewers.slice(1).every((v) => v.nexts === 1), 30_000)).withContext('every other student got the board').toBeTrue();
+      await sleep(300);
+    });
+    expect(viewers[0].nexts).withContext('not to the student who now holds a ticket').toBe(0);
+    expect(viewers.flatMap((v) => v.errors)).toEqual([]);
+    const taken = viewers.slice(1).map((v) => boards.get(v)?.filter((t) => t.taken).map((t) => t.id));
+    expect(new Set(taken.map((t) => JSON.stringify(t)))).toEqual(new Set([JSON.stringify([board.ticketIds[0]])]));
+    return selects(statements).length;
+  }
+
+  it('pushes a chosen ticket to 25 viewers of the board with as many reads as to 4', async () => {
+    const few = await boardReads(4);
+    await server.stop();
+    server = await startTestServer();
+    const many = await boardReads(25);
+    expect(many).withContext(`reads for 4 viewers: ${few}, for 25: ${many}`).toBe(few);
+  }, 120_000);
+
+  it('reads a socket\'s session once, however many subscriptions it opens', async () => {
+    const crowd = await crowdedExam(server, 1);
+    const client = server.ws(crowd.students[0].token);
+    const statements = await statementsOf(server.app.orm, async () => {
+      for (const field of ['questionsReleased', 'mySittingChanged', 'ticketBoardChanged', 'examResync']) {
+        client.subscribe({ query: `subscription($e:ID!){ ${field}(examId:$e){ __typename } }`, variables: { e: crowd.examId } }, { next: () => {}, error: () => {}, complete: () => {} });
+      }
+      expect(await until(async () => (await subscribersOf(server, crowd.examId)) === 4, 10_000)).toBeTrue();
+    });
+    await client.dispose();
+    expect(statements.filter((sql) => /from [`"]?auth_sessions/i.test(sql)).length).withContext(statements.join('\n')).toBe(1);
+  });
+
+  it('orders the tiles as sorting them by their keys would (R4.2), computing each key once', () => {
+    const tiles = Array.from({ length: 40 }, (_, i) => `ticket-${i}`);
+    for (const student of ['student-a', 'student-b']) {
+      const bySort = [...tiles].sort((a, b) => tileOrderKey(student, a).localeCompare(tileOrderKey(student, b)));
+      expect(Array.from(tileOrder(student, tiles), (i) => tiles[i])).toEqual(bySort);
+    }
+    expect(Array.from(tileOrder('student-a', tiles))).not.toEqual(Array.from(tileOrder('student-b', tiles)));
+  });
+});
