@@ -16,6 +16,8 @@ export interface Sizes {
   students: number;
   /** the crowd of S2/S3: the first `sockets` students; the next one is the chooser */
   sockets: number;
+  /** tiles on the S3 board (one is chosen; every viewer gets the board anew) */
+  boardTickets: number;
   pageStudents: number;
   racers: number;
   raceTickets: number;
@@ -35,6 +37,7 @@ export function sizesFromEnvironment(): Sizes {
   return {
     students,
     sockets: Math.min(students - 1, size('BENCH_SOCKETS', students)),
+    boardTickets: size('BENCH_BOARD_TICKETS', 300),
     pageStudents: slice('BENCH_PAGE_STUDENTS', 100),
     racers: slice('BENCH_RACERS', 1000),
     raceTickets: size('BENCH_RACE_TICKETS', 300),
@@ -117,7 +120,7 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
     const releaseExamId = await exam(sizes.sockets);
     await addTickets(em, releaseExamId, sizes.sockets, sizes.sockets);
     const boardExamId = await exam(sizes.sockets + 1);
-    const boardTickets = await addTickets(em, boardExamId, sizes.sockets + 1, 0);
+    const boardTickets = await addTickets(em, boardExamId, sizes.boardTickets, 0);
     const pageExamId = await exam(sizes.pageStudents);
     await addTickets(em, pageExamId, sizes.pageStudents, sizes.pageStudents);
     const raceExamId = await exam(sizes.racers);
