@@ -136,7 +136,7 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
     if (!page.ok || !pageBody.startsWith('{"data":{"exam":{')) throw new Error(`the exam page did not load in the fixture: ${pageBody.slice(0, 300)}`);
     const seen = await server.ok(students[0].token, `query($r: ID!, $b: ID!) { release: exam(id: $r) { mySitting { ...StudentSitting } }
       board: exam(id: $b) { ticketBoard { id taken } } } ${examPageOperation('StudentSitting')}`, { r: releaseExamId, b: boardExamId });
-    if (seen.board.ticketBoard?.length !== sizes.sockets + 1) throw new Error('the fixture\'s board exam does not show its board');
+    if (seen.board.ticketBoard?.length !== sizes.boardTickets) throw new Error('the fixture\'s board exam does not show its board');
     const frame = (id: string, data: unknown) => JSON.stringify({ id, type: 'next', payload: { data } });
     const passwordHash = (await em.findOneOrFail(User, { id: students[0].id })).passwordHash!;
     return {
