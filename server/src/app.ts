@@ -335,7 +335,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.get('/metrics', metricsAccess(config.metricsToken), async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', requestTurns()); // a burst of requests starts one per turn of the event loop (common/turns.ts)
+  app.use('/graphql', requestTurns(config.requestQueueMax)); // a burst of requests starts one per turn of the event loop (common/turns.ts)
   app.use('/graphql', express.json({ limit: config.maxRequestBytes }), withLogContext, graphqlTokenLimit(limits), expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }));
   app.use('/files', withLogContext, fileRoutes(contextFor));
 

@@ -43,6 +43,8 @@ export interface Config {
   databaseStatementTimeoutMs: number;
   /** SQLite: statements that may wait for the one connection at once; beyond it a request gets TOO_MANY_REQUESTS */
   sqliteQueueMax: number;
+  /** GraphQL requests over HTTP that may wait for their turn of the event loop; beyond it 429 TOO_MANY_REQUESTS */
+  requestQueueMax: number;
   /** SQLite `synchronous` with WAL: NORMAL (a commit survives a crash of the process) or FULL (also a power cut) */
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client address (rate limits per address) */
@@ -167,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1),
     databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 0),
     sqliteQueueMax: int(env, 'SQLITE_QUEUE_MAX', 2_000, 1),
+    requestQueueMax: int(env, 'REQUEST_QUEUE_MAX', 5_000, 1),
     sqliteSynchronous: sqliteSynchronous(env),
     trustProxy: trustProxy(env),
     redisKeyPrefix,

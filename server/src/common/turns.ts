@@ -34,11 +34,18 @@ export class Breather {
 /**
  * Express middleware: requests start one per turn of the event loop. A burst of a thousand requests arrives in
  * one poll phase; without this, each one's parsing, validation and first resolver steps would run back to back
- * before any socket is served again.
+ * before any socket is served again. At most `maxWaiting` wait for their turn (REQUEST_QUEUE_MAX); beyond that a
+ * request is refused at once with 429 TOO_MANY_REQUESTS and Retry-After, as the rate limits do.
  */
-export function requestTurns(): (req: Request, res: Response, next: NextFunction) => void {
+export function requestTurns(maxWaiting: number): (req: Request, res: Response, next: NextFunction) => void {
   const breather = new Breather();
-  return (_req, _res, next) => {
+  return (_req, res, next) => {
+    if (breather.waiting >= maxWaiting) {
+      res.status(429).set('retry-after', '1').json({ errors: [{
+        message: 'The server is busy with many requests at once; please try again in a moment.', extensions: { code: 'TOO_MANY_REQUESTS', retryAfter: 1 },
+      }] });
+      return;
+    }
     breather.turn().then(() => next(), next);
   };
 }
