@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Jasmine from 'jasmine';
+import { countingReporter } from '../scripts/counts-reporter.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -57,17 +58,7 @@ jasmine.loadConfig({
   stopSpecOnExpectationFailure: false,
 });
 jasmine.exitOnCompletion = false;
-jasmine.addReporter({
-  specDone(result) {
-    if (result.status === 'passed') counts.passed++;
-    else if (result.status === 'failed') counts.failed++;
-    else counts.skipped++;
-  },
-  suiteDone(result) {
-    // an error in beforeAll/afterAll fails the suite without failing a spec; count it so it cannot pass silently
-    if (result.status === 'failed') counts.failed++;
-  },
-});
+jasmine.addReporter(countingReporter(counts));
 const started = Date.now();
 const result = await jasmine.execute(undefined, process.env.E2E_FILTER || undefined);
 if (result.overallStatus !== 'passed' && counts.failed === 0) counts.failed = 1;

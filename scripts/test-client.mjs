@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import jasmineBrowser from 'jasmine-browser-runner';
 import config from '../client/jasmine-browser.mjs';
+import { countingReporter } from './counts-reporter.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -89,17 +90,7 @@ for (let attempt = 0; ; attempt++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-const countsReporter = {
-  specDone(result) {
-    if (result.status === 'passed') counts.passed++;
-    else if (result.status === 'failed') counts.failed++;
-    else counts.skipped++;
-  },
-  suiteDone(result) {
-    // an error in beforeAll/afterAll fails the suite without failing a spec; count it so it cannot pass silently
-    if (result.status === 'failed') counts.failed++;
-  },
-};
+const countsReporter = countingReporter(counts);
 let details;
 try {
   details = await jasmineBrowser.runSpecs({
