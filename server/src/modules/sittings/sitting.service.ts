@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { BatchLoader, groupBy } from '../../common/batch-loader';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
+import { adoptWritten } from '../../common/written';
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import { ExamFormat, type Exam } from '../exams/exam.entity';
@@ -8,8 +9,11 @@ import { assertStarted } from '../exams/exam-rules';
 import type { Presence } from '../presence/presence';
 import { StoredFile } from '../files/stored-file.entity';
 import type { TicketService } from '../tickets/ticket.service';
-import type { User } from '../users/user.entity';
+import { User } from '../users/user.entity';
 import { Sitting } from './sitting.entity';
+
+/** ids in one `IN (…)` list (SQLite allows 32,766 parameters a statement) */
+const IDS_A_STATEMENT = 1_000;
 
 export const QUESTIONS_PENDING_MESSAGE = 'Please wait. The questions have not been sent yet.';
 
@@ -95,11 +99,20 @@ export class SittingService {
       }
     }
     const released = sittings.filter((s) => !s.questionsReleasedAt);
-    for (const sitting of released) {
-      sitting.questionsReleasedAt = now;
-      recordEvent(em, sitting, SittingEventKind.QUESTIONS_RELEASED, actor, now);
+    if (released.length) {
+      // conditional UPDATEs of many rows each and the trail rows, in one transaction: a thousand change sets computed
+      // by a flush would hold the event loop for as long; the managed sittings then take the written values
+      const written = { questionsReleasedAt: now, updatedAt: now };
+      await em.transactional(async (tx) => {
+        for (let i = 0; i < released.length; i += IDS_A_STATEMENT) {
+          const ids = released.slice(i, i + IDS_A_STATEMENT).map((s) => s.id);
+          await tx.nativeUpdate(Sitting, { id: { $in: ids }, questionsReleasedAt: null }, written);
+        }
+        const by = tx.getReference(User, actor.id);
+        for (const sitting of released) recordEvent(tx, tx.getReference(Sitting, sitting.id), SittingEventKind.QUESTIONS_RELEASED, by, now);
+      });
+      for (const sitting of released) adoptWritten(em, sitting, written);
     }
-    await em.flush();
     this.events.questionsReleased(exam.id, released.map((s) => ({ examId: exam.id, sittingId: s.id, studentId: s.student.id })));
     return sittings;
   }
