@@ -3,7 +3,7 @@ import { examPageOperation } from '../operations';
 import { graphql, pool, SocketCrowd, type Delivery } from '../load';
 import type { RunContext, RunOutcome, Scenario } from '../runner';
 
-const PHASE_MS = Number(process.env.BENCH_PUSH_TIMEOUT_S ?? 60) * 1000;
+const PHASE_MS = Number(process.env.BENCH_PUSH_TIMEOUT_S ?? 120) * 1000;
 /** handshakes in flight at once (a burst of thousands at once is not what is measured) */
 const PARALLEL = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
