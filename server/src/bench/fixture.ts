@@ -9,7 +9,7 @@ import { Ticket } from '../modules/tickets/ticket.entity';
 import { User } from '../modules/users/user.entity';
 import { openSession } from '../testing/crowd';
 import { createExam, minutes, seedUniversity, TestServer } from '../testing/harness';
-import { examPageOperation } from './operations';
+import { clientOperation } from '../testing/client-operations';
 
 /** How big each scenario is; every count is a slice of the fixture's students. */
 export interface Sizes {
@@ -130,12 +130,12 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
     const page = await fetch(`${app.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${students[0].token}` },
-      body: JSON.stringify({ query: examPageOperation('StudentExam'), variables: { id: pageExamId } }),
+      body: JSON.stringify({ query: clientOperation('StudentExam'), variables: { id: pageExamId } }),
     });
     const pageBody = await page.text();
     if (!page.ok || !pageBody.startsWith('{"data":{"exam":{')) throw new Error(`the exam page did not load in the fixture: ${pageBody.slice(0, 300)}`);
     const seen = await server.ok(students[0].token, `query($r: ID!, $b: ID!) { release: exam(id: $r) { mySitting { ...StudentSitting } }
-      board: exam(id: $b) { ticketBoard { id taken } } } ${examPageOperation('StudentSitting')}`, { r: releaseExamId, b: boardExamId });
+      board: exam(id: $b) { ticketBoard { id taken } } } ${clientOperation('StudentSitting')}`, { r: releaseExamId, b: boardExamId });
     if (seen.board.ticketBoard?.length !== sizes.boardTickets) throw new Error('the fixture\'s board exam does not show its board');
     const frame = (id: string, data: unknown) => JSON.stringify({ id, type: 'next', payload: { data } });
     const passwordHash = (await em.findOneOrFail(User, { id: students[0].id })).passwordHash!;

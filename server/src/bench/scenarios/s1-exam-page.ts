@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { examPageOperation } from '../operations';
+import { clientOperation } from '../../testing/client-operations';
 import { graphql } from '../load';
 import type { RunContext, RunOutcome, Scenario } from '../runner';
 
@@ -26,8 +26,8 @@ const SECONDS = Number(process.env.BENCH_S1_SECONDS ?? 8);
 async function loop(ctx: RunContext): Promise<RunOutcome> {
   const { fixture } = ctx;
   const tokens = fixture.students.slice(0, fixture.sizes.pageStudents).map((s) => s.token);
-  const body = JSON.stringify({ query: examPageOperation('StudentExam'), variables: { id: fixture.pageExamId } });
-  const reply = await graphql(ctx.target.url, tokens[0], examPageOperation('StudentExam'), { id: fixture.pageExamId });
+  const body = JSON.stringify({ query: clientOperation('StudentExam'), variables: { id: fixture.pageExamId } });
+  const reply = await graphql(ctx.target.url, tokens[0], clientOperation('StudentExam'), { id: fixture.pageExamId });
   if (reply.errors || !reply.data?.exam?.mySitting) throw new Error(`the exam page did not load: ${JSON.stringify(reply).slice(0, 300)}`);
   let next = 0;
   const run = (connections: number, seconds: number) => autocannon({

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { examPageOperation } from '../operations';
+import { clientOperation } from '../../testing/client-operations';
 import { graphql, pool, SocketCrowd, type Delivery } from '../load';
 import type { RunContext, RunOutcome, Scenario } from '../runner';
 
@@ -72,8 +72,8 @@ async function succeeded(ctx: RunContext, token: string, query: string, variable
 const ours: SocketSide = {
   connect: (ctx, crowd, i) => {
     return crowd.student(ctx.target.wsUrl, ctx.fixture.students[i].token, [
-      { id: '1', query: examPageOperation('QuestionsReleased'), variables: { examId: ctx.fixture.releaseExamId } },
-      { id: '2', query: examPageOperation('TicketBoardChanged'), variables: { examId: ctx.fixture.boardExamId } },
+      { id: '1', query: clientOperation('QuestionsReleased'), variables: { examId: ctx.fixture.releaseExamId } },
+      { id: '2', query: clientOperation('TicketBoardChanged'), variables: { examId: ctx.fixture.boardExamId } },
     ]);
   },
   subscribed: async (ctx) => {
@@ -81,7 +81,7 @@ const ours: SocketSide = {
   },
   chooseTicket: (ctx) => {
     const chooser = ctx.fixture.students[ctx.fixture.sizes.sockets];
-    return succeeded(ctx, chooser.token, examPageOperation('ChooseTicket'), { examId: ctx.fixture.boardExamId, ticketId: ctx.fixture.boardTicketId });
+    return succeeded(ctx, chooser.token, clientOperation('ChooseTicket'), { examId: ctx.fixture.boardExamId, ticketId: ctx.fixture.boardTicketId });
   },
   release: (ctx) => succeeded(ctx, ctx.fixture.staffToken, 'mutation($e: ID!) { releaseQuestions(examId: $e) { id } }', { e: ctx.fixture.releaseExamId }),
 };

@@ -1,4 +1,4 @@
-import { examPageOperation } from '../operations';
+import { clientOperation } from '../../testing/client-operations';
 import { graphql, percentile } from '../load';
 import { bookings, race, type Attempt, type RaceResult } from '../ticket-race';
 import type { RunContext, RunOutcome, Scenario } from '../runner';
@@ -30,7 +30,7 @@ const racers = (ctx: RunContext) => ctx.fixture.students.slice(0, ctx.fixture.si
 async function ours(ctx: RunContext): Promise<RunOutcome> {
   const tokens = new Map(racers(ctx).map((s) => [s.id, s.token]));
   const result = await race([...tokens.keys()], ctx.fixture.raceTicketIds, ctx.deadline, async (student, ticket): Promise<Attempt> => {
-    const reply = await graphql(ctx.target.url, tokens.get(student)!, examPageOperation('ChooseTicket'), { examId: ctx.fixture.raceExamId, ticketId: ticket });
+    const reply = await graphql(ctx.target.url, tokens.get(student)!, clientOperation('ChooseTicket'), { examId: ctx.fixture.raceExamId, ticketId: ticket });
     const code = reply.errors?.[0]?.extensions?.code;
     if (!reply.errors) return 'held';
     if (code === 'TICKET_TAKEN') return 'taken';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { examPageOperation } from '../operations';
+import { clientOperation } from '../../testing/client-operations';
 import { graphql, percentile, postFile } from '../load';
 import { withSqlite } from '../sqlite';
 import type { RunContext, RunOutcome, Scenario } from '../runner';
@@ -44,7 +44,7 @@ async function ours(ctx: RunContext): Promise<RunOutcome> {
     const upload = await postFile(`${ctx.target.url}/files/answers/${examId}`, token, `work-${i}.bin`, fileOf(i));
     if (upload.status !== 201) throw new Error(`upload: ${upload.status} ${upload.body.slice(0, 200)}`);
     for (const operation of ['SaveAnswer', 'SubmitAnswer']) {
-      const reply = await graphql(ctx.target.url, token, examPageOperation(operation), { examId, text: ANSWER });
+      const reply = await graphql(ctx.target.url, token, clientOperation(operation), { examId, text: ANSWER });
       if (reply.errors) throw new Error(`${operation}: ${JSON.stringify(reply.errors).slice(0, 200)}`);
     }
   });
