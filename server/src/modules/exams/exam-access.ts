@@ -13,18 +13,19 @@ export function manages(user: User | null, exam: Exam): boolean {
   return user.role === Role.STAFF || (user.role === Role.TEACHER && exam.teacher.id === user.id);
 }
 
-const notFound = () => new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
+/** The one refusal for an exam the caller may not see: it does not say whether the exam exists. */
+export const examNotFound = () => new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
 
 /** The exam if the caller may see it at all: staff, its teacher, or an enrolled student. */
 export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   const user = requireUser(ctx);
   // what every page of an exam shows with it, in the same statement
   const exam = await ctx.em.findOne(Exam, { id: examId }, { populate: ['period.academicYear', 'discipline', 'teacher'] });
-  if (!exam) throw notFound();
+  if (!exam) throw examNotFound();
   if (manages(user, exam)) return exam;
   // the student's own sitting, read once for the whole operation (mySitting and ticketBoard use it too)
   if (user.role === Role.STUDENT && (await loadersOf(ctx).ownSitting.load(exam.id))) return exam;
-  throw notFound();
+  throw examNotFound();
 }
 
 export async function ownSitting(em: EntityManager, examId: string, studentId: string): Promise<Sitting | null> {
@@ -36,7 +37,7 @@ export async function studentSitting(ctx: Context, examId: string, withAnswer = 
   const student = requireRole(ctx, Role.STUDENT);
   const populate = withAnswer ? (['exam', 'answer'] as const) : (['exam'] as const);
   const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: student.id }, { populate });
-  if (!sitting) throw notFound();
+  if (!sitting) throw examNotFound();
   return { exam: sitting.exam, sitting, student };
 }
 
@@ -44,7 +45,7 @@ export async function studentSitting(ctx: Context, examId: string, withAnswer = 
 export async function managedExam(ctx: Context, examId: string, ...roles: Role[]): Promise<Exam> {
   const user = requireRole(ctx, ...(roles.length ? roles : [Role.STAFF]));
   const exam = await ctx.em.findOne(Exam, { id: examId });
-  if (!exam || !manages(user, exam)) throw notFound();
+  if (!exam || !manages(user, exam)) throw examNotFound();
   return exam;
 }
 
@@ -52,6 +53,6 @@ export async function managedExam(ctx: Context, examId: string, ...roles: Role[]
 export async function ownSittingWithExam(ctx: Context, examId: string): Promise<Sitting> {
   const user = requireUser(ctx);
   const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: user.id }, { populate: ['exam'] });
-  if (!sitting) throw notFound();
+  if (!sitting) throw examNotFound();
   return sitting;
 }

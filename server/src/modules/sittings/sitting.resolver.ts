@@ -2,7 +2,7 @@ import { wrap } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
-import { requireUser } from '../../common/auth';
+import { requireRole, requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
 import { SittingEvent } from '../audit/sitting-event.entity';
@@ -31,8 +31,7 @@ export class SittingResolver {
   @Authorized(Role.STUDENT)
   @Mutation(() => Sitting, { description: 'R4.3: STUDENT_CHOICE only; one ticket, once' })
   async chooseTicket(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('ticketId', () => ID) ticketId: string): Promise<Sitting> {
-    const { exam, sitting } = await studentSitting(ctx, examId);
-    return ctx.services.tickets.chooseTicket(ctx.em, exam, sitting, ticketId, ctx.services.now());
+    return ctx.services.tickets.chooseTicket(ctx.em, requireRole(ctx, Role.STUDENT), examId, ticketId, ctx.services.now());
   }
 
   @Authorized(Role.STUDENT)

@@ -3,6 +3,7 @@ import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { AuthSession } from '../auth/auth-session.entity';
 import { tokenHash } from '../auth/auth.service';
 import { Sitting } from '../sittings/sitting.entity';
+import { plainSql } from '../../common/plain-sql';
 import { statementsOf } from '../../testing/statements';
 import { createExam, seedUniversity, startTestServer, type TestServer, type University } from '../../testing/harness';
 import { Ticket } from './ticket.entity';
@@ -23,6 +24,8 @@ describe('ticket statements', () => {
   /** the statement kinds (first word), which is what the counts are about; parameters differ run to run */
   const kinds = (statements: string[]) => statements.map((sql) => sql.trim().split(/\s+/)[0].toLowerCase());
   const SESSION_AND_SITTING = ['select', 'select']; // the request's session, then the student's sitting with its exam
+  // chooseTicket reads the sitting, the exam's rules and the ticket with its holder in one statement
+  const SESSION_AND_CHOICE = ['select', 'select'];
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -73,17 +76,18 @@ describe('ticket statements', () => {
 
   /** the student of `token` asks for `ticketId` while, between its read and its UPDATE, another student takes it */
   async function raceLost(examId: string, ticketId: string, token: string, otherStudentId: string) {
-    const connection = server.app.orm.em.getConnection() as AbstractSqlConnection;
-    const original = connection.execute.bind(connection);
+    const sql = plainSql(server.app.orm.em);
+    const rows = sql.rows;
     // right after the read of the ticket and its holder, the other sitting takes the ticket (through knex, so
     // the statement is not one of the request's): what a parallel request would do at that moment
-    connection.execute = (async (...args: Parameters<typeof connection.execute>) => {
-      const result = await original(...args);
-      if (String(args[0]).includes('as held')) {
-        await connection.getKnex().raw('update sittings set ticket_id = ? where exam_id = ? and student_id = ?', [ticketId, examId, otherStudentId]);
+    sql.rows = async <T extends object>(text: string, params?: readonly unknown[]) => {
+      const result = await rows<T>(text, params);
+      if (text.includes('as held')) {
+        await (server.app.orm.em.getConnection() as AbstractSqlConnection).getKnex()
+          .raw('update sittings set ticket_id = ? where exam_id = ? and student_id = ?', [ticketId, examId, otherStudentId]);
       }
       return result;
-    }) as typeof connection.execute;
+    };
     let code: string | undefined;
     let statements: string[] = [];
     try {
@@ -91,18 +95,19 @@ describe('ticket statements', () => {
         code = (await server.gql(token, CHOOSE, { e: examId, t: ticketId })).errors?.[0]?.extensions?.code;
       });
     } finally {
-      delete (connection as Partial<AbstractSqlConnection>).execute; // the prototype's method again
+      sql.rows = rows;
     }
     return { code, kinds: kinds(statements) };
   }
 
-  it('chooseTicket: the ticket and its holder, then one short transaction; nothing more for a held ticket or a student who holds one; the same for 2 and 40 students', async () => {
+  it('chooseTicket: one read (sitting, rules, ticket and holder), then one short transaction and the sitting; nothing more for a held ticket or a student who holds one; the same for 2 and 40 students', async () => {
     const small = await choiceStatements(3, 5);
     const large = await choiceStatements(40, 60);
-    expect(small.success).toEqual({ code: 'OK', kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'insert', 'commit'] });
-    expect(small.taken).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_SITTING, 'select'] });
-    expect(small.lostRace).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'rollback'] });
-    expect(small.already).toEqual({ code: 'TICKET_ALREADY_CHOSEN', kinds: SESSION_AND_SITTING });
+    // a success then loads the sitting it returns, with what the page shows of it, in one statement
+    expect(small.success).toEqual({ code: 'OK', kinds: [...SESSION_AND_CHOICE, 'begin', 'update', 'insert', 'commit', 'select'] });
+    expect(small.taken).toEqual({ code: 'TICKET_TAKEN', kinds: SESSION_AND_CHOICE });
+    expect(small.lostRace).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_CHOICE, 'begin', 'update', 'rollback'] });
+    expect(small.already).toEqual({ code: 'TICKET_ALREADY_CHOSEN', kinds: SESSION_AND_CHOICE });
     expect(large).toEqual(small);
   });
 
@@ -128,7 +133,8 @@ describe('ticket statements', () => {
     const { examId, ticketIds } = await exam(3, 5);
     const em = server.app.orm.em.fork();
     const sitting = await em.findOneOrFail(Sitting, { exam: examId, student: u.students[0].id }, { populate: ['exam', 'student'] });
-    await server.app.services.tickets.chooseTicket(em, sitting.exam, sitting, ticketIds[2], new Date());
+    const chosen = await server.app.services.tickets.chooseTicket(em, sitting.student, examId, ticketIds[2], new Date());
+    expect(chosen).toBe(sitting);
     expect(sitting.ticket?.id).toBe(ticketIds[2]);
     expect(sitting.ticketChosenAt).toEqual(jasmine.any(Date));
     expect(await statementsOf(server.app.orm, () => em.flush())).toEqual([]);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import {
@@ -10,6 +11,8 @@ import { assertOpen, hasEnded, hasStarted, mayChooseTicket, studentsChoose, tile
 import { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
 import { adoptWritten } from '../../common/written';
+import { plainSql } from '../../common/plain-sql';
+import { examNotFound } from '../exams/exam-access';
 import { Ticket, TicketTile } from './ticket.entity';
 
 export class TicketService {
@@ -76,29 +79,31 @@ export class TicketService {
 
   /**
    * R4.3: one ticket per student, one student per ticket — decided by the database, not by a read.
-   * Statements: the ticket with whether someone holds it, then for a free-looking ticket one short transaction
-   * (conditional UPDATE + audit row). A student who already holds a ticket (as loaded with the sitting) or a
-   * ticket already held is answered from those reads; a stale read only costs the transaction, which decides.
+   * The hot path of the ticket race, in plain SQL (common/plain-sql.ts): one statement reads the student's sitting,
+   * the exam's rules and the ticket with whether someone holds it, which answers every refusal; a free-looking
+   * ticket then costs one short transaction (conditional UPDATE + audit row), and only a success loads the sitting
+   * (with what the page shows of it) as an entity. A stale read only costs the transaction, which decides.
    */
-  async chooseTicket(em: EntityManager, exam: Exam, sitting: Sitting, ticketId: string, now: Date): Promise<Sitting> {
+  async chooseTicket(em: EntityManager, student: User, examId: string, ticketId: string, now: Date): Promise<Sitting> {
+    const sql = plainSql(em);
+    const [row] = await sql.rows<ChoiceRow>(CHOICE, [ticketId, examId, student.id]);
+    if (!row) throw examNotFound();
+    const exam = { format: row.format, ticketAssignment: row.ticket_assignment, startsAt: sql.date(row.starts_at)!, endsAt: sql.date(row.ends_at)! };
     if (!studentsChoose(exam)) throw new ForbiddenError('At this exam tickets are not chosen by students; they are given by the system or by staff.');
-    assertOpen(exam, sitting, now);
-    if (sitting.ticket) throw alreadyChosen(sitting, sitting.student);
-    const found = await this.ticketWithHolder(em, exam.id, ticketId);
-    if (!found) throw new NotFoundError('That ticket is not one of this exam\'s tickets. Reload the board and pick a tile.');
-    if (found.held) throw ticketTaken();
-    await this.take(em, sitting, found.ticket, sitting.student, SittingEventKind.TICKET_CHOSEN, now);
-    return sitting;
-  }
-
-  /** The exam's ticket (a managed entity) and whether a sitting holds it, in one statement. */
-  private async ticketWithHolder(em: EntityManager, examId: string, ticketId: string): Promise<{ ticket: Ticket; held: boolean } | null> {
-    const [row] = await em.getConnection().execute<Record<string, unknown>[]>(
-      'select t.*, exists (select 1 from sittings s where s.ticket_id = t.id) as held from tickets t where t.id = ? and t.exam_id = ?',
-      [ticketId, examId]);
-    if (!row) return null;
-    const { held, ...columns } = row;
-    return { ticket: em.map(Ticket, columns), held: held === true || Number(held) === 1 }; // SQLite answers 1, PostgreSQL true
+    assertOpen(exam, { endsAtOverride: sql.date(row.ends_at_override) }, now);
+    if (row.holds_ticket_id) throw alreadyChosen(true);
+    if (!row.ticket_id) throw new NotFoundError('That ticket is not one of this exam\'s tickets. Reload the board and pick a tile.');
+    if (sql.flag(row.held)) throw ticketTaken();
+    const ticket = { id: row.ticket_id, number: row.ticket_number };
+    await this.write(em, row.sitting_id, ticket, student.id, true, SittingEventKind.TICKET_CHOSEN, now);
+    this.published(examId, row.sitting_id, student.id);
+    const managed = em.getUnitOfWork().getById<Sitting>(Sitting.name, row.sitting_id);
+    if (managed) {
+      adoptWritten(em, managed, { ticket: em.getReference(Ticket, ticket.id), ticketChosenAt: now, updatedAt: now });
+      return managed;
+    }
+    // read after the commit, in one statement with what the page shows of it
+    return em.findOneOrFail(Sitting, row.sitting_id, { populate: ['exam', 'ticket', 'answer'] });
   }
 
   /** TicketAssignment.STAFF: staff give a ticket to a student. */
@@ -143,35 +148,66 @@ export class TicketService {
     return rows[0]?.id ?? null;
   }
 
+  /** A ticket given to a managed sitting (by staff or drawn): written, then the entity takes the written values. */
+  private async take(em: EntityManager, sitting: Sitting, ticket: Ticket, actor: User, kind: SittingEventKind, now: Date, detail?: string) {
+    await this.write(em, sitting.id, ticket, actor.id, actor.id === sitting.student.id, kind, now, detail);
+    adoptWritten(em, sitting, { ticket, ticketChosenAt: now, updatedAt: now });
+    this.published(sitting.exam.id, sitting.id, sitting.student.id);
+  }
+
   /**
    * The one place a ticket is taken: a conditional UPDATE (only a sitting without a ticket; the unique index
-   * refuses a second holder) and its audit row, in one short transaction; the managed sitting then takes the
-   * written values without a re-read. Events go out after the commit.
+   * refuses a second holder) and its audit row, in one short plain-SQL transaction. Events go out after the commit.
    */
-  private async take(em: EntityManager, sitting: Sitting, ticket: Ticket, actor: User, kind: SittingEventKind, now: Date, detail?: string) {
-    const written = { ticket, ticketChosenAt: now, updatedAt: now };
+  private async write(em: EntityManager, sittingId: string, ticket: Pick<Ticket, 'id' | 'number'>, actorId: string, byStudent: boolean,
+    kind: SittingEventKind, now: Date, detail?: string): Promise<void> {
+    const sql = plainSql(em);
+    const at = sql.time(now);
     try {
-      await em.transactional(async (tx) => {
-        const updated = await tx.nativeUpdate(Sitting, { id: sitting.id, ticket: null }, { ticket: ticket.id, ticketChosenAt: now, updatedAt: now });
-        if (updated === 0) throw alreadyChosen(sitting, actor);
-        recordEvent(tx, tx.getReference(Sitting, sitting.id), kind, tx.getReference(User, actor.id), now, detail ?? (ticket.number ? `ticket ${ticket.number}` : undefined));
+      await sql.transaction(async (tx) => {
+        const updated = await tx.run(TAKE, [ticket.id, at, at, sittingId]);
+        if (updated === 0) throw alreadyChosen(byStudent);
+        await tx.run(AUDIT, [randomUUID(), sittingId, kind, at, actorId, detail ?? (ticket.number ? `ticket ${ticket.number}` : null)]);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw ticketTaken();
       throw error;
     }
-    adoptWritten(em, sitting, written);
-    this.events.ticketBoardChanged(sitting.exam.id);
-    this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+  }
+
+  private published(examId: string, sittingId: string, studentId: string): void {
+    this.events.ticketBoardChanged(examId);
+    this.events.sittingChanged({ examId, sittingId, studentId });
   }
 }
+
+/** chooseTicket's one read: the student's sitting, the exam's rules, the ticket (if it is this exam's) and whether anyone holds it */
+const CHOICE = `select s.id as sitting_id, s.ticket_id as holds_ticket_id, s.ends_at_override,
+  e.starts_at, e.ends_at, e.format, e.ticket_assignment, t.id as ticket_id, t.number as ticket_number,
+  case when exists (select 1 from sittings h where h.ticket_id = t.id) then 1 else 0 end as held
+  from sittings s join exams e on e.id = s.exam_id left join tickets t on t.id = ? and t.exam_id = s.exam_id
+  where s.exam_id = ? and s.student_id = ?`;
+interface ChoiceRow {
+  sitting_id: string;
+  holds_ticket_id: string | null;
+  ends_at_override: unknown;
+  starts_at: unknown;
+  ends_at: unknown;
+  format: ExamFormat;
+  ticket_assignment: TicketAssignment | null;
+  ticket_id: string | null;
+  ticket_number: number;
+  held: unknown;
+}
+const TAKE = 'update sittings set ticket_id = ?, ticket_chosen_at = ?, updated_at = ? where id = ? and ticket_id is null';
+const AUDIT = 'insert into sitting_events (id, sitting_id, kind, at, actor_id, detail) values (?, ?, ?, ?, ?, ?)';
 
 function ticketTaken(): TicketTakenError {
   return new TicketTakenError('Someone has just taken this ticket. Please choose another free (green) tile.');
 }
 
-function alreadyChosen(sitting: Sitting, actor: User): TicketAlreadyChosenError {
-  return new TicketAlreadyChosenError(actor.id === sitting.student.id
+function alreadyChosen(byStudent: boolean): TicketAlreadyChosenError {
+  return new TicketAlreadyChosenError(byStudent
     ? 'You already have a ticket; a ticket is chosen once and cannot be changed.'
     : 'This student already holds a ticket; a ticket is given once and cannot be changed.');
 }

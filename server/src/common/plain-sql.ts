@@ -1,0 +1,144 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+
+/**
+ * Plain SQL for the few hot paths of exam day (the ticket race, uploads): `?` placeholders with bound parameters,
+ * rows as plain objects, no query building and no entity hydration. MikroORM inlines every parameter into the SQL
+ * text, so SQLite would prepare each statement afresh; here a statement text is prepared once per connection (see
+ * sqlite-statements.ts) and PostgreSQL gets parameters, not literals.
+ *
+ * On SQLite the statements run on the single connection taken from knex's pool (so they queue with the ORM's own,
+ * bounded by SQLITE_QUEUE_MAX), synchronously, and a transaction holds that connection from BEGIN to COMMIT;
+ * on PostgreSQL through knex's pool, row locks only. Every statement is reported to the ORM's logger, so the
+ * statement-count specs see these as they see the ORM's.
+ */
+export interface PlainStatements {
+  rows<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** the number of rows changed */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+export interface PlainSql extends PlainStatements {
+  /** `work`'s statements in one transaction: committed when it resolves, rolled back when it throws */
+  transaction<T>(work: (tx: PlainStatements) => Promise<T>): Promise<T>;
+  /** a timestamp as this database stores it (SQLite: epoch milliseconds) */
+  time(date: Date): number | Date;
+  /** a timestamp column's value as a Date (SQLite answers epoch milliseconds, PostgreSQL through MikroORM's type parsers a timestamptz string) */
+  date(value: unknown): Date | null;
+  /** a boolean expression's value (SQLite answers 0/1, PostgreSQL true/false) */
+  flag(value: unknown): boolean;
+}
+
+interface SqliteStatement {
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+interface KnexPool {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<unknown>;
+}
+
+const plain = new WeakMap<object, PlainSql>();
+
+/** The plain-SQL runner of `em`'s database (one per ORM). */
+export function plainSql(em: EntityManager): PlainSql {
+  const driver = em.getDriver();
+  let runner = plain.get(driver);
+  if (!runner) {
+    const knex = (em as unknown as { getKnex(): Knex }).getKnex();
+    const logger = em.config.getLogger();
+    const report = (sql: string) => logger.logQuery({ query: sql, level: 'info' });
+    runner = driver instanceof BetterSqliteDriver ? sqliteRunner(knex, report) : postgresRunner(knex, report);
+    plain.set(driver, runner);
+  }
+  return runner;
+}
+
+function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  return new Date(typeof value === 'string' ? value : Number(value));
+}
+
+function sqliteRunner(knex: Knex, report: (sql: string) => void): PlainSql {
+  const pool = knex.client as unknown as KnexPool;
+  const statements = (connection: SqliteConnection): PlainStatements => ({
+    async rows<T extends object>(sql: string, params: readonly unknown[] = []) {
+      report(sql);
+      return connection.prepare(sql).all(...params) as T[];
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      report(sql);
+      return connection.prepare(sql).run(...params).changes;
+    },
+  });
+  const withConnection = async <T>(work: (connection: SqliteConnection) => Promise<T>): Promise<T> => {
+    const connection = (await pool.acquireConnection()) as SqliteConnection;
+    try {
+      return await work(connection);
+    } finally {
+      await pool.releaseConnection(connection);
+    }
+  };
+  return {
+    rows: (sql, params) => withConnection((c) => statements(c).rows(sql, params)),
+    run: (sql, params) => withConnection((c) => statements(c).run(sql, params)),
+    transaction: (work) => withConnection(async (connection) => {
+      const tx = statements(connection);
+      // IMMEDIATE: the write lock is taken at BEGIN, so the transaction never fails later on a busy database
+      await tx.run('begin immediate');
+      let result;
+      try {
+        result = await work(tx);
+      } catch (error) {
+        await tx.run('rollback');
+        throw error;
+      }
+      try {
+        await tx.run('commit');
+      } catch (error) {
+        connection.prepare('rollback').run(); // a failed COMMIT leaves the transaction open on the shared connection
+        throw error;
+      }
+      return result;
+    }),
+    time: (date) => date.getTime(),
+    date: toDate,
+    flag: (value) => Number(value) === 1,
+  };
+}
+
+function postgresRunner(knex: Knex, report: (sql: string) => void): PlainSql {
+  const statements = (runner: Knex | Knex.Transaction): PlainStatements => ({
+    async rows<T extends object>(sql: string, params: readonly unknown[] = []) {
+      report(sql);
+      return ((await runner.raw(sql, params as Knex.RawBinding[])) as { rows: T[] }).rows;
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      report(sql);
+      return ((await runner.raw(sql, params as Knex.RawBinding[])) as { rowCount: number }).rowCount;
+    },
+  });
+  const direct = statements(knex);
+  return {
+    rows: direct.rows,
+    run: direct.run,
+    transaction: (work) => {
+      report('begin');
+      return knex.transaction((trx) => work(statements(trx))).then((result) => {
+        report('commit');
+        return result;
+      }, (error: unknown) => {
+        report('rollback');
+        throw error;
+      });
+    },
+    time: (date) => date,
+    date: toDate,
+    flag: (value) => value === true || Number(value) === 1,
+  };
+}
