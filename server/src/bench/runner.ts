@@ -71,6 +71,7 @@ const USAGE_ROWS: Row[] = [
   { label: 'event-loop lag max', figure: 'lagMaxMs', unit: 'ms', lowerIsBetter: true },
   { label: 'peak RSS (server process)', figure: 'peakRssMb', unit: 'MB', lowerIsBetter: true },
   { label: 'RSS growth (peak − at the start)', figure: 'rssGrowthMb', unit: 'MB', lowerIsBetter: true },
+  { label: 'CPU time of the server process', figure: 'cpuMs', unit: 'ms', lowerIsBetter: true },
 ];
 
 const GRACE_MS = 30_000;
@@ -117,7 +118,7 @@ async function runOnce(scenario: Scenario, side: Side, fixture: Fixture): Promis
     const usage = await Promise.race([started.measureEnd(), started.died.then(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000).unref())]).catch(() => undefined);
     const died = await Promise.race([started.died, Promise.resolve(undefined)]);
     return {
-      figures: { ...outcome.figures, ...(usage ? { lagP99Ms: usage.lagP99Ms, lagMaxMs: usage.lagMaxMs, peakRssMb: usage.peakRssMb, rssGrowthMb: usage.peakRssMb - usage.startRssMb } : {}) },
+      figures: { ...outcome.figures, ...(usage ? { lagP99Ms: usage.lagP99Ms, lagMaxMs: usage.lagMaxMs, peakRssMb: usage.peakRssMb, rssGrowthMb: usage.peakRssMb - usage.startRssMb, cpuMs: usage.cpuMs } : {}) },
       notes: [...(outcome.notes ?? []), ...(died && !outcome.notes?.includes(died) ? [died] : [])],
     };
   } finally {

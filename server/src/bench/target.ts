@@ -35,6 +35,8 @@ export interface Usage {
   lagMaxMs: number;
   peakRssMb: number;
   startRssMb: number;
+  /** CPU time (user + system) the process under test spent during the run: what a busy machine does not inflate */
+  cpuMs: number;
 }
 
 export type TargetReply = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: string };
@@ -44,6 +46,7 @@ const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 let peakRss = 0;
 let startRss = 0;
+let startCpu = process.cpuUsage();
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
 sampler.unref();
 
@@ -100,10 +103,12 @@ async function main() {
       case 'measure-start':
         lag.reset();
         startRss = peakRss = process.memoryUsage.rss();
+        startCpu = process.cpuUsage();
         return null;
       case 'measure-end': {
         peakRss = Math.max(peakRss, process.memoryUsage.rss());
-        const usage: Usage = { lagP99Ms: lag.percentile(99) / 1e6, lagMaxMs: lag.max / 1e6, peakRssMb: peakRss / MB, startRssMb: startRss / MB };
+        const cpu = process.cpuUsage(startCpu);
+        const usage: Usage = { lagP99Ms: lag.percentile(99) / 1e6, lagMaxMs: lag.max / 1e6, peakRssMb: peakRss / MB, startRssMb: startRss / MB, cpuMs: (cpu.user + cpu.system) / 1000 };
         return usage;
       }
       case 'memory':

@@ -37,8 +37,8 @@ describe('statements of an answer\'s writes', () => {
   }
 
   /** the kind of each statement and its table (`update answers`), as SQLite and PostgreSQL quote it */
-  const shape = (statements: string[]) => statements.map((sql) => sql.replace(/^(\w+)\b.*?\b(?:from|into|update) [`"](\w+)[`"].*$/s, '$1 $2')
-    .replace(/^update [`"](\w+)[`"].*$/s, 'update $1'));
+  const shape = (statements: string[]) => statements.map((sql) => sql.replace(/^(\w+)\b.*?\b(?:from|into|update) [`"]?(\w+)[`"]?.*$/s, '$1 $2')
+    .replace(/^update [`"]?(\w+)[`"]?.*$/s, 'update $1').replace(/^begin\b.*$/is, 'begin'));
 
   it('are the same for a small and a large exam, an empty and a full answer', async () => {
     const small = await countsFor(2, 0);
@@ -51,7 +51,7 @@ describe('statements of an answer\'s writes', () => {
     expect(shape(small.send)).toEqual(['select auth_sessions', 'select sittings', 'select stored_files', 'begin', 'update answers', 'insert sitting_events', 'commit']);
     // the answer's row is locked (a touch of updatedAt while it is a draft) before what it holds is counted again
     expect(shape(small.upload)).toEqual(['select auth_sessions', 'select sittings', 'select stored_files',
-      'begin', 'update answers', 'select stored_files', 'insert sitting_events', 'insert stored_files', 'commit']);
+      'begin', 'update answers', 'select stored_files', 'insert stored_files', 'insert sitting_events', 'commit']);
   });
 
   it('leave the loaded answer as it was written: nothing left to flush', async () => {

@@ -4,7 +4,8 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../../config';
 import { AnswerSubmittedError, AnswerTooShortError, BadUserInputError, ForbiddenError, NotFoundError } from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
-import { recordEvent, SittingEventKind } from '../audit/audit.service';
+import { insertEvent, recordEvent, SittingEventKind } from '../audit/audit.service';
+import { plainSql, type PlainStatements } from '../../common/plain-sql';
 import type { Exam } from '../exams/exam.entity';
 import { answersOpen, assertOpen, isSubstantialAnswer, MIN_ANSWER_CHARS } from '../exams/exam-rules';
 import { StoredFile } from '../files/stored-file.entity';
@@ -44,8 +45,8 @@ export class AnswerService {
    * Locks a draft answer's row for the rest of the transaction `tx` (a touch of updatedAt, only while it is a draft),
    * so writes that count what the answer holds see one another; false when the answer was sent meanwhile.
    */
-  async lockDraft(tx: EntityManager, answer: Answer, now: Date): Promise<boolean> {
-    return (await tx.nativeUpdate(Answer, { id: answer.id, status: AnswerStatus.DRAFT }, { updatedAt: now })) > 0;
+  async lockDraft(tx: PlainStatements, at: unknown, answerId: string): Promise<boolean> {
+    return (await tx.run('update answers set updated_at = ? where id = ? and status = ?', [at, answerId, AnswerStatus.DRAFT])) > 0;
   }
 
   /** R7.4 Save, R7.5 + R7.6 Send: both refuse a locked answer; sending locks it in the same conditional update. */
@@ -57,18 +58,23 @@ export class AnswerService {
     const answer = await this.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.locked(answer);
     // an empty (0-byte) file is no answer: such files are refused on upload, but older drafts may hold them
-    const files = await em.count(StoredFile, { answer: answer.id, size: { $gt: 0 } });
-    if (!isSubstantialAnswer(text, files)) {
+    const sql = plainSql(em);
+    const [{ files }] = await sql.rows<{ files: number | string }>('select count(*) as files from stored_files where answer_id = ? and size > 0', [answer.id]);
+    if (!isSubstantialAnswer(text, Number(files))) {
       throw new AnswerTooShortError(`Write at least ${MIN_ANSWER_CHARS} characters or upload a file that is not empty before ${submit ? 'sending' : 'saving'}.`);
     }
     const changes = submit
       ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, updatedAt: now }
       : { text, savedAt: now, updatedAt: now };
     // the change and its trail entry in one short transaction; the condition keeps a sent answer as it was sent
-    const updated = await em.transactional(async (tx) => {
-      const rows = await tx.nativeUpdate(Answer, { id: answer.id, status: AnswerStatus.DRAFT }, changes);
+    const at = sql.time(now);
+    const updated = await sql.transaction(async (tx) => {
+      const rows = submit
+        ? await tx.run('update answers set text = ?, saved_at = ?, submitted_at = ?, status = ?, updated_at = ? where id = ? and status = ?',
+          [text, at, at, AnswerStatus.SUBMITTED, at, answer.id, AnswerStatus.DRAFT])
+        : await tx.run('update answers set text = ?, saved_at = ?, updated_at = ? where id = ? and status = ?', [text, at, at, answer.id, AnswerStatus.DRAFT]);
       if (rows) {
-        recordEvent(tx, sitting, submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED, sitting.student, now,
+        await insertEvent(tx, sitting.id, submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED, sitting.student.id, at,
           `${[...text].length} characters, ${files} file(s)`);
       }
       return rows;

@@ -1,9 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
+import type { PlainStatements } from '../../common/plain-sql';
 import type { ReadLoaders } from '../../loaders';
 import { type Answer, AnswerStatus } from '../answers/answer.entity';
 import type { Sitting } from '../sittings/sitting.entity';
 import type { User } from '../users/user.entity';
 import { SittingEvent, SittingEventKind } from './sitting-event.entity';
+
+/** The same entry as `recordEvent`, inside a plain-SQL transaction (common/plain-sql.ts) with the change it records; `at` as the database stores it. */
+export function insertEvent(tx: PlainStatements, sittingId: string, kind: SittingEventKind, actorId: string | null, at: unknown, detail?: string | null): Promise<number> {
+  return tx.run('insert into sitting_events (id, sitting_id, kind, at, actor_id, detail) values (?, ?, ?, ?, ?, ?)',
+    [randomUUID(), sittingId, kind, at, actorId, detail ?? null]);
+}
 
 /** Appends to a sitting's trail; the row is flushed with the change it records. */
 export function recordEvent(em: EntityManager, sitting: Sitting, kind: SittingEventKind, actor: User | null, at: Date, detail?: string): void {

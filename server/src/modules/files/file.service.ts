@@ -2,12 +2,12 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import type { EntityManager } from '@mikro-orm/core';
-import { raw, type SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../../config';
 import { AnswerSubmittedError, type AppError } from '../../common/errors';
 import { logger } from '../../common/logger';
 import type { ExamEvents } from '../../common/events';
-import { recordEvent, SittingEventKind } from '../audit/audit.service';
+import { insertEvent, SittingEventKind } from '../audit/audit.service';
+import { plainSql, type PlainStatements } from '../../common/plain-sql';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
 import type { AuthSession } from '../auth/auth-session.entity';
 import type { AnswerService } from '../answers/answer.service';
@@ -68,7 +68,7 @@ export class FileService {
    * FileRef with a download address signed for the viewer's session, so a plain link works in a
    * browser: for FILE_URL_TTL_MINUTES, and only while that session lasts (logout ends it).
    */
-  toRef(file: StoredFile, session: AuthSession | null | undefined): FileRef {
+  toRef(file: Pick<StoredFile, 'id' | 'name' | 'size' | 'contentType'>, session: AuthSession | null | undefined): FileRef {
     const ref = Object.assign(new FileRef(), { id: file.id, name: file.name, size: file.size, contentType: file.contentType });
     ref.url = `/files/${file.id}`;
     if (session) {
@@ -111,39 +111,46 @@ export class FileService {
     return sitting.ticket?.id === file.ticket!.id && !!sitting.questionsReleasedAt;
   }
 
-  /** Multipart upload to a student's draft answer (R7.2): open exam, draft, at most maxFilesPerAnswer files and maxAnswerBytes in all. */
+  /**
+   * Multipart upload to a student's draft answer (R7.2): open exam, draft, at most maxFilesPerAnswer files and maxAnswerBytes in all.
+   * The database work is plain SQL (common/plain-sql.ts): what the answer holds, then one short transaction.
+   */
   async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date, session?: AuthSession | null): Promise<FileRef[]> {
     this.answers.assertWritable(exam, sitting, now);
     const answer = await this.answers.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.answers.locked(answer);
-    const held = await this.heldBy(em, answer);
+    const sql = plainSql(em);
+    const held = await this.heldBy(sql, answer.id);
     this.assertRoom(held, [{ size: 1 }]); // the least an upload can add: one file of one byte (empty ones are refused)
     const incoming = await this.receive(req, {
       maxFiles: this.config.maxFilesPerAnswer - held.files,
       budget: { left: this.config.maxAnswerBytes - held.bytes },
       overBudget: () => this.answerTooLarge(held.bytes),
     });
-    const files = await this.persist(em, incoming, async (tx) => {
+    const createdAt = Date.now(); // a millisecond apart, so listings ordered by createdAt keep the order the files were sent in
+    await this.persist(incoming, () => sql.transaction(async (tx) => {
       // checked again after the stream, with the answer's row locked: it may have been sent, or other uploads may have
       // filled it, meanwhile; parallel uploads to one answer wait here for one another, so the count is exact
       this.answers.assertWritable(exam, sitting, new Date());
-      if (!(await this.answers.lockDraft(tx, answer, new Date()))) {
+      if (!(await this.answers.lockDraft(tx, sql.time(new Date()), answer.id))) {
         throw new AnswerSubmittedError('Your answer was sent while the file was uploading; it is locked now.');
       }
-      this.assertRoom(await this.heldBy(tx, answer), incoming);
-      const stored = this.storedFiles(tx, incoming, { answer }, sitting.student);
-      for (const file of stored) recordEvent(tx, sitting, SittingEventKind.FILE_UPLOADED, sitting.student, now, file.name);
-      return stored;
-    });
+      this.assertRoom(await this.heldBy(tx, answer.id), incoming);
+      for (const [i, f] of incoming.entries()) {
+        const at = sql.time(new Date(createdAt + i));
+        await tx.run(`insert into stored_files (id, created_at, updated_at, name, size, content_type, uploaded_by_id, answer_id)
+          values (?, ?, ?, ?, ?, ?, ?, ?)`, [f.id, at, at, f.name, f.size, f.contentType, sitting.student.id, answer.id]);
+      }
+      for (const f of incoming) await insertEvent(tx, sitting.id, SittingEventKind.FILE_UPLOADED, sitting.student.id, sql.time(now), f.name);
+    }));
     this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
-    return files.map((f) => this.toRef(f, session));
+    return incoming.map((f) => this.toRef(f, session));
   }
 
-  /** The files an answer holds and their bytes, in one aggregate (no row enters the identity map). */
-  private async heldBy(em: EntityManager, answer: Answer): Promise<Held> {
-    const [row] = await (em as SqlEntityManager).createQueryBuilder(StoredFile)
-      .select([raw('count(*) as files'), raw('coalesce(sum(size), 0) as bytes')]).where({ answer: answer.id })
-      .execute<{ files: number | string; bytes: number | string }[]>('all');
+  /** The files an answer holds and their bytes, in one aggregate. */
+  private async heldBy(sql: PlainStatements, answerId: string): Promise<Held> {
+    const [row] = await sql.rows<{ files: number | string; bytes: number | string }>(
+      'select count(*) as files, coalesce(sum(size), 0) as bytes from stored_files where answer_id = ?', [answerId]);
     return { files: Number(row.files), bytes: Number(row.bytes) };
   }
 
@@ -163,7 +170,7 @@ export class FileService {
   /** Staff attach files to a ticket or to an exam's task. */
   async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User, session?: AuthSession | null): Promise<FileRef[]> {
     const incoming = await this.receive(req, { maxFiles: 20 });
-    const files = await this.persist(em, incoming, async (tx) => this.storedFiles(tx, incoming, owner, actor));
+    const files = await this.persist(incoming, () => em.transactional(async (tx) => this.storedFiles(tx, incoming, owner, actor)));
     return files.map((f) => this.toRef(f, session));
   }
 
@@ -179,17 +186,17 @@ export class FileService {
   }
 
   /**
-   * Moves the received files to their place, then runs `record` (which checks what it must and creates the rows) in
-   * one short transaction; if anything fails, no row stays and every file is removed, received or moved.
+   * Moves the received files to their place, then runs `record` (one short transaction that checks what it must and
+   * creates the rows); if anything fails, no row stays and every file is removed, received or moved.
    */
-  private async persist(em: EntityManager, incoming: Incoming[], record: (tx: EntityManager) => Promise<StoredFile[]>): Promise<StoredFile[]> {
+  private async persist<T>(incoming: Incoming[], record: () => Promise<T>): Promise<T> {
     const moved = new Set<string>();
     try {
       for (const f of incoming) {
         await this.store.commit(f.id);
         moved.add(f.id);
       }
-      return await em.transactional(record);
+      return await record();
     } catch (error) {
       await Promise.all(incoming.map((f) => (moved.has(f.id) ? this.store.remove(f.id) : this.store.discard(f.id))));
       throw error;

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import {
   BadUserInputError, ForbiddenError, NoFreeTicketsError, NotFoundError, TicketAlreadyChosenError, TicketTakenError, isUniqueViolation,
 } from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
-import { recordEvent, SittingEventKind } from '../audit/audit.service';
+import { insertEvent, SittingEventKind } from '../audit/audit.service';
 import { ExamFormat, TicketAssignment, type Exam } from '../exams/exam.entity';
 import { assertOpen, hasEnded, hasStarted, mayChooseTicket, studentsChoose, tileOrder } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
@@ -167,7 +166,7 @@ export class TicketService {
       await sql.transaction(async (tx) => {
         const updated = await tx.run(TAKE, [ticket.id, at, at, sittingId]);
         if (updated === 0) throw alreadyChosen(byStudent);
-        await tx.run(AUDIT, [randomUUID(), sittingId, kind, at, actorId, detail ?? (ticket.number ? `ticket ${ticket.number}` : null)]);
+        await insertEvent(tx, sittingId, kind, actorId, at, detail ?? (ticket.number ? `ticket ${ticket.number}` : null));
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw ticketTaken();
@@ -200,7 +199,6 @@ interface ChoiceRow {
   held: unknown;
 }
 const TAKE = 'update sittings set ticket_id = ?, ticket_chosen_at = ?, updated_at = ? where id = ? and ticket_id is null';
-const AUDIT = 'insert into sitting_events (id, sitting_id, kind, at, actor_id, detail) values (?, ?, ?, ?, ?, ?)';
 
 function ticketTaken(): TicketTakenError {
   return new TicketTakenError('Someone has just taken this ticket. Please choose another free (green) tile.');
