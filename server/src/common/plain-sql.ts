@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { ReferenceKind, Utils, type EntityDictionary, type EntityManager, type EntityName } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 
@@ -141,4 +141,29 @@ function postgresRunner(knex: Knex, report: (sql: string) => void): PlainSql {
     date: toDate,
     flag: (value) => value === true || Number(value) === 1,
   };
+}
+
+/**
+ * The select list of every column of an entity's table under `alias`, each named `<alias>__<column>`, from MikroORM's
+ * metadata (so a new column needs no change here); `mapped` turns such a row back into loaded entities with em.map.
+ */
+export function columnsOf(em: EntityManager, entity: EntityName<object>, alias: string): string {
+  return em.getMetadata().get(Utils.className(entity)).props
+    .filter((p) => p.persist !== false && (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner)))
+    .flatMap((p) => p.fieldNames)
+    .map((column) => `${alias}.${column} as ${alias}__${column}`)
+    .join(', ');
+}
+
+/** The `<alias>__…` columns of `row` as the entity they belong to (loaded and managed), or null when they are all null (an outer join found none). */
+export function mapped<T extends object>(em: EntityManager, entity: EntityName<T>, alias: string, row: Record<string, unknown>): T | null {
+  const prefix = `${alias}__`;
+  const columns: Record<string, unknown> = {};
+  let found = false;
+  for (const key in row) {
+    if (!key.startsWith(prefix)) continue;
+    columns[key.slice(prefix.length)] = row[key];
+    found ||= row[key] !== null;
+  }
+  return found ? em.map(entity, columns as EntityDictionary<T>) : null;
 }

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '../../common/errors';
+import { columnsOf, mapped, plainSql } from '../../common/plain-sql';
+import { Answer } from '../answers/answer.entity';
 import { requireRole, requireUser } from '../../common/auth';
 import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
@@ -32,14 +34,33 @@ export async function ownSitting(em: EntityManager, examId: string, studentId: s
   return em.findOne(Sitting, { exam: examId, student: studentId });
 }
 
-/** The calling student's exam and sitting, for the student's own actions; `withAnswer` loads the answer in the same statement. */
+/**
+ * The calling student's exam and sitting, for the student's own actions; `withAnswer` loads the answer in the same
+ * statement. Every action of every student starts here: plain SQL (a bound, prepared statement), the row mapped to
+ * loaded entities without query building.
+ */
 export async function studentSitting(ctx: Context, examId: string, withAnswer = false): Promise<{ exam: Exam; sitting: Sitting; student: User }> {
   const student = requireRole(ctx, Role.STUDENT);
-  const populate = withAnswer ? (['exam', 'answer'] as const) : (['exam'] as const);
-  const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: student.id }, { populate });
-  if (!sitting) throw examNotFound();
-  return { exam: sitting.exam, sitting, student };
+  const [row] = await plainSql(ctx.em).rows<Record<string, unknown>>(sittingQuery(ctx.em, withAnswer), [examId, student.id]);
+  if (!row) throw examNotFound();
+  const exam = mapped(ctx.em, Exam, 'e', row)!; // first, so the sitting's exam is this loaded entity
+  const sitting = mapped(ctx.em, Sitting, 's', row)!;
+  if (withAnswer) sitting.answer = mapped(ctx.em, Answer, 'a', row) ?? undefined;
+  return { exam, sitting, student };
 }
+
+const sittingQueries = new Map<boolean, string>();
+const sittingQuery = (em: EntityManager, withAnswer: boolean): string => {
+  let sql = sittingQueries.get(withAnswer);
+  if (!sql) {
+    sql = withAnswer
+      ? `select ${columnsOf(em, Sitting, 's')}, ${columnsOf(em, Exam, 'e')}, ${columnsOf(em, Answer, 'a')}
+        from sittings s join exams e on e.id = s.exam_id left join answers a on a.sitting_id = s.id where s.exam_id = ? and s.student_id = ?`
+      : `select ${columnsOf(em, Sitting, 's')}, ${columnsOf(em, Exam, 'e')} from sittings s join exams e on e.id = s.exam_id where s.exam_id = ? and s.student_id = ?`;
+    sittingQueries.set(withAnswer, sql);
+  }
+  return sql;
+};
 
 /** An exam that the caller manages (staff, or the exam's teacher when teachers are allowed). */
 export async function managedExam(ctx: Context, examId: string, ...roles: Role[]): Promise<Exam> {
