@@ -310,7 +310,7 @@ export const en: Messages = {
   'extra.examEnds': 'The exam ends at {time}.',
   'extra.current': 'Given now: until {time}.',
   'extra.minutes': 'Minutes after the exam\'s end',
-  'extra.minutesRule': 'Enter the minutes: 1 to 1440.',
+  'extra.minutesRule': 'Enter a whole number of minutes, 1 or more.',
   'extra.newEnd': 'New end: {time}',
   'extra.give': 'Give the time',
   'extra.takeBack': 'Take the extra time back',

@@ -311,7 +311,7 @@ export const kk = {
   'extra.examEnds': 'Емтихан {time} аяқталады.',
   'extra.current': 'Қазір берілген уақыт: {time} дейін.',
   'extra.minutes': 'Емтихан аяқталғаннан кейінгі минуттар',
-  'extra.minutesRule': 'Минут санын жазыңыз: 1-ден 1440-қа дейін.',
+  'extra.minutesRule': 'Минут санын бүтін санмен жазыңыз: кемінде 1.',
   'extra.newEnd': 'Жаңа аяқталу уақыты: {time}',
   'extra.give': 'Уақыт беру',
   'extra.takeBack': 'Қосымша уақытты алу',

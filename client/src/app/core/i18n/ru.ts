@@ -310,7 +310,7 @@ export const ru: Messages = {
   'extra.examEnds': 'Экзамен заканчивается в {time}.',
   'extra.current': 'Сейчас дано до {time}.',
   'extra.minutes': 'Минут после окончания экзамена',
-  'extra.minutesRule': 'Укажите число минут: от 1 до 1440.',
+  'extra.minutesRule': 'Укажите целое число минут: не меньше 1.',
   'extra.newEnd': 'Новое время окончания: {time}',
   'extra.give': 'Дать время',
   'extra.takeBack': 'Отменить доп. время',

@@ -36,7 +36,10 @@ function timeOfDay(control: AbstractControl<string>): ValidationErrors | null {
   return normalTime(control.value) ? null : { timeOfDay: true };
 }
 
-/** The start and end instants of what was typed; an end not after the start is read as the next day. */
+/**
+ * The start and end instants of what was typed; an end not after the start is read as the next day, so a typed exam
+ * lasts at most a day, within the server's rule (examTimesProblem in @rules: at most MAX_EXAM_MS).
+ */
 export function examTimes(date: string, start: string, end: string, timeZone: string): { startsAt: number; endsAt: number; nextDay: boolean } {
   const startsAt = instantAt(date, normalTime(start) ?? '', timeZone);
   const sameDay = instantAt(date, normalTime(end) ?? '', timeZone);

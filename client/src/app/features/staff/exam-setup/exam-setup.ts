@@ -5,6 +5,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTabsModule } from '@angular/material/tabs';
 import { Router, RouterLink } from '@angular/router';
+import { hasStarted } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorCode } from '../../../core/graphql/errors';
@@ -51,7 +52,7 @@ export class ExamSetup {
   protected readonly current = computed(() => (this.exam.hasValue() ? this.exam.value() : null));
   protected readonly started = computed(() => {
     const exam = this.current();
-    return !!exam && this.clock.now() >= Date.parse(exam.startsAt);
+    return !!exam && hasStarted(exam, this.clock.now());
   });
   protected readonly loadError = computed<MessageKey | null>(() => {
     const error = this.exam.error();

@@ -5,6 +5,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
+import { type ExamPhase, examPhase } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
@@ -14,12 +15,6 @@ import { I18n } from '../../../core/i18n/i18n';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
 
 type StaffExam = StaffExamsQuery['exams'][number];
-export type ExamPhase = 'upcoming' | 'running' | 'ended';
-
-export function examPhase(exam: { startsAt: string; endsAt: string }, now: number): ExamPhase {
-  if (now < Date.parse(exam.startsAt)) return 'upcoming';
-  return now < Date.parse(exam.endsAt) ? 'running' : 'ended';
-}
 
 /** Staff: the exams of a period — each one to set up, or to watch live. */
 @Component({

@@ -8,6 +8,7 @@ import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
+import { hasExtraTime } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
@@ -88,7 +89,8 @@ export class LiveRoom implements OnInit {
   }
 
   protected hasExtraTime(sitting: RoomSittingFragment): boolean {
-    return sitting.endsAt !== this.exam()?.endsAt;
+    const exam = this.exam();
+    return !!exam && hasExtraTime(exam, sitting.endsAt);
   }
 
   protected toggle(sitting: RoomSittingFragment, on: boolean): void {

@@ -3,7 +3,7 @@ import { Connection } from '../../../core/graphql/connection';
 import { type ErrorCode, errorCode } from '../../../core/graphql/errors';
 import type { ExamFileFragment, StudentAnswerFragment } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
-import { answerLength, isSubstantialAnswer } from '../exam-page/exam-rules';
+import { answerLength, isSubstantialAnswer } from '@rules';
 import { AnswerApi } from './answer-api';
 import { DraftStore } from './draft-store';
 

@@ -4,6 +4,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
+import { hasExtraTime } from '@rules';
 import { Session } from '../../../core/auth/session';
 import { I18n } from '../../../core/i18n/i18n';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
@@ -42,7 +43,7 @@ export class ExamPage implements OnInit {
   protected readonly view = this.session.view;
   protected readonly extraTime = computed(() => {
     const exam = this.exam();
-    return !!exam?.mySitting && exam.mySitting.endsAt !== exam.endsAt;
+    return !!exam?.mySitting && hasExtraTime(exam, exam.mySitting.endsAt);
   });
 
   ngOnInit(): void {

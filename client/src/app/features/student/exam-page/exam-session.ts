@@ -64,11 +64,8 @@ export class ExamSession {
     return !!sitting.questionsViewedAt || (this.questionsRequested() && !!sitting.questionsReleasedAt);
   });
 
-  /** 'before' → 'running' → 'ended' on the server's clock: each change re-reads what the server now allows */
-  private readonly phase = computed(() => {
-    const view = this.view();
-    return !view ? null : !view.started ? 'before' : view.ended ? 'ended' : 'running';
-  });
+  /** 'upcoming' → 'running' → 'ended' on the server's clock: each change re-reads what the server now allows */
+  private readonly phase = computed(() => this.view()?.phase ?? null);
 
   constructor() {
     effect(() => {

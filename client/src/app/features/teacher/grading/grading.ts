@@ -5,6 +5,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
+import { hasEnded } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
@@ -26,7 +27,8 @@ type GradingExam = Omit<NonNullable<GradingExamQuery['exam']>, 'sittings'>;
 export function gradingQueue(sittings: readonly GradedSittingFragment[], now: number): { sent: GradedSittingFragment[]; unsent: GradedSittingFragment[] } {
   const sent = sittings.filter((s) => s.answerStatus === 'SUBMITTED')
     .sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? '') || a.student.fullName.localeCompare(b.student.fullName));
-  const unsent = sittings.filter((s) => s.answerStatus !== 'SUBMITTED' && now >= Date.parse(s.endsAt))
+  // s.endsAt is the student's own end (extra time included)
+  const unsent = sittings.filter((s) => s.answerStatus !== 'SUBMITTED' && hasEnded(s, null, now))
     .sort((a, b) => a.student.fullName.localeCompare(b.student.fullName));
   return { sent, unsent };
 }
