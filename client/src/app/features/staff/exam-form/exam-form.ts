@@ -72,7 +72,7 @@ export class ExamForm {
   readonly saved = output<string>();
 
   protected readonly options = rxResource({
-    stream: () => this.apollo.query({ query: ExamFormOptionsDocument, fetchPolicy: 'network-only' }).pipe(map((r) => r.data ?? null)),
+    stream: () => this.apollo.query({ query: ExamFormOptionsDocument }).pipe(map((r) => r.data ?? null)),
   });
   protected readonly calendar = rxResource({
     stream: () => this.apollo.query({ query: CalendarYearsDocument }).pipe(map((r) => r.data?.academicYears ?? [])),

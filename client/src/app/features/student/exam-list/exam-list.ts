@@ -36,7 +36,7 @@ export class ExamList {
   private readonly today = computed(() => dayIn(this.clock.timeZone(), this.clock.now()));
 
   protected readonly years = rxResource({
-    stream: () => this.apollo.query({ query: AcademicYearsDocument, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.academicYears ?? [])),
+    stream: () => this.apollo.query({ query: AcademicYearsDocument }).pipe(map((r) => r.data?.academicYears ?? [])),
   });
 
   /** the years once loaded (a resource in error throws on value(), so read it through hasValue()) */
