@@ -118,7 +118,7 @@ export const kk = {
 
   'answers.title': 'Жауаптар',
   'answers.text': 'Жауап мәтіні',
-  'answers.count': '{n} белгі',
+  'answers.count': '{n, plural, other {# белгі}}',
   'answers.rule': 'Сақтау және жіберу үшін кемінде 10 белгі жазыңыз немесе бір файл жүктеңіз.',
   'answers.upload': 'Файлды жүктеу',
   'answers.files': 'Жүктелген файлдар',
@@ -343,7 +343,7 @@ export const kk = {
   'trail.detail.takenBack': 'алынды',
   'trail.detail.private': 'жауаптың жобасы: ішінде не болғанын тек студент көреді',
   'trail.detail.until': '{time} дейін',
-  'trail.detail.size': '{chars} белгі, {files} файл',
+  'trail.detail.size': '{chars, plural, other {# белгі}}, {files, plural, other {# файл}}',
   'export.csv': '{format} форматында жүктеп алу',
   'grading.back': 'Менің емтихандарыма оралу',
   'grading.gradedOf': 'Бағаланды: {graded} / {sent}',

@@ -13,6 +13,7 @@ import { StaffExamDocument } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
+import { PageHeader } from '../../../shared/page-header/page-header';
 import { ExamFiles } from '../exam-files/exam-files';
 import { ExamForm } from '../exam-form/exam-form';
 import { Platform } from '../platform/platform';
@@ -24,7 +25,7 @@ type Tab = (typeof TABS)[number];
 /** Preparing one exam: its details and enrolment, its tickets (or task files), its platform and recording. */
 @Component({
   selector: 'app-exam-setup',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MatTabsModule, RouterLink, ExamFiles, ExamForm, Platform, Tickets],
+  imports: [PageHeader, MatButtonModule, MatIconModule, MatProgressBarModule, MatTabsModule, RouterLink, ExamFiles, ExamForm, Platform, Tickets],
   templateUrl: './exam-setup.html',
   styleUrl: './exam-setup.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -13,13 +13,14 @@ import { type StaffExamsQuery, StaffExamsDocument } from '../../../core/graphql/
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
+import { ExamTable } from '../../../shared/exam-table/exam-table';
 
 type StaffExam = StaffExamsQuery['exams'][number];
 
 /** Staff: the exams of a period — each one to set up, or to watch live. */
 @Component({
   selector: 'app-staff-exams',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MatTableModule, RouterLink, PeriodFilter],
+  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MatTableModule, ExamTable, RouterLink, PeriodFilter],
   templateUrl: './exams.html',
   styleUrl: './exams.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -53,8 +54,6 @@ export class Exams {
     const error = this.exams.error();
     return error ? errorMessageKey(error) : this.choice.error();
   });
-
-  protected trackRow = (_: number, row: { exam: StaffExam }) => row.exam.id;
 
   protected phaseLabel(phase: ExamPhase): string {
     return this.i18n.t(`phase.${phase}`);

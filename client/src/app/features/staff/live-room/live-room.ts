@@ -19,6 +19,7 @@ import type { MessageKey } from '../../../core/i18n/kk';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { ConnectionStatus } from '../../../shared/connection-status/connection-status';
 import { Countdown } from '../../../shared/countdown/countdown';
+import { PageHeader } from '../../../shared/page-header/page-header';
 import { clockTime } from '../../../shared/zoned-time/zoned-time';
 import { AuditTrail, exportAllTrails, type TrailQuestion } from '../audit-trail/audit-trail';
 import { type ExtraTimeAnswer, ExtraTimeDialog, type ExtraTimeQuestion } from './extra-time-dialog';
@@ -42,7 +43,7 @@ export function awaitsRelease(sitting: RoomSittingFragment): boolean {
  */
 @Component({
   selector: 'app-live-room',
-  imports: [
+  imports: [PageHeader, 
     MatButtonModule, MatCheckboxModule, MatIconModule, MatMenuModule, MatProgressBarModule, MatSelectModule, RouterLink,
     ConnectionStatus, Countdown, RoomCounts,
   ],

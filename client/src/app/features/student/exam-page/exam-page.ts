@@ -12,6 +12,7 @@ import { ConnectionStatus } from '../../../shared/connection-status/connection-s
 import { CopyButton } from '../../../shared/copy-button/copy-button';
 import { Countdown } from '../../../shared/countdown/countdown';
 import { FileList } from '../../../shared/file-list/file-list';
+import { PageHeader } from '../../../shared/page-header/page-header';
 import { Answers } from '../answers/answers';
 import { Questions } from '../questions/questions';
 import { type Tile, TicketBoard } from '../ticket-board/ticket-board';
@@ -21,7 +22,7 @@ import { ExamSession } from './exam-session';
 /** The exam page (R2–R8): every block appears exactly when the rules in exam-rules.ts say. */
 @Component({
   selector: 'app-exam-page',
-  imports: [
+  imports: [PageHeader, 
     MatButtonModule, MatCardModule, MatIconModule, MatProgressBarModule, RouterLink,
     ConnectionStatus, CopyButton, Countdown, FileList, Answers, Questions, TicketBoard,
   ],

@@ -17,6 +17,7 @@ import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
 import { FileList } from '../../../shared/file-list/file-list';
+import { PageHeader } from '../../../shared/page-header/page-header';
 import { clockTime } from '../../../shared/zoned-time/zoned-time';
 import { type GradeDecision, GradingForm } from '../grading-form/grading-form';
 
@@ -45,7 +46,7 @@ export function nextUngraded(queue: readonly GradedSittingFragment[], currentId:
 /** A teacher's exam: the sent answers (never drafts), each beside its ticket's questions, graded one after another. */
 @Component({
   selector: 'app-grading',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink, FileList, GradingForm],
+  imports: [PageHeader, MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink, FileList, GradingForm],
   templateUrl: './grading.html',
   styleUrl: './grading.css',
   host: { '(document:keydown)': 'onDocumentKey($event)' },
