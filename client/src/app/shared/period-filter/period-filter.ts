@@ -53,7 +53,7 @@ export function periodChoice(options: { allowAll?: boolean; periodId?: () => str
   const clock = inject(ServerClock);
   const allowAll = options.allowAll ?? false;
   const resource = rxResource({
-    stream: () => apollo.query({ query: CalendarYearsDocument, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.academicYears ?? [])),
+    stream: () => apollo.query({ query: CalendarYearsDocument }).pipe(map((r) => r.data?.academicYears ?? [])),
   });
   const years = computed(() => (resource.hasValue() ? resource.value() : []));
   const today = computed(() => dayIn(clock.timeZone(), clock.now()));
