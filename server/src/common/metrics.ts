@@ -71,8 +71,8 @@ export class Metrics {
   });
 
   private poolGauge(name: string, help: string, read: (pool: DatabasePool) => number): Gauge {
-    const metrics = this;
-    return new Gauge({ name, help, registers: [this.registry], collect() { if (metrics.pool) this.set(read(metrics.pool)); } });
+    const current = () => this.pool; // `collect` runs with the gauge as `this`
+    return new Gauge({ name, help, registers: [this.registry], collect() { const pool = current(); if (pool) this.set(read(pool)); } });
   }
 
   /** the pool gauges follow this pool; `count` is to be called with every failed statement */
