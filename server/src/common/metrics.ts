@@ -8,7 +8,7 @@ export interface DatabasePool {
 }
 
 /** A failed statement's kind by its SQLSTATE (PostgreSQL) or SQLite code: what an operator alerts on differs. */
-export function databaseErrorKind(error: unknown): string {
+function databaseErrorKind(error: unknown): string {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   if (code === '57014') return 'statement_timeout';
   if (code === '40P01' || code === '40001') return 'deadlock';

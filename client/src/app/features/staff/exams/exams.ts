@@ -16,7 +16,7 @@ import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period
 type StaffExam = StaffExamsQuery['exams'][number];
 export type ExamPhase = 'upcoming' | 'running' | 'ended';
 
-export function examPhase(exam: { startsAt: string; endsAt: string }, now: number): ExamPhase {
+function examPhase(exam: { startsAt: string; endsAt: string }, now: number): ExamPhase {
   if (now < Date.parse(exam.startsAt)) return 'upcoming';
   return now < Date.parse(exam.endsAt) ? 'running' : 'ended';
 }

@@ -9,7 +9,7 @@ export type StudentExam = NonNullable<StudentExamQuery['exam']>;
 export type StudentSitting = NonNullable<StudentExam['mySitting']>;
 
 /** R7.4, R7.5: at least 10 characters (surrounding spaces not counted) or at least one file. */
-export const MIN_ANSWER_CHARS = 10;
+const MIN_ANSWER_CHARS = 10;
 
 export function answerLength(text: string): number {
   return [...text.trim()].length;
