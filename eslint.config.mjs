@@ -34,8 +34,8 @@ export default defineConfig(
     files: ['**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     rules: {
-      // `_name` marks what a signature needs but the body does not use (Express's 4-argument error handler, a subscription's
-      // @Arg that only its `subscribe` reads, a field left out of a rest spread)
+      // `_name` marks what a signature needs but the body does not use (Express's 4-argument error handler,
+      // a subscription's @Arg that only its `subscribe` reads, a field left out of a rest spread)
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
