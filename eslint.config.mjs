@@ -1,6 +1,6 @@
-// `npm run lint`: ESLint on the server, the web app (code and templates), the end-to-end specs, the scripts and the
-// GraphQL files (client operations checked against schema.graphql), with no warnings allowed; then `prettier --check`.
-// Formatting is Prettier's alone (.prettierrc.json), so no stylistic rules here.
+// `npm run lint`: `prettier --check`, then ESLint with no warnings allowed on the server, the web app (code and
+// templates), the end-to-end specs, the scripts and the GraphQL files (client operations checked against
+// schema.graphql). Formatting is Prettier's alone (.prettierrc.json), so no stylistic rules here.
 import js from '@eslint/js';
 import graphql from '@graphql-eslint/eslint-plugin';
 import angular from 'angular-eslint';
