@@ -9,7 +9,7 @@ import { Exam, ExamFormat, TicketAssignment } from './exam.entity';
 import type { ExamInput, PlatformInput } from './exam.inputs';
 
 /** Only web addresses may become links on a student's page (no javascript: and the like). */
-export function assertWebAddress(url: string, what: string): string {
+function assertWebAddress(url: string, what: string): string {
   const trimmed = url.trim();
   if (trimmed.length > 2000) throw new BadUserInputError(`The ${what} link is longer than 2000 characters; use a shorter address.`);
   let parsed: URL;

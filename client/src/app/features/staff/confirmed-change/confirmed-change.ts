@@ -11,7 +11,7 @@ export class ChangeCancelled extends Error {
   }
 }
 
-export function needsConfirmation(error: unknown): boolean {
+function needsConfirmation(error: unknown): boolean {
   return CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.['code'] === 'CONFIRMATION_REQUIRED');
 }
 

@@ -22,7 +22,7 @@ import { instantAt, nextDay, normalTime, wallTime } from '../../../shared/zoned-
 import { ChangeCancelled, ConfirmedChange } from '../confirmed-change/confirmed-change';
 import { StudentPicker } from './student-picker';
 
-export const ASSIGNMENTS: readonly TicketAssignment[] = ['STUDENT_CHOICE', 'RANDOM', 'STAFF'];
+const ASSIGNMENTS: readonly TicketAssignment[] = ['STUDENT_CHOICE', 'RANDOM', 'STAFF'];
 
 type Sittings = StaffExamDetailsFragment['sittings'];
 

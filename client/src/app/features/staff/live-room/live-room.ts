@@ -33,7 +33,7 @@ interface Notice {
 }
 
 /** Questions can go to a student who holds a ticket and has not had them yet. */
-export function awaitsRelease(sitting: RoomSittingFragment): boolean {
+function awaitsRelease(sitting: RoomSittingFragment): boolean {
   return sitting.ticketNumber != null && !sitting.questionsReleasedAt;
 }
 
