@@ -9,13 +9,11 @@ import { MatTableModule } from '@angular/material/table';
 import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
-import { AcademicYearsDocument, type MyExamsQuery, MyExamsDocument } from '../../../core/graphql/generated';
+import { AcademicYearsDocument, MyExamsDocument } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import { ExamTable } from '../../../shared/exam-table/exam-table';
 import { currentPeriodId, currentYear, dayIn, type ExamState, examState } from './exam-state';
-
-type ListedExam = MyExamsQuery['myExams'][number];
 
 const STATE_ICONS: Record<ExamState, string> = { upcoming: 'schedule', open: 'play', sent: 'done', graded: 'grade', ended: 'lock' };
 

@@ -6,12 +6,10 @@ import { MatTableModule } from '@angular/material/table';
 import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
-import { TeacherExamsDocument, type TeacherExamsQuery } from '../../../core/graphql/generated';
+import { TeacherExamsDocument } from '../../../core/graphql/generated';
 import { I18n } from '../../../core/i18n/i18n';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
 import { ExamTable } from '../../../shared/exam-table/exam-table';
-
-type TeacherExam = TeacherExamsQuery['exams'][number];
 
 /** The teacher's own exams of a period, with how many answers are sent and how many still wait for a grade. */
 @Component({
