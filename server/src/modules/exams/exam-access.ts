@@ -30,10 +30,6 @@ export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   throw examNotFound();
 }
 
-export async function ownSitting(em: EntityManager, examId: string, studentId: string): Promise<Sitting | null> {
-  return em.findOne(Sitting, { exam: examId, student: studentId });
-}
-
 /**
  * The calling student's exam and sitting, for the student's own actions; `withAnswer` loads the answer in the same
  * statement. Every action of every student starts here: plain SQL (a bound, prepared statement), the row mapped to
