@@ -66,14 +66,27 @@ function toDate(value: unknown): Date | null {
 
 function sqliteRunner(knex: Knex, report: (sql: string) => void): PlainSql {
   const pool = knex.client as unknown as KnexPool;
+  // a failed statement is announced as knex announces its own, so the database error metrics count it
+  const failed = (error: unknown, sql: string): never => {
+    knex.client.emit('query-error', error, { sql });
+    throw error;
+  };
   const statements = (connection: SqliteConnection): PlainStatements => ({
     async rows<T extends object>(sql: string, params: readonly unknown[] = []) {
       report(sql);
-      return connection.prepare(sql).all(...params) as T[];
+      try {
+        return connection.prepare(sql).all(...params) as T[];
+      } catch (error) {
+        return failed(error, sql);
+      }
     },
     async run(sql: string, params: readonly unknown[] = []) {
       report(sql);
-      return connection.prepare(sql).run(...params).changes;
+      try {
+        return connection.prepare(sql).run(...params).changes;
+      } catch (error) {
+        return failed(error, sql);
+      }
     },
   });
   const withConnection = async <T>(work: (connection: SqliteConnection) => Promise<T>): Promise<T> => {
@@ -101,7 +114,8 @@ function sqliteRunner(knex: Knex, report: (sql: string) => void): PlainSql {
       try {
         await tx.run('commit');
       } catch (error) {
-        connection.prepare('rollback').run(); // a failed COMMIT leaves the transaction open on the shared connection
+        // a failed COMMIT may leave the transaction open on the shared connection
+        if ((connection as { inTransaction?: boolean }).inTransaction) connection.prepare('rollback').run();
         throw error;
       }
       return result;
