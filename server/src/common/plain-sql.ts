@@ -1,4 +1,4 @@
-import { ReferenceKind, Utils, type EntityDictionary, type EntityManager, type EntityName } from '@mikro-orm/core';
+import { ReferenceKind, Utils, type Dictionary, type EntityDictionary, type EntityManager, type EntityName } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 
@@ -52,7 +52,12 @@ export function plainSql(em: EntityManager): PlainSql {
     const knex = (em as unknown as { getKnex(): Knex }).getKnex();
     const logger = em.config.getLogger();
     const report = (sql: string) => logger.logQuery({ query: sql, level: 'info' });
-    runner = driver instanceof BetterSqliteDriver ? sqliteRunner(knex, report) : postgresRunner(knex, report);
+    // driver errors become MikroORM's exceptions (UniqueConstraintViolationException …), as the ORM's own statements' do
+    const converter = em.getPlatform().getExceptionConverter();
+    const convert = (error: unknown): never => {
+      throw error instanceof Error ? converter.convertException(error as Error & Dictionary) : error;
+    };
+    runner = driver instanceof BetterSqliteDriver ? sqliteRunner(knex, report, convert) : postgresRunner(knex, report, convert);
     plain.set(driver, runner);
   }
   return runner;
@@ -64,12 +69,12 @@ function toDate(value: unknown): Date | null {
   return new Date(typeof value === 'string' ? value : Number(value));
 }
 
-function sqliteRunner(knex: Knex, report: (sql: string) => void): PlainSql {
+function sqliteRunner(knex: Knex, report: (sql: string) => void, convert: (error: unknown) => never): PlainSql {
   const pool = knex.client as unknown as KnexPool;
   // a failed statement is announced as knex announces its own, so the database error metrics count it
   const failed = (error: unknown, sql: string): never => {
     knex.client.emit('query-error', error, { sql });
-    throw error;
+    return convert(error);
   };
   const statements = (connection: SqliteConnection): PlainStatements => ({
     async rows<T extends object>(sql: string, params: readonly unknown[] = []) {
@@ -126,15 +131,15 @@ function sqliteRunner(knex: Knex, report: (sql: string) => void): PlainSql {
   };
 }
 
-function postgresRunner(knex: Knex, report: (sql: string) => void): PlainSql {
+function postgresRunner(knex: Knex, report: (sql: string) => void, convert: (error: unknown) => never): PlainSql {
   const statements = (runner: Knex | Knex.Transaction): PlainStatements => ({
     async rows<T extends object>(sql: string, params: readonly unknown[] = []) {
       report(sql);
-      return ((await runner.raw(sql, params as Knex.RawBinding[])) as { rows: T[] }).rows;
+      return ((await runner.raw(sql, params as Knex.RawBinding[]).catch(convert)) as { rows: T[] }).rows;
     },
     async run(sql: string, params: readonly unknown[] = []) {
       report(sql);
-      return ((await runner.raw(sql, params as Knex.RawBinding[])) as { rowCount: number }).rowCount;
+      return ((await runner.raw(sql, params as Knex.RawBinding[]).catch(convert)) as { rowCount: number }).rowCount;
     },
   });
   const direct = statements(knex);
