@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -16,7 +19,15 @@ import type { Context } from './context';
 import { execute, getOperationAST, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { formatError } from './common/error-format';
 import { inputRefusal, limitRules, prepareOperation, withoutSuggestions } from './common/request-limits';
-import { graphqlTokenLimit, logSocketErrors, metricsAccess, notFound, requestErrorStatus, securityHeaders, transportErrorHandler } from './common/http-guards';
+import {
+  graphqlTokenLimit,
+  logSocketErrors,
+  metricsAccess,
+  notFound,
+  requestErrorStatus,
+  securityHeaders,
+  transportErrorHandler,
+} from './common/http-guards';
 import { initORM } from './orm';
 import { createSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -53,8 +64,15 @@ function fileSecret(config: Config): Buffer {
 }
 
 /** The client's address of a WebSocket upgrade, walking X-Forwarded-For as Express does for `req.ip` (TRUST_PROXY). */
-function socketClientAddress(request: IncomingMessage, trusted: (address: string, hop: number) => boolean): string | undefined {
-  const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',').map((a) => a.trim()).filter(Boolean).reverse();
+function socketClientAddress(
+  request: IncomingMessage,
+  trusted: (address: string, hop: number) => boolean,
+): string | undefined {
+  const forwarded = String(request.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
+    .reverse();
   const chain = [request.socket.remoteAddress ?? '', ...forwarded];
   let hop = 0;
   while (hop < chain.length - 1 && trusted(chain[hop], hop)) hop++;
@@ -106,10 +124,16 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Waits for a closing step, but no longer than ms: after the grace nothing may hold the exit (a slow query included). */
 async function atMost(ms: number, step: Promise<unknown>, what: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const done = await Promise.race([step.then(() => true, (error) => {
-    logger.warn({ err: error }, `shutdown: ${what} failed`);
-    return true;
-  }), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  const done = await Promise.race([
+    step.then(
+      () => true,
+      (error) => {
+        logger.warn({ err: error }, `shutdown: ${what} failed`);
+        return true;
+      },
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
   clearTimeout(timer);
   if (!done) logger.warn(`shutdown: ${what} did not finish within ${ms} ms; leaving it to the exit`);
 }
@@ -125,7 +149,9 @@ export async function createApp(config: Config): Promise<RunningApp> {
     if (seeded) lifecycleLogger.info(seeded);
   }
   const metrics = new Metrics();
-  const redis: RedisConnections | undefined = config.redisUrl ? connectRedis(config.redisUrl, [EVENTS_CHANNEL, revocationChannel(config.redisKeyPrefix)], metrics) : undefined;
+  const redis: RedisConnections | undefined = config.redisUrl
+    ? connectRedis(config.redisUrl, [EVENTS_CHANNEL, revocationChannel(config.redisKeyPrefix)], metrics)
+    : undefined;
   const services = createServices(config, fileSecret(config), redis, metrics);
   if (redis) {
     // after an outage: this instance's pages back into presence, then every subscriber re-reads
@@ -135,14 +161,19 @@ export async function createApp(config: Config): Promise<RunningApp> {
       metrics.resyncs.inc();
     });
     if (!(await redis.ready(config.redisStartWaitMs))) {
-      logger.warn({ waitedMs: config.redisStartWaitMs },
-        'starting without Redis: serving with pushes and presence on this instance only until it answers (retrying every second; /readyz answers 503 meanwhile)');
+      logger.warn(
+        { waitedMs: config.redisStartWaitMs },
+        'starting without Redis: serving with pushes and presence on this instance only until it answers (retrying every second; /readyz answers 503 meanwhile)',
+      );
     }
   }
   const stopSweeping = await services.files.store.keepIncomingSwept(); // partial uploads a crash left behind
   services.presence.onExpired = (examId, studentId) => {
-    services.inFlight.add(services.sittings.connectionLost(orm.em.fork(), examId, studentId, new Date())
-      .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection')));
+    services.inFlight.add(
+      services.sittings
+        .connectionLost(orm.em.fork(), examId, studentId, new Date())
+        .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection')),
+    );
   };
   watchDatabase(orm, services.metrics);
   const schema = await createSchema();
@@ -151,16 +182,23 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders());
-  app.use(pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const id = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
-      res.setHeader('x-request-id', id);
-      return id;
-    },
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-    serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }), err: safeError },
-  }));
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id =
+          (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) ||
+          randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }),
+        err: safeError,
+      },
+    }),
+  );
   app.use((req, res, next) => {
     const route = req.path.startsWith('/graphql') ? 'graphql' : req.path.startsWith('/files') ? 'files' : 'app';
     const end = metrics.httpDuration.startTimer({ route });
@@ -180,56 +218,80 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const limits = config.requestLimits;
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
-  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string; session?: AuthSession | null }>({
-    schema,
-    isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
-    // a socket that never says connection_init is closed with 4408
-    connectionInitWaitTimeout: config.wsInitTimeoutMs,
-    context: async (ctx, id, _payload, args): Promise<Context> => {
-      let em: EntityManager | undefined = orm.em.fork();
-      const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
-      // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
-      const subscribing = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
-      const known = ctx.extra.session;
-      const session = subscribing && known !== undefined ? (known && known.expiresAt.getTime() > Date.now() ? known : null)
-        : await services.auth.sessionFromAuthorization(em, authorization);
-      return {
-        // forked again when needed after `idle()`: a subscription holds no reads between its pushes
-        get em() {
-          return (em ??= orm.em.fork());
-        },
-        set em(value) {
-          em = value;
-        },
-        idle: () => (em = undefined),
-        services, authorization, session, requestId: wsRequestId(ctx.extra, id), user: session?.user ?? null, clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')),
-        closeSocket: (code, reason) => ctx.extra.socket.close(code, reason) };
+  const wsCleanup = useServer<
+    { authorization?: unknown },
+    { isAlive?: boolean; connectionId?: string; session?: AuthSession | null }
+  >(
+    {
+      schema,
+      isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
+      // a socket that never says connection_init is closed with 4408
+      connectionInitWaitTimeout: config.wsInitTimeoutMs,
+      context: async (ctx, id, _payload, args): Promise<Context> => {
+        let em: EntityManager | undefined = orm.em.fork();
+        const authorization =
+          typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
+        // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
+        const subscribing = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
+        const known = ctx.extra.session;
+        const session =
+          subscribing && known !== undefined
+            ? known && known.expiresAt.getTime() > Date.now()
+              ? known
+              : null
+            : await services.auth.sessionFromAuthorization(em, authorization);
+        return {
+          // forked again when needed after `idle()`: a subscription holds no reads between its pushes
+          get em() {
+            return (em ??= orm.em.fork());
+          },
+          set em(value) {
+            em = value;
+          },
+          idle: () => (em = undefined),
+          services,
+          authorization,
+          session,
+          requestId: wsRequestId(ctx.extra, id),
+          user: session?.user ?? null,
+          clientAddress: socketClientAddress(ctx.extra.request, app.get('trust proxy fn')),
+          closeSocket: (code, reason) => ctx.extra.socket.close(code, reason),
+        };
+      },
+      // a socket opened with a live session is closed (4401) the moment that session ends
+      onConnect: async (ctx) => {
+        const fromProxy = ctx.extra.request.headers['x-request-id'];
+        ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
+        try {
+          const session = await services.auth.sessionFromAuthorization(
+            orm.em.fork(),
+            ctx.connectionParams?.authorization,
+          );
+          ctx.extra.session = session;
+          if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
+        } catch (error) {
+          logger.error({ err: error }, 'websocket: could not look up the session of a new socket');
+        }
+      },
+      execute: inWsLogContext(execute),
+      subscribe: inWsLogContext(subscribe),
+      // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
+      onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, limits, payload),
+      onError: (ctx, id, payload, errors) =>
+        logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: payload.operationName ?? undefined }, () =>
+          errors.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits)),
+        ) as never,
+      onNext: (ctx, id, _payload, args, result) => {
+        (args.contextValue as Context).pushBuilt?.(); // built: the next push may be built while this one is sent
+        if (!('errors' in result) || !result.errors?.length) return result;
+        return logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: operationNameOf(args) }, () => ({
+          ...result,
+          errors: result.errors!.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits)),
+        })) as never;
+      },
     },
-    // a socket opened with a live session is closed (4401) the moment that session ends
-    onConnect: async (ctx) => {
-      const fromProxy = ctx.extra.request.headers['x-request-id'];
-      ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
-      try {
-        const session = await services.auth.sessionFromAuthorization(orm.em.fork(), ctx.connectionParams?.authorization);
-        ctx.extra.session = session;
-        if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
-      } catch (error) {
-        logger.error({ err: error }, 'websocket: could not look up the session of a new socket');
-      }
-    },
-    execute: inWsLogContext(execute),
-    subscribe: inWsLogContext(subscribe),
-    // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
-    onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, limits, payload),
-    onError: (ctx, id, payload, errors) => logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: payload.operationName ?? undefined },
-      () => errors.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits))) as never,
-    onNext: (ctx, id, _payload, args, result) => {
-      (args.contextValue as Context).pushBuilt?.(); // built: the next push may be built while this one is sent
-      if (!('errors' in result) || !result.errors?.length) return result;
-      return logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: operationNameOf(args) },
-        () => ({ ...result, errors: result.errors!.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits)) })) as never;
-    },
-  }, wsServer);
+    wsServer,
+  );
 
   // R2.1 "no heartbeat": a socket that does not answer a ping within one interval is closed, which ends its subscriptions
   const alive = new WeakMap<WebSocket, boolean>();
@@ -292,7 +354,15 @@ export async function createApp(config: Config): Promise<RunningApp> {
           };
         },
       },
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();
@@ -301,7 +371,15 @@ export async function createApp(config: Config): Promise<RunningApp> {
     const em = orm.em.fork();
     const authorization = req.headers.authorization;
     const session = await services.auth.sessionFromAuthorization(em, authorization);
-    return { em, services, authorization, session, requestId: String(req.id), user: session?.user ?? null, clientAddress: req.ip };
+    return {
+      em,
+      services,
+      authorization,
+      session,
+      requestId: String(req.id),
+      user: session?.user ?? null,
+      clientAddress: req.ip,
+    };
   };
   /** GraphQL over HTTP: requests without a valid token are limited per client address (429 beyond) */
   const graphqlContext = async (req: Request): Promise<Context> => {
@@ -336,7 +414,13 @@ export async function createApp(config: Config): Promise<RunningApp> {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use('/graphql', requestTurns(config.requestQueueMax)); // a burst of requests starts one per turn of the event loop (common/turns.ts)
-  app.use('/graphql', express.json({ limit: config.maxRequestBytes }), withLogContext, graphqlTokenLimit(limits), expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }));
+  app.use(
+    '/graphql',
+    express.json({ limit: config.maxRequestBytes }),
+    withLogContext,
+    graphqlTokenLimit(limits),
+    expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }),
+  );
   app.use('/files', withLogContext, fileRoutes(contextFor));
 
   if (config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html'))) {
@@ -374,7 +458,11 @@ export async function createApp(config: Config): Promise<RunningApp> {
         const cut = await drain.close(config.shutdownGraceMs, () => {
           for (const socket of wsServer.clients) socket.terminate();
         });
-        if (cut) logger.warn({ cut }, `shutdown: cut ${cut} request(s) still running after SHUTDOWN_GRACE_MS (${config.shutdownGraceMs} ms)`);
+        if (cut)
+          logger.warn(
+            { cut },
+            `shutdown: cut ${cut} request(s) still running after SHUTDOWN_GRACE_MS (${config.shutdownGraceMs} ms)`,
+          );
         const closeBy = Date.now() + CLOSE_OUT_MS;
         const left = () => Math.max(200, closeBy - Date.now());
         await atMost(left(), apollo.stop(), 'Apollo');

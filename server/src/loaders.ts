@@ -15,20 +15,30 @@ export type FileOwner = 'ticket' | 'answer' | 'taskExam';
  * and every pushed event forks afresh, so nothing outlives the read it belongs to.
  */
 export class ReadLoaders {
-  constructor(private readonly ctx: Context, private readonly em: EntityManager) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly em: EntityManager,
+  ) {}
 
   /** the calling student's own sitting at each exam, with its ticket and answer (what the page shows of it) */
   readonly ownSitting = new BatchLoader<string, Sitting | null>(async (examIds) => {
     const studentId = this.ctx.user?.id;
     if (!studentId) return new Map();
-    const sittings = await this.em.find(Sitting, { exam: { $in: examIds }, student: studentId }, { populate: ['ticket', 'answer'] });
+    const sittings = await this.em.find(
+      Sitting,
+      { exam: { $in: examIds }, student: studentId },
+      { populate: ['ticket', 'answer'] },
+    );
     return new Map(sittings.map((s) => [s.exam.id, s]));
   }, null);
 
   /** every sitting of each exam, by the students' names, with what the staff pages show of them */
   readonly sittingsOfExam = new BatchLoader<string, Sitting[]>(async (examIds) => {
-    const sittings = await this.em.find(Sitting, { exam: { $in: examIds } },
-      { populate: ['student', 'ticket', 'answer', 'gradedBy'], orderBy: { student: { fullName: 'asc' }, id: 'asc' } });
+    const sittings = await this.em.find(
+      Sitting,
+      { exam: { $in: examIds } },
+      { populate: ['student', 'ticket', 'answer', 'gradedBy'], orderBy: { student: { fullName: 'asc' }, id: 'asc' } },
+    );
     return groupBy(sittings, (s) => s.exam.id);
   }, []);
 
@@ -40,7 +50,11 @@ export class ReadLoaders {
 
   /** the audit trail of each sitting, oldest first, with who did what */
   readonly trail = new BatchLoader<string, SittingEvent[]>(async (sittingIds) => {
-    const events = await this.em.find(SittingEvent, { sitting: { $in: sittingIds } }, { populate: ['actor'], orderBy: { at: 'asc', id: 'asc' } });
+    const events = await this.em.find(
+      SittingEvent,
+      { sitting: { $in: sittingIds } },
+      { populate: ['actor'], orderBy: { at: 'asc', id: 'asc' } },
+    );
     return groupBy(events, (e) => e.sitting.id);
   }, []);
 
@@ -57,7 +71,11 @@ export class ReadLoaders {
     let loader = this.filesBy.get(owner);
     if (!loader) {
       loader = new BatchLoader<string, StoredFile[]>(async (ownerIds) => {
-        const files = await this.em.find(StoredFile, { [owner]: { $in: ownerIds } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+        const files = await this.em.find(
+          StoredFile,
+          { [owner]: { $in: ownerIds } },
+          { orderBy: { createdAt: 'asc', id: 'asc' } },
+        );
         return groupBy(files, (f) => f[owner]!.id);
       }, []);
       this.filesBy.set(owner, loader);

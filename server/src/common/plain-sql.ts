@@ -1,4 +1,11 @@
-import { ReferenceKind, Utils, type Dictionary, type EntityDictionary, type EntityManager, type EntityName } from '@mikro-orm/core';
+import {
+  ReferenceKind,
+  Utils,
+  type Dictionary,
+  type EntityDictionary,
+  type EntityManager,
+  type EntityName,
+} from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 
@@ -57,7 +64,10 @@ export function plainSql(em: EntityManager): PlainSql {
     const convert = (error: unknown): never => {
       throw error instanceof Error ? converter.convertException(error as Error & Dictionary) : error;
     };
-    runner = driver instanceof BetterSqliteDriver ? sqliteRunner(knex, report, convert) : postgresRunner(knex, report, convert);
+    runner =
+      driver instanceof BetterSqliteDriver
+        ? sqliteRunner(knex, report, convert)
+        : postgresRunner(knex, report, convert);
     plain.set(driver, runner);
   }
   return runner;
@@ -105,26 +115,27 @@ function sqliteRunner(knex: Knex, report: (sql: string) => void, convert: (error
   return {
     rows: (sql, params) => withConnection((c) => statements(c).rows(sql, params)),
     run: (sql, params) => withConnection((c) => statements(c).run(sql, params)),
-    transaction: (work) => withConnection(async (connection) => {
-      const tx = statements(connection);
-      // IMMEDIATE: the write lock is taken at BEGIN, so the transaction never fails later on a busy database
-      await tx.run('begin immediate');
-      let result;
-      try {
-        result = await work(tx);
-      } catch (error) {
-        await tx.run('rollback');
-        throw error;
-      }
-      try {
-        await tx.run('commit');
-      } catch (error) {
-        // a failed COMMIT may leave the transaction open on the shared connection
-        if ((connection as { inTransaction?: boolean }).inTransaction) connection.prepare('rollback').run();
-        throw error;
-      }
-      return result;
-    }),
+    transaction: (work) =>
+      withConnection(async (connection) => {
+        const tx = statements(connection);
+        // IMMEDIATE: the write lock is taken at BEGIN, so the transaction never fails later on a busy database
+        await tx.run('begin immediate');
+        let result;
+        try {
+          result = await work(tx);
+        } catch (error) {
+          await tx.run('rollback');
+          throw error;
+        }
+        try {
+          await tx.run('commit');
+        } catch (error) {
+          // a failed COMMIT may leave the transaction open on the shared connection
+          if ((connection as { inTransaction?: boolean }).inTransaction) connection.prepare('rollback').run();
+          throw error;
+        }
+        return result;
+      }),
     time: (date) => date.getTime(),
     date: toDate,
     flag: (value) => Number(value) === 1,
@@ -148,13 +159,18 @@ function postgresRunner(knex: Knex, report: (sql: string) => void, convert: (err
     run: direct.run,
     transaction: (work) => {
       report('begin');
-      return knex.transaction((trx) => work(statements(trx))).then((result) => {
-        report('commit');
-        return result;
-      }, (error: unknown) => {
-        report('rollback');
-        throw error;
-      });
+      return knex
+        .transaction((trx) => work(statements(trx)))
+        .then(
+          (result) => {
+            report('commit');
+            return result;
+          },
+          (error: unknown) => {
+            report('rollback');
+            throw error;
+          },
+        );
     },
     time: (date) => date,
     date: toDate,
@@ -167,15 +183,28 @@ function postgresRunner(knex: Knex, report: (sql: string) => void, convert: (err
  * metadata (so a new column needs no change here); `mapped` turns such a row back into loaded entities with em.map.
  */
 export function columnsOf(em: EntityManager, entity: EntityName<object>, alias: string): string {
-  return em.getMetadata().get(Utils.className(entity)).props
-    .filter((p) => p.persist !== false && (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner)))
+  return em
+    .getMetadata()
+    .get(Utils.className(entity))
+    .props.filter(
+      (p) =>
+        p.persist !== false &&
+        (p.kind === ReferenceKind.SCALAR ||
+          p.kind === ReferenceKind.MANY_TO_ONE ||
+          (p.kind === ReferenceKind.ONE_TO_ONE && p.owner)),
+    )
     .flatMap((p) => p.fieldNames)
     .map((column) => `${alias}.${column} as ${alias}__${column}`)
     .join(', ');
 }
 
 /** The `<alias>__…` columns of `row` as the entity they belong to (loaded and managed), or null when they are all null (an outer join found none). */
-export function mapped<T extends object>(em: EntityManager, entity: EntityName<T>, alias: string, row: Record<string, unknown>): T | null {
+export function mapped<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  alias: string,
+  row: Record<string, unknown>,
+): T | null {
   const prefix = `${alias}__`;
   const columns: Record<string, unknown> = {};
   let found = false;

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { wrap, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../../config';
-import { AnswerSubmittedError, AnswerTooShortError, BadUserInputError, ForbiddenError, NotFoundError } from '../../common/errors';
+import {
+  AnswerSubmittedError,
+  AnswerTooShortError,
+  BadUserInputError,
+  ForbiddenError,
+  NotFoundError,
+} from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
 import { insertEvent, recordEvent, SittingEventKind } from '../audit/audit.service';
 import { plainSql, type PlainStatements } from '../../common/plain-sql';
@@ -24,7 +30,9 @@ export class AnswerService {
   assertWritable(exam: Exam, sitting: Sitting, now: Date): void {
     assertOpen(exam, sitting, now);
     if (!answersOpen(exam, sitting, now)) {
-      throw new ForbiddenError('Open your ticket\'s questions first («Билет бойынша сұрақтарды көрсету»); the answer opens after you have seen them.');
+      throw new ForbiddenError(
+        "Open your ticket's questions first («Билет бойынша сұрақтарды көрсету»); the answer opens after you have seen them.",
+      );
     }
   }
 
@@ -34,9 +42,18 @@ export class AnswerService {
     const existing = await em.findOne(Answer, { sitting: sitting.id });
     if (existing) return existing;
     const now = new Date();
-    await (em as SqlEntityManager).createQueryBuilder(Answer)
-      .insert({ id: randomUUID(), sitting: sitting.id, text: '', status: AnswerStatus.DRAFT, createdAt: now, updatedAt: now })
-      .onConflict('sitting').ignore()
+    await (em as SqlEntityManager)
+      .createQueryBuilder(Answer)
+      .insert({
+        id: randomUUID(),
+        sitting: sitting.id,
+        text: '',
+        status: AnswerStatus.DRAFT,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflict('sitting')
+      .ignore()
       .execute();
     return em.findOneOrFail(Answer, { sitting: sitting.id });
   }
@@ -46,22 +63,42 @@ export class AnswerService {
    * so writes that count what the answer holds see one another; false when the answer was sent meanwhile.
    */
   async lockDraft(tx: PlainStatements, at: unknown, answerId: string): Promise<boolean> {
-    return (await tx.run('update answers set updated_at = ? where id = ? and status = ?', [at, answerId, AnswerStatus.DRAFT])) > 0;
+    return (
+      (await tx.run('update answers set updated_at = ? where id = ? and status = ?', [
+        at,
+        answerId,
+        AnswerStatus.DRAFT,
+      ])) > 0
+    );
   }
 
   /** R7.4 Save, R7.5 + R7.6 Send: both refuse a locked answer; sending locks it in the same conditional update. */
-  async write(em: EntityManager, exam: Exam, sitting: Sitting, text: string, submit: boolean, now: Date): Promise<Answer> {
+  async write(
+    em: EntityManager,
+    exam: Exam,
+    sitting: Sitting,
+    text: string,
+    submit: boolean,
+    now: Date,
+  ): Promise<Answer> {
     this.assertWritable(exam, sitting, now);
     if (text.length > this.config.maxAnswerChars) {
-      throw new BadUserInputError(`The answer is longer than ${this.config.maxAnswerChars} characters; attach the rest as a file.`);
+      throw new BadUserInputError(
+        `The answer is longer than ${this.config.maxAnswerChars} characters; attach the rest as a file.`,
+      );
     }
     const answer = await this.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.locked(answer);
     // an empty (0-byte) file is no answer: such files are refused on upload, but older drafts may hold them
     const sql = plainSql(em);
-    const [{ files }] = await sql.rows<{ files: number | string }>('select count(*) as files from stored_files where answer_id = ? and size > 0', [answer.id]);
+    const [{ files }] = await sql.rows<{ files: number | string }>(
+      'select count(*) as files from stored_files where answer_id = ? and size > 0',
+      [answer.id],
+    );
     if (!isSubstantialAnswer(text, Number(files))) {
-      throw new AnswerTooShortError(`Write at least ${MIN_ANSWER_CHARS} characters or upload a file that is not empty before ${submit ? 'sending' : 'saving'}.`);
+      throw new AnswerTooShortError(
+        `Write at least ${MIN_ANSWER_CHARS} characters or upload a file that is not empty before ${submit ? 'sending' : 'saving'}.`,
+      );
     }
     const changes = submit
       ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, updatedAt: now }
@@ -70,12 +107,26 @@ export class AnswerService {
     const at = sql.time(now);
     const updated = await sql.transaction(async (tx) => {
       const rows = submit
-        ? await tx.run('update answers set text = ?, saved_at = ?, submitted_at = ?, status = ?, updated_at = ? where id = ? and status = ?',
-          [text, at, at, AnswerStatus.SUBMITTED, at, answer.id, AnswerStatus.DRAFT])
-        : await tx.run('update answers set text = ?, saved_at = ?, updated_at = ? where id = ? and status = ?', [text, at, at, answer.id, AnswerStatus.DRAFT]);
+        ? await tx.run(
+            'update answers set text = ?, saved_at = ?, submitted_at = ?, status = ?, updated_at = ? where id = ? and status = ?',
+            [text, at, at, AnswerStatus.SUBMITTED, at, answer.id, AnswerStatus.DRAFT],
+          )
+        : await tx.run('update answers set text = ?, saved_at = ?, updated_at = ? where id = ? and status = ?', [
+            text,
+            at,
+            at,
+            answer.id,
+            AnswerStatus.DRAFT,
+          ]);
       if (rows) {
-        await insertEvent(tx, sitting.id, submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED, sitting.student.id, at,
-          `${[...text].length} characters, ${files} file(s)`);
+        await insertEvent(
+          tx,
+          sitting.id,
+          submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED,
+          sitting.student.id,
+          at,
+          `${[...text].length} characters, ${files} file(s)`,
+        );
       }
       return rows;
     });
@@ -106,6 +157,8 @@ export class AnswerService {
   }
 
   locked(answer: Answer): AnswerSubmittedError {
-    return new AnswerSubmittedError(`Your answer was sent at ${answer.submittedAt?.toISOString()} and is locked; it can no longer be changed.`);
+    return new AnswerSubmittedError(
+      `Your answer was sent at ${answer.submittedAt?.toISOString()} and is locked; it can no longer be changed.`,
+    );
   }
 }

@@ -8,19 +8,43 @@ import type { User } from '../users/user.entity';
 import { SittingEvent, SittingEventKind } from './sitting-event.entity';
 
 /** The same entry as `recordEvent`, inside a plain-SQL transaction (common/plain-sql.ts) with the change it records; `at` as the database stores it. */
-export function insertEvent(tx: PlainStatements, sittingId: string, kind: SittingEventKind, actorId: string | null, at: unknown, detail?: string | null): Promise<number> {
-  return tx.run('insert into sitting_events (id, sitting_id, kind, at, actor_id, detail) values (?, ?, ?, ?, ?, ?)',
-    [randomUUID(), sittingId, kind, at, actorId, detail ?? null]);
+export function insertEvent(
+  tx: PlainStatements,
+  sittingId: string,
+  kind: SittingEventKind,
+  actorId: string | null,
+  at: unknown,
+  detail?: string | null,
+): Promise<number> {
+  return tx.run('insert into sitting_events (id, sitting_id, kind, at, actor_id, detail) values (?, ?, ?, ?, ?, ?)', [
+    randomUUID(),
+    sittingId,
+    kind,
+    at,
+    actorId,
+    detail ?? null,
+  ]);
 }
 
 /** Appends to a sitting's trail; the row is flushed with the change it records. */
-export function recordEvent(em: EntityManager, sitting: Sitting, kind: SittingEventKind, actor: User | null, at: Date, detail?: string): void {
+export function recordEvent(
+  em: EntityManager,
+  sitting: Sitting,
+  kind: SittingEventKind,
+  actor: User | null,
+  at: Date,
+  detail?: string,
+): void {
   em.create(SittingEvent, { sitting, kind, actor, at, detail: detail ?? null });
 }
 
 /** What staff read in place of a draft's detail (the web app shows it in the page's language). */
 const PRIVATE_DRAFT_DETAIL = 'private draft';
-const DRAFT_KINDS = new Set([SittingEventKind.ANSWER_SAVED, SittingEventKind.FILE_UPLOADED, SittingEventKind.FILE_DELETED]);
+const DRAFT_KINDS = new Set([
+  SittingEventKind.ANSWER_SAVED,
+  SittingEventKind.FILE_UPLOADED,
+  SittingEventKind.FILE_DELETED,
+]);
 
 /**
  * R7.4: a draft is the student's alone. Staff and the exam's teacher read *that* the draft changed and when, never
@@ -31,17 +55,29 @@ function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlyS
   const shown = (event: SittingEvent): string | null | undefined => {
     if (!DRAFT_KINDS.has(event.kind)) return event.detail;
     if (!sentFileNames || event.kind === SittingEventKind.FILE_DELETED) return PRIVATE_DRAFT_DETAIL;
-    if (event.kind === SittingEventKind.FILE_UPLOADED && !sentFileNames.has(event.detail ?? '')) return PRIVATE_DRAFT_DETAIL;
+    if (event.kind === SittingEventKind.FILE_UPLOADED && !sentFileNames.has(event.detail ?? ''))
+      return PRIVATE_DRAFT_DETAIL;
     return event.detail;
   };
   // copies, so the managed rows (append-only) are never changed
-  return events.map((event) => Object.assign(Object.create(SittingEvent.prototype) as SittingEvent, {
-    id: event.id, sitting: event.sitting, kind: event.kind, at: event.at, actor: event.actor, detail: shown(event),
-  }));
+  return events.map((event) =>
+    Object.assign(Object.create(SittingEvent.prototype) as SittingEvent, {
+      id: event.id,
+      sitting: event.sitting,
+      kind: event.kind,
+      at: event.at,
+      actor: event.actor,
+      detail: shown(event),
+    }),
+  );
 }
 
 /** A sitting's trail as staff and the exam's teacher may read it. */
-export async function staffTrail(loaders: ReadLoaders, sitting: Sitting, answer: Answer | null): Promise<SittingEvent[]> {
+export async function staffTrail(
+  loaders: ReadLoaders,
+  sitting: Sitting,
+  answer: Answer | null,
+): Promise<SittingEvent[]> {
   const events = await loaders.trail.load(sitting.id);
   let sent: Set<string> | null = null;
   if (answer?.status === AnswerStatus.SUBMITTED) {

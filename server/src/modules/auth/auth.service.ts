@@ -28,14 +28,20 @@ export class AuthService {
    * One error for an unknown login and a wrong password, so logins cannot be probed. Failures slow
    * the next attempts and then lock the login (and the client address) for a while: TOO_MANY_REQUESTS.
    */
-  async login(em: EntityManager, login: string, password: string, clientAddress?: string): Promise<{ token: string; user: User }> {
+  async login(
+    em: EntityManager,
+    login: string,
+    password: string,
+    clientAddress?: string,
+  ): Promise<{ token: string; user: User }> {
     const attempt = await this.limits.loginAttempt(login, clientAddress);
     const user = await em.findOne(User, { login: login.trim() });
     const ok = await verifyPassword(password, user?.passwordHash).catch(async (error: unknown) => {
       await attempt.notChecked(); // refused before the password was looked at (the server is busy): not a failure
       throw error;
     });
-    if (!user || !ok) throw new UnauthenticatedError('The login or the password is incorrect. Check both and try again.');
+    if (!user || !ok)
+      throw new UnauthenticatedError('The login or the password is incorrect. Check both and try again.');
     await attempt.succeeded();
     const token = randomBytes(32).toString('base64url');
     em.create(AuthSession, {

@@ -16,13 +16,18 @@ export function manages(user: User | null, exam: Exam): boolean {
 }
 
 /** The one refusal for an exam the caller may not see: it does not say whether the exam exists. */
-export const examNotFound = () => new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
+export const examNotFound = () =>
+  new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
 
 /** The exam if the caller may see it at all: staff, its teacher, or an enrolled student. */
 export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   const user = requireUser(ctx);
   // what every page of an exam shows with it, in the same statement
-  const exam = await ctx.em.findOne(Exam, { id: examId }, { populate: ['period.academicYear', 'discipline', 'teacher'] });
+  const exam = await ctx.em.findOne(
+    Exam,
+    { id: examId },
+    { populate: ['period.academicYear', 'discipline', 'teacher'] },
+  );
   if (!exam) throw examNotFound();
   if (manages(user, exam)) return exam;
   // the student's own sitting, read once for the whole operation (mySitting and ticketBoard use it too)
@@ -35,9 +40,16 @@ export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
  * statement. Every action of every student starts here: plain SQL (a bound, prepared statement), the row mapped to
  * loaded entities without query building.
  */
-export async function studentSitting(ctx: Context, examId: string, withAnswer = false): Promise<{ exam: Exam; sitting: Sitting; student: User }> {
+export async function studentSitting(
+  ctx: Context,
+  examId: string,
+  withAnswer = false,
+): Promise<{ exam: Exam; sitting: Sitting; student: User }> {
   const student = requireRole(ctx, Role.STUDENT);
-  const [row] = await plainSql(ctx.em).rows<Record<string, unknown>>(sittingQuery(ctx.em, withAnswer), [examId, student.id]);
+  const [row] = await plainSql(ctx.em).rows<Record<string, unknown>>(sittingQuery(ctx.em, withAnswer), [
+    examId,
+    student.id,
+  ]);
   if (!row) throw examNotFound();
   const exam = mapped(ctx.em, Exam, 'e', row)!; // first, so the sitting's exam is this loaded entity
   const sitting = mapped(ctx.em, Sitting, 's', row)!;

@@ -4,7 +4,13 @@ import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
 import type { EntityManager } from '@mikro-orm/core';
 import { ForbiddenError, NotFoundError } from '../../common/errors';
-import { SLOW_CONSUMER_CLOSE_CODE, type BoardEventPayload, type ResyncPayload, type SittingBatch, type SittingEventPayload } from '../../common/events';
+import {
+  SLOW_CONSUMER_CLOSE_CODE,
+  type BoardEventPayload,
+  type ResyncPayload,
+  type SittingBatch,
+  type SittingEventPayload,
+} from '../../common/events';
 import type { SubscriptionQueue } from '../../common/subscription-queue';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
@@ -18,13 +24,18 @@ import { manages, ownSittingWithExam, visibleExam } from './exam-access';
 type Data = SubscribeResolverData<unknown, { examId: string }, Context>;
 
 /** closes the subscriber's socket when its queue overflows: the client reconnects and re-reads */
-const dropper = (context: Context) => () => context.closeSocket?.(SLOW_CONSUMER_CLOSE_CODE, 'too far behind: reconnect and re-read');
+const dropper = (context: Context) => () =>
+  context.closeSocket?.(SLOW_CONSUMER_CLOSE_CODE, 'too far behind: reconnect and re-read');
 
 /**
  * The stream is opened first (no push is missed while access is checked) and closed if the check
  * fails; graphql-ws tells it through the context when each push has been built.
  */
-async function guarded<T>(context: Context, stream: SubscriptionQueue<T>, open: (stream: SubscriptionQueue<T>) => Promise<AsyncIterable<T>>): Promise<AsyncIterable<T>> {
+async function guarded<T>(
+  context: Context,
+  stream: SubscriptionQueue<T>,
+  open: (stream: SubscriptionQueue<T>) => Promise<AsyncIterable<T>>,
+): Promise<AsyncIterable<T>> {
   context.pushBuilt = () => {
     stream.pushBuilt();
     context.idle?.(); // the push's reads (perhaps an event's shared batch) are not kept until the next one
@@ -40,7 +51,11 @@ async function guarded<T>(context: Context, stream: SubscriptionQueue<T>, open: 
 }
 
 /** A student's exam page holds these; holding one makes the student online at the exam (R2.1). */
-async function studentStream<T>(data: Data, stream: SubscriptionQueue<T>, opened?: (sitting: Sitting) => void): Promise<AsyncIterable<T>> {
+async function studentStream<T>(
+  data: Data,
+  stream: SubscriptionQueue<T>,
+  opened?: (sitting: Sitting) => void,
+): Promise<AsyncIterable<T>> {
   const { args, context } = data;
   return guarded(context, stream, async () => {
     const user = requireUser(context);
@@ -52,9 +67,12 @@ async function studentStream<T>(data: Data, stream: SubscriptionQueue<T>, opened
     const ids = { sitting: sitting.id, exam: sitting.exam.id };
     const left = () => {
       const later = context.em.fork();
-      context.services.inFlight.add(later.findOneOrFail(Sitting, ids.sitting)
-        .then((s) => sittings.socketLeft(later, s, new Date()))
-        .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')));
+      context.services.inFlight.add(
+        later
+          .findOneOrFail(Sitting, ids.sitting)
+          .then((s) => sittings.socketLeft(later, s, new Date()))
+          .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')),
+      );
     };
     try {
       // recorded through a fork holding the sitting alone: a flush must never write the exam read above (its times may have changed since)
@@ -74,7 +92,11 @@ function counted<T>(context: Context, examId: string, stream: AsyncIterable<T>):
 }
 
 /** Passes on only the pushes `keep` accepts; ending it ends the stream beneath (presence, the queue and its slot). */
-function keepOnly<T>(stream: AsyncIterable<T>, keep: (item: T) => Promise<boolean>, onEnd: () => void): AsyncIterableIterator<T> {
+function keepOnly<T>(
+  stream: AsyncIterable<T>,
+  keep: (item: T) => Promise<boolean>,
+  onEnd: () => void,
+): AsyncIterableIterator<T> {
   const inner = onStreamEnd(stream, onEnd);
   return {
     async next() {
@@ -107,7 +129,12 @@ async function readBatch(em: EntityManager, batch: SittingBatch): Promise<Loaded
   const sittings = new Map<string, Sitting>();
   for (let i = 0; i < batch.sittingIds.length; i += BATCH_IDS_A_QUERY) {
     const ids = batch.sittingIds.slice(i, i + BATCH_IDS_A_QUERY);
-    for (const sitting of await em.find(Sitting, { id: { $in: ids }, exam: batch.examId }, { populate: PUSHED_RELATIONS as never })) sittings.set(sitting.id, sitting);
+    for (const sitting of await em.find(
+      Sitting,
+      { id: { $in: ids }, exam: batch.examId },
+      { populate: PUSHED_RELATIONS as never },
+    ))
+      sittings.set(sitting.id, sitting);
   }
   return { em, sittings };
 }
@@ -157,7 +184,10 @@ class BoardViewer {
   private order?: { tiles: readonly TicketTile[]; order: Uint32Array };
   stopWatching = () => {};
 
-  constructor(readonly studentId: string, private readonly stale: StaleViewers) {}
+  constructor(
+    readonly studentId: string,
+    private readonly stale: StaleViewers,
+  ) {}
 
   remember(sitting: Sitting | null): void {
     this.sittingId = sitting?.id;
@@ -185,14 +215,22 @@ class BoardViewer {
       logger.warn({ err: error }, 'ticket board: could not re-read changed sittings; the push is skipped');
       return false;
     }
-    return !!this.sittingId && this.seen === this.version && mayChooseTicket(this.exam, this.sitting, ctx.services.now());
+    return (
+      !!this.sittingId && this.seen === this.version && mayChooseTicket(this.exam, this.sitting, ctx.services.now())
+    );
   }
 
   /** the tiles in this student's order (R4.2), each key computed once while the tiles stay the same */
   ordered(tiles: readonly TicketTile[]): TicketTile[] {
     const cached = this.order;
     if (!cached || cached.tiles.length !== tiles.length || cached.tiles.some((t, i) => t.id !== tiles[i].id)) {
-      this.order = { tiles, order: tileOrder(this.studentId, tiles.map((t) => t.id)) };
+      this.order = {
+        tiles,
+        order: tileOrder(
+          this.studentId,
+          tiles.map((t) => t.id),
+        ),
+      };
     } else {
       cached.tiles = tiles;
     }
@@ -227,10 +265,15 @@ class StaleViewers {
       const ids = viewers.flatMap(({ viewer }) => (viewer.sittingId ? [viewer.sittingId] : []));
       const sittings = new Map<string, Sitting>();
       for (let i = 0; i < ids.length; i += BATCH_IDS_A_QUERY) {
-        for (const sitting of await em.find(Sitting, { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } }, { populate: ['exam'] })) sittings.set(sitting.id, sitting);
+        for (const sitting of await em.find(
+          Sitting,
+          { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } },
+          { populate: ['exam'] },
+        ))
+          sittings.set(sitting.id, sitting);
       }
       for (const { viewer, version } of viewers) {
-        viewer.remember(viewer.sittingId ? sittings.get(viewer.sittingId) ?? null : null);
+        viewer.remember(viewer.sittingId ? (sittings.get(viewer.sittingId) ?? null) : null);
         viewer.seen = Math.max(viewer.seen, version);
       }
     } catch (error) {
@@ -256,26 +299,47 @@ const boardViewers = new WeakMap<Context, BoardViewer>();
 @Resolver()
 export class ExamSubscriptionResolver {
   @Subscription(() => Sitting, {
-    description: 'R5.3: the calling student\'s own sitting, pushed when staff release their questions',
-    subscribe: async (data: Data) => studentStream(data, data.context.services.events.released(data.args.examId, requireUser(data.context).id, dropper(data.context))),
+    description: "R5.3: the calling student's own sitting, pushed when staff release their questions",
+    subscribe: async (data: Data) =>
+      studentStream(
+        data,
+        data.context.services.events.released(data.args.examId, requireUser(data.context).id, dropper(data.context)),
+      ),
   })
-  questionsReleased(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
+  questionsReleased(
+    @Root() payload: SittingEventPayload,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) _examId: string,
+  ): Promise<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => Sitting, {
-    description: 'the calling student\'s own sitting, pushed whenever it or its exam changes (extra time, a grade, the platform, the recording, …)',
-    subscribe: async (data: Data) => studentStream(data, data.context.services.events.mySitting(data.args.examId, requireUser(data.context).id, dropper(data.context))),
+    description:
+      "the calling student's own sitting, pushed whenever it or its exam changes (extra time, a grade, the platform, the recording, …)",
+    subscribe: async (data: Data) =>
+      studentStream(
+        data,
+        data.context.services.events.mySitting(data.args.examId, requireUser(data.context).id, dropper(data.context)),
+      ),
   })
-  mySittingChanged(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
+  mySittingChanged(
+    @Root() payload: SittingEventPayload,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) _examId: string,
+  ): Promise<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => [TicketTile], {
-    description: 'R4.2: the board, pushed whenever a ticket is taken or tickets change, to a student while the ticketBoard field would show it',
+    description:
+      'R4.2: the board, pushed whenever a ticket is taken or tickets change, to a student while the ticketBoard field would show it',
     subscribe: async (data: Data) => {
       const user = requireUser(data.context);
-      if (user.role !== Role.STUDENT) throw new ForbiddenError('The ticket board is shown to students choosing a ticket; staff and teachers follow sittingChanged.');
+      if (user.role !== Role.STUDENT)
+        throw new ForbiddenError(
+          'The ticket board is shown to students choosing a ticket; staff and teachers follow sittingChanged.',
+        );
       const { events } = data.context.services;
       const viewer = new BoardViewer(user.id, staleViewersOf(data.context, data.args.examId));
       // watched before the sitting is read, so no change is missed in between
@@ -287,14 +351,22 @@ export class ExamSubscriptionResolver {
           viewer.seen = heard;
         });
         boardViewers.set(data.context, viewer);
-        return keepOnly(stream, () => viewer.shown(data.context), () => viewer.stop());
+        return keepOnly(
+          stream,
+          () => viewer.shown(data.context),
+          () => viewer.stop(),
+        );
       } catch (error) {
         viewer.stop();
         throw error;
       }
     },
   })
-  async ticketBoardChanged(@Root() payload: BoardEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<TicketTile[]> {
+  async ticketBoardChanged(
+    @Root() payload: BoardEventPayload,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) _examId: string,
+  ): Promise<TicketTile[]> {
     // read once per change for every subscriber of the exam (the tiles do not depend on the viewer, only their order)
     payload.tiles ??= ctx.services.tickets.tiles(ctx.em.fork(), payload.examId);
     const tiles = await payload.tiles.catch((error) => {
@@ -307,23 +379,31 @@ export class ExamSubscriptionResolver {
   }
 
   @Subscription(() => Sitting, {
-    description: 'R2.1, R5.3: staff and the exam\'s teacher; pushed on presence, ticket, view, save, submit and grade',
-    subscribe: async ({ args, context }: Data) => guarded(context, context.services.events.sittings(args.examId, dropper(context)), async (stream) => {
-      const exam = await visibleExam(context, args.examId);
-      if (!manages(context.user, exam)) throw new ForbiddenError('Only staff and the exam\'s teacher follow every sitting.');
-      return counted(context, exam.id, stream);
-    }),
+    description: "R2.1, R5.3: staff and the exam's teacher; pushed on presence, ticket, view, save, submit and grade",
+    subscribe: async ({ args, context }: Data) =>
+      guarded(context, context.services.events.sittings(args.examId, dropper(context)), async (stream) => {
+        const exam = await visibleExam(context, args.examId);
+        if (!manages(context.user, exam))
+          throw new ForbiddenError("Only staff and the exam's teacher follow every sitting.");
+        return counted(context, exam.id, stream);
+      }),
   })
-  sittingChanged(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
+  sittingChanged(
+    @Root() payload: SittingEventPayload,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) _examId: string,
+  ): Promise<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => ExamResync, {
-    description: 'anyone who may see the exam; pushed when pushes may have been missed (after a pub/sub outage): re-read the exam as after a reconnect',
-    subscribe: async ({ args, context }: Data) => guarded(context, context.services.events.resyncs(args.examId, dropper(context)), async (stream) => {
-      const exam = await visibleExam(context, args.examId);
-      return counted(context, exam.id, stream);
-    }),
+    description:
+      'anyone who may see the exam; pushed when pushes may have been missed (after a pub/sub outage): re-read the exam as after a reconnect',
+    subscribe: async ({ args, context }: Data) =>
+      guarded(context, context.services.events.resyncs(args.examId, dropper(context)), async (stream) => {
+        const exam = await visibleExam(context, args.examId);
+        return counted(context, exam.id, stream);
+      }),
   })
   examResync(@Root() payload: ResyncPayload, @Arg('examId', () => ID) _examId: string): ExamResync {
     return Object.assign(new ExamResync(), payload);

@@ -18,7 +18,8 @@ async function subscribersOf(server: TestServer, examId: string): Promise<number
 const selects = (statements: string[]) => statements.filter((sql) => /^\s*select/i.test(sql));
 
 /** what the student's page asks of each push (client/src/app/features/student/exam-page/exam-page.graphql) */
-const STUDENT_SITTING = 'id enteredAt questionsReleasedAt questionsViewedAt ticketNumber endsAt answerStatus answerSavedAt submittedAt answer { id text status files { id } } grade { score comment }';
+const STUDENT_SITTING =
+  'id enteredAt questionsReleasedAt questionsViewedAt ticketNumber endsAt answerStatus answerSavedAt submittedAt answer { id text status files { id } } grade { score comment }';
 
 /**
  * A push costs no database read per subscriber: an event's sittings are read once for all its pushes, and the board's
@@ -38,9 +39,13 @@ describe('fan-out reads', () => {
 
   /** N students subscribed to `query` on the exam; answers the subscribers */
   async function crowdOn(examId: string, tokens: string[], query: string): Promise<RawSubscriber[]> {
-    const opened = await rawSubscribers(tokens.length, 20, (i) => rawSubscribe(server.app.wsUrl, tokens[i], query, { e: examId }));
+    const opened = await rawSubscribers(tokens.length, 20, (i) =>
+      rawSubscribe(server.app.wsUrl, tokens[i], query, { e: examId }),
+    );
     subs.push(...opened);
-    expect(await until(async () => (await subscribersOf(server, examId)) === tokens.length, 30_000)).withContext('all subscribed').toBeTrue();
+    expect(await until(async () => (await subscribersOf(server, examId)) === tokens.length, 30_000))
+      .withContext('all subscribed')
+      .toBeTrue();
     await sleep(200); // presence joins published their changes; let them settle
     return opened;
   }
@@ -48,16 +53,22 @@ describe('fan-out reads', () => {
   /** the SELECTs from a release to `count` students (the mutation's and every push's) */
   async function releaseReads(count: number): Promise<number> {
     const crowd = await crowdedExam(server, count);
-    const students = await crowdOn(crowd.examId, crowd.students.map((s) => s.token), `subscription($e:ID!){ questionsReleased(examId:$e){ ${STUDENT_SITTING} } }`);
+    const students = await crowdOn(
+      crowd.examId,
+      crowd.students.map((s) => s.token),
+      `subscription($e:ID!){ questionsReleased(examId:$e){ ${STUDENT_SITTING} } }`,
+    );
     const statements = await statementsOf(server.app.orm, async () => {
       await server.ok(crowd.staff, 'mutation($e:ID!){ releaseQuestions(examId:$e){ id } }', { e: crowd.examId });
-      expect(await until(() => students.every((s) => s.nexts === 1), 30_000)).withContext('every student got the push').toBeTrue();
+      expect(await until(() => students.every((s) => s.nexts === 1), 30_000))
+        .withContext('every student got the push')
+        .toBeTrue();
     });
     expect(students.flatMap((s) => s.errors)).toEqual([]);
     return selects(statements).length;
   }
 
-  it('releases to 30 students with as many reads as to 3: the event\'s sittings are read once for all the pushes', async () => {
+  it("releases to 30 students with as many reads as to 3: the event's sittings are read once for all the pushes", async () => {
     const few = await releaseReads(3);
     await server.stop();
     server = await startTestServer();
@@ -69,17 +80,32 @@ describe('fan-out reads', () => {
   async function boardReads(count: number): Promise<number> {
     const crowd = await crowdedExam(server, count);
     const board = await boardExam(server, crowd, 5);
-    const viewers = await crowdOn(board.examId, crowd.students.map((s) => s.token), 'subscription($e:ID!){ ticketBoardChanged(examId:$e){ id taken } }');
+    const viewers = await crowdOn(
+      board.examId,
+      crowd.students.map((s) => s.token),
+      'subscription($e:ID!){ ticketBoardChanged(examId:$e){ id taken } }',
+    );
     const boards = new Map<RawSubscriber, { id: string; taken: boolean }[]>();
     for (const viewer of viewers) viewer.onNext = (data) => boards.set(viewer, data.ticketBoardChanged);
     const statements = await statementsOf(server.app.orm, async () => {
-      await server.ok(crowd.students[0].token, 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e, ticketId:$t){ id } }', { e: board.examId, t: board.ticketIds[0] });
-      expect(await until(() => viewers.slice(1).every((v) => v.nexts === 1), 30_000)).withContext('every other student got the board').toBeTrue();
+      await server.ok(
+        crowd.students[0].token,
+        'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e, ticketId:$t){ id } }',
+        { e: board.examId, t: board.ticketIds[0] },
+      );
+      expect(await until(() => viewers.slice(1).every((v) => v.nexts === 1), 30_000))
+        .withContext('every other student got the board')
+        .toBeTrue();
       await sleep(300);
     });
     expect(viewers[0].nexts).withContext('not to the student who now holds a ticket').toBe(0);
     expect(viewers.flatMap((v) => v.errors)).toEqual([]);
-    const taken = viewers.slice(1).map((v) => boards.get(v)?.filter((t) => t.taken).map((t) => t.id));
+    const taken = viewers.slice(1).map((v) =>
+      boards
+        .get(v)
+        ?.filter((t) => t.taken)
+        .map((t) => t.id),
+    );
     expect(new Set(taken.map((t) => JSON.stringify(t)))).toEqual(new Set([JSON.stringify([board.ticketIds[0]])]));
     return selects(statements).length;
   }
@@ -92,17 +118,22 @@ describe('fan-out reads', () => {
     expect(many).withContext(`reads for 4 viewers: ${few}, for 25: ${many}`).toBe(few);
   }, 120_000);
 
-  it('reads a socket\'s session once, however many subscriptions it opens', async () => {
+  it("reads a socket's session once, however many subscriptions it opens", async () => {
     const crowd = await crowdedExam(server, 1);
     const client = server.ws(crowd.students[0].token);
     const statements = await statementsOf(server.app.orm, async () => {
       for (const field of ['questionsReleased', 'mySittingChanged', 'ticketBoardChanged', 'examResync']) {
-        client.subscribe({ query: `subscription($e:ID!){ ${field}(examId:$e){ __typename } }`, variables: { e: crowd.examId } }, { next: () => {}, error: () => {}, complete: () => {} });
+        client.subscribe(
+          { query: `subscription($e:ID!){ ${field}(examId:$e){ __typename } }`, variables: { e: crowd.examId } },
+          { next: () => {}, error: () => {}, complete: () => {} },
+        );
       }
       expect(await until(async () => (await subscribersOf(server, crowd.examId)) === 4, 10_000)).toBeTrue();
     });
     await client.dispose();
-    expect(statements.filter((sql) => /from [`"]?auth_sessions/i.test(sql)).length).withContext(statements.join('\n')).toBe(1);
+    expect(statements.filter((sql) => /from [`"]?auth_sessions/i.test(sql)).length)
+      .withContext(statements.join('\n'))
+      .toBe(1);
   });
 
   it('orders the tiles as sorting them by their keys would (R4.2), computing each key once', () => {

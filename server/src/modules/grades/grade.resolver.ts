@@ -14,15 +14,18 @@ export class SittingGradeResolver {
   @Authorized(Role.TEACHER, Role.STAFF)
   @Mutation(() => Sitting, { description: 'R7.7: score 0..100' })
   gradeSitting(
-    @Ctx() ctx: Context, @Arg('sittingId', () => ID) sittingId: string,
-    @Arg('score', () => Int) score: number, @Arg('comment', () => String, { nullable: true }) comment?: string | null,
+    @Ctx() ctx: Context,
+    @Arg('sittingId', () => ID) sittingId: string,
+    @Arg('score', () => Int) score: number,
+    @Arg('comment', () => String, { nullable: true }) comment?: string | null,
   ): Promise<Sitting> {
     return ctx.services.grades.grade(ctx.em, requireUser(ctx), sittingId, score, comment, ctx.services.now());
   }
 
   @FieldResolver(() => Grade, { nullable: true })
   async grade(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Grade | null> {
-    if (sitting.gradedBy && !wrap(sitting.gradedBy).isInitialized()) await loadersOf(ctx).user.load(sitting.gradedBy.id);
+    if (sitting.gradedBy && !wrap(sitting.gradedBy).isInitialized())
+      await loadersOf(ctx).user.load(sitting.gradedBy.id);
     return GradeService.gradeOf(sitting);
   }
 }

@@ -35,7 +35,11 @@ describe('ticket statements', () => {
     const em = server.app.orm.em.fork();
     for (const student of u.students) {
       const token = randomBytes(24).toString('base64url');
-      em.create(AuthSession, { tokenHash: tokenHash(token), user: student.id, expiresAt: new Date(Date.now() + 3600_000) });
+      em.create(AuthSession, {
+        tokenHash: tokenHash(token),
+        user: student.id,
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
       tokens.set(student.id, token);
     }
     await em.flush();
@@ -47,12 +51,19 @@ describe('ticket statements', () => {
     const enrolled = u.students.slice(0, students);
     const examId = await createExam(server, staff, { ...u, students: enrolled }, input);
     const em = server.app.orm.em.fork();
-    const ids = Array.from({ length: tickets }, (_, i) => em.create(Ticket, { exam: examId, number: i + 1, questions: `Questions ${i + 1}` }));
+    const ids = Array.from({ length: tickets }, (_, i) =>
+      em.create(Ticket, { exam: examId, number: i + 1, questions: `Questions ${i + 1}` }),
+    );
     await em.flush();
     const sittings = await em.find(Sitting, { exam: examId }, { orderBy: { student: { login: 'asc' } } });
     sittings.slice(3).forEach((sitting, i) => (sitting.ticket = ids[tickets - 1 - i]));
     await em.flush();
-    return { examId, ticketIds: ids.map((t) => t.id), token: (i: number) => tokens.get(enrolled[i].id)!, studentId: (i: number) => enrolled[i].id };
+    return {
+      examId,
+      ticketIds: ids.map((t) => t.id),
+      token: (i: number) => tokens.get(enrolled[i].id)!,
+      studentId: (i: number) => enrolled[i].id,
+    };
   }
 
   async function choiceStatements(students: number, tickets: number) {
@@ -83,8 +94,13 @@ describe('ticket statements', () => {
     sql.rows = async <T extends object>(text: string, params?: readonly unknown[]) => {
       const result = await rows<T>(text, params);
       if (text.includes('as held')) {
-        await (server.app.orm.em.getConnection() as AbstractSqlConnection).getKnex()
-          .raw('update sittings set ticket_id = ? where exam_id = ? and student_id = ?', [ticketId, examId, otherStudentId]);
+        await (server.app.orm.em.getConnection() as AbstractSqlConnection)
+          .getKnex()
+          .raw('update sittings set ticket_id = ? where exam_id = ? and student_id = ?', [
+            ticketId,
+            examId,
+            otherStudentId,
+          ]);
       }
       return result;
     };
@@ -104,9 +120,15 @@ describe('ticket statements', () => {
     const small = await choiceStatements(3, 5);
     const large = await choiceStatements(40, 60);
     // a success then loads the sitting it returns, with what the page shows of it, in one statement
-    expect(small.success).toEqual({ code: 'OK', kinds: [...SESSION_AND_CHOICE, 'begin', 'update', 'insert', 'commit', 'select'] });
+    expect(small.success).toEqual({
+      code: 'OK',
+      kinds: [...SESSION_AND_CHOICE, 'begin', 'update', 'insert', 'commit', 'select'],
+    });
     expect(small.taken).toEqual({ code: 'TICKET_TAKEN', kinds: SESSION_AND_CHOICE });
-    expect(small.lostRace).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_CHOICE, 'begin', 'update', 'rollback'] });
+    expect(small.lostRace).toEqual({
+      code: 'TICKET_TAKEN',
+      kinds: [...SESSION_AND_CHOICE, 'begin', 'update', 'rollback'],
+    });
     expect(small.already).toEqual({ code: 'TICKET_ALREADY_CHOSEN', kinds: SESSION_AND_CHOICE });
     expect(large).toEqual(small);
   });
@@ -115,7 +137,10 @@ describe('ticket statements', () => {
     const enter = async (students: number, tickets: number) => {
       const { examId, token } = await exam(students, tickets, { ticketAssignment: 'RANDOM' });
       let result: unknown;
-      const statements = await statementsOf(server.app.orm, async () => (result = await server.gql(token(0), ENTER, { e: examId })));
+      const statements = await statementsOf(
+        server.app.orm,
+        async () => (result = await server.gql(token(0), ENTER, { e: examId })),
+      );
       expect(result).toEqual({ data: { enterExam: { id: jasmine.any(String) } } });
       const held = await server.app.orm.em.fork().count(Sitting, { exam: examId, ticket: { $ne: null } });
       expect(held).toBe(students - 2); // the drawn one besides the students who held one already
@@ -123,17 +148,36 @@ describe('ticket statements', () => {
     };
     const small = await enter(3, 5);
     const large = await enter(40, 60);
-    expect(small).toEqual([...SESSION_AND_SITTING,
-      'begin', 'insert', 'update', 'commit', // entering: the ENTERED row and enteredAt
-      'select', 'begin', 'update', 'insert', 'commit']); // the draw: one random free ticket, then take it
+    expect(small).toEqual([
+      ...SESSION_AND_SITTING,
+      'begin',
+      'insert',
+      'update',
+      'commit', // entering: the ENTERED row and enteredAt
+      'select',
+      'begin',
+      'update',
+      'insert',
+      'commit',
+    ]); // the draw: one random free ticket, then take it
     expect(large).toEqual(small);
   });
 
   it('leaves nothing for a later flush: the managed sitting already holds what the conditional UPDATE wrote', async () => {
     const { examId, ticketIds } = await exam(3, 5);
     const em = server.app.orm.em.fork();
-    const sitting = await em.findOneOrFail(Sitting, { exam: examId, student: u.students[0].id }, { populate: ['exam', 'student'] });
-    const chosen = await server.app.services.tickets.chooseTicket(em, sitting.student, examId, ticketIds[2], new Date());
+    const sitting = await em.findOneOrFail(
+      Sitting,
+      { exam: examId, student: u.students[0].id },
+      { populate: ['exam', 'student'] },
+    );
+    const chosen = await server.app.services.tickets.chooseTicket(
+      em,
+      sitting.student,
+      examId,
+      ticketIds[2],
+      new Date(),
+    );
     expect(chosen).toBe(sitting);
     expect(sitting.ticket?.id).toBe(ticketIds[2]);
     expect(sitting.ticketChosenAt).toEqual(jasmine.any(Date));

@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import {
-  BadUserInputError, ForbiddenError, NoFreeTicketsError, NotFoundError, TicketAlreadyChosenError, TicketTakenError, isUniqueViolation,
+  BadUserInputError,
+  ForbiddenError,
+  NoFreeTicketsError,
+  NotFoundError,
+  TicketAlreadyChosenError,
+  TicketTakenError,
+  isUniqueViolation,
 } from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
 import { insertEvent, SittingEventKind } from '../audit/audit.service';
@@ -18,13 +24,15 @@ export class TicketService {
   constructor(private readonly events: ExamEvents) {}
 
   async addTicket(em: EntityManager, exam: Exam, number: number, questions: string): Promise<Ticket> {
-    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task, not tickets; change its format first.');
+    if (exam.format !== ExamFormat.TICKETS)
+      throw new BadUserInputError('This exam is held with a task, not tickets; change its format first.');
     this.validate(number, questions);
     const ticket = em.create(Ticket, { exam, number, questions });
     try {
       await em.flush();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new BadUserInputError(`Ticket number ${number} already exists at this exam; pick another number.`);
+      if (isUniqueViolation(error))
+        throw new BadUserInputError(`Ticket number ${number} already exists at this exam; pick another number.`);
       throw error;
     }
     this.events.ticketBoardChanged(exam.id);
@@ -53,9 +61,11 @@ export class TicketService {
   }
 
   private validate(number: number, questions: string) {
-    if (!Number.isInteger(number) || number < 1 || number > 100_000) throw new BadUserInputError('A ticket number is a whole number from 1 up.');
+    if (!Number.isInteger(number) || number < 1 || number > 100_000)
+      throw new BadUserInputError('A ticket number is a whole number from 1 up.');
     if (!questions.trim()) throw new BadUserInputError('A ticket needs its questions; the text is empty.');
-    if (questions.length > 50_000) throw new BadUserInputError('The questions are longer than 50 000 characters; shorten them or attach a file.');
+    if (questions.length > 50_000)
+      throw new BadUserInputError('The questions are longer than 50 000 characters; shorten them or attach a file.');
   }
 
   /** R4.1, R4.2: tiles without numbers, in a stable per-student order, while the student may still choose. */
@@ -63,15 +73,30 @@ export class TicketService {
     if (!mayChooseTicket(exam, sitting, now)) return null;
     const tiles = await this.tiles(em, exam.id);
     if (tiles.length === 0) return null;
-    return Array.from(tileOrder(sitting.student.id, tiles.map((t) => t.id)), (i) => tiles[i]);
+    return Array.from(
+      tileOrder(
+        sitting.student.id,
+        tiles.map((t) => t.id),
+      ),
+      (i) => tiles[i],
+    );
   }
 
   /** All of an exam's tiles, taken or free, in one query. */
   async tiles(em: EntityManager, examId: string): Promise<TicketTile[]> {
     // plain rows, not entities: a partially loaded Ticket in the identity map would hide its number later
     const sql = em as SqlEntityManager;
-    const tickets = await sql.createQueryBuilder(Ticket).select('id').where({ exam: examId }).orderBy({ number: 'asc' }).execute<{ id: string }[]>('all');
-    const held = await sql.createQueryBuilder(Sitting).select('ticket').where({ exam: examId, ticket: { $ne: null } }).execute<{ ticket: string }[]>('all');
+    const tickets = await sql
+      .createQueryBuilder(Ticket)
+      .select('id')
+      .where({ exam: examId })
+      .orderBy({ number: 'asc' })
+      .execute<{ id: string }[]>('all');
+    const held = await sql
+      .createQueryBuilder(Sitting)
+      .select('ticket')
+      .where({ exam: examId, ticket: { $ne: null } })
+      .execute<{ ticket: string }[]>('all');
     const taken = new Set(held.map((s) => s.ticket));
     return tickets.map((t) => Object.assign(new TicketTile(), { id: t.id, taken: taken.has(t.id) }));
   }
@@ -87,11 +112,20 @@ export class TicketService {
     const sql = plainSql(em);
     const [row] = await sql.rows<ChoiceRow>(CHOICE, [ticketId, examId, student.id]);
     if (!row) throw examNotFound();
-    const exam = { format: row.format, ticketAssignment: row.ticket_assignment, startsAt: sql.date(row.starts_at)!, endsAt: sql.date(row.ends_at)! };
-    if (!studentsChoose(exam)) throw new ForbiddenError('At this exam tickets are not chosen by students; they are given by the system or by staff.');
+    const exam = {
+      format: row.format,
+      ticketAssignment: row.ticket_assignment,
+      startsAt: sql.date(row.starts_at)!,
+      endsAt: sql.date(row.ends_at)!,
+    };
+    if (!studentsChoose(exam))
+      throw new ForbiddenError(
+        'At this exam tickets are not chosen by students; they are given by the system or by staff.',
+      );
     assertOpen(exam, { endsAtOverride: sql.date(row.ends_at_override) }, now);
     if (row.holds_ticket_id) throw alreadyChosen(true);
-    if (!row.ticket_id) throw new NotFoundError('That ticket is not one of this exam\'s tickets. Reload the board and pick a tile.');
+    if (!row.ticket_id)
+      throw new NotFoundError("That ticket is not one of this exam's tickets. Reload the board and pick a tile.");
     if (sql.flag(row.held)) throw ticketTaken();
     const ticket = { id: row.ticket_id, number: row.ticket_number };
     await this.write(em, row.sitting_id, ticket, student.id, true, SittingEventKind.TICKET_CHOSEN, now);
@@ -106,12 +140,20 @@ export class TicketService {
   }
 
   /** TicketAssignment.STAFF: staff give a ticket to a student. */
-  async assignTicket(em: EntityManager, exam: Exam, studentId: string, ticketId: string, actor: User, now: Date): Promise<Sitting> {
-    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task; there are no tickets to assign.');
+  async assignTicket(
+    em: EntityManager,
+    exam: Exam,
+    studentId: string,
+    ticketId: string,
+    actor: User,
+    now: Date,
+  ): Promise<Sitting> {
+    if (exam.format !== ExamFormat.TICKETS)
+      throw new BadUserInputError('This exam is held with a task; there are no tickets to assign.');
     const sitting = await em.findOne(Sitting, { exam: exam.id, student: studentId });
     if (!sitting) throw new NotFoundError('That student is not enrolled at this exam.');
     const ticket = await em.findOne(Ticket, { id: ticketId, exam: exam.id });
-    if (!ticket) throw new NotFoundError('That ticket is not one of this exam\'s tickets.');
+    if (!ticket) throw new NotFoundError("That ticket is not one of this exam's tickets.");
     await this.take(em, sitting, ticket, actor, SittingEventKind.TICKET_ASSIGNED, now);
     return sitting;
   }
@@ -122,9 +164,18 @@ export class TicketService {
     if (sitting.ticket || !hasStarted(exam, now) || hasEnded(exam, sitting, now)) return;
     for (let attempt = 0; attempt < 20; attempt++) {
       const pick = await this.randomFreeTicket(em, exam.id);
-      if (!pick) throw new NoFreeTicketsError('Every ticket of this exam is taken. Tell the staff so they can add a ticket.');
+      if (!pick)
+        throw new NoFreeTicketsError('Every ticket of this exam is taken. Tell the staff so they can add a ticket.');
       try {
-        await this.take(em, sitting, em.getReference(Ticket, pick), sitting.student, SittingEventKind.TICKET_ASSIGNED, now, 'drawn at random');
+        await this.take(
+          em,
+          sitting,
+          em.getReference(Ticket, pick),
+          sitting.student,
+          SittingEventKind.TICKET_ASSIGNED,
+          now,
+          'drawn at random',
+        );
         return;
       } catch (error) {
         if (error instanceof TicketTakenError) continue; // another student drew it first; draw again
@@ -141,14 +192,25 @@ export class TicketService {
 
   /** One free ticket of the exam picked at random by the database, in one statement whatever the number of tickets. */
   private async randomFreeTicket(em: EntityManager, examId: string): Promise<string | null> {
-    const rows = await em.getConnection().execute<{ id: string }[]>(
-      'select t.id from tickets t where t.exam_id = ? and not exists (select 1 from sittings s where s.ticket_id = t.id) order by random() limit 1',
-      [examId]);
+    const rows = await em
+      .getConnection()
+      .execute<{ id: string }[]>(
+        'select t.id from tickets t where t.exam_id = ? and not exists (select 1 from sittings s where s.ticket_id = t.id) order by random() limit 1',
+        [examId],
+      );
     return rows[0]?.id ?? null;
   }
 
   /** A ticket given to a managed sitting (by staff or drawn): written, then the entity takes the written values. */
-  private async take(em: EntityManager, sitting: Sitting, ticket: Ticket, actor: User, kind: SittingEventKind, now: Date, detail?: string) {
+  private async take(
+    em: EntityManager,
+    sitting: Sitting,
+    ticket: Ticket,
+    actor: User,
+    kind: SittingEventKind,
+    now: Date,
+    detail?: string,
+  ) {
     await this.write(em, sitting.id, ticket, actor.id, actor.id === sitting.student.id, kind, now, detail);
     adoptWritten(em, sitting, { ticket, ticketChosenAt: now, updatedAt: now });
     this.published(sitting.exam.id, sitting.id, sitting.student.id);
@@ -158,15 +220,30 @@ export class TicketService {
    * The one place a ticket is taken: a conditional UPDATE (only a sitting without a ticket; the unique index
    * refuses a second holder) and its audit row, in one short plain-SQL transaction. Events go out after the commit.
    */
-  private async write(em: EntityManager, sittingId: string, ticket: Pick<Ticket, 'id' | 'number'>, actorId: string, byStudent: boolean,
-    kind: SittingEventKind, now: Date, detail?: string): Promise<void> {
+  private async write(
+    em: EntityManager,
+    sittingId: string,
+    ticket: Pick<Ticket, 'id' | 'number'>,
+    actorId: string,
+    byStudent: boolean,
+    kind: SittingEventKind,
+    now: Date,
+    detail?: string,
+  ): Promise<void> {
     const sql = plainSql(em);
     const at = sql.time(now);
     try {
       await sql.transaction(async (tx) => {
         const updated = await tx.run(TAKE, [ticket.id, at, at, sittingId]);
         if (updated === 0) throw alreadyChosen(byStudent);
-        await insertEvent(tx, sittingId, kind, actorId, at, detail ?? (ticket.number ? `ticket ${ticket.number}` : null));
+        await insertEvent(
+          tx,
+          sittingId,
+          kind,
+          actorId,
+          at,
+          detail ?? (ticket.number ? `ticket ${ticket.number}` : null),
+        );
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw ticketTaken();
@@ -198,14 +275,17 @@ interface ChoiceRow {
   ticket_number: number;
   held: unknown;
 }
-const TAKE = 'update sittings set ticket_id = ?, ticket_chosen_at = ?, updated_at = ? where id = ? and ticket_id is null';
+const TAKE =
+  'update sittings set ticket_id = ?, ticket_chosen_at = ?, updated_at = ? where id = ? and ticket_id is null';
 
 function ticketTaken(): TicketTakenError {
   return new TicketTakenError('Someone has just taken this ticket. Please choose another free (green) tile.');
 }
 
 function alreadyChosen(byStudent: boolean): TicketAlreadyChosenError {
-  return new TicketAlreadyChosenError(byStudent
-    ? 'You already have a ticket; a ticket is chosen once and cannot be changed.'
-    : 'This student already holds a ticket; a ticket is given once and cannot be changed.');
+  return new TicketAlreadyChosenError(
+    byStudent
+      ? 'You already have a ticket; a ticket is chosen once and cannot be changed.'
+      : 'This student already holds a ticket; a ticket is given once and cannot be changed.',
+  );
 }
