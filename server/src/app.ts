@@ -30,7 +30,7 @@ import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { connectRedis, type RedisConnections } from './common/redis';
 import { EVENTS_CHANNEL } from './common/events';
 import { revocationChannel } from './modules/auth/session-sockets';
-import type { AuthSession } from './modules/auth/auth-session.entity';
+import type { LiveSession } from './modules/auth/auth.service';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 
@@ -180,7 +180,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const limits = config.requestLimits;
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
-  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string; session?: AuthSession | null }>({
+  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string; session?: LiveSession | null }>({
     schema,
     isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
     // a socket that never says connection_init is closed with 4408

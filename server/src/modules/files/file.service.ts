@@ -68,7 +68,7 @@ export class FileService {
    * FileRef with a download address signed for the viewer's session, so a plain link works in a
    * browser: for FILE_URL_TTL_MINUTES, and only while that session lasts (logout ends it).
    */
-  toRef(file: StoredFile, session: AuthSession | null | undefined): FileRef {
+  toRef(file: Pick<StoredFile, 'id' | 'name' | 'size' | 'contentType'>, session: Pick<AuthSession, 'id'> | null | undefined): FileRef {
     const ref = Object.assign(new FileRef(), { id: file.id, name: file.name, size: file.size, contentType: file.contentType });
     ref.url = `/files/${file.id}`;
     if (session) {
@@ -112,7 +112,7 @@ export class FileService {
   }
 
   /** Multipart upload to a student's draft answer (R7.2): open exam, draft, at most maxFilesPerAnswer files and maxAnswerBytes in all. */
-  async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date, session?: AuthSession | null): Promise<FileRef[]> {
+  async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date, session?: Pick<AuthSession, 'id'> | null): Promise<FileRef[]> {
     this.answers.assertWritable(exam, sitting, now);
     const answer = await this.answers.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.answers.locked(answer);
@@ -161,7 +161,7 @@ export class FileService {
   }
 
   /** Staff attach files to a ticket or to an exam's task. */
-  async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User, session?: AuthSession | null): Promise<FileRef[]> {
+  async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User, session?: Pick<AuthSession, 'id'> | null): Promise<FileRef[]> {
     const incoming = await this.receive(req, { maxFiles: 20 });
     const files = await this.persist(em, incoming, async (tx) => this.storedFiles(tx, incoming, owner, actor));
     return files.map((f) => this.toRef(f, session));

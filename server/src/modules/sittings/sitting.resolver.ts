@@ -1,7 +1,7 @@
-import { wrap } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
+import { isLoaded, related } from '../../common/loaded';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
@@ -82,15 +82,13 @@ export class SittingResolver {
 
   // ---- fields: a sitting is seen by its student, staff and the exam's teacher ----
 
-  private async examOf(sitting: Sitting, ctx: Context): Promise<Exam> {
-    await ctx.em.populate(sitting, ['exam']);
-    return sitting.exam;
+  private examOf(sitting: Sitting, ctx: Context): Promise<Exam> {
+    return related(ctx.em, sitting, 'exam');
   }
 
   /** the sitting's answer, read once: lists populate it up front, a single sitting loads it here */
   private async answerOf(sitting: Sitting, ctx: Context): Promise<Answer | null> {
-    await ctx.em.populate(sitting, ['answer']);
-    return sitting.answer ?? null;
+    return (await related(ctx.em, sitting, 'answer')) ?? null;
   }
 
   private isAuthor(sitting: Sitting, ctx: Context): boolean {
@@ -103,9 +101,8 @@ export class SittingResolver {
   }
 
   @FieldResolver(() => User)
-  async student(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<User> {
-    await ctx.em.populate(sitting, ['student']);
-    return sitting.student;
+  student(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<User> {
+    return related(ctx.em, sitting, 'student');
   }
 
   @FieldResolver(() => Boolean, { description: 'R2.1: true while the student has the exam page open' })
@@ -123,8 +120,7 @@ export class SittingResolver {
     if (!sitting.ticket) return null;
     const exam = await this.examOf(sitting, ctx);
     if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
-    await ctx.em.populate(sitting, ['ticket']);
-    return sitting.ticket.number;
+    return (await related(ctx.em, sitting, 'ticket'))!.number;
   }
 
   @FieldResolver(() => Date, { description: 'the end that counts for this student: the exam\'s, or later with extra time' })
@@ -156,7 +152,7 @@ export class SittingResolver {
 
   @FieldResolver(() => Grade, { nullable: true })
   async grade(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Grade | null> {
-    if (sitting.gradedBy && !wrap(sitting.gradedBy).isInitialized()) await loadersOf(ctx).user.load(sitting.gradedBy.id);
+    if (sitting.gradedBy && !isLoaded(sitting.gradedBy)) await loadersOf(ctx).user.load(sitting.gradedBy.id);
     return GradeService.gradeOf(sitting);
   }
 
