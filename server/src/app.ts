@@ -22,7 +22,8 @@ import { createSchema } from './schema';
 import { createServices, type Services } from './services';
 import { fileRoutes } from './modules/files/file.routes';
 import { seedDemo } from './seeders/demo.seeder';
-import { lifecycleLogger, logContext, logger, safeError } from './common/logger';
+import { lifecycleLogger, logContext, logger } from './common/logger';
+import { requestLogging } from './common/request-log';
 import { HttpDrain } from './common/http-drain';
 import { requestTurns } from './common/turns';
 import { Metrics, type DatabasePool } from './common/metrics';
@@ -31,7 +32,6 @@ import { connectRedis, type RedisConnections } from './common/redis';
 import { EVENTS_CHANNEL } from './common/events';
 import { revocationChannel } from './modules/auth/session-sockets';
 import type { LiveSession } from './modules/auth/auth.service';
-import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 
 export interface RunningApp {
@@ -151,16 +151,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders());
-  app.use(pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const id = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
-      res.setHeader('x-request-id', id);
-      return id;
-    },
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-    serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }), err: safeError },
-  }));
+  app.use(requestLogging((url) => url === '/healthz' || url === '/readyz' || url === '/metrics'));
   app.use((req, res, next) => {
     const route = req.path.startsWith('/graphql') ? 'graphql' : req.path.startsWith('/files') ? 'files' : 'app';
     const end = metrics.httpDuration.startTimer({ route });

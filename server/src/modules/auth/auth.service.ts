@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../../config';
 import { UnauthenticatedError } from '../../common/errors';
+import { plainRead } from '../../common/loaded';
 import { instant, plainRows } from '../../common/plain-rows';
 import type { RateLimits } from '../../common/rate-limits';
 import { User, type Role } from '../users/user.entity';
@@ -14,7 +15,7 @@ export const tokenHash = (token: string) => createHash('sha256').update(token).d
 /** What a request knows of its session: signed file links name it, sockets close when it expires. */
 export type LiveSession = Pick<AuthSession, 'id' | 'expiresAt' | 'user'>;
 
-const SESSION_WITH_USER = `select s.id, s.expires_at, u.id as user_id, u.login, u.full_name, u.role, u.created_at, u.updated_at
+const SESSION_WITH_USER = `select s.id, s.expires_at, u.id as user_id, u.login, u.full_name, u.role
 from auth_sessions s join users u on u.id = s.user_id where s.token_hash = ?`;
 
 export class AuthService {
@@ -59,18 +60,17 @@ export class AuthService {
 
   /**
    * Reads `Bearer <token>` and returns its live session with the user, or null for no or an expired token: the first
-   * statement of every request, so one prepared statement of plain columns (never the password hash), the user then
-   * taken into `em` as a managed entity (it is the actor of what the request writes).
+   * statement of every request, so one prepared statement of plain columns (never the password hash) and a plain user
+   * (common/loaded.ts): what the request writes names its actor by reference (`em.getReference`), never this object.
    */
   async sessionFromAuthorization(em: EntityManager, authorization: unknown): Promise<LiveSession | null> {
     const token = bearerToken(authorization);
     if (!token) return null;
-    const [row] = await plainRows<{ id: string; expires_at: unknown; user_id: string; login: string; full_name: string; role: Role; created_at: unknown; updated_at: unknown }>(em, SESSION_WITH_USER, [tokenHash(token)]);
+    const [row] = await plainRows<{ id: string; expires_at: unknown; user_id: string; login: string; full_name: string; role: Role }>(em, SESSION_WITH_USER, [tokenHash(token)]);
     if (!row) return null;
     const expiresAt = instant(row.expires_at);
     if (expiresAt.getTime() <= Date.now()) return null;
-    const user = em.map(User, { id: row.user_id, login: row.login, full_name: row.full_name, role: row.role, created_at: row.created_at, updated_at: row.updated_at });
-    return { id: row.id, expiresAt, user };
+    return { id: row.id, expiresAt, user: plainRead(User, { id: row.user_id, login: row.login, fullName: row.full_name, role: row.role }) };
   }
 
   /** The signed-in user of `Bearer <token>`, or null. */

@@ -16,7 +16,7 @@ import type { Exam } from '../exams/exam.entity';
 import { hasStarted } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
 import type { Ticket } from '../tickets/ticket.entity';
-import { Role, type User } from '../users/user.entity';
+import { Role, User } from '../users/user.entity';
 import { FileRef } from './file-ref.type';
 import { type ByteBudget, FileStore, UPLOAD_PARSER_BYTES, FileTooLargeError, OverBudgetError, sanitizeContentType, sanitizeFileName } from './file-store';
 import { StoredFile } from './stored-file.entity';
@@ -175,7 +175,7 @@ export class FileService {
 
   private storedFiles(em: EntityManager, incoming: Incoming[], owner: Owner, uploadedBy: User): StoredFile[] {
     const at = Date.now(); // a millisecond apart, so listings ordered by createdAt keep the order the files were sent in
-    return incoming.map((f, i) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy, ...owner, createdAt: new Date(at + i) }));
+    return incoming.map((f, i) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy: em.getReference(User, uploadedBy.id), ...owner, createdAt: new Date(at + i) }));
   }
 
   /**
