@@ -15,6 +15,9 @@ export function plainRead<T extends object>(type: abstract new (...args: never[]
   return read;
 }
 
+/** whether `value` was made by `plainRead` (its collections are not there: read them by its id) */
+export const isPlainRead = (value: object): boolean => plainReads.has(value);
+
 /**
  * Whether a related object is there to be read: the exam page's plain reads (exams/exam-page.read.ts) arrive with every
  * relation the page shows in place, and a managed entity whose relation is loaded needs no populate either.
