@@ -149,6 +149,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const app = express();
   app.disable('x-powered-by');
+  // no ETag on API answers (a hash of every GraphQL response, never revalidated: POSTs); static files keep their own
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders());
   app.use(requestLogging((url) => url === '/healthz' || url === '/readyz' || url === '/metrics'));

@@ -1,20 +1,43 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 
+/** the parts of knex's client and of a better-sqlite3 connection that a plain read on SQLite uses */
+interface PooledClient {
+  driverName?: string;
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<void>;
+}
+interface SqliteConnection {
+  prepare(sql: string): { all(...params: unknown[]): unknown[] };
+}
+
 /**
  * Runs one read as a prepared statement with bound parameters (`?`), in the EntityManager's transaction if it has one,
- * and returns plain rows: no query building, no hydration, nothing in the identity map. On SQLite the statement text
- * is the same for every caller, so the connection's kept statements (common/sqlite-statements.ts) serve it; MikroORM's
- * own `execute()` would inline the values into the text. The statement is reported to the ORM's logger as every other
- * one is, so the statement-count specs see it.
+ * and returns plain rows: no query building, no hydration, nothing in the identity map (MikroORM's own `execute()`
+ * would inline the values into the text). On SQLite, outside a transaction, the statement runs on the pooled
+ * connection as soon as the pool hands it over (the same bounded wait as every statement, common/sqlite-queue.ts), from
+ * the connection's kept statements (common/sqlite-statements.ts), without knex's per-query work. The statement is
+ * reported to the ORM's logger as every other one is, so the statement-count specs see it.
  */
 export async function plainRows<T>(em: EntityManager, sql: string, params: readonly Knex.RawBinding[]): Promise<T[]> {
-  const query = (em.getConnection() as AbstractSqlConnection).getKnex().raw(sql, params);
+  const knex = (em.getConnection() as AbstractSqlConnection).getKnex();
   const transaction = em.getTransactionContext();
-  if (transaction) query.transacting(transaction);
   const started = Date.now();
-  const result = (await query) as T[] | { rows: T[] }; // better-sqlite3 answers the rows, pg a result holding them
-  const rows = Array.isArray(result) ? result : result.rows;
+  let rows: T[];
+  const client = knex.client as PooledClient;
+  if (!transaction && client.driverName === 'better-sqlite3') {
+    const connection = (await client.acquireConnection()) as SqliteConnection;
+    try {
+      rows = connection.prepare(sql).all(...params) as T[];
+    } finally {
+      void client.releaseConnection(connection);
+    }
+  } else {
+    const query = knex.raw(sql, params);
+    if (transaction) query.transacting(transaction);
+    const result = (await query) as T[] | { rows: T[] }; // better-sqlite3 answers the rows, pg a result holding them
+    rows = Array.isArray(result) ? result : result.rows;
+  }
   em.config.getLogger().logQuery({ query: sql, level: 'info', took: Date.now() - started, results: rows.length });
   return rows;
 }
