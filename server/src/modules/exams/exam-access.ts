@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '../../common/errors';
 import { requireRole, requireUser } from '../../common/auth';
 import type { Context } from '../../context';
@@ -31,10 +30,6 @@ export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   if (!exam) throw notFound();
   if (manages(user, exam)) return exam;
   throw notFound();
-}
-
-export async function ownSitting(em: EntityManager, examId: string, studentId: string): Promise<Sitting | null> {
-  return em.findOne(Sitting, { exam: examId, student: studentId });
 }
 
 /** The calling student's exam and sitting, for the student's own actions; `withAnswer` loads the answer in the same statement. */
