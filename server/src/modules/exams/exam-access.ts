@@ -1,3 +1,7 @@
+/**
+ * The request's side of the exam policy (policy/exam.policy.ts): finding the exam, the sitting or the ticket an
+ * operation is about, and refusing as "not found" what the caller may not see.
+ */
 import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '../../common/errors';
 import { requireRole, requireUser } from '../../common/auth';
@@ -6,12 +10,7 @@ import { loadersOf } from '../../loaders';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, type User } from '../users/user.entity';
 import { Exam } from './exam.entity';
-
-/** Staff run every exam; a teacher runs their own. */
-export function manages(user: User | null, exam: Exam): boolean {
-  if (!user) return false;
-  return user.role === Role.STAFF || (user.role === Role.TEACHER && exam.teacher.id === user.id);
-}
+import { canManage, canSeeExam } from '../../policy/exam.policy';
 
 const notFound = () => new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
 
@@ -21,9 +20,10 @@ export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   // what every page of an exam shows with it, in the same statement
   const exam = await ctx.em.findOne(Exam, { id: examId }, { populate: ['period.academicYear', 'discipline', 'teacher'] });
   if (!exam) throw notFound();
-  if (manages(user, exam)) return exam;
+  if (canManage(user, exam)) return exam;
   // the student's own sitting, read once for the whole operation (mySitting and ticketBoard use it too)
-  if (user.role === Role.STUDENT && (await loadersOf(ctx).ownSitting.load(exam.id))) return exam;
+  const enrolled = user.role === Role.STUDENT && !!(await loadersOf(ctx).ownSitting.load(exam.id));
+  if (canSeeExam(user, exam, enrolled)) return exam;
   throw notFound();
 }
 
@@ -44,7 +44,7 @@ export async function studentSitting(ctx: Context, examId: string, withAnswer = 
 export async function managedExam(ctx: Context, examId: string, ...roles: Role[]): Promise<Exam> {
   const user = requireRole(ctx, ...(roles.length ? roles : [Role.STAFF]));
   const exam = await ctx.em.findOne(Exam, { id: examId });
-  if (!exam || !manages(user, exam)) throw notFound();
+  if (!exam || !canManage(user, exam)) throw notFound();
   return exam;
 }
 
