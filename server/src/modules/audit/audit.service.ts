@@ -9,7 +9,7 @@ export function recordEvent(em: EntityManager, sitting: Sitting, kind: SittingEv
 }
 
 /** What staff read in place of a draft's detail (the web app shows it in the page's language). */
-export const PRIVATE_DRAFT_DETAIL = 'private draft';
+const PRIVATE_DRAFT_DETAIL = 'private draft';
 const DRAFT_KINDS = new Set([SittingEventKind.ANSWER_SAVED, SittingEventKind.FILE_UPLOADED, SittingEventKind.FILE_DELETED]);
 
 /**

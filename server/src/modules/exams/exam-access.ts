@@ -2,7 +2,6 @@
  * The request's side of the exam policy (policy/exam.policy.ts): finding the exam, the sitting or the ticket an
  * operation is about, and refusing as "not found" what the caller may not see.
  */
-import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '../../common/errors';
 import { requireRole, requireUser } from '../../common/auth';
 import type { Context } from '../../context';
@@ -25,10 +24,6 @@ export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   const enrolled = user.role === Role.STUDENT && !!(await loadersOf(ctx).ownSitting.load(exam.id));
   if (canSeeExam(user, exam, enrolled)) return exam;
   throw notFound();
-}
-
-export async function ownSitting(em: EntityManager, examId: string, studentId: string): Promise<Sitting | null> {
-  return em.findOne(Sitting, { exam: examId, student: studentId });
 }
 
 /** The calling student's exam and sitting, for the student's own actions; `withAnswer` loads the answer in the same statement. */
