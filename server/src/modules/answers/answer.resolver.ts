@@ -9,6 +9,7 @@ import { Sitting } from '../sittings/sitting.entity';
 import { answerOf } from '../sittings/sitting-relations';
 import { Role } from '../users/user.entity';
 import { Answer, AnswerStatus } from './answer.entity';
+import { canSeeAnswer } from '../../policy/answer.policy';
 
 /** The student's writing of an answer, and its files. */
 @Resolver(() => Answer)
@@ -38,7 +39,8 @@ export class AnswerResolver {
   @FieldResolver(() => [FileRef], { description: 'the author\'s always; others see a draft\'s files never (R7.4), a sent answer\'s where they may see the answer' })
   async files(@Root() answer: Answer, @Ctx() ctx: Context): Promise<FileRef[]> {
     if (answer.status !== AnswerStatus.SUBMITTED) {
-      if ((await related(ctx.em, answer, 'sitting')).student.id !== ctx.user?.id) return [];
+      const sitting = await related(ctx.em, answer, 'sitting');
+      if (!canSeeAnswer(ctx.user, { authorId: sitting.student.id, status: answer.status })) return [];
     }
     const files = await loadersOf(ctx).files('answer').load(answer.id);
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));
@@ -52,8 +54,7 @@ export class SittingAnswerResolver {
   async answer(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Answer | null> {
     const answer = await answerOf(ctx.em, sitting);
     if (!answer) return null;
-    const isAuthor = !!ctx.user && sitting.student.id === ctx.user.id;
-    return isAuthor || answer.status === AnswerStatus.SUBMITTED ? answer : null;
+    return canSeeAnswer(ctx.user, { authorId: sitting.student.id, status: answer.status }) ? answer : null;
   }
 
   @FieldResolver(() => AnswerStatus, { nullable: true, description: 'whether an answer exists and is sent; its text stays with the student until sent' })

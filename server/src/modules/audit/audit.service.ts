@@ -1,6 +1,4 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { ReadLoaders } from '../../loaders';
-import { type Answer, AnswerStatus } from '../answers/answer.entity';
 import type { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
 import { SittingEvent, SittingEventKind } from './sitting-event.entity';
@@ -20,7 +18,7 @@ const DRAFT_KINDS = new Set([SittingEventKind.ANSWER_SAVED, SittingEventKind.FIL
  * a file's name or the text's size, until the answer is sent; then the saves' sizes and the names of the files that
  * were sent show, while a deleted file's name never does (it was never sent).
  */
-function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlySet<string> | null): SittingEvent[] {
+export function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlySet<string> | null): SittingEvent[] {
   const shown = (event: SittingEvent): string | null | undefined => {
     if (!DRAFT_KINDS.has(event.kind)) return event.detail;
     if (!sentFileNames || event.kind === SittingEventKind.FILE_DELETED) return PRIVATE_DRAFT_DETAIL;
@@ -31,19 +29,6 @@ function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlyS
   return events.map((event) => Object.assign(Object.create(SittingEvent.prototype) as SittingEvent, {
     id: event.id, sitting: event.sitting, kind: event.kind, at: event.at, actor: event.actor, detail: shown(event),
   }));
-}
-
-/** A sitting's trail as staff and the exam's teacher may read it. */
-export async function staffTrail(loaders: ReadLoaders, sitting: Sitting, answer: Answer | null): Promise<SittingEvent[]> {
-  const events = await loaders.trail.load(sitting.id);
-  let sent: Set<string> | null = null;
-  if (answer?.status === AnswerStatus.SUBMITTED) {
-    sent = new Set();
-    if (events.some((e) => e.kind === SittingEventKind.FILE_UPLOADED)) {
-      for (const file of await loaders.files('answer').load(answer.id)) sent.add(file.name);
-    }
-  }
-  return trailForStaff(events, sent);
 }
 
 export { SittingEventKind };

@@ -1,3 +1,7 @@
+/**
+ * The request's side of the exam policy (policy/exam.policy.ts): finding the exam, the sitting or the ticket an
+ * operation is about, and refusing as "not found" what the caller may not see.
+ */
 import { NotFoundError } from '../../common/errors';
 import { requireRole, requireUser } from '../../common/auth';
 import type { Context } from '../../context';
@@ -5,13 +9,8 @@ import { loadersOf } from '../../loaders';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, type User } from '../users/user.entity';
 import { Exam } from './exam.entity';
+import { canManage, canSeeExam } from '../../policy/exam.policy';
 import { readStudentExam } from './exam-page.read';
-
-/** Staff run every exam; a teacher runs their own. */
-export function manages(user: User | null, exam: Exam): boolean {
-  if (!user) return false;
-  return user.role === Role.STAFF || (user.role === Role.TEACHER && exam.teacher.id === user.id);
-}
 
 const notFound = () => new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
 
@@ -19,16 +18,17 @@ const notFound = () => new NotFoundError('There is no such exam, or it is not op
 export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   const user = requireUser(ctx);
   if (user.role === Role.STUDENT) {
-    // the exam page's read: exam and own sitting in one plain statement (mySitting and ticketBoard use the sitting too)
+    // the exam page's read: exam and own sitting in one plain statement (mySitting and ticketBoard use the sitting too);
+    // no sitting, no row: the student is not enrolled
     const page = await readStudentExam(ctx.em, examId, user);
-    if (!page) throw notFound();
+    if (!page || !canSeeExam(user, page.exam, true)) throw notFound();
     loadersOf(ctx).ownSitting.prime(examId, page.sitting);
     return page.exam;
   }
   // what every page of an exam shows with it, in the same statement
   const exam = await ctx.em.findOne(Exam, { id: examId }, { populate: ['period.academicYear', 'discipline', 'teacher'] });
   if (!exam) throw notFound();
-  if (manages(user, exam)) return exam;
+  if (canManage(user, exam)) return exam;
   throw notFound();
 }
 
@@ -45,7 +45,7 @@ export async function studentSitting(ctx: Context, examId: string, withAnswer = 
 export async function managedExam(ctx: Context, examId: string, ...roles: Role[]): Promise<Exam> {
   const user = requireRole(ctx, ...(roles.length ? roles : [Role.STAFF]));
   const exam = await ctx.em.findOne(Exam, { id: examId });
-  if (!exam || !manages(user, exam)) throw notFound();
+  if (!exam || !canManage(user, exam)) throw notFound();
   return exam;
 }
 

@@ -13,7 +13,8 @@ import { mayChooseTicket, tileOrder } from './exam-rules';
 import type { Exam } from './exam.entity';
 import { ExamResync } from './exam.types';
 import { Role } from '../users/user.entity';
-import { manages, ownSittingWithExam, visibleExam } from './exam-access';
+import { ownSittingWithExam, visibleExam } from './exam-access';
+import { canSeeEverySitting } from '../../policy/sitting.policy';
 
 type Data = SubscribeResolverData<unknown, { examId: string }, Context>;
 
@@ -310,7 +311,7 @@ export class ExamSubscriptionResolver {
     description: 'R2.1, R5.3: staff and the exam\'s teacher; pushed on presence, ticket, view, save, submit and grade',
     subscribe: async ({ args, context }: Data) => guarded(context, context.services.events.sittings(args.examId, dropper(context)), async (stream) => {
       const exam = await visibleExam(context, args.examId);
-      if (!manages(context.user, exam)) throw new ForbiddenError('Only staff and the exam\'s teacher follow every sitting.');
+      if (!canSeeEverySitting(context.user, exam)) throw new ForbiddenError('Only staff and the exam\'s teacher follow every sitting.');
       return counted(context, exam.id, stream);
     }),
   })

@@ -5,10 +5,11 @@ import { loadersOf } from '../../loaders';
 import { related } from '../../common/loaded';
 import { AcademicYear, Discipline, Period } from '../calendar/calendar.entity';
 import { Role, User } from '../users/user.entity';
-import { managedExam, manages, visibleExam } from './exam-access';
+import { managedExam, visibleExam } from './exam-access';
 import { Exam, ExamFormat } from './exam.entity';
 import { ExamInput, PlatformInput } from './exam.inputs';
-import { assertChangeConfirmed, hasStarted } from './exam-rules';
+import { assertChangeConfirmed } from './exam-rules';
+import { canSeeRecording, canSeeTask } from '../../policy/exam.policy';
 import { Platform, Recording, Task } from './exam.types';
 
 /** The exam itself; its sittings, tickets and files are resolved by those modules. */
@@ -69,7 +70,7 @@ export class ExamResolver {
   @FieldResolver(() => Task, { nullable: true, description: 'R2.4, R6.1: null for students before startsAt, and when format is TICKETS' })
   async task(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Task | null> {
     if (exam.format !== ExamFormat.TASK) return null;
-    if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
+    if (!canSeeTask(ctx.user, exam, ctx.services.now())) return null;
     const files = await loadersOf(ctx).files('taskExam').load(exam.id);
     return { text: exam.taskText ?? '', files: files.map((f) => ctx.services.files.toRef(f, ctx.session)) };
   }
@@ -83,7 +84,7 @@ export class ExamResolver {
   @FieldResolver(() => Recording, { nullable: true, description: 'R8.1: for students, null unless visibleToStudents' })
   recording(@Root() exam: Exam, @Ctx() ctx: Context): Recording | null {
     if (!exam.recordingUrl) return null;
-    if (!exam.recordingVisible && !manages(ctx.user, exam)) return null;
+    if (!canSeeRecording(ctx.user, exam)) return null;
     return { url: exam.recordingUrl, visibleToStudents: exam.recordingVisible };
   }
 

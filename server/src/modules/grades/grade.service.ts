@@ -3,7 +3,7 @@ import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
-import { manages } from '../exams/exam-access';
+import { canGrade } from '../../policy/sitting.policy';
 import { hasEnded } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
@@ -16,7 +16,7 @@ export class GradeService {
   /** R7.7: the exam's teacher or staff grade a sent answer, or anyone's sitting once the exam is over. */
   async grade(em: EntityManager, grader: User, sittingId: string, score: number, comment: string | null | undefined, now: Date): Promise<Sitting> {
     const sitting = await em.findOne(Sitting, { id: sittingId }, { populate: ['exam'] });
-    if (!sitting || !manages(grader, sitting.exam)) throw new NotFoundError('There is no such sitting among the exams you grade.');
+    if (!sitting || !canGrade(grader, sitting.exam)) throw new NotFoundError('There is no such sitting among the exams you grade.');
     const band = bandFor(score);
     const answer = await em.findOne(Answer, { sitting: sitting.id });
     if (answer?.status !== AnswerStatus.SUBMITTED && !hasEnded(sitting.exam, sitting, now)) {

@@ -3,7 +3,8 @@ import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
-import { managedExam, manages, studentSitting } from '../exams/exam-access';
+import { managedExam, studentSitting } from '../exams/exam-access';
+import { canSeeEverySitting } from '../../policy/sitting.policy';
 import { Exam } from '../exams/exam.entity';
 import { endFor } from '../exams/exam-rules';
 import { Role, User } from '../users/user.entity';
@@ -24,7 +25,7 @@ export class ExamSittingsResolver {
 
   @FieldResolver(() => [Sitting], { description: 'staff and the exam\'s teacher: everyone\'s sittings' })
   async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
-    if (!manages(requireUser(ctx), exam)) throw new ForbiddenError('Only staff and the exam\'s teacher see every sitting and ticket.');
+    if (!canSeeEverySitting(requireUser(ctx), exam)) throw new ForbiddenError('Only staff and the exam\'s teacher see every sitting and ticket.');
     return loadersOf(ctx).sittingsOfExam.load(exam.id);
   }
 }

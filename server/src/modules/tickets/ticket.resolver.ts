@@ -3,9 +3,10 @@ import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError, NotFoundError } from '../../common/errors';
 import { loadersOf } from '../../loaders';
-import { managedExam, manages, studentSitting } from '../exams/exam-access';
+import { managedExam, studentSitting } from '../exams/exam-access';
+import { canSeeEveryTicket, canSeeTicketNumber } from '../../policy/ticket.policy';
 import { Exam } from '../exams/exam.entity';
-import { assertChangeConfirmed, hasStarted } from '../exams/exam-rules';
+import { assertChangeConfirmed } from '../exams/exam-rules';
 import { FileRef } from '../files/file-ref.type';
 import { Sitting } from '../sittings/sitting.entity';
 import { examOf } from '../sittings/sitting-relations';
@@ -25,7 +26,7 @@ export class ExamTicketsResolver {
 
   @FieldResolver(() => [Ticket], { description: 'staff: all tickets with numbers and questions' })
   async tickets(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Ticket[]> {
-    if (!manages(requireUser(ctx), exam)) throw new ForbiddenError('Only staff and the exam\'s teacher see every sitting and ticket.');
+    if (!canSeeEveryTicket(requireUser(ctx), exam)) throw new ForbiddenError('Only staff and the exam\'s teacher see every sitting and ticket.');
     return ctx.em.find(Ticket, { exam: exam.id }, { orderBy: { number: 'asc' } });
   }
 
@@ -91,7 +92,7 @@ export class SittingTicketResolver {
   async ticketNumber(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<number | null> {
     if (!sitting.ticket) return null;
     const exam = await examOf(ctx.em, sitting);
-    if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
+    if (!canSeeTicketNumber(ctx.user, exam, ctx.services.now())) return null;
     return (await related(ctx.em, sitting, 'ticket'))!.number;
   }
 }
