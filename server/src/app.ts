@@ -13,8 +13,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Config } from './config';
 import type { Context } from './context';
-import { execute, getOperationAST, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
+import { execute, getOperationAST, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { formatError } from './common/error-format';
+import { subscribeSharing } from './common/shared-push';
 import { inputRefusal, limitRules, prepareOperation, withoutSuggestions } from './common/request-limits';
 import { graphqlTokenLimit, logSocketErrors, metricsAccess, notFound, requestErrorStatus, securityHeaders, transportErrorHandler } from './common/http-guards';
 import { initORM } from './orm';
@@ -218,7 +219,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
       }
     },
     execute: inWsLogContext(execute),
-    subscribe: inWsLogContext(subscribe),
+    // a push whose execution is the same for all its subscribers (SharedPush) is executed once for them all
+    subscribe: inWsLogContext((args) => subscribeSharing(args)),
     // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
     onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, limits, payload),
     onError: (ctx, id, payload, errors) => logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: payload.operationName ?? undefined },

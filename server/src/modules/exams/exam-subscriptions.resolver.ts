@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { ForbiddenError, NotFoundError } from '../../common/errors';
 import { SLOW_CONSUMER_CLOSE_CODE, type BoardEventPayload, type ResyncPayload, type SittingBatch, type SittingEventPayload } from '../../common/events';
 import type { SubscriptionQueue } from '../../common/subscription-queue';
+import { SharedPush } from '../../common/shared-push';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
 import { TicketTile } from '../tickets/ticket.entity';
@@ -73,18 +74,22 @@ function counted<T>(context: Context, examId: string, stream: AsyncIterable<T>):
   return onStreamEnd(stream, context.services.metrics.trackSubscriber(examId));
 }
 
-/** Passes on only the pushes `keep` accepts; ending it ends the stream beneath (presence, the queue and its slot). */
-function keepOnly<T>(stream: AsyncIterable<T>, keep: (item: T) => Promise<boolean>, onEnd: () => void): AsyncIterableIterator<T> {
+/** Passes on, as `as` makes them, only the pushes `keep` accepts; ending it ends the stream beneath (presence, the queue and its slot). */
+function keepOnly<T, U>(stream: AsyncIterable<T>, keep: (item: T) => Promise<boolean>, as: (item: T) => U, onEnd: () => void): AsyncIterableIterator<U> {
   const inner = onStreamEnd(stream, onEnd);
   return {
     async next() {
       for (;;) {
         // the queue frees a skipped push's slot on the next pull
         const step = await inner.next();
-        if (step.done || (await keep(step.value))) return step;
+        if (step.done) return step;
+        if (await keep(step.value)) return { value: as(step.value), done: false };
       }
     },
-    return: () => inner.return!(),
+    return: async () => {
+      await inner.return!();
+      return { value: undefined, done: true };
+    },
     [Symbol.asyncIterator]() {
       return this;
     },
@@ -188,15 +193,29 @@ class BoardViewer {
     return !!this.sittingId && this.seen === this.version && mayChooseTicket(this.exam, this.sitting, ctx.services.now());
   }
 
-  /** the tiles in this student's order (R4.2), each key computed once while the tiles stay the same */
-  ordered(tiles: readonly TicketTile[]): TicketTile[] {
+  /** where each tile goes in this student's order (R4.2), each key computed once while the tiles stay the same */
+  orderOf(tiles: readonly TicketTile[]): Uint32Array {
     const cached = this.order;
     if (!cached || cached.tiles.length !== tiles.length || cached.tiles.some((t, i) => t.id !== tiles[i].id)) {
       this.order = { tiles, order: tileOrder(this.studentId, tiles.map((t) => t.id)) };
     } else {
       cached.tiles = tiles;
     }
-    return Array.from(this.order!.order, (i) => tiles[i]);
+    return this.order!.order;
+  }
+
+  /**
+   * This student's push of a board change: the board is executed once for every viewer (the tiles' fields are the
+   * same for all), then its tiles are put in this student's order.
+   */
+  push(event: BoardEventPayload): SharedPush<BoardEventPayload> {
+    return new SharedPush(event, async (result) => {
+      const field = result.data && Object.keys(result.data)[0];
+      const shared = field ? result.data![field] : null;
+      if (!Array.isArray(shared)) return result;
+      const order = this.orderOf(await boardTiles(event));
+      return { ...result, data: { [field!]: Array.from(order, (i) => shared[i]) } };
+    });
   }
 }
 
@@ -250,8 +269,18 @@ function staleViewersOf(ctx: Context, examId: string): StaleViewers {
   return stale;
 }
 
-/** each board subscription's viewer, by its operation's context */
-const boardViewers = new WeakMap<Context, BoardViewer>();
+/** the tiles of a board change, read once for every viewer (a failed read is retried by the next push) */
+function boardTiles(event: BoardEventPayload, ctx?: Context): Promise<TicketTile[]> {
+  if (!event.tiles) {
+    if (!ctx) throw new Error('the board change has not been read');
+    event.tiles = ctx.services.tickets.tiles(ctx.em.fork(), event.examId);
+  }
+  const reading = event.tiles;
+  return reading.catch((error) => {
+    if (event.tiles === reading) event.tiles = undefined;
+    throw error;
+  });
+}
 
 @Resolver()
 export class ExamSubscriptionResolver {
@@ -286,24 +315,16 @@ export class ExamSubscriptionResolver {
           viewer.remember(sitting);
           viewer.seen = heard;
         });
-        boardViewers.set(data.context, viewer);
-        return keepOnly(stream, () => viewer.shown(data.context), () => viewer.stop());
+        return keepOnly(stream, () => viewer.shown(data.context), (event) => viewer.push(event), () => viewer.stop());
       } catch (error) {
         viewer.stop();
         throw error;
       }
     },
   })
-  async ticketBoardChanged(@Root() payload: BoardEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<TicketTile[]> {
-    // read once per change for every subscriber of the exam (the tiles do not depend on the viewer, only their order)
-    payload.tiles ??= ctx.services.tickets.tiles(ctx.em.fork(), payload.examId);
-    const tiles = await payload.tiles.catch((error) => {
-      payload.tiles = undefined;
-      throw error;
-    });
-    const viewer = boardViewers.get(ctx);
-    if (!viewer) throw new ForbiddenError('The ticket board is shown to students choosing a ticket.');
-    return viewer.ordered(tiles);
+  ticketBoardChanged(@Root() payload: BoardEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<TicketTile[]> {
+    // executed once per change for every viewer of the exam (BoardViewer.push): the tiles, in the viewer's order after
+    return boardTiles(payload, ctx);
   }
 
   @Subscription(() => Sitting, {
