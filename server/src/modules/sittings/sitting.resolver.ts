@@ -82,14 +82,18 @@ export class SittingResolver {
 
   // ---- fields: a sitting is seen by its student, staff and the exam's teacher ----
 
+  // a push's sitting comes with these loaded (and a page's lists populate them): asking the ORM to populate a loaded
+  // relation still costs a walk through its loader, several times a sitting, thousands of times a release
+
   private async examOf(sitting: Sitting, ctx: Context): Promise<Exam> {
-    await ctx.em.populate(sitting, ['exam']);
+    if (!wrap(sitting.exam).isInitialized()) await ctx.em.populate(sitting, ['exam']);
     return sitting.exam;
   }
 
   /** the sitting's answer, read once: lists populate it up front, a single sitting loads it here */
   private async answerOf(sitting: Sitting, ctx: Context): Promise<Answer | null> {
-    await ctx.em.populate(sitting, ['answer']);
+    // undefined: the inverse side was never loaded; null: loaded, and there is none
+    if (sitting.answer === undefined || (sitting.answer && !wrap(sitting.answer).isInitialized())) await ctx.em.populate(sitting, ['answer']);
     return sitting.answer ?? null;
   }
 
@@ -104,7 +108,7 @@ export class SittingResolver {
 
   @FieldResolver(() => User)
   async student(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<User> {
-    await ctx.em.populate(sitting, ['student']);
+    if (!wrap(sitting.student).isInitialized()) await ctx.em.populate(sitting, ['student']);
     return sitting.student;
   }
 
@@ -123,7 +127,7 @@ export class SittingResolver {
     if (!sitting.ticket) return null;
     const exam = await this.examOf(sitting, ctx);
     if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
-    await ctx.em.populate(sitting, ['ticket']);
+    if (!wrap(sitting.ticket).isInitialized()) await ctx.em.populate(sitting, ['ticket']);
     return sitting.ticket.number;
   }
 
