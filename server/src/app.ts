@@ -187,13 +187,14 @@ export async function createApp(config: Config): Promise<RunningApp> {
     // a socket that never says connection_init is closed with 4408
     connectionInitWaitTimeout: config.wsInitTimeoutMs,
     context: async (ctx, id, _payload, args): Promise<Context> => {
-      let em: EntityManager | undefined = orm.em.fork();
+      // forked on first use: a subscription on a known session reads nothing here
+      let em: EntityManager | undefined;
       const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
       // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
       const subscribing = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
       const known = ctx.extra.session;
       const session = subscribing && known !== undefined ? (known && known.expiresAt.getTime() > Date.now() ? known : null)
-        : await services.auth.sessionFromAuthorization(em, authorization);
+        : await services.auth.sessionFromAuthorization((em = orm.em.fork()), authorization);
       return {
         // forked again when needed after `idle()`: a subscription holds no reads between its pushes
         get em() {

@@ -50,22 +50,19 @@ async function studentStream<T>(data: Data, stream: SubscriptionQueue<T>, opened
     const sitting = await ownSittingWithExam(context, args.examId);
     opened?.(sitting);
     const { sittings } = context.services;
-    const ids = { sitting: sitting.id, exam: sitting.exam.id };
+    // the ids alone are kept for as long as the stream lives
+    const ids = { id: sitting.id, exam: { id: sitting.exam.id }, student: { id: sitting.student.id } };
     const left = () => {
-      const later = context.em.fork();
-      context.services.inFlight.add(later.findOneOrFail(Sitting, ids.sitting)
-        .then((s) => sittings.socketLeft(later, s, new Date()))
+      context.services.inFlight.add(sittings.socketLeft(context.em.fork(), ids, new Date())
         .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')));
     };
     try {
-      // recorded through a fork holding the sitting alone: a flush must never write the exam read above (its times may have changed since)
-      const em = context.em.fork();
-      await sittings.socketJoined(em, await em.findOneOrFail(Sitting, sitting.id), new Date());
+      await sittings.socketJoined(context.em.fork(), sitting, new Date());
     } catch (error) {
       left(); // the page counted as open must not stay open forever (a ghost)
       throw error;
     }
-    return onStreamEnd(counted(context, ids.exam, stream), left);
+    return onStreamEnd(counted(context, ids.exam.id, stream), left);
   });
 }
 
