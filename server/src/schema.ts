@@ -3,13 +3,17 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './common/auth';
 import { DateTimeScalar } from './common/scalars';
-import { AnswerResolver } from './modules/answers/answer.resolver';
+// the order of these imports is the order of the operations and fields in schema.graphql (decorators run on load)
 import { AcademicYearResolver, PeriodResolver } from './modules/calendar/calendar.resolver';
 import { ExamResolver } from './modules/exams/exam.resolver';
 import { ExamSubscriptionResolver } from './modules/exams/exam-subscriptions.resolver';
 import { JournalResolver } from './modules/journal/journal.resolver';
-import { SittingEventResolver, SittingResolver } from './modules/sittings/sitting.resolver';
-import { TicketResolver } from './modules/tickets/ticket.resolver';
+import { ExamSittingsResolver, SittingResolver } from './modules/sittings/sitting.resolver';
+import { ExamTicketsResolver, SittingTicketResolver, TicketResolver } from './modules/tickets/ticket.resolver';
+import { FileResolver } from './modules/files/file.resolver';
+import { AnswerResolver, SittingAnswerResolver } from './modules/answers/answer.resolver';
+import { SittingGradeResolver } from './modules/grades/grade.resolver';
+import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -19,7 +23,9 @@ export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [
       UserResolver, AcademicYearResolver, PeriodResolver, ExamResolver, ExamSubscriptionResolver,
-      SittingResolver, SittingEventResolver, AnswerResolver, TicketResolver, JournalResolver,
+      ExamSittingsResolver, SittingResolver, ExamTicketsResolver, SittingTicketResolver, TicketResolver,
+      AnswerResolver, SittingAnswerResolver, SittingGradeResolver, SittingTrailResolver, SittingEventResolver,
+      FileResolver, JournalResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -9,6 +9,7 @@ import { ExamService } from './modules/exams/exam.service';
 import { FileService } from './modules/files/file.service';
 import { FileStore } from './modules/files/file-store';
 import { GradeService } from './modules/grades/grade.service';
+import { JournalService } from './modules/journal/journal.service';
 import { MemoryPresence, RedisPresence, type Presence } from './modules/presence/presence';
 import { Metrics } from './common/metrics';
 import { REDIS_RETRY_MAX_MS, type RedisConnections } from './common/redis';
@@ -56,6 +57,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     sittings: new SittingService(events, presence, tickets),
     answers,
     grades: new GradeService(events),
+    journal: new JournalService(),
     files: new FileService(config, store, fileSecret, events, answers),
   };
 }

@@ -1,11 +1,39 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { requireUser } from '../../common/auth';
 import { loadersOf } from '../../loaders';
+import { studentSitting } from '../exams/exam-access';
 import { FileRef } from '../files/file-ref.type';
+import { Sitting } from '../sittings/sitting.entity';
+import { answerOf } from '../sittings/sitting-relations';
+import { Role } from '../users/user.entity';
 import { Answer, AnswerStatus } from './answer.entity';
 
+/** The student's writing of an answer, and its files. */
 @Resolver(() => Answer)
 export class AnswerResolver {
+  @Authorized(Role.STUDENT)
+  @Mutation(() => Answer, { description: 'R7.4' })
+  async saveAnswer(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('text') text: string): Promise<Answer> {
+    await ctx.services.rateLimits.studentSave(requireUser(ctx).id);
+    const { exam, sitting } = await studentSitting(ctx, examId, true);
+    return ctx.services.answers.write(ctx.em, exam, sitting, text, false, ctx.services.now());
+  }
+
+  @Authorized(Role.STUDENT)
+  @Mutation(() => Answer, { description: 'R7.5, R7.6: the text sent is saved and submitted in one step' })
+  async submitAnswer(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('text') text: string): Promise<Answer> {
+    const { exam, sitting } = await studentSitting(ctx, examId, true);
+    return ctx.services.answers.write(ctx.em, exam, sitting, text, true, ctx.services.now());
+  }
+
+  @Authorized(Role.STUDENT)
+  @Mutation(() => Answer, { description: 'R7.3' })
+  async deleteAnswerFile(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('fileId', () => ID) fileId: string): Promise<Answer> {
+    const { exam, sitting } = await studentSitting(ctx, examId);
+    return ctx.services.answers.deleteFile(ctx.em, exam, sitting, fileId, ctx.services.now());
+  }
+
   @FieldResolver(() => [FileRef], { description: 'the author\'s always; others see a draft\'s files never (R7.4), a sent answer\'s where they may see the answer' })
   async files(@Root() answer: Answer, @Ctx() ctx: Context): Promise<FileRef[]> {
     if (answer.status !== AnswerStatus.SUBMITTED) {
@@ -14,5 +42,32 @@ export class AnswerResolver {
     }
     const files = await loadersOf(ctx).files('answer').load(answer.id);
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));
+  }
+}
+
+/** A sitting's answer: its text for the author, and for teacher and staff once sent; its status and times for all who see the sitting. */
+@Resolver(() => Sitting)
+export class SittingAnswerResolver {
+  @FieldResolver(() => Answer, { nullable: true, description: 'the student\'s own answer; for teacher and staff only once SUBMITTED (R7.4)' })
+  async answer(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Answer | null> {
+    const answer = await answerOf(ctx.em, sitting);
+    if (!answer) return null;
+    const isAuthor = !!ctx.user && sitting.student.id === ctx.user.id;
+    return isAuthor || answer.status === AnswerStatus.SUBMITTED ? answer : null;
+  }
+
+  @FieldResolver(() => AnswerStatus, { nullable: true, description: 'whether an answer exists and is sent; its text stays with the student until sent' })
+  async answerStatus(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<AnswerStatus | null> {
+    return (await answerOf(ctx.em, sitting))?.status ?? null;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'when the answer was last saved (drafts included: the time only, never the text)' })
+  async answerSavedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
+    return (await answerOf(ctx.em, sitting))?.savedAt ?? null;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'when the answer was sent' })
+  async submittedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
+    return (await answerOf(ctx.em, sitting))?.submittedAt ?? null;
   }
 }

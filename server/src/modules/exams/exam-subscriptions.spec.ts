@@ -340,10 +340,8 @@ describe('exam subscriptions', () => {
     const dead = await rawSubscriber(server.app.wsUrl, s[5], BOARD_CHANGED, { e: examId }, false);
     sockets.push(live.socket, dead.socket);
     expect(await room.until(() => presence(room, 's05', true)() && presence(room, 's06', true)(), 1000)).withContext('both online').toBeTrue();
-    const onlineAt = Date.now();
 
     expect(await room.until(presence(room, 's06', false), 2000)).withContext('the silent socket is marked offline').toBeTrue();
-    expect(Date.now() - onlineAt).toBeLessThan(2000);
     expect(dead.pings()).toBeGreaterThan(0);
     expect(await Promise.race([dead.closed.then(() => true), sleep(500).then(() => false)])).withContext('the server closed it').toBeTrue();
 

@@ -1,12 +1,8 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { loadersOf } from '../../loaders';
-import { ForbiddenError, NotFoundError } from '../../common/errors';
 import { AcademicYear, Discipline, Period } from '../calendar/calendar.entity';
-import { StoredFile } from '../files/stored-file.entity';
-import { Sitting } from '../sittings/sitting.entity';
-import { Ticket, TicketTile } from '../tickets/ticket.entity';
 import { Role, User } from '../users/user.entity';
 import { managedExam, manages, visibleExam } from './exam-access';
 import { Exam, ExamFormat } from './exam.entity';
@@ -14,6 +10,7 @@ import { ExamInput, PlatformInput } from './exam.inputs';
 import { assertChangeConfirmed, hasStarted } from './exam-rules';
 import { Platform, Recording, Task } from './exam.types';
 
+/** The exam itself; its sittings, tickets and files are resolved by those modules. */
 @Resolver(() => Exam)
 export class ExamResolver {
   // ---- queries -------------------------------------------------------------
@@ -93,35 +90,6 @@ export class ExamResolver {
     return { url: exam.recordingUrl, visibleToStudents: exam.recordingVisible };
   }
 
-  @FieldResolver(() => Sitting, { nullable: true, description: 'the calling student\'s own sitting (null for others)' })
-  async mySitting(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting | null> {
-    if (ctx.user?.role !== Role.STUDENT) return null;
-    return loadersOf(ctx).ownSitting.load(exam.id);
-  }
-
-  @FieldResolver(() => [TicketTile], { nullable: true, description: 'R4.1, R4.2: the tiles while the calling student may still choose, else null' })
-  async ticketBoard(@Root() exam: Exam, @Ctx() ctx: Context): Promise<TicketTile[] | null> {
-    if (ctx.user?.role !== Role.STUDENT) return null;
-    const sitting = await loadersOf(ctx).ownSitting.load(exam.id);
-    return sitting ? ctx.services.tickets.board(ctx.em, exam, sitting, ctx.services.now()) : null;
-  }
-
-  @FieldResolver(() => [Sitting], { description: 'staff and the exam\'s teacher: everyone\'s sittings' })
-  async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
-    this.assertManages(ctx, exam);
-    return loadersOf(ctx).sittingsOfExam.load(exam.id);
-  }
-
-  @FieldResolver(() => [Ticket], { description: 'staff: all tickets with numbers and questions' })
-  async tickets(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Ticket[]> {
-    this.assertManages(ctx, exam);
-    return ctx.em.find(Ticket, { exam: exam.id }, { orderBy: { number: 'asc' } });
-  }
-
-  private assertManages(ctx: Context, exam: Exam) {
-    if (!manages(requireUser(ctx), exam)) throw new ForbiddenError('Only staff and the exam\'s teacher see every sitting and ticket.');
-  }
-
   // ---- staff ------------------------------------------------------------------
 
   @Authorized(Role.STAFF)
@@ -142,76 +110,6 @@ export class ExamResolver {
   }
 
   @Authorized(Role.STAFF)
-  @Mutation(() => Ticket)
-  async addTicket(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
-    @Arg('number', () => Int) number: number, @Arg('questions') questions: string,
-  ): Promise<Ticket> {
-    return ctx.services.tickets.addTicket(ctx.em, await managedExam(ctx, examId), number, questions);
-  }
-
-  @Authorized(Role.STAFF)
-  @Mutation(() => Ticket)
-  async updateTicket(
-    @Ctx() ctx: Context, @Arg('ticketId', () => ID) ticketId: string,
-    @Arg('number', () => Int) number: number, @Arg('questions') questions: string,
-    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
-  ): Promise<Ticket> {
-    return ctx.services.tickets.updateTicket(ctx.em, await this.staffTicket(ctx, ticketId, confirmStarted), number, questions);
-  }
-
-  @Authorized(Role.STAFF)
-  @Mutation(() => Boolean)
-  async removeTicket(
-    @Ctx() ctx: Context, @Arg('ticketId', () => ID) ticketId: string,
-    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
-  ): Promise<boolean> {
-    await ctx.services.tickets.removeTicket(ctx.em, await this.staffTicket(ctx, ticketId, confirmStarted));
-    return true;
-  }
-
-  /** a ticket of an exam the caller manages; changing it in a running exam needs confirmation */
-  private async staffTicket(ctx: Context, ticketId: string, confirmStarted: boolean): Promise<Ticket> {
-    const ticket = await ctx.em.findOne(Ticket, { id: ticketId });
-    if (!ticket) throw new NotFoundError('There is no such ticket; it may have been removed.');
-    const exam = await managedExam(ctx, ticket.exam.id);
-    assertChangeConfirmed(exam, ctx.services.now(), confirmStarted);
-    return ticket;
-  }
-
-  @Authorized(Role.STAFF)
-  @Mutation(() => Boolean, { description: 'removes a file of a ticket or of a task' })
-  async removeExamFile(
-    @Ctx() ctx: Context, @Arg('fileId', () => ID) fileId: string,
-    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
-  ): Promise<boolean> {
-    const file = await ctx.em.findOne(StoredFile, { id: fileId }, { populate: ['ticket'] });
-    const examId = file?.ticket?.exam.id ?? file?.taskExam?.id;
-    if (!file || !examId) throw new NotFoundError('There is no such ticket or task file; it may have been removed.');
-    assertChangeConfirmed(await managedExam(ctx, examId), ctx.services.now(), confirmStarted);
-    await ctx.services.files.removeOwned(ctx.em, file);
-    return true;
-  }
-
-  @Authorized(Role.STAFF)
-  @Mutation(() => Sitting, { description: 'TicketAssignment.STAFF' })
-  async assignTicket(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
-    @Arg('studentId', () => ID) studentId: string, @Arg('ticketId', () => ID) ticketId: string,
-  ): Promise<Sitting> {
-    return ctx.services.tickets.assignTicket(ctx.em, await managedExam(ctx, examId), studentId, ticketId, requireUser(ctx), ctx.services.now());
-  }
-
-  @Authorized(Role.STAFF)
-  @Mutation(() => [Sitting], { description: 'R5.3: to the listed students, or to every student holding a ticket when studentIds is omitted' })
-  async releaseQuestions(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
-    @Arg('studentIds', () => [ID], { nullable: true }) studentIds?: string[] | null,
-  ): Promise<Sitting[]> {
-    return ctx.services.sittings.releaseQuestions(ctx.em, await managedExam(ctx, examId), studentIds, requireUser(ctx), ctx.services.now());
-  }
-
-  @Authorized(Role.STAFF)
   @Mutation(() => Exam, { description: 'R2.6, R3.1: null removes the platform' })
   async setPlatform(
     @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
@@ -228,14 +126,5 @@ export class ExamResolver {
     @Arg('visibleToStudents') visibleToStudents: boolean,
   ): Promise<Exam> {
     return ctx.services.exams.setRecording(ctx.em, await managedExam(ctx, examId), url, visibleToStudents);
-  }
-
-  @Authorized(Role.STAFF)
-  @Mutation(() => Sitting, { description: 'a later end for one student (e.g. after a technical failure); null takes it back' })
-  async setExtraTime(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('studentId', () => ID) studentId: string,
-    @Arg('endsAt', () => Date, { nullable: true }) endsAt?: Date | null,
-  ): Promise<Sitting> {
-    return ctx.services.sittings.setExtraTime(ctx.em, await managedExam(ctx, examId), studentId, endsAt ?? null, requireUser(ctx), ctx.services.now());
   }
 }

@@ -1,24 +1,56 @@
 import { wrap } from '@mikro-orm/core';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
-import { Answer, AnswerStatus } from '../answers/answer.entity';
-import { SittingEvent } from '../audit/sitting-event.entity';
-import { staffTrail } from '../audit/audit.service';
-import { studentSitting, manages } from '../exams/exam-access';
+import { managedExam, manages, studentSitting } from '../exams/exam-access';
 import { Exam } from '../exams/exam.entity';
-import { endFor, hasStarted } from '../exams/exam-rules';
-import { Grade } from '../grades/grade.type';
-import { GradeService } from '../grades/grade.service';
+import { endFor } from '../exams/exam-rules';
 import { Role, User } from '../users/user.entity';
 import { Sitting } from './sitting.entity';
+import { examOf } from './sitting-relations';
 import { QUESTIONS_PENDING_MESSAGE } from './sitting.service';
 import { QuestionsPending, TicketQuestions, TicketQuestionsResult } from './sitting.types';
 
+/** An exam's sittings: the calling student's own, or everyone's for staff and the exam's teacher. */
+@Resolver(() => Exam)
+export class ExamSittingsResolver {
+  @FieldResolver(() => Sitting, { nullable: true, description: 'the calling student\'s own sitting (null for others)' })
+  async mySitting(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting | null> {
+    if (ctx.user?.role !== Role.STUDENT) return null;
+    return loadersOf(ctx).ownSitting.load(exam.id);
+  }
+
+  @FieldResolver(() => [Sitting], { description: 'staff and the exam\'s teacher: everyone\'s sittings' })
+  async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
+    if (!manages(requireUser(ctx), exam)) throw new ForbiddenError('Only staff and the exam\'s teacher see every sitting and ticket.');
+    return loadersOf(ctx).sittingsOfExam.load(exam.id);
+  }
+}
+
 @Resolver(() => Sitting)
 export class SittingResolver {
+  // ---- staff -----------------------------------------------------------------
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => [Sitting], { description: 'R5.3: to the listed students, or to every student holding a ticket when studentIds is omitted' })
+  async releaseQuestions(
+    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
+    @Arg('studentIds', () => [ID], { nullable: true }) studentIds?: string[] | null,
+  ): Promise<Sitting[]> {
+    return ctx.services.sittings.releaseQuestions(ctx.em, await managedExam(ctx, examId), studentIds, requireUser(ctx), ctx.services.now());
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => Sitting, { description: 'a later end for one student (e.g. after a technical failure); null takes it back' })
+  async setExtraTime(
+    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('studentId', () => ID) studentId: string,
+    @Arg('endsAt', () => Date, { nullable: true }) endsAt?: Date | null,
+  ): Promise<Sitting> {
+    return ctx.services.sittings.setExtraTime(ctx.em, await managedExam(ctx, examId), studentId, endsAt ?? null, requireUser(ctx), ctx.services.now());
+  }
+
   // ---- the student's own actions ---------------------------------------------
 
   @Authorized(Role.STUDENT)
@@ -26,13 +58,6 @@ export class SittingResolver {
   async enterExam(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string): Promise<Sitting> {
     const { exam, sitting } = await studentSitting(ctx, examId);
     return ctx.services.sittings.enter(ctx.em, exam, sitting, ctx.services.now());
-  }
-
-  @Authorized(Role.STUDENT)
-  @Mutation(() => Sitting, { description: 'R4.3: STUDENT_CHOICE only; one ticket, once' })
-  async chooseTicket(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('ticketId', () => ID) ticketId: string): Promise<Sitting> {
-    const { exam, sitting } = await studentSitting(ctx, examId);
-    return ctx.services.tickets.chooseTicket(ctx.em, exam, sitting, ticketId, ctx.services.now());
   }
 
   @Authorized(Role.STUDENT)
@@ -47,63 +72,11 @@ export class SittingResolver {
     });
   }
 
-  @Authorized(Role.STUDENT)
-  @Mutation(() => Answer, { description: 'R7.4' })
-  async saveAnswer(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('text') text: string): Promise<Answer> {
-    await ctx.services.rateLimits.studentSave(requireUser(ctx).id);
-    const { exam, sitting } = await studentSitting(ctx, examId, true);
-    return ctx.services.answers.write(ctx.em, exam, sitting, text, false, ctx.services.now());
-  }
-
-  @Authorized(Role.STUDENT)
-  @Mutation(() => Answer, { description: 'R7.5, R7.6: the text sent is saved and submitted in one step' })
-  async submitAnswer(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('text') text: string): Promise<Answer> {
-    const { exam, sitting } = await studentSitting(ctx, examId, true);
-    return ctx.services.answers.write(ctx.em, exam, sitting, text, true, ctx.services.now());
-  }
-
-  @Authorized(Role.STUDENT)
-  @Mutation(() => Answer, { description: 'R7.3' })
-  async deleteAnswerFile(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('fileId', () => ID) fileId: string): Promise<Answer> {
-    const { exam, sitting } = await studentSitting(ctx, examId);
-    return ctx.services.answers.deleteFile(ctx.em, exam, sitting, fileId, ctx.services.now());
-  }
-
-  // ---- teacher (the exam's own) and staff --------------------------------------
-
-  @Authorized(Role.TEACHER, Role.STAFF)
-  @Mutation(() => Sitting, { description: 'R7.7: score 0..100' })
-  gradeSitting(
-    @Ctx() ctx: Context, @Arg('sittingId', () => ID) sittingId: string,
-    @Arg('score', () => Int) score: number, @Arg('comment', () => String, { nullable: true }) comment?: string | null,
-  ): Promise<Sitting> {
-    return ctx.services.grades.grade(ctx.em, requireUser(ctx), sittingId, score, comment, ctx.services.now());
-  }
-
   // ---- fields: a sitting is seen by its student, staff and the exam's teacher ----
-
-  // a push's sitting comes with these loaded (and a page's lists populate them): asking the ORM to populate a loaded
-  // relation still costs a walk through its loader, several times a sitting, thousands of times a release
-
-  private async examOf(sitting: Sitting, ctx: Context): Promise<Exam> {
-    if (!wrap(sitting.exam).isInitialized()) await ctx.em.populate(sitting, ['exam']);
-    return sitting.exam;
-  }
-
-  /** the sitting's answer, read once: lists populate it up front, a single sitting loads it here */
-  private async answerOf(sitting: Sitting, ctx: Context): Promise<Answer | null> {
-    // undefined: the inverse side was never loaded; null: loaded, and there is none
-    if (sitting.answer === undefined || (sitting.answer && !wrap(sitting.answer).isInitialized())) await ctx.em.populate(sitting, ['answer']);
-    return sitting.answer ?? null;
-  }
-
-  private isAuthor(sitting: Sitting, ctx: Context): boolean {
-    return !!ctx.user && sitting.student.id === ctx.user.id;
-  }
 
   @FieldResolver(() => Exam)
   exam(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Exam> {
-    return this.examOf(sitting, ctx);
+    return examOf(ctx.em, sitting);
   }
 
   @FieldResolver(() => User)
@@ -122,59 +95,8 @@ export class SittingResolver {
     return ctx.services.sittings.onlineSince(sitting);
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'R2.3: null for the student until the exam has started' })
-  async ticketNumber(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<number | null> {
-    if (!sitting.ticket) return null;
-    const exam = await this.examOf(sitting, ctx);
-    if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
-    if (!wrap(sitting.ticket).isInitialized()) await ctx.em.populate(sitting, ['ticket']);
-    return sitting.ticket.number;
-  }
-
   @FieldResolver(() => Date, { description: 'the end that counts for this student: the exam\'s, or later with extra time' })
   async endsAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date> {
-    return endFor(await this.examOf(sitting, ctx), sitting);
-  }
-
-  @FieldResolver(() => Answer, { nullable: true, description: 'the student\'s own answer; for teacher and staff only once SUBMITTED (R7.4)' })
-  async answer(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Answer | null> {
-    const answer = await this.answerOf(sitting, ctx);
-    if (!answer) return null;
-    return this.isAuthor(sitting, ctx) || answer.status === AnswerStatus.SUBMITTED ? answer : null;
-  }
-
-  @FieldResolver(() => AnswerStatus, { nullable: true, description: 'whether an answer exists and is sent; its text stays with the student until sent' })
-  async answerStatus(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<AnswerStatus | null> {
-    return (await this.answerOf(sitting, ctx))?.status ?? null;
-  }
-
-  @FieldResolver(() => Date, { nullable: true, description: 'when the answer was last saved (drafts included: the time only, never the text)' })
-  async answerSavedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
-    return (await this.answerOf(sitting, ctx))?.savedAt ?? null;
-  }
-
-  @FieldResolver(() => Date, { nullable: true, description: 'when the answer was sent' })
-  async submittedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
-    return (await this.answerOf(sitting, ctx))?.submittedAt ?? null;
-  }
-
-  @FieldResolver(() => Grade, { nullable: true })
-  async grade(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Grade | null> {
-    if (sitting.gradedBy && !wrap(sitting.gradedBy).isInitialized()) await loadersOf(ctx).user.load(sitting.gradedBy.id);
-    return GradeService.gradeOf(sitting);
-  }
-
-  @FieldResolver(() => [SittingEvent], { description: 'the audit trail, for staff and the exam\'s teacher (appeals); a draft\'s entries say when, not what, until it is sent (R7.4)' })
-  async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
-    if (!manages(ctx.user, await this.examOf(sitting, ctx))) throw new ForbiddenError('Only staff and the exam\'s teacher see the audit trail.');
-    return staffTrail(loadersOf(ctx), sitting, await this.answerOf(sitting, ctx));
-  }
-}
-
-@Resolver(() => SittingEvent)
-export class SittingEventResolver {
-  @FieldResolver(() => User, { nullable: true, description: 'who did it' })
-  actor(@Root() event: SittingEvent): User | null {
-    return event.actor ?? null;
+    return endFor(await examOf(ctx.em, sitting), sitting);
   }
 }

@@ -1,9 +1,101 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { wrap } from '@mikro-orm/core';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { requireUser } from '../../common/auth';
+import { ForbiddenError, NotFoundError } from '../../common/errors';
 import { loadersOf } from '../../loaders';
+import { managedExam, manages, studentSitting } from '../exams/exam-access';
+import { Exam } from '../exams/exam.entity';
+import { assertChangeConfirmed, hasStarted } from '../exams/exam-rules';
 import { FileRef } from '../files/file-ref.type';
-import { User } from '../users/user.entity';
-import { Ticket } from './ticket.entity';
+import { Sitting } from '../sittings/sitting.entity';
+import { examOf } from '../sittings/sitting-relations';
+import { Role, User } from '../users/user.entity';
+import { Ticket, TicketTile } from './ticket.entity';
+
+/** An exam's tickets: the board a student chooses from, the full list for staff, and staff's changes to it. */
+@Resolver(() => Exam)
+export class ExamTicketsResolver {
+  @FieldResolver(() => [TicketTile], { nullable: true, description: 'R4.1, R4.2: the tiles while the calling student may still choose, else null' })
+  async ticketBoard(@Root() exam: Exam, @Ctx() ctx: Context): Promise<TicketTile[] | null> {
+    if (ctx.user?.role !== Role.STUDENT) return null;
+    const sitting = await loadersOf(ctx).ownSitting.load(exam.id);
+    return sitting ? ctx.services.tickets.board(ctx.em, exam, sitting, ctx.services.now()) : null;
+  }
+
+  @FieldResolver(() => [Ticket], { description: 'staff: all tickets with numbers and questions' })
+  async tickets(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Ticket[]> {
+    if (!manages(requireUser(ctx), exam)) throw new ForbiddenError('Only staff and the exam\'s teacher see every sitting and ticket.');
+    return ctx.em.find(Ticket, { exam: exam.id }, { orderBy: { number: 'asc' } });
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => Ticket)
+  async addTicket(
+    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
+    @Arg('number', () => Int) number: number, @Arg('questions') questions: string,
+  ): Promise<Ticket> {
+    return ctx.services.tickets.addTicket(ctx.em, await managedExam(ctx, examId), number, questions);
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => Ticket)
+  async updateTicket(
+    @Ctx() ctx: Context, @Arg('ticketId', () => ID) ticketId: string,
+    @Arg('number', () => Int) number: number, @Arg('questions') questions: string,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+  ): Promise<Ticket> {
+    return ctx.services.tickets.updateTicket(ctx.em, await staffTicket(ctx, ticketId, confirmStarted), number, questions);
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => Boolean)
+  async removeTicket(
+    @Ctx() ctx: Context, @Arg('ticketId', () => ID) ticketId: string,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+  ): Promise<boolean> {
+    await ctx.services.tickets.removeTicket(ctx.em, await staffTicket(ctx, ticketId, confirmStarted));
+    return true;
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => Sitting, { description: 'TicketAssignment.STAFF' })
+  async assignTicket(
+    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
+    @Arg('studentId', () => ID) studentId: string, @Arg('ticketId', () => ID) ticketId: string,
+  ): Promise<Sitting> {
+    return ctx.services.tickets.assignTicket(ctx.em, await managedExam(ctx, examId), studentId, ticketId, requireUser(ctx), ctx.services.now());
+  }
+}
+
+/** a ticket of an exam the caller manages; changing it in a running exam needs confirmation */
+async function staffTicket(ctx: Context, ticketId: string, confirmStarted: boolean): Promise<Ticket> {
+  const ticket = await ctx.em.findOne(Ticket, { id: ticketId });
+  if (!ticket) throw new NotFoundError('There is no such ticket; it may have been removed.');
+  const exam = await managedExam(ctx, ticket.exam.id);
+  assertChangeConfirmed(exam, ctx.services.now(), confirmStarted);
+  return ticket;
+}
+
+/** A sitting's ticket: the student's choice, and its number once it may be shown. */
+@Resolver(() => Sitting)
+export class SittingTicketResolver {
+  @Authorized(Role.STUDENT)
+  @Mutation(() => Sitting, { description: 'R4.3: STUDENT_CHOICE only; one ticket, once' })
+  async chooseTicket(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('ticketId', () => ID) ticketId: string): Promise<Sitting> {
+    const { exam, sitting } = await studentSitting(ctx, examId);
+    return ctx.services.tickets.chooseTicket(ctx.em, exam, sitting, ticketId, ctx.services.now());
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'R2.3: null for the student until the exam has started' })
+  async ticketNumber(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<number | null> {
+    if (!sitting.ticket) return null;
+    const exam = await examOf(ctx.em, sitting);
+    if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
+    if (!wrap(sitting.ticket).isInitialized()) await ctx.em.populate(sitting, ['ticket']);
+    return sitting.ticket.number;
+  }
+}
 
 /** Ticket objects reach staff and the exam's teacher only (Exam.tickets checks that). */
 @Resolver(() => Ticket)

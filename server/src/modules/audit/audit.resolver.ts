@@ -1,0 +1,28 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { ForbiddenError } from '../../common/errors';
+import { loadersOf } from '../../loaders';
+import { manages } from '../exams/exam-access';
+import { Sitting } from '../sittings/sitting.entity';
+import { answerOf, examOf } from '../sittings/sitting-relations';
+import { User } from '../users/user.entity';
+import { staffTrail } from './audit.service';
+import { SittingEvent } from './sitting-event.entity';
+
+/** A sitting's audit trail, for appeals. */
+@Resolver(() => Sitting)
+export class SittingTrailResolver {
+  @FieldResolver(() => [SittingEvent], { description: 'the audit trail, for staff and the exam\'s teacher (appeals); a draft\'s entries say when, not what, until it is sent (R7.4)' })
+  async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
+    if (!manages(ctx.user, await examOf(ctx.em, sitting))) throw new ForbiddenError('Only staff and the exam\'s teacher see the audit trail.');
+    return staffTrail(loadersOf(ctx), sitting, await answerOf(ctx.em, sitting));
+  }
+}
+
+@Resolver(() => SittingEvent)
+export class SittingEventResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'who did it' })
+  actor(@Root() event: SittingEvent): User | null {
+    return event.actor ?? null;
+  }
+}

@@ -1,0 +1,25 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import type { Context } from '../../context';
+import { NotFoundError } from '../../common/errors';
+import { managedExam } from '../exams/exam-access';
+import { assertChangeConfirmed } from '../exams/exam-rules';
+import { Role } from '../users/user.entity';
+import { StoredFile } from './stored-file.entity';
+
+/** Staff's changes to the files of tickets and tasks (uploads and downloads go through /files). */
+@Resolver()
+export class FileResolver {
+  @Authorized(Role.STAFF)
+  @Mutation(() => Boolean, { description: 'removes a file of a ticket or of a task' })
+  async removeExamFile(
+    @Ctx() ctx: Context, @Arg('fileId', () => ID) fileId: string,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+  ): Promise<boolean> {
+    const file = await ctx.em.findOne(StoredFile, { id: fileId }, { populate: ['ticket'] });
+    const examId = file?.ticket?.exam.id ?? file?.taskExam?.id;
+    if (!file || !examId) throw new NotFoundError('There is no such ticket or task file; it may have been removed.');
+    assertChangeConfirmed(await managedExam(ctx, examId), ctx.services.now(), confirmStarted);
+    await ctx.services.files.removeOwned(ctx.em, file);
+    return true;
+  }
+}

@@ -1,0 +1,14 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Discipline, Period } from '../calendar/calendar.entity';
+import { Exam } from '../exams/exam.entity';
+import { Grade } from '../grades/grade.type';
+import { User } from '../users/user.entity';
+
+@ObjectType()
+export class JournalRow {
+  @Field(() => User) student!: User;
+  @Field(() => Discipline) discipline!: Discipline;
+  @Field(() => Period) period!: Period;
+  @Field(() => Exam) exam!: Exam;
+  @Field(() => Grade, { nullable: true }) grade?: Grade | null;
+}
