@@ -1,6 +1,7 @@
 import { boardExam, crowdedExam, rawSubscribe, rawSubscribers, type RawSubscriber } from '../../testing/crowd';
 import { sleep, startTestServer, type TestServer } from '../../testing/harness';
 import { statementsOf } from '../../testing/statements';
+import { Sitting } from '../sittings/sitting.entity';
 import { sharedExecutions } from '../../common/shared-push';
 import { tileOrder, tileOrderKey } from './exam-rules';
 
@@ -117,6 +118,31 @@ describe('fan-out reads', () => {
     });
     expect(new Set(crowd.students.slice(1).map((_, i) => boards.get(viewers[i + 1])![0].id)).size).withContext('orders differ between students').toBeGreaterThan(1);
   }, 60_000);
+
+  it('writes the presence of pages opened together in one transaction, each student entered once with a trail row (R2.1)', async () => {
+    const crowd = await crowdedExam(server, 24);
+    const em = server.app.orm.em.fork();
+    const sittings = await em.find(Sitting, { exam: crowd.examId }, { populate: ['exam'] });
+    const statements = await statementsOf(server.app.orm, () => Promise.all(sittings.map((s) => server.app.services.sittings.socketJoined(em.fork(), s, new Date()))));
+    expect(statements.filter((sql) => /^\s*begin/i.test(sql)).length).withContext(statements.join('\n')).toBe(1);
+    const trail = await server.ok(crowd.staff, 'query($e:ID!){ exam(id:$e){ sittings { student { id } enteredAt online events { kind detail } } } }', { e: crowd.examId });
+    expect(trail.exam.sittings.length).toBe(24);
+    for (const sitting of trail.exam.sittings) {
+      expect(sitting.enteredAt).withContext(sitting.student.id).toBeTruthy();
+      expect(sitting.online).withContext(sitting.student.id).toBeTrue();
+      expect(sitting.events).withContext(sitting.student.id).toEqual([{ kind: 'ENTERED', detail: 'exam page opened' }]);
+    }
+  });
+
+  it('records pages opened and closed over sockets: online, entered once, then left (R2.1)', async () => {
+    const crowd = await crowdedExam(server, 12);
+    const opened = await crowdOn(crowd.examId, crowd.students.map((s) => s.token), 'subscription($e:ID!){ mySittingChanged(examId:$e){ id } }');
+    const sittings = async () => (await server.ok(crowd.staff, 'query($e:ID!){ exam(id:$e){ sittings { enteredAt online events { kind } } } }', { e: crowd.examId })).exam.sittings as { enteredAt: string | null; online: boolean; events: { kind: string }[] }[];
+    expect((await sittings()).every((s) => s.online && s.enteredAt && s.events.filter((e) => e.kind === 'ENTERED').length === 1)).toBeTrue();
+    for (const sub of opened) sub.socket.close();
+    expect(await until(async () => (await sittings()).every((s) => !s.online && s.events.filter((e) => e.kind === 'LEFT').length === 1), 10_000))
+      .withContext('every page closed is recorded as left, once').toBeTrue();
+  });
 
   it('reads a socket\'s session once, however many subscriptions it opens', async () => {
     const crowd = await crowdedExam(server, 1);

@@ -18,6 +18,16 @@ const IDS_A_STATEMENT = 1_000;
 /** what a presence write needs of a sitting */
 export type SittingRef = Pick<Sitting, 'id'> & { exam: { id: string }; student: { id: string } };
 
+interface PresenceWrite {
+  sitting: SittingRef;
+  now: Date;
+  kind: SittingEventKind;
+  detail: string;
+  /** the first entry: enteredAt is set too, unless set meanwhile */
+  entering: boolean;
+  done: (error?: unknown) => void;
+}
+
 export const QUESTIONS_PENDING_MESSAGE = 'Please wait. The questions have not been sent yet.';
 
 export type QuestionsOutcome =
@@ -47,8 +57,8 @@ export class SittingService {
   }
 
   /**
-   * A socket subscribed to the exam: the first one makes the student online. Written with two statements and no
-   * managed entity (`sitting` is only read: a flush must never write what came with it, e.g. its exam's times).
+   * A socket subscribed to the exam: the first one makes the student online. Written with the turn's other presence
+   * changes and no managed entity (`sitting` is only read: nothing may write what came with it, e.g. its exam's times).
    */
   async socketJoined(em: EntityManager, sitting: Sitting, now: Date): Promise<void> {
     if (!(await this.presence.join(sitting.exam.id, sitting.student.id, now))) return;
@@ -67,14 +77,54 @@ export class SittingService {
     if (sitting) await this.writePresence(em, { id: sitting.id, exam: { id: examId }, student: { id: studentId } }, now, SittingEventKind.LEFT, 'connection lost');
   }
 
-  /** lastSeenAt (and enteredAt on a first entry) and the trail row, in one short transaction, then the push */
-  private async writePresence(em: EntityManager, sitting: SittingRef, now: Date, kind: SittingEventKind, detail: string, entering = false) {
-    await em.transactional(async (tx) => {
-      await tx.nativeUpdate(Sitting, { id: sitting.id }, { lastSeenAt: now, updatedAt: now });
-      if (entering) await tx.nativeUpdate(Sitting, { id: sitting.id, enteredAt: null }, { enteredAt: now });
-      await appendEvents(tx, [{ sittingId: sitting.id, kind, actorId: sitting.student.id, at: now, detail }]);
+  /** lastSeenAt (and enteredAt on a first entry) and the trail row, written with the other presence changes of this turn; then the push */
+  private writePresence(em: EntityManager, sitting: SittingRef, now: Date, kind: SittingEventKind, detail: string, entering = false): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.presenceWrites.push({ sitting, now, kind, detail, entering, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      // after the turn's other sockets have spoken, and after the batch being written: thousands of pages opening at
+      // an exam's start are a few transactions
+      if (this.presenceWrites.length === 1 && !this.writingPresence) setImmediate(() => void this.writePresenceBatch(em));
     });
-    this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+  }
+
+  private presenceWrites: PresenceWrite[] = [];
+  private writingPresence = false;
+
+  /** one short transaction: an UPDATE per 1,000 sittings (and one for first entries), one multi-row INSERT of trail rows */
+  private async writePresenceBatch(em: EntityManager): Promise<void> {
+    const batch = this.presenceWrites;
+    this.presenceWrites = [];
+    this.writingPresence = true;
+    try {
+      await this.writePresenceNow(em, batch);
+    } finally {
+      this.writingPresence = false;
+      if (this.presenceWrites.length) setImmediate(() => void this.writePresenceBatch(em));
+    }
+  }
+
+  private async writePresenceNow(em: EntityManager, batch: PresenceWrite[]): Promise<void> {
+    const now = new Date(Math.max(...batch.map((w) => w.now.getTime())));
+    const seen = [...new Set(batch.map((w) => w.sitting.id))];
+    const entering = [...new Set(batch.filter((w) => w.entering).map((w) => w.sitting.id))];
+    try {
+      await em.fork().transactional(async (tx) => {
+        for (let i = 0; i < seen.length; i += IDS_A_STATEMENT) {
+          await tx.nativeUpdate(Sitting, { id: { $in: seen.slice(i, i + IDS_A_STATEMENT) } }, { lastSeenAt: now, updatedAt: now });
+        }
+        for (let i = 0; i < entering.length; i += IDS_A_STATEMENT) {
+          await tx.nativeUpdate(Sitting, { id: { $in: entering.slice(i, i + IDS_A_STATEMENT) }, enteredAt: null }, { enteredAt: now });
+        }
+        await appendEvents(tx, batch.map((w) => ({ sittingId: w.sitting.id, kind: w.kind, actorId: w.sitting.student.id, at: w.now, detail: w.detail })));
+      });
+    } catch (error) {
+      for (const write of batch) write.done(error ?? new Error('presence write failed'));
+      return;
+    }
+    for (const { sitting, done } of batch) {
+      this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+      done();
+    }
   }
 
   /** presence asked for in one turn (every sitting of a page) is read with one call per exam, never remembered */
