@@ -212,7 +212,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
       const fromProxy = ctx.extra.request.headers['x-request-id'];
       ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
       try {
-        const session = await services.auth.sessionFromAuthorization(orm.em.fork(), ctx.connectionParams?.authorization);
+        const session = await services.auth.socketSession(orm.em.fork(), ctx.connectionParams?.authorization);
         ctx.extra.session = session;
         if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
       } catch (error) {

@@ -58,6 +58,25 @@ export class AuthService {
     return session && session.expiresAt.getTime() > Date.now() ? session : null;
   }
 
+  /**
+   * A new WebSocket's session, kept for the socket's life (hours) and used by its subscriptions alone (the user's id
+   * and role, the session's id and expiry): read without the password hash, and held as plain copies, so that no
+   * EntityManager stays alive with it for every open socket.
+   */
+  async socketSession(em: EntityManager, authorization: unknown): Promise<AuthSession | null> {
+    const token = bearerToken(authorization);
+    if (!token) return null;
+    const found = await em.findOne(AuthSession, { tokenHash: tokenHash(token) }, {
+      populate: ['user'], fields: ['id', 'expiresAt', 'createdAt', 'updatedAt', 'user.id', 'user.login', 'user.fullName', 'user.role', 'user.createdAt', 'user.updatedAt'],
+    });
+    if (!found || found.expiresAt.getTime() <= Date.now()) return null;
+    const { id, login, fullName, role, createdAt, updatedAt } = found.user;
+    const user = Object.assign(Object.create(User.prototype) as User, { id, login, fullName, role, createdAt, updatedAt });
+    return Object.assign(Object.create(AuthSession.prototype) as AuthSession, {
+      id: found.id, tokenHash: '', expiresAt: found.expiresAt, createdAt: found.createdAt, updatedAt: found.updatedAt, user,
+    });
+  }
+
   /** The signed-in user of `Bearer <token>`, or null. */
   async userFromAuthorization(em: EntityManager, authorization: unknown): Promise<User | null> {
     return (await this.sessionFromAuthorization(em, authorization))?.user ?? null;
