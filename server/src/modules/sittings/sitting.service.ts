@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { BatchLoader, groupBy } from '../../common/batch-loader';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { adoptWritten } from '../../common/written';
+import { TurnBatch } from '../../common/turn-batch';
 import type { ExamEvents } from '../../common/events';
 import { appendEvents, recordEvent, SittingEventKind } from '../audit/audit.service';
 import { ExamFormat, type Exam } from '../exams/exam.entity';
@@ -25,7 +26,8 @@ interface PresenceWrite {
   detail: string;
   /** the first entry: enteredAt is set too, unless set meanwhile */
   entering: boolean;
-  done: (error?: unknown) => void;
+  /** any of the batch's: the batch is written through a fork of the first */
+  em: EntityManager;
 }
 
 export const QUESTIONS_PENDING_MESSAGE = 'Please wait. The questions have not been sent yet.';
@@ -79,52 +81,30 @@ export class SittingService {
 
   /** lastSeenAt (and enteredAt on a first entry) and the trail row, written with the other presence changes of this turn; then the push */
   private writePresence(em: EntityManager, sitting: SittingRef, now: Date, kind: SittingEventKind, detail: string, entering = false): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.presenceWrites.push({ sitting, now, kind, detail, entering, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      // after the turn's other sockets have spoken, and after the batch being written: thousands of pages opening at
-      // an exam's start are a few transactions
-      if (this.presenceWrites.length === 1 && !this.writingPresence) setImmediate(() => void this.writePresenceBatch(em));
-    });
+    return this.presenceWrites.add({ em, sitting, now, kind, detail, entering });
   }
 
-  private presenceWrites: PresenceWrite[] = [];
-  private writingPresence = false;
+  /** pages opening or closing together (an exam's start, a reconnect storm) are a few transactions, not one each */
+  private readonly presenceWrites = new TurnBatch<PresenceWrite>(async (batch) => {
+    await this.writePresenceNow(batch);
+    return batch.map(() => undefined);
+  });
 
-  /** one short transaction: an UPDATE per 1,000 sittings (and one for first entries), one multi-row INSERT of trail rows */
-  private async writePresenceBatch(em: EntityManager): Promise<void> {
-    const batch = this.presenceWrites;
-    this.presenceWrites = [];
-    this.writingPresence = true;
-    try {
-      await this.writePresenceNow(em, batch);
-    } finally {
-      this.writingPresence = false;
-      if (this.presenceWrites.length) setImmediate(() => void this.writePresenceBatch(em));
-    }
-  }
-
-  private async writePresenceNow(em: EntityManager, batch: PresenceWrite[]): Promise<void> {
+  /** one short transaction: an UPDATE per 1,000 sittings (and one for first entries), one multi-row INSERT of trail rows; then the pushes */
+  private async writePresenceNow(batch: PresenceWrite[]): Promise<void> {
     const now = new Date(Math.max(...batch.map((w) => w.now.getTime())));
     const seen = [...new Set(batch.map((w) => w.sitting.id))];
     const entering = [...new Set(batch.filter((w) => w.entering).map((w) => w.sitting.id))];
-    try {
-      await em.fork().transactional(async (tx) => {
-        for (let i = 0; i < seen.length; i += IDS_A_STATEMENT) {
-          await tx.nativeUpdate(Sitting, { id: { $in: seen.slice(i, i + IDS_A_STATEMENT) } }, { lastSeenAt: now, updatedAt: now });
-        }
-        for (let i = 0; i < entering.length; i += IDS_A_STATEMENT) {
-          await tx.nativeUpdate(Sitting, { id: { $in: entering.slice(i, i + IDS_A_STATEMENT) }, enteredAt: null }, { enteredAt: now });
-        }
-        await appendEvents(tx, batch.map((w) => ({ sittingId: w.sitting.id, kind: w.kind, actorId: w.sitting.student.id, at: w.now, detail: w.detail })));
-      });
-    } catch (error) {
-      for (const write of batch) write.done(error ?? new Error('presence write failed'));
-      return;
-    }
-    for (const { sitting, done } of batch) {
-      this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
-      done();
-    }
+    await batch[0].em.fork().transactional(async (tx) => {
+      for (let i = 0; i < seen.length; i += IDS_A_STATEMENT) {
+        await tx.nativeUpdate(Sitting, { id: { $in: seen.slice(i, i + IDS_A_STATEMENT) } }, { lastSeenAt: now, updatedAt: now });
+      }
+      for (let i = 0; i < entering.length; i += IDS_A_STATEMENT) {
+        await tx.nativeUpdate(Sitting, { id: { $in: entering.slice(i, i + IDS_A_STATEMENT) }, enteredAt: null }, { enteredAt: now });
+      }
+      await appendEvents(tx, batch.map((w) => ({ sittingId: w.sitting.id, kind: w.kind, actorId: w.sitting.student.id, at: w.now, detail: w.detail })));
+    });
+    for (const { sitting } of batch) this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
   }
 
   /** presence asked for in one turn (every sitting of a page) is read with one call per exam, never remembered */
