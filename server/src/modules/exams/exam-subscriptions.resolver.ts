@@ -99,8 +99,14 @@ interface LoadedBatch {
   sittings: Map<string, Sitting>;
 }
 
-/** ids per query: far below SQLite's and PostgreSQL's limits on bound parameters */
-const BATCH_IDS_A_QUERY = 1_000;
+/**
+ * ids per query: far below SQLite's and PostgreSQL's limits on bound parameters, and few enough that building their
+ * entities holds the event loop for tens of milliseconds, not hundreds (SQLite answers at once: see `breathe`)
+ */
+const BATCH_IDS_A_QUERY = 250;
+
+/** lets the event loop serve sockets between the chunks of a large read (SQLite's answers never leave the microtask queue) */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** what the pushed fields read, for every audience (the student's page, staff's room): so no field reads per push */
 const PUSHED_RELATIONS = ['exam', 'ticket', 'student', 'answer', 'gradedBy'] as const;
@@ -109,6 +115,7 @@ async function readBatch(em: EntityManager, batch: SittingBatch): Promise<Loaded
   const sittings = new Map<string, Sitting>();
   for (let i = 0; i < batch.sittingIds.length; i += BATCH_IDS_A_QUERY) {
     const ids = batch.sittingIds.slice(i, i + BATCH_IDS_A_QUERY);
+    if (i > 0) await breathe();
     for (const sitting of await em.find(Sitting, { id: { $in: ids }, exam: batch.examId }, { populate: PUSHED_RELATIONS as never })) sittings.set(sitting.id, sitting);
   }
   return { em, sittings };
@@ -243,6 +250,7 @@ class StaleViewers {
       const ids = viewers.flatMap(({ viewer }) => (viewer.sittingId ? [viewer.sittingId] : []));
       const sittings = new Map<string, Sitting>();
       for (let i = 0; i < ids.length; i += BATCH_IDS_A_QUERY) {
+        if (i > 0) await breathe();
         for (const sitting of await em.find(Sitting, { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } }, { populate: ['exam'] })) sittings.set(sitting.id, sitting);
       }
       for (const { viewer, version } of viewers) {

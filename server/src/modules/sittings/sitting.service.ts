@@ -138,7 +138,8 @@ export class SittingService {
       // conditional UPDATEs of many rows each and the trail rows, in one transaction: a thousand change sets computed
       // by a flush would hold the event loop for as long; the managed sittings then take the written values
       const written = { questionsReleasedAt: now, updatedAt: now };
-      await em.transactional(async (tx) => {
+      // through a clean fork: a transaction of `em` would flush at its end, computing change sets of every sitting read above
+      await em.fork().transactional(async (tx) => {
         for (let i = 0; i < released.length; i += IDS_A_STATEMENT) {
           const ids = released.slice(i, i + IDS_A_STATEMENT).map((s) => s.id);
           await tx.nativeUpdate(Sitting, { id: { $in: ids }, questionsReleasedAt: null }, written);
