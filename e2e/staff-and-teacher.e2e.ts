@@ -162,7 +162,7 @@ describe('an exam prepared, run and graded from the browser', () => {
       await student.page.getByRole('alertdialog').getByRole('button', { name: 'Билетті таңдау' }).click();
       await student.page.getByTestId('ticket-number').waitFor();
       await student.page.getByRole('button', { name: 'Билет бойынша сұрақтарды көрсету' }).click();
-      await student.page.getByText(PENDING).waitFor();
+      await student.page.getByTestId('questions-pending').filter({ hasText: PENDING }).waitFor(); // not the live region's copy
     }
     const { page } = staff;
     await page.locator('[data-count=ticket]').filter({ hasText: '2 / 3' }).waitFor({ timeout: 5_000 });

@@ -1,6 +1,7 @@
 // `npm test`: builds the server, runs its specs on SQLite and — when TEST_DATABASE_URL names a
 // PostgreSQL server — again on PostgreSQL, then the web app's component specs (jasmine-browser-runner, headless Chromium)
-// and its end-to-end specs (playwright-core against the real server), and ends with one line "N passed, N failed".
+// and its end-to-end specs (playwright-core against the real server), with the codegen check and `npm run lint` as one
+// stage each, and ends with one line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,6 +40,15 @@ const codegen = run('npx', ['graphql-codegen', '--config', 'codegen.ts', '--chec
 if (codegen.status === 0) total.passed++;
 else {
   console.log('client/src/app/core/graphql/generated.ts is out of date: run `npm run codegen` and commit it');
+  total.failed++;
+}
+
+// lint: Prettier's check, then ESLint with no warnings allowed (eslint.config.mjs, .prettierrc.json)
+console.log('\n=== lint (npm run lint) ===');
+const lint = run('npm', ['run', '--silent', 'lint']);
+if (lint.status === 0) total.passed++;
+else {
+  console.log('lint failed: `npm run format` rewrites the formatting, `npx eslint --fix .` fixes what it can, the rest by hand');
   total.failed++;
 }
 

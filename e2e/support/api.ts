@@ -1,5 +1,5 @@
 /** GraphQL over fetch: what staff and teachers do through the API while a student's page is open. */
-export interface ApiUser {
+interface ApiUser {
   readonly id: string;
   readonly login: string;
   readonly fullName: string;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 import { en } from '../../client/src/app/core/i18n/en';
 import type { MessageKey } from '../../client/src/app/core/i18n/kk';
 import { Api, type SignedIn } from './api';

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { RequestLimits } from './common/request-limits';
+import { LIMIT_DEFAULTS } from './rules';
 
 export interface Config {
   port: number;
@@ -151,10 +152,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     seedDemo: bool(env, 'SEED_DEMO', true),
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     timeZone,
-    maxFileBytes: int(env, 'MAX_FILE_MB', 20, 1) * 1024 * 1024,
-    maxFilesPerAnswer: int(env, 'MAX_FILES_PER_ANSWER', 10, 1),
-    maxAnswerBytes: int(env, 'MAX_ANSWER_MB', 50, 1) * 1024 * 1024,
-    maxAnswerChars: int(env, 'MAX_ANSWER_CHARS', 100_000, 10),
+    maxFileBytes: int(env, 'MAX_FILE_MB', LIMIT_DEFAULTS.maxFileMb, 1) * 1024 * 1024,
+    maxFilesPerAnswer: int(env, 'MAX_FILES_PER_ANSWER', LIMIT_DEFAULTS.maxFilesPerAnswer, 1),
+    maxAnswerBytes: int(env, 'MAX_ANSWER_MB', LIMIT_DEFAULTS.maxAnswerMb, 1) * 1024 * 1024,
+    maxAnswerChars: int(env, 'MAX_ANSWER_CHARS', LIMIT_DEFAULTS.maxAnswerChars, 10),
     sessionHours: int(env, 'SESSION_HOURS', 12, 1),
     heartbeatMs,
     presenceTtlMs: int(env, 'PRESENCE_TTL_MS', heartbeatMs * 3, 300),

@@ -17,11 +17,11 @@ import { Answer } from './modules/answers/answer.entity';
 import { StoredFile } from './modules/files/stored-file.entity';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
 
-export const entities = [User, AuthSession, AcademicYear, Period, Discipline, Exam, Ticket, Sitting, Answer, StoredFile, SittingEvent];
+const entities = [User, AuthSession, AcademicYear, Period, Discipline, Exam, Ticket, Sitting, Answer, StoredFile, SittingEvent];
 
-export type Dialect = 'sqlite' | 'postgresql';
+type Dialect = 'sqlite' | 'postgresql';
 
-export function dialectOf(config: Pick<Config, 'databaseUrl'>): Dialect {
+function dialectOf(config: Pick<Config, 'databaseUrl'>): Dialect {
   return config.databaseUrl ? 'postgresql' : 'sqlite';
 }
 

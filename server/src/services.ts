@@ -18,7 +18,7 @@ import { TicketService } from './modules/tickets/ticket.service';
 import { UserService } from './modules/users/user.service';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
-export class InFlight {
+class InFlight {
   private readonly pending = new Set<Promise<unknown>>();
 
   add(work: Promise<unknown>): void {

@@ -1,6 +1,6 @@
 import { signal } from '@angular/core';
 import { CodedError, type ErrorCode } from '../app/core/graphql/errors';
-import type { ExamFileFragment, StudentAnswerFragment } from '../app/core/graphql/generated';
+import type { FileRefFieldsFragment, StudentAnswerFragment } from '../app/core/graphql/generated';
 import type { ConfirmQuestion } from '../app/shared/confirm-dialog/confirm-dialog';
 import { at } from './exam-fixtures';
 
@@ -18,14 +18,14 @@ export function answerFixture(overrides: Partial<StudentAnswerFragment> = {}): S
   return { id: 'answer-1', text: '', status: 'DRAFT', savedAt: null, submittedAt: null, files: [], ...overrides };
 }
 
-export function fileFixture(name: string): ExamFileFragment {
+export function fileFixture(name: string): FileRefFieldsFragment {
   return { id: `file-${name}`, name, size: 2048, contentType: 'text/plain', url: `/files/file-${name}?access=x` };
 }
 
 /** The server side of the answers block, in memory; `refuse` makes the next calls fail with a code. */
 export class FakeAnswerApi {
   text = '';
-  files: ExamFileFragment[] = [];
+  files: FileRefFieldsFragment[] = [];
   status: 'DRAFT' | 'SUBMITTED' = 'DRAFT';
   refuse: ErrorCode | null = null;
   readonly saves: string[] = [];
@@ -64,7 +64,7 @@ export class FakeAnswerApi {
     return this.answer();
   }
 
-  async upload(_examId: string, file: File, onProgress: (percent: number) => void): Promise<ExamFileFragment[]> {
+  async upload(_examId: string, file: File, onProgress: (percent: number) => void): Promise<FileRefFieldsFragment[]> {
     onProgress(50);
     this.check();
     const stored = fileFixture(file.name);

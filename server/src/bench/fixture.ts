@@ -46,7 +46,7 @@ export function sizesFromEnvironment(): Sizes {
   };
 }
 
-export interface Student {
+interface Student {
   id: string;
   login: string;
   token: string;

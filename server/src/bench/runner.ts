@@ -8,7 +8,7 @@ import { Target } from './target-client';
  * on fresh copies of the fixture, each in a new process under test; the figures' medians and spreads, ours' ratio to
  * the same-run baseline, and the issue's goal with pass or miss. A run that overstays its time is cut and reported.
  */
-export type Figures = Record<string, number>;
+type Figures = Record<string, number>;
 
 export interface RunContext {
   fixture: Fixture;
@@ -24,12 +24,12 @@ export interface RunOutcome {
   notes?: string[];
 }
 
-export interface Side {
+interface Side {
   mode: 'app' | 'bare';
   run(ctx: RunContext): Promise<RunOutcome>;
 }
 
-export interface Row {
+interface Row {
   label: string;
   figure: string;
   unit: string;
@@ -84,7 +84,7 @@ function stats(values: number[], lowerIsBetter: boolean): Stats {
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-export function formatNumber(value: number): string {
+function formatNumber(value: number): string {
   if (value === Infinity) return '∞';
   if (Number.isNaN(value)) return '—';
   const abs = Math.abs(value);
@@ -94,7 +94,7 @@ export function formatNumber(value: number): string {
 
 const spread = (s: Stats) => `${formatNumber(s.median)} (${formatNumber(s.min)}–${formatNumber(s.max)})`;
 
-export function formatRatio(ratio: number): string {
+function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return '—';
   return `${ratio >= 10 ? ratio.toFixed(0) : ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}×`;
 }

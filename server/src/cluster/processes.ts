@@ -66,7 +66,7 @@ export async function scratchDatabase(pgBase: string, prefix: string): Promise<{
   };
 }
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

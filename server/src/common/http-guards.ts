@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { WebSocket } from 'ws';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { logger } from './logger';
 import { declaresSubscription, tokenLimitRefusal, type RequestLimits } from './request-limits';
 
@@ -78,7 +78,7 @@ export function graphqlTokenLimit(limits: RequestLimits): RequestHandler {
  * deep variables found before execution, is 400 rather than Apollo's default 500. A response with `data`, even null
  * or with a refused field, keeps 200: it is a field error, and the errors say what was refused.
  */
-export const requestErrorStatus: ApolloServerPlugin<any> = {
+export const requestErrorStatus: ApolloServerPlugin<BaseContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response }) {

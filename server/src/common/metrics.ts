@@ -8,7 +8,7 @@ export interface DatabasePool {
 }
 
 /** A failed statement's kind by its SQLSTATE (PostgreSQL) or SQLite code: what an operator alerts on differs. */
-export function databaseErrorKind(error: unknown): string {
+function databaseErrorKind(error: unknown): string {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   if (code === '57014') return 'statement_timeout';
   if (code === '40P01' || code === '40001') return 'deadlock';
@@ -71,8 +71,8 @@ export class Metrics {
   });
 
   private poolGauge(name: string, help: string, read: (pool: DatabasePool) => number): Gauge {
-    const metrics = this;
-    return new Gauge({ name, help, registers: [this.registry], collect() { if (metrics.pool) this.set(read(metrics.pool)); } });
+    const current = () => this.pool; // `collect` runs with the gauge as `this`
+    return new Gauge({ name, help, registers: [this.registry], collect() { const pool = current(); if (pool) this.set(read(pool)); } });
   }
 
   /** the pool gauges follow this pool; `count` is to be called with every failed statement */

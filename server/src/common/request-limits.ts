@@ -43,7 +43,7 @@ const refuse = (limit: Limit, max: number) => (context: ValidationContext | null
  * A subscription's root field may not be conditional (as the GraphQL spec's draft and graphql-js 17 say): graphql 16
  * lets `@skip(if: true)` through and then fails inside subscribe() with a TypeError.
  */
-export const UnconditionalSubscriptionRootRule: ValidationRule = (context) => {
+const UnconditionalSubscriptionRootRule: ValidationRule = (context) => {
   const conditional = (selections: readonly SelectionNode[], seen: Set<string>): SelectionNode | undefined => {
     for (const selection of selections) {
       if (selection.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) return selection;

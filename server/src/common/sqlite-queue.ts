@@ -14,7 +14,7 @@ export interface SqliteQueueOptions {
 }
 
 /** Refused because too many statements wait for the database already; `refusal` survives MikroORM's wrapping of driver errors. */
-export class DatabaseQueueFullError extends TooManyRequestsError {
+class DatabaseQueueFullError extends TooManyRequestsError {
   readonly refusal: TooManyRequestsError = this;
   constructor() {
     super('The server is busy with many requests at once; please try again in a moment.', 1);

@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
  * Resolves its waiters one per turn of the event loop (a new setImmediate each, scheduled from the check phase,
  * so it runs after the next poll phase): whatever waits here lets sockets and timers run in between.
  */
-export class Breather {
+class Breather {
   private readonly waiters: (() => void)[] = [];
   private scheduled = false;
 

@@ -31,7 +31,7 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
   if ((await em.count(User, {})) > 0) return null;
   const hash = () => hashPassword(DEMO_PASSWORD);
 
-  const staff = em.create(User, { login: 'staff', fullName: 'Айгүл Серікова (registrar)', role: Role.STAFF, passwordHash: await hash() });
+  em.create(User, { login: 'staff', fullName: 'Айгүл Серікова (registrar)', role: Role.STAFF, passwordHash: await hash() });
   const teacher = em.create(User, { login: 'teacher', fullName: 'Нұрлан Әбенов', role: Role.TEACHER, passwordHash: await hash() });
   const teacher2 = em.create(User, { login: 'teacher2', fullName: 'Елена Ким', role: Role.TEACHER, passwordHash: await hash() });
   const names = ['Әлия Нұрланқызы', 'Арман Бекұлы', 'Дана Сапарова', 'Ерлан Жақсыбеков', 'Жанна Оспанова', 'Ильяс Тоқтаров',

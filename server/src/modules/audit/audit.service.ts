@@ -36,7 +36,7 @@ export async function appendEvents(em: EntityManager, rows: readonly TrailRow[])
 }
 
 /** What staff read in place of a draft's detail (the web app shows it in the page's language). */
-export const PRIVATE_DRAFT_DETAIL = 'private draft';
+const PRIVATE_DRAFT_DETAIL = 'private draft';
 const DRAFT_KINDS = new Set([SittingEventKind.ANSWER_SAVED, SittingEventKind.FILE_UPLOADED, SittingEventKind.FILE_DELETED]);
 
 /**
@@ -44,7 +44,7 @@ const DRAFT_KINDS = new Set([SittingEventKind.ANSWER_SAVED, SittingEventKind.FIL
  * a file's name or the text's size, until the answer is sent; then the saves' sizes and the names of the files that
  * were sent show, while a deleted file's name never does (it was never sent).
  */
-export function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlySet<string> | null): SittingEvent[] {
+function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlySet<string> | null): SittingEvent[] {
   const shown = (event: SittingEvent): string | null | undefined => {
     if (!DRAFT_KINDS.has(event.kind)) return event.detail;
     if (!sentFileNames || event.kind === SittingEventKind.FILE_DELETED) return PRIVATE_DRAFT_DETAIL;

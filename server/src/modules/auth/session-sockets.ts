@@ -3,7 +3,7 @@ import { logger } from '../../common/logger';
 import type { RedisConnections } from '../../common/redis';
 
 /** The close code for "this session is over": the web app goes to the login page instead of reconnecting. */
-export const SIGNED_OUT_CLOSE_CODE = 4401;
+const SIGNED_OUT_CLOSE_CODE = 4401;
 
 /** setTimeout's ceiling; a later expiry is checked again when it fires */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '../../common/errors';
 import { groupBy } from '../../common/batch-loader';
 import { TurnBatch } from '../../common/turn-batch';
@@ -27,10 +26,6 @@ export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   // the student's own sitting, read once for the whole operation (mySitting and ticketBoard use it too)
   if (user.role === Role.STUDENT && (await loadersOf(ctx).ownSitting.load(exam.id))) return exam;
   throw notFound();
-}
-
-export async function ownSitting(em: EntityManager, examId: string, studentId: string): Promise<Sitting | null> {
-  return em.findOne(Sitting, { exam: examId, student: studentId });
 }
 
 /** The calling student's exam and sitting, for the student's own actions; `withAnswer` loads the answer in the same statement. */

@@ -1,4 +1,5 @@
 import { ConfirmationRequiredError, ExamEndedError, ExamNotStartedError } from '../../common/errors';
+import { endFor, type ExtraTime, hasEnded, hasStarted } from '../../rules';
 import { ExamFormat, TicketAssignment, type Exam } from './exam.entity';
 
 /**
@@ -6,17 +7,10 @@ import { ExamFormat, TicketAssignment, type Exam } from './exam.entity';
  * Everything that asks "may this happen now?" comes here.
  */
 type Timed = Pick<Exam, 'startsAt' | 'endsAt'>;
-type SittingTimes = { endsAtOverride?: Date | null } | null | undefined;
+type SittingTimes = ExtraTime<Date>;
 
-export const hasStarted = (exam: Timed, now: Date) => now.getTime() >= exam.startsAt.getTime();
-
-/** The end that counts for one student: the exam's, or later when staff gave extra time. */
-export function endFor(exam: Timed, sitting?: SittingTimes): Date {
-  const extra = sitting?.endsAtOverride;
-  return extra && extra.getTime() > exam.endsAt.getTime() ? extra : exam.endsAt;
-}
-
-export const hasEnded = (exam: Timed, sitting: SittingTimes, now: Date) => now.getTime() >= endFor(exam, sitting).getTime();
+// the clock and answer rules shared with the web app live in server/src/rules; the server's refusals build on them
+export { endFor, hasEnded, hasStarted, isSubstantialAnswer, MIN_ANSWER_CHARS } from '../../rules';
 
 export function assertStarted(exam: Timed, now: Date): void {
   if (!hasStarted(exam, now)) {
@@ -45,12 +39,6 @@ export const studentsChoose = (exam: Pick<Exam, 'format' | 'ticketAssignment'>) 
 /** R4.1: the board is the student's while they may still choose: student choice, the exam open for them, no ticket yet. */
 export function mayChooseTicket(exam: Pick<Exam, 'format' | 'ticketAssignment'> & Timed, sitting: { ticket?: unknown } & SittingTimes, now: Date): boolean {
   return studentsChoose(exam) && !sitting?.ticket && hasStarted(exam, now) && !hasEnded(exam, sitting, now);
-}
-
-/** R7.4, R7.5: at least 10 characters (not counting surrounding spaces) or at least one file. */
-export const MIN_ANSWER_CHARS = 10;
-export function isSubstantialAnswer(text: string, fileCount: number): boolean {
-  return [...text.trim()].length >= MIN_ANSWER_CHARS || fileCount > 0;
 }
 
 /** R7.1: with tickets, the answers block opens once the questions were seen; with a task, at the start. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
+import { examTimesProblem, MAX_TASK_CHARS } from '../../rules';
 import { Discipline, Period } from '../calendar/calendar.entity';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, User } from '../users/user.entity';
@@ -8,7 +9,7 @@ import { Exam, ExamFormat, TicketAssignment } from './exam.entity';
 import type { ExamInput, PlatformInput } from './exam.inputs';
 
 /** Only web addresses may become links on a student's page (no javascript: and the like). */
-export function assertWebAddress(url: string, what: string): string {
+function assertWebAddress(url: string, what: string): string {
   const trimmed = url.trim();
   if (trimmed.length > 2000) throw new BadUserInputError(`The ${what} link is longer than 2000 characters; use a shorter address.`);
   let parsed: URL;
@@ -61,11 +62,12 @@ export class ExamService {
     if (!period) throw new NotFoundError('The academic period was not found; pick one from the list.');
     if (!discipline) throw new NotFoundError('The discipline was not found; pick one from the list.');
     if (!teacher || teacher.role !== Role.TEACHER) throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
-    if (input.endsAt.getTime() <= input.startsAt.getTime()) throw new BadUserInputError('The end time must be after the start time.');
-    if (input.endsAt.getTime() - input.startsAt.getTime() > 7 * 24 * 3600_000) throw new BadUserInputError('An exam cannot last longer than a week; check the dates.');
+    const timesProblem = examTimesProblem(input.startsAt, input.endsAt);
+    if (timesProblem === 'END_NOT_AFTER_START') throw new BadUserInputError('The end time must be after the start time.');
+    if (timesProblem === 'TOO_LONG') throw new BadUserInputError('An exam cannot last longer than a week; check the dates.');
     const tickets = input.format === ExamFormat.TICKETS;
     if (!tickets && input.ticketAssignment) throw new BadUserInputError('A task exam has no tickets, so leave ticketAssignment empty.');
-    if (input.taskText && input.taskText.length > 100_000) throw new BadUserInputError('The task text is longer than 100 000 characters; attach it as a file.');
+    if (input.taskText && input.taskText.length > MAX_TASK_CHARS) throw new BadUserInputError(`The task text is longer than ${MAX_TASK_CHARS} characters; attach it as a file.`);
     return {
       period, discipline, teacher,
       startsAt: input.startsAt, endsAt: input.endsAt, format: input.format,

@@ -12,13 +12,13 @@ export interface ByteBudget {
 }
 
 /** No request lives this long (Node's requestTimeout is 5 minutes), so an incoming file untouched for it is abandoned. */
-export const INCOMING_GRACE_MS = 3600_000;
+const INCOMING_GRACE_MS = 3600_000;
 
 /**
  * Bytes of one upload waiting for the disk before its source is paused. The parser hands over pieces of a few KB;
  * they are gathered and written with one writev each, so a file costs a few dozen disk writes per MB, not hundreds.
  */
-export const UPLOAD_BUFFER_BYTES = 256 * 1024;
+const UPLOAD_BUFFER_BYTES = 256 * 1024;
 /** what the multipart parser may hold of one request before it pauses it: a socket read, not the 16 KB default (a pause per read) */
 export const UPLOAD_PARSER_BYTES = 64 * 1024;
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { BatchLoader, groupBy } from '../../common/batch-loader';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
+import { extraTimeValid } from '../../rules';
 import { adoptWritten } from '../../common/written';
 import { TurnBatch } from '../../common/turn-batch';
 import type { ExamEvents } from '../../common/events';
@@ -178,7 +179,7 @@ export class SittingService {
   async setExtraTime(em: EntityManager, exam: Exam, studentId: string, endsAt: Date | null, actor: User, now: Date): Promise<Sitting> {
     const sitting = await em.findOne(Sitting, { exam: exam.id, student: studentId });
     if (!sitting) throw new NotFoundError('That student is not enrolled at this exam.');
-    if (endsAt && endsAt.getTime() <= exam.endsAt.getTime()) {
+    if (!extraTimeValid(exam.endsAt, endsAt)) {
       throw new BadUserInputError('Extra time must end after the exam\'s own end time.');
     }
     sitting.endsAtOverride = endsAt;

@@ -85,7 +85,7 @@ describe('ticket statements', () => {
       return result;
     }) as typeof connection.execute;
     let code: string | undefined;
-    let statements: string[] = [];
+    let statements: string[];
     try {
       statements = await statementsOf(server.app.orm, async () => {
         code = (await server.gql(token, CHOOSE, { e: examId, t: ticketId })).errors?.[0]?.extensions?.code;

@@ -13,7 +13,7 @@ interface StoredSession {
   readonly user: SessionUser;
 }
 
-export const SESSION_STORAGE_KEY = 'attestation.session';
+const SESSION_STORAGE_KEY = 'attestation.session';
 
 function readStored(): StoredSession | null {
   try {

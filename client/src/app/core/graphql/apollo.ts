@@ -1,7 +1,5 @@
-import { HttpHeaders } from '@angular/common/http';
-import { inject, type Provider } from '@angular/core';
+import { type EnvironmentProviders, inject, provideEnvironmentInitializer, type Provider } from '@angular/core';
 import { ApolloLink, CombinedGraphQLErrors, InMemoryCache } from '@apollo/client';
-import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { provideApollo } from 'apollo-angular';
@@ -9,26 +7,24 @@ import { HttpLink } from 'apollo-angular/http';
 import { OperationTypeNode } from 'graphql';
 import { Session } from '../auth/session';
 import { Connection } from './connection';
+import { refetchOnReconnect } from './reconnect';
 
 /**
  * Apollo with a split link: subscriptions over graphql-ws (the Connection's client), everything
- * else over HTTP with the Bearer token. A refused token ends the session (the shell then shows the login).
+ * else over HTTP (HttpClient, whose interceptor adds the Bearer token), and one reconnect hook for every watched query. A refused token ends the session (the shell then shows the login).
  */
-export function provideGraphql(): Provider {
-  return provideApollo(() => {
+export function provideGraphql(): (Provider | EnvironmentProviders)[] {
+  return [provideApollo(() => {
     const session = inject(Session);
     const connection = inject(Connection);
 
-    const bearer = new SetContextLink(() => {
-      const token = session.token();
-      return token ? { headers: new HttpHeaders({ Authorization: `Bearer ${token}` }) } : {};
-    });
     const expiredSession = new ErrorLink(({ error }) => {
       if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED') && session.token()) {
         session.end('expired');
       }
     });
-    const http = ApolloLink.from([bearer, inject(HttpLink).create({ uri: '/graphql' })]);
+    // the token goes on through HttpClient's auth interceptor (core/http/auth-interceptor.ts)
+    const http = inject(HttpLink).create({ uri: '/graphql' });
     const ws = new GraphQLWsLink(connection.client);
 
     return {
@@ -45,5 +41,5 @@ export function provideGraphql(): Provider {
         },
       }),
     };
-  });
+  }), provideEnvironmentInitializer(refetchOnReconnect)];
 }

@@ -5,7 +5,7 @@ import { Session } from '../auth/session';
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
 
 /** the server closes a socket with this when its session ended (logout anywhere, revoked, expired): sign in again, do not reconnect */
-export const SIGNED_OUT_CLOSE_CODE = 4401;
+const SIGNED_OUT_CLOSE_CODE = 4401;
 
 /** client pings the server this often while a socket is open */
 const KEEP_ALIVE_MS = 8_000;

@@ -3,7 +3,7 @@ import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
 import { ServerClockDocument } from './generated';
 
-export const DEFAULT_TIME_ZONE = 'Asia/Almaty';
+const DEFAULT_TIME_ZONE = 'Asia/Almaty';
 
 /**
  * The server's clock and the university's time zone. Countdowns and the rules that depend on

@@ -28,7 +28,8 @@ describe('I18n', () => {
   });
 
   it('has every key in Russian and English, none empty, with the same placeholders', () => {
-    const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
+    // a plain `{n}` and a plural `{n, plural, …}` both take the parameter n
+    const placeholders = (s: string) => [...new Set((s.match(/\{\w+(?=[},])/g) ?? []))].sort().join();
     for (const key of Object.keys(kk) as (keyof typeof kk)[]) {
       for (const [lang, messages] of [['ru', ru], ['en', en]] as const) {
         expect(messages[key]?.trim()).withContext(`${lang} ${key}`).toBeTruthy();
@@ -37,10 +38,37 @@ describe('I18n', () => {
     }
   });
 
+  it('says "1 ticket" and "2 tickets" in English, the three Russian forms, and Kazakh\'s one form (Intl.PluralRules)', () => {
+    const i18n = TestBed.inject(I18n);
+    i18n.setLang('en');
+    expect(i18n.t('room.releasedTo', { n: 1 })).toBe('Questions released to 1 student.');
+    expect(i18n.t('room.releasedTo', { n: 2 })).toBe('Questions released to 2 students.');
+    expect(i18n.t('tickets.bulkPreview', { n: 1, numbers: '5–5' })).toBe('1 ticket (No. 5–5).');
+    expect(i18n.t('answers.count', { n: 12345 })).toBe('12,345 characters');
+    expect(i18n.t('trail.detail.size', { chars: 1, files: 0 })).toBe('1 character, 0 files');
+    i18n.setLang('ru');
+    expect([1, 3, 5, 21].map((n) => i18n.t('tickets.bulkPreview', { n, numbers: '1–2' }))).toEqual([
+      '1 билет (№ 1–2).', '3 билета (№ 1–2).', '5 билетов (№ 1–2).', '21 билет (№ 1–2).',
+    ]);
+    expect(i18n.t('room.releasedTo', { n: 1 })).toBe('Вопросы отправлены 1 обучающемуся.');
+    i18n.setLang('kk');
+    expect(i18n.t('room.releasedTo', { n: 1 })).toBe('Сұрақтар жіберілді: 1 білім алушы.');
+    expect(i18n.t('room.releasedTo', { n: 5 })).toBe('Сұрақтар жіберілді: 5 білім алушы.');
+    expect(i18n.t('answers.count', { n: 12345 }).replace(/\s/g, ' ')).toBe('12 345 белгі');
+  });
+
+  it('finds no plural form missing: every plural message has an "other" form', () => {
+    for (const [lang, messages] of [['kk', kk], ['ru', ru], ['en', en]] as const) {
+      for (const [key, text] of Object.entries(messages)) {
+        if (/\{\w+,\s*plural,/.test(text)) expect(text).withContext(`${lang} ${key}`).toMatch(/other\s*\{/);
+      }
+    }
+  });
+
   it('leaves no English in the Kazakh UI', () => {
     const latin = Object.entries(kk)
       .filter(([key]) => key !== 'lang.en')
-      .map(([key, text]) => [key, text.replace(/\{\w+\}/g, '')] as const)
+      .map(([key, text]) => [key, text.replace(/\{\w+\}/g, '').replace(/\{\w+,\s*plural,/g, '').replace(/(=\d+|zero|one|two|few|many|other)\s*\{/g, '')] as const)
       .filter(([, text]) => /[A-Za-z]{2,}/.test(text));
     expect(latin).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { computed, DOCUMENT, effect, inject, Injectable, signal } from '@angular
 import { ServerClock } from '../graphql/server-clock';
 import { en } from './en';
 import { kk, type MessageKey, type Messages } from './kk';
+import { formatMessage } from './message-format';
 import { ru } from './ru';
 
 export const LANGS = ['kk', 'ru', 'en'] as const;
@@ -72,11 +73,11 @@ export class I18n {
     }
   }
 
-  /** The message in the current language; `{name}` placeholders are filled from params. */
+  /** The message in the current language; `{name}` placeholders and `{n, plural, …}` forms are filled from params. */
   t(key: MessageKey, params?: MessageParams): string {
     const text = MESSAGES[this.lang()][key];
     if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+    return formatMessage(text, params, this.pluralRules(), (n) => this.number(n));
   }
 
   /** 29 November 2026, in the university's zone and the chosen locale */
@@ -122,6 +123,18 @@ export class I18n {
     if (bytes < 1024) return this.t('size.bytes', { n: this.number(bytes) });
     if (bytes < 1024 * 1024) return this.t('size.kb', { n: this.number(bytes / 1024, { maximumFractionDigits: 1 }) });
     return this.t('size.mb', { n: this.number(bytes / 1024 / 1024, { maximumFractionDigits: 1 }) });
+  }
+
+  private readonly plurals = new Map<string, Intl.PluralRules>();
+
+  private pluralRules(): Intl.PluralRules {
+    const locale = this.locale();
+    let rules = this.plurals.get(locale);
+    if (!rules) {
+      rules = new Intl.PluralRules(locale);
+      this.plurals.set(locale, rules);
+    }
+    return rules;
   }
 
   private builtKazakh(): boolean {

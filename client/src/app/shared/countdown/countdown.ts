@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { MatIconModule } from '@angular/material/icon';
+import { type ExamPhase, examPhase } from '@rules';
 import { I18n } from '../../core/i18n/i18n';
 
 /** "1 day 02:03:04" style: hours, minutes and seconds always, days only when there are some. */
@@ -11,8 +12,6 @@ export function formatDuration(ms: number, days: (n: number) => string): string 
   return d > 0 ? `${days(d)} ${clock}` : clock;
 }
 
-export type CountdownPhase = 'before' | 'running' | 'ended';
-
 /** The countdown to the start, then to the end, on the server's clock (the caller passes `now`). */
 @Component({
   selector: 'app-countdown',
@@ -21,7 +20,7 @@ export type CountdownPhase = 'before' | 'running' | 'ended';
     <div class="countdown" role="timer" [class]="phase()">
       <mat-icon [svgIcon]="phase() === 'ended' ? 'lock' : 'schedule'" aria-hidden="true" />
       @switch (phase()) {
-        @case ('before') {
+        @case ('upcoming') {
           <span>{{ i18n.t('countdown.toStart') }}</span>
           <strong class="clock">{{ remaining() }}</strong>
         }
@@ -66,13 +65,10 @@ export class Countdown {
   readonly endsAt = input.required<number>();
   readonly now = input.required<number>();
 
-  readonly phase = computed<CountdownPhase>(() => {
-    if (this.now() < this.startsAt()) return 'before';
-    return this.now() < this.endsAt() ? 'running' : 'ended';
-  });
+  readonly phase = computed<ExamPhase>(() => examPhase({ startsAt: this.startsAt(), endsAt: this.endsAt() }, this.now()));
 
   protected readonly remaining = computed(() => {
-    const target = this.phase() === 'before' ? this.startsAt() : this.endsAt();
+    const target = this.phase() === 'upcoming' ? this.startsAt() : this.endsAt();
     return formatDuration(target - this.now(), (n) => this.i18n.t('countdown.days', { n }));
   });
 }

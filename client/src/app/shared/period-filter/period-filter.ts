@@ -10,8 +10,8 @@ import { ServerClock } from '../../core/graphql/server-clock';
 import { I18n } from '../../core/i18n/i18n';
 import type { MessageKey } from '../../core/i18n/kk';
 
-export type CalendarYear = CalendarYearsQuery['academicYears'][number];
-export type CalendarPeriod = CalendarYear['periods'][number];
+type CalendarYear = CalendarYearsQuery['academicYears'][number];
+type CalendarPeriod = CalendarYear['periods'][number];
 
 /** The calendar day (YYYY-MM-DD) of an instant in the university's zone. */
 export function dayIn(timeZone: string, at: number): string {
@@ -19,12 +19,12 @@ export function dayIn(timeZone: string, at: number): string {
 }
 
 /** The year holding today, else the latest one (the server lists the latest first). */
-export function yearOf(years: readonly CalendarYear[], today: string): CalendarYear | undefined {
+function yearOf(years: readonly CalendarYear[], today: string): CalendarYear | undefined {
   return years.find((y) => y.startsOn <= today && today <= y.endsOn) ?? years[0];
 }
 
 /** The period holding today; between periods the one that comes next (or the last), or '' when all may be chosen. */
-export function periodOf(year: CalendarYear | undefined, today: string, allowAll: boolean): string {
+function periodOf(year: CalendarYear | undefined, today: string, allowAll: boolean): string {
   const periods = year?.periods ?? [];
   const current = periods.find((p) => p.startsOn <= today && today <= p.endsOn);
   if (current || allowAll) return current?.id ?? '';
@@ -53,7 +53,7 @@ export function periodChoice(options: { allowAll?: boolean; periodId?: () => str
   const clock = inject(ServerClock);
   const allowAll = options.allowAll ?? false;
   const resource = rxResource({
-    stream: () => apollo.query({ query: CalendarYearsDocument, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.academicYears ?? [])),
+    stream: () => apollo.query({ query: CalendarYearsDocument }).pipe(map((r) => r.data?.academicYears ?? [])),
   });
   const years = computed(() => (resource.hasValue() ? resource.value() : []));
   const today = computed(() => dayIn(clock.timeZone(), clock.now()));

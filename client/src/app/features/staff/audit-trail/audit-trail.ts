@@ -45,7 +45,7 @@ export function eventDetail(i18n: I18n, detail: string | null): string {
   m = /^ticket (\d+)$/.exec(detail);
   if (m) return i18n.t('exam.ticketNumber', { n: m[1] });
   m = /^(\d+) characters, (\d+) file\(s\)$/.exec(detail);
-  if (m) return i18n.t('trail.detail.size', { chars: i18n.number(+m[1]), files: i18n.number(+m[2]) });
+  if (m) return i18n.t('trail.detail.size', { chars: +m[1], files: +m[2] });
   return detail;
 }
 

@@ -1,5 +1,6 @@
 import { inject, Injectable } from '@angular/core';
 import { CombinedGraphQLErrors } from '@apollo/client';
+import { hasStarted } from '@rules';
 import { I18n } from '../../../core/i18n/i18n';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 
@@ -10,7 +11,7 @@ export class ChangeCancelled extends Error {
   }
 }
 
-export function needsConfirmation(error: unknown): boolean {
+function needsConfirmation(error: unknown): boolean {
   return CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.['code'] === 'CONFIRMATION_REQUIRED');
 }
 
@@ -36,7 +37,7 @@ export class ConfirmedChange {
 
   /** For changes the server takes without asking (files added to a running exam): staff are asked all the same. */
   async askIfStarted(startsAt: string, now: number): Promise<void> {
-    if (now >= Date.parse(startsAt) && !(await this.ask())) throw new ChangeCancelled();
+    if (hasStarted({ startsAt }, now) && !(await this.ask())) throw new ChangeCancelled();
   }
 
   private ask(): Promise<boolean> {

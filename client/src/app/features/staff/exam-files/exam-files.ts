@@ -3,7 +3,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { errorMessageKey } from '../../../core/graphql/errors';
-import type { StaffFileFragment } from '../../../core/graphql/generated';
+import type { FileRefFieldsFragment } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
@@ -49,7 +49,7 @@ export class ExamFiles {
   protected readonly i18n = inject(I18n);
 
   readonly owner = input.required<FileOwner>();
-  readonly files = input.required<readonly StaffFileFragment[]>();
+  readonly files = input.required<readonly FileRefFieldsFragment[]>();
   /** the exam's start: adding files after it is confirmed first */
   readonly startsAt = input.required<string>();
   /** what the upload button says to a screen reader, e.g. "Upload files to ticket 3" */

@@ -1,6 +1,7 @@
 import { signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { CombinedGraphQLErrors } from '@apollo/client';
+import { examTimesProblem } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { of, throwError } from 'rxjs';
 import { CalendarYearsDocument, CreateExamDocument, ExamFormOptionsDocument, type StaffExamDetailsFragment, UpdateExamDocument } from '../../../core/graphql/generated';
@@ -33,6 +34,12 @@ describe('the exam form', () => {
     const night = examTimes('2026-12-31', '23:00', '1:00', zone);
     expect(new Date(night.endsAt).toISOString()).toBe('2026-12-31T20:00:00.000Z');
     expect(night.nextDay).toBeTrue();
+  });
+
+  it('never reads times the server\'s rule refuses: the longest reading (same start and end) is one day', () => {
+    const longest = examTimes('2026-11-29', '10:00', '10:00', 'Asia/Almaty');
+    expect(longest.endsAt - longest.startsAt).toBe(24 * 3_600_000);
+    expect(examTimesProblem(longest.startsAt, longest.endsAt)).toBeNull();
   });
 
   it('reads pasted logins separated any which way, once each', () => {

@@ -22,7 +22,7 @@ import { instantAt, nextDay, normalTime, wallTime } from '../../../shared/zoned-
 import { ChangeCancelled, ConfirmedChange } from '../confirmed-change/confirmed-change';
 import { StudentPicker } from './student-picker';
 
-export const ASSIGNMENTS: readonly TicketAssignment[] = ['STUDENT_CHOICE', 'RANDOM', 'STAFF'];
+const ASSIGNMENTS: readonly TicketAssignment[] = ['STUDENT_CHOICE', 'RANDOM', 'STAFF'];
 
 type Sittings = StaffExamDetailsFragment['sittings'];
 
@@ -36,7 +36,10 @@ function timeOfDay(control: AbstractControl<string>): ValidationErrors | null {
   return normalTime(control.value) ? null : { timeOfDay: true };
 }
 
-/** The start and end instants of what was typed; an end not after the start is read as the next day. */
+/**
+ * The start and end instants of what was typed; an end not after the start is read as the next day, so a typed exam
+ * lasts at most a day, within the server's rule (examTimesProblem in @rules: at most MAX_EXAM_MS).
+ */
 export function examTimes(date: string, start: string, end: string, timeZone: string): { startsAt: number; endsAt: number; nextDay: boolean } {
   const startsAt = instantAt(date, normalTime(start) ?? '', timeZone);
   const sameDay = instantAt(date, normalTime(end) ?? '', timeZone);
@@ -69,7 +72,7 @@ export class ExamForm {
   readonly saved = output<string>();
 
   protected readonly options = rxResource({
-    stream: () => this.apollo.query({ query: ExamFormOptionsDocument, fetchPolicy: 'network-only' }).pipe(map((r) => r.data ?? null)),
+    stream: () => this.apollo.query({ query: ExamFormOptionsDocument }).pipe(map((r) => r.data ?? null)),
   });
   protected readonly calendar = rxResource({
     stream: () => this.apollo.query({ query: CalendarYearsDocument }).pipe(map((r) => r.data?.academicYears ?? [])),

@@ -5,6 +5,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTabsModule } from '@angular/material/tabs';
 import { Router, RouterLink } from '@angular/router';
+import { hasStarted } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorCode } from '../../../core/graphql/errors';
@@ -12,6 +13,7 @@ import { StaffExamDocument } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
+import { PageHeader } from '../../../shared/page-header/page-header';
 import { ExamFiles } from '../exam-files/exam-files';
 import { ExamForm } from '../exam-form/exam-form';
 import { Platform } from '../platform/platform';
@@ -23,7 +25,7 @@ type Tab = (typeof TABS)[number];
 /** Preparing one exam: its details and enrolment, its tickets (or task files), its platform and recording. */
 @Component({
   selector: 'app-exam-setup',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MatTabsModule, RouterLink, ExamFiles, ExamForm, Platform, Tickets],
+  imports: [PageHeader, MatButtonModule, MatIconModule, MatProgressBarModule, MatTabsModule, RouterLink, ExamFiles, ExamForm, Platform, Tickets],
   templateUrl: './exam-setup.html',
   styleUrl: './exam-setup.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -51,7 +53,7 @@ export class ExamSetup {
   protected readonly current = computed(() => (this.exam.hasValue() ? this.exam.value() : null));
   protected readonly started = computed(() => {
     const exam = this.current();
-    return !!exam && this.clock.now() >= Date.parse(exam.startsAt);
+    return !!exam && hasStarted(exam, this.clock.now());
   });
   protected readonly loadError = computed<MessageKey | null>(() => {
     const error = this.exam.error();

@@ -5,6 +5,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
+import { type ExamPhase, examPhase } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
@@ -12,19 +13,14 @@ import { type StaffExamsQuery, StaffExamsDocument } from '../../../core/graphql/
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
+import { ExamTable } from '../../../shared/exam-table/exam-table';
 
 type StaffExam = StaffExamsQuery['exams'][number];
-export type ExamPhase = 'upcoming' | 'running' | 'ended';
-
-export function examPhase(exam: { startsAt: string; endsAt: string }, now: number): ExamPhase {
-  if (now < Date.parse(exam.startsAt)) return 'upcoming';
-  return now < Date.parse(exam.endsAt) ? 'running' : 'ended';
-}
 
 /** Staff: the exams of a period — each one to set up, or to watch live. */
 @Component({
   selector: 'app-staff-exams',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MatTableModule, RouterLink, PeriodFilter],
+  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MatTableModule, ExamTable, RouterLink, PeriodFilter],
   templateUrl: './exams.html',
   styleUrl: './exams.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -58,8 +54,6 @@ export class Exams {
     const error = this.exams.error();
     return error ? errorMessageKey(error) : this.choice.error();
   });
-
-  protected trackRow = (_: number, row: { exam: StaffExam }) => row.exam.id;
 
   protected phaseLabel(phase: ExamPhase): string {
     return this.i18n.t(`phase.${phase}`);

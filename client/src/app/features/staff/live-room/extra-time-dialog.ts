@@ -3,6 +3,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { extraTimeValid, hasExtraTime } from '@rules';
 import { I18n } from '../../../core/i18n/i18n';
 
 export interface ExtraTimeQuestion {
@@ -19,6 +20,14 @@ export interface ExtraTimeAnswer {
 }
 
 const MINUTE = 60_000;
+
+/** The new end for `minutes` typed after the exam's end, or null when that is not whole minutes the server would take. */
+export function extraTimeEnd(examEndsAt: string, minutes: string): string | null {
+  const m = Number(minutes);
+  if (!Number.isInteger(m)) return null;
+  const end = new Date(Date.parse(examEndsAt) + m * MINUTE);
+  return !Number.isNaN(end.getTime()) && extraTimeValid(examEndsAt, end) ? end.toISOString() : null;
+}
 
 /** Extra time for one student (e.g. after a technical failure): minutes beyond the exam's end, shown as the new end. */
 @Component({
@@ -38,7 +47,7 @@ const MINUTE = 60_000;
       </div>
       <mat-form-field appearance="outline">
         <mat-label>{{ i18n.t('extra.minutes') }}</mat-label>
-        <input matInput type="number" min="1" max="1440" [value]="minutes()" (input)="minutes.set($any($event.target).value)" data-testid="extra-minutes" />
+        <input matInput type="number" min="1" [value]="minutes()" (input)="minutes.set($any($event.target).value)" data-testid="extra-minutes" />
       </mat-form-field>
       <p role="status" data-testid="extra-new-end">
         @if (newEnd(); as end) {
@@ -70,14 +79,10 @@ export class ExtraTimeDialog {
   protected readonly data = inject<ExtraTimeQuestion>(MAT_DIALOG_DATA);
   protected readonly ref = inject<MatDialogRef<ExtraTimeDialog, ExtraTimeAnswer>>(MatDialogRef);
   protected readonly i18n = inject(I18n);
-  protected readonly hasExtra = this.data.endsAt !== this.data.examEndsAt;
+  protected readonly hasExtra = hasExtraTime({ endsAt: this.data.examEndsAt }, this.data.endsAt);
 
   protected readonly minutes = signal(
     String(this.hasExtra ? Math.round((Date.parse(this.data.endsAt) - Date.parse(this.data.examEndsAt)) / MINUTE) : 15),
   );
-  protected readonly newEnd = computed(() => {
-    const m = Number(this.minutes());
-    if (!Number.isInteger(m) || m < 1 || m > 24 * 60) return null;
-    return new Date(Date.parse(this.data.examEndsAt) + m * MINUTE).toISOString();
-  });
+  protected readonly newEnd = computed(() => extraTimeEnd(this.data.examEndsAt, this.minutes()));
 }

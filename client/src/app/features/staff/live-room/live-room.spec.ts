@@ -2,7 +2,7 @@ import { signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { Apollo } from 'apollo-angular';
-import { of, Subject } from 'rxjs';
+import { BehaviorSubject, of, Subject } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
 import { AssignTicketDocument, ExamRoomDocument, ReleaseQuestionsDocument, type RoomSittingFragment } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
@@ -52,20 +52,40 @@ describe('the live room', () => {
       roomSitting('student03', 'Арман Бекұлы', { enteredAt: at(-8), lastSeenAt: at(-1), ticketNumber: 9, questionsReleasedAt: at(-6), questionsViewedAt: at(-5), answerSavedAt: at(-2) }),
       roomSitting('student04', 'Дана Сапарова'),
     ];
+    // Apollo's cache as the room sees it: one watched room; pushes and mutation results replace a sitting by its id
+    let room: BehaviorSubject<{ data: { exam: { sittings: RoomSittingFragment[] } }; loading: boolean }>;
+    const put = (changed: readonly RoomSittingFragment[]) => {
+      const current = room.value.data.exam;
+      room.next({ data: { exam: { ...current, sittings: current.sittings.map((s) => changed.find((c) => c.id === s.id) ?? s) } }, loading: false });
+    };
     const apollo = {
-      query: ({ query }: { query: unknown }) => {
+      watchQuery: ({ query }: { query: unknown }) => {
         if (query === ExamRoomDocument) queries++;
-        return of({ data: { exam: { ...exam, sittings: rows } } });
+        room = new BehaviorSubject({ data: { exam: { ...exam, sittings: rows } }, loading: false as boolean });
+        return {
+          valueChanges: room,
+          refetch: async () => void queries++,
+          subscribeToMore: ({ updateQuery }: { updateQuery: (prev: unknown, options: object) => { exam: { sittings: RoomSittingFragment[] } } | undefined }) => {
+            const subscription = pushes.subscribe((subscriptionData) => {
+              const next = updateQuery(undefined, { subscriptionData, complete: true, previousData: room.value.data });
+              if (next) room.next({ data: next, loading: false });
+            });
+            return () => subscription.unsubscribe();
+          },
+        };
       },
-      subscribe: () => pushes,
+      subscribe: () => new Subject(), // the exam's resync signal
       mutate: (options: { mutation: unknown; variables: Record<string, unknown> }) => {
         mutations.push(options);
         if (options.mutation === AssignTicketDocument) {
           const sitting = rows.find((r) => r.student.id === options.variables['studentId'])!;
-          return of({ data: { assignTicket: { ...sitting, ticketNumber: 5 } } });
+          const assigned = { ...sitting, ticketNumber: 5 };
+          put([assigned]);
+          return of({ data: { assignTicket: assigned } });
         }
         const released = rows.filter((r) => (options.variables['studentIds'] as string[]).includes(r.student.id))
           .map((r) => ({ ...r, questionsReleasedAt: at(0) }));
+        put(released);
         return of({ data: { releaseQuestions: released } });
       },
     };

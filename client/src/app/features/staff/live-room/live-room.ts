@@ -8,6 +8,7 @@ import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
+import { hasExtraTime } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
@@ -18,6 +19,7 @@ import type { MessageKey } from '../../../core/i18n/kk';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { ConnectionStatus } from '../../../shared/connection-status/connection-status';
 import { Countdown } from '../../../shared/countdown/countdown';
+import { PageHeader } from '../../../shared/page-header/page-header';
 import { clockTime } from '../../../shared/zoned-time/zoned-time';
 import { AuditTrail, exportAllTrails, type TrailQuestion } from '../audit-trail/audit-trail';
 import { type ExtraTimeAnswer, ExtraTimeDialog, type ExtraTimeQuestion } from './extra-time-dialog';
@@ -31,7 +33,7 @@ interface Notice {
 }
 
 /** Questions can go to a student who holds a ticket and has not had them yet. */
-export function awaitsRelease(sitting: RoomSittingFragment): boolean {
+function awaitsRelease(sitting: RoomSittingFragment): boolean {
   return sitting.ticketNumber != null && !sitting.questionsReleasedAt;
 }
 
@@ -41,7 +43,7 @@ export function awaitsRelease(sitting: RoomSittingFragment): boolean {
  */
 @Component({
   selector: 'app-live-room',
-  imports: [
+  imports: [PageHeader, 
     MatButtonModule, MatCheckboxModule, MatIconModule, MatMenuModule, MatProgressBarModule, MatSelectModule, RouterLink,
     ConnectionStatus, Countdown, RoomCounts,
   ],
@@ -88,7 +90,8 @@ export class LiveRoom implements OnInit {
   }
 
   protected hasExtraTime(sitting: RoomSittingFragment): boolean {
-    return sitting.endsAt !== this.exam()?.endsAt;
+    const exam = this.exam();
+    return !!exam && hasExtraTime(exam, sitting.endsAt);
   }
 
   protected toggle(sitting: RoomSittingFragment, on: boolean): void {

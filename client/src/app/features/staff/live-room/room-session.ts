@@ -1,12 +1,11 @@
-import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
+import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { Apollo } from 'apollo-angular';
-import { firstValueFrom, type Subscription } from 'rxjs';
-import { Connection } from '../../../core/graphql/connection';
+import { Apollo, type QueryRef } from 'apollo-angular';
+import { firstValueFrom, type Observable, type Subscription } from 'rxjs';
 import { errorCode } from '../../../core/graphql/errors';
 import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
-  AssignTicketDocument, ExamRoomDocument, type ExamRoomQuery, ReleaseQuestionsDocument, RoomSittingChangedDocument, type RoomSittingFragment,
+  AssignTicketDocument, ExamRoomDocument, type ExamRoomQuery, type ExamRoomQueryVariables, ReleaseQuestionsDocument, RoomSittingChangedDocument, type RoomSittingFragment,
   SetExtraTimeDocument,
 } from '../../../core/graphql/generated';
 import type { MessageKey } from '../../../core/i18n/kk';
@@ -18,18 +17,29 @@ function differs(a: RoomSittingFragment, b: RoomSittingFragment): boolean {
   return JSON.stringify(a) !== JSON.stringify(b);
 }
 
+/** the room's query with one pushed sitting in place (a student newly enrolled is added) */
+function withSitting(room: ExamRoomQuery, sitting: RoomSittingFragment): ExamRoomQuery | undefined {
+  if (!room.exam) return undefined;
+  const known = room.exam.sittings.some((s) => s.id === sitting.id);
+  const sittings = known ? room.exam.sittings.map((s) => (s.id === sitting.id ? sitting : s)) : [...room.exam.sittings, sitting];
+  return { exam: { ...room.exam, sittings } };
+}
+
 /**
- * The live room's data: the exam and one row per enrolled student, read once and then kept current by
- * `sittingChanged` (presence, tickets, views, saves, sending, grades) with no reload; re-read after a reconnect.
+ * The live room's data: the exam and one row per enrolled student, watched in Apollo's cache and kept current by
+ * `sittingChanged` (presence, tickets, views, saves, sending, grades) with no reload. Mutations answer with the
+ * sittings they changed, which the cache puts in place by id; a reconnect re-reads (core/graphql/reconnect.ts).
  */
 @Injectable()
 export class RoomSession {
   private readonly apollo = inject(Apollo);
-  private readonly connection = inject(Connection);
   private readonly destroyRef = inject(DestroyRef);
   private examId = '';
-  private pushes: Subscription | null = null;
+  private query: QueryRef<ExamRoomQuery, ExamRoomQueryVariables> | null = null;
+  private watching: Subscription | null = null;
   private resyncs: Subscription | null = null;
+  /** staff's own changes in flight: the rows they change are not highlighted as pushes */
+  private ownChanges = 0;
 
   readonly exam = signal<RoomExam | null>(null);
   private readonly rows = signal<ReadonlyMap<string, RoomSittingFragment>>(new Map());
@@ -40,83 +50,76 @@ export class RoomSession {
   /** ids of rows a push changed a moment ago (highlighted briefly) */
   readonly recentlyChanged = signal<ReadonlySet<string>>(new Set());
 
-  constructor() {
-    let seen = this.connection.reconnects();
-    effect(() => {
-      const reconnects = this.connection.reconnects();
-      if (reconnects === seen) return;
-      seen = reconnects;
-      untracked(() => void this.refresh()); // what changed while the socket was down
-    });
-  }
-
   open(examId: string): void {
     this.examId = examId;
-    void this.refresh();
-    this.pushes?.unsubscribe();
-    this.pushes = this.apollo.subscribe({ query: RoomSittingChangedDocument, variables: { examId } })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: ({ data }) => {
-          if (data?.sittingChanged) this.merge([data.sittingChanged], true);
-        },
-        error: () => undefined, // refused (signed out, not staff): the query shows why
-      });
+    this.watching?.unsubscribe();
     this.resyncs?.unsubscribe();
+    const query = this.apollo.watchQuery({ query: ExamRoomDocument, variables: { id: examId }, fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' });
+    this.query = query;
+    this.watching = query.valueChanges.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((result) => {
+      const exam = result.data?.exam;
+      if (exam) {
+        const { sittings, ...rest } = exam as NonNullable<ExamRoomQuery['exam']>;
+        this.exam.set(rest);
+        this.show(sittings);
+        this.loadError.set(null);
+      } else if (!result.loading && !this.exam()) {
+        const code = result.error ? errorCode(result.error) : 'NOT_FOUND';
+        this.loadError.set(code === 'NOT_FOUND' || code === 'FORBIDDEN' ? 'exam.notFound' : `error.${code}`);
+      }
+      this.loading.set(result.loading && !exam);
+    });
+    query.subscribeToMore({
+      document: RoomSittingChangedDocument,
+      variables: { examId },
+      updateQuery: (_, { subscriptionData, complete, previousData }) => {
+        const sitting = subscriptionData.data?.sittingChanged;
+        return sitting && complete ? withSitting(previousData as ExamRoomQuery, sitting) : undefined;
+      },
+      onError: () => undefined, // refused (signed out, not staff): the query shows why
+    });
     this.resyncs = rereadOnResync(this.apollo, examId, this.destroyRef, () => void this.refresh());
   }
 
+  /** Re-reads the room; on failure it keeps what it shows. */
   async refresh(): Promise<void> {
     try {
-      const { data, error } = await firstValueFrom(this.apollo.query({ query: ExamRoomDocument, variables: { id: this.examId }, fetchPolicy: 'network-only' }));
-      if (error) throw error;
-      const exam = data?.exam;
-      if (!exam) throw Object.assign(new Error('no exam'), { code: 'NOT_FOUND' });
-      const { sittings, ...rest } = exam;
-      this.exam.set(rest);
-      this.rows.set(new Map(sittings.map((s) => [s.id, s])));
-      this.loadError.set(null);
-    } catch (error) {
-      if (!this.exam()) {
-        const code = (error as { code?: string }).code === 'NOT_FOUND' ? 'NOT_FOUND' : errorCode(error);
-        this.loadError.set(code === 'NOT_FOUND' || code === 'FORBIDDEN' ? 'exam.notFound' : `error.${code}`);
-      }
-    } finally {
-      this.loading.set(false);
+      await this.query?.refetch();
+    } catch {
+      // offline: the next reconnect re-reads
     }
   }
 
   /** R5.3: to the listed students, or to everyone holding a ticket */
   async release(studentIds: readonly string[] | null): Promise<void> {
-    const { data } = await firstValueFrom(this.apollo.mutate({ mutation: ReleaseQuestionsDocument, variables: { examId: this.examId, studentIds: studentIds ? [...studentIds] : null } }));
-    if (data) this.merge(data.releaseQuestions, false);
+    await this.own(this.apollo.mutate({ mutation: ReleaseQuestionsDocument, variables: { examId: this.examId, studentIds: studentIds ? [...studentIds] : null } }));
   }
 
   async assignTicket(studentId: string, ticketId: string): Promise<void> {
-    const { data } = await firstValueFrom(this.apollo.mutate({ mutation: AssignTicketDocument, variables: { examId: this.examId, studentId, ticketId } }));
-    if (data) this.merge([data.assignTicket], false);
+    await this.own(this.apollo.mutate({ mutation: AssignTicketDocument, variables: { examId: this.examId, studentId, ticketId } }));
   }
 
   /** a later end for one student; null takes it back */
   async setExtraTime(studentId: string, endsAt: string | null): Promise<void> {
-    const { data } = await firstValueFrom(this.apollo.mutate({ mutation: SetExtraTimeDocument, variables: { examId: this.examId, studentId, endsAt } }));
-    if (data) this.merge([data.setExtraTime], false);
+    await this.own(this.apollo.mutate({ mutation: SetExtraTimeDocument, variables: { examId: this.examId, studentId, endsAt } }));
   }
 
-  private merge(sittings: readonly RoomSittingFragment[], pushed: boolean): void {
-    const rows = new Map(this.rows());
-    const changed: string[] = [];
-    for (const sitting of sittings) {
-      const before = rows.get(sitting.id);
-      if (before && !differs(before, sitting)) continue;
-      rows.set(sitting.id, sitting);
-      changed.push(sitting.id);
+  private async own<T>(change: Observable<T>): Promise<T> {
+    this.ownChanges++;
+    try {
+      return await firstValueFrom(change);
+    } finally {
+      this.ownChanges--;
     }
+  }
+
+  /** the rows as the cache has them now; those a push changed are highlighted for a moment */
+  private show(sittings: readonly RoomSittingFragment[]): void {
+    const before = this.rows();
+    const changed = before.size && !this.ownChanges ? sittings.filter((s) => { const was = before.get(s.id); return !was || differs(was, s); }).map((s) => s.id) : [];
+    this.rows.set(new Map(sittings.map((s) => [s.id, s])));
     if (!changed.length) return;
-    this.rows.set(rows);
-    if (pushed) {
-      this.recentlyChanged.update((ids) => new Set([...ids, ...changed]));
-      setTimeout(() => this.recentlyChanged.update((ids) => new Set([...ids].filter((id) => !changed.includes(id)))), 2500);
-    }
+    this.recentlyChanged.update((ids) => new Set([...ids, ...changed]));
+    setTimeout(() => this.recentlyChanged.update((ids) => new Set([...ids].filter((id) => !changed.includes(id)))), 2500);
   }
 }

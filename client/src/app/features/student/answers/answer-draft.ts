@@ -1,9 +1,9 @@
 import { computed, DestroyRef, effect, inject, Injectable, InjectionToken, signal, untracked } from '@angular/core';
 import { Connection } from '../../../core/graphql/connection';
 import { type ErrorCode, errorCode } from '../../../core/graphql/errors';
-import type { ExamFileFragment, StudentAnswerFragment } from '../../../core/graphql/generated';
+import type { FileRefFieldsFragment, StudentAnswerFragment } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
-import { answerLength, isSubstantialAnswer } from '../exam-page/exam-rules';
+import { answerLength, isSubstantialAnswer } from '@rules';
 import { AnswerApi } from './answer-api';
 import { DraftStore } from './draft-store';
 
@@ -66,7 +66,7 @@ export class AnswerDraft {
   readonly text = signal('');
   /** the text the server holds */
   private readonly serverText = signal('');
-  readonly files = signal<readonly ExamFileFragment[]>([]);
+  readonly files = signal<readonly FileRefFieldsFragment[]>([]);
   readonly uploads = signal<readonly UploadItem[]>([]);
   readonly sync = signal<SyncState>({ kind: 'idle' });
   readonly restored = signal(false);
@@ -244,7 +244,7 @@ export class AnswerDraft {
   }
 
   /** «Өшіру» (R7.3) */
-  async removeFile(file: ExamFileFragment): Promise<void> {
+  async removeFile(file: FileRefFieldsFragment): Promise<void> {
     if (this.deleting()) return;
     this.deleting.set(true);
     this.fileError.set(null);

@@ -6,23 +6,21 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
-import { RouterLink } from '@angular/router';
 import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
-import { AcademicYearsDocument, type MyExamsQuery, MyExamsDocument } from '../../../core/graphql/generated';
+import { AcademicYearsDocument, MyExamsDocument } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
+import { ExamTable } from '../../../shared/exam-table/exam-table';
 import { currentPeriodId, currentYear, dayIn, type ExamState, examState } from './exam-state';
-
-type ListedExam = MyExamsQuery['myExams'][number];
 
 const STATE_ICONS: Record<ExamState, string> = { upcoming: 'schedule', open: 'play', sent: 'done', graded: 'grade', ended: 'lock' };
 
 /** R1.2–R1.4: «Онлайн аралық аттестаттаудан өту» — the filters and the student's online exams. */
 @Component({
   selector: 'app-exam-list',
-  imports: [MatCardModule, MatFormFieldModule, MatIconModule, MatProgressBarModule, MatSelectModule, MatTableModule, RouterLink],
+  imports: [MatCardModule, MatFormFieldModule, MatIconModule, MatProgressBarModule, MatSelectModule, MatTableModule, ExamTable],
   templateUrl: './exam-list.html',
   styleUrl: './exam-list.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -36,7 +34,7 @@ export class ExamList {
   private readonly today = computed(() => dayIn(this.clock.timeZone(), this.clock.now()));
 
   protected readonly years = rxResource({
-    stream: () => this.apollo.query({ query: AcademicYearsDocument, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.academicYears ?? [])),
+    stream: () => this.apollo.query({ query: AcademicYearsDocument }).pipe(map((r) => r.data?.academicYears ?? [])),
   });
 
   /** the years once loaded (a resource in error throws on value(), so read it through hasValue()) */
@@ -74,8 +72,6 @@ export class ExamList {
   protected periodLabel(n: number): string {
     return this.i18n.t('list.periodN', { n });
   }
-
-  protected trackRow = (_: number, row: { exam: ListedExam }) => row.exam.id;
 
   protected retry(): void {
     this.years.reload();

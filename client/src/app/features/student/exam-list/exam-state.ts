@@ -1,3 +1,4 @@
+import { examPhase } from '@rules';
 import type { AnswerStatus } from '../../../core/graphql/generated';
 
 /** An exam's state at a glance in the list. */
@@ -18,8 +19,8 @@ export function examState(exam: ExamTimes, now: number): ExamState {
   const sitting = exam.mySitting;
   if (sitting?.grade) return 'graded';
   if (sitting?.answerStatus === 'SUBMITTED') return 'sent';
-  if (now < Date.parse(exam.startsAt)) return 'upcoming';
-  return now < Date.parse(sitting?.endsAt ?? exam.endsAt) ? 'open' : 'ended';
+  const phase = examPhase({ startsAt: exam.startsAt, endsAt: sitting?.endsAt ?? exam.endsAt }, now);
+  return phase === 'running' ? 'open' : phase;
 }
 
 export interface YearChoice {

@@ -4,6 +4,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
+import { hasExtraTime } from '@rules';
 import { Session } from '../../../core/auth/session';
 import { I18n } from '../../../core/i18n/i18n';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
@@ -11,6 +12,7 @@ import { ConnectionStatus } from '../../../shared/connection-status/connection-s
 import { CopyButton } from '../../../shared/copy-button/copy-button';
 import { Countdown } from '../../../shared/countdown/countdown';
 import { FileList } from '../../../shared/file-list/file-list';
+import { PageHeader } from '../../../shared/page-header/page-header';
 import { Answers } from '../answers/answers';
 import { Questions } from '../questions/questions';
 import { type Tile, TicketBoard } from '../ticket-board/ticket-board';
@@ -20,7 +22,7 @@ import { ExamSession } from './exam-session';
 /** The exam page (R2–R8): every block appears exactly when the rules in exam-rules.ts say. */
 @Component({
   selector: 'app-exam-page',
-  imports: [
+  imports: [PageHeader, 
     MatButtonModule, MatCardModule, MatIconModule, MatProgressBarModule, RouterLink,
     ConnectionStatus, CopyButton, Countdown, FileList, Answers, Questions, TicketBoard,
   ],
@@ -42,7 +44,7 @@ export class ExamPage implements OnInit {
   protected readonly view = this.session.view;
   protected readonly extraTime = computed(() => {
     const exam = this.exam();
-    return !!exam?.mySitting && exam.mySitting.endsAt !== exam.endsAt;
+    return !!exam?.mySitting && hasExtraTime(exam, exam.mySitting.endsAt);
   });
 
   ngOnInit(): void {

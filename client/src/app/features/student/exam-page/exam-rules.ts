@@ -1,3 +1,4 @@
+import { type ExamPhase, examPhase, isSubstantialAnswer } from '@rules';
 import type { StudentExamQuery } from '../../../core/graphql/generated';
 
 /**
@@ -7,17 +8,6 @@ import type { StudentExamQuery } from '../../../core/graphql/generated';
  */
 export type StudentExam = NonNullable<StudentExamQuery['exam']>;
 export type StudentSitting = NonNullable<StudentExam['mySitting']>;
-
-/** R7.4, R7.5: at least 10 characters (surrounding spaces not counted) or at least one file. */
-export const MIN_ANSWER_CHARS = 10;
-
-export function answerLength(text: string): number {
-  return [...text.trim()].length;
-}
-
-export function isSubstantialAnswer(text: string, fileCount: number): boolean {
-  return answerLength(text) >= MIN_ANSWER_CHARS || fileCount > 0;
-}
 
 /** What the ticket part of the page shows instead of, or as, the board (R4.1). */
 export type BoardState =
@@ -37,6 +27,8 @@ export interface PageActions {
 }
 
 export interface ExamView {
+  /** on the server's clock, against the student's own end */
+  readonly phase: ExamPhase;
   readonly started: boolean;
   /** the student's own end (extra time included) has come */
   readonly ended: boolean;
@@ -79,10 +71,13 @@ function boardState(exam: StudentExam, sitting: StudentSitting | null, started: 
 
 export function examView(exam: StudentExam, now: number, actions: PageActions): ExamView {
   const sitting = exam.mySitting;
-  const startsAt = Date.parse(exam.startsAt);
-  const endsAt = Date.parse(sitting?.endsAt ?? exam.endsAt);
-  const started = now >= startsAt;
-  const ended = now >= endsAt;
+  // mySitting.endsAt is the student's own end as the server computes it (endFor: extra time included)
+  const times = { startsAt: exam.startsAt, endsAt: sitting?.endsAt ?? exam.endsAt };
+  const phase = examPhase(times, now);
+  const startsAt = Date.parse(times.startsAt);
+  const endsAt = Date.parse(times.endsAt);
+  const started = phase !== 'upcoming';
+  const ended = phase === 'ended';
   const tickets = exam.format === 'TICKETS';
   // the server hides the number until the start; the clock check keeps a stale read from showing it early
   const ticketNumber = tickets && started ? (sitting?.ticketNumber ?? null) : null;
@@ -94,6 +89,7 @@ export function examView(exam: StudentExam, now: number, actions: PageActions): 
   const submitted = sitting?.answerStatus === 'SUBMITTED';
 
   return {
+    phase,
     started,
     ended,
     startsAt,

@@ -3,7 +3,6 @@ import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } f
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Apollo, type QueryRef } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
-import { Connection } from '../../../core/graphql/connection';
 import { errorCode } from '../../../core/graphql/errors';
 import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
@@ -32,7 +31,6 @@ export interface PageNotice {
 export class ExamSession {
   private readonly apollo = inject(Apollo);
   private readonly clock = inject(ServerClock);
-  private readonly connection = inject(Connection);
   private readonly announcer = inject(LiveAnnouncer);
   private readonly i18n = inject(I18n);
   private readonly destroyRef = inject(DestroyRef);
@@ -64,11 +62,8 @@ export class ExamSession {
     return !!sitting.questionsViewedAt || (this.questionsRequested() && !!sitting.questionsReleasedAt);
   });
 
-  /** 'before' → 'running' → 'ended' on the server's clock: each change re-reads what the server now allows */
-  private readonly phase = computed(() => {
-    const view = this.view();
-    return !view ? null : !view.started ? 'before' : view.ended ? 'ended' : 'running';
-  });
+  /** 'upcoming' → 'running' → 'ended' on the server's clock: each change re-reads what the server now allows */
+  private readonly phase = computed(() => this.view()?.phase ?? null);
 
   constructor() {
     effect(() => {
@@ -85,18 +80,9 @@ export class ExamSession {
         untracked(() => void (phase === 'running' && this.exam()?.ticketAssignment === 'RANDOM' ? this.enter() : this.refresh()));
       }
     });
-
-    let seenReconnects = this.connection.reconnects();
-    effect(() => {
-      const reconnects = this.connection.reconnects();
-      if (reconnects === seenReconnects) return;
-      seenReconnects = reconnects;
-      // graphql-ws has re-subscribed by itself; re-read what may have changed while offline (a release, a grade)
-      untracked(() => this.reread());
-    });
   }
 
-  /** after a reconnect or a resync: what may have changed while pushes were not arriving */
+  /** after a resync: what may have changed while pushes were not arriving (a reconnect: core/graphql/reconnect.ts) */
   private reread(): void {
     void this.refresh();
     void this.clock.sync().catch(() => undefined);
@@ -121,53 +107,58 @@ export class ExamSession {
       this.loading.set(result.loading);
     });
 
+    // pushes land in Apollo's cache (a Sitting by its id), so every view of this sitting follows; updateQuery only
+    // puts the pushed sitting or board in place for this query and the callbacks do what a push means for the page
+    const queryRef = this.queryRef;
+    type Previous = { complete: true; previousData: StudentExamQuery } | { complete: false; previousData: unknown };
+    const withExam = (previous: Previous, change: (exam: StudentExam) => StudentExam): StudentExamQuery | undefined =>
+      previous.complete && previous.previousData.exam ? { exam: change(previous.previousData.exam as StudentExam) } : undefined;
+
     // R5.3: questions released by staff reach the open page without a reload
-    this.apollo.subscribe({ query: QuestionsReleasedDocument, variables: { examId } })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: ({ data }) => {
-          const sitting = data?.questionsReleased;
-          if (!sitting) return;
-          this.queryRef?.updateQuery((_, { complete, previousData }) => (complete && previousData.exam ? { exam: { ...previousData.exam, mySitting: sitting } } : undefined));
-          if (!this.questionsRequested()) void this.announcer.announce(this.i18n.t('questions.released'));
-        },
-        error: () => undefined, // refused (not enrolled, signed out): the exam query shows why
-      });
+    queryRef.subscribeToMore({
+      document: QuestionsReleasedDocument,
+      variables: { examId },
+      updateQuery: (_, { subscriptionData, ...previous }) => {
+        const sitting = subscriptionData.data?.questionsReleased;
+        if (!sitting) return undefined;
+        if (!this.questionsRequested()) void this.announcer.announce(this.i18n.t('questions.released'));
+        return withExam(previous, (exam) => ({ ...exam, mySitting: sitting }));
+      },
+      onError: () => undefined, // refused (not enrolled, signed out): the exam query shows why
+    });
 
     // extra time, a grade, or a change to the platform or recording, while the page is open
     let lastExamRead = 0;
-    this.apollo.subscribe({ query: MySittingChangedDocument, variables: { examId } })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: ({ data }) => {
-          const sitting = data?.mySittingChanged;
-          if (!sitting) return;
-          this.queryRef?.updateQuery((_, { complete, previousData }) => (complete && previousData.exam ? { exam: { ...previousData.exam, mySitting: sitting } } : undefined));
-          // the exam itself (platform, recording) may have changed too: re-read it, at most every few seconds
-          if (Date.now() - lastExamRead > 5000) {
-            lastExamRead = Date.now();
-            void this.refresh();
-          }
-        },
-        error: () => undefined,
-      });
+    queryRef.subscribeToMore({
+      document: MySittingChangedDocument,
+      variables: { examId },
+      updateQuery: (_, { subscriptionData, ...previous }) => {
+        const sitting = subscriptionData.data?.mySittingChanged;
+        if (!sitting) return undefined;
+        // the exam itself (platform, recording) may have changed too: re-read it, at most every few seconds
+        if (Date.now() - lastExamRead > 5000) {
+          lastExamRead = Date.now();
+          queueMicrotask(() => void this.refresh());
+        }
+        return withExam(previous, (exam) => ({ ...exam, mySitting: sitting }));
+      },
+      onError: () => undefined,
+    });
 
     // R4.2: the board as others choose; a push while the student has no board may mean a ticket was given or entered
-    this.apollo.subscribe({ query: TicketBoardChangedDocument, variables: { examId } })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: ({ data }) => {
-          const tiles = data?.ticketBoardChanged;
-          const exam = this.exam();
-          if (!tiles || !exam) return;
-          if (exam.ticketBoard) {
-            this.queryRef?.updateQuery((_, { complete, previousData }) => (complete && previousData.exam ? { exam: { ...previousData.exam, ticketBoard: tiles } } : undefined));
-          } else if (exam.format === 'TICKETS' && exam.mySitting?.ticketNumber == null && this.view()?.started) {
-            void this.refresh();
-          }
-        },
-        error: () => undefined,
-      });
+    queryRef.subscribeToMore({
+      document: TicketBoardChangedDocument,
+      variables: { examId },
+      updateQuery: (_, { subscriptionData, ...previous }) => {
+        const tiles = subscriptionData.data?.ticketBoardChanged;
+        const exam = previous.complete ? previous.previousData.exam : null;
+        if (!tiles || !exam) return undefined;
+        if (exam.ticketBoard) return withExam(previous, (current) => ({ ...current, ticketBoard: tiles }));
+        if (exam.format === 'TICKETS' && exam.mySitting?.ticketNumber == null && this.view()?.started) queueMicrotask(() => void this.refresh());
+        return undefined;
+      },
+      onError: () => undefined,
+    });
 
     // the server's pub/sub was down and is back: pushes may have been missed
     rereadOnResync(this.apollo, examId, this.destroyRef, () => this.reread());

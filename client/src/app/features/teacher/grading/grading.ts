@@ -1,13 +1,13 @@
 import { LiveAnnouncer } from '@angular/cdk/a11y';
-import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, input, linkedSignal, type OnInit, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, input, linkedSignal, type OnInit, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
+import { hasEnded } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
-import { Connection } from '../../../core/graphql/connection';
 import { errorCode, errorMessageKey } from '../../../core/graphql/errors';
 import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
@@ -17,6 +17,7 @@ import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
 import { FileList } from '../../../shared/file-list/file-list';
+import { PageHeader } from '../../../shared/page-header/page-header';
 import { clockTime } from '../../../shared/zoned-time/zoned-time';
 import { type GradeDecision, GradingForm } from '../grading-form/grading-form';
 
@@ -26,7 +27,8 @@ type GradingExam = Omit<NonNullable<GradingExamQuery['exam']>, 'sittings'>;
 export function gradingQueue(sittings: readonly GradedSittingFragment[], now: number): { sent: GradedSittingFragment[]; unsent: GradedSittingFragment[] } {
   const sent = sittings.filter((s) => s.answerStatus === 'SUBMITTED')
     .sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? '') || a.student.fullName.localeCompare(b.student.fullName));
-  const unsent = sittings.filter((s) => s.answerStatus !== 'SUBMITTED' && now >= Date.parse(s.endsAt))
+  // s.endsAt is the student's own end (extra time included)
+  const unsent = sittings.filter((s) => s.answerStatus !== 'SUBMITTED' && hasEnded(s, null, now))
     .sort((a, b) => a.student.fullName.localeCompare(b.student.fullName));
   return { sent, unsent };
 }
@@ -44,7 +46,7 @@ export function nextUngraded(queue: readonly GradedSittingFragment[], currentId:
 /** A teacher's exam: the sent answers (never drafts), each beside its ticket's questions, graded one after another. */
 @Component({
   selector: 'app-grading',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink, FileList, GradingForm],
+  imports: [PageHeader, MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink, FileList, GradingForm],
   templateUrl: './grading.html',
   styleUrl: './grading.css',
   host: { '(document:keydown)': 'onDocumentKey($event)' },
@@ -54,7 +56,6 @@ export class Grading implements OnInit {
   private readonly apollo = inject(Apollo);
   private readonly router = inject(Router);
   private readonly clock = inject(ServerClock);
-  private readonly connection = inject(Connection);
   private readonly announcer = inject(LiveAnnouncer);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly i18n = inject(I18n);
@@ -90,55 +91,51 @@ export class Grading implements OnInit {
     return number == null ? null : (this.exam()?.tickets.find((t) => t.number === number) ?? null);
   });
 
-  constructor() {
-    let seen = this.connection.reconnects();
-    effect(() => {
-      const reconnects = this.connection.reconnects();
-      if (reconnects === seen) return;
-      seen = reconnects;
-      untracked(() => void this.load());
-    });
-  }
-
+  /**
+   * The exam and its sittings, watched in Apollo's cache: `sittingChanged` pushes and the grade's own answer land
+   * there by the sitting's id; a reconnect re-reads (core/graphql/reconnect.ts), as does a resync.
+   */
   ngOnInit(): void {
-    void this.load();
-    this.apollo.subscribe({ query: GradingSittingChangedDocument, variables: { examId: this.examId() } })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: ({ data }) => {
-          const sitting = data?.sittingChanged;
-          if (!sitting) return;
-          const arrived = sitting.answerStatus === 'SUBMITTED' && this.rows().get(sitting.id)?.answerStatus !== 'SUBMITTED';
-          this.merge(sitting);
-          if (arrived) void this.announcer.announce(this.i18n.t('grading.arrived', { name: sitting.student.fullName }));
-        },
-        error: () => undefined,
-      });
-    rereadOnResync(this.apollo, this.examId(), this.destroyRef, () => void this.load());
-  }
-
-  private async load(): Promise<void> {
-    try {
-      const { data, error } = await firstValueFrom(this.apollo.query({ query: GradingExamDocument, variables: { id: this.examId() }, fetchPolicy: 'network-only' }));
-      if (error) throw error;
-      if (!data?.exam) {
-        this.loadError.set('exam.notFound');
-        return;
+    const query = this.apollo.watchQuery({ query: GradingExamDocument, variables: { id: this.examId() }, fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' });
+    query.valueChanges.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((result) => {
+      const data = result.data?.exam as NonNullable<GradingExamQuery['exam']> | null | undefined;
+      if (data) {
+        const { sittings, ...exam } = data;
+        this.exam.set(exam);
+        this.show(sittings);
+        this.loadError.set(null);
+      } else if (!result.loading && !this.exam()) {
+        const code = result.error ? errorCode(result.error) : 'NOT_FOUND';
+        this.loadError.set(code === 'NOT_FOUND' || code === 'FORBIDDEN' ? 'exam.notFound' : `error.${code}`);
       }
-      const { sittings, ...exam } = data.exam;
-      this.exam.set(exam);
-      this.rows.set(new Map(sittings.map((s) => [s.id, s])));
-      this.loadError.set(null);
-    } catch (error) {
-      const code = errorCode(error);
-      if (!this.exam()) this.loadError.set(code === 'NOT_FOUND' || code === 'FORBIDDEN' ? 'exam.notFound' : `error.${code}`);
-    } finally {
-      this.loading.set(false);
-    }
+      this.loading.set(result.loading && !data);
+    });
+    query.subscribeToMore({
+      document: GradingSittingChangedDocument,
+      variables: { examId: this.examId() },
+      updateQuery: (_, { subscriptionData, complete, previousData }) => {
+        const sitting = subscriptionData.data?.sittingChanged;
+        const exam = complete ? (previousData as GradingExamQuery).exam : null;
+        if (!sitting || !exam) return undefined;
+        // one the teacher did not have yet (sent after the page opened, or its end passed): into the queue
+        return exam.sittings.some((s) => s.id === sitting.id) ? undefined : { exam: { ...exam, sittings: [...exam.sittings, sitting] } };
+      },
+      onError: () => undefined,
+    });
+    rereadOnResync(this.apollo, this.examId(), this.destroyRef, () => void query.refetch().catch(() => undefined));
   }
 
-  private merge(sitting: GradedSittingFragment): void {
-    this.rows.update((rows) => new Map(rows).set(sitting.id, sitting));
+  /** the sittings as the cache has them now; an answer that has just arrived is announced */
+  private show(sittings: readonly GradedSittingFragment[]): void {
+    const before = this.rows();
+    if (before.size) {
+      for (const s of sittings) {
+        if (s.answerStatus === 'SUBMITTED' && before.get(s.id)?.answerStatus !== 'SUBMITTED') {
+          void this.announcer.announce(this.i18n.t('grading.arrived', { name: s.student.fullName }));
+        }
+      }
+    }
+    this.rows.set(new Map(sittings.map((s) => [s.id, s])));
   }
 
   protected open(sitting: GradedSittingFragment | null): void {
@@ -157,7 +154,6 @@ export class Grading implements OnInit {
       const { data } = await firstValueFrom(this.apollo.mutate({
         mutation: GradeSittingDocument, variables: { sittingId: sitting.id, score: decision.score, comment: decision.comment },
       }));
-      if (data) this.merge(data.gradeSitting);
       const saved = { key: 'grading.saved' as MessageKey, params: { name: sitting.student.fullName, score: decision.score, letter: data?.gradeSitting.grade?.letter ?? '' }, error: false };
       void this.announcer.announce(this.i18n.t(saved.key, saved.params));
       if (decision.next) this.open(this.next());

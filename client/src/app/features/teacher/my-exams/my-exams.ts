@@ -3,20 +3,18 @@ import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
-import { RouterLink } from '@angular/router';
 import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
-import { TeacherExamsDocument, type TeacherExamsQuery } from '../../../core/graphql/generated';
+import { TeacherExamsDocument } from '../../../core/graphql/generated';
 import { I18n } from '../../../core/i18n/i18n';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
-
-type TeacherExam = TeacherExamsQuery['exams'][number];
+import { ExamTable } from '../../../shared/exam-table/exam-table';
 
 /** The teacher's own exams of a period, with how many answers are sent and how many still wait for a grade. */
 @Component({
   selector: 'app-my-exams',
-  imports: [MatButtonModule, MatProgressBarModule, MatTableModule, RouterLink, PeriodFilter],
+  imports: [MatButtonModule, MatProgressBarModule, MatTableModule, ExamTable, PeriodFilter],
   template: `
     <h1 class="title">{{ i18n.t('myExams.title') }}</h1>
     <section class="filters" [attr.aria-label]="i18n.t('list.filters')">
@@ -31,37 +29,25 @@ type TeacherExam = TeacherExamsQuery['exams'][number];
       <p class="empty">{{ i18n.t('myExams.empty') }}</p>
     }
     @if (rows().length) {
-      <div class="exam-table">
-        <table mat-table [dataSource]="rows()" [trackBy]="trackRow" class="exams" data-testid="teacher-exams">
-          <caption>{{ i18n.t('list.caption', { zone: i18n.zoneLabel() }) }}</caption>
-          <ng-container matColumnDef="discipline">
-            <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('list.discipline') }}</th>
-            <td mat-cell *matCellDef="let row">
-              <a [routerLink]="['/teaching/exams', row.exam.id]" class="discipline">{{ row.exam.discipline.title }}</a>
-              <span class="code">{{ row.exam.discipline.code }}</span>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="date">
-            <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('list.date') }}</th>
-            <td mat-cell *matCellDef="let row" class="nowrap">{{ i18n.date(row.exam.startsAt) }}, {{ i18n.time(row.exam.startsAt) }}–{{ i18n.time(row.exam.endsAt) }}</td>
-          </ng-container>
-          <ng-container matColumnDef="students">
-            <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('staffExams.students') }}</th>
-            <td mat-cell *matCellDef="let row">{{ i18n.t('staffExams.enrolledN', { n: row.exam.sittings.length }) }}</td>
-          </ng-container>
-          <ng-container matColumnDef="answers">
-            <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('myExams.answers') }}</th>
-            <td mat-cell *matCellDef="let row">
-              {{ i18n.t('grading.gradedOf', { graded: row.graded, sent: row.sent }) }}
-              @if (row.waiting) {
-                <span class="waiting">{{ i18n.t('myExams.waitingN', { n: row.waiting }) }}</span>
-              }
-            </td>
-          </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns"></tr>
-        </table>
-      </div>
+      <app-exam-table [rows]="rows()" [columns]="columns" link="/teaching/exams" testId="teacher-exams">
+        <ng-container matColumnDef="date">
+          <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('list.date') }}</th>
+          <td mat-cell *matCellDef="let row" class="nowrap">{{ i18n.date(row.exam.startsAt) }}, {{ i18n.time(row.exam.startsAt) }}–{{ i18n.time(row.exam.endsAt) }}</td>
+        </ng-container>
+        <ng-container matColumnDef="students">
+          <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('staffExams.students') }}</th>
+          <td mat-cell *matCellDef="let row">{{ i18n.t('staffExams.enrolledN', { n: row.exam.sittings.length }) }}</td>
+        </ng-container>
+        <ng-container matColumnDef="answers">
+          <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('myExams.answers') }}</th>
+          <td mat-cell *matCellDef="let row">
+            {{ i18n.t('grading.gradedOf', { graded: row.graded, sent: row.sent }) }}
+            @if (row.waiting) {
+              <span class="waiting">{{ i18n.t('myExams.waitingN', { n: row.waiting }) }}</span>
+            }
+          </td>
+        </ng-container>
+      </app-exam-table>
     }
   `,
   styles: `
@@ -112,5 +98,4 @@ export class MyExams {
   });
   protected readonly loadError = computed(() => (this.exams.error() ? errorMessageKey(this.exams.error()) : this.choice.error()));
 
-  protected trackRow = (_: number, row: { exam: TeacherExam }) => row.exam.id;
 }
