@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '../../common/errors';
 import { groupBy } from '../../common/batch-loader';
 import { TurnBatch } from '../../common/turn-batch';
