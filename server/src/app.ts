@@ -23,7 +23,8 @@ import { createSchema } from './schema';
 import { createServices, type Services } from './services';
 import { fileRoutes } from './modules/files/file.routes';
 import { seedDemo } from './seeders/demo.seeder';
-import { lifecycleLogger, logContext, logger, safeError } from './common/logger';
+import { lifecycleLogger, logContext, logger } from './common/logger';
+import { requestLogging } from './common/request-log';
 import { HttpDrain } from './common/http-drain';
 import { requestTurns } from './common/turns';
 import { Metrics, type DatabasePool } from './common/metrics';
@@ -31,8 +32,7 @@ import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { connectRedis, type RedisConnections } from './common/redis';
 import { EVENTS_CHANNEL } from './common/events';
 import { revocationChannel } from './modules/auth/session-sockets';
-import type { AuthSession } from './modules/auth/auth-session.entity';
-import { pinoHttp } from 'pino-http';
+import type { LiveSession } from './modules/auth/auth.service';
 import { randomUUID } from 'node:crypto';
 
 export interface RunningApp {
@@ -150,18 +150,11 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const app = express();
   app.disable('x-powered-by');
+  // no ETag on API answers (a hash of every GraphQL response, never revalidated: POSTs); static files keep their own
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders());
-  app.use(pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const id = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
-      res.setHeader('x-request-id', id);
-      return id;
-    },
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-    serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }), err: safeError },
-  }));
+  app.use(requestLogging((url) => url === '/healthz' || url === '/readyz' || url === '/metrics'));
   app.use((req, res, next) => {
     const route = req.path.startsWith('/graphql') ? 'graphql' : req.path.startsWith('/files') ? 'files' : 'app';
     const end = metrics.httpDuration.startTimer({ route });
@@ -181,7 +174,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const limits = config.requestLimits;
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
-  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string; session?: AuthSession | null }>({
+  const wsCleanup = useServer<{ authorization?: unknown }, { isAlive?: boolean; connectionId?: string; session?: LiveSession | null }>({
     schema,
     isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
     // a socket that never says connection_init is closed with 4408

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } fro
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { loadersOf } from '../../loaders';
+import { related } from '../../common/loaded';
 import { studentSitting } from '../exams/exam-access';
 import { FileRef } from '../files/file-ref.type';
 import { Sitting } from '../sittings/sitting.entity';
@@ -37,8 +38,7 @@ export class AnswerResolver {
   @FieldResolver(() => [FileRef], { description: 'the author\'s always; others see a draft\'s files never (R7.4), a sent answer\'s where they may see the answer' })
   async files(@Root() answer: Answer, @Ctx() ctx: Context): Promise<FileRef[]> {
     if (answer.status !== AnswerStatus.SUBMITTED) {
-      await ctx.em.populate(answer, ['sitting']);
-      if (answer.sitting.student.id !== ctx.user?.id) return [];
+      if ((await related(ctx.em, answer, 'sitting')).student.id !== ctx.user?.id) return [];
     }
     const files = await loadersOf(ctx).files('answer').load(answer.id);
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));

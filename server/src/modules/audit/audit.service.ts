@@ -3,12 +3,13 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ReadLoaders } from '../../loaders';
 import { type Answer, AnswerStatus } from '../answers/answer.entity';
 import type { Sitting } from '../sittings/sitting.entity';
-import type { User } from '../users/user.entity';
+import { User } from '../users/user.entity';
 import { SittingEvent, SittingEventKind } from './sitting-event.entity';
 
 /** Appends to a sitting's trail; the row is flushed with the change it records. */
 export function recordEvent(em: EntityManager, sitting: Sitting, kind: SittingEventKind, actor: User | null, at: Date, detail?: string): void {
-  em.create(SittingEvent, { sitting, kind, actor, at, detail: detail ?? null });
+  // by reference: the caller's user may be the request's plain one (auth.service.ts)
+  em.create(SittingEvent, { sitting, kind, actor: actor && em.getReference(User, actor.id), at, detail: detail ?? null });
 }
 
 /** One trail row written by a statement of its own (no managed entity): see `appendEvents`. */

@@ -2,14 +2,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../../config';
 import { UnauthenticatedError } from '../../common/errors';
+import { plainRead } from '../../common/loaded';
+import { instant, plainRows } from '../../common/plain-rows';
 import type { RateLimits } from '../../common/rate-limits';
-import { User } from '../users/user.entity';
+import { User, type Role } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
 import { verifyPassword } from './passwords';
 import { TurnBatch } from '../../common/turn-batch';
 import type { SessionSockets } from './session-sockets';
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** What a request knows of its session: signed file links name it, sockets close when it expires. */
+export type LiveSession = Pick<AuthSession, 'id' | 'expiresAt' | 'user'>;
+
+const SESSION_WITH_USER = `select s.id, s.expires_at, u.id as user_id, u.login, u.full_name, u.role
+from auth_sessions s join users u on u.id = s.user_id where s.token_hash = ?`;
 
 export class AuthService {
   constructor(
@@ -51,12 +59,19 @@ export class AuthService {
     return removed > 0;
   }
 
-  /** Reads `Bearer <token>` and returns its live session (with the user), or null for no or an expired token. */
-  async sessionFromAuthorization(em: EntityManager, authorization: unknown): Promise<AuthSession | null> {
+  /**
+   * Reads `Bearer <token>` and returns its live session with the user, or null for no or an expired token: the first
+   * statement of every request, so one prepared statement of plain columns (never the password hash) and a plain user
+   * (common/loaded.ts): what the request writes names its actor by reference (`em.getReference`), never this object.
+   */
+  async sessionFromAuthorization(em: EntityManager, authorization: unknown): Promise<LiveSession | null> {
     const token = bearerToken(authorization);
     if (!token) return null;
-    const session = await em.findOne(AuthSession, { tokenHash: tokenHash(token) }, { populate: ['user'] });
-    return session && session.expiresAt.getTime() > Date.now() ? session : null;
+    const [row] = await plainRows<{ id: string; expires_at: unknown; user_id: string; login: string; full_name: string; role: Role }>(em, SESSION_WITH_USER, [tokenHash(token)]);
+    if (!row) return null;
+    const expiresAt = instant(row.expires_at);
+    if (expiresAt.getTime() <= Date.now()) return null;
+    return { id: row.id, expiresAt, user: plainRead(User, { id: row.user_id, login: row.login, fullName: row.full_name, role: row.role }) };
   }
 
   /**

@@ -8,6 +8,7 @@ import { loadersOf } from '../../loaders';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, type User } from '../users/user.entity';
 import { Exam } from './exam.entity';
+import { readStudentExam } from './exam-page.read';
 
 /** Staff run every exam; a teacher runs their own. */
 export function manages(user: User | null, exam: Exam): boolean {
@@ -20,12 +21,17 @@ const notFound = () => new NotFoundError('There is no such exam, or it is not op
 /** The exam if the caller may see it at all: staff, its teacher, or an enrolled student. */
 export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   const user = requireUser(ctx);
+  if (user.role === Role.STUDENT) {
+    // the exam page's read: exam and own sitting in one plain statement (mySitting and ticketBoard use the sitting too)
+    const page = await readStudentExam(ctx.em, examId, user);
+    if (!page) throw notFound();
+    loadersOf(ctx).ownSitting.prime(examId, page.sitting);
+    return page.exam;
+  }
   // what every page of an exam shows with it, in the same statement
   const exam = await ctx.em.findOne(Exam, { id: examId }, { populate: ['period.academicYear', 'discipline', 'teacher'] });
   if (!exam) throw notFound();
   if (manages(user, exam)) return exam;
-  // the student's own sitting, read once for the whole operation (mySitting and ticketBoard use it too)
-  if (user.role === Role.STUDENT && (await loadersOf(ctx).ownSitting.load(exam.id))) return exam;
   throw notFound();
 }
 

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { loadersOf } from '../../loaders';
+import { related } from '../../common/loaded';
 import { AcademicYear, Discipline, Period } from '../calendar/calendar.entity';
 import { Role, User } from '../users/user.entity';
 import { managedExam, manages, visibleExam } from './exam-access';
@@ -47,26 +48,22 @@ export class ExamResolver {
 
   @FieldResolver(() => AcademicYear)
   async academicYear(@Root() exam: Exam, @Ctx() ctx: Context): Promise<AcademicYear> {
-    await ctx.em.populate(exam, ['period.academicYear']);
-    return exam.period.academicYear;
+    return related(ctx.em, await related(ctx.em, exam, 'period'), 'academicYear');
   }
 
   @FieldResolver(() => Period)
-  async period(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Period> {
-    await ctx.em.populate(exam, ['period']);
-    return exam.period;
+  period(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Period> {
+    return related(ctx.em, exam, 'period');
   }
 
   @FieldResolver(() => Discipline)
-  async discipline(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Discipline> {
-    await ctx.em.populate(exam, ['discipline']);
-    return exam.discipline;
+  discipline(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Discipline> {
+    return related(ctx.em, exam, 'discipline');
   }
 
   @FieldResolver(() => User)
-  async teacher(@Root() exam: Exam, @Ctx() ctx: Context): Promise<User> {
-    await ctx.em.populate(exam, ['teacher']);
-    return exam.teacher;
+  teacher(@Root() exam: Exam, @Ctx() ctx: Context): Promise<User> {
+    return related(ctx.em, exam, 'teacher');
   }
 
   @FieldResolver(() => Task, { nullable: true, description: 'R2.4, R6.1: null for students before startsAt, and when format is TICKETS' })

@@ -16,7 +16,7 @@ import type { Exam } from '../exams/exam.entity';
 import { hasStarted } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
 import type { Ticket } from '../tickets/ticket.entity';
-import { Role, type User } from '../users/user.entity';
+import { Role, User } from '../users/user.entity';
 import { FileRef } from './file-ref.type';
 import { type ByteBudget, FileStore, UPLOAD_PARSER_BYTES, FileTooLargeError, OverBudgetError, sanitizeContentType, sanitizeFileName } from './file-store';
 import { StoredFile } from './stored-file.entity';
@@ -68,7 +68,7 @@ export class FileService {
    * FileRef with a download address signed for the viewer's session, so a plain link works in a
    * browser: for FILE_URL_TTL_MINUTES, and only while that session lasts (logout ends it).
    */
-  toRef(file: StoredFile, session: AuthSession | null | undefined): FileRef {
+  toRef(file: Pick<StoredFile, 'id' | 'name' | 'size' | 'contentType'>, session: Pick<AuthSession, 'id'> | null | undefined): FileRef {
     const ref = Object.assign(new FileRef(), { id: file.id, name: file.name, size: file.size, contentType: file.contentType });
     ref.url = `/files/${file.id}`;
     if (session) {
@@ -112,7 +112,7 @@ export class FileService {
   }
 
   /** Multipart upload to a student's draft answer (R7.2): open exam, draft, at most maxFilesPerAnswer files and maxAnswerBytes in all. */
-  async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date, session?: AuthSession | null): Promise<FileRef[]> {
+  async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date, session?: Pick<AuthSession, 'id'> | null): Promise<FileRef[]> {
     this.answers.assertWritable(exam, sitting, now);
     const answer = await this.answers.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.answers.locked(answer);
@@ -161,7 +161,7 @@ export class FileService {
   }
 
   /** Staff attach files to a ticket or to an exam's task. */
-  async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User, session?: AuthSession | null): Promise<FileRef[]> {
+  async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User, session?: Pick<AuthSession, 'id'> | null): Promise<FileRef[]> {
     const incoming = await this.receive(req, { maxFiles: 20 });
     const files = await this.persist(em, incoming, async (tx) => this.storedFiles(tx, incoming, owner, actor));
     return files.map((f) => this.toRef(f, session));
@@ -175,7 +175,7 @@ export class FileService {
 
   private storedFiles(em: EntityManager, incoming: Incoming[], owner: Owner, uploadedBy: User): StoredFile[] {
     const at = Date.now(); // a millisecond apart, so listings ordered by createdAt keep the order the files were sent in
-    return incoming.map((f, i) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy, ...owner, createdAt: new Date(at + i) }));
+    return incoming.map((f, i) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy: em.getReference(User, uploadedBy.id), ...owner, createdAt: new Date(at + i) }));
   }
 
   /**

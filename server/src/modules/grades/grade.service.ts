@@ -6,7 +6,7 @@ import { Answer, AnswerStatus } from '../answers/answer.entity';
 import { manages } from '../exams/exam-access';
 import { hasEnded } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
-import type { User } from '../users/user.entity';
+import { User } from '../users/user.entity';
 import { bandFor } from './grade-scale';
 import { Grade } from './grade.type';
 
@@ -23,7 +23,7 @@ export class GradeService {
       throw new BadUserInputError('This student has not sent an answer yet; grade it once it is sent or the exam is over.');
     }
     if (comment && comment.length > 5000) throw new BadUserInputError('A comment is at most 5000 characters.');
-    Object.assign(sitting, { score, letter: band.letter, gpa: band.gpa, gradeComment: comment?.trim() || null, gradedAt: now, gradedBy: grader });
+    Object.assign(sitting, { score, letter: band.letter, gpa: band.gpa, gradeComment: comment?.trim() || null, gradedAt: now, gradedBy: em.getReference(User, grader.id) });
     recordEvent(em, sitting, SittingEventKind.GRADED, grader, now, `${score} (${band.letter})`);
     await em.flush();
     this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });

@@ -1,4 +1,3 @@
-import { wrap } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
@@ -12,6 +11,7 @@ import { Sitting } from './sitting.entity';
 import { examOf } from './sitting-relations';
 import { QUESTIONS_PENDING_MESSAGE } from './sitting.service';
 import { QuestionsPending, TicketQuestions, TicketQuestionsResult } from './sitting.types';
+import { related } from '../../common/loaded';
 
 /** An exam's sittings: the calling student's own, or everyone's for staff and the exam's teacher. */
 @Resolver(() => Exam)
@@ -80,9 +80,8 @@ export class SittingResolver {
   }
 
   @FieldResolver(() => User)
-  async student(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<User> {
-    if (!wrap(sitting.student).isInitialized()) await ctx.em.populate(sitting, ['student']);
-    return sitting.student;
+  student(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<User> {
+    return related(ctx.em, sitting, 'student');
   }
 
   @FieldResolver(() => Boolean, { description: 'R2.1: true while the student has the exam page open' })

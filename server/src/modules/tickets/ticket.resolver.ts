@@ -1,4 +1,3 @@
-import { wrap } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
@@ -12,6 +11,7 @@ import { Sitting } from '../sittings/sitting.entity';
 import { examOf } from '../sittings/sitting-relations';
 import { Role, User } from '../users/user.entity';
 import { Ticket, TicketTile } from './ticket.entity';
+import { related } from '../../common/loaded';
 
 /** An exam's tickets: the board a student chooses from, the full list for staff, and staff's changes to it. */
 @Resolver(() => Exam)
@@ -92,8 +92,7 @@ export class SittingTicketResolver {
     if (!sitting.ticket) return null;
     const exam = await examOf(ctx.em, sitting);
     if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
-    if (!wrap(sitting.ticket).isInitialized()) await ctx.em.populate(sitting, ['ticket']);
-    return sitting.ticket.number;
+    return (await related(ctx.em, sitting, 'ticket'))!.number;
   }
 }
 
