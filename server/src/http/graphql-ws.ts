@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { execute, getOperationAST, subscribe, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { execute, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { subscribeSharing } from '../common/shared-push';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
@@ -65,13 +66,14 @@ export function graphqlOverWebSocket({ httpServer, schema, config, orm, services
     // a socket that never says connection_init is closed with 4408
     connectionInitWaitTimeout: config.wsInitTimeoutMs,
     context: async (ctx, id, _payload, args): Promise<Context> => {
-      let em: EntityManager | undefined = orm.em.fork();
+      // forked on first use: a subscription on a known session reads nothing here
+      let em: EntityManager | undefined;
       const authorization = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
       // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
       const subscribing = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
       const known = ctx.extra.session;
       const session = subscribing && known !== undefined ? (known && known.expiresAt.getTime() > Date.now() ? known : null)
-        : await services.auth.sessionFromAuthorization(em, authorization);
+        : await services.auth.sessionFromAuthorization((em = orm.em.fork()), authorization);
       return {
         // forked again when needed after `idle()`: a subscription holds no reads between its pushes
         get em() {
@@ -89,7 +91,7 @@ export function graphqlOverWebSocket({ httpServer, schema, config, orm, services
       const fromProxy = ctx.extra.request.headers['x-request-id'];
       ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
       try {
-        const session = await services.auth.sessionFromAuthorization(orm.em.fork(), ctx.connectionParams?.authorization);
+        const session = await services.auth.socketSession(orm.em.fork(), ctx.connectionParams?.authorization);
         ctx.extra.session = session;
         if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
       } catch (error) {
@@ -97,7 +99,8 @@ export function graphqlOverWebSocket({ httpServer, schema, config, orm, services
       }
     },
     execute: inWsLogContext(execute),
-    subscribe: inWsLogContext(subscribe),
+    // a push whose execution is the same for all its subscribers (SharedPush) is executed once for them all
+    subscribe: inWsLogContext((args) => subscribeSharing(args)),
     // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
     onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, limits, payload),
     onError: (ctx, id, payload, errors) => logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: payload.operationName ?? undefined },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
@@ -7,6 +8,30 @@ import { SittingEvent, SittingEventKind } from './sitting-event.entity';
 export function recordEvent(em: EntityManager, sitting: Sitting, kind: SittingEventKind, actor: User | null, at: Date, detail?: string): void {
   // by reference: the caller's user may be the request's plain one (auth.service.ts)
   em.create(SittingEvent, { sitting, kind, actor: actor && em.getReference(User, actor.id), at, detail: detail ?? null });
+}
+
+/** One trail row written by a statement of its own (no managed entity): see `appendEvents`. */
+export interface TrailRow {
+  sittingId: string;
+  kind: SittingEventKind;
+  actorId: string | null;
+  at: Date;
+  detail?: string;
+}
+
+/** ids in one multi-row INSERT (SQLite allows 32,766 bound parameters a statement; a row binds 6) */
+const ROWS_A_STATEMENT = 1_000;
+
+/**
+ * Appends trail rows with multi-row INSERTs, creating no entity: for writes of many sittings at once (a release) and
+ * for the presence writes of thousands of sockets, where a flush's change sets cost more than the statements.
+ */
+export async function appendEvents(em: EntityManager, rows: readonly TrailRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_A_STATEMENT) {
+    await em.insertMany(SittingEvent, rows.slice(i, i + ROWS_A_STATEMENT).map((row) => ({
+      id: randomUUID(), sitting: row.sittingId, kind: row.kind, actor: row.actorId, at: row.at, detail: row.detail ?? null,
+    })));
+  }
 }
 
 /** What staff read in place of a draft's detail (the web app shows it in the page's language). */

@@ -8,6 +8,7 @@ import type { RateLimits } from '../../common/rate-limits';
 import { User, type Role } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
 import { verifyPassword } from './passwords';
+import { TurnBatch } from '../../common/turn-batch';
 import type { SessionSockets } from './session-sockets';
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -72,6 +73,36 @@ export class AuthService {
     if (expiresAt.getTime() <= Date.now()) return null;
     return { id: row.id, expiresAt, user: plainRead(User, { id: row.user_id, login: row.login, fullName: row.full_name, role: row.role }) };
   }
+
+  /**
+   * A new WebSocket's session, kept for the socket's life (hours) and used by its subscriptions alone (the user's id
+   * and role, the session's id and expiry): read without the password hash, and held as plain copies, so that no
+   * EntityManager stays alive with it for every open socket.
+   */
+  async socketSession(em: EntityManager, authorization: unknown): Promise<AuthSession | null> {
+    const token = bearerToken(authorization);
+    if (!token) return null;
+    const found = await this.openingSessions.add({ em, tokenHash: tokenHash(token) });
+    if (!found || found.expiresAt.getTime() <= Date.now()) return null;
+    const { id, login, fullName, role, createdAt, updatedAt } = found.user;
+    const user = Object.assign(Object.create(User.prototype) as User, { id, login, fullName, role, createdAt, updatedAt });
+    return Object.assign(Object.create(AuthSession.prototype) as AuthSession, {
+      id: found.id, tokenHash: '', expiresAt: found.expiresAt, createdAt: found.createdAt, updatedAt: found.updatedAt, user,
+    });
+  }
+
+  /** sockets opening in the same turn (a reconnect storm) have their sessions read in one query */
+  private readonly openingSessions = new TurnBatch<{ em: EntityManager; tokenHash: string }, AuthSession | null>(async (asks) => {
+    const hashes = [...new Set(asks.map((ask) => ask.tokenHash))];
+    const found = new Map<string, AuthSession>();
+    for (let i = 0; i < hashes.length; i += 1_000) {
+      const sessions = await asks[0].em.fork().find(AuthSession, { tokenHash: { $in: hashes.slice(i, i + 1_000) } }, {
+        populate: ['user'], fields: ['id', 'tokenHash', 'expiresAt', 'createdAt', 'updatedAt', 'user.id', 'user.login', 'user.fullName', 'user.role', 'user.createdAt', 'user.updatedAt'],
+      });
+      for (const session of sessions) found.set(session.tokenHash, session);
+    }
+    return asks.map((ask) => found.get(ask.tokenHash) ?? null);
+  });
 
   /** The signed-in user of `Bearer <token>`, or null. */
   async userFromAuthorization(em: EntityManager, authorization: unknown): Promise<User | null> {

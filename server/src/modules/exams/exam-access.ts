@@ -2,7 +2,10 @@
  * The request's side of the exam policy (policy/exam.policy.ts): finding the exam, the sitting or the ticket an
  * operation is about, and refusing as "not found" what the caller may not see.
  */
+import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '../../common/errors';
+import { groupBy } from '../../common/batch-loader';
+import { TurnBatch } from '../../common/turn-batch';
 import { requireRole, requireUser } from '../../common/auth';
 import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
@@ -49,10 +52,36 @@ export async function managedExam(ctx: Context, examId: string, ...roles: Role[]
   return exam;
 }
 
-/** The calling student's own sitting with its exam, in one query; as `visibleExam`, no sitting means no such exam for them. */
+/** ids in one `IN (…)` list */
+const IDS_A_QUERY = 1_000;
+
+type OwnSittingAsk = { em: EntityManager; examId: string; studentId: string };
+
+/** per server (its services): subscriptions opening in the same turn read their sittings together */
+const openingSittings = new WeakMap<object, TurnBatch<OwnSittingAsk, Sitting | null>>();
+
+async function readOwnSittings(asks: OwnSittingAsk[]): Promise<(Sitting | null)[]> {
+  const em = asks[0].em.fork();
+  const found = new Map<string, Sitting>();
+  for (const [examId, group] of groupBy(asks, (ask) => ask.examId)) {
+    const studentIds = [...new Set(group.map((ask) => ask.studentId))];
+    for (let i = 0; i < studentIds.length; i += IDS_A_QUERY) {
+      const sittings = await em.find(Sitting, { exam: examId, student: { $in: studentIds.slice(i, i + IDS_A_QUERY) } }, { populate: ['exam'] });
+      for (const sitting of sittings) found.set(`${examId}:${sitting.student.id}`, sitting);
+    }
+  }
+  return asks.map((ask) => found.get(`${ask.examId}:${ask.studentId}`) ?? null);
+}
+
+/**
+ * The calling student's own sitting with its exam, in one query with those of the other subscriptions opening meanwhile
+ * (thousands of pages open at an exam's start); as `visibleExam`, no sitting means no such exam for them.
+ */
 export async function ownSittingWithExam(ctx: Context, examId: string): Promise<Sitting> {
   const user = requireUser(ctx);
-  const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: user.id }, { populate: ['exam'] });
+  let batch = openingSittings.get(ctx.services);
+  if (!batch) openingSittings.set(ctx.services, (batch = new TurnBatch(readOwnSittings)));
+  const sitting = await batch.add({ em: ctx.em, examId, studentId: user.id });
   if (!sitting) throw notFound();
   return sitting;
 }
