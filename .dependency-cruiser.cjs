@@ -7,7 +7,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'This import closes a circle; move the shared piece down (a policy, a type, a rule) so the arrows run one way.',
+      comment:
+        'This import closes a circle; move the shared piece down (a policy, a type, a rule) so the arrows run one way.',
       from: { pathNot: '[.]entity[.]ts$' },
       to: { circular: true },
     },

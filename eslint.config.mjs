@@ -47,7 +47,13 @@ export default defineConfig(
     // Off in test and benchmark code only: the specs read GraphQL answers as untyped JSON by shape (the harness's
     // `gql<T = any>`, `GqlResult<T = any>`, pushes, `res.json()`); typing each of them is a rewrite of ~20 spec files
     // for no safety a failing expectation does not already give. Production code keeps the rule.
-    files: ['server/src/**/*.spec.ts', 'server/src/testing/**', 'server/src/bench/**', 'server/src/cluster/**', 'server/src/hostile/**'],
+    files: [
+      'server/src/**/*.spec.ts',
+      'server/src/testing/**',
+      'server/src/bench/**',
+      'server/src/cluster/**',
+      'server/src/hostile/**',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 

@@ -10,7 +10,11 @@ describe('the Content-Security-Policy', () => {
   const violations: string[] = [];
 
   beforeAll(async () => {
-    const context = await world.browser.newContext({ baseURL: world.server.url, viewport: { width: 1280, height: 900 }, locale: 'kk-KZ' });
+    const context = await world.browser.newContext({
+      baseURL: world.server.url,
+      viewport: { width: 1280, height: 900 },
+      locale: 'kk-KZ',
+    });
     // every violation, whether or not the browser also prints it
     await context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (event) => {

@@ -8,7 +8,12 @@ describe('the end time', () => {
     try {
       const now = Date.now();
       const endsAt = now + 40_000;
-      const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(endsAt));
+      const examId = await world.api.createTaskExam(
+        world.staff.token,
+        [student.student.user.id],
+        new Date(now - 60_000),
+        new Date(endsAt),
+      );
       // the network holds the send until the end time has passed, as a slow connection would at the last second
       await student.page.route('**/graphql', async (route) => {
         if (route.request().postData()?.includes('SubmitAnswer')) {
@@ -26,11 +31,16 @@ describe('the end time', () => {
       expect(Date.now()).toBeLessThan(endsAt);
       await student.page.getByTestId('send').click();
       await student.page.getByRole('alertdialog').getByRole('button', { name: 'Жіберу' }).click();
-      await student.page.getByTestId('send-error').filter({ hasText: 'Жауап жіберілмеді. Емтихан уақыты аяқталды.' }).waitFor({ timeout: 60_000 });
+      await student.page
+        .getByTestId('send-error')
+        .filter({ hasText: 'Жауап жіберілмеді. Емтихан уақыты аяқталды.' })
+        .waitFor({ timeout: 60_000 });
       // the page shows the end and keeps the text, read-only
       await student.page.getByTestId('ended-unsent').waitFor();
       await expectButton(student.page, 'send', 'disabled');
-      expect(await student.page.getByTestId('answer-text').inputValue()).toBe('An answer written in good time, sent too late.');
+      expect(await student.page.getByTestId('answer-text').inputValue()).toBe(
+        'An answer written in good time, sent too late.',
+      );
       await screenshot(student.page, '50-sent-too-late-kk');
       expect((await world.api.myAnswer(student.student.token, examId))?.status ?? null).not.toBe('SUBMITTED');
     } finally {
@@ -42,7 +52,12 @@ describe('the end time', () => {
     const student = await openStudent('student08');
     try {
       const now = Date.now();
-      const examId = await world.api.createTaskExam(world.staff.token, [student.student.user.id], new Date(now - 60_000), new Date(now + 20_000));
+      const examId = await world.api.createTaskExam(
+        world.staff.token,
+        [student.student.user.id],
+        new Date(now - 60_000),
+        new Date(now + 20_000),
+      );
       await student.page.goto(`/attestation/${examId}`);
       await student.page.getByTestId('answer-text').fill('Ten or more characters, typed just before the end.');
       await expectButton(student.page, 'send', 'enabled');
@@ -53,8 +68,15 @@ describe('the end time', () => {
       await screenshot(student.page, '51-ended-kk');
 
       const refusal = await world.api
-        .call(student.student.token, 'mutation($e:ID!){ submitAnswer(examId:$e, text:"Too late, straight to the API.") { id } }', { e: examId })
-        .then(() => null, (error: unknown) => error);
+        .call(
+          student.student.token,
+          'mutation($e:ID!){ submitAnswer(examId:$e, text:"Too late, straight to the API.") { id } }',
+          { e: examId },
+        )
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
       expect(refusal instanceof GraphQLRefusal ? refusal.code : refusal).toBe('EXAM_ENDED');
     } finally {
       await student.close();

@@ -6,7 +6,11 @@ describe('the exam list', () => {
   let page: Page;
 
   beforeAll(async () => {
-    const context = await world.browser.newContext({ baseURL: world.server.url, viewport: { width: 1280, height: 900 }, locale: 'kk-KZ' });
+    const context = await world.browser.newContext({
+      baseURL: world.server.url,
+      viewport: { width: 1280, height: 900 },
+      locale: 'kk-KZ',
+    });
     page = await context.newPage();
   });
 
@@ -40,8 +44,10 @@ describe('the exam list', () => {
     await expectAccessible(page, 'list');
   });
 
-  it('shows each exam\'s state at a glance', async () => {
-    const states = await page.locator('[data-state]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-state')));
+  it("shows each exam's state at a glance", async () => {
+    const states = await page
+      .locator('[data-state]')
+      .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-state')));
     expect(states.filter((s) => s === 'open').length).toBe(3);
     expect(states.filter((s) => s === 'upcoming').length).toBe(1);
     expect(states.filter((s) => s === 'graded').length).toBe(1);

@@ -21,7 +21,10 @@ describe('a RANDOM-ticket exam', () => {
     expect(await page.getByTestId('ticket-board').count()).toBe(0);
     await page.getByRole('button', { name: 'Билет бойынша сұрақтарды көрсету' }).click();
     // the block itself: the live region announces the same words for screen readers
-    await page.getByTestId('questions-pending').filter({ hasText: 'Өтінеміз, күте тұрыңыз. Сұрақтар әлі жіберілген жоқ' }).waitFor();
+    await page
+      .getByTestId('questions-pending')
+      .filter({ hasText: 'Өтінеміз, күте тұрыңыз. Сұрақтар әлі жіберілген жоқ' })
+      .waitFor();
   });
 
   it('shows the questions after reconnecting when they were released while offline', async () => {

@@ -13,7 +13,9 @@ const countsFile = process.argv[2];
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const finish = (code) => {
   if (countsFile) fs.writeFileSync(countsFile, JSON.stringify(counts));
-  console.log(`[e2e] ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+  console.log(
+    `[e2e] ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`,
+  );
   process.exit(code);
 };
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status === 0;
@@ -62,5 +64,7 @@ jasmine.addReporter(countingReporter(counts));
 const started = Date.now();
 const result = await jasmine.execute(undefined, process.env.E2E_FILTER || undefined);
 if (result.overallStatus !== 'passed' && counts.failed === 0) counts.failed = 1;
-console.log(`[e2e] ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${path.relative(root, process.env.E2E_ARTIFACTS ?? 'e2e/artifacts')}/`);
+console.log(
+  `[e2e] ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${path.relative(root, process.env.E2E_ARTIFACTS ?? 'e2e/artifacts')}/`,
+);
 finish(counts.failed > 0 ? 1 : 0);

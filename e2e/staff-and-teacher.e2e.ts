@@ -4,9 +4,17 @@ import { almaty, choose, downloaded, openAs, serverNow } from './support/people'
 const MINUTE = 60_000;
 const PENDING = 'Өтінеміз, күте тұрыңыз. Сұрақтар әлі жіберілген жоқ';
 const TICKETS = [
-  'Билет 1', '1. Сұрыптау алгоритмдерін салыстырыңыз.', '2. Жылдам сұрыптаудың күрделілігі қандай?', '',
-  'Билет 2', '1. Хэш-кесте қалай жұмыс істейді?', '2. Коллизияларды шешу тәсілдері.', '',
-  'Билет 3', '1. Графты ендік бойынша аралау.', '2. Дейкстра алгоритмі.',
+  'Билет 1',
+  '1. Сұрыптау алгоритмдерін салыстырыңыз.',
+  '2. Жылдам сұрыптаудың күрделілігі қандай?',
+  '',
+  'Билет 2',
+  '1. Хэш-кесте қалай жұмыс істейді?',
+  '2. Коллизияларды шешу тәсілдері.',
+  '',
+  'Билет 3',
+  '1. Графты ендік бойынша аралау.',
+  '2. Дейкстра алгоритмі.',
 ].join('\n');
 
 /**
@@ -91,9 +99,13 @@ describe('an exam prepared, run and graded from the browser', () => {
     await page.getByTestId('add-bulk').click();
     await page.getByTestId('tickets-notice').filter({ hasText: 'Қосылған билеттер: 3.' }).waitFor();
     await page.locator('li.ticket').nth(2).waitFor();
-    expect(await page.locator('li.ticket[data-ticket-number="2"]').innerText()).toContain('Коллизияларды шешу тәсілдері.');
+    expect(await page.locator('li.ticket[data-ticket-number="2"]').innerText()).toContain(
+      'Коллизияларды шешу тәсілдері.',
+    );
 
-    await page.getByTestId('ticket-file-input-1').setInputFiles({ name: 'sorting.txt', mimeType: 'text/plain', buffer: Buffer.from('quick, merge, heap') });
+    await page
+      .getByTestId('ticket-file-input-1')
+      .setInputFiles({ name: 'sorting.txt', mimeType: 'text/plain', buffer: Buffer.from('quick, merge, heap') });
     await page.locator('li.ticket[data-ticket-number="1"]').getByRole('link', { name: 'sorting.txt' }).waitFor();
     await screenshot(page, '62-tickets-kk');
     await expectNoEnglishUi(page, 'tickets');
@@ -156,7 +168,10 @@ describe('an exam prepared, run and graded from the browser', () => {
   it('releases the questions to one student: only her page shows them, without a reload (R5.3)', async () => {
     aliya = await openAs('student21');
     arman = await openAs('student22');
-    for (const [student, nth] of [[aliya, 0], [arman, 1]] as const) {
+    for (const [student, nth] of [
+      [aliya, 0],
+      [arman, 1],
+    ] as const) {
       await student.page.goto(`/attestation/${examId}`);
       await student.page.getByRole('button', { name: 'Бос билет' }).nth(nth).click();
       await student.page.getByRole('alertdialog').getByRole('button', { name: 'Билетті таңдау' }).click();
@@ -177,7 +192,10 @@ describe('an exam prepared, run and graded from the browser', () => {
     expect(await arman.page.getByTestId('questions').count()).toBe(0);
     expect(await arman.page.getByTestId('questions-pending').count()).toBe(1);
 
-    await row('student21').getByTestId('questions').filter({ hasText: /Көрді \d\d:\d\d:\d\d/ }).waitFor({ timeout: 5_000 });
+    await row('student21')
+      .getByTestId('questions')
+      .filter({ hasText: /Көрді \d\d:\d\d:\d\d/ })
+      .waitFor({ timeout: 5_000 });
     expect(await row('student22').getByTestId('questions').innerText()).toBe('Жіберілмеген');
     await page.locator('[data-count=viewed]').filter({ hasText: '1 / 3' }).waitFor();
     await screenshot(page, '71-room-released-kk');
@@ -202,7 +220,8 @@ describe('an exam prepared, run and graded from the browser', () => {
     const trail = page.getByTestId('trail');
     await trail.waitFor();
     const kinds = await trail.locator('tbody tr td:nth-child(2)').allInnerTexts();
-    for (const kind of ['Кірді', 'Шықты', 'Билет таңдады', 'Сұрақтар жіберілді', 'Сұрақтарды көрді']) expect(kinds).toContain(kind);
+    for (const kind of ['Кірді', 'Шықты', 'Билет таңдады', 'Сұрақтар жіберілді', 'Сұрақтарды көрді'])
+      expect(kinds).toContain(kind);
     expect(await trail.innerText()).toContain('Айгүл Серікова'); // who released
     await screenshot(page, '73-audit-trail-kk');
     const csv = await downloaded(page, () => page.getByTestId('trail-export').click());
@@ -213,19 +232,30 @@ describe('an exam prepared, run and graded from the browser', () => {
     await page.locator('mat-dialog-container').getByRole('button', { name: 'Жабу' }).click();
   });
 
-  it('shows the draft\'s time but never its text, then the sending, live', async () => {
+  it("shows the draft's time but never its text, then the sending, live", async () => {
     const { page } = staff;
-    await aliya.page.getByTestId('answer-text').fill('Жылдам сұрыптау орташа жағдайда O(n log n), ең нашар жағдайда O(n²).');
-    await row('student21').getByTestId('answer').filter({ hasText: /Жоба сақталды \d\d:\d\d:\d\d/ }).waitFor({ timeout: 15_000 });
+    await aliya.page
+      .getByTestId('answer-text')
+      .fill('Жылдам сұрыптау орташа жағдайда O(n log n), ең нашар жағдайда O(n²).');
+    await row('student21')
+      .getByTestId('answer')
+      .filter({ hasText: /Жоба сақталды \d\d:\d\d:\d\d/ })
+      .waitFor({ timeout: 15_000 });
     expect(await page.locator('body').innerText()).not.toContain('Жылдам сұрыптау орташа');
 
     await aliya.page.getByTestId('send').click();
     await aliya.page.getByRole('alertdialog').getByRole('button', { name: 'Жіберу' }).click();
     await aliya.page.getByTestId('sent').waitFor();
-    await row('student21').getByTestId('answer').filter({ hasText: /Жіберілді \d\d:\d\d:\d\d/ }).waitFor({ timeout: 5_000 });
+    await row('student21')
+      .getByTestId('answer')
+      .filter({ hasText: /Жіберілді \d\d:\d\d:\d\d/ })
+      .waitFor({ timeout: 5_000 });
     await page.locator('[data-count=sent]').filter({ hasText: '1 / 3' }).waitFor();
 
-    for (const [lang, heading, name] of [['Русский', 'Наблюдение: Алгоритмдер және деректер құрылымдары', '74-room-ru'], ['English', 'Live room: Алгоритмдер және деректер құрылымдары', '75-room-en']]) {
+    for (const [lang, heading, name] of [
+      ['Русский', 'Наблюдение: Алгоритмдер және деректер құрылымдары', '74-room-ru'],
+      ['English', 'Live room: Алгоритмдер және деректер құрылымдары', '75-room-en'],
+    ]) {
       await page.getByText(lang, { exact: true }).click();
       await page.getByRole('heading', { name: heading }).waitFor();
       await screenshot(page, name);
@@ -237,7 +267,10 @@ describe('an exam prepared, run and graded from the browser', () => {
     teacher = await openAs('teacher');
     const { page } = teacher;
     await page.goto('/');
-    await page.getByRole('navigation', { name: 'Басты мәзір' }).getByRole('link', { name: 'Менің емтихандарым' }).click();
+    await page
+      .getByRole('navigation', { name: 'Басты мәзір' })
+      .getByRole('link', { name: 'Менің емтихандарым' })
+      .click();
     await page.getByTestId('teacher-exams').waitFor();
     await screenshot(page, '80-teacher-exams-kk');
     await page.locator(`a[href="/teaching/exams/${examId}"]`).click();
@@ -257,7 +290,10 @@ describe('an exam prepared, run and graded from the browser', () => {
     await expectNoEnglishUi(page, 'grading');
     await expectAccessible(page, 'grading');
     await page.getByTestId('save-grade').click();
-    await page.getByTestId('grading-notice').filter({ hasText: 'Баға сақталды: Әлия Нұрланқызы 3 — 88 (B+).' }).waitFor();
+    await page
+      .getByTestId('grading-notice')
+      .filter({ hasText: 'Баға сақталды: Әлия Нұрланқызы 3 — 88 (B+).' })
+      .waitFor();
     await page.getByTestId('graded-count').filter({ hasText: 'Бағаланды: 1 / 1' }).waitFor();
 
     // staff watching the room see the grade arrive
@@ -269,11 +305,14 @@ describe('an exam prepared, run and graded from the browser', () => {
     await page.getByText('Қазақша', { exact: true }).click();
   });
 
-  it('shows the grade on the student\'s page and in her journal, and in the teacher\'s journal, exportable', async () => {
+  it("shows the grade on the student's page and in her journal, and in the teacher's journal, exportable", async () => {
     // her open page shows the grade without a reload (mySittingChanged)
     await aliya.page.getByTestId('grade').filter({ hasText: '88 балл — B+' }).waitFor({ timeout: 5_000 });
     await aliya.page.getByRole('navigation', { name: 'Басты мәзір' }).getByRole('link', { name: 'Журнал' }).click();
-    const mine = aliya.page.getByTestId('my-journal').locator('tr[data-discipline=CSE-220]').filter({ hasText: '88 балл' });
+    const mine = aliya.page
+      .getByTestId('my-journal')
+      .locator('tr[data-discipline=CSE-220]')
+      .filter({ hasText: '88 балл' });
     await mine.waitFor();
     expect(await mine.innerText()).toContain('88 балл — B+ (3,33)');
     await screenshot(aliya.page, '85-student-journal-kk');
@@ -297,4 +336,3 @@ describe('an exam prepared, run and graded from the browser', () => {
     await screenshot(page, '84-journal-ru');
   });
 });
-

@@ -1,4 +1,12 @@
-import { expectAccessible, expectButton, expectNoEnglishUi, openStudent, screenshot, type StudentPage, world } from './support/browser';
+import {
+  expectAccessible,
+  expectButton,
+  expectNoEnglishUi,
+  openStudent,
+  screenshot,
+  type StudentPage,
+  world,
+} from './support/browser';
 
 /** R6, R3 and the time rules on a task exam; the device is in New York with a clock three hours fast. */
 describe('a task exam', () => {
@@ -7,7 +15,11 @@ describe('a task exam', () => {
 
   beforeAll(async () => {
     exam = await world.api.examByCode(world.staff.token, 'CSE-310');
-    ilyas = await openStudent('student06', { timezoneId: 'America/New_York', deviceClockSkewMs: 3 * 3600_000, lang: 'en' });
+    ilyas = await openStudent('student06', {
+      timezoneId: 'America/New_York',
+      deviceClockSkewMs: 3 * 3600_000,
+      lang: 'en',
+    });
     await ilyas.page.goto(`/attestation/${exam.id}`);
     await ilyas.page.getByTestId('task').waitFor();
   });
@@ -16,7 +28,7 @@ describe('a task exam', () => {
     await ilyas?.close();
   });
 
-  it('shows the task, the platform with its link, and times in the university\'s zone', async () => {
+  it("shows the task, the platform with its link, and times in the university's zone", async () => {
     const { page } = ilyas;
     expect(await page.getByTestId('task').innerText()).toContain('Design the addressing plan of a campus network');
     const link = page.getByTestId('platform').getByRole('link', { name: /Microsoft Teams/ });
@@ -24,7 +36,8 @@ describe('a task exam', () => {
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await page.getByText('Copy the login').count()).toBe(0); // no login given with this platform
 
-    const almaty = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Almaty', timeStyle: 'short' }).format(new Date(iso));
+    const almaty = (iso: string) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Almaty', timeStyle: 'short' }).format(new Date(iso));
     const info = await page.getByTestId('info').innerText();
     expect(info).toContain(almaty(exam.startsAt));
     expect(info).toContain(almaty(exam.endsAt));
@@ -33,9 +46,12 @@ describe('a task exam', () => {
     await expectAccessible(page, 'task exam');
   });
 
-  it('counts down on the server\'s clock, not the device\'s', async () => {
+  it("counts down on the server's clock, not the device's", async () => {
     const shown = await ilyas.page.getByRole('timer').innerText();
-    const [h, m, s] = shown.match(/(\d\d):(\d\d):(\d\d)/)!.slice(1).map(Number);
+    const [h, m, s] = shown
+      .match(/(\d\d):(\d\d):(\d\d)/)!
+      .slice(1)
+      .map(Number);
     const remaining = (h * 3600 + m * 60 + s) * 1000;
     const expected = Date.parse(exam.endsAt) - Date.now();
     expect(Math.abs(remaining - expected)).toBeLessThan(5000);
@@ -48,7 +64,9 @@ describe('a task exam', () => {
     await page.getByTestId('answer-text').fill('  short  ');
     await expectButton(page, 'send', 'disabled');
     await page.getByTestId('sync-state').filter({ hasText: 'кемінде 10 белгі' }).waitFor();
-    await page.getByTestId('answer-text').fill('Three faculties: /22, /23 and /24 for IPv4, a /48 split into /64s for IPv6.');
+    await page
+      .getByTestId('answer-text')
+      .fill('Three faculties: /22, /23 and /24 for IPv4, a /48 split into /64s for IPv6.');
     await page.getByTestId('save').click();
     await page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor();
     await screenshot(page, '31-task-answer-kk');
@@ -56,7 +74,11 @@ describe('a task exam', () => {
 
     // keyboard only: Tab from the text to «Жауапты жіберу», Enter, then Tab and Enter in the dialog
     await page.getByTestId('answer-text').focus();
-    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'send')); i++) {
+    for (
+      let i = 0;
+      i < 10 && !(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'send'));
+      i++
+    ) {
       await page.keyboard.press('Tab');
     }
     await page.keyboard.press('Enter');

@@ -1,4 +1,12 @@
-import { expectAccessible, expectButton, expectNoEnglishUi, openStudent, screenshot, type StudentPage, world } from './support/browser';
+import {
+  expectAccessible,
+  expectButton,
+  expectNoEnglishUi,
+  openStudent,
+  screenshot,
+  type StudentPage,
+  world,
+} from './support/browser';
 
 const PENDING = 'Өтінеміз, күте тұрыңыз. Сұрақтар әлі жіберілген жоқ';
 
@@ -27,12 +35,23 @@ describe('a ticket exam, from the board to the grade', () => {
   it('shows the information, the platform and the board with tiles that carry no numbers (R2, R3, R4.1, R4.2)', async () => {
     const { page } = aliya;
     const info = await page.getByTestId('info').innerText();
-    for (const label of ['Оқу жылы', 'Академиялық кезең', 'Пән', 'Оқытушы', 'Өту мерзімі', 'Басталу уақыты', 'Аяқталу уақыты']) {
+    for (const label of [
+      'Оқу жылы',
+      'Академиялық кезең',
+      'Пән',
+      'Оқытушы',
+      'Өту мерзімі',
+      'Басталу уақыты',
+      'Аяқталу уақыты',
+    ]) {
       expect(info).toContain(label);
     }
     expect(info).not.toContain('Билет'); // no ticket yet
     expect(await page.getByText('Уақыт белдеуі: Asia/Almaty').count()).toBe(1);
-    await page.getByTestId('platform').getByRole('link', { name: /Конференцияға өту: Zoom/ }).waitFor();
+    await page
+      .getByTestId('platform')
+      .getByRole('link', { name: /Конференцияға өту: Zoom/ })
+      .waitFor();
     await page.getByRole('button', { name: 'Логинді көшіру' }).click();
     await page.getByRole('button', { name: 'Көшірілді' }).waitFor();
 
@@ -46,9 +65,11 @@ describe('a ticket exam, from the board to the grade', () => {
     await expectAccessible(page, 'ticket board');
   });
 
-  it('shows each student\'s choice on the others\' boards at once, in a stable order (R4.2, R4.3)', async () => {
+  it("shows each student's choice on the others' boards at once, in a stable order (R4.2, R4.3)", async () => {
     const order = (student: StudentPage) =>
-      student.page.locator('[data-testid=ticket-board] button.tile').evaluateAll((b) => b.map((x) => x.getAttribute('data-ticket')));
+      student.page
+        .locator('[data-testid=ticket-board] button.tile')
+        .evaluateAll((b) => b.map((x) => x.getAttribute('data-ticket')));
     const before = await order(aliya);
     await dana.page.getByRole('button', { name: 'Бос билет' }).nth(3).click();
     await dana.page.getByRole('alertdialog').getByRole('button', { name: 'Билетті таңдау' }).click();
@@ -94,7 +115,13 @@ describe('a ticket exam, from the board to the grade', () => {
     expect(await page.getByTestId('answers').count()).toBe(0);
     await screenshot(page, '13-questions-pending-kk');
 
-    await world.api.attachToStudentsTicket(world.staff.token, examId, aliya.student.user.id, 'ER-diagram.txt', 'entities: student, exam');
+    await world.api.attachToStudentsTicket(
+      world.staff.token,
+      examId,
+      aliya.student.user.id,
+      'ER-diagram.txt',
+      'entities: student, exam',
+    );
     await world.api.releaseQuestions(world.staff.token, examId, [aliya.student.user.id]);
     await page.getByTestId('questions').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('questions').innerText()).toMatch(/1\. .+\n?.*2\. /s);
@@ -134,13 +161,17 @@ describe('a ticket exam, from the board to the grade', () => {
     await page.getByTestId('answer-text').pressSequentially(' Офлайн жазылды.');
     await page.getByTestId('sync-state').filter({ hasText: 'Осы браузерде сақталды' }).waitFor({ timeout: 15_000 });
     await screenshot(page, '15-offline-kk');
-    const local = await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.startsWith('attestation.answer.'))?.[1] ?? '');
+    const local = await page.evaluate(
+      () => Object.entries(localStorage).find(([k]) => k.startsWith('attestation.answer.'))?.[1] ?? '',
+    );
     expect(local).toContain('Офлайн жазылды.');
 
     await aliya.restore();
     await page.getByTestId('connection').filter({ hasText: 'Байланыс бар' }).waitFor({ timeout: 20_000 });
     await page.getByTestId('sync-state').filter({ hasText: 'Серверде сақталды' }).waitFor({ timeout: 15_000 });
-    expect((await world.api.myAnswer(aliya.student.token, examId))?.text).toBe('Нормаль формалар — 3NF. Офлайн жазылды.');
+    expect((await world.api.myAnswer(aliya.student.token, examId))?.text).toBe(
+      'Нормаль формалар — 3NF. Офлайн жазылды.',
+    );
   });
 
   it('uploads several files with progress, refuses one too large, and deletes one (R7.2, R7.3)', async () => {
@@ -154,14 +185,28 @@ describe('a ticket exam, from the board to the grade', () => {
 
     // a slow line, so the per-file progress shows
     const cdp = await aliya.context.newCDPSession(page);
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
-    await page.getByTestId('file-input').setInputFiles([{ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(700 * 1024, 7) }]);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 256 * 1024,
+    });
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(700 * 1024, 7) }]);
     await page.getByTestId('upload').filter({ hasText: '«photo.jpg» жүктелуде' }).waitFor();
     await screenshot(page, '16-upload-progress-kk');
     await page.getByRole('link', { name: 'photo.jpg' }).waitFor({ timeout: 20_000 });
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
 
-    await page.getByTestId('file-input').setInputFiles([{ name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(1536 * 1024, 1) }]);
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(1536 * 1024, 1) }]);
     await page.getByText('«video.mp4» жүктелмеді. Файл тым үлкен; кішірек файл жүктеңіз.').waitFor({ timeout: 15_000 });
     await screenshot(page, '17-upload-too-large-kk');
 
@@ -197,7 +242,11 @@ describe('a ticket exam, from the board to the grade', () => {
   it('shows the grade with its letter once the teacher grades (R2.5, R7.7)', async () => {
     const teacher = await world.api.login('teacher');
     const sittingId = await world.api.sittingId(aliya.student.token, examId);
-    await world.api.call(teacher.token, 'mutation($s:ID!){ gradeSitting(sittingId:$s, score:88, comment:"Жақсы") { id } }', { s: sittingId });
+    await world.api.call(
+      teacher.token,
+      'mutation($s:ID!){ gradeSitting(sittingId:$s, score:88, comment:"Жақсы") { id } }',
+      { s: sittingId },
+    );
     await aliya.page.reload();
     await aliya.page.getByTestId('grade').filter({ hasText: '88 балл — B+' }).waitFor();
     await screenshot(aliya.page, '19-graded-kk');

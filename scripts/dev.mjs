@@ -19,7 +19,11 @@ const children = [];
 function start(label, onLine = () => undefined) {
   const { cmd, args, env = {} } = parts[label];
   // a process group of its own, so that stopping it stops what npx started
-  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { FORCE_COLOR: '1', ...env, ...process.env } });
+  const child = spawn(cmd, args, {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { FORCE_COLOR: '1', ...env, ...process.env },
+  });
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
     stream.on('data', (chunk) => {

@@ -15,5 +15,7 @@ jasmine.addReporter(countingReporter(counts));
 const result = await jasmine.execute();
 if (result.overallStatus !== 'passed' && counts.failed === 0) counts.failed = 1;
 fs.writeFileSync(countsFile, JSON.stringify(counts));
-console.log(`[${label}] ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+console.log(
+  `[${label}] ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`,
+);
 process.exit(0);

@@ -16,14 +16,23 @@ process.chdir(root);
 const CHROMIUM = process.env.CHROME_BIN ?? '/usr/bin/chromium';
 const CHROMEDRIVER = process.env.CHROMEDRIVER ?? '/usr/bin/chromedriver';
 const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--window-size=1280,900',
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--window-size=1280,900',
 ];
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const finish = (code) => {
   if (process.env.COUNTS_FILE) fs.writeFileSync(process.env.COUNTS_FILE, JSON.stringify(counts));
-  console.log(`\n[client] ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+  console.log(
+    `\n[client] ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`,
+  );
   process.exit(code);
 };
 
@@ -31,7 +40,8 @@ const finish = (code) => {
 const args = process.argv.slice(2);
 const filter = args.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
 const wanted = args.filter((a) => !a.startsWith('--')).map((a) => path.resolve(a));
-const specs = fs.readdirSync('client/src', { recursive: true })
+const specs = fs
+  .readdirSync('client/src', { recursive: true })
   .filter((file) => file.endsWith('.spec.ts'))
   .map((file) => path.resolve('client/src', file))
   .filter((file) => !wanted.length || wanted.some((w) => file === w || file.startsWith(w + path.sep)))
@@ -44,7 +54,8 @@ if (!specs.length) {
 
 // one entry for the bundle: the test bed first, then the specs (git-ignored; the builder needs a file it can compile)
 const entry = 'client/src/testing/specs.generated.ts';
-const importOf = (file) => `import './${path.relative(path.dirname(entry), file).split(path.sep).join('/').replace(/\.ts$/, '')}';`;
+const importOf = (file) =>
+  `import './${path.relative(path.dirname(entry), file).split(path.sep).join('/').replace(/\.ts$/, '')}';`;
 const source = ['// written by scripts/test-client.mjs', "import './test-bed';", ...specs.map(importOf), ''].join('\n');
 if (!fs.existsSync(entry) || fs.readFileSync(entry, 'utf8') !== source) fs.writeFileSync(entry, source);
 
@@ -80,7 +91,10 @@ driver.once('error', (error) => {
 process.once('exit', () => driver.kill());
 const driverUrl = `http://127.0.0.1:${driverPort}`;
 for (let attempt = 0; ; attempt++) {
-  const ready = await fetch(`${driverUrl}/status`).then((r) => r.ok, () => false);
+  const ready = await fetch(`${driverUrl}/status`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ready) break;
   if (attempt > 100) {
     console.log('[client] chromedriver did not answer within 20 s');
@@ -109,5 +123,7 @@ try {
 }
 // an error outside any spec (a failed load, a crash) fails the run without failing a spec
 if (details?.overallStatus !== 'passed' && counts.failed === 0) counts.failed = 1;
-console.log(`[client] built in ${((built - started) / 1000).toFixed(1)} s, ran in ${((Date.now() - built) / 1000).toFixed(1)} s`);
+console.log(
+  `[client] built in ${((built - started) / 1000).toFixed(1)} s, ran in ${((Date.now() - built) / 1000).toFixed(1)} s`,
+);
 finish(counts.failed > 0 ? 1 : 0);

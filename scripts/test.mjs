@@ -21,22 +21,38 @@ if (build.status !== 0) {
 // two real server processes on both, when both are there
 const { TEST_DATABASE_URL: pg, TEST_REDIS_URL: redis } = process.env;
 const suites = [{ label: 'server on SQLite', env: { TEST_DATABASE_URL: '', TEST_REDIS_URL: '' } }];
-if (pg) suites.push({ label: `server on PostgreSQL${redis ? ' and Redis' : ''}`, env: { TEST_DATABASE_URL: pg, TEST_REDIS_URL: redis ?? '' } });
+if (pg)
+  suites.push({
+    label: `server on PostgreSQL${redis ? ' and Redis' : ''}`,
+    env: { TEST_DATABASE_URL: pg, TEST_REDIS_URL: redis ?? '' },
+  });
 else console.log('TEST_DATABASE_URL is not set: the PostgreSQL run is skipped (CI sets it).');
-if (pg && redis) suites.push({ label: 'two instances on PostgreSQL and Redis', env: {}, config: 'server/jasmine.cluster.json' });
-else console.log('TEST_DATABASE_URL and TEST_REDIS_URL are not both set: the two-instance run is skipped (CI sets them).');
+if (pg && redis)
+  suites.push({ label: 'two instances on PostgreSQL and Redis', env: {}, config: 'server/jasmine.cluster.json' });
+else
+  console.log('TEST_DATABASE_URL and TEST_REDIS_URL are not both set: the two-instance run is skipped (CI sets them).');
 
 for (const suite of suites) {
   console.log(`\n=== ${suite.label} ===`);
   const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'counts-')), 'counts.json');
   run('node', ['scripts/run-jasmine.mjs', countsFile, suite.label, suite.config ?? 'server/jasmine.json'], suite.env);
-  const counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
+  const counts = fs.existsSync(countsFile)
+    ? JSON.parse(fs.readFileSync(countsFile, 'utf8'))
+    : { passed: 0, failed: 1, skipped: 0 };
   for (const key of Object.keys(total)) total[key] += counts[key];
 }
 
 // the import graph of the server and the web app has no circles (.dependency-cruiser.cjs)
 console.log('\n=== import circles (npm run check:deps) ===');
-const deps = run('npx', ['depcruise', 'server/src', 'client/src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']);
+const deps = run('npx', [
+  'depcruise',
+  'server/src',
+  'client/src',
+  '--config',
+  '.dependency-cruiser.cjs',
+  '--output-type',
+  'err',
+]);
 if (deps.status === 0) total.passed++;
 else {
   console.log('the import graph has a circle (listed above): move the shared piece down so the arrows run one way');
@@ -57,22 +73,38 @@ console.log('\n=== lint (npm run lint) ===');
 const lint = run('npm', ['run', '--silent', 'lint']);
 if (lint.status === 0) total.passed++;
 else {
-  console.log('lint failed: `npm run format` rewrites the formatting, `npx eslint --fix .` fixes what it can, the rest by hand');
+  console.log(
+    'lint failed: `npm run format` rewrites the formatting, `npx eslint --fix .` fixes what it can, the rest by hand',
+  );
   total.failed++;
 }
 
 // component specs, then the browser specs against the real server (each writes its counts as JSON)
 const clientSuites = [
-  { label: 'web app component specs', cmd: 'node', args: () => ['scripts/test-client.mjs'], env: (countsFile) => ({ COUNTS_FILE: countsFile }) },
-  { label: 'web app end-to-end specs', cmd: 'node', args: (countsFile) => ['e2e/run.mjs', countsFile], env: () => ({}) },
+  {
+    label: 'web app component specs',
+    cmd: 'node',
+    args: () => ['scripts/test-client.mjs'],
+    env: (countsFile) => ({ COUNTS_FILE: countsFile }),
+  },
+  {
+    label: 'web app end-to-end specs',
+    cmd: 'node',
+    args: (countsFile) => ['e2e/run.mjs', countsFile],
+    env: () => ({}),
+  },
 ];
 for (const suite of clientSuites) {
   console.log(`\n=== ${suite.label} ===`);
   const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'counts-')), 'counts.json');
   const started = Date.now();
   run(suite.cmd, suite.args(countsFile), suite.env(countsFile));
-  const counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
-  console.log(`[${suite.label}] ${counts.passed} passed, ${counts.failed} failed in ${Math.round((Date.now() - started) / 1000)} s`);
+  const counts = fs.existsSync(countsFile)
+    ? JSON.parse(fs.readFileSync(countsFile, 'utf8'))
+    : { passed: 0, failed: 1, skipped: 0 };
+  console.log(
+    `[${suite.label}] ${counts.passed} passed, ${counts.failed} failed in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   for (const key of Object.keys(total)) total[key] += counts[key] ?? 0;
 }
 

@@ -9,8 +9,14 @@ import type { RunningServer } from './server';
 /** Debian's Chromium; browser downloads do not work on the CI machine. */
 export const CHROMIUM = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 /** screenshots of each state of the exam page: a CI artifact, made afresh by each run */
 export const ARTIFACTS = path.resolve(process.env['E2E_ARTIFACTS'] ?? 'e2e/artifacts');
@@ -66,7 +72,11 @@ export async function openStudent(login: string, options: StudentPageOptions = {
         Date.now = () => realNow() + skew;
       }
     },
-    { session: { token: student.token, user: student.user }, lang: options.lang ?? 'kk', skew: options.deviceClockSkewMs ?? 0 },
+    {
+      session: { token: student.token, user: student.user },
+      lang: options.lang ?? 'kk',
+      skew: options.deviceClockSkewMs ?? 0,
+    },
   );
   const page = await context.newPage();
   page.on('pageerror', (error) => console.log(`[${login}] page error: ${error.message}`));
@@ -91,7 +101,8 @@ export async function openStudent(login: string, options: StudentPageOptions = {
     cut: async () => {
       cut = true;
       await context.setOffline(true);
-      for (const socket of sockets.splice(0)) await socket.close({ code: 4408, reason: 'e2e: connection dropped' }).catch(() => undefined);
+      for (const socket of sockets.splice(0))
+        await socket.close({ code: 4408, reason: 'e2e: connection dropped' }).catch(() => undefined);
     },
     restore: async () => {
       cut = false;
@@ -116,9 +127,23 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   // evaluated through the DevTools protocol: a <script> tag of our own would be refused by the app's CSP, as it should
   await page.evaluate(fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
   });
   const serious = violations.filter((v) => v.impact === 'serious');
   if (serious.length) console.log(`[axe ${label}] serious: ${JSON.stringify(serious)}`);

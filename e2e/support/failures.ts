@@ -16,7 +16,9 @@ let contexts = 0;
 async function keep(context: BrowserContext, label: string, pending: string): Promise<void> {
   fs.mkdirSync(pending, { recursive: true });
   for (const [index, page] of context.pages().entries()) {
-    await page.screenshot({ path: path.join(pending, `${label}-page${index + 1}.png`), fullPage: true, timeout: 10_000 }).catch(() => undefined);
+    await page
+      .screenshot({ path: path.join(pending, `${label}-page${index + 1}.png`), fullPage: true, timeout: 10_000 })
+      .catch(() => undefined);
   }
   await context.tracing.stopChunk({ path: path.join(pending, `${label}.trace.zip`) });
 }
@@ -32,7 +34,8 @@ export function traceEveryContext(browser: Browser): void {
     open.set(context, state);
     const close = context.close.bind(context);
     context.close = async (closeOptions) => {
-      if (open.delete(context) && state.chunkOpen && spec) await keep(context, state.label, spec.pending).catch(() => undefined);
+      if (open.delete(context) && state.chunkOpen && spec)
+        await keep(context, state.label, spec.pending).catch(() => undefined);
       return close(closeOptions);
     };
     return context;
@@ -53,12 +56,19 @@ export function recordFailures(): void {
       const pending = spec!.pending;
       const failed = result.status === 'failed';
       for (const [context, state] of open) {
-        if (failed) await keep(context, state.label, pending).catch((error: Error) => console.log(`[e2e] no trace of ${state.label}: ${error.message}`));
+        if (failed)
+          await keep(context, state.label, pending).catch((error: Error) =>
+            console.log(`[e2e] no trace of ${state.label}: ${error.message}`),
+          );
         else await context.tracing.stopChunk().catch(() => undefined);
         state.chunkOpen = false;
       }
       if (failed && fs.existsSync(pending)) {
-        const slug = result.fullName.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 100);
+        const slug = result.fullName
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}]+/gu, '-')
+          .replace(/^-|-$/g, '')
+          .slice(0, 100);
         const target = path.join(FAILED, slug);
         fs.rmSync(target, { recursive: true, force: true });
         fs.mkdirSync(FAILED, { recursive: true });

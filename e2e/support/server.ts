@@ -50,9 +50,13 @@ export async function startServer(): Promise<RunningServer> {
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
       // say so at once: every later spec would only report "connection refused"
-      if (!stopping) console.log(`\n[e2e] the server exited during the run (code ${code}, signal ${signal}); its log is in e2e/artifacts/server.log`);
+      if (!stopping)
+        console.log(
+          `\n[e2e] the server exited during the run (code ${code}, signal ${signal}); its log is in e2e/artifacts/server.log`,
+        );
       resolve();
-    }));
+    }),
+  );
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;

@@ -12,7 +12,14 @@ import { Metrics } from './common/metrics';
 import { connectRedis, type RedisConnections } from './common/redis';
 import { graphqlOverHttp } from './http/graphql-http';
 import { graphqlOverWebSocket } from './http/graphql-ws';
-import { errorReporter, probes, requestLogging, requestMetrics, watchDatabase, withLogContext } from './http/observability';
+import {
+  errorReporter,
+  probes,
+  requestLogging,
+  requestMetrics,
+  watchDatabase,
+  withLogContext,
+} from './http/observability';
 import { httpContext } from './http/request-context';
 import { atMost, CLOSE_OUT_MS, sleep } from './http/shutdown';
 import { webApp } from './http/web-app';
@@ -41,7 +48,9 @@ async function startServices(config: Config) {
     if (seeded) lifecycleLogger.info(seeded);
   }
   const metrics = new Metrics();
-  const redis: RedisConnections | undefined = config.redisUrl ? connectRedis(config.redisUrl, [EVENTS_CHANNEL, revocationChannel(config.redisKeyPrefix)], metrics) : undefined;
+  const redis: RedisConnections | undefined = config.redisUrl
+    ? connectRedis(config.redisUrl, [EVENTS_CHANNEL, revocationChannel(config.redisKeyPrefix)], metrics)
+    : undefined;
   const services = createServices(config, fileSecret(config), redis, metrics);
   if (redis) {
     // after an outage: this instance's pages back into presence, then every subscriber re-reads
@@ -51,14 +60,19 @@ async function startServices(config: Config) {
       metrics.resyncs.inc();
     });
     if (!(await redis.ready(config.redisStartWaitMs))) {
-      logger.warn({ waitedMs: config.redisStartWaitMs },
-        'starting without Redis: serving with pushes and presence on this instance only until it answers (retrying every second; /readyz answers 503 meanwhile)');
+      logger.warn(
+        { waitedMs: config.redisStartWaitMs },
+        'starting without Redis: serving with pushes and presence on this instance only until it answers (retrying every second; /readyz answers 503 meanwhile)',
+      );
     }
   }
   const stopSweeping = await services.files.store.keepIncomingSwept(); // partial uploads a crash left behind
   services.presence.onExpired = (examId, studentId) => {
-    services.inFlight.add(services.sittings.connectionLost(orm.em.fork(), examId, studentId, new Date())
-      .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection')));
+    services.inFlight.add(
+      services.sittings
+        .connectionLost(orm.em.fork(), examId, studentId, new Date())
+        .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection')),
+    );
   };
   watchDatabase(orm, metrics);
   return { orm, metrics, redis, services, stopSweeping };
@@ -89,8 +103,24 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const reportError = errorReporter(metrics);
   const contextFor = httpContext(orm, services);
-  const sockets = graphqlOverWebSocket({ httpServer, schema, config, orm, services, metrics, reportError, trustProxy: app.get('trust proxy fn') });
-  const graphql = await graphqlOverHttp({ schema, config, services, contextFor, reportError, drainServer: sockets.dispose });
+  const sockets = graphqlOverWebSocket({
+    httpServer,
+    schema,
+    config,
+    orm,
+    services,
+    metrics,
+    reportError,
+    trustProxy: app.get('trust proxy fn'),
+  });
+  const graphql = await graphqlOverHttp({
+    schema,
+    config,
+    services,
+    contextFor,
+    reportError,
+    drainServer: sockets.dispose,
+  });
 
   let shuttingDown = false;
   app.use(probes({ orm, redis, metrics, metricsToken: config.metricsToken, shuttingDown: () => shuttingDown }));
@@ -125,7 +155,11 @@ export async function createApp(config: Config): Promise<RunningApp> {
         stopSweeping();
         sockets.closeAll();
         const cut = await drain.close(config.shutdownGraceMs, () => sockets.terminateAll());
-        if (cut) logger.warn({ cut }, `shutdown: cut ${cut} request(s) still running after SHUTDOWN_GRACE_MS (${config.shutdownGraceMs} ms)`);
+        if (cut)
+          logger.warn(
+            { cut },
+            `shutdown: cut ${cut} request(s) still running after SHUTDOWN_GRACE_MS (${config.shutdownGraceMs} ms)`,
+          );
         const closeBy = Date.now() + CLOSE_OUT_MS;
         const left = () => Math.max(200, closeBy - Date.now());
         await atMost(left(), graphql.stop(), 'Apollo');

@@ -113,14 +113,17 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
   for (const part of raw.split(',').map((p) => p.trim())) {
     const [address, bits] = part.split('/');
     if (named.includes(part) || (isIP(address) && (bits === undefined || /^\d{1,3}$/.test(bits)))) continue;
-    throw new ConfigError(`TRUST_PROXY must be true, false, a number of proxies, or addresses such as "loopback, 10.0.0.0/8"; "${part}" is none of these.`);
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false, a number of proxies, or addresses such as "loopback, 10.0.0.0/8"; "${part}" is none of these.`,
+    );
   }
   return raw;
 }
 
 function sqliteSynchronous(env: NodeJS.ProcessEnv): 'NORMAL' | 'FULL' {
   const raw = (env.SQLITE_SYNCHRONOUS?.trim() || 'NORMAL').toUpperCase();
-  if (raw !== 'NORMAL' && raw !== 'FULL') throw new ConfigError(`SQLITE_SYNCHRONOUS must be NORMAL or FULL; "${env.SQLITE_SYNCHRONOUS}" is neither.`);
+  if (raw !== 'NORMAL' && raw !== 'FULL')
+    throw new ConfigError(`SQLITE_SYNCHRONOUS must be NORMAL or FULL; "${env.SQLITE_SYNCHRONOUS}" is neither.`);
   return raw;
 }
 
@@ -144,14 +147,17 @@ export function loggingConfig(env: NodeJS.ProcessEnv = process.env): LoggingConf
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError(`DATABASE_URL must start with postgres:// (got "${databaseUrl.split(':')[0]}:…"); leave it unset for the embedded SQLite database.`);
+    throw new ConfigError(
+      `DATABASE_URL must start with postgres:// (got "${databaseUrl.split(':')[0]}:…"); leave it unset for the embedded SQLite database.`,
+    );
   }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://; leave it unset for a single instance.');
   }
   const redisKeyPrefix = env.REDIS_KEY_PREFIX || 'attestation';
-  if (!/^[\w.:-]{1,50}$/.test(redisKeyPrefix)) throw new ConfigError('REDIS_KEY_PREFIX must be 1–50 letters, digits, . _ : -');
+  if (!/^[\w.:-]{1,50}$/.test(redisKeyPrefix))
+    throw new ConfigError('REDIS_KEY_PREFIX must be 1–50 letters, digits, . _ : -');
   const timeZone = env.TIME_ZONE || 'Asia/Almaty';
   try {
     new Intl.DateTimeFormat('en', { timeZone });
@@ -161,10 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const heartbeatMs = overrides.heartbeatMs ?? int(env, 'HEARTBEAT_MS', 5_000, 100);
   const production = env.NODE_ENV === 'production';
   const metricsToken = env.METRICS_TOKEN || undefined;
-  if (metricsToken && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters long; leave it unset to refuse /metrics.');
+  if (metricsToken && metricsToken.length < 16)
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters long; leave it unset to refuse /metrics.');
   const fileUrlSecret = env.FILE_URL_SECRET || undefined;
   if (fileUrlSecret && fileUrlSecret.length < 16) {
-    throw new ConfigError('FILE_URL_SECRET must be at least 16 characters long (e.g. `openssl rand -hex 32`); leave it unset to keep one in DATA_DIR.');
+    throw new ConfigError(
+      'FILE_URL_SECRET must be at least 16 characters long (e.g. `openssl rand -hex 32`); leave it unset to keep one in DATA_DIR.',
+    );
   }
   return {
     port: int(env, 'PORT', 4000, 0),

@@ -25,20 +25,30 @@ const ownerColumn: Record<FileOwner, string> = { ticket: 'ticket_id', answer: 'a
  * and every pushed event forks afresh, so nothing outlives the read it belongs to.
  */
 export class ReadLoaders {
-  constructor(private readonly ctx: Context, private readonly em: EntityManager) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly em: EntityManager,
+  ) {}
 
   /** the calling student's own sitting at each exam, with its ticket and answer (what the page shows of it) */
   readonly ownSitting = new BatchLoader<string, Sitting | null>(async (examIds) => {
     const studentId = this.ctx.user?.id;
     if (!studentId) return new Map();
-    const sittings = await this.em.find(Sitting, { exam: { $in: examIds }, student: studentId }, { populate: ['ticket', 'answer'] });
+    const sittings = await this.em.find(
+      Sitting,
+      { exam: { $in: examIds }, student: studentId },
+      { populate: ['ticket', 'answer'] },
+    );
     return new Map(sittings.map((s) => [s.exam.id, s]));
   }, null);
 
   /** every sitting of each exam, by the students' names, with what the staff pages show of them */
   readonly sittingsOfExam = new BatchLoader<string, Sitting[]>(async (examIds) => {
-    const sittings = await this.em.find(Sitting, { exam: { $in: examIds } },
-      { populate: ['student', 'ticket', 'answer', 'gradedBy'], orderBy: { student: { fullName: 'asc' }, id: 'asc' } });
+    const sittings = await this.em.find(
+      Sitting,
+      { exam: { $in: examIds } },
+      { populate: ['student', 'ticket', 'answer', 'gradedBy'], orderBy: { student: { fullName: 'asc' }, id: 'asc' } },
+    );
     return groupBy(sittings, (s) => s.exam.id);
   }, []);
 
@@ -50,7 +60,11 @@ export class ReadLoaders {
 
   /** the audit trail of each sitting, oldest first, with who did what */
   readonly trail = new BatchLoader<string, SittingEvent[]>(async (sittingIds) => {
-    const events = await this.em.find(SittingEvent, { sitting: { $in: sittingIds } }, { populate: ['actor'], orderBy: { at: 'asc', id: 'asc' } });
+    const events = await this.em.find(
+      SittingEvent,
+      { sitting: { $in: sittingIds } },
+      { populate: ['actor'], orderBy: { at: 'asc', id: 'asc' } },
+    );
     return groupBy(events, (e) => e.sitting.id);
   }, []);
 
@@ -68,10 +82,22 @@ export class ReadLoaders {
     if (!loader) {
       const column = ownerColumn[owner];
       loader = new BatchLoader<string, FileRow[]>(async (ownerIds) => {
-        const rows = await plainRows<{ id: string; name: string; size: number | string; content_type: string; owner_id: string }>(this.em,
+        const rows = await plainRows<{
+          id: string;
+          name: string;
+          size: number | string;
+          content_type: string;
+          owner_id: string;
+        }>(
+          this.em,
           `select id, name, size, content_type, ${column} as owner_id from stored_files where ${column} in (${ownerIds.map(() => '?').join(', ')}) order by created_at, id`,
-          ownerIds);
-        return groupBy(rows, (r) => r.owner_id, (r) => ({ id: r.id, name: r.name, size: Number(r.size), contentType: r.content_type }));
+          ownerIds,
+        );
+        return groupBy(
+          rows,
+          (r) => r.owner_id,
+          (r) => ({ id: r.id, name: r.name, size: Number(r.size), contentType: r.content_type }),
+        );
       }, []);
       this.filesBy.set(owner, loader);
     }

@@ -25,20 +25,25 @@ function stopOnSignals(app: RunningApp, config: Config): void {
       process.exit(1);
     }
     stopping = true;
-    lifecycleLogger.info({ signal, shutdownDelayMs: config.shutdownDelayMs, shutdownGraceMs: config.shutdownGraceMs },
-      `${signal}: /readyz answers 503 now; serving ${config.shutdownDelayMs} ms more, then finishing requests within ${config.shutdownGraceMs} ms`);
+    lifecycleLogger.info(
+      { signal, shutdownDelayMs: config.shutdownDelayMs, shutdownGraceMs: config.shutdownGraceMs },
+      `${signal}: /readyz answers 503 now; serving ${config.shutdownDelayMs} ms more, then finishing requests within ${config.shutdownGraceMs} ms`,
+    );
     const bound = config.shutdownDelayMs + config.shutdownGraceMs + 10_000;
     setTimeout(() => {
       lifecycleLogger.fatal(`${signal}: the shutdown did not finish within ${bound} ms; exiting anyway`);
       process.exit(1);
     }, bound).unref();
-    app.stop().then(() => {
-      lifecycleLogger.info(`${signal}: stopped`);
-      process.exit(0);
-    }, (error) => {
-      logger.fatal({ err: error }, 'shutdown failed');
-      process.exit(1);
-    });
+    app.stop().then(
+      () => {
+        lifecycleLogger.info(`${signal}: stopped`);
+        process.exit(0);
+      },
+      (error) => {
+        logger.fatal({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   // `on`, not `once`: a library's exit hook re-raises the signal when it finds no other listener left
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -61,7 +66,9 @@ async function main() {
   }
   const app = await createApp(config);
   rejections.countIn(app.services.metrics);
-  lifecycleLogger.info(`Attestation is up: ${app.url}/ (GraphQL at ${app.url}/graphql, database: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`);
+  lifecycleLogger.info(
+    `Attestation is up: ${app.url}/ (GraphQL at ${app.url}/graphql, database: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
+  );
   stopOnSignals(app, config);
 }
 

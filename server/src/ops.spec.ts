@@ -12,7 +12,8 @@ import { startTestServer, type TestServer } from './testing/harness';
 const MAIN = path.resolve(__dirname, 'main.js');
 const metricsToken = 'spec-metrics-token-0123456789';
 /** the Prometheus text, read as a scraper does (with METRICS_TOKEN) */
-const scrape = async (base: string) => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+const scrape = async (base: string) =>
+  (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
 // the SQLite driver MikroORM uses (it ships no types of its own)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database: new (file: string) => { exec(sql: string): void; close(): void } = require('better-sqlite3');
@@ -50,28 +51,50 @@ describe('operating the server', () => {
       expect(text).toMatch(/^attestation_db_pool_in_use \d+$/m);
       expect(text).toMatch(/^attestation_db_pool_idle \d+$/m);
       expect(text).toMatch(/^attestation_db_pool_waiting 0$/m);
-      expect(text).toMatch(process.env.TEST_DATABASE_URL ? /^attestation_db_pool_max 10$/m : /^attestation_db_pool_max [1-9]\d*$/m);
-      await server.app.orm.em.getConnection().execute('select * from no_such_table').catch(() => undefined);
+      expect(text).toMatch(
+        process.env.TEST_DATABASE_URL ? /^attestation_db_pool_max 10$/m : /^attestation_db_pool_max [1-9]\d*$/m,
+      );
+      await server.app.orm.em
+        .getConnection()
+        .execute('select * from no_such_table')
+        .catch(() => undefined);
       expect(await scrape(server.url)).toMatch(/^attestation_db_errors_total\{kind="other"\} [1-9]/m);
       if (process.env.TEST_DATABASE_URL) {
         // every PostgreSQL connection carries DATABASE_STATEMENT_TIMEOUT_MS; a statement past its limit is counted as such
         const [shown] = await server.app.orm.em.getConnection().execute('show statement_timeout');
         expect(shown.statement_timeout).toBe('15s');
-        await server.app.orm.em.fork().transactional(async (em) => {
-          await em.getConnection().execute(`set local statement_timeout = '50ms'`, [], 'run', em.getTransactionContext());
-          await em.getConnection().execute('select pg_sleep(1)', [], 'run', em.getTransactionContext());
-        }).catch(() => undefined);
+        await server.app.orm.em
+          .fork()
+          .transactional(async (em) => {
+            await em
+              .getConnection()
+              .execute(`set local statement_timeout = '50ms'`, [], 'run', em.getTransactionContext());
+            await em.getConnection().execute('select pg_sleep(1)', [], 'run', em.getTransactionContext());
+          })
+          .catch(() => undefined);
         expect(await scrape(server.url)).toMatch(/^attestation_db_errors_total\{kind="statement_timeout"\} 1$/m);
       }
     });
 
     it('counts errors over the WebSocket by code like those over HTTP', async () => {
-      const count = async () => Number(/attestation_graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} (\d+)/.exec(await scrape(server.url))?.[1] ?? 0);
+      const count = async () =>
+        Number(
+          /attestation_graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} (\d+)/.exec(
+            await scrape(server.url),
+          )?.[1] ?? 0,
+        );
       const before = await count();
       const client = server.ws(null);
-      const result = await new Promise<any>((resolve) => client.subscribe({ query: 'subscription { noSuchField }' }, { next: resolve, error: resolve, complete: () => undefined }));
+      const result = await new Promise<any>((resolve) =>
+        client.subscribe(
+          { query: 'subscription { noSuchField }' },
+          { next: resolve, error: resolve, complete: () => undefined },
+        ),
+      );
       await client.dispose();
-      expect(Array.isArray(result) ? result[0].extensions.code : result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(Array.isArray(result) ? result[0].extensions.code : result.errors?.[0]?.extensions?.code).toBe(
+        'GRAPHQL_VALIDATION_FAILED',
+      );
       expect(await count()).toBe(before + 1);
     });
 
@@ -91,7 +114,10 @@ describe('operating the server', () => {
       expect(() => loadConfig({ TIME_ZONE: 'Mars/Olympus' })).toThrowError(ConfigError, /TIME_ZONE/);
       expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrowError(ConfigError, /SEED_DEMO/);
       expect(() => loadConfig({ DATABASE_POOL_MAX: '0' })).toThrowError(ConfigError, /DATABASE_POOL_MAX/);
-      expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '-1' })).toThrowError(ConfigError, /DATABASE_STATEMENT_TIMEOUT_MS/);
+      expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '-1' })).toThrowError(
+        ConfigError,
+        /DATABASE_STATEMENT_TIMEOUT_MS/,
+      );
       expect(() => loadConfig({ SHUTDOWN_DELAY_MS: 'soon' })).toThrowError(ConfigError, /SHUTDOWN_DELAY_MS/);
       expect(() => loadConfig({ SHUTDOWN_GRACE_MS: '2.5' })).toThrowError(ConfigError, /SHUTDOWN_GRACE_MS/);
       expect(() => loadConfig({ FILE_URL_SECRET: 'short' })).toThrowError(ConfigError, /FILE_URL_SECRET/);
@@ -100,11 +126,22 @@ describe('operating the server', () => {
       expect(loggingConfig({ LOG_LEVEL: 'WARN', INSTANCE_ID: 'A' })).toEqual({ level: 'warn', instanceId: 'A' });
       expect(loggingConfig({})).toEqual({ level: 'info', instanceId: undefined });
       expect(loadConfig({}).port).toBe(4000);
-      expect(loadConfig({})).toEqual(jasmine.objectContaining({ databasePoolMax: 10, databaseStatementTimeoutMs: 15_000, shutdownDelayMs: 5000, shutdownGraceMs: 25_000 }));
+      expect(loadConfig({})).toEqual(
+        jasmine.objectContaining({
+          databasePoolMax: 10,
+          databaseStatementTimeoutMs: 15_000,
+          shutdownDelayMs: 5000,
+          shutdownGraceMs: 25_000,
+        }),
+      );
     });
 
     it('stops the start with exit code 2 and that sentence', () => {
-      const run = spawnSync(process.execPath, [MAIN], { env: { ...process.env, MAX_FILE_MB: '0' }, encoding: 'utf8', timeout: 20_000 });
+      const run = spawnSync(process.execPath, [MAIN], {
+        env: { ...process.env, MAX_FILE_MB: '0' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
       expect(run.status).toBe(2);
       const line = JSON.parse(run.stdout.trim().split('\n').pop()!);
       expect(line.msg).toContain('MAX_FILE_MB');
@@ -123,11 +160,16 @@ describe('operating the server', () => {
     let token: string;
     let taskId: string | undefined;
     const lines = () => out.split('\n').filter((l) => l.trim());
-    const call = (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) => fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-      body: JSON.stringify({ query, variables }),
-    }).then((r) => r.json() as Promise<any>);
+    const call = (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+      fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      }).then((r) => r.json() as Promise<any>);
     const metric = async (pattern: RegExp) => Number(pattern.exec(await scrape(url))?.[1] ?? 0);
 
     beforeAll(async () => {
@@ -141,8 +183,16 @@ describe('operating the server', () => {
       child = spawn(process.execPath, [MAIN], {
         env: {
           METRICS_TOKEN: metricsToken,
-          ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'info',
-          DATABASE_URL: dbUrl, REDIS_URL: '', SHUTDOWN_DELAY_MS: '1000', SHUTDOWN_GRACE_MS: '5000',
+          ...process.env,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATA_DIR: dataDir,
+          SEED_DEMO: 'true',
+          LOG_LEVEL: 'info',
+          DATABASE_URL: dbUrl,
+          REDIS_URL: '',
+          SHUTDOWN_DELAY_MS: '1000',
+          SHUTDOWN_GRACE_MS: '5000',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -151,15 +201,23 @@ describe('operating the server', () => {
       url = await new Promise<string>((resolve, reject) => {
         const timer = setInterval(() => {
           const up = /Attestation is up: (http:\/\/[^/\s]+)/.exec(out);
-          if (up) { clearInterval(timer); resolve(up[1]); }
+          if (up) {
+            clearInterval(timer);
+            resolve(up[1]);
+          }
         }, 50);
-        child.once('exit', () => { clearInterval(timer); reject(new Error(out)); });
+        child.once('exit', () => {
+          clearInterval(timer);
+          reject(new Error(out));
+        });
       });
       token = (await call('mutation { login(login:"student01", password:"demo"){ token } }')).data.login.token;
       const years = await call('{ academicYears { id } }');
       for (const year of years.data.academicYears) {
         const mine = await call(`{ myExams(academicYearId:"${year.id}"){ id format startsAt endsAt } }`);
-        taskId ??= mine.data.myExams.find((e: any) => e.format === 'TASK' && Date.parse(e.startsAt) < Date.now() && Date.parse(e.endsAt) > Date.now())?.id;
+        taskId ??= mine.data.myExams.find(
+          (e: any) => e.format === 'TASK' && Date.parse(e.startsAt) < Date.now() && Date.parse(e.endsAt) > Date.now(),
+        )?.id;
       }
     }, 90_000);
 
@@ -176,10 +234,19 @@ describe('operating the server', () => {
 
     it('logs only JSON lines, with request ids, the seeded credentials as a message, and no passwords, tokens or answer texts', async () => {
       expect(taskId).toBeDefined();
-      expect((await call('mutation($e:ID!){ saveAnswer(examId:$e, text:"SECRET-ANSWER-TEXT-42") { savedAt } }', { e: taskId })).data).toBeTruthy();
+      expect(
+        (
+          await call('mutation($e:ID!){ saveAnswer(examId:$e, text:"SECRET-ANSWER-TEXT-42") { savedAt } }', {
+            e: taskId,
+          })
+        ).data,
+      ).toBeTruthy();
       await call('{ nonsense }');
       expect(lines().length).toBeGreaterThan(3);
-      for (const line of lines()) expect(() => JSON.parse(line)).withContext(line).not.toThrow();
+      for (const line of lines())
+        expect(() => JSON.parse(line))
+          .withContext(line)
+          .not.toThrow();
       expect(lines().some((l) => JSON.parse(l).req?.id?.match(/^[0-9a-f-]{36}$/))).toBeTrue();
       expect(lines().some((l) => JSON.parse(l).msg.includes('Demo credentials'))).toBeTrue();
       expect(out).not.toContain(token);
@@ -196,28 +263,46 @@ describe('operating the server', () => {
         await db.end();
       } else {
         const db = new Database(path.join(dataDir, 'attestation.sqlite'));
-        db.exec(`create trigger answers_no_fault before update on answers when new.text like '%FAULT-7%' begin select raise(abort, 'forced fault'); end`);
+        db.exec(
+          `create trigger answers_no_fault before update on answers when new.text like '%FAULT-7%' begin select raise(abort, 'forced fault'); end`,
+        );
         db.close();
       }
       const secret = 'Draft with a private thought FAULT-7 zq';
       const internal = /attestation_graphql_errors_total\{code="INTERNAL_SERVER_ERROR"\} (\d+)/;
       const before = await metric(internal);
 
-      const overHttp = await call('mutation SaveDraft($e:ID!,$t:String!){ saveAnswer(examId:$e, text:$t) { savedAt } }', { e: taskId, t: secret }, { 'x-request-id': 'ops-db-fault-1' });
+      const overHttp = await call(
+        'mutation SaveDraft($e:ID!,$t:String!){ saveAnswer(examId:$e, text:$t) { savedAt } }',
+        { e: taskId, t: secret },
+        { 'x-request-id': 'ops-db-fault-1' },
+      );
       expect(overHttp.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
       expect(await metric(internal)).toBe(before + 1);
 
-      const ws = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const ws = createClient({
+        url: url.replace('http', 'ws') + '/graphql',
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      });
       const overWs = await new Promise<any>((resolve) => {
-        ws.subscribe({ query: 'mutation SaveDraftOverWs($e:ID!,$t:String!){ saveAnswer(examId:$e, text:$t) { savedAt } }', variables: { e: taskId, t: secret } },
-          { next: resolve, error: resolve, complete: () => undefined });
+        ws.subscribe(
+          {
+            query: 'mutation SaveDraftOverWs($e:ID!,$t:String!){ saveAnswer(examId:$e, text:$t) { savedAt } }',
+            variables: { e: taskId, t: secret },
+          },
+          { next: resolve, error: resolve, complete: () => undefined },
+        );
       });
       await ws.dispose();
       expect(overWs.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
       expect(await metric(internal)).toBe(before + 2);
       expect(await metric(/attestation_db_errors_total\{kind="constraint"\} (\d+)/)).toBeGreaterThanOrEqual(2);
 
-      const errors = lines().map((l) => JSON.parse(l)).filter((l) => l.level >= 50);
+      const errors = lines()
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.level >= 50);
       const http = errors.find((l) => l.reqId === 'ops-db-fault-1');
       expect(http).withContext(JSON.stringify(errors)).toBeDefined();
       expect(http.operation).toBe('SaveDraft');
@@ -226,7 +311,8 @@ describe('operating the server', () => {
       const overSocket = errors.find((l) => l.operation === 'SaveDraftOverWs');
       expect(overSocket).withContext(JSON.stringify(errors)).toBeDefined();
       expect(overSocket.reqId).toMatch(/^[0-9a-f-]{36}:.+/);
-      for (const part of ['private thought', 'FAULT-7', 'update ', secret]) expect(out).withContext(part).not.toContain(part);
+      for (const part of ['private thought', 'FAULT-7', 'update ', secret])
+        expect(out).withContext(part).not.toContain(part);
     });
 
     it('drains on SIGTERM: /readyz 503 at once, responses with Connection: close, sockets closed with 1001, exit 0', async () => {
@@ -236,7 +322,8 @@ describe('operating the server', () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       let ready: Response;
-      do ready = await fetch(`${url}/readyz`); while (ready.status === 200);
+      do ready = await fetch(`${url}/readyz`);
+      while (ready.status === 200);
       expect(ready.status).toBe(503);
       expect(ready.headers.get('connection')).toBe('close');
       const during = await fetch(`${url}/healthz`);

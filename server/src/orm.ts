@@ -17,7 +17,19 @@ import { Answer } from './modules/answers/answer.entity';
 import { StoredFile } from './modules/files/stored-file.entity';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
 
-const entities = [User, AuthSession, AcademicYear, Period, Discipline, Exam, Ticket, Sitting, Answer, StoredFile, SittingEvent];
+const entities = [
+  User,
+  AuthSession,
+  AcademicYear,
+  Period,
+  Discipline,
+  Exam,
+  Ticket,
+  Sitting,
+  Answer,
+  StoredFile,
+  SittingEvent,
+];
 
 type Dialect = 'sqlite' | 'postgresql';
 
@@ -32,7 +44,8 @@ export class JsonOrmLogger extends DefaultLogger {
   onQuery?: (sql: string) => void;
 
   override log(namespace: LoggerNamespace | string, message: string, context?: LogContext): void {
-    if (namespace === 'query' || namespace === 'query-params' || !this.isEnabled(namespace as LoggerNamespace, context)) return;
+    if (namespace === 'query' || namespace === 'query-params' || !this.isEnabled(namespace as LoggerNamespace, context))
+      return;
     const level = context?.level === 'error' ? 'error' : context?.level === 'warning' ? 'warn' : 'info';
     this.json[level]({ namespace }, message.replace(/\s+/g, ' ').trim());
   }
@@ -42,8 +55,11 @@ export class JsonOrmLogger extends DefaultLogger {
   }
 }
 
-export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax' | 'databaseStatementTimeoutMs'>
-  & Partial<Pick<Config, 'sqliteQueueMax' | 'sqliteSynchronous'>>;
+export type DatabaseConfig = Pick<
+  Config,
+  'databaseUrl' | 'dataDir' | 'databasePoolMax' | 'databaseStatementTimeoutMs'
+> &
+  Partial<Pick<Config, 'sqliteQueueMax' | 'sqliteSynchronous'>>;
 
 /** One ORM configuration for the server, the tests and the migration generator. */
 export function ormOptions(config: DatabaseConfig): Options {
@@ -75,7 +91,9 @@ export function ormOptions(config: DatabaseConfig): Options {
       clientUrl: config.databaseUrl,
       pool: { min: 0, max: config.databasePoolMax },
       // a startup parameter, so it holds for every pooled connection without an extra round trip (PgBouncer: see README)
-      driverOptions: config.databaseStatementTimeoutMs ? { connection: { statement_timeout: config.databaseStatementTimeoutMs } } : {},
+      driverOptions: config.databaseStatementTimeoutMs
+        ? { connection: { statement_timeout: config.databaseStatementTimeoutMs } }
+        : {},
     };
   }
   fs.mkdirSync(config.dataDir, { recursive: true });

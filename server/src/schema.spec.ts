@@ -1,8 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType,
-  type GraphQLField, type GraphQLInputField, type GraphQLSchema, type GraphQLType,
+  buildSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  type GraphQLField,
+  type GraphQLInputField,
+  type GraphQLSchema,
+  type GraphQLType,
 } from 'graphql';
 import { createSchema, printedSchema } from './schema';
 
@@ -12,13 +20,17 @@ const contract = buildSchema(fs.readFileSync(path.join(root, 'server/contract/ap
 
 /** An output type is compatible when it is the same named type and at least as strict about null. */
 function outputCompatible(ours: GraphQLType, theirs: GraphQLType): boolean {
-  return ours.toString().replace(/!/g, '') === theirs.toString().replace(/!/g, '') &&
-    (!theirs.toString().endsWith('!') || ours.toString().endsWith('!'));
+  return (
+    ours.toString().replace(/!/g, '') === theirs.toString().replace(/!/g, '') &&
+    (!theirs.toString().endsWith('!') || ours.toString().endsWith('!'))
+  );
 }
 /** An input (argument) is compatible when a caller of the contract can send the same value. */
 function inputCompatible(ours: GraphQLType, theirs: GraphQLType): boolean {
-  return ours.toString().replace(/!/g, '') === theirs.toString().replace(/!/g, '') &&
-    (!ours.toString().endsWith('!') || theirs.toString().endsWith('!'));
+  return (
+    ours.toString().replace(/!/g, '') === theirs.toString().replace(/!/g, '') &&
+    (!ours.toString().endsWith('!') || theirs.toString().endsWith('!'))
+  );
 }
 
 function contractGaps(schema: GraphQLSchema): string[] {
@@ -31,37 +43,61 @@ function contractGaps(schema: GraphQLSchema): string[] {
       continue;
     }
     if (isObjectType(type) || isInterfaceType(type)) {
-      if (!isObjectType(mine) && !isInterfaceType(mine)) { gaps.push(`${type.name} is not an object type`); continue; }
+      if (!isObjectType(mine) && !isInterfaceType(mine)) {
+        gaps.push(`${type.name} is not an object type`);
+        continue;
+      }
       const fields = mine.getFields();
       for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
         const ours = fields[field.name];
-        if (!ours) { gaps.push(`${type.name}.${field.name} is missing`); continue; }
-        if (!outputCompatible(ours.type, field.type)) gaps.push(`${type.name}.${field.name}: ${ours.type} is not compatible with ${field.type}`);
+        if (!ours) {
+          gaps.push(`${type.name}.${field.name} is missing`);
+          continue;
+        }
+        if (!outputCompatible(ours.type, field.type))
+          gaps.push(`${type.name}.${field.name}: ${ours.type} is not compatible with ${field.type}`);
         for (const arg of field.args) {
           const ourArg = ours.args.find((a) => a.name === arg.name);
           if (!ourArg) gaps.push(`${type.name}.${field.name}(${arg.name}) is missing`);
-          else if (!inputCompatible(ourArg.type, arg.type)) gaps.push(`${type.name}.${field.name}(${arg.name}): ${ourArg.type} vs ${arg.type}`);
+          else if (!inputCompatible(ourArg.type, arg.type))
+            gaps.push(`${type.name}.${field.name}(${arg.name}): ${ourArg.type} vs ${arg.type}`);
         }
         for (const extra of ours.args) {
-          if (!field.args.some((a) => a.name === extra.name) && extra.type.toString().endsWith('!') && extra.defaultValue === undefined) {
+          if (
+            !field.args.some((a) => a.name === extra.name) &&
+            extra.type.toString().endsWith('!') &&
+            extra.defaultValue === undefined
+          ) {
             gaps.push(`${type.name}.${field.name} requires an argument ${extra.name} the contract does not send`);
           }
         }
       }
     } else if (isInputObjectType(type)) {
-      if (!isInputObjectType(mine)) { gaps.push(`${type.name} is not an input type`); continue; }
+      if (!isInputObjectType(mine)) {
+        gaps.push(`${type.name} is not an input type`);
+        continue;
+      }
       const fields = mine.getFields();
       for (const field of Object.values(type.getFields()) as GraphQLInputField[]) {
         const ours = fields[field.name];
         if (!ours) gaps.push(`${type.name}.${field.name} is missing`);
-        else if (!inputCompatible(ours.type, field.type)) gaps.push(`${type.name}.${field.name}: ${ours.type} vs ${field.type}`);
+        else if (!inputCompatible(ours.type, field.type))
+          gaps.push(`${type.name}.${field.name}: ${ours.type} vs ${field.type}`);
       }
     } else if (isEnumType(type)) {
-      if (!isEnumType(mine)) { gaps.push(`${type.name} is not an enum`); continue; }
-      for (const value of type.getValues()) if (!mine.getValue(value.name)) gaps.push(`${type.name}.${value.name} is missing`);
+      if (!isEnumType(mine)) {
+        gaps.push(`${type.name} is not an enum`);
+        continue;
+      }
+      for (const value of type.getValues())
+        if (!mine.getValue(value.name)) gaps.push(`${type.name}.${value.name} is missing`);
     } else if (isUnionType(type)) {
-      if (!isUnionType(mine)) { gaps.push(`${type.name} is not a union`); continue; }
-      for (const member of type.getTypes()) if (!mine.getTypes().some((t) => t.name === member.name)) gaps.push(`${type.name} lacks ${member.name}`);
+      if (!isUnionType(mine)) {
+        gaps.push(`${type.name} is not a union`);
+        continue;
+      }
+      for (const member of type.getTypes())
+        if (!mine.getTypes().some((t) => t.name === member.name)) gaps.push(`${type.name} lacks ${member.name}`);
     }
   }
   return gaps;
@@ -89,6 +125,11 @@ describe('schema.graphql', () => {
     expect(sdl).not.toMatch(/passwordHash|tokenHash/);
     const schema = await createSchema();
     expect(schema.getType('AuthSession')).toBeUndefined();
-    expect(Object.keys((schema.getType('User') as import('graphql').GraphQLObjectType).getFields())).toEqual(['id', 'login', 'fullName', 'role']);
+    expect(Object.keys((schema.getType('User') as import('graphql').GraphQLObjectType).getFields())).toEqual([
+      'id',
+      'login',
+      'fullName',
+      'role',
+    ]);
   });
 });

@@ -22,10 +22,23 @@ let built: Promise<GraphQLSchema> | undefined;
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [
-      UserResolver, AcademicYearResolver, PeriodResolver, ExamResolver, ExamSubscriptionResolver,
-      ExamSittingsResolver, SittingResolver, ExamTicketsResolver, SittingTicketResolver, TicketResolver,
-      AnswerResolver, SittingAnswerResolver, SittingGradeResolver, SittingTrailResolver, SittingEventResolver,
-      FileResolver, JournalResolver,
+      UserResolver,
+      AcademicYearResolver,
+      PeriodResolver,
+      ExamResolver,
+      ExamSubscriptionResolver,
+      ExamSittingsResolver,
+      SittingResolver,
+      ExamTicketsResolver,
+      SittingTicketResolver,
+      TicketResolver,
+      AnswerResolver,
+      SittingAnswerResolver,
+      SittingGradeResolver,
+      SittingTrailResolver,
+      SittingEventResolver,
+      FileResolver,
+      JournalResolver,
     ],
     authChecker,
     authMode: 'error',
@@ -33,8 +46,12 @@ export function createSchema(): Promise<GraphQLSchema> {
     validate: false,
     // every subscription brings its own subscribe() (auth, presence, per-exam topic), so this is never reached
     pubSub: {
-      publish: () => { throw new Error('publish through ExamEvents'); },
-      subscribe: () => { throw new Error('subscriptions declare their own subscribe()'); },
+      publish: () => {
+        throw new Error('publish through ExamEvents');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions declare their own subscribe()');
+      },
     },
   });
   return built;

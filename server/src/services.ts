@@ -34,7 +34,9 @@ class InFlight {
 /** The rule-holding services, one set per server; resolvers reach them through the context. */
 export function createServices(config: Config, fileSecret: Buffer, redis?: RedisConnections, metrics = new Metrics()) {
   const events = new ExamEvents(config.subscriptionQueueMax, config.pushConcurrency, metrics, redis);
-  const presence: Presence = redis ? new RedisPresence(redis.command, config.presenceTtlMs, metrics, REDIS_RETRY_MAX_MS) : new MemoryPresence();
+  const presence: Presence = redis
+    ? new RedisPresence(redis.command, config.presenceTtlMs, metrics, REDIS_RETRY_MAX_MS)
+    : new MemoryPresence();
   const store = new FileStore(config.dataDir);
   const tickets = new TicketService(events);
   const answers = new AnswerService(config, events, store);

@@ -18,7 +18,9 @@ export class App {
     clock.sync().catch(() => undefined); // the countdowns fall back to the device clock until a sync succeeds
     effect(() => {
       if (session.expired()) {
-        void router.navigate(['/login'], { queryParams: { returnUrl: router.url.startsWith('/login') ? null : router.url, expired: 1 } });
+        void router.navigate(['/login'], {
+          queryParams: { returnUrl: router.url.startsWith('/login') ? null : router.url, expired: 1 },
+        });
       }
     });
   }

@@ -34,7 +34,10 @@ export class FakeAnswerApi {
 
   private answer(): StudentAnswerFragment {
     return answerFixture({
-      text: this.text, status: this.status, files: [...this.files], savedAt: new Date().toISOString(),
+      text: this.text,
+      status: this.status,
+      files: [...this.files],
+      savedAt: new Date().toISOString(),
       submittedAt: this.status === 'SUBMITTED' ? at(0) : null,
     });
   }

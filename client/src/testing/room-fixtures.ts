@@ -2,7 +2,11 @@ import type { GradedSittingFragment, RoomSittingFragment } from '../app/core/gra
 import { at } from './exam-fixtures';
 
 /** A row of the live room, as the server would push it. */
-export function roomSitting(login: string, fullName: string, overrides: Partial<RoomSittingFragment> = {}): RoomSittingFragment {
+export function roomSitting(
+  login: string,
+  fullName: string,
+  overrides: Partial<RoomSittingFragment> = {},
+): RoomSittingFragment {
   return {
     id: `sitting-${login}`,
     online: false,
@@ -23,7 +27,11 @@ export function roomSitting(login: string, fullName: string, overrides: Partial<
 }
 
 /** A sitting as the teacher grades it: a sent answer by default. */
-export function gradedSitting(login: string, fullName: string, overrides: Partial<GradedSittingFragment> = {}): GradedSittingFragment {
+export function gradedSitting(
+  login: string,
+  fullName: string,
+  overrides: Partial<GradedSittingFragment> = {},
+): GradedSittingFragment {
   return {
     id: `sitting-${login}`,
     ticketNumber: 3,
@@ -31,7 +39,12 @@ export function gradedSitting(login: string, fullName: string, overrides: Partia
     submittedAt: at(-5),
     endsAt: at(120),
     student: { id: `student-${login}`, login, fullName },
-    answer: { id: `answer-${login}`, text: 'Үшінші қалыпты форма — транзитивті тәуелділіктер жоқ.', submittedAt: at(-5), files: [] },
+    answer: {
+      id: `answer-${login}`,
+      text: 'Үшінші қалыпты форма — транзитивті тәуелділіктер жоқ.',
+      submittedAt: at(-5),
+      files: [],
+    },
     grade: null,
     ...overrides,
   };

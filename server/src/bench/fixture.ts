@@ -80,10 +80,22 @@ export interface Fixture {
 
 /** The server as the suite runs it: production defaults, except the per-address limits (every client is 127.0.0.1). */
 export function benchConfig(dataDir: string): Config {
-  return loadConfig({}, {
-    port: 0, host: '127.0.0.1', dataDir, databaseUrl: undefined, redisUrl: undefined, seedDemo: false, clientDir: undefined,
-    shutdownDelayMs: 0, loginAddressFailures: 1_000_000, anonymousRequestsPerMinute: 1_000_000, savesPerMinute: 1_000_000,
-  });
+  return loadConfig(
+    {},
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      seedDemo: false,
+      clientDir: undefined,
+      shutdownDelayMs: 0,
+      loginAddressFailures: 1_000_000,
+      anonymousRequestsPerMinute: 1_000_000,
+      savesPerMinute: 1_000_000,
+    },
+  );
 }
 
 const EXAM_HOURS = 8;
@@ -91,7 +103,13 @@ const EXAM_HOURS = 8;
 /** tickets 1..count for an exam; the i-th of `holders` holds ticket i */
 async function addTickets(em: EntityManager, examId: string, count: number, holders: number): Promise<Ticket[]> {
   const sittings = await em.find(Sitting, { exam: examId }, { orderBy: { student: { login: 'asc' } } });
-  const tickets = Array.from({ length: count }, (_, i) => em.create(Ticket, { exam: examId, number: i + 1, questions: `Questions of ticket ${i + 1}: ${'explain, prove, compute. '.repeat(4)}` }));
+  const tickets = Array.from({ length: count }, (_, i) =>
+    em.create(Ticket, {
+      exam: examId,
+      number: i + 1,
+      questions: `Questions of ticket ${i + 1}: ${'explain, prove, compute. '.repeat(4)}`,
+    }),
+  );
   sittings.slice(0, holders).forEach((sitting, i) => {
     sitting.ticket = tickets[i];
     sitting.ticketChosenAt = new Date();
@@ -109,12 +127,18 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
     const u = await seedUniversity(server, sizes.students);
     const staffToken = await server.login('staff');
     const em = app.orm.em.fork();
-    const students = [...u.students].sort((a, b) => a.login.localeCompare(b.login))
+    const students = [...u.students]
+      .sort((a, b) => a.login.localeCompare(b.login))
       .map((s) => ({ id: s.id, login: s.login, token: openSession(em, em.getReference(User, s.id), 24) }));
     await em.flush();
     const exam = (count: number, input: Record<string, unknown> = {}) => {
       const enrolled = new Set(students.slice(0, count).map((s) => s.id));
-      return createExam(server, staffToken, { ...u, students: u.students.filter((s) => enrolled.has(s.id)) }, { startsAt: minutes(-1), endsAt: minutes(EXAM_HOURS * 60), ...input });
+      return createExam(
+        server,
+        staffToken,
+        { ...u, students: u.students.filter((s) => enrolled.has(s.id)) },
+        { startsAt: minutes(-1), endsAt: minutes(EXAM_HOURS * 60), ...input },
+      );
     };
 
     const releaseExamId = await exam(sizes.sockets);
@@ -125,7 +149,11 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
     await addTickets(em, pageExamId, sizes.pageStudents, sizes.pageStudents);
     const raceExamId = await exam(sizes.racers);
     const raceTickets = await addTickets(em, raceExamId, sizes.raceTickets, 0);
-    const uploadExamId = await exam(sizes.uploaders, { format: 'TASK', ticketAssignment: null, taskText: 'Solve the task; attach your work as a file.' });
+    const uploadExamId = await exam(sizes.uploaders, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Solve the task; attach your work as a file.',
+    });
 
     const page = await fetch(`${app.url}/graphql`, {
       method: 'POST',
@@ -133,19 +161,36 @@ export async function buildFixture(sizes: Sizes): Promise<Fixture> {
       body: JSON.stringify({ query: clientOperation('StudentExam'), variables: { id: pageExamId } }),
     });
     const pageBody = await page.text();
-    if (!page.ok || !pageBody.startsWith('{"data":{"exam":{')) throw new Error(`the exam page did not load in the fixture: ${pageBody.slice(0, 300)}`);
-    const seen = await server.ok(students[0].token, `query($r: ID!, $b: ID!) { release: exam(id: $r) { mySitting { ...StudentSitting } }
-      board: exam(id: $b) { ticketBoard { id taken } } } ${clientOperation('StudentSitting')}`, { r: releaseExamId, b: boardExamId });
-    if (seen.board.ticketBoard?.length !== sizes.boardTickets) throw new Error('the fixture\'s board exam does not show its board');
+    if (!page.ok || !pageBody.startsWith('{"data":{"exam":{'))
+      throw new Error(`the exam page did not load in the fixture: ${pageBody.slice(0, 300)}`);
+    const seen = await server.ok(
+      students[0].token,
+      `query($r: ID!, $b: ID!) { release: exam(id: $r) { mySitting { ...StudentSitting } }
+      board: exam(id: $b) { ticketBoard { id taken } } } ${clientOperation('StudentSitting')}`,
+      { r: releaseExamId, b: boardExamId },
+    );
+    if (seen.board.ticketBoard?.length !== sizes.boardTickets)
+      throw new Error("the fixture's board exam does not show its board");
     const frame = (id: string, data: unknown) => JSON.stringify({ id, type: 'next', payload: { data } });
     const passwordHash = (await em.findOneOrFail(User, { id: students[0].id })).passwordHash!;
     return {
-      dir, sizes, staffToken, students, passwordHash,
-      releaseExamId, boardExamId, boardTicketId: boardTickets[0].id,
-      pageExamId, raceExamId, raceTicketIds: raceTickets.map((t) => t.id), uploadExamId,
+      dir,
+      sizes,
+      staffToken,
+      students,
+      passwordHash,
+      releaseExamId,
+      boardExamId,
+      boardTicketId: boardTickets[0].id,
+      pageExamId,
+      raceExamId,
+      raceTicketIds: raceTickets.map((t) => t.id),
+      uploadExamId,
       pageBody,
       boardFrame: frame('2', { ticketBoardChanged: seen.board.ticketBoard }),
-      releaseFrame: frame('1', { questionsReleased: { ...seen.release.mySitting, questionsReleasedAt: new Date().toISOString() } }),
+      releaseFrame: frame('1', {
+        questionsReleased: { ...seen.release.mySitting, questionsReleasedAt: new Date().toISOString() },
+      }),
     };
   } finally {
     await server.stop();

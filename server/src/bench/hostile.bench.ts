@@ -55,7 +55,8 @@ const percentile = (values: number[], p: number) => {
 function nestedCalendar(depth: number): string {
   const names = ['academicYears', 'periods', 'academicYear'];
   let query = 'title';
-  for (let level = depth - 1; level >= 1; level--) query = `${level === 1 ? names[0] : level % 2 === 0 ? names[1] : names[2]} { ${query} }`;
+  for (let level = depth - 1; level >= 1; level--)
+    query = `${level === 1 ? names[0] : level % 2 === 0 ? names[1] : names[2]} { ${query} }`;
   return `{ ${query} }`;
 }
 
@@ -63,22 +64,46 @@ async function main() {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-bench-'));
   const server = spawn(process.execPath, [path.resolve(__dirname, '../main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', SEED_DEMO: 'true', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   try {
     for (let tries = 0; ; tries++) {
       if (tries > 600) throw new Error('the server did not get ready in 60 s');
-      if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await sleep(100);
     }
-    const login = async (name: string) => (await post(url, null, JSON.stringify({
-      query: 'mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }', variables: { l: name, p: 'demo' },
-    }))).json.data.login.token as string;
+    const login = async (name: string) =>
+      (
+        await post(
+          url,
+          null,
+          JSON.stringify({
+            query: 'mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }',
+            variables: { l: name, p: 'demo' },
+          }),
+        )
+      ).json.data.login.token as string;
     const student = await login('student01');
     const attacker = await login('student02');
-    const years = (await post(url, student, JSON.stringify({ query: '{ academicYears { id } }' }))).json.data.academicYears;
+    const years = (await post(url, student, JSON.stringify({ query: '{ academicYears { id } }' }))).json.data
+      .academicYears;
     const listQuery = JSON.stringify({
       query: `query($y: ID!) { me { login } myExams(academicYearId: $y) { id startsAt endsAt discipline { title } teacher { fullName }
         mySitting { ticketNumber submittedAt grade { score letter } } } }`,
@@ -89,8 +114,20 @@ async function main() {
 
     const attacks: { name: string; token: string | null; body: string }[] = [
       { name: 'depth 14', token: attacker, body: JSON.stringify({ query: nestedCalendar(14) }) },
-      { name: '1,000 × exam { ticketBoard }', token: attacker, body: JSON.stringify({ query: `{ ${Array.from({ length: 1000 }, (_, i) => `e${i}: exam(id: "${examId}") { ticketBoard { id number taken } }`).join(' ')} }` }) },
-      { name: '100,000 × __typename (anonymous)', token: null, body: JSON.stringify({ query: `{ ${Array.from({ length: 100_000 }, (_, i) => `a${i}: __typename`).join(' ')} }` }) },
+      {
+        name: '1,000 × exam { ticketBoard }',
+        token: attacker,
+        body: JSON.stringify({
+          query: `{ ${Array.from({ length: 1000 }, (_, i) => `e${i}: exam(id: "${examId}") { ticketBoard { id number taken } }`).join(' ')} }`,
+        }),
+      },
+      {
+        name: '100,000 × __typename (anonymous)',
+        token: null,
+        body: JSON.stringify({
+          query: `{ ${Array.from({ length: 100_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+        }),
+      },
     ];
 
     const measure = async (times: number[]) => {
@@ -98,7 +135,8 @@ async function main() {
         const started = performance.now();
         const { status, json } = await post(url, student, listQuery);
         times.push(performance.now() - started);
-        if (status !== 200 || !json.data?.myExams) throw new Error(`the student's query failed: ${status} ${JSON.stringify(json).slice(0, 200)}`);
+        if (status !== 200 || !json.data?.myExams)
+          throw new Error(`the student's query failed: ${status} ${JSON.stringify(json).slice(0, 200)}`);
       }
     };
 
@@ -108,13 +146,23 @@ async function main() {
     const reports: AttackReport[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       await measure(quiet);
-      const workers = Array.from({ length: ATTACKERS }, (_, n) => new Worker(__filename, { workerData: { url, attacks, first: n + round } }));
+      const workers = Array.from(
+        { length: ATTACKERS },
+        (_, n) => new Worker(__filename, { workerData: { url, attacks, first: n + round } }),
+      );
       await sleep(300);
       await measure(underAttack);
-      reports.push(...await Promise.all(workers.map((worker) => new Promise<AttackReport>((resolve) => {
-        worker.once('message', resolve);
-        worker.postMessage('stop');
-      }))));
+      reports.push(
+        ...(await Promise.all(
+          workers.map(
+            (worker) =>
+              new Promise<AttackReport>((resolve) => {
+                worker.once('message', resolve);
+                worker.postMessage('stop');
+              }),
+          ),
+        )),
+      );
     }
     const refused = new Map<string, { count: number; totalMs: number; statuses: Set<number> }>();
     for (const report of reports) {
@@ -129,12 +177,18 @@ async function main() {
 
     const p95Quiet = percentile(quiet, 95);
     const p95Attack = percentile(underAttack, 95);
-    console.log(`a student's exam list, ${quiet.length} requests each way in ${ROUNDS} alternating rounds, server: real main.js on SQLite (demo university)`);
+    console.log(
+      `a student's exam list, ${quiet.length} requests each way in ${ROUNDS} alternating rounds, server: real main.js on SQLite (demo university)`,
+    );
     console.log(`quiet:        p50 ${percentile(quiet, 50).toFixed(1)} ms  p95 ${p95Quiet.toFixed(1)} ms`);
-    console.log(`under attack: p50 ${percentile(underAttack, 50).toFixed(1)} ms  p95 ${p95Attack.toFixed(1)} ms  (${ATTACKERS} clients sending the attacks in a loop)`);
+    console.log(
+      `under attack: p50 ${percentile(underAttack, 50).toFixed(1)} ms  p95 ${p95Attack.toFixed(1)} ms  (${ATTACKERS} clients sending the attacks in a loop)`,
+    );
     console.log(`p95 ratio under attack / quiet: ×${(p95Attack / p95Quiet).toFixed(2)} (goal ≤ ×2)`);
     for (const [name, entry] of refused) {
-      console.log(`  attack ${name.padEnd(34)} ${String(entry.count).padStart(5)} sent, mean ${(entry.totalMs / entry.count).toFixed(1)} ms, statuses ${[...entry.statuses].join(',')}`);
+      console.log(
+        `  attack ${name.padEnd(34)} ${String(entry.count).padStart(5)} sent, mean ${(entry.totalMs / entry.count).toFixed(1)} ms, statuses ${[...entry.statuses].join(',')}`,
+      );
     }
   } finally {
     server.kill('SIGTERM');
@@ -147,7 +201,11 @@ type AttackReport = Record<string, { count: number; totalMs: number; statuses: n
 
 /** one attacker: sends the attacks in turn, as fast as they are answered, until told to stop */
 async function attack(): Promise<void> {
-  const { url, attacks, first } = workerData as { url: string; attacks: { name: string; token: string | null; body: string }[]; first: number };
+  const { url, attacks, first } = workerData as {
+    url: string;
+    attacks: { name: string; token: string | null; body: string }[];
+    first: number;
+  };
   const bodies = attacks.map((a) => Buffer.from(a.body));
   let stopping = false;
   parentPort!.once('message', () => (stopping = true));

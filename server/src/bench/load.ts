@@ -11,9 +11,11 @@ export type Latencies = number[];
 /** runs work(0..count-1), at most `parallel` at once */
 export async function pool(count: number, parallel: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, count) }, async () => {
-    while (next < count) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, count) }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 export function percentile(values: number[], p: number): number {
@@ -27,7 +29,12 @@ export interface GraphqlReply {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-export async function graphql(url: string, token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GraphqlReply> {
+export async function graphql(
+  url: string,
+  token: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphqlReply> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -37,20 +44,35 @@ export async function graphql(url: string, token: string | null, query: string, 
 }
 
 /** POSTs one file as multipart/form-data, streaming `content` (a view of a shared buffer) as it is */
-export function postFile(url: string, token: string, fileName: string, content: Buffer): Promise<{ status: number; body: string }> {
+export function postFile(
+  url: string,
+  token: string,
+  fileName: string,
+  content: Buffer,
+): Promise<{ status: number; body: string }> {
   const boundary = `----bench${Math.random().toString(16).slice(2)}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + content.length + tail.length, authorization: `Bearer ${token}` },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': head.length + content.length + tail.length,
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.write(head);
     req.write(content);
@@ -84,11 +106,24 @@ export class SocketCrowd {
    * a graphql-transport-ws student: connection_init with the token, then one `subscribe` per entry once acknowledged;
    * like the exam page's client, it connects again (at most 5 times) when the server closes it for a late init (4408)
    */
-  async student(wsUrl: string, token: string, subscriptions: { id: string; query: string; variables: Record<string, unknown> }[]): Promise<void> {
+  async student(
+    wsUrl: string,
+    token: string,
+    subscriptions: { id: string; query: string; variables: Record<string, unknown> }[],
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.connect(wsUrl, 'graphql-transport-ws', JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
-          (socket) => subscriptions.forEach((s) => socket.send(JSON.stringify({ id: s.id, type: 'subscribe', payload: { query: s.query, variables: s.variables } }))));
+        return await this.connect(
+          wsUrl,
+          'graphql-transport-ws',
+          JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+          (socket) =>
+            subscriptions.forEach((s) =>
+              socket.send(
+                JSON.stringify({ id: s.id, type: 'subscribe', payload: { query: s.query, variables: s.variables } }),
+              ),
+            ),
+        );
       } catch (error) {
         if (!String((error as Error).message).includes(' 4408 ') || attempt === 5) throw error;
         this.reconnects++;
@@ -101,12 +136,20 @@ export class SocketCrowd {
     return this.connect(wsUrl, undefined, '{"type":"hello"}', () => undefined);
   }
 
-  private connect(wsUrl: string, protocol: string | undefined, hello: string, acknowledged: (socket: WebSocket) => void): Promise<void> {
+  private connect(
+    wsUrl: string,
+    protocol: string | undefined,
+    hello: string,
+    acknowledged: (socket: WebSocket) => void,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(wsUrl, protocol);
       let open = false;
       socket.once('error', reject);
-      socket.once('close', (code, reason) => open || reject(new Error(`socket closed before the ack: ${code} ${reason.toString()}`)));
+      socket.once(
+        'close',
+        (code, reason) => open || reject(new Error(`socket closed before the ack: ${code} ${reason.toString()}`)),
+      );
       socket.once('open', () => socket.send(hello));
       socket.on('message', (raw: Buffer) => {
         const head = raw.subarray(0, 64).toString();

@@ -11,15 +11,22 @@ const DOWNLOADS = Number(process.env.BENCH_DOWNLOADS ?? 20);
 const FLOOD = Number(process.env.BENCH_FLOOD ?? 16); // logins kept in flight at once
 const FILE_BYTES = 1024 * 1024;
 
-const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * 0.95) - 1)];
+const p95 = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * 0.95) - 1)];
 
 async function measure(passwordHashConcurrency: number): Promise<{ quiet: number; flood: number; logins: number }> {
   const server = await startTestServer({ passwordHashConcurrency, passwordHashQueue: 100_000, loginSlowdownMs: 0 });
   try {
     const u = await seedUniversity(server, 1);
     const staff = await server.login('staff');
-    const examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'Read the file.' });
-    const up = await uploadFiles(server, staff, `/files/exams/${examId}/task`, [{ name: 'big.bin', content: Buffer.alloc(FILE_BYTES, 1) }]);
+    const examId = await createExam(server, staff, u, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Read the file.',
+    });
+    const up = await uploadFiles(server, staff, `/files/exams/${examId}/task`, [
+      { name: 'big.bin', content: Buffer.alloc(FILE_BYTES, 1) },
+    ]);
     const path = String(up.body.files[0].url).split('?')[0];
     const downloads = async () => {
       const times: number[] = [];
@@ -37,7 +44,9 @@ async function measure(passwordHashConcurrency: number): Promise<{ quiet: number
     let logins = 0;
     const attacker = async (n: number) => {
       for (let i = 0; flooding; i++) {
-        await server.gql(null, 'mutation($l:String!){ login(login:$l, password:"wrong"){ token } }', { l: `flood-${n}-${i}` });
+        await server.gql(null, 'mutation($l:String!){ login(login:$l, password:"wrong"){ token } }', {
+          l: `flood-${n}-${i}`,
+        });
         logins++;
       }
     };
@@ -54,10 +63,18 @@ async function measure(passwordHashConcurrency: number): Promise<{ quiet: number
 }
 
 async function main() {
-  console.log(`${DOWNLOADS} downloads of ${FILE_BYTES / 1048576} MB one after another, quiet and while ${FLOOD} logins are always in flight`);
-  for (const [label, concurrency] of [['scrypt unbounded (before)', 10_000], ['PASSWORD_HASH_CONCURRENCY=2', 2], ['PASSWORD_HASH_CONCURRENCY=1', 1]] as const) {
+  console.log(
+    `${DOWNLOADS} downloads of ${FILE_BYTES / 1048576} MB one after another, quiet and while ${FLOOD} logins are always in flight`,
+  );
+  for (const [label, concurrency] of [
+    ['scrypt unbounded (before)', 10_000],
+    ['PASSWORD_HASH_CONCURRENCY=2', 2],
+    ['PASSWORD_HASH_CONCURRENCY=1', 1],
+  ] as const) {
     const { quiet, flood, logins } = await measure(concurrency);
-    console.log(`${label.padEnd(30)} download p95 quiet ${quiet.toFixed(1).padStart(6)} ms, under the flood ${flood.toFixed(1).padStart(7)} ms  ×${(flood / quiet).toFixed(1)}   (${logins.toFixed(0)} logins/s answered)`);
+    console.log(
+      `${label.padEnd(30)} download p95 quiet ${quiet.toFixed(1).padStart(6)} ms, under the flood ${flood.toFixed(1).padStart(7)} ms  ×${(flood / quiet).toFixed(1)}   (${logins.toFixed(0)} logins/s answered)`,
+    );
   }
 }
 

@@ -67,7 +67,13 @@ interface Stats {
 
 /** rows every scenario gets: the event loop and memory of the process under test */
 const USAGE_ROWS: Row[] = [
-  { label: 'event-loop lag p99 (server process)', figure: 'lagP99Ms', unit: 'ms', lowerIsBetter: true, goal: { text: '≤ 100 ms', met: (ours) => ours <= 100 } },
+  {
+    label: 'event-loop lag p99 (server process)',
+    figure: 'lagP99Ms',
+    unit: 'ms',
+    lowerIsBetter: true,
+    goal: { text: '≤ 100 ms', met: (ours) => ours <= 100 },
+  },
   { label: 'event-loop lag max', figure: 'lagMaxMs', unit: 'ms', lowerIsBetter: true },
   { label: 'peak RSS (server process)', figure: 'peakRssMb', unit: 'MB', lowerIsBetter: true },
   { label: 'RSS growth (peak − at the start)', figure: 'rssGrowthMb', unit: 'MB', lowerIsBetter: true },
@@ -103,21 +109,53 @@ async function runOnce(scenario: Scenario, side: Side, fixture: Fixture): Promis
   const copy = copyFixture(fixture);
   let target: Target | undefined;
   try {
-    target = await Target.start(side.mode === 'app' ? { mode: 'app', dataDir: copy.dataDir } : { mode: 'bare', dataDir: copy.dataDir, body: fixture.pageBody });
+    target = await Target.start(
+      side.mode === 'app'
+        ? { mode: 'app', dataDir: copy.dataDir }
+        : { mode: 'bare', dataDir: copy.dataDir, body: fixture.pageBody },
+    );
     const started = target;
     await started.measureStart();
-    const ctx: RunContext = { fixture, target, dataDir: copy.dataDir, dbFile: path.join(copy.dataDir, 'attestation.sqlite'), deadline: performance.now() + scenario.timeoutMs };
+    const ctx: RunContext = {
+      fixture,
+      target,
+      dataDir: copy.dataDir,
+      dbFile: path.join(copy.dataDir, 'attestation.sqlite'),
+      deadline: performance.now() + scenario.timeoutMs,
+    };
     let cut: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
-      side.run(ctx).catch((error: Error): RunOutcome => ({ figures: {}, notes: [`failed: ${error.message.split('\n')[0]}`] })),
-      new Promise<RunOutcome>((resolve) => (cut = setTimeout(() => resolve({ figures: {}, notes: [`cut after ${(scenario.timeoutMs + GRACE_MS) / 1000} s`] }), scenario.timeoutMs + GRACE_MS))),
+      side
+        .run(ctx)
+        .catch((error: Error): RunOutcome => ({ figures: {}, notes: [`failed: ${error.message.split('\n')[0]}`] })),
+      new Promise<RunOutcome>(
+        (resolve) =>
+          (cut = setTimeout(
+            () => resolve({ figures: {}, notes: [`cut after ${(scenario.timeoutMs + GRACE_MS) / 1000} s`] }),
+            scenario.timeoutMs + GRACE_MS,
+          )),
+      ),
       started.died.then((why): RunOutcome => ({ figures: {}, notes: [why] })),
     ]);
     clearTimeout(cut);
-    const usage = await Promise.race([started.measureEnd(), started.died.then(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000).unref())]).catch(() => undefined);
+    const usage = await Promise.race([
+      started.measureEnd(),
+      started.died.then(() => undefined),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000).unref()),
+    ]).catch(() => undefined);
     const died = await Promise.race([started.died, Promise.resolve(undefined)]);
     return {
-      figures: { ...outcome.figures, ...(usage ? { lagP99Ms: usage.lagP99Ms, lagMaxMs: usage.lagMaxMs, peakRssMb: usage.peakRssMb, rssGrowthMb: usage.peakRssMb - usage.startRssMb } : {}) },
+      figures: {
+        ...outcome.figures,
+        ...(usage
+          ? {
+              lagP99Ms: usage.lagP99Ms,
+              lagMaxMs: usage.lagMaxMs,
+              peakRssMb: usage.peakRssMb,
+              rssGrowthMb: usage.peakRssMb - usage.startRssMb,
+            }
+          : {}),
+      },
       notes: [...(outcome.notes ?? []), ...(died && !outcome.notes?.includes(died) ? [died] : [])],
     };
   } finally {
@@ -127,7 +165,9 @@ async function runOnce(scenario: Scenario, side: Side, fixture: Fixture): Promis
 }
 
 function describe(outcome: RunOutcome): string {
-  const figures = Object.entries(outcome.figures).map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ');
+  const figures = Object.entries(outcome.figures)
+    .map(([k, v]) => `${k} ${formatNumber(v)}`)
+    .join(', ');
   return [figures, ...(outcome.notes ?? [])].filter(Boolean).join('; ');
 }
 
@@ -138,23 +178,44 @@ export async function runScenario(scenario: Scenario, fixture: Fixture, pairs: n
   for (let pair = 1; pair <= pairs; pair++) {
     for (const which of ['baseline', 'ours'] as const) {
       const started = performance.now();
-      const outcome = await runOnce(scenario, scenario[which], fixture)
-        .catch((error: Error): RunOutcome => ({ figures: {}, notes: [`failed: ${error.message.split('\n')[0]}`] }));
+      const outcome = await runOnce(scenario, scenario[which], fixture).catch((error: Error): RunOutcome => ({
+        figures: {},
+        notes: [`failed: ${error.message.split('\n')[0]}`],
+      }));
       runs[which].push(outcome);
-      console.log(`  pair ${pair} ${which.padEnd(8)} (${((performance.now() - started) / 1000).toFixed(0)} s): ${describe(outcome)}`);
+      console.log(
+        `  pair ${pair} ${which.padEnd(8)} (${((performance.now() - started) / 1000).toFixed(0)} s): ${describe(outcome)}`,
+      );
     }
   }
   const results = [...scenario.rows, ...USAGE_ROWS].map((row): RowResult => {
     const lower = row.lowerIsBetter ?? false;
-    const ours = stats(runs.ours.map((r) => r.figures[row.figure] ?? NaN), lower);
+    const ours = stats(
+      runs.ours.map((r) => r.figures[row.figure] ?? NaN),
+      lower,
+    );
     const baselineFigure = row.baseline === false ? undefined : (row.baseline ?? row.figure);
-    const baseline = baselineFigure ? stats(runs.baseline.map((r) => r.figures[baselineFigure] ?? NaN), lower) : undefined;
+    const baseline = baselineFigure
+      ? stats(
+          runs.baseline.map((r) => r.figures[baselineFigure] ?? NaN),
+          lower,
+        )
+      : undefined;
     const ratio = baseline ? ours.median / baseline.median : NaN;
-    return { scenario: scenario.id, row, baseline, ours, ratio, pass: row.goal ? row.goal.met(ours.median, ratio) : undefined };
+    return {
+      scenario: scenario.id,
+      row,
+      baseline,
+      ours,
+      ratio,
+      pass: row.goal ? row.goal.met(ours.median, ratio) : undefined,
+    };
   });
   for (const r of results) {
-    console.log(`  ${r.row.label.padEnd(44)} baseline ${(r.baseline ? spread(r.baseline) : '—').padEnd(24)} ours ${spread(r.ours).padEnd(24)} ${r.row.unit.padEnd(6)}`
-      + ` ${formatRatio(r.ratio).padStart(7)}  ${r.row.goal ? `goal ${r.row.goal.text}: ${r.pass ? 'pass' : 'MISS'}` : ''}`);
+    console.log(
+      `  ${r.row.label.padEnd(44)} baseline ${(r.baseline ? spread(r.baseline) : '—').padEnd(24)} ours ${spread(r.ours).padEnd(24)} ${r.row.unit.padEnd(6)}` +
+        ` ${formatRatio(r.ratio).padStart(7)}  ${r.row.goal ? `goal ${r.row.goal.text}: ${r.pass ? 'pass' : 'MISS'}` : ''}`,
+    );
   }
   return results;
 }
@@ -165,6 +226,8 @@ export function printSummary(results: RowResult[]): void {
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
     if (!r.row.goal && r.row.figure === 'lagMaxMs') continue;
-    console.log(`| ${r.scenario} | ${r.row.label} (${r.row.unit}) | ${r.baseline ? spread(r.baseline) : '—'} | ${spread(r.ours)} | ${formatRatio(r.ratio)} | ${r.row.goal?.text ?? ''} | ${r.row.goal ? (r.pass ? 'pass' : '**miss**') : ''} |`);
+    console.log(
+      `| ${r.scenario} | ${r.row.label} (${r.row.unit}) | ${r.baseline ? spread(r.baseline) : '—'} | ${spread(r.ours)} | ${formatRatio(r.ratio)} | ${r.row.goal?.text ?? ''} | ${r.row.goal ? (r.pass ? 'pass' : '**miss**') : ''} |`,
+    );
   }
 }

@@ -1,6 +1,10 @@
 /** the minimal surface of better-sqlite3 (MikroORM's SQLite driver) that the suite uses to set up baselines and read results back */
 export interface SqliteDatabase {
-  prepare(sql: string): { run(...params: unknown[]): { changes: number }; get(...params: unknown[]): any; all(...params: unknown[]): any[] };
+  prepare(sql: string): {
+    run(...params: unknown[]): { changes: number };
+    get(...params: unknown[]): any;
+    all(...params: unknown[]): any[];
+  };
   close(): void;
 }
 

@@ -18,8 +18,14 @@ const SCENARIOS: Scenario[] = [s1ExamPage, s2s3Sockets, s4TicketRace, s5Uploads,
 function chosen(args: string[]): Scenario[] {
   if (args.length === 0) return SCENARIOS;
   const wanted = args.map((a) => a.toLowerCase());
-  const picked = SCENARIOS.filter((s) => s.id.toLowerCase().split('+').some((part) => wanted.includes(part)));
-  if (picked.length === 0) throw new Error(`no scenario matches ${args.join(' ')}; choose from ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  const picked = SCENARIOS.filter((s) =>
+    s.id
+      .toLowerCase()
+      .split('+')
+      .some((part) => wanted.includes(part)),
+  );
+  if (picked.length === 0)
+    throw new Error(`no scenario matches ${args.join(' ')}; choose from ${SCENARIOS.map((s) => s.id).join(', ')}`);
   return picked;
 }
 
@@ -28,20 +34,27 @@ async function main() {
   const pairs = Number(process.env.BENCH_PAIRS ?? 3);
   const sizes = sizesFromEnvironment();
   const started = performance.now();
-  console.log(`issue 10 benchmark: ${scenarios.map((s) => s.id).join(', ')}; ${pairs} interleaved pairs each; SQLite; sizes ${JSON.stringify(sizes)}`);
+  console.log(
+    `issue 10 benchmark: ${scenarios.map((s) => s.id).join(', ')}; ${pairs} interleaved pairs each; SQLite; sizes ${JSON.stringify(sizes)}`,
+  );
   const fixture = await buildFixture(sizes);
   console.log(`fixture built in ${((performance.now() - started) / 1000).toFixed(0)} s (${fixture.dir})`);
   const results: RowResult[] = [];
   try {
-    for (const scenario of scenarios) results.push(...await runScenario(scenario, fixture, pairs));
+    for (const scenario of scenarios) results.push(...(await runScenario(scenario, fixture, pairs)));
   } finally {
     removeFixture(fixture);
   }
   printSummary(results);
-  console.log(`\n${results.filter((r) => r.pass === false).length} goal(s) missed; suite took ${((performance.now() - started) / 60_000).toFixed(1)} min`);
+  console.log(
+    `\n${results.filter((r) => r.pass === false).length} goal(s) missed; suite took ${((performance.now() - started) / 60_000).toFixed(1)} min`,
+  );
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -15,15 +15,20 @@ export class Target {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
 
-  private constructor(private readonly child: ChildProcess, ready: { url: string; wsUrl: string }) {
+  private constructor(
+    private readonly child: ChildProcess,
+    ready: { url: string; wsUrl: string },
+  ) {
     this.url = ready.url;
     this.wsUrl = ready.wsUrl;
-    this.died = new Promise((resolve) => child.once('exit', (code, signal) => {
-      const why = `the server process ended (${signal ?? `exit code ${code}`}${code === 134 || signal === 'SIGABRT' ? ', heap exhausted' : ''})`;
-      for (const { reject } of this.pending.values()) reject(new Error(why));
-      this.pending.clear();
-      if (!this.stopping) resolve(why);
-    }));
+    this.died = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        const why = `the server process ended (${signal ?? `exit code ${code}`}${code === 134 || signal === 'SIGABRT' ? ', heap exhausted' : ''})`;
+        for (const { reject } of this.pending.values()) reject(new Error(why));
+        this.pending.clear();
+        if (!this.stopping) resolve(why);
+      }),
+    );
     child.on('message', (reply: TargetReply) => {
       const waiting = this.pending.get(reply.seq);
       if (!waiting) return;
@@ -36,7 +41,11 @@ export class Target {
   static start(setup: TargetMode): Promise<Target> {
     const child = fork(path.join(__dirname, 'target.js'), [JSON.stringify(setup)], {
       // BENCH_CPU_PROF=<dir>: each server process writes a CPU profile there when it stops (open it in Chrome's DevTools)
-      execArgv: ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      execArgv: [
+        '--expose-gc',
+        `--max-old-space-size=${HEAP_MB}`,
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
       env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });

@@ -63,18 +63,23 @@ async function startBare(dataDir: string, body: Buffer) {
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/upload')) {
       const file = path.join(uploads, String(++uploaded));
-      req.pipe(fs.createWriteStream(file)).on('finish', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}'));
+      req
+        .pipe(fs.createWriteStream(file))
+        .on('finish', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}'));
       return;
     }
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body));
+    req.on('end', () =>
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body),
+    );
   });
   const wss = new WebSocketServer({ server });
   wss.on('connection', (socket: WebSocket) => socket.on('message', () => socket.send('{"type":"ack"}')));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, wsUrl: url.replace('http', 'ws'),
+    url,
+    wsUrl: url.replace('http', 'ws'),
     broadcast: (frame: string) => {
       const bytes = Buffer.from(frame); // built once, as a server that prebuilds a push would
       for (const socket of wss.clients) socket.send(bytes, { binary: false });
@@ -101,7 +106,10 @@ async function profileEnd() {
   if (!measuredProfile) return;
   const { profile } = await measuredProfile.post('Profiler.stop');
   fs.mkdirSync(process.env.BENCH_CPU_PROF!, { recursive: true });
-  fs.writeFileSync(path.join(process.env.BENCH_CPU_PROF!, `measured-${process.pid}.cpuprofile`), JSON.stringify(profile));
+  fs.writeFileSync(
+    path.join(process.env.BENCH_CPU_PROF!, `measured-${process.pid}.cpuprofile`),
+    JSON.stringify(profile),
+  );
   measuredProfile.disconnect();
 }
 
@@ -124,7 +132,12 @@ async function main() {
         return null;
       case 'measure-end': {
         peakRss = Math.max(peakRss, process.memoryUsage.rss());
-        const usage: Usage = { lagP99Ms: lag.percentile(99) / 1e6, lagMaxMs: lag.max / 1e6, peakRssMb: peakRss / MB, startRssMb: startRss / MB };
+        const usage: Usage = {
+          lagP99Ms: lag.percentile(99) / 1e6,
+          lagMaxMs: lag.max / 1e6,
+          peakRssMb: peakRss / MB,
+          startRssMb: startRss / MB,
+        };
         await profileEnd();
         return usage;
       }
@@ -159,7 +172,8 @@ async function main() {
   process.on('message', (message: { seq: number; command: TargetCommand }) => {
     handle(message.command).then(
       (value) => process.send!({ seq: message.seq, ok: true, value } satisfies TargetReply),
-      (error: Error) => process.send!({ seq: message.seq, ok: false, error: error.stack ?? String(error) } satisfies TargetReply),
+      (error: Error) =>
+        process.send!({ seq: message.seq, ok: false, error: error.stack ?? String(error) } satisfies TargetReply),
     );
   });
   process.send!({ ready: true, url: app?.url ?? bare!.url, wsUrl: app?.wsUrl ?? bare!.wsUrl });

@@ -34,21 +34,39 @@ describe('fan-out to a crowd', () => {
     server = await startTestServer();
     const N = 1200;
     const crowd = await crowdedExam(server, N);
-    const room = await rawSubscribe(server.app.wsUrl, crowd.staff, 'subscription($e:ID!){ sittingChanged(examId:$e){ id questionsReleasedAt } }', { e: crowd.examId });
+    const room = await rawSubscribe(
+      server.app.wsUrl,
+      crowd.staff,
+      'subscription($e:ID!){ sittingChanged(examId:$e){ id questionsReleasedAt } }',
+      { e: crowd.examId },
+    );
     subs.push(room);
     const releasedRows = new Set<string>();
     room.onNext = (data) => {
       if (data.sittingChanged.questionsReleasedAt) releasedRows.add(data.sittingChanged.id);
     };
-    const students = await rawSubscribers(N, 40, (i) => rawSubscribe(server!.app.wsUrl, crowd.students[i].token,
-      'subscription($e:ID!){ questionsReleased(examId:$e){ id questionsReleasedAt } }', { e: crowd.examId }));
+    const students = await rawSubscribers(N, 40, (i) =>
+      rawSubscribe(
+        server!.app.wsUrl,
+        crowd.students[i].token,
+        'subscription($e:ID!){ questionsReleased(examId:$e){ id questionsReleasedAt } }',
+        { e: crowd.examId },
+      ),
+    );
     subs.push(...students);
-    expect(await until(async () => (await subscribersOf(server!, crowd.examId)) === N + 1, 60_000)).withContext('every page and the room subscribed').toBeTrue();
+    expect(await until(async () => (await subscribersOf(server!, crowd.examId)) === N + 1, 60_000))
+      .withContext('every page and the room subscribed')
+      .toBeTrue();
 
-    const released = await server.ok(crowd.staff, 'mutation($e:ID!){ releaseQuestions(examId:$e){ id } }', { e: crowd.examId });
+    const released = await server.ok(crowd.staff, 'mutation($e:ID!){ releaseQuestions(examId:$e){ id } }', {
+      e: crowd.examId,
+    });
     expect(released.releaseQuestions.length).toBe(N);
     expect(await until(() => students.every((s) => s.nexts === 1) && releasedRows.size === N, 60_000))
-      .withContext(`students with their push: ${students.filter((s) => s.nexts === 1).length}, room rows: ${releasedRows.size}`).toBeTrue();
+      .withContext(
+        `students with their push: ${students.filter((s) => s.nexts === 1).length}, room rows: ${releasedRows.size}`,
+      )
+      .toBeTrue();
     expect(students.flatMap((s) => s.errors)).toEqual([]);
     expect(room.errors).toEqual([]);
     expect(room.socket.readyState).toBe(room.socket.OPEN);
@@ -61,7 +79,8 @@ describe('fan-out to a crowd', () => {
     const N = 60;
     const crowd = await crowdedExam(server, N, (n) => `Question ${n}: `.padEnd(10_000, 'x'));
     // ~600 KB a push: the paused socket's kernel buffers fill within a few pushes, then its queue
-    const query = 'subscription($e:ID!){ sittingChanged(examId:$e){ id endsAt exam { tickets { number questions } } } }';
+    const query =
+      'subscription($e:ID!){ sittingChanged(examId:$e){ id endsAt exam { tickets { number questions } } } }';
     const reading = await rawSubscribe(server.app.wsUrl, crowd.staff, query, { e: crowd.examId });
     const paused = await rawSubscribe(server.app.wsUrl, crowd.staff, query, { e: crowd.examId });
     subs.push(reading, paused);
@@ -70,10 +89,15 @@ describe('fan-out to a crowd', () => {
 
     const later = new Date(Date.now() + 3 * 3600_000).toISOString();
     for (const student of crowd.students) {
-      await server.ok(crowd.staff, 'mutation($e:ID!,$s:ID!,$t:DateTime){ setExtraTime(examId:$e, studentId:$s, endsAt:$t){ id } }',
-        { e: crowd.examId, s: student.id, t: later });
+      await server.ok(
+        crowd.staff,
+        'mutation($e:ID!,$s:ID!,$t:DateTime){ setExtraTime(examId:$e, studentId:$s, endsAt:$t){ id } }',
+        { e: crowd.examId, s: student.id, t: later },
+      );
     }
-    expect(await until(() => reading.nexts === N, 60_000)).withContext(`the reading room got ${reading.nexts} of ${N}`).toBeTrue();
+    expect(await until(() => reading.nexts === N, 60_000))
+      .withContext(`the reading room got ${reading.nexts} of ${N}`)
+      .toBeTrue();
     expect(reading.socket.readyState).toBe(reading.socket.OPEN);
     expect((await server.app.services.metrics.droppedSubscribers.get()).values[0].value).toBe(1);
 

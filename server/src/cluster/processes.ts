@@ -25,7 +25,10 @@ const MAIN = path.resolve(__dirname, '../main.js');
 
 export function startInstance(env: Record<string, string>): Promise<Instance> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let exitCode: number | null = null;
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -47,7 +50,10 @@ export function startInstance(env: Record<string, string>): Promise<Instance> {
 }
 
 /** a fresh database on TEST_DATABASE_URL; `drop` removes it */
-export async function scratchDatabase(pgBase: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function scratchDatabase(
+  pgBase: string,
+  prefix: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   const admin = new PgClient({ connectionString: pgBase });
   await admin.connect();
@@ -94,7 +100,11 @@ export class OwnRedis {
 
   up(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        'redis-server',
+        ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       this.child = child;
       let out = '';
       const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 10_000);
@@ -121,7 +131,12 @@ export class OwnRedis {
   }
 }
 
-export async function gql(url: string, token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+export async function gql(
+  url: string,
+  token: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<any> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -131,11 +146,17 @@ export async function gql(url: string, token: string | null, query: string, vari
 }
 
 export async function login(url: string, name: string): Promise<string> {
-  return (await gql(url, null, 'mutation($l:String!){ login(login:$l, password:"demo"){ token } }', { l: name })).data.login.token;
+  return (await gql(url, null, 'mutation($l:String!){ login(login:$l, password:"demo"){ token } }', { l: name })).data
+    .login.token;
 }
 
 export function ws(url: string, token: string): WsClient {
-  return createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  return createClient({
+    url: url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
 }
 
 /** Collects pushes of one subscription; `until` waits for one that matches. */
@@ -144,27 +165,45 @@ export function listen(client: WsClient, query: string, variables: Record<string
   const times: number[] = [];
   const errors: unknown[] = [];
   const waiters: { match: (p: any) => boolean; resolve: (p: any) => void }[] = [];
-  const dispose = client.subscribe({ query, variables }, {
-    next: (value) => {
-      if (value.errors) errors.push(...value.errors);
-      pushes.push(value.data);
-      times.push(Date.now());
-      for (const w of [...waiters]) if (w.match(value.data)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(value.data); }
+  const dispose = client.subscribe(
+    { query, variables },
+    {
+      next: (value) => {
+        if (value.errors) errors.push(...value.errors);
+        pushes.push(value.data);
+        times.push(Date.now());
+        for (const w of [...waiters])
+          if (w.match(value.data)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(value.data);
+          }
+      },
+      error: (error) => errors.push(error),
+      complete: () => undefined,
     },
-    error: (error) => errors.push(error),
-    complete: () => undefined,
-  });
+  );
   return {
     pushes,
     errors,
     /** when each push arrived (Date.now()) */
     times,
     dispose,
-    until: (match: (p: any) => boolean, timeoutMs = 8000) => new Promise<any>((resolve, reject) => {
-      const found = pushes.find(match);
-      if (found) return resolve(found);
-      const timer = setTimeout(() => reject(new Error(`no matching push within ${timeoutMs} ms; got ${JSON.stringify(pushes).slice(0, 2000)}`)), timeoutMs);
-      waiters.push({ match, resolve: (p) => { clearTimeout(timer); resolve(p); } });
-    }),
+    until: (match: (p: any) => boolean, timeoutMs = 8000) =>
+      new Promise<any>((resolve, reject) => {
+        const found = pushes.find(match);
+        if (found) return resolve(found);
+        const timer = setTimeout(
+          () =>
+            reject(new Error(`no matching push within ${timeoutMs} ms; got ${JSON.stringify(pushes).slice(0, 2000)}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          match,
+          resolve: (p) => {
+            clearTimeout(timer);
+            resolve(p);
+          },
+        });
+      }),
   };
 }

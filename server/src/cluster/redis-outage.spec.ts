@@ -41,9 +41,17 @@ describe('Redis down for 10 s under two instances while students save', () => {
     db = await scratchDatabase(pgBase, 'att_outage');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-outage-'));
     env = {
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: db.url, REDIS_URL: redis.url,
-      SEED_DEMO: 'true', HEARTBEAT_MS: '1000', PRESENCE_TTL_MS: '3000', LOG_LEVEL: 'warn',
-      METRICS_TOKEN: METRICS_TOKEN, SHUTDOWN_DELAY_MS: '0',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      SEED_DEMO: 'true',
+      HEARTBEAT_MS: '1000',
+      PRESENCE_TTL_MS: '3000',
+      LOG_LEVEL: 'warn',
+      METRICS_TOKEN: METRICS_TOKEN,
+      SHUTDOWN_DELAY_MS: '0',
     };
     a = await startInstance({ ...env, INSTANCE_ID: 'A' }); // migrates and seeds first
     b = await startInstance({ ...env, INSTANCE_ID: 'B' });
@@ -65,11 +73,25 @@ describe('Redis down for 10 s under two instances while students save', () => {
     const instanceOf = (i: number) => (i % 2 ? a : b);
     const years = await gql(a.url, staff, '{ academicYears { periods { id } } }');
     const periods = years.data.academicYears.flatMap((y: any) => y.periods.map((p: any) => p.id));
-    const exams = (await Promise.all(periods.map((p: string) => gql(a.url, staff, 'query($p:ID!){ exams(periodId:$p){ id format startsAt endsAt } }', { p }))))
-      .flatMap((r: any) => r.data.exams);
-    const examId = exams.find((e: any) => e.format === 'TASK' && Date.parse(e.startsAt) < Date.now() && Date.parse(e.endsAt) > Date.now() + 3600_000).id;
-    const presence = async () => new Map<string, boolean>((await gql(a.url, staff, 'query($e:ID!){ exam(id:$e){ sittings { student { login } online } } }', { e: examId }))
-      .data.exam.sittings.map((s: any) => [s.student.login, s.online]));
+    const exams = (
+      await Promise.all(
+        periods.map((p: string) =>
+          gql(a.url, staff, 'query($p:ID!){ exams(periodId:$p){ id format startsAt endsAt } }', { p }),
+        ),
+      )
+    ).flatMap((r: any) => r.data.exams);
+    const examId = exams.find(
+      (e: any) =>
+        e.format === 'TASK' && Date.parse(e.startsAt) < Date.now() && Date.parse(e.endsAt) > Date.now() + 3600_000,
+    ).id;
+    const presence = async () =>
+      new Map<string, boolean>(
+        (
+          await gql(a.url, staff, 'query($e:ID!){ exam(id:$e){ sittings { student { login } online } } }', {
+            e: examId,
+          })
+        ).data.exam.sittings.map((s: any) => [s.student.login, s.online]),
+      );
     const untilPresence = async (want: Record<string, boolean>, ms: number) => {
       const deadline = Date.now() + ms;
       let seen = new Map<string, boolean>();
@@ -78,7 +100,9 @@ describe('Redis down for 10 s under two instances while students save', () => {
         if (Object.entries(want).every(([l, online]) => seen.get(l) === online)) return true;
         await sleep(200);
       }
-      throw new Error(`presence is not ${JSON.stringify(want)}: ${JSON.stringify([...seen].filter(([l]) => l in want))}`);
+      throw new Error(
+        `presence is not ${JSON.stringify(want)}: ${JSON.stringify([...seen].filter(([l]) => l in want))}`,
+      );
     };
 
     // the staff room on A; 20 savers' pages (half on each instance) and a leaver's page
@@ -104,8 +128,12 @@ describe('Redis down for 10 s under two instances while students save', () => {
     const loops = Array.from({ length: SAVERS }, async (_, i) => {
       for (let n = 1; saving; n++) {
         const text = `Answer of ${logins[i]}, version ${n}: the relational model.`;
-        const result = await gql(instanceOf(i).url, tokens[i], 'mutation($e:ID!,$t:String!){ saveAnswer(examId:$e, text:$t){ savedAt } }', { e: examId, t: text })
-          .catch((error) => ({ errors: [String(error)] }));
+        const result = await gql(
+          instanceOf(i).url,
+          tokens[i],
+          'mutation($e:ID!,$t:String!){ saveAnswer(examId:$e, text:$t){ savedAt } }',
+          { e: examId, t: text },
+        ).catch((error) => ({ errors: [String(error)] }));
         if (result.data?.saveAnswer) acked[i] = text;
         else refused.push(result.errors);
         await sleep(150);
@@ -121,7 +149,11 @@ describe('Redis down for 10 s under two instances while students save', () => {
       const ready = await fetch(`${instance.url}/readyz`);
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as any).checks.redis).toBe('unreachable');
-      expect(await fetch(`${instance.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text())).toMatch(/^attestation_redis_connected 0$/m);
+      expect(
+        await fetch(`${instance.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) =>
+          r.text(),
+        ),
+      ).toMatch(/^attestation_redis_connected 0$/m);
     }
     await leaver.client.dispose();
     const joiner = open(SAVERS); // student21 on B
@@ -138,12 +170,19 @@ describe('Redis down for 10 s under two instances while students save', () => {
     const resyncs = [...pages, joiner].map((p) => p.resync).concat(roomResync);
     await Promise.all(resyncs.map((r) => r.until((p) => !!p.examResync, 10_000)));
     const lateness = resyncs.map((r) => r.times[0] - returnedAt);
-    expect(Math.max(...lateness)).withContext(`ms after Redis returned: ${lateness.join(', ')}`).toBeLessThanOrEqual(5000);
+    expect(Math.max(...lateness))
+      .withContext(`ms after Redis returned: ${lateness.join(', ')}`)
+      .toBeLessThanOrEqual(5000);
 
     // presence: the savers and the joiner online, the leaver offline — and no saver ever shown offline
     await untilPresence({ ...online(logins.slice(0, SAVERS + 1), true), [logins[SAVERS + 1]]: false }, 10_000);
     // no saver was ever recorded as having left (each page stayed open on its instance throughout)
-    const trail = await gql(a.url, staff, 'query($e:ID!){ exam(id:$e){ sittings { student { login } events { kind at } } } }', { e: examId });
+    const trail = await gql(
+      a.url,
+      staff,
+      'query($e:ID!){ exam(id:$e){ sittings { student { login } events { kind at } } } }',
+      { e: examId },
+    );
     const falseLeaves = trail.data.exam.sittings
       .filter((s: any) => logins.slice(0, SAVERS).includes(s.student.login))
       .flatMap((s: any) => s.events.filter((e: any) => e.kind === 'LEFT').map(() => s.student.login));
@@ -156,14 +195,23 @@ describe('Redis down for 10 s under two instances while students save', () => {
     await Promise.all(loops);
     expect(refused).toEqual([]);
     for (let i = 0; i < SAVERS; i++) {
-      const mine = await gql(instanceOf(i).url, tokens[i], 'query($e:ID!){ exam(id:$e){ mySitting { answer { text } } } }', { e: examId });
+      const mine = await gql(
+        instanceOf(i).url,
+        tokens[i],
+        'query($e:ID!){ exam(id:$e){ mySitting { answer { text } } } }',
+        { e: examId },
+      );
       expect(mine.data.exam.mySitting.answer.text).withContext(logins[i]).toBe(acked[i]);
     }
 
     for (const instance of [a, b, c]) {
       expect(instance.exitCode()).withContext(instance.output().slice(-2000)).toBeNull();
       expect((await fetch(`${instance.url}/readyz`)).status).toBe(200);
-      expect(await fetch(`${instance.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text())).toMatch(/^attestation_redis_connected 1$/m);
+      expect(
+        await fetch(`${instance.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) =>
+          r.text(),
+        ),
+      ).toMatch(/^attestation_redis_connected 1$/m);
     }
   }, 120_000);
 });

@@ -21,16 +21,35 @@ const FAILURES_TO_MARK_DOWN = 3;
 /** app.ts gives closing Apollo, Redis and the database this long after the grace */
 const CLOSE_OUT_MS = 5000;
 
-interface Outcome { status?: number; connection?: string; error?: string }
+interface Outcome {
+  status?: number;
+  connection?: string;
+  error?: string;
+}
 
-function request(url: string, agent: http.Agent | false, method: string, pathname: string, headers: Record<string, string> = {}, body?: string): Promise<Outcome> {
+function request(
+  url: string,
+  agent: http.Agent | false,
+  method: string,
+  pathname: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const target = new URL(pathname, url);
-    const req = http.request(target, { method, agent, headers: { ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, connection: res.headers.connection }));
-      res.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
-    });
+    const req = http.request(
+      target,
+      {
+        method,
+        agent,
+        headers: { ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, connection: res.headers.connection }));
+        res.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+      },
+    );
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
     req.end(body);
   });
@@ -59,15 +78,25 @@ describe('a rolling restart behind a balancer', () => {
     database = await scratchDatabase(pgBase, 'att_cluster');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-restart-'));
     const env = {
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: redisUrl, SEED_DEMO: 'true',
-      LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: String(DELAY_MS), SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DELAY_MS: String(DELAY_MS),
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
     };
     a = await startInstance({ ...env, INSTANCE_ID: 'A' }); // migrates and seeds first
     b = await startInstance({ ...env, INSTANCE_ID: 'B' });
     token = (await gql(b.url, 'mutation { login(login:"student01", password:"demo"){ token } }')).data.login.token;
     for (const year of (await gql(b.url, '{ academicYears { id } }')).data.academicYears) {
-      const mine = (await gql(b.url, `{ myExams(academicYearId:"${year.id}"){ id format startsAt endsAt } }`)).data.myExams;
-      taskId ??= mine.find((e: any) => e.format === 'TASK' && Date.parse(e.startsAt) < Date.now() && Date.parse(e.endsAt) > Date.now())?.id;
+      const mine = (await gql(b.url, `{ myExams(academicYearId:"${year.id}"){ id format startsAt endsAt } }`)).data
+        .myExams;
+      taskId ??= mine.find(
+        (e: any) => e.format === 'TASK' && Date.parse(e.startsAt) < Date.now() && Date.parse(e.endsAt) > Date.now(),
+      )?.id;
     }
   }, 120_000);
 
@@ -82,7 +111,9 @@ describe('a rolling restart behind a balancer', () => {
 
   it('drops no request: /readyz turns 503 at once, the rest is served with Connection: close, late requests are cut in time, exit 0', async () => {
     expect(taskId).withContext('the demo has a task exam open for student01').toBeDefined();
-    expect((await gql(b.url, `mutation { saveAnswer(examId:"${taskId}", text:"Before the restart") { savedAt } }`)).data).toBeTruthy();
+    expect(
+      (await gql(b.url, `mutation { saveAnswer(examId:"${taskId}", text:"Before the restart") { savedAt } }`)).data,
+    ).toBeTruthy();
     const instances = [a, b];
     const agents = new Map(instances.map((i) => [i, new http.Agent({ keepAlive: true, maxSockets: 8 })]));
     const down = new Set<Instance>();
@@ -112,8 +143,14 @@ describe('a rolling restart behind a balancer', () => {
         const up = instances.filter((i) => !down.has(i));
         const target = up[turn++ % up.length];
         const sentAfter503 = a503At > 0;
-        const outcome = await request(target.url, agents.get(target)!, 'POST', '/graphql',
-          { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body);
+        const outcome = await request(
+          target.url,
+          agents.get(target)!,
+          'POST',
+          '/graphql',
+          { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body,
+        );
         if (outcome.error) counts.failures.push(`${target === a ? 'A' : 'B'}: ${outcome.error}`);
         else if (outcome.status! >= 500) counts.serverErrors++;
         else counts.ok++;
@@ -128,29 +165,52 @@ describe('a rolling restart behind a balancer', () => {
     // an upload that is still streaming when the grace ends: a student on a slow link
     const boundary = 'restart-spec-boundary';
     let uploadOutcome: Outcome | undefined;
-    const upload = http.request(new URL(`/files/answers/${taskId}`, a.url), {
-      method: 'POST', agent: false,
-      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => (uploadOutcome = { status: res.statusCode }));
-    });
+    const upload = http.request(
+      new URL(`/files/answers/${taskId}`, a.url),
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'transfer-encoding': 'chunked',
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (uploadOutcome = { status: res.statusCode }));
+      },
+    );
     const uploadDone = new Promise<void>((resolve) => {
-      upload.on('error', (error: NodeJS.ErrnoException) => { uploadOutcome = { error: error.code ?? error.message }; resolve(); });
+      upload.on('error', (error: NodeJS.ErrnoException) => {
+        uploadOutcome = { error: error.code ?? error.message };
+        resolve();
+      });
       upload.on('close', () => resolve());
     });
-    upload.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="essay.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+    upload.write(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="essay.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+    );
     const trickle = setInterval(() => upload.write('slowly '), 100);
 
     // a save that waits on a row lock another session holds: a query that outlives the grace
     locker = new PgClient({ connectionString: database.url });
     await locker.connect();
     await locker.query('begin');
-    await locker.query(`select a.id from answers a join sittings s on s.id = a.sitting_id join users u on u.id = s.student_id
-      where u.login = 'student01' and s.exam_id = $1 for update`, [taskId]);
+    await locker.query(
+      `select a.id from answers a join sittings s on s.id = a.sitting_id join users u on u.id = s.student_id
+      where u.login = 'student01' and s.exam_id = $1 for update`,
+      [taskId],
+    );
     let heldSave: Outcome | undefined;
-    const saveDone = request(a.url, false, 'POST', '/graphql', { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      JSON.stringify({ query: `mutation { saveAnswer(examId:"${taskId}", text:"Held by a lock") { savedAt } }` })).then((o) => (heldSave = o));
+    const saveDone = request(
+      a.url,
+      false,
+      'POST',
+      '/graphql',
+      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      JSON.stringify({ query: `mutation { saveAnswer(examId:"${taskId}", text:"Held by a lock") { savedAt } }` }),
+    ).then((o) => (heldSave = o));
     await new Promise((r) => setTimeout(r, 300));
 
     const signalledAt = Date.now();

@@ -46,7 +46,11 @@ export class BatchLoader<K, V> {
 }
 
 /** rows grouped by a key (each mapped by `as`), each group in the rows' order */
-export function groupBy<K, T, V = T>(rows: readonly T[], keyOf: (row: T) => K, as: (row: T) => V = (row) => row as unknown as V): Map<K, V[]> {
+export function groupBy<K, T, V = T>(
+  rows: readonly T[],
+  keyOf: (row: T) => K,
+  as: (row: T) => V = (row) => row as unknown as V,
+): Map<K, V[]> {
   const groups = new Map<K, V[]>();
   for (const row of rows) {
     const key = keyOf(row);

@@ -2,9 +2,17 @@ import { GraphQLError } from 'graphql';
 
 /** The contract's refusal codes; each refusal is one class so a code cannot be misspelt. */
 export type ErrorCode =
-  | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT'
-  | 'EXAM_NOT_STARTED' | 'EXAM_ENDED' | 'TICKET_TAKEN' | 'TICKET_ALREADY_CHOSEN'
-  | 'NO_FREE_TICKETS' | 'ANSWER_SUBMITTED' | 'ANSWER_TOO_SHORT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'EXAM_NOT_STARTED'
+  | 'EXAM_ENDED'
+  | 'TICKET_TAKEN'
+  | 'TICKET_ALREADY_CHOSEN'
+  | 'NO_FREE_TICKETS'
+  | 'ANSWER_SUBMITTED'
+  | 'ANSWER_TOO_SHORT'
   // beyond the contract: a change to a running exam that the caller must confirm
   | 'CONFIRMATION_REQUIRED'
   // beyond the contract: a rate limit or a full queue; extensions.retryAfter says in how many seconds to try again
@@ -58,7 +66,10 @@ export class QueryTooComplexError extends define('QUERY_TOO_COMPLEX', 400) {}
 export class TooManyRequestsError extends AppError {
   readonly code = 'TOO_MANY_REQUESTS';
   readonly httpStatus = 429;
-  constructor(message: string, readonly retryAfter: number) {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
     super(message, 'TOO_MANY_REQUESTS', {
       retryAfter,
       // Apollo sets the response's status and headers from this and leaves it out of the response body
@@ -69,6 +80,10 @@ export class TooManyRequestsError extends AppError {
 
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string };
-  return e?.name === 'UniqueConstraintViolationException' || e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+  return (
+    e?.name === 'UniqueConstraintViolationException' ||
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/.test(e?.message ?? '')
+  );
 }

@@ -21,7 +21,10 @@ export interface SittingEventPayload {
  */
 export class SittingBatch {
   loaded?: Promise<unknown>;
-  constructor(readonly examId: string, readonly sittingIds: readonly string[]) {}
+  constructor(
+    readonly examId: string,
+    readonly sittingIds: readonly string[],
+  ) {}
 }
 /** One per board change, shared by every subscriber: the tiles are read once for all of them. */
 export interface BoardEventPayload {
@@ -74,7 +77,12 @@ export class ExamEvents {
   private missedAll = false;
   private readonly slots: PushSlots;
 
-  constructor(private readonly queueMax: number, pushConcurrency: number, private readonly metrics: Metrics, private readonly redis?: RedisConnections) {
+  constructor(
+    private readonly queueMax: number,
+    pushConcurrency: number,
+    private readonly metrics: Metrics,
+    private readonly redis?: RedisConnections,
+  ) {
     this.slots = new PushSlots(pushConcurrency);
     metrics.observeSubscriptionQueues(() => this.queues());
     redis?.subscribe.on('message', (channel: string, message: string) => {
@@ -130,7 +138,11 @@ export class ExamEvents {
    */
   watchSitting(examId: string, studentId: string, onChange: (change: SittingEventPayload) => void): () => void {
     const name = topic.mySitting(examId, studentId);
-    const watcher: Subscriber = { depth: 0, push: (change) => onChange(change as SittingEventPayload), pushMany: (changes) => changes.forEach((c) => onChange(c as SittingEventPayload)) };
+    const watcher: Subscriber = {
+      depth: 0,
+      push: (change) => onChange(change as SittingEventPayload),
+      pushMany: (changes) => changes.forEach((c) => onChange(c as SittingEventPayload)),
+    };
     return this.join(name, watcher);
   }
 
@@ -147,18 +159,29 @@ export class ExamEvents {
     this.missedAll = false;
     this.deliver({ kind: 'resync', examIds: null });
     if (examIds && examIds.length === 0) return;
-    await this.redis!.publish.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.instance, event: { kind: 'resync', examIds } }));
+    await this.redis!.publish.publish(
+      EVENTS_CHANNEL,
+      JSON.stringify({ from: this.instance, event: { kind: 'resync', examIds } }),
+    );
   }
 
   // ---- internals ----
 
   private listen<T>(name: string, drop: () => void): SubscriptionQueue<T> {
     let leave = () => {};
-    const queue: SubscriptionQueue<T> = new SubscriptionQueue<T>(this.queueMax, () => {
-      this.metrics.droppedSubscribers.inc();
-      logger.warn({ topic: name.slice(0, 1), limit: this.queueMax }, 'subscription: a consumer fell too far behind; closing its socket so it reconnects and re-reads');
-      drop();
-    }, () => leave(), this.slots);
+    const queue: SubscriptionQueue<T> = new SubscriptionQueue<T>(
+      this.queueMax,
+      () => {
+        this.metrics.droppedSubscribers.inc();
+        logger.warn(
+          { topic: name.slice(0, 1), limit: this.queueMax },
+          'subscription: a consumer fell too far behind; closing its socket so it reconnects and re-reads',
+        );
+        drop();
+      },
+      () => leave(),
+      this.slots,
+    );
     leave = this.join(name, queue as Subscriber);
     return queue;
   }
@@ -186,7 +209,10 @@ export class ExamEvents {
       if (event.kind === 'resync') return;
       if (this.missed.size >= MISSED_EXAMS_MAX) this.missedAll = true;
       else this.missed.add(event.examId);
-      logger.debug({ err: error, examId: event.examId }, 'pub/sub: publish failed; the exam will be resynced when Redis returns');
+      logger.debug(
+        { err: error, examId: event.examId },
+        'pub/sub: publish failed; the exam will be resynced when Redis returns',
+      );
     };
     try {
       this.redis.publish.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.instance, event })).catch(failed);
@@ -212,8 +238,16 @@ export class ExamEvents {
     switch (event.kind) {
       case 'sittings': {
         // fresh payloads, never the published ones: those also travel (as JSON) to the other instances
-        const batch = new SittingBatch(event.examId, event.changes.map((c) => c.sittingId));
-        const changes = event.changes.map(({ examId, sittingId, studentId }): SittingEventPayload => ({ examId, sittingId, studentId, batch }));
+        const batch = new SittingBatch(
+          event.examId,
+          event.changes.map((c) => c.sittingId),
+        );
+        const changes = event.changes.map(({ examId, sittingId, studentId }): SittingEventPayload => ({
+          examId,
+          sittingId,
+          studentId,
+          batch,
+        }));
         for (const change of changes) {
           if (event.released) this.toTopic(topic.released(event.examId, change.studentId), change);
           this.toTopic(topic.mySitting(event.examId, change.studentId), change, change.sittingId);
@@ -234,7 +268,8 @@ export class ExamEvents {
             for (const queue of subscribers) queue.push(payload, 'resync');
           }
         } else {
-          for (const examId of event.examIds) this.toTopic(topic.resync(examId), { examId, at } satisfies ResyncPayload, 'resync');
+          for (const examId of event.examIds)
+            this.toTopic(topic.resync(examId), { examId, at } satisfies ResyncPayload, 'resync');
         }
       }
     }

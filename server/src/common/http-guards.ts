@@ -49,7 +49,10 @@ export function metricsAccess(token: string | undefined): RequestHandler {
     res.status(expected ? 401 : 403).json({
       error: expected
         ? { code: 'UNAUTHENTICATED', message: 'Send Authorization: Bearer <METRICS_TOKEN> to read the metrics.' }
-        : { code: 'FORBIDDEN', message: 'Metrics are off: set METRICS_TOKEN on the server and send it as a Bearer token.' },
+        : {
+            code: 'FORBIDDEN',
+            message: 'Metrics are off: set METRICS_TOKEN on the server and send it as a Bearer token.',
+          },
     });
   };
 }
@@ -68,7 +71,16 @@ export function graphqlTokenLimit(limits: RequestLimits): RequestHandler {
     if (refusal) {
       res.status(400).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
     } else if (declaresSubscription(query)) {
-      res.status(400).json({ errors: [{ message: 'Subscriptions run over WebSocket (graphql-ws) at /graphql, not over HTTP.', extensions: { code: 'BAD_REQUEST' } }] });
+      res
+        .status(400)
+        .json({
+          errors: [
+            {
+              message: 'Subscriptions run over WebSocket (graphql-ws) at /graphql, not over HTTP.',
+              extensions: { code: 'BAD_REQUEST' },
+            },
+          ],
+        });
     } else {
       if (query.length <= PASSED_TEXT_MAX_CHARS) {
         if (passed.size >= PASSED_TEXTS_KEPT) passed.delete(passed.values().next().value!);
@@ -95,22 +107,37 @@ export const requestErrorStatus: ApolloServerPlugin<BaseContext> = {
         const body = response.body;
         if (body.kind !== 'single' || 'data' in body.singleResult || (response.http.status ?? 200) < 500) return;
         const errors = body.singleResult.errors ?? [];
-        if (errors.length > 0 && errors.every((e) => e.extensions?.code !== 'INTERNAL_SERVER_ERROR')) response.http.status = 400;
+        if (errors.length > 0 && errors.every((e) => e.extensions?.code !== 'INTERNAL_SERVER_ERROR'))
+          response.http.status = 400;
       },
     };
   },
 };
 
 const transportRefusals: Record<string, (maxBytes: number) => { code: string; message: string }> = {
-  'entity.too.large': (maxBytes) => ({ code: 'REQUEST_TOO_LARGE', message: `The request is larger than ${Math.round(maxBytes / 1024)} KB (GRAPHQL_MAX_BODY_KB); send less at once.` }),
-  'entity.parse.failed': () => ({ code: 'BAD_REQUEST', message: 'The request body is not valid JSON; send {"query": "…", "variables": {…}}.' }),
-  'charset.unsupported': () => ({ code: 'BAD_REQUEST', message: 'Send the request body as UTF-8 (Content-Type: application/json; charset=utf-8).' }),
-  'encoding.unsupported': () => ({ code: 'BAD_REQUEST', message: 'The request body\'s Content-Encoding is not supported; send it uncompressed or gzip.' }),
+  'entity.too.large': (maxBytes) => ({
+    code: 'REQUEST_TOO_LARGE',
+    message: `The request is larger than ${Math.round(maxBytes / 1024)} KB (GRAPHQL_MAX_BODY_KB); send less at once.`,
+  }),
+  'entity.parse.failed': () => ({
+    code: 'BAD_REQUEST',
+    message: 'The request body is not valid JSON; send {"query": "…", "variables": {…}}.',
+  }),
+  'charset.unsupported': () => ({
+    code: 'BAD_REQUEST',
+    message: 'Send the request body as UTF-8 (Content-Type: application/json; charset=utf-8).',
+  }),
+  'encoding.unsupported': () => ({
+    code: 'BAD_REQUEST',
+    message: "The request body's Content-Encoding is not supported; send it uncompressed or gzip.",
+  }),
 };
 
 /** Whatever no route answered: a JSON 404 rather than Express's HTML page. */
 export function notFound(_req: Request, res: Response): void {
-  res.status(404).json({ errors: [{ message: 'There is nothing at this address.', extensions: { code: 'NOT_FOUND' } }] });
+  res
+    .status(404)
+    .json({ errors: [{ message: 'There is nothing at this address.', extensions: { code: 'NOT_FOUND' } }] });
 }
 
 /**
@@ -119,7 +146,9 @@ export function notFound(_req: Request, res: Response): void {
  */
 export function logSocketErrors(socket: WebSocket): void {
   socket.removeAllListeners('error');
-  socket.on('error', (error: Error & { code?: string }) => logger.warn({ code: error.code, reason: error.message }, 'websocket: frame refused'));
+  socket.on('error', (error: Error & { code?: string }) =>
+    logger.warn({ code: error.code, reason: error.message }, 'websocket: frame refused'),
+  );
 }
 
 /** Express's last handler: whatever the transport refused (bad JSON, too large, a bad path) is a 4xx JSON with a code. */
@@ -132,12 +161,23 @@ export function transportErrorHandler(maxBytes: number) {
       return;
     }
     if (error.status && error.status >= 400 && error.status < 500) {
-      const refusal = transportRefusals[error.type ?? '']?.(maxBytes)
-        ?? { code: 'BAD_REQUEST', message: 'The request could not be read; check its address, headers and body.' };
+      const refusal = transportRefusals[error.type ?? '']?.(maxBytes) ?? {
+        code: 'BAD_REQUEST',
+        message: 'The request could not be read; check its address, headers and body.',
+      };
       res.status(error.status).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
       return;
     }
     logger.error({ err: error, reqId: String(req.id) }, 'unexpected error');
-    res.status(500).json({ errors: [{ message: 'Something went wrong on the server; please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    res
+      .status(500)
+      .json({
+        errors: [
+          {
+            message: 'Something went wrong on the server; please try again.',
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          },
+        ],
+      });
   };
 }

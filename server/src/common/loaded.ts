@@ -10,7 +10,8 @@ const plainReads = new WeakSet<object>();
  */
 export function plainRead<T extends object>(type: abstract new (...args: never[]) => T, fields: Partial<T>): T {
   const read = Object.create(type.prototype as object) as T;
-  for (const [key, value] of Object.entries(fields)) Object.defineProperty(read, key, { value, writable: true, enumerable: true, configurable: true });
+  for (const [key, value] of Object.entries(fields))
+    Object.defineProperty(read, key, { value, writable: true, enumerable: true, configurable: true });
   plainReads.add(read);
   return read;
 }
@@ -23,11 +24,21 @@ export const isPlainRead = (value: object): boolean => plainReads.has(value);
  * relation the page shows in place, and a managed entity whose relation is loaded needs no populate either.
  */
 export function isLoaded(value: unknown): boolean {
-  return typeof value !== 'object' || value === null || plainReads.has(value) || !Utils.isEntity(value) || wrap(value, true).isInitialized();
+  return (
+    typeof value !== 'object' ||
+    value === null ||
+    plainReads.has(value) ||
+    !Utils.isEntity(value) ||
+    wrap(value, true).isInitialized()
+  );
 }
 
 /** `entity[key]`, loaded first when `entity` is a managed entity that has not loaded it (an inverse one-to-one reads null until then). */
-export async function related<T extends object, K extends keyof T & string>(em: EntityManager, entity: T, key: K): Promise<T[K]> {
+export async function related<T extends object, K extends keyof T & string>(
+  em: EntityManager,
+  entity: T,
+  key: K,
+): Promise<T[K]> {
   if (plainReads.has(entity) || !Utils.isEntity(entity)) return entity[key];
   const value = entity[key];
   if (value != null && isLoaded(value)) return value;

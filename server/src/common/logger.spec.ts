@@ -5,22 +5,48 @@ import { safeError } from './logger';
 /** A driver error's message and stack carry the SQL with its values; the log keeps neither. */
 describe('error lines', () => {
   const secret = 'my draft answer, private';
-  const sqliteLike = () => Object.assign(new Error(`update \`answers\` set \`text\` = '${secret}' where \`id\` = 'x' - CHECK constraint failed: answers_no_fault`), { name: 'SqliteError', code: 'SQLITE_CONSTRAINT_CHECK' });
-  const pgLike = () => Object.assign(new Error(`update "answers" set "text" = '${secret}' - new row for relation "answers" violates check constraint "answers_no_fault"`), {
-    severity: 'ERROR', code: '23514', routine: 'ExecConstraints', table: 'answers', constraint: 'answers_no_fault', detail: `Failing row contains (1, ${secret}).`,
-  });
+  const sqliteLike = () =>
+    Object.assign(
+      new Error(
+        `update \`answers\` set \`text\` = '${secret}' where \`id\` = 'x' - CHECK constraint failed: answers_no_fault`,
+      ),
+      { name: 'SqliteError', code: 'SQLITE_CONSTRAINT_CHECK' },
+    );
+  const pgLike = () =>
+    Object.assign(
+      new Error(
+        `update "answers" set "text" = '${secret}' - new row for relation "answers" violates check constraint "answers_no_fault"`,
+      ),
+      {
+        severity: 'ERROR',
+        code: '23514',
+        routine: 'ExecConstraints',
+        table: 'answers',
+        constraint: 'answers_no_fault',
+        detail: `Failing row contains (1, ${secret}).`,
+      },
+    );
 
   it('keep class, code, table and constraint of a database error, and its stack frames, but no statement, value or row', () => {
-    for (const error of [new DriverException(sqliteLike()), new CheckConstraintViolationException(pgLike()), sqliteLike(), pgLike()]) {
+    for (const error of [
+      new DriverException(sqliteLike()),
+      new CheckConstraintViolationException(pgLike()),
+      sqliteLike(),
+      pgLike(),
+    ]) {
       const logged = safeError(error) as Record<string, string>;
       expect(JSON.stringify(logged)).not.toContain('draft answer');
       expect(JSON.stringify(logged)).not.toContain('update');
       expect(logged.code).toMatch(/^(SQLITE_CONSTRAINT_CHECK|23514)$/);
       expect(logged.stack).toContain('\n    at ');
     }
-    expect((safeError(new CheckConstraintViolationException(pgLike())) as Record<string, string>)).toEqual(jasmine.objectContaining({
-      type: 'CheckConstraintViolationException', table: 'answers', constraint: 'answers_no_fault',
-    }));
+    expect(safeError(new CheckConstraintViolationException(pgLike())) as Record<string, string>).toEqual(
+      jasmine.objectContaining({
+        type: 'CheckConstraintViolationException',
+        table: 'answers',
+        constraint: 'answers_no_fault',
+      }),
+    );
     expect((safeError(sqliteLike()) as Record<string, string>).constraint).toBe('CHECK: answers_no_fault');
   });
 

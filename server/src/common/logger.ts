@@ -18,11 +18,15 @@ export const logContext = new AsyncLocalStorage<LogOrigin>();
 /** A driver error's message and stack hold the whole SQL statement with its parameters, and PostgreSQL's `detail` the row. */
 function isDatabaseError(error: object): boolean {
   const e = error as Record<string, unknown>;
-  return error instanceof DriverException
-    || 'sqlState' in e || 'sqlMessage' in e // MikroORM's DriverException, also once serialized to a plain object (pino-http does)
-    || e.name === 'SqliteError' || e.type === 'SqliteError'
-    || (typeof e.severity === 'string' && typeof e.routine === 'string') // a raw pg DatabaseError
-    || typeof e.sql === 'string';
+  return (
+    error instanceof DriverException ||
+    'sqlState' in e ||
+    'sqlMessage' in e || // MikroORM's DriverException, also once serialized to a plain object (pino-http does)
+    e.name === 'SqliteError' ||
+    e.type === 'SqliteError' ||
+    (typeof e.severity === 'string' && typeof e.routine === 'string') || // a raw pg DatabaseError
+    typeof e.sql === 'string'
+  );
 }
 
 /** SQLite names the violated constraint at the end of its message, after the statement */
@@ -39,7 +43,9 @@ export function safeError(error: unknown): unknown {
     // not pino's own serializer: it copies every property and appends the causes' messages and stacks unfiltered
     const e = error as Error & { code?: unknown; cause?: unknown };
     return {
-      type: e.constructor?.name ?? e.name, message: e.message, stack: e.stack,
+      type: e.constructor?.name ?? e.name,
+      message: e.message,
+      stack: e.stack,
       ...(e.code !== undefined ? { code: e.code } : {}),
       ...(e.cause ? { cause: safeError(e.cause) } : {}),
     };
@@ -48,15 +54,19 @@ export function safeError(error: unknown): unknown {
   const pick = (key: string) => (typeof e[key] === 'string' || typeof e[key] === 'number' ? String(e[key]) : undefined);
   const sqlite = typeof e.message === 'string' ? SQLITE_CONSTRAINT.exec(e.message) : null;
   const safe = {
-    type: String(error instanceof Error ? error.name : e.type ?? e.name ?? 'DatabaseError'),
+    type: String(error instanceof Error ? error.name : (e.type ?? e.name ?? 'DatabaseError')),
     code: pick('code') ?? pick('sqlState'),
     table: pick('table'),
     constraint: pick('constraint') ?? (sqlite ? `${sqlite[1]}: ${sqlite[2]}` : undefined),
     column: pick('column'),
   };
-  const message = `${safe.type}${safe.code ? ` ${safe.code}` : ''}${safe.table ? ` on ${safe.table}` : ''}${safe.constraint ? ` (${safe.constraint})` : ''}`
-    + ' (statement and values not logged)';
-  const stack = typeof e.stack === 'string' && e.stack.includes('\n    at ') ? message + e.stack.slice(e.stack.indexOf('\n    at ')) : undefined;
+  const message =
+    `${safe.type}${safe.code ? ` ${safe.code}` : ''}${safe.table ? ` on ${safe.table}` : ''}${safe.constraint ? ` (${safe.constraint})` : ''}` +
+    ' (statement and values not logged)';
+  const stack =
+    typeof e.stack === 'string' && e.stack.includes('\n    at ')
+      ? message + e.stack.slice(e.stack.indexOf('\n    at '))
+      : undefined;
   return { ...safe, message, stack };
 }
 
@@ -69,7 +79,16 @@ export const logger = pino({
   level: logging.level,
   base: { service: 'attestation', instance: logging.instanceId },
   redact: {
-    paths: ['req.headers.authorization', 'req.headers.cookie', 'password', 'token', 'text', '*.password', '*.token', '*.text'],
+    paths: [
+      'req.headers.authorization',
+      'req.headers.cookie',
+      'password',
+      'token',
+      'text',
+      '*.password',
+      '*.token',
+      '*.text',
+    ],
     censor: '[redacted]',
   },
   serializers: { err: safeError },
@@ -82,12 +101,17 @@ export const lifecycleLogger = logger.level === 'silent' ? logger : logger.child
 
 /** Libraries that print through console.* (graphql-ws, express, knex) write JSON lines like everything else. */
 export function routeConsoleToLogger(): void {
-  const write = (level: 'info' | 'warn' | 'error') => (...args: unknown[]) => {
-    const err = args.find((a) => a instanceof Error);
-    const text = args.filter((a) => a !== err).map((a) => (typeof a === 'string' ? a : format('%o', a))).join(' ');
-    if (err) logger[level]({ err }, text || 'error');
-    else logger[level](text);
-  };
+  const write =
+    (level: 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const err = args.find((a) => a instanceof Error);
+      const text = args
+        .filter((a) => a !== err)
+        .map((a) => (typeof a === 'string' ? a : format('%o', a)))
+        .join(' ');
+      if (err) logger[level]({ err }, text || 'error');
+      else logger[level](text);
+    };
   console.log = write('info');
   console.info = write('info');
   console.debug = write('info');

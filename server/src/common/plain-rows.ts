@@ -44,7 +44,9 @@ export async function plainRows<T>(em: EntityManager, sql: string, params: reado
 
 /** A timestamp column as read without the ORM: a Date from PostgreSQL, epoch milliseconds from SQLite. */
 export function instant(value: unknown): Date {
-  return value instanceof Date ? value : new Date(typeof value === 'string' && !/^\d+$/.test(value) ? value : Number(value));
+  return value instanceof Date
+    ? value
+    : new Date(typeof value === 'string' && !/^\d+$/.test(value) ? value : Number(value));
 }
 
 /** a nullable timestamp column */

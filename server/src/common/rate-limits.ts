@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  RLWrapperTimeouts,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { TooManyRequestsError } from './errors';
 import { logger } from './logger';
@@ -36,15 +42,29 @@ export class RateLimits {
   private readonly saves: Limiter;
   private readonly anonymous: Limiter;
 
-  constructor(private readonly config: Config, private readonly metrics: Metrics, redis?: Redis) {
+  constructor(
+    private readonly config: Config,
+    private readonly metrics: Metrics,
+    redis?: Redis,
+  ) {
     const window = config.loginFailureWindowSeconds;
     const create = (name: LimitName, points: number, duration: number, blockDuration = 0): Limiter => {
       const options = { keyPrefix: `${config.redisKeyPrefix}:rl:${name}`, points, duration, blockDuration };
       const memory = new RateLimiterMemory(options);
       if (!redis) return memory;
-      const shared = new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory });
+      const shared = new RateLimiterRedis({
+        ...options,
+        storeClient: redis,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+      });
       // blockDuration again: the wrapper hands its own to the insurance limiter
-      return new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_TIMEOUT_MS, insuranceLimiter: memory, blockDuration });
+      return new RLWrapperTimeouts({
+        limiter: shared,
+        timeoutMs: REDIS_TIMEOUT_MS,
+        insuranceLimiter: memory,
+        blockDuration,
+      });
     };
     this.loginAccount = create('login-account', config.loginAccountFailures, window, config.loginLockSeconds);
     this.loginAddress = create('login-address', config.loginAddressFailures, window, config.loginLockSeconds);
@@ -92,7 +112,10 @@ export class RateLimits {
     const { refused } = await this.consume(this.saves, 'saves', userId);
     if (refused) {
       const wait = seconds(refused.msBeforeNext);
-      throw new TooManyRequestsError(`Too many saves and uploads in a minute. Your work is kept on this page; wait ${wait} s and try again.`, wait);
+      throw new TooManyRequestsError(
+        `Too many saves and uploads in a minute. Your work is kept on this page; wait ${wait} s and try again.`,
+        wait,
+      );
     }
   }
 
@@ -101,17 +124,27 @@ export class RateLimits {
     const { refused } = await this.consume(this.anonymous, 'anonymous', address ?? 'unknown');
     if (refused) {
       const wait = seconds(refused.msBeforeNext);
-      throw new TooManyRequestsError(`Too many requests without signing in from your address. Wait ${wait} s and try again, or sign in.`, wait);
+      throw new TooManyRequestsError(
+        `Too many requests without signing in from your address. Wait ${wait} s and try again, or sign in.`,
+        wait,
+      );
     }
   }
 
-  private loginLocked(refused: RateLimiterRes, scope: 'account' | 'address', detail: Record<string, string>): TooManyRequestsError {
+  private loginLocked(
+    refused: RateLimiterRes,
+    scope: 'account' | 'address',
+    detail: Record<string, string>,
+  ): TooManyRequestsError {
     const wait = seconds(refused.msBeforeNext);
     const points = scope === 'account' ? this.config.loginAccountFailures : this.config.loginAddressFailures;
     if (refused.consumedPoints === points + 1) {
       // the attempt that locked it: visible to operators (the login only as a hash, never a password)
       this.metrics.loginLocks.inc({ scope });
-      logger.warn({ event: 'login-locked', scope, ...detail, lockSeconds: wait }, `login locked: too many failed sign-ins for this ${scope}`);
+      logger.warn(
+        { event: 'login-locked', scope, ...detail, lockSeconds: wait },
+        `login locked: too many failed sign-ins for this ${scope}`,
+      );
     }
     const minutes = Math.ceil(wait / 60);
     return new TooManyRequestsError(
@@ -121,7 +154,11 @@ export class RateLimits {
   }
 
   /** `refused` when the limit is reached; `consumed` when known. Never throws. */
-  private async consume(limiter: Limiter, name: LimitName, key: string): Promise<{ consumed?: number; refused?: RateLimiterRes }> {
+  private async consume(
+    limiter: Limiter,
+    name: LimitName,
+    key: string,
+  ): Promise<{ consumed?: number; refused?: RateLimiterRes }> {
     try {
       const res = await limiter.consume(key);
       return { consumed: res.consumedPoints };

@@ -69,8 +69,10 @@ export function connectRedis(url: string, channels: string[], metrics: Metrics):
     if (!now) {
       downSince = Date.now();
       missed = true;
-      logger.warn({ redis: where, error: lastError || undefined },
-        'Redis unreachable: pushes reach this instance\'s sockets only, presence is kept locally; reconnecting every second (/readyz answers 503 meanwhile)');
+      logger.warn(
+        { redis: where, error: lastError || undefined },
+        "Redis unreachable: pushes reach this instance's sockets only, presence is kept locally; reconnecting every second (/readyz answers 503 meanwhile)",
+      );
       return;
     }
     const outageMs = downSince === null ? 0 : Date.now() - downSince;
@@ -81,11 +83,16 @@ export function connectRedis(url: string, channels: string[], metrics: Metrics):
       return;
     }
     missed = false;
-    logger.info({ redis: where, outageMs }, 'Redis reachable again: presence rebuilds and every subscriber is told to re-read');
+    logger.info(
+      { redis: where, outageMs },
+      'Redis reachable again: presence rebuilds and every subscriber is told to re-read',
+    );
     recovering = recovering.then(async () => {
       for (const listener of restored) {
         if (!connected) return; // lost again: the next return runs them all again
-        await listener().catch((error) => logger.warn({ err: error }, 'Redis recovery step failed; it runs again when Redis next returns'));
+        await listener().catch((error) =>
+          logger.warn({ err: error }, 'Redis recovery step failed; it runs again when Redis next returns'),
+        );
       }
     });
   };
@@ -101,10 +108,13 @@ export function connectRedis(url: string, channels: string[], metrics: Metrics):
     });
   }
   subscribe.on('ready', () => {
-    subscribe.subscribe(...channels).then(() => {
-      listening = true;
-      update();
-    }, (error) => logger.debug({ err: error }, 'Redis: subscribe failed; retried on the next connection'));
+    subscribe.subscribe(...channels).then(
+      () => {
+        listening = true;
+        update();
+      },
+      (error) => logger.debug({ err: error }, 'Redis: subscribe failed; retried on the next connection'),
+    );
   });
   subscribe.on('close', () => {
     listening = false;
@@ -119,20 +129,21 @@ export function connectRedis(url: string, channels: string[], metrics: Metrics):
       return connected;
     },
     onRestored: (listener) => void restored.push(listener),
-    ready: (ms) => new Promise<boolean>((resolve) => {
-      if (connected) return resolve(true);
-      const wake = () => {
-        clearTimeout(timer);
-        waiters.delete(wake);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(wake);
-        missed = true; // serving without Redis from now on: recover once it answers
-        resolve(false);
-      }, ms);
-      waiters.add(wake);
-    }),
+    ready: (ms) =>
+      new Promise<boolean>((resolve) => {
+        if (connected) return resolve(true);
+        const wake = () => {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          missed = true; // serving without Redis from now on: recover once it answers
+          resolve(false);
+        }, ms);
+        waiters.add(wake);
+      }),
     close: async () => {
       closing = true;
       await recovering;

@@ -1,6 +1,22 @@
 import {
-  GraphQLError, Kind, Lexer, OperationTypeNode, NoSchemaIntrospectionCustomRule, Source, TokenKind, parse, specifiedRules, validate, visit,
-  type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type SelectionNode, type ValidationContext, type ValidationRule,
+  GraphQLError,
+  Kind,
+  Lexer,
+  OperationTypeNode,
+  NoSchemaIntrospectionCustomRule,
+  Source,
+  TokenKind,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type SelectionNode,
+  type ValidationContext,
+  type ValidationRule,
 } from 'graphql';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -26,10 +42,14 @@ export interface RequestLimits {
 type Limit = 'depth' | 'aliases' | 'directives' | 'cost';
 
 const sentences: Record<Limit, (found: string, limit: number) => string> = {
-  depth: (found, limit) => `This operation nests fields ${found} levels deep; the server allows ${limit} (GRAPHQL_MAX_DEPTH). Ask for fewer nested fields.`,
-  aliases: (found, limit) => `This operation uses ${found} aliases; the server allows ${limit} (GRAPHQL_MAX_ALIASES). Send fewer aliased fields or split the operation.`,
-  directives: (found, limit) => `This operation uses ${found} directives; the server allows ${limit} (GRAPHQL_MAX_DIRECTIVES). Send fewer directives.`,
-  cost: (found, limit) => `This operation's estimated cost is ${found}; the server allows ${limit} (GRAPHQL_MAX_COST). Ask for fewer fields or split the operation.`,
+  depth: (found, limit) =>
+    `This operation nests fields ${found} levels deep; the server allows ${limit} (GRAPHQL_MAX_DEPTH). Ask for fewer nested fields.`,
+  aliases: (found, limit) =>
+    `This operation uses ${found} aliases; the server allows ${limit} (GRAPHQL_MAX_ALIASES). Send fewer aliased fields or split the operation.`,
+  directives: (found, limit) =>
+    `This operation uses ${found} directives; the server allows ${limit} (GRAPHQL_MAX_DIRECTIVES). Send fewer directives.`,
+  cost: (found, limit) =>
+    `This operation's estimated cost is ${found}; the server allows ${limit} (GRAPHQL_MAX_COST). Ask for fewer fields or split the operation.`,
 };
 
 /** graphql-armor reports "… exceeded, found N."; the refusal carries our code and a sentence naming the setting */
@@ -47,8 +67,12 @@ const UnconditionalSubscriptionRootRule: ValidationRule = (context) => {
   const conditional = (selections: readonly SelectionNode[], seen: Set<string>): SelectionNode | undefined => {
     for (const selection of selections) {
       if (selection.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) return selection;
-      const inner = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet.selections
-        : selection.kind === Kind.FRAGMENT_SPREAD && !seen.has(selection.name.value) ? context.getFragment(selection.name.value)?.selectionSet.selections : undefined;
+      const inner =
+        selection.kind === Kind.INLINE_FRAGMENT
+          ? selection.selectionSet.selections
+          : selection.kind === Kind.FRAGMENT_SPREAD && !seen.has(selection.name.value)
+            ? context.getFragment(selection.name.value)?.selectionSet.selections
+            : undefined;
       if (selection.kind === Kind.FRAGMENT_SPREAD) seen.add(selection.name.value);
       const found = inner && conditional(inner, seen);
       if (found) return found;
@@ -57,8 +81,16 @@ const UnconditionalSubscriptionRootRule: ValidationRule = (context) => {
   };
   return {
     OperationDefinition(operation) {
-      const found = operation.operation === OperationTypeNode.SUBSCRIPTION ? conditional(operation.selectionSet.selections, new Set()) : undefined;
-      if (found) context.reportError(new GraphQLError('A subscription\'s root field cannot be conditional; remove @skip or @include from it.', { nodes: [found] }));
+      const found =
+        operation.operation === OperationTypeNode.SUBSCRIPTION
+          ? conditional(operation.selectionSet.selections, new Set())
+          : undefined;
+      if (found)
+        context.reportError(
+          new GraphQLError("A subscription's root field cannot be conditional; remove @skip or @include from it.", {
+            nodes: [found],
+          }),
+        );
     },
   };
 };
@@ -68,11 +100,26 @@ export function limitRules(limits: RequestLimits): ValidationRule[] {
   const common = { propagateOnRejection: false, exposeLimits: true };
   return [
     // fragments count by the fields they hold, not as a level of their own
-    maxDepthRule({ ...common, flattenFragments: true, n: limits.maxDepth, onReject: [refuse('depth', limits.maxDepth)] }),
+    maxDepthRule({
+      ...common,
+      flattenFragments: true,
+      n: limits.maxDepth,
+      onReject: [refuse('depth', limits.maxDepth)],
+    }),
     // __typename is counted too: 100,000 aliases of it are as heavy as any other field
-    maxAliasesRule({ ...common, n: limits.maxAliases, allowList: [], onReject: [refuse('aliases', limits.maxAliases)] }),
+    maxAliasesRule({
+      ...common,
+      n: limits.maxAliases,
+      allowList: [],
+      onReject: [refuse('aliases', limits.maxAliases)],
+    }),
     maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [refuse('directives', limits.maxDirectives)] }),
-    costLimitRule({ ...common, flattenFragments: true, maxCost: limits.maxCost, onReject: [refuse('cost', limits.maxCost)] }),
+    costLimitRule({
+      ...common,
+      flattenFragments: true,
+      maxCost: limits.maxCost,
+      onReject: [refuse('cost', limits.maxCost)],
+    }),
     UnconditionalSubscriptionRootRule,
     ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
@@ -87,7 +134,9 @@ export function tokenLimitRefusal(query: string, limits: RequestLimits): QueryTo
   try {
     for (let count = 0; lexer.advance().kind !== TokenKind.EOF;) {
       if (++count > limits.maxTokens) {
-        return new QueryTooComplexError(`This operation is longer than ${limits.maxTokens} tokens (GRAPHQL_MAX_TOKENS); send a shorter one.`);
+        return new QueryTooComplexError(
+          `This operation is longer than ${limits.maxTokens} tokens (GRAPHQL_MAX_TOKENS); send a shorter one.`,
+        );
       }
     }
   } catch {
@@ -117,13 +166,18 @@ export function declaresSubscription(query: string): boolean {
   return false;
 }
 
-const nulRefusal = () => new BadUserInputError('Text may not contain the NUL character (\\u0000); remove it and try again.');
+const nulRefusal = () =>
+  new BadUserInputError('Text may not contain the NUL character (\\u0000); remove it and try again.');
 
 /**
  * PostgreSQL cannot store a NUL character, so any argument holding one (inline or a variable, at any depth) is refused
  * up front; variables nested deeper than the limit are refused too. Iterative: deep JSON cannot overflow the stack.
  */
-export function inputRefusal(document: DocumentNode, variables: unknown, limits: RequestLimits): BadUserInputError | undefined {
+export function inputRefusal(
+  document: DocumentNode,
+  variables: unknown,
+  limits: RequestLimits,
+): BadUserInputError | undefined {
   const stack: { value: unknown; depth: number }[] = [{ value: variables, depth: 0 }];
   while (stack.length > 0) {
     const { value, depth } = stack.pop()!;
@@ -131,9 +185,12 @@ export function inputRefusal(document: DocumentNode, variables: unknown, limits:
       if (value.includes('\0')) return nulRefusal();
     } else if (value !== null && typeof value === 'object') {
       if (depth >= limits.maxVariableDepth) {
-        return new BadUserInputError(`Variables may nest at most ${limits.maxVariableDepth} levels deep (GRAPHQL_MAX_VARIABLE_DEPTH); send flatter input.`);
+        return new BadUserInputError(
+          `Variables may nest at most ${limits.maxVariableDepth} levels deep (GRAPHQL_MAX_VARIABLE_DEPTH); send flatter input.`,
+        );
       }
-      for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push({ value: child, depth: depth + 1 });
+      for (const child of Array.isArray(value) ? value : Object.values(value))
+        stack.push({ value: child, depth: depth + 1 });
     }
   }
   return holdsNul(document) ? nulRefusal() : undefined;
@@ -146,7 +203,11 @@ function holdsNul(document: DocumentNode): boolean {
   let found = nulInDocument.get(document);
   if (found === undefined) {
     found = false;
-    visit(document, { StringValue: (node) => { if (node.value.includes('\0')) found = true; } });
+    visit(document, {
+      StringValue: (node) => {
+        if (node.value.includes('\0')) found = true;
+      },
+    });
     nulInDocument.set(document, found);
   }
   return found;
@@ -168,7 +229,11 @@ export interface OperationPayload {
  * graphql-ws's onSubscribe: the same limits as Apollo's pipeline, and every refusal returned as errors of that
  * one operation (an `error` message for its id) instead of thrown, which would close the whole socket with 4500.
  */
-export function prepareOperation(schema: GraphQLSchema, limits: RequestLimits, payload: OperationPayload): ExecutionArgs | GraphQLError[] {
+export function prepareOperation(
+  schema: GraphQLSchema,
+  limits: RequestLimits,
+  payload: OperationPayload,
+): ExecutionArgs | GraphQLError[] {
   let bySchema = validDocuments.get(limits);
   if (!bySchema) validDocuments.set(limits, (bySchema = new WeakMap()));
   let known = bySchema.get(schema);
@@ -195,7 +260,11 @@ export function prepareOperation(schema: GraphQLSchema, limits: RequestLimits, p
 const validDocuments = new WeakMap<RequestLimits, WeakMap<GraphQLSchema, Map<string, DocumentNode>>>();
 const VALID_DOCUMENTS_KEPT = 500;
 
-function parseAndValidate(schema: GraphQLSchema, limits: RequestLimits, payload: OperationPayload): ExecutionArgs | GraphQLError[] {
+function parseAndValidate(
+  schema: GraphQLSchema,
+  limits: RequestLimits,
+  payload: OperationPayload,
+): ExecutionArgs | GraphQLError[] {
   const tooLong = tokenLimitRefusal(payload.query, limits);
   if (tooLong) return [tooLong];
   let document: DocumentNode;
@@ -214,8 +283,11 @@ function parseAndValidate(schema: GraphQLSchema, limits: RequestLimits, payload:
     errors = [error];
   }
   if (errors.length > 0) {
-    return errors.map((error) => error instanceof QueryTooComplexError ? error
-      : new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+    return errors.map((error) =>
+      error instanceof QueryTooComplexError
+        ? error
+        : new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+    );
   }
   const refusal = inputRefusal(document, payload.variables, limits);
   if (refusal) return [refusal];

@@ -31,7 +31,11 @@ export function requestLogging(quiet: (path: string) => boolean): RequestHandler
         res: { statusCode: res.statusCode, headers: res.getHeaders() },
         responseTime: Date.now() - started,
       };
-      if (error || res.statusCode >= 500) logger.info({ ...line, err: error ?? new Error(`failed with status code ${res.statusCode}`) }, 'request errored');
+      if (error || res.statusCode >= 500)
+        logger.info(
+          { ...line, err: error ?? new Error(`failed with status code ${res.statusCode}`) },
+          'request errored',
+        );
       else logger.info(line, 'request completed');
     };
     res.on('close', ended);

@@ -2,7 +2,8 @@ import { GraphQLScalarType, Kind } from 'graphql';
 import { BadUserInputError } from './errors';
 
 function parseInstant(value: unknown): Date {
-  if (typeof value !== 'string') throw new BadUserInputError('A DateTime must be an ISO-8601 string such as 2026-01-15T04:00:00.000Z.');
+  if (typeof value !== 'string')
+    throw new BadUserInputError('A DateTime must be an ISO-8601 string such as 2026-01-15T04:00:00.000Z.');
   const date = new Date(value);
   if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) {
     throw new BadUserInputError(`"${value}" is not an ISO-8601 instant such as 2026-01-15T04:00:00.000Z.`);

@@ -29,7 +29,11 @@ function operationKey(args: ExecutionArgs): string {
 }
 
 /** one push's result: a shared root executed once for every subscriber with the same operation, anything else as graphql-js would */
-export function executePush(args: ExecutionArgs, payload: unknown, run: typeof execute = execute): ExecutionResult | Promise<ExecutionResult> {
+export function executePush(
+  args: ExecutionArgs,
+  payload: unknown,
+  run: typeof execute = execute,
+): ExecutionResult | Promise<ExecutionResult> {
   if (!(payload instanceof SharedPush)) return run({ ...args, rootValue: payload });
   let byOperation = executions.get(payload.root);
   if (!byOperation) executions.set(payload.root, (byOperation = new Map()));
@@ -47,7 +51,10 @@ export function executePush(args: ExecutionArgs, payload: unknown, run: typeof e
  * graphql-js's `subscribe`, with each push executed by `executePush`: the source stream (the subscribe step, with its
  * access checks) is the subscriber's own; only the execution of a shared push is shared.
  */
-export async function subscribeSharing(args: ExecutionArgs, run: typeof execute = execute): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+export async function subscribeSharing(
+  args: ExecutionArgs,
+  run: typeof execute = execute,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
@@ -67,7 +74,8 @@ export async function subscribeSharing(args: ExecutionArgs, run: typeof execute 
       throw error;
     }
   };
-  const pushes: AsyncIterableIterator<ExecutionResult> & Required<Pick<AsyncIterator<ExecutionResult>, 'return' | 'throw'>> = {
+  const pushes: AsyncIterableIterator<ExecutionResult> &
+    Required<Pick<AsyncIterator<ExecutionResult>, 'return' | 'throw'>> = {
     next: async () => mapped(await iterator.next()),
     return: async () => (iterator.return ? mapped(await iterator.return()) : { value: undefined, done: true }),
     throw: async (error: unknown) => {

@@ -11,9 +11,15 @@ describe('SQLite statement queue', () => {
   let dataDir: string;
   let orm: MikroORM;
 
-  const open = (sqliteQueueMax: number) => initORM({
-    databaseUrl: undefined, dataDir, databasePoolMax: 1, databaseStatementTimeoutMs: 0, migrateOnStart: true, sqliteQueueMax,
-  });
+  const open = (sqliteQueueMax: number) =>
+    initORM({
+      databaseUrl: undefined,
+      dataDir,
+      databasePoolMax: 1,
+      databaseStatementTimeoutMs: 0,
+      migrateOnStart: true,
+      sqliteQueueMax,
+    });
   const select = () => orm.em.fork().getConnection().execute('select count(*) as n from users');
 
   beforeEach(() => (dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-queue-'))));
@@ -36,11 +42,19 @@ describe('SQLite statement queue', () => {
 
   it('keeps WAL, and synchronous=NORMAL unless told FULL', async () => {
     orm = await open(10);
-    const pragma = async (name: string) => Object.values((await orm.em.getConnection().execute(`pragma ${name}`))[0])[0];
+    const pragma = async (name: string) =>
+      Object.values((await orm.em.getConnection().execute(`pragma ${name}`))[0])[0];
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('synchronous')).toBe(1);
     await orm.close(true);
-    orm = await initORM({ databaseUrl: undefined, dataDir, databasePoolMax: 1, databaseStatementTimeoutMs: 0, migrateOnStart: false, sqliteSynchronous: 'FULL' });
+    orm = await initORM({
+      databaseUrl: undefined,
+      dataDir,
+      databasePoolMax: 1,
+      databaseStatementTimeoutMs: 0,
+      migrateOnStart: false,
+      sqliteSynchronous: 'FULL',
+    });
     expect(await pragma('synchronous')).toBe(2);
   });
 });

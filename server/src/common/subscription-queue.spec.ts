@@ -1,7 +1,7 @@
 import { PushSlots, SubscriptionQueue } from './subscription-queue';
 
 /** The per-subscriber queue that replaced @graphql-yoga's unbounded (and, at 1,024, fatal) Repeater. */
-describe('a subscriber\'s bounded queue', () => {
+describe("a subscriber's bounded queue", () => {
   const drain = async <T>(queue: SubscriptionQueue<T>, count: number) => {
     const got: T[] = [];
     for (let i = 0; i < count; i++) got.push((await queue.next()).value as T);
@@ -9,7 +9,11 @@ describe('a subscriber\'s bounded queue', () => {
   };
 
   it('hands pushes to a waiting consumer at once and keeps order', async () => {
-    const queue = new SubscriptionQueue<number>(3, () => fail('no overflow'), () => undefined);
+    const queue = new SubscriptionQueue<number>(
+      3,
+      () => fail('no overflow'),
+      () => undefined,
+    );
     const first = queue.next();
     queue.push(1);
     queue.push(2);
@@ -20,7 +24,11 @@ describe('a subscriber\'s bounded queue', () => {
   });
 
   it('keeps one pending push per key (a board changed twice is read once)', async () => {
-    const queue = new SubscriptionQueue<string>(2, () => fail('no overflow'), () => undefined);
+    const queue = new SubscriptionQueue<string>(
+      2,
+      () => fail('no overflow'),
+      () => undefined,
+    );
     for (let i = 0; i < 50; i++) queue.push(`board ${i}`, 'board');
     queue.push('resync', 'resync');
     expect(queue.depth).toBe(2);
@@ -30,7 +38,11 @@ describe('a subscriber\'s bounded queue', () => {
   });
 
   it('counts a batch as one entry and yields every item of it', async () => {
-    const queue = new SubscriptionQueue<number>(1, () => fail('no overflow'), () => undefined);
+    const queue = new SubscriptionQueue<number>(
+      1,
+      () => fail('no overflow'),
+      () => undefined,
+    );
     const batch = Array.from({ length: 1200 }, (_, i) => i);
     queue.pushMany(batch);
     expect(queue.depth).toBe(1);
@@ -41,7 +53,11 @@ describe('a subscriber\'s bounded queue', () => {
   it('when full: drops everything, ends the stream, calls onOverflow and onEnd once, and ignores later pushes', async () => {
     let overflows = 0;
     let ends = 0;
-    const queue = new SubscriptionQueue<number>(3, () => overflows++, () => ends++);
+    const queue = new SubscriptionQueue<number>(
+      3,
+      () => overflows++,
+      () => ends++,
+    );
     for (let i = 0; i < 10; i++) queue.push(i);
     expect([overflows, ends]).toEqual([1, 1]);
     expect(queue.depth).toBe(0);
@@ -53,7 +69,11 @@ describe('a subscriber\'s bounded queue', () => {
 
   it('ends a waiting consumer when the subscription is closed', async () => {
     let ends = 0;
-    const queue = new SubscriptionQueue<number>(3, () => fail('no overflow'), () => ends++);
+    const queue = new SubscriptionQueue<number>(
+      3,
+      () => fail('no overflow'),
+      () => ends++,
+    );
     const waiting = queue.next();
     await queue.return();
     expect(await waiting).toEqual({ value: undefined, done: true });
@@ -62,8 +82,18 @@ describe('a subscriber\'s bounded queue', () => {
 
   it('hands out a push only while a shared slot is free; a built push or a closed queue frees it', async () => {
     const slots = new PushSlots(1);
-    const one = new SubscriptionQueue<string>(5, () => fail('no overflow'), () => undefined, slots);
-    const two = new SubscriptionQueue<string>(5, () => fail('no overflow'), () => undefined, slots);
+    const one = new SubscriptionQueue<string>(
+      5,
+      () => fail('no overflow'),
+      () => undefined,
+      slots,
+    );
+    const two = new SubscriptionQueue<string>(
+      5,
+      () => fail('no overflow'),
+      () => undefined,
+      slots,
+    );
     one.push('a1');
     one.push('a2');
     two.push('b1');

@@ -41,9 +41,17 @@ export function requestTurns(maxWaiting: number): (req: Request, res: Response, 
   const breather = new Breather();
   return (_req, res, next) => {
     if (breather.waiting >= maxWaiting) {
-      res.status(429).set('retry-after', '1').json({ errors: [{
-        message: 'The server is busy with many requests at once; please try again in a moment.', extensions: { code: 'TOO_MANY_REQUESTS', retryAfter: 1 },
-      }] });
+      res
+        .status(429)
+        .set('retry-after', '1')
+        .json({
+          errors: [
+            {
+              message: 'The server is busy with many requests at once; please try again in a moment.',
+              extensions: { code: 'TOO_MANY_REQUESTS', retryAfter: 1 },
+            },
+          ],
+        });
       return;
     }
     breather.turn().then(() => next(), next);

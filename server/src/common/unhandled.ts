@@ -10,7 +10,10 @@ export function surviveUnhandledRejections(): { countIn(metrics: Metrics): void 
   let counter: Metrics['unhandledRejections'] | undefined;
   process.on('unhandledRejection', (reason) => {
     counter?.inc();
-    logger.error({ err: reason instanceof Error ? reason : { message: String(reason) } }, 'unhandled promise rejection (not fatal)');
+    logger.error(
+      { err: reason instanceof Error ? reason : { message: String(reason) } },
+      'unhandled promise rejection (not fatal)',
+    );
   });
   return { countIn: (metrics) => void (counter = metrics.unhandledRejections) };
 }

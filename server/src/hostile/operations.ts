@@ -1,8 +1,22 @@
 import fc from 'fast-check';
 import {
-  getNamedType, getNullableType, isEnumType, isInputObjectType, isInterfaceType, isLeafType, isListType, isNonNullType,
-  isObjectType, isScalarType, isUnionType,
-  type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
 } from 'graphql';
 
 /** One generated operation: the document, its variables, and whether it must go over WebSocket (a subscription). */
@@ -16,11 +30,31 @@ export interface GeneratedOperation {
 const SKIPPED_FIELDS = new Set(['login', 'logout']);
 
 /** Values that are awkward in their own way: empty, long, control and bidi characters, a NUL, SQL, emoji. */
-const STRINGS = ['', 'Жауап', 'a'.repeat(3000), 'x\u0000y', 'отчёт\u202efdp.exe', '\u200b', "'; drop table exam; --", '😀\ud800', '\\', '"', '<script>alert(1)</script>', '  '];
+const STRINGS = [
+  '',
+  'Жауап',
+  'a'.repeat(3000),
+  'x\u0000y',
+  'отчёт\u202efdp.exe',
+  '\u200b',
+  "'; drop table exam; --",
+  '😀\ud800',
+  '\\',
+  '"',
+  '<script>alert(1)</script>',
+  '  ',
+];
 const INTS = [0, 1, -1, 7, 100, 2147483647, -2147483648];
 const FLOATS = [0, -0.5, 1e308, 3.14];
 const DATES = ['2026-12-02', '2026-13-45', 'tomorrow', ''];
-const DATETIMES = ['2026-12-02T10:00:00Z', '2026-12-02T10:00:00+05:00', '1970-01-01T00:00:00Z', '9999-12-31T23:59:59Z', 'now', '2026-02-30T25:61:00Z'];
+const DATETIMES = [
+  '2026-12-02T10:00:00Z',
+  '2026-12-02T10:00:00+05:00',
+  '1970-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  'now',
+  '2026-02-30T25:61:00Z',
+];
 
 /** Decisions drawn from a tape of random numbers that fast-check generates (and reports, so a case can be replayed). */
 class Tape {
@@ -45,12 +79,28 @@ class OperationBuilder {
   private declarations: string[] = [];
   private names = 0;
 
-  constructor(private readonly schema: GraphQLSchema, private readonly tape: Tape, private readonly ids: readonly string[]) {}
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly tape: Tape,
+    private readonly ids: readonly string[],
+  ) {}
 
   build(kind: GeneratedOperation['kind']): GeneratedOperation {
-    const root = kind === 'query' ? this.schema.getQueryType() : kind === 'mutation' ? this.schema.getMutationType() : this.schema.getSubscriptionType();
+    const root =
+      kind === 'query'
+        ? this.schema.getQueryType()
+        : kind === 'mutation'
+          ? this.schema.getMutationType()
+          : this.schema.getSubscriptionType();
     const selection = this.selectionSet(root!, 0, kind === 'subscription' ? 1 : 1 + this.tape.below(3));
-    const header = this.declarations.length > 0 ? `${kind} Fuzz(${this.declarations.join(', ')}) ` : this.tape.chance(50) ? `${kind} ` : kind === 'query' ? '' : `${kind} `;
+    const header =
+      this.declarations.length > 0
+        ? `${kind} Fuzz(${this.declarations.join(', ')}) `
+        : this.tape.chance(50)
+          ? `${kind} `
+          : kind === 'query'
+            ? ''
+            : `${kind} `;
     return { query: `${header}${selection}`, variables: this.variables, kind };
   }
 
@@ -58,7 +108,8 @@ class OperationBuilder {
     const fields = Object.values(type.getFields()).filter((f) => !SKIPPED_FIELDS.has(f.name));
     const parts: string[] = [];
     for (let i = 0; i < count; i++) {
-      if (this.tape.chance(3)) parts.push('nope'); // a field that does not exist
+      if (this.tape.chance(3))
+        parts.push('nope'); // a field that does not exist
       else if (this.tape.chance(8) && depth > 0) parts.push('__typename');
       else parts.push(this.field(this.tape.pick(fields), depth));
     }
@@ -85,7 +136,9 @@ class OperationBuilder {
     if (isObjectType(type)) return this.selectionSet(type, depth);
     if (isUnionType(type) || isInterfaceType(type)) {
       const possible = this.schema.getPossibleTypes(type);
-      const fragments = possible.filter(() => this.tape.chance(60)).map((t) => `... on ${t.name} ${this.selectionSet(t, depth)}`);
+      const fragments = possible
+        .filter(() => this.tape.chance(60))
+        .map((t) => `... on ${t.name} ${this.selectionSet(t, depth)}`);
       return `{ __typename ${fragments.join(' ')} }`;
     }
     return '';
@@ -126,19 +179,29 @@ class OperationBuilder {
     if (isInputObjectType(type)) {
       const result: Record<string, unknown> = {};
       for (const field of Object.values(type.getFields())) {
-        if (isNonNullType(field.type) || this.tape.chance(50)) result[field.name] = depth > 6 ? null : this.value(field.type, depth + 1);
+        if (isNonNullType(field.type) || this.tape.chance(50))
+          result[field.name] = depth > 6 ? null : this.value(field.type, depth + 1);
       }
       return result;
     }
     if (isScalarType(type)) {
       switch (type.name) {
-        case 'ID': return this.tape.chance(70) && this.ids.length ? this.tape.pick(this.ids) : this.tape.pick(['', '0', 'not-a-uuid', '00000000-0000-0000-0000-000000000000', 'x'.repeat(500)]);
-        case 'Int': return this.tape.pick(INTS);
-        case 'Float': return this.tape.pick(FLOATS);
-        case 'Boolean': return this.tape.chance(50);
-        case 'Date': return this.tape.pick(DATES);
-        case 'DateTime': return this.tape.pick(DATETIMES);
-        default: return this.tape.pick(STRINGS);
+        case 'ID':
+          return this.tape.chance(70) && this.ids.length
+            ? this.tape.pick(this.ids)
+            : this.tape.pick(['', '0', 'not-a-uuid', '00000000-0000-0000-0000-000000000000', 'x'.repeat(500)]);
+        case 'Int':
+          return this.tape.pick(INTS);
+        case 'Float':
+          return this.tape.pick(FLOATS);
+        case 'Boolean':
+          return this.tape.chance(50);
+        case 'Date':
+          return this.tape.pick(DATES);
+        case 'DateTime':
+          return this.tape.pick(DATETIMES);
+        default:
+          return this.tape.pick(STRINGS);
       }
     }
     return null;
@@ -150,19 +213,28 @@ function literal(value: unknown, type: GraphQLInputType): string {
   const named = getNamedType(type);
   const inner = getNullableType(type);
   if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => literal(v, isListType(inner) ? inner.ofType : type)).join(', ')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => literal(v, isListType(inner) ? inner.ofType : type)).join(', ')}]`;
   if (typeof value === 'object') {
     const fields = isInputObjectType(named) ? named.getFields() : {};
-    return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${literal(v, fields[k]?.type ?? type)}`).join(', ')} }`;
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k}: ${literal(v, fields[k]?.type ?? type)}`)
+      .join(', ')} }`;
   }
   if (typeof value === 'string' && isEnumType(named) && /^[A-Z_]+$/.test(value)) return value;
   return JSON.stringify(value);
 }
 
 /** fast-check arbitrary of operations built from the schema; `ids` are real ids to reach past "not found". */
-export function operationArbitrary(schema: GraphQLSchema, ids: readonly string[], kinds: GeneratedOperation['kind'][]): fc.Arbitrary<GeneratedOperation> {
-  return fc.record({
-    kind: fc.constantFrom(...kinds),
-    tape: fc.array(fc.nat({ max: 1_000_000 }), { minLength: 32, maxLength: 256 }),
-  }).map(({ kind, tape }) => new OperationBuilder(schema, new Tape(tape), ids).build(kind));
+export function operationArbitrary(
+  schema: GraphQLSchema,
+  ids: readonly string[],
+  kinds: GeneratedOperation['kind'][],
+): fc.Arbitrary<GeneratedOperation> {
+  return fc
+    .record({
+      kind: fc.constantFrom(...kinds),
+      tape: fc.array(fc.nat({ max: 1_000_000 }), { minLength: 32, maxLength: 256 }),
+    })
+    .map(({ kind, tape }) => new OperationBuilder(schema, new Tape(tape), ids).build(kind));
 }

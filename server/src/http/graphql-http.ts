@@ -1,6 +1,9 @@
 import express, { Router, type Request } from 'express';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
@@ -24,7 +27,14 @@ export interface GraphqlOverHttpParts {
 }
 
 /** GraphQL over HTTP on /graphql: Apollo Server behind the request turns, the body and token limits. */
-export async function graphqlOverHttp({ schema, config, services, contextFor, reportError, drainServer }: GraphqlOverHttpParts) {
+export async function graphqlOverHttp({
+  schema,
+  config,
+  services,
+  contextFor,
+  reportError,
+  drainServer,
+}: GraphqlOverHttpParts) {
   const limits = config.requestLimits;
   const apollo = new ApolloServer<Context>({
     schema,
@@ -66,7 +76,11 @@ export async function graphqlOverHttp({ schema, config, services, contextFor, re
           };
         },
       },
-      { async serverWillStart() { return { drainServer }; } },
+      {
+        async serverWillStart() {
+          return { drainServer };
+        },
+      },
     ],
   });
   await apollo.start();
@@ -79,7 +93,12 @@ export async function graphqlOverHttp({ schema, config, services, contextFor, re
   };
   const router = Router();
   router.use('/graphql', requestTurns(config.requestQueueMax)); // a burst of requests starts one per turn of the event loop (common/turns.ts)
-  router.use('/graphql', express.json({ limit: config.maxRequestBytes }), withLogContext, graphqlTokenLimit(limits),
-    expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }));
+  router.use(
+    '/graphql',
+    express.json({ limit: config.maxRequestBytes }),
+    withLogContext,
+    graphqlTokenLimit(limits),
+    expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }),
+  );
   return { router, stop: () => apollo.stop() };
 }

@@ -9,7 +9,15 @@ export function httpContext(orm: MikroORM, services: Services) {
     const em = orm.em.fork();
     const authorization = req.headers.authorization;
     const session = await services.auth.sessionFromAuthorization(em, authorization);
-    return { em, services, authorization, session, requestId: String(req.id), user: session?.user ?? null, clientAddress: req.ip };
+    return {
+      em,
+      services,
+      authorization,
+      session,
+      requestId: String(req.id),
+      user: session?.user ?? null,
+      clientAddress: req.ip,
+    };
   };
 }
 

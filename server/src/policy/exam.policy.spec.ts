@@ -1,11 +1,21 @@
 import { canManage, canSeeExam, canSeeRecording, canSeeTask } from './exam.policy';
-import { after, before, during, exam, otherStudent, otherTeacher, ownTeacher, staff, student } from '../testing/policy-cast';
+import {
+  after,
+  before,
+  during,
+  exam,
+  otherStudent,
+  otherTeacher,
+  ownTeacher,
+  staff,
+  student,
+} from '../testing/policy-cast';
 
 describe('exam policy', () => {
   describe('canManage: staff run every exam, a teacher their own', () => {
     const table = [
       ['staff', staff, true],
-      ['the exam\'s teacher', ownTeacher, true],
+      ["the exam's teacher", ownTeacher, true],
       ['another teacher', otherTeacher, false],
       ['a student', student, false],
       ['no one signed in', null, false],
@@ -18,7 +28,7 @@ describe('exam policy', () => {
   describe('canSeeExam: those who run it and the students enrolled at it', () => {
     const table = [
       ['staff, not enrolled', staff, false, true],
-      ['the exam\'s teacher', ownTeacher, false, true],
+      ["the exam's teacher", ownTeacher, false, true],
       ['another teacher', otherTeacher, false, false],
       ['another teacher, even with a sitting', otherTeacher, true, false],
       ['an enrolled student', student, true, true],
@@ -33,7 +43,7 @@ describe('exam policy', () => {
   describe('canSeeTask (R2.4, R6.1): those who run the exam always, students from the start', () => {
     const table = [
       ['staff before the start', staff, before, true],
-      ['the exam\'s teacher before the start', ownTeacher, before, true],
+      ["the exam's teacher before the start", ownTeacher, before, true],
       ['a student before the start', student, before, false],
       ['a student at the start', student, during, true],
       ['a student after the end', student, after, true],
@@ -46,7 +56,7 @@ describe('exam policy', () => {
   describe('canSeeRecording (R8.1): students once it is made visible to them', () => {
     const table = [
       ['staff, hidden', staff, false, true],
-      ['the exam\'s teacher, hidden', ownTeacher, false, true],
+      ["the exam's teacher, hidden", ownTeacher, false, true],
       ['another teacher, hidden', otherTeacher, false, false],
       ['a student, hidden', student, false, false],
       ['a student, visible', student, true, true],

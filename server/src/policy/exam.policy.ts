@@ -27,16 +27,27 @@ export function canManage(user: Viewer | null | undefined, exam: Pick<ExamFacts,
 }
 
 /** Those who run the exam, and the students enrolled at it (`enrolled`: the viewer has a sitting there). */
-export function canSeeExam(user: Viewer | null | undefined, exam: Pick<ExamFacts, 'teacher'>, enrolled: boolean): boolean {
+export function canSeeExam(
+  user: Viewer | null | undefined,
+  exam: Pick<ExamFacts, 'teacher'>,
+  enrolled: boolean,
+): boolean {
   return canManage(user, exam) || (user?.role === Role.STUDENT && enrolled);
 }
 
 /** R2.4, R6.1: those who run the exam always; the students who see it once it has started. */
-export function canSeeTask(user: Viewer | null | undefined, exam: Pick<ExamFacts, 'teacher' | 'startsAt' | 'endsAt'>, now: Date): boolean {
+export function canSeeTask(
+  user: Viewer | null | undefined,
+  exam: Pick<ExamFacts, 'teacher' | 'startsAt' | 'endsAt'>,
+  now: Date,
+): boolean {
   return canManage(user, exam) || hasStarted(exam, now);
 }
 
 /** R8.1: those who run the exam always; students once staff made the recording visible to them. */
-export function canSeeRecording(user: Viewer | null | undefined, exam: Pick<ExamFacts, 'teacher' | 'recordingVisible'>): boolean {
+export function canSeeRecording(
+  user: Viewer | null | undefined,
+  exam: Pick<ExamFacts, 'teacher' | 'recordingVisible'>,
+): boolean {
   return !!exam.recordingVisible || canManage(user, exam);
 }

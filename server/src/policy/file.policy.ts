@@ -7,7 +7,12 @@ import { canSeeTicketQuestions, type HeldTicket } from './ticket.policy';
 export type FileFacts =
   | { owner: 'answer'; exam: Pick<ExamFacts, 'teacher'>; answer: AnswerFacts }
   | { owner: 'task'; exam: Pick<ExamFacts, 'teacher' | 'startsAt' | 'endsAt'>; viewerSitting: HeldTicket | null }
-  | { owner: 'ticket'; exam: Pick<ExamFacts, 'teacher' | 'startsAt' | 'endsAt'>; ticketId: string; viewerSitting: HeldTicket | null }
+  | {
+      owner: 'ticket';
+      exam: Pick<ExamFacts, 'teacher' | 'startsAt' | 'endsAt'>;
+      ticketId: string;
+      viewerSitting: HeldTicket | null;
+    }
   | { owner: 'none' };
 
 /**
@@ -22,7 +27,10 @@ export function canDownload(user: Viewer, file: FileFacts, now: Date): boolean {
       return canSeeExam(user, file.exam, !!file.viewerSitting) && canSeeTask(user, file.exam, now);
     case 'ticket':
       if (canManage(user, file.exam)) return true;
-      return canSeeExam(user, file.exam, !!file.viewerSitting) && canSeeTicketQuestions(file.exam, file.viewerSitting!, file.ticketId, now);
+      return (
+        canSeeExam(user, file.exam, !!file.viewerSitting) &&
+        canSeeTicketQuestions(file.exam, file.viewerSitting!, file.ticketId, now)
+      );
     default:
       return false;
   }

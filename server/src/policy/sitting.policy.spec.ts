@@ -1,10 +1,10 @@
 import { canGrade, canSeeEverySitting, canSeeTrail } from './sitting.policy';
 import { exam, otherTeacher, ownTeacher, staff, student } from '../testing/policy-cast';
 
-describe('sitting policy: every sitting, the audit trail and grading belong to staff and the exam\'s teacher', () => {
+describe("sitting policy: every sitting, the audit trail and grading belong to staff and the exam's teacher", () => {
   const table = [
     ['staff', staff, true],
-    ['the exam\'s teacher', ownTeacher, true],
+    ["the exam's teacher", ownTeacher, true],
     ['another teacher', otherTeacher, false],
     ['a student', student, false],
     ['no one signed in', null, false],

@@ -2,10 +2,10 @@ import { canSeeEveryTicket, canSeeTicketNumber, canSeeTicketQuestions } from './
 import { after, before, during, exam, otherTeacher, ownTeacher, staff, student } from '../testing/policy-cast';
 
 describe('ticket policy', () => {
-  describe('canSeeEveryTicket: staff and the exam\'s teacher', () => {
+  describe("canSeeEveryTicket: staff and the exam's teacher", () => {
     const table = [
       ['staff', staff, true],
-      ['the exam\'s teacher', ownTeacher, true],
+      ["the exam's teacher", ownTeacher, true],
       ['another teacher', otherTeacher, false],
       ['a student', student, false],
     ] as const;
@@ -17,7 +17,7 @@ describe('ticket policy', () => {
   describe('canSeeTicketNumber (R2.3): those who run the exam always, the student once it has started', () => {
     const table = [
       ['staff before the start', staff, before, true],
-      ['the exam\'s teacher before the start', ownTeacher, before, true],
+      ["the exam's teacher before the start", ownTeacher, before, true],
       ['the student before the start', student, before, false],
       ['the student at the start', student, during, true],
       ['the student after the end', student, after, true],

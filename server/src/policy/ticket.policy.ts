@@ -7,7 +7,11 @@ export function canSeeEveryTicket(user: Viewer | null | undefined, exam: Pick<Ex
 }
 
 /** R2.3: a sitting's ticket number, to those who run the exam; to the student once the exam has started. */
-export function canSeeTicketNumber(user: Viewer | null | undefined, exam: Pick<ExamFacts, 'teacher' | 'startsAt' | 'endsAt'>, now: Date): boolean {
+export function canSeeTicketNumber(
+  user: Viewer | null | undefined,
+  exam: Pick<ExamFacts, 'teacher' | 'startsAt' | 'endsAt'>,
+  now: Date,
+): boolean {
   return canManage(user, exam) || hasStarted(exam, now);
 }
 
@@ -18,6 +22,11 @@ export interface HeldTicket {
 }
 
 /** R5.3: a ticket's questions (and its files) reach the student holding it once the exam started and staff released them. */
-export function canSeeTicketQuestions(exam: Pick<ExamFacts, 'startsAt' | 'endsAt'>, held: HeldTicket, ticketId: string, now: Date): boolean {
+export function canSeeTicketQuestions(
+  exam: Pick<ExamFacts, 'startsAt' | 'endsAt'>,
+  held: HeldTicket,
+  ticketId: string,
+  now: Date,
+): boolean {
   return hasStarted(exam, now) && held.ticketId === ticketId && !!held.questionsReleasedAt;
 }

@@ -6,7 +6,8 @@
 /** A moment as either side holds it: a Date on the server, an ISO string or epoch milliseconds in the web app. */
 export type Instant = Date | string | number;
 
-export const epochMs = (at: Instant): number => (typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime());
+export const epochMs = (at: Instant): number =>
+  typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime();
 
 /** Before the start, between start and end, or after the end (the end is reached at its very instant). */
 export type ExamPhase = 'upcoming' | 'running' | 'ended';
@@ -29,7 +30,8 @@ export function endFor<T extends Instant>(exam: { readonly endsAt: T }, sitting?
 export const hasExtraTime = (exam: { readonly endsAt: Instant }, studentEndsAt: Instant): boolean =>
   epochMs(studentEndsAt) > epochMs(exam.endsAt);
 
-export const hasStarted = (exam: { readonly startsAt: Instant }, now: Instant): boolean => epochMs(now) >= epochMs(exam.startsAt);
+export const hasStarted = (exam: { readonly startsAt: Instant }, now: Instant): boolean =>
+  epochMs(now) >= epochMs(exam.startsAt);
 
 /** `times.endsAt` is the end that counts: the exam's for staff, the student's own (`endFor`) for a student. */
 export function examPhase(times: ExamTimes, now: Instant): ExamPhase {

@@ -1,6 +1,16 @@
 import {
-  answerLength, endFor, epochMs, examPhase, examTimesProblem, extraTimeValid, hasEnded, hasExtraTime, hasStarted,
-  isSubstantialAnswer, MAX_EXAM_MS, MIN_ANSWER_CHARS,
+  answerLength,
+  endFor,
+  epochMs,
+  examPhase,
+  examTimesProblem,
+  extraTimeValid,
+  hasEnded,
+  hasExtraTime,
+  hasStarted,
+  isSubstantialAnswer,
+  MAX_EXAM_MS,
+  MIN_ANSWER_CHARS,
 } from '.';
 
 const T0 = Date.parse('2026-06-01T09:00:00Z');
@@ -24,7 +34,7 @@ describe('the shared rules', () => {
       expect(examPhase(exam, T0 + 120 * MIN)).toBe('ended');
     });
 
-    it('takes the web app\'s ISO strings and the server\'s Dates the same way', () => {
+    it("takes the web app's ISO strings and the server's Dates the same way", () => {
       const iso = { startsAt: exam.startsAt.toISOString(), endsAt: exam.endsAt.toISOString() };
       for (const now of [T0 - 1, T0, T0 + 120 * MIN]) expect(examPhase(iso, now)).toBe(examPhase(exam, new Date(now)));
     });
@@ -36,7 +46,7 @@ describe('the shared rules', () => {
   });
 
   describe('extra time', () => {
-    it('endFor is the exam\'s end without extra time, the student\'s later end with it', () => {
+    it("endFor is the exam's end without extra time, the student's later end with it", () => {
       expect(endFor(exam)).toBe(exam.endsAt);
       expect(endFor(exam, null)).toBe(exam.endsAt);
       expect(endFor(exam, { endsAtOverride: null })).toBe(exam.endsAt);
@@ -44,25 +54,25 @@ describe('the shared rules', () => {
       expect(endFor(exam, { endsAtOverride: later })).toBe(later);
     });
 
-    it('endFor ignores an override that is not later than the exam\'s end', () => {
+    it("endFor ignores an override that is not later than the exam's end", () => {
       expect(endFor(exam, { endsAtOverride: new Date(T0 + 60 * MIN) })).toBe(exam.endsAt);
       expect(endFor(exam, { endsAtOverride: new Date(exam.endsAt) })).toBe(exam.endsAt);
     });
 
-    it('hasEnded counts the student\'s own end', () => {
+    it("hasEnded counts the student's own end", () => {
       const sitting = { endsAtOverride: new Date(T0 + 150 * MIN) };
       expect(hasEnded(exam, null, new Date(T0 + 120 * MIN))).toBeTrue();
       expect(hasEnded(exam, sitting, new Date(T0 + 120 * MIN))).toBeFalse();
       expect(hasEnded(exam, sitting, new Date(T0 + 150 * MIN))).toBeTrue();
     });
 
-    it('hasExtraTime: the student\'s end is later than the exam\'s', () => {
+    it("hasExtraTime: the student's end is later than the exam's", () => {
       const iso = { endsAt: exam.endsAt.toISOString() };
       expect(hasExtraTime(iso, exam.endsAt.toISOString())).toBeFalse();
       expect(hasExtraTime(iso, new Date(T0 + 121 * MIN).toISOString())).toBeTrue();
     });
 
-    it('is valid when it ends after the exam\'s end, however long; null takes it back', () => {
+    it("is valid when it ends after the exam's end, however long; null takes it back", () => {
       expect(extraTimeValid(exam.endsAt, null)).toBeTrue();
       expect(extraTimeValid(exam.endsAt, new Date(T0 + 120 * MIN))).toBeFalse();
       expect(extraTimeValid(exam.endsAt, new Date(T0 + 120 * MIN + 1))).toBeTrue();
@@ -70,7 +80,7 @@ describe('the shared rules', () => {
     });
   });
 
-  describe('the exam\'s length', () => {
+  describe("the exam's length", () => {
     it('must be positive and at most a week', () => {
       expect(examTimesProblem(T0, T0)).toBe('END_NOT_AFTER_START');
       expect(examTimesProblem(T0, T0 - MIN)).toBe('END_NOT_AFTER_START');

@@ -31,76 +31,192 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
   if ((await em.count(User, {})) > 0) return null;
   const hash = () => hashPassword(DEMO_PASSWORD);
 
-  em.create(User, { login: 'staff', fullName: 'Айгүл Серікова (registrar)', role: Role.STAFF, passwordHash: await hash() });
-  const teacher = em.create(User, { login: 'teacher', fullName: 'Нұрлан Әбенов', role: Role.TEACHER, passwordHash: await hash() });
-  const teacher2 = em.create(User, { login: 'teacher2', fullName: 'Елена Ким', role: Role.TEACHER, passwordHash: await hash() });
-  const names = ['Әлия Нұрланқызы', 'Арман Бекұлы', 'Дана Сапарова', 'Ерлан Жақсыбеков', 'Жанна Оспанова', 'Ильяс Тоқтаров',
-    'Камила Әміржанова', 'Лаура Маратқызы', 'Мирас Қалиев', 'Нұржан Ахметов'];
+  em.create(User, {
+    login: 'staff',
+    fullName: 'Айгүл Серікова (registrar)',
+    role: Role.STAFF,
+    passwordHash: await hash(),
+  });
+  const teacher = em.create(User, {
+    login: 'teacher',
+    fullName: 'Нұрлан Әбенов',
+    role: Role.TEACHER,
+    passwordHash: await hash(),
+  });
+  const teacher2 = em.create(User, {
+    login: 'teacher2',
+    fullName: 'Елена Ким',
+    role: Role.TEACHER,
+    passwordHash: await hash(),
+  });
+  const names = [
+    'Әлия Нұрланқызы',
+    'Арман Бекұлы',
+    'Дана Сапарова',
+    'Ерлан Жақсыбеков',
+    'Жанна Оспанова',
+    'Ильяс Тоқтаров',
+    'Камила Әміржанова',
+    'Лаура Маратқызы',
+    'Мирас Қалиев',
+    'Нұржан Ахметов',
+  ];
   // each with its own salt; scrypt runs on the thread pool, so the hashes are made side by side
   const studentHashes = await Promise.all(Array.from({ length: 30 }, hash));
-  const students = studentHashes.map((passwordHash, i) => em.create(User, {
-    login: `student${String(i + 1).padStart(2, '0')}`,
-    fullName: `${names[i % names.length]}${i >= 10 ? ` ${Math.ceil((i + 1) / 10)}` : ''}`,
-    role: Role.STUDENT,
-    passwordHash,
-  }));
+  const students = studentHashes.map((passwordHash, i) =>
+    em.create(User, {
+      login: `student${String(i + 1).padStart(2, '0')}`,
+      fullName: `${names[i % names.length]}${i >= 10 ? ` ${Math.ceil((i + 1) / 10)}` : ''}`,
+      role: Role.STUDENT,
+      passwordHash,
+    }),
+  );
 
   const years = [
-    { title: '2025-2026', startsOn: '2025-09-01', endsOn: '2026-06-30', periods: [['2025-09-01', '2025-12-31'], ['2026-01-12', '2026-06-30']] },
-    { title: '2026-2027', startsOn: '2026-09-01', endsOn: '2027-06-30', periods: [['2026-09-01', '2026-12-31'], ['2027-01-11', '2027-06-30']] },
+    {
+      title: '2025-2026',
+      startsOn: '2025-09-01',
+      endsOn: '2026-06-30',
+      periods: [
+        ['2025-09-01', '2025-12-31'],
+        ['2026-01-12', '2026-06-30'],
+      ],
+    },
+    {
+      title: '2026-2027',
+      startsOn: '2026-09-01',
+      endsOn: '2027-06-30',
+      periods: [
+        ['2026-09-01', '2026-12-31'],
+        ['2027-01-11', '2027-06-30'],
+      ],
+    },
   ];
   const periods: Period[] = [];
   for (const y of years) {
     const year = em.create(AcademicYear, { title: y.title, startsOn: y.startsOn, endsOn: y.endsOn });
     y.periods.forEach(([startsOn, endsOn], i) =>
-      periods.push(em.create(Period, { academicYear: year, number: i + 1, title: `${i + 1}-академиялық кезең`, startsOn, endsOn })));
+      periods.push(
+        em.create(Period, { academicYear: year, number: i + 1, title: `${i + 1}-академиялық кезең`, startsOn, endsOn }),
+      ),
+    );
   }
   const today = now.toISOString().slice(0, 10);
   const period = periods.find((p) => p.startsOn <= today && today <= p.endsOn) ?? periods[periods.length - 1];
 
   const [databases, os, networks, algorithms, history] = [
-    ['CSE-301', 'Деректер қорлары'], ['CSE-305', 'Операциялық жүйелер'], ['CSE-310', 'Компьютерлік желілер'],
-    ['CSE-220', 'Алгоритмдер және деректер құрылымдары'], ['HIS-101', 'Қазақстанның қазіргі заман тарихы'],
+    ['CSE-301', 'Деректер қорлары'],
+    ['CSE-305', 'Операциялық жүйелер'],
+    ['CSE-310', 'Компьютерлік желілер'],
+    ['CSE-220', 'Алгоритмдер және деректер құрылымдары'],
+    ['HIS-101', 'Қазақстанның қазіргі заман тарихы'],
   ].map(([code, title]) => em.create(Discipline, { code, title }));
 
   const at = (minutes: number) => new Date(now.getTime() + minutes * MINUTE);
-  const exam = (fields: Partial<Exam> & Pick<Exam, 'discipline' | 'startsAt' | 'endsAt' | 'format'>, enrolled: User[], tickets = 0) => {
+  const exam = (
+    fields: Partial<Exam> & Pick<Exam, 'discipline' | 'startsAt' | 'endsAt' | 'format'>,
+    enrolled: User[],
+    tickets = 0,
+  ) => {
     const e = em.create(Exam, { period, teacher, ...fields });
     for (const student of enrolled) em.create(Sitting, { exam: e, student });
     for (let n = 1; n <= tickets; n++) em.create(Ticket, { exam: e, number: n, questions: ticketQuestions(n) });
     return e;
   };
 
-  exam({
-    discipline: databases, startsAt: at(-10), endsAt: at(180), format: ExamFormat.TICKETS, ticketAssignment: TicketAssignment.STUDENT_CHOICE,
-    platformName: 'Zoom', platformUrl: 'https://zoom.us/j/1234567890', platformLogin: '123 456 7890', platformPassword: 'exam2026',
-  }, students, 30);
-  exam({ discipline: os, startsAt: at(-5), endsAt: at(180), format: ExamFormat.TICKETS, ticketAssignment: TicketAssignment.RANDOM }, students.slice(0, 15), 20);
-  exam({
-    discipline: networks, teacher: teacher2, startsAt: at(-15), endsAt: at(120), format: ExamFormat.TASK,
-    taskText: 'Design the addressing plan of a campus network with three faculties (IPv4 and IPv6), and justify the subnet sizes.',
-    platformName: 'Microsoft Teams', platformUrl: 'https://teams.microsoft.com/l/meetup-join/demo',
-  }, students);
-  exam({ discipline: algorithms, startsAt: at(240), endsAt: at(360), format: ExamFormat.TICKETS, ticketAssignment: TicketAssignment.STUDENT_CHOICE }, students, 30);
-  const finished = exam({
-    discipline: history, startsAt: at(-3 * 24 * 60), endsAt: at(-3 * 24 * 60 + 120), format: ExamFormat.TASK,
-    taskText: 'Write an essay on the formation of independent Kazakhstan (1991–1995).',
-    recordingUrl: 'https://video.example.edu.kz/recordings/his-101', recordingVisible: true,
-  }, []);
+  exam(
+    {
+      discipline: databases,
+      startsAt: at(-10),
+      endsAt: at(180),
+      format: ExamFormat.TICKETS,
+      ticketAssignment: TicketAssignment.STUDENT_CHOICE,
+      platformName: 'Zoom',
+      platformUrl: 'https://zoom.us/j/1234567890',
+      platformLogin: '123 456 7890',
+      platformPassword: 'exam2026',
+    },
+    students,
+    30,
+  );
+  exam(
+    {
+      discipline: os,
+      startsAt: at(-5),
+      endsAt: at(180),
+      format: ExamFormat.TICKETS,
+      ticketAssignment: TicketAssignment.RANDOM,
+    },
+    students.slice(0, 15),
+    20,
+  );
+  exam(
+    {
+      discipline: networks,
+      teacher: teacher2,
+      startsAt: at(-15),
+      endsAt: at(120),
+      format: ExamFormat.TASK,
+      taskText:
+        'Design the addressing plan of a campus network with three faculties (IPv4 and IPv6), and justify the subnet sizes.',
+      platformName: 'Microsoft Teams',
+      platformUrl: 'https://teams.microsoft.com/l/meetup-join/demo',
+    },
+    students,
+  );
+  exam(
+    {
+      discipline: algorithms,
+      startsAt: at(240),
+      endsAt: at(360),
+      format: ExamFormat.TICKETS,
+      ticketAssignment: TicketAssignment.STUDENT_CHOICE,
+    },
+    students,
+    30,
+  );
+  const finished = exam(
+    {
+      discipline: history,
+      startsAt: at(-3 * 24 * 60),
+      endsAt: at(-3 * 24 * 60 + 120),
+      format: ExamFormat.TASK,
+      taskText: 'Write an essay on the formation of independent Kazakhstan (1991–1995).',
+      recordingUrl: 'https://video.example.edu.kz/recordings/his-101',
+      recordingVisible: true,
+    },
+    [],
+  );
   students.slice(0, 10).forEach((student, i) => {
     const sentAt = at(-3 * 24 * 60 + 60 + i);
     const score = [96, 91, 86, 81, 77, 72, 66, 61, 52, 40][i];
     const band = bandFor(score);
     const sitting = em.create(Sitting, {
-      exam: finished, student, enteredAt: at(-3 * 24 * 60 + 1), lastSeenAt: sentAt,
-      score, letter: band.letter, gpa: band.gpa, gradedAt: at(-2 * 24 * 60), gradedBy: teacher, gradeComment: 'Жақсы жұмыс.',
+      exam: finished,
+      student,
+      enteredAt: at(-3 * 24 * 60 + 1),
+      lastSeenAt: sentAt,
+      score,
+      letter: band.letter,
+      gpa: band.gpa,
+      gradedAt: at(-2 * 24 * 60),
+      gradedBy: teacher,
+      gradeComment: 'Жақсы жұмыс.',
     });
-    em.create(Answer, { sitting, text: `Essay of ${student.fullName}: independence was declared on 16 December 1991 …`, status: AnswerStatus.SUBMITTED, savedAt: sentAt, submittedAt: sentAt });
+    em.create(Answer, {
+      sitting,
+      text: `Essay of ${student.fullName}: independence was declared on 16 December 1991 …`,
+      status: AnswerStatus.SUBMITTED,
+      savedAt: sentAt,
+      submittedAt: sentAt,
+    });
   });
 
   await em.flush();
   // one line: it is logged as a JSON message like every other line
-  return 'Seeded the demo university. Demo credentials (password for all: demo): '
-    + 'staff — registrar staff; teacher — teacher (Деректер қорлары, Операциялық жүйелер, …); '
-    + 'teacher2 — teacher (Компьютерлік желілер); student01 … student30 — students.';
+  return (
+    'Seeded the demo university. Demo credentials (password for all: demo): ' +
+    'staff — registrar staff; teacher — teacher (Деректер қорлары, Операциялық жүйелер, …); ' +
+    'teacher2 — teacher (Компьютерлік желілер); student01 … student30 — students.'
+  );
 }

@@ -19,12 +19,20 @@ export interface Crowd {
   university: University;
 }
 
-export async function crowdedExam(server: TestServer, count: number, questions = (n: number) => `Questions of ticket ${n}`): Promise<Crowd> {
+export async function crowdedExam(
+  server: TestServer,
+  count: number,
+  questions = (n: number) => `Questions of ticket ${n}`,
+): Promise<Crowd> {
   const u = await seedUniversity(server, count);
   const staff = await server.login('staff');
   const examId = await createExam(server, staff, u);
   const em = server.app.orm.em.fork();
-  const sittings = await em.find(Sitting, { exam: examId }, { populate: ['student'], orderBy: { student: { login: 'asc' } } });
+  const sittings = await em.find(
+    Sitting,
+    { exam: examId },
+    { populate: ['student'], orderBy: { student: { login: 'asc' } } },
+  );
   const students = sittings.map((sitting, i) => {
     sitting.ticket = em.create(Ticket, { exam: examId, number: i + 1, questions: questions(i + 1) });
     return { id: sitting.student.id, login: sitting.student.login, token: openSession(em, sitting.student) };
@@ -34,10 +42,16 @@ export async function crowdedExam(server: TestServer, count: number, questions =
 }
 
 /** A second exam of the same students, none holding a ticket yet, with `tickets` free tickets: every student sees the board. */
-export async function boardExam(server: TestServer, crowd: Crowd, tickets: number): Promise<{ examId: string; ticketIds: string[] }> {
+export async function boardExam(
+  server: TestServer,
+  crowd: Crowd,
+  tickets: number,
+): Promise<{ examId: string; ticketIds: string[] }> {
   const examId = await createExam(server, crowd.staff, crowd.university);
   const em = server.app.orm.em.fork();
-  const created = Array.from({ length: tickets }, (_, i) => em.create(Ticket, { exam: examId, number: i + 1, questions: `Questions of ticket ${i + 1}` }));
+  const created = Array.from({ length: tickets }, (_, i) =>
+    em.create(Ticket, { exam: examId, number: i + 1, questions: `Questions of ticket ${i + 1}` }),
+  );
   await em.flush();
   return { examId, ticketIds: created.map((t) => t.id) };
 }
@@ -61,15 +75,24 @@ export interface RawSubscriber {
   onNext?: (payload: any) => void;
 }
 
-export function rawSubscribe(wsUrl: string, token: string, query: string, variables: Record<string, unknown>): Promise<RawSubscriber> {
+export function rawSubscribe(
+  wsUrl: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<RawSubscriber> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
     const sub: RawSubscriber = {
-      socket, nexts: 0, errors: [],
+      socket,
+      nexts: 0,
+      errors: [],
       closed: new Promise((done) => socket.once('close', (code) => done(code))),
     };
     socket.once('error', reject);
-    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+    socket.once('open', () =>
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })),
+    );
     socket.on('message', (raw) => {
       const message = JSON.parse(raw.toString());
       if (message.type === 'connection_ack') {
@@ -89,14 +112,20 @@ export function rawSubscribe(wsUrl: string, token: string, query: string, variab
 }
 
 /** opens `count` subscribers, `parallel` at a time (a burst of thousands of handshakes is not what is measured) */
-export async function rawSubscribers(count: number, parallel: number, open: (i: number) => Promise<RawSubscriber>): Promise<RawSubscriber[]> {
+export async function rawSubscribers(
+  count: number,
+  parallel: number,
+  open: (i: number) => Promise<RawSubscriber>,
+): Promise<RawSubscriber[]> {
   const subs: RawSubscriber[] = new Array(count);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      subs[i] = await open(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        subs[i] = await open(i);
+      }
+    }),
+  );
   return subs;
 }

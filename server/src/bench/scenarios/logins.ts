@@ -26,13 +26,19 @@ async function ours(ctx: RunContext): Promise<RunOutcome> {
 /** the baseline: the same password checks (the fixture's scrypt hash), 50 at a time, in the process under test */
 async function baseline(ctx: RunContext): Promise<RunOutcome> {
   const count = ctx.fixture.sizes.logins;
-  const result = await ctx.target.request<{ elapsedMs: number; latencies: number[] }>({ cmd: 'scrypt', hash: ctx.fixture.passwordHash, count, parallel: PARALLEL });
+  const result = await ctx.target.request<{ elapsedMs: number; latencies: number[] }>({
+    cmd: 'scrypt',
+    hash: ctx.fixture.passwordHash,
+    count,
+    parallel: PARALLEL,
+  });
   return { figures: figures(count, result.elapsedMs, result.latencies) };
 }
 
 export const logins: Scenario = {
   id: 'login',
-  title: 'the first students log in, 50 at a time; baseline: bare scrypt checks of the same password hash, 50 at a time',
+  title:
+    'the first students log in, 50 at a time; baseline: bare scrypt checks of the same password hash, 50 at a time',
   timeoutMs: 120_000,
   baseline: { mode: 'bare', run: baseline },
   ours: { mode: 'app', run: ours },

@@ -37,9 +37,17 @@ function run(side: SocketSide) {
     try {
       const before = await target.memory();
       const started = performance.now();
-      await within(PHASE_MS, pool(n, PARALLEL, (i) => side.connect(ctx, crowd, i)).then(() => side.subscribed(ctx)), `connect and subscribe ${n}`)
-        .catch((error: Error) => notes.push(`${error.message} (${crowd.sockets.length} of ${n} connected)`, ...crowd.refusals));
-      const figures: Record<string, number> = { connectMs: crowd.sockets.length === n ? performance.now() - started : NaN, reconnects: crowd.reconnects };
+      await within(
+        PHASE_MS,
+        pool(n, PARALLEL, (i) => side.connect(ctx, crowd, i)).then(() => side.subscribed(ctx)),
+        `connect and subscribe ${n}`,
+      ).catch((error: Error) =>
+        notes.push(`${error.message} (${crowd.sockets.length} of ${n} connected)`, ...crowd.refusals),
+      );
+      const figures: Record<string, number> = {
+        connectMs: crowd.sockets.length === n ? performance.now() - started : NaN,
+        reconnects: crowd.reconnects,
+      };
       const after = await target.memory();
       figures.kbPerSocket = ((after.rssMb - before.rssMb) * 1024) / n;
       if (notes.length) return { figures, notes };
@@ -81,9 +89,15 @@ const ours: SocketSide = {
   },
   chooseTicket: (ctx) => {
     const chooser = ctx.fixture.students[ctx.fixture.sizes.sockets];
-    return succeeded(ctx, chooser.token, clientOperation('ChooseTicket'), { examId: ctx.fixture.boardExamId, ticketId: ctx.fixture.boardTicketId });
+    return succeeded(ctx, chooser.token, clientOperation('ChooseTicket'), {
+      examId: ctx.fixture.boardExamId,
+      ticketId: ctx.fixture.boardTicketId,
+    });
   },
-  release: (ctx) => succeeded(ctx, ctx.fixture.staffToken, 'mutation($e: ID!) { releaseQuestions(examId: $e) { id } }', { e: ctx.fixture.releaseExamId }),
+  release: (ctx) =>
+    succeeded(ctx, ctx.fixture.staffToken, 'mutation($e: ID!) { releaseQuestions(examId: $e) { id } }', {
+      e: ctx.fixture.releaseExamId,
+    }),
 };
 
 const baseline: SocketSide = {
@@ -93,22 +107,60 @@ const baseline: SocketSide = {
   release: (ctx) => ctx.target.request({ cmd: 'broadcast', frame: ctx.fixture.releaseFrame }),
 };
 
-const timesBaseline = (limit: number) => ({ text: `≤ ${limit}× baseline`, met: (_: number, ratio: number) => ratio <= limit });
+const timesBaseline = (limit: number) => ({
+  text: `≤ ${limit}× baseline`,
+  met: (_: number, ratio: number) => ratio <= limit,
+});
 
 export const s2s3Sockets: Scenario = {
   id: 'S2+S3',
-  title: 'every student of the crowd exam connects and subscribes (release + board), one ticket is chosen, the questions are released; '
-    + 'baseline: raw ws hello/ack, then one prebuilt frame of the same size broadcast per event',
+  title:
+    'every student of the crowd exam connects and subscribes (release + board), one ticket is chosen, the questions are released; ' +
+    'baseline: raw ws hello/ack, then one prebuilt frame of the same size broadcast per event',
   timeoutMs: 3 * PHASE_MS + 30_000,
   baseline: { mode: 'bare', run: run(baseline) },
   ours: { mode: 'app', run: run(ours) },
   rows: [
-    { label: 'S2 connect + subscribe, all sockets', figure: 'connectMs', unit: 'ms', lowerIsBetter: true, goal: { text: '≤ 3× baseline', met: (_, ratio) => ratio <= 3 } },
+    {
+      label: 'S2 connect + subscribe, all sockets',
+      figure: 'connectMs',
+      unit: 'ms',
+      lowerIsBetter: true,
+      goal: { text: '≤ 3× baseline', met: (_, ratio) => ratio <= 3 },
+    },
     { label: 'S2 reconnects after a late init (4408)', figure: 'reconnects', unit: '', lowerIsBetter: true },
-    { label: 'S2 memory per socket (RSS)', figure: 'kbPerSocket', unit: 'KB', lowerIsBetter: true, goal: { text: '≤ 30 KB', met: (ours) => ours <= 30 } },
-    { label: 'S3 board to every viewer, last receipt', figure: 'boardMs', unit: 'ms', lowerIsBetter: true, goal: timesBaseline(3) },
-    { label: 'S3 board delivered', figure: 'boardDelivered', unit: '%', goal: { text: '100 %', met: (ours) => ours === 100 } },
-    { label: 'S3 release to all, last receipt', figure: 'releaseMs', unit: 'ms', lowerIsBetter: true, goal: timesBaseline(3) },
-    { label: 'S3 release delivered', figure: 'releaseDelivered', unit: '%', goal: { text: '100 %', met: (ours) => ours === 100 } },
+    {
+      label: 'S2 memory per socket (RSS)',
+      figure: 'kbPerSocket',
+      unit: 'KB',
+      lowerIsBetter: true,
+      goal: { text: '≤ 30 KB', met: (ours) => ours <= 30 },
+    },
+    {
+      label: 'S3 board to every viewer, last receipt',
+      figure: 'boardMs',
+      unit: 'ms',
+      lowerIsBetter: true,
+      goal: timesBaseline(3),
+    },
+    {
+      label: 'S3 board delivered',
+      figure: 'boardDelivered',
+      unit: '%',
+      goal: { text: '100 %', met: (ours) => ours === 100 },
+    },
+    {
+      label: 'S3 release to all, last receipt',
+      figure: 'releaseMs',
+      unit: 'ms',
+      lowerIsBetter: true,
+      goal: timesBaseline(3),
+    },
+    {
+      label: 'S3 release delivered',
+      figure: 'releaseDelivered',
+      unit: '%',
+      goal: { text: '100 %', met: (ours) => ours === 100 },
+    },
   ],
 };

@@ -29,37 +29,67 @@ const racers = (ctx: RunContext) => ctx.fixture.students.slice(0, ctx.fixture.si
 /** S4: ours, every racer at once through chooseTicket (the exam page's own mutation) */
 async function ours(ctx: RunContext): Promise<RunOutcome> {
   const tokens = new Map(racers(ctx).map((s) => [s.id, s.token]));
-  const result = await race([...tokens.keys()], ctx.fixture.raceTicketIds, ctx.deadline, async (student, ticket): Promise<Attempt> => {
-    const reply = await graphql(ctx.target.url, tokens.get(student)!, clientOperation('ChooseTicket'), { examId: ctx.fixture.raceExamId, ticketId: ticket });
-    const code = reply.errors?.[0]?.extensions?.code;
-    if (!reply.errors) return 'held';
-    if (code === 'TICKET_TAKEN') return 'taken';
-    if (code === 'NO_FREE_TICKETS') return 'none-left';
-    throw new Error(`${code}: ${reply.errors[0].message}`);
-  });
+  const result = await race(
+    [...tokens.keys()],
+    ctx.fixture.raceTicketIds,
+    ctx.deadline,
+    async (student, ticket): Promise<Attempt> => {
+      const reply = await graphql(ctx.target.url, tokens.get(student)!, clientOperation('ChooseTicket'), {
+        examId: ctx.fixture.raceExamId,
+        ticketId: ticket,
+      });
+      const code = reply.errors?.[0]?.extensions?.code;
+      if (!reply.errors) return 'held';
+      if (code === 'TICKET_TAKEN') return 'taken';
+      if (code === 'NO_FREE_TICKETS') return 'none-left';
+      throw new Error(`${code}: ${reply.errors[0].message}`);
+    },
+  );
   return outcome(ctx, result);
 }
 
 /** the baseline: the same race as conditional UPDATEs with better-sqlite3, inside the process under test */
 async function baseline(ctx: RunContext): Promise<RunOutcome> {
   const result = await ctx.target.request<RaceResult>({
-    cmd: 'race', dbFile: ctx.dbFile, examId: ctx.fixture.raceExamId, tickets: ctx.fixture.raceTicketIds, students: racers(ctx).map((s) => s.id),
+    cmd: 'race',
+    dbFile: ctx.dbFile,
+    examId: ctx.fixture.raceExamId,
+    tickets: ctx.fixture.raceTicketIds,
+    students: racers(ctx).map((s) => s.id),
   });
   return outcome(ctx, result);
 }
 
 export const s4TicketRace: Scenario = {
   id: 'S4',
-  title: 'the race exam\'s students all at once race for its tickets via chooseTicket (each tries a ticket it has not seen taken until it holds one); '
-    + 'baseline: the same race as conditional UPDATEs with better-sqlite3 directly',
+  title:
+    "the race exam's students all at once race for its tickets via chooseTicket (each tries a ticket it has not seen taken until it holds one); " +
+    'baseline: the same race as conditional UPDATEs with better-sqlite3 directly',
   timeoutMs: TIMEOUT_MS,
   baseline: { mode: 'bare', run: baseline },
   ours: { mode: 'app', run: ours },
   rows: [
-    { label: 'ticket attempts/s', figure: 'attemptsPerSec', unit: '/s', goal: { text: '≥ 1,000/s', met: (o) => o >= 1000 } },
-    { label: 'attempt latency p99', figure: 'p99Ms', unit: 'ms', lowerIsBetter: true, goal: { text: '≤ 2,000 ms', met: (o) => o <= 2000 } },
+    {
+      label: 'ticket attempts/s',
+      figure: 'attemptsPerSec',
+      unit: '/s',
+      goal: { text: '≥ 1,000/s', met: (o) => o >= 1000 },
+    },
+    {
+      label: 'attempt latency p99',
+      figure: 'p99Ms',
+      unit: 'ms',
+      lowerIsBetter: true,
+      goal: { text: '≤ 2,000 ms', met: (o) => o <= 2000 },
+    },
     { label: 'attempts', figure: 'attempts', unit: '', lowerIsBetter: true },
     { label: 'tickets held afterwards (database)', figure: 'held', unit: '' },
-    { label: 'double bookings (database)', figure: 'doubleBooked', unit: '', lowerIsBetter: true, goal: { text: '0', met: (o) => o === 0 } },
+    {
+      label: 'double bookings (database)',
+      figure: 'doubleBooked',
+      unit: '',
+      lowerIsBetter: true,
+      goal: { text: '0', met: (o) => o === 0 },
+    },
   ],
 };

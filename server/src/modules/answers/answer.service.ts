@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { wrap, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../../config';
-import { AnswerSubmittedError, AnswerTooShortError, BadUserInputError, ForbiddenError, NotFoundError } from '../../common/errors';
+import {
+  AnswerSubmittedError,
+  AnswerTooShortError,
+  BadUserInputError,
+  ForbiddenError,
+  NotFoundError,
+} from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import type { Exam } from '../exams/exam.entity';
@@ -23,7 +29,9 @@ export class AnswerService {
   assertWritable(exam: Exam, sitting: Sitting, now: Date): void {
     assertOpen(exam, sitting, now);
     if (!answersOpen(exam, sitting, now)) {
-      throw new ForbiddenError('Open your ticket\'s questions first («Билет бойынша сұрақтарды көрсету»); the answer opens after you have seen them.');
+      throw new ForbiddenError(
+        "Open your ticket's questions first («Билет бойынша сұрақтарды көрсету»); the answer opens after you have seen them.",
+      );
     }
   }
 
@@ -33,9 +41,18 @@ export class AnswerService {
     const existing = await em.findOne(Answer, { sitting: sitting.id });
     if (existing) return existing;
     const now = new Date();
-    await (em as SqlEntityManager).createQueryBuilder(Answer)
-      .insert({ id: randomUUID(), sitting: sitting.id, text: '', status: AnswerStatus.DRAFT, createdAt: now, updatedAt: now })
-      .onConflict('sitting').ignore()
+    await (em as SqlEntityManager)
+      .createQueryBuilder(Answer)
+      .insert({
+        id: randomUUID(),
+        sitting: sitting.id,
+        text: '',
+        status: AnswerStatus.DRAFT,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflict('sitting')
+      .ignore()
       .execute();
     return em.findOneOrFail(Answer, { sitting: sitting.id });
   }
@@ -49,17 +66,28 @@ export class AnswerService {
   }
 
   /** R7.4 Save, R7.5 + R7.6 Send: both refuse a locked answer; sending locks it in the same conditional update. */
-  async write(em: EntityManager, exam: Exam, sitting: Sitting, text: string, submit: boolean, now: Date): Promise<Answer> {
+  async write(
+    em: EntityManager,
+    exam: Exam,
+    sitting: Sitting,
+    text: string,
+    submit: boolean,
+    now: Date,
+  ): Promise<Answer> {
     this.assertWritable(exam, sitting, now);
     if (text.length > this.config.maxAnswerChars) {
-      throw new BadUserInputError(`The answer is longer than ${this.config.maxAnswerChars} characters; attach the rest as a file.`);
+      throw new BadUserInputError(
+        `The answer is longer than ${this.config.maxAnswerChars} characters; attach the rest as a file.`,
+      );
     }
     const answer = await this.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.locked(answer);
     // an empty (0-byte) file is no answer: such files are refused on upload, but older drafts may hold them
     const files = await em.count(StoredFile, { answer: answer.id, size: { $gt: 0 } });
     if (!isSubstantialAnswer(text, files)) {
-      throw new AnswerTooShortError(`Write at least ${MIN_ANSWER_CHARS} characters or upload a file that is not empty before ${submit ? 'sending' : 'saving'}.`);
+      throw new AnswerTooShortError(
+        `Write at least ${MIN_ANSWER_CHARS} characters or upload a file that is not empty before ${submit ? 'sending' : 'saving'}.`,
+      );
     }
     const changes = submit
       ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, updatedAt: now }
@@ -68,8 +96,14 @@ export class AnswerService {
     const updated = await em.transactional(async (tx) => {
       const rows = await tx.nativeUpdate(Answer, { id: answer.id, status: AnswerStatus.DRAFT }, changes);
       if (rows) {
-        recordEvent(tx, sitting, submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED, sitting.student, now,
-          `${[...text].length} characters, ${files} file(s)`);
+        recordEvent(
+          tx,
+          sitting,
+          submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED,
+          sitting.student,
+          now,
+          `${[...text].length} characters, ${files} file(s)`,
+        );
       }
       return rows;
     });
@@ -100,6 +134,8 @@ export class AnswerService {
   }
 
   locked(answer: Answer): AnswerSubmittedError {
-    return new AnswerSubmittedError(`Your answer was sent at ${answer.submittedAt?.toISOString()} and is locked; it can no longer be changed.`);
+    return new AnswerSubmittedError(
+      `Your answer was sent at ${answer.submittedAt?.toISOString()} and is locked; it can no longer be changed.`,
+    );
   }
 }

@@ -1,6 +1,14 @@
 import {
-  addTickets, createExam, minutes, seedUniversity, sleep, startTestServer, updateExam, uploadFiles,
-  type TestServer, type University,
+  addTickets,
+  createExam,
+  minutes,
+  seedUniversity,
+  sleep,
+  startTestServer,
+  updateExam,
+  uploadFiles,
+  type TestServer,
+  type University,
 } from '../../testing/harness';
 
 const ANSWER_FIELDS = 'text status savedAt submittedAt files { id name }';
@@ -27,7 +35,12 @@ describe('answers', () => {
 
   /** a task exam (no tickets to pass through), open from a minute ago for an hour unless told otherwise */
   const taskExam = (input: Record<string, unknown> = {}) =>
-    createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'Describe the normal forms.', ...input });
+    createExam(server, staff, u, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Describe the normal forms.',
+      ...input,
+    });
   const upload = (token: string, examId: string, parts = [{ name: 'answer.txt', content: 'my answer in a file' }]) =>
     uploadFiles(server, token, `/files/answers/${examId}`, parts);
 
@@ -75,7 +88,11 @@ describe('answers', () => {
       const mine = await server.ok(s[2], MY_SITTING, { e: examId });
       expect(mine.exam.mySitting.answer.text).toBe('0123456789');
 
-      const room = await server.ok(teacher, 'query($e:ID!){ exam(id:$e){ sittings { student { login } answerStatus answer { text } } } }', { e: examId });
+      const room = await server.ok(
+        teacher,
+        'query($e:ID!){ exam(id:$e){ sittings { student { login } answerStatus answer { text } } } }',
+        { e: examId },
+      );
       const row = room.exam.sittings.find((x: { student: { login: string } }) => x.student.login === 's03');
       expect(row.answerStatus).toBe('DRAFT');
       expect(row.answer).toBeNull(); // R7.4: a draft is the student's alone
@@ -149,7 +166,12 @@ describe('answers', () => {
       const exam = await taskExam();
       const up = await upload(s[1], exam);
       expect(up.status).toBe(201);
-      await updateExam(server, staff, u, exam, { format: 'TASK', ticketAssignment: null, startsAt: minutes(-60), endsAt: new Date(Date.now() - 1000).toISOString() });
+      await updateExam(server, staff, u, exam, {
+        format: 'TASK',
+        ticketAssignment: null,
+        startsAt: minutes(-60),
+        endsAt: new Date(Date.now() - 1000).toISOString(),
+      });
       expect(await server.code(s[1], SUBMIT, { e: exam, t: 'sent after the end' })).toBe('EXAM_ENDED');
       expect(await server.code(s[1], SAVE, { e: exam, t: 'saved after the end' })).toBe('EXAM_ENDED');
       expect(await server.code(s[1], DELETE_FILE, { e: exam, f: up.body.files[0].id })).toBe('EXAM_ENDED');
@@ -185,25 +207,37 @@ describe('answers', () => {
       const racers = [3, 4, 5]; // s04, s05, s06, each sending six times at once
       await server.ok(s[3], SAVE, { e: exam, t: 'a draft to start from' }); // one with a draft row already, two without
       const texts = [1, 2, 3, 4, 5, 6].map((n) => `concurrent send number ${n}`);
-      const rounds = await Promise.all(racers.map((i) => Promise.all(texts.map((t) => server.gql(s[i], SUBMIT, { e: exam, t })))));
-      const room = await server.ok(staff, 'query($e:ID!){ exam(id:$e){ sittings { student { login } answer { text submittedAt } events { kind } } } }', { e: exam });
+      const rounds = await Promise.all(
+        racers.map((i) => Promise.all(texts.map((t) => server.gql(s[i], SUBMIT, { e: exam, t })))),
+      );
+      const room = await server.ok(
+        staff,
+        'query($e:ID!){ exam(id:$e){ sittings { student { login } answer { text submittedAt } events { kind } } } }',
+        { e: exam },
+      );
       for (const [k, results] of rounds.entries()) {
         const login = u.students[racers[k]].login;
         const won = results.filter((r) => !r.errors && r.data?.submitAnswer);
         const lost = results.filter((r) => r.errors);
         expect(won.length).withContext(login).toBe(1);
-        expect(lost.map((r) => r.errors![0].extensions?.code)).withContext(login).toEqual(texts.slice(1).map(() => 'ANSWER_SUBMITTED'));
+        expect(lost.map((r) => r.errors![0].extensions?.code))
+          .withContext(login)
+          .toEqual(texts.slice(1).map(() => 'ANSWER_SUBMITTED'));
         const winner = won[0]?.data!.submitAnswer;
         expect(winner?.status).withContext(login).toBe('SUBMITTED');
         const row = room.exam.sittings.find((x: { student: { login: string } }) => x.student.login === login);
         expect(row.answer).withContext(login).toEqual({ text: winner?.text, submittedAt: winner?.submittedAt });
-        expect(row.events.filter((ev: { kind: string }) => ev.kind === 'ANSWER_SUBMITTED').length).withContext(login).toBe(1);
+        expect(row.events.filter((ev: { kind: string }) => ev.kind === 'ANSWER_SUBMITTED').length)
+          .withContext(login)
+          .toBe(1);
       }
     });
 
     it('lets concurrent first saves share one answer', async () => {
       const exam = await taskExam();
-      const results = await Promise.all([1, 2, 3].map((n) => server.gql(s[4], SAVE, { e: exam, t: `parallel first save ${n}` })));
+      const results = await Promise.all(
+        [1, 2, 3].map((n) => server.gql(s[4], SAVE, { e: exam, t: `parallel first save ${n}` })),
+      );
       expect(results.map((r) => r.errors?.[0]?.extensions?.code)).toEqual([undefined, undefined, undefined]);
       const sent = await server.ok(s[4], SUBMIT, { e: exam, t: 'the one answer after parallel saves' });
       expect(sent.submitAnswer.status).toBe('SUBMITTED');
@@ -212,12 +246,15 @@ describe('answers', () => {
   });
 
   describe('extra time for one student', () => {
-    it('lets that student save, upload and send after the exam\'s end while another gets EXAM_ENDED', async () => {
+    it("lets that student save, upload and send after the exam's end while another gets EXAM_ENDED", async () => {
       const examEnd = new Date(Date.now() - 60_000).toISOString();
       const exam = await taskExam({ startsAt: minutes(-90), endsAt: examEnd });
       const extra = minutes(20);
-      const given = await server.ok(staff, 'mutation($e:ID!,$s:ID!,$t:DateTime){ setExtraTime(examId:$e, studentId:$s, endsAt:$t){ endsAt student { login } } }',
-        { e: exam, s: u.students[0].id, t: extra });
+      const given = await server.ok(
+        staff,
+        'mutation($e:ID!,$s:ID!,$t:DateTime){ setExtraTime(examId:$e, studentId:$s, endsAt:$t){ endsAt student { login } } }',
+        { e: exam, s: u.students[0].id, t: extra },
+      );
       expect(given.setExtraTime.endsAt).toBe(extra);
       expect(given.setExtraTime.student.login).toBe('s01');
 
@@ -229,14 +266,16 @@ describe('answers', () => {
 
       expect((await server.ok(s[0], SAVE, { e: exam, t: 'saved during extra time' })).saveAnswer.status).toBe('DRAFT');
       expect((await upload(s[0], exam)).status).toBe(201);
-      expect((await server.ok(s[0], SUBMIT, { e: exam, t: 'sent during extra time' })).submitAnswer.status).toBe('SUBMITTED');
+      expect((await server.ok(s[0], SUBMIT, { e: exam, t: 'sent during extra time' })).submitAnswer.status).toBe(
+        'SUBMITTED',
+      );
 
       expect(await server.code(s[1], SAVE, { e: exam, t: 'saved after the end' })).toBe('EXAM_ENDED');
       expect(await server.code(s[1], SUBMIT, { e: exam, t: 'sent after the end' })).toBe('EXAM_ENDED');
       expect((await upload(s[1], exam)).body.error.code).toBe('EXAM_ENDED');
     });
 
-    it('is taken back with null, refused when not later than the exam\'s end, and is staff-only', async () => {
+    it("is taken back with null, refused when not later than the exam's end, and is staff-only", async () => {
       const examEnd = new Date(Date.now() - 60_000).toISOString();
       const exam = await taskExam({ startsAt: minutes(-90), endsAt: examEnd });
       const SET = 'mutation($e:ID!,$s:ID!,$t:DateTime){ setExtraTime(examId:$e, studentId:$s, endsAt:$t){ endsAt } }';
@@ -247,7 +286,13 @@ describe('answers', () => {
       expect(back.setExtraTime.endsAt).toBe(examEnd);
       expect(await server.code(s[2], SAVE, { e: exam, t: 'no more extra time' })).toBe('EXAM_ENDED');
 
-      expect(await server.code(staff, SET, { e: exam, s: u.students[2].id, t: new Date(Date.now() - 120_000).toISOString() })).toBe('BAD_USER_INPUT');
+      expect(
+        await server.code(staff, SET, {
+          e: exam,
+          s: u.students[2].id,
+          t: new Date(Date.now() - 120_000).toISOString(),
+        }),
+      ).toBe('BAD_USER_INPUT');
       expect(await server.code(s[2], SET, { e: exam, s: u.students[2].id, t: minutes(20) })).toBe('FORBIDDEN');
       expect(await server.code(teacher, SET, { e: exam, s: u.students[2].id, t: minutes(20) })).toBe('FORBIDDEN');
       expect(await server.code(s[2], SAVE, { e: exam, t: 'still no extra time' })).toBe('EXAM_ENDED');
@@ -267,11 +312,14 @@ describe('answers', () => {
   });
 
   describe('a ticket exam (R7.1)', () => {
-    it('opens the answer only after the ticket\'s questions were seen, then applies the same rules', async () => {
+    it("opens the answer only after the ticket's questions were seen, then applies the same rules", async () => {
       const exam = await createExam(server, staff, u, { studentIds: [u.students[0].id] });
       const [ticket] = await addTickets(server, staff, exam, 1);
       expect(await server.code(s[0], SAVE, { e: exam, t: 'before any ticket' })).toBe('FORBIDDEN');
-      await server.ok(s[0], 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e, ticketId:$t){ id } }', { e: exam, t: ticket });
+      await server.ok(s[0], 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e, ticketId:$t){ id } }', {
+        e: exam,
+        t: ticket,
+      });
       const blocked = await upload(s[0], exam);
       expect(blocked.status).toBe(403);
       expect(blocked.body.error.code).toBe('FORBIDDEN');
@@ -282,7 +330,9 @@ describe('answers', () => {
 
       expect(await server.code(s[0], SAVE, { e: exam, t: 'too short' })).toBe('ANSWER_TOO_SHORT');
       expect((await server.ok(s[0], SAVE, { e: exam, t: 'ten chars!' })).saveAnswer.status).toBe('DRAFT');
-      expect((await server.ok(s[0], SUBMIT, { e: exam, t: 'the ticket answer' })).submitAnswer.status).toBe('SUBMITTED');
+      expect((await server.ok(s[0], SUBMIT, { e: exam, t: 'the ticket answer' })).submitAnswer.status).toBe(
+        'SUBMITTED',
+      );
       expect(await server.code(s[0], SUBMIT, { e: exam, t: 'the ticket answer again' })).toBe('ANSWER_SUBMITTED');
     });
   });

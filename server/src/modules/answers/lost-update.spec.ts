@@ -1,7 +1,15 @@
 import { studentSitting } from '../exams/exam-access';
 import { Exam } from '../exams/exam.entity';
 import { User } from '../users/user.entity';
-import { createExam, minutes, seedUniversity, startTestServer, updateExam, type TestServer, type University } from '../../testing/harness';
+import {
+  createExam,
+  minutes,
+  seedUniversity,
+  startTestServer,
+  updateExam,
+  type TestServer,
+  type University,
+} from '../../testing/harness';
 
 /**
  * A student's write must touch only what it changes: a save that read the exam before staff moved its end
@@ -20,8 +28,12 @@ describe('writes change only what they change', () => {
   });
   afterAll(() => server.stop());
 
-  it('keeps a new end time that staff set while a student\'s save was under way', async () => {
-    const examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'Describe the normal forms.' });
+  it("keeps a new end time that staff set while a student's save was under way", async () => {
+    const examId = await createExam(server, staff, u, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Describe the normal forms.',
+    });
     const { services } = server.app;
     // the save's request has read the exam and the sitting …
     const em = server.app.orm.em.fork();
@@ -29,7 +41,12 @@ describe('writes change only what they change', () => {
     const { exam, sitting } = await studentSitting({ em, services, user: student }, examId);
     // … staff move the end meanwhile …
     const movedEnd = minutes(90);
-    await updateExam(server, staff, u, examId, { format: 'TASK', ticketAssignment: null, taskText: 'Describe the normal forms.', endsAt: movedEnd });
+    await updateExam(server, staff, u, examId, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Describe the normal forms.',
+      endsAt: movedEnd,
+    });
     // … and the save commits afterwards
     await services.answers.write(em, exam, sitting, 'First normal form: atomic values.', false, new Date());
 

@@ -5,7 +5,11 @@ import { trailForStaff } from './audit.service';
 import { SittingEventKind, type SittingEvent } from './sitting-event.entity';
 
 /** A sitting's trail as staff and the exam's teacher may read it. */
-export async function staffTrail(loaders: ReadLoaders, sitting: Sitting, answer: Answer | null): Promise<SittingEvent[]> {
+export async function staffTrail(
+  loaders: ReadLoaders,
+  sitting: Sitting,
+  answer: Answer | null,
+): Promise<SittingEvent[]> {
   const events = await loaders.trail.load(sitting.id);
   let sent: Set<string> | null = null;
   if (answer?.status === AnswerStatus.SUBMITTED) {

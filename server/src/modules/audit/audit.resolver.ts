@@ -12,9 +12,13 @@ import { SittingEvent } from './sitting-event.entity';
 /** A sitting's audit trail, for appeals. */
 @Resolver(() => Sitting)
 export class SittingTrailResolver {
-  @FieldResolver(() => [SittingEvent], { description: 'the audit trail, for staff and the exam\'s teacher (appeals); a draft\'s entries say when, not what, until it is sent (R7.4)' })
+  @FieldResolver(() => [SittingEvent], {
+    description:
+      "the audit trail, for staff and the exam's teacher (appeals); a draft's entries say when, not what, until it is sent (R7.4)",
+  })
   async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
-    if (!canSeeTrail(ctx.user, await examOf(ctx.em, sitting))) throw new ForbiddenError('Only staff and the exam\'s teacher see the audit trail.');
+    if (!canSeeTrail(ctx.user, await examOf(ctx.em, sitting)))
+      throw new ForbiddenError("Only staff and the exam's teacher see the audit trail.");
     return staffTrail(loadersOf(ctx), sitting, await answerOf(ctx.em, sitting));
   }
 }

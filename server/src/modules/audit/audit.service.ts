@@ -5,9 +5,22 @@ import { User } from '../users/user.entity';
 import { SittingEvent, SittingEventKind } from './sitting-event.entity';
 
 /** Appends to a sitting's trail; the row is flushed with the change it records. */
-export function recordEvent(em: EntityManager, sitting: Sitting, kind: SittingEventKind, actor: User | null, at: Date, detail?: string): void {
+export function recordEvent(
+  em: EntityManager,
+  sitting: Sitting,
+  kind: SittingEventKind,
+  actor: User | null,
+  at: Date,
+  detail?: string,
+): void {
   // by reference: the caller's user may be the request's plain one (auth.service.ts)
-  em.create(SittingEvent, { sitting, kind, actor: actor && em.getReference(User, actor.id), at, detail: detail ?? null });
+  em.create(SittingEvent, {
+    sitting,
+    kind,
+    actor: actor && em.getReference(User, actor.id),
+    at,
+    detail: detail ?? null,
+  });
 }
 
 /** One trail row written by a statement of its own (no managed entity): see `appendEvents`. */
@@ -28,32 +41,55 @@ const ROWS_A_STATEMENT = 1_000;
  */
 export async function appendEvents(em: EntityManager, rows: readonly TrailRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_A_STATEMENT) {
-    await em.insertMany(SittingEvent, rows.slice(i, i + ROWS_A_STATEMENT).map((row) => ({
-      id: randomUUID(), sitting: row.sittingId, kind: row.kind, actor: row.actorId, at: row.at, detail: row.detail ?? null,
-    })));
+    await em.insertMany(
+      SittingEvent,
+      rows.slice(i, i + ROWS_A_STATEMENT).map((row) => ({
+        id: randomUUID(),
+        sitting: row.sittingId,
+        kind: row.kind,
+        actor: row.actorId,
+        at: row.at,
+        detail: row.detail ?? null,
+      })),
+    );
   }
 }
 
 /** What staff read in place of a draft's detail (the web app shows it in the page's language). */
 const PRIVATE_DRAFT_DETAIL = 'private draft';
-const DRAFT_KINDS = new Set([SittingEventKind.ANSWER_SAVED, SittingEventKind.FILE_UPLOADED, SittingEventKind.FILE_DELETED]);
+const DRAFT_KINDS = new Set([
+  SittingEventKind.ANSWER_SAVED,
+  SittingEventKind.FILE_UPLOADED,
+  SittingEventKind.FILE_DELETED,
+]);
 
 /**
  * R7.4: a draft is the student's alone. Staff and the exam's teacher read *that* the draft changed and when, never
  * a file's name or the text's size, until the answer is sent; then the saves' sizes and the names of the files that
  * were sent show, while a deleted file's name never does (it was never sent).
  */
-export function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlySet<string> | null): SittingEvent[] {
+export function trailForStaff(
+  events: readonly SittingEvent[],
+  sentFileNames: ReadonlySet<string> | null,
+): SittingEvent[] {
   const shown = (event: SittingEvent): string | null | undefined => {
     if (!DRAFT_KINDS.has(event.kind)) return event.detail;
     if (!sentFileNames || event.kind === SittingEventKind.FILE_DELETED) return PRIVATE_DRAFT_DETAIL;
-    if (event.kind === SittingEventKind.FILE_UPLOADED && !sentFileNames.has(event.detail ?? '')) return PRIVATE_DRAFT_DETAIL;
+    if (event.kind === SittingEventKind.FILE_UPLOADED && !sentFileNames.has(event.detail ?? ''))
+      return PRIVATE_DRAFT_DETAIL;
     return event.detail;
   };
   // copies, so the managed rows (append-only) are never changed
-  return events.map((event) => Object.assign(Object.create(SittingEvent.prototype) as SittingEvent, {
-    id: event.id, sitting: event.sitting, kind: event.kind, at: event.at, actor: event.actor, detail: shown(event),
-  }));
+  return events.map((event) =>
+    Object.assign(Object.create(SittingEvent.prototype) as SittingEvent, {
+      id: event.id,
+      sitting: event.sitting,
+      kind: event.kind,
+      at: event.at,
+      actor: event.actor,
+      detail: shown(event),
+    }),
+  );
 }
 
 export { SittingEventKind };

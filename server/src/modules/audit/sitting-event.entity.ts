@@ -21,7 +21,7 @@ export enum SittingEventKind {
 registerEnumType(SittingEventKind, { name: 'SittingEventKind' });
 
 /** Append-only trail of a sitting, for appeals: rows are inserted, never updated. */
-@ObjectType({ description: 'One entry of a sitting\'s audit trail.' })
+@ObjectType({ description: "One entry of a sitting's audit trail." })
 @Entity({ tableName: 'sitting_events' })
 export class SittingEvent {
   @Field(() => ID)

@@ -30,14 +30,20 @@ export class AuthService {
    * One error for an unknown login and a wrong password, so logins cannot be probed. Failures slow
    * the next attempts and then lock the login (and the client address) for a while: TOO_MANY_REQUESTS.
    */
-  async login(em: EntityManager, login: string, password: string, clientAddress?: string): Promise<{ token: string; user: User }> {
+  async login(
+    em: EntityManager,
+    login: string,
+    password: string,
+    clientAddress?: string,
+  ): Promise<{ token: string; user: User }> {
     const attempt = await this.limits.loginAttempt(login, clientAddress);
     const user = await em.findOne(User, { login: login.trim() });
     const ok = await verifyPassword(password, user?.passwordHash).catch(async (error: unknown) => {
       await attempt.notChecked(); // refused before the password was looked at (the server is busy): not a failure
       throw error;
     });
-    if (!user || !ok) throw new UnauthenticatedError('The login or the password is incorrect. Check both and try again.');
+    if (!user || !ok)
+      throw new UnauthenticatedError('The login or the password is incorrect. Check both and try again.');
     await attempt.succeeded();
     const token = randomBytes(32).toString('base64url');
     em.create(AuthSession, {
@@ -67,11 +73,22 @@ export class AuthService {
   async sessionFromAuthorization(em: EntityManager, authorization: unknown): Promise<LiveSession | null> {
     const token = bearerToken(authorization);
     if (!token) return null;
-    const [row] = await plainRows<{ id: string; expires_at: unknown; user_id: string; login: string; full_name: string; role: Role }>(em, SESSION_WITH_USER, [tokenHash(token)]);
+    const [row] = await plainRows<{
+      id: string;
+      expires_at: unknown;
+      user_id: string;
+      login: string;
+      full_name: string;
+      role: Role;
+    }>(em, SESSION_WITH_USER, [tokenHash(token)]);
     if (!row) return null;
     const expiresAt = instant(row.expires_at);
     if (expiresAt.getTime() <= Date.now()) return null;
-    return { id: row.id, expiresAt, user: plainRead(User, { id: row.user_id, login: row.login, fullName: row.full_name, role: row.role }) };
+    return {
+      id: row.id,
+      expiresAt,
+      user: plainRead(User, { id: row.user_id, login: row.login, fullName: row.full_name, role: row.role }),
+    };
   }
 
   /**
@@ -85,24 +102,55 @@ export class AuthService {
     const found = await this.openingSessions.add({ em, tokenHash: tokenHash(token) });
     if (!found || found.expiresAt.getTime() <= Date.now()) return null;
     const { id, login, fullName, role, createdAt, updatedAt } = found.user;
-    const user = Object.assign(Object.create(User.prototype) as User, { id, login, fullName, role, createdAt, updatedAt });
+    const user = Object.assign(Object.create(User.prototype) as User, {
+      id,
+      login,
+      fullName,
+      role,
+      createdAt,
+      updatedAt,
+    });
     return Object.assign(Object.create(AuthSession.prototype) as AuthSession, {
-      id: found.id, tokenHash: '', expiresAt: found.expiresAt, createdAt: found.createdAt, updatedAt: found.updatedAt, user,
+      id: found.id,
+      tokenHash: '',
+      expiresAt: found.expiresAt,
+      createdAt: found.createdAt,
+      updatedAt: found.updatedAt,
+      user,
     });
   }
 
   /** sockets opening in the same turn (a reconnect storm) have their sessions read in one query */
-  private readonly openingSessions = new TurnBatch<{ em: EntityManager; tokenHash: string }, AuthSession | null>(async (asks) => {
-    const hashes = [...new Set(asks.map((ask) => ask.tokenHash))];
-    const found = new Map<string, AuthSession>();
-    for (let i = 0; i < hashes.length; i += 1_000) {
-      const sessions = await asks[0].em.fork().find(AuthSession, { tokenHash: { $in: hashes.slice(i, i + 1_000) } }, {
-        populate: ['user'], fields: ['id', 'tokenHash', 'expiresAt', 'createdAt', 'updatedAt', 'user.id', 'user.login', 'user.fullName', 'user.role', 'user.createdAt', 'user.updatedAt'],
-      });
-      for (const session of sessions) found.set(session.tokenHash, session);
-    }
-    return asks.map((ask) => found.get(ask.tokenHash) ?? null);
-  });
+  private readonly openingSessions = new TurnBatch<{ em: EntityManager; tokenHash: string }, AuthSession | null>(
+    async (asks) => {
+      const hashes = [...new Set(asks.map((ask) => ask.tokenHash))];
+      const found = new Map<string, AuthSession>();
+      for (let i = 0; i < hashes.length; i += 1_000) {
+        const sessions = await asks[0].em.fork().find(
+          AuthSession,
+          { tokenHash: { $in: hashes.slice(i, i + 1_000) } },
+          {
+            populate: ['user'],
+            fields: [
+              'id',
+              'tokenHash',
+              'expiresAt',
+              'createdAt',
+              'updatedAt',
+              'user.id',
+              'user.login',
+              'user.fullName',
+              'user.role',
+              'user.createdAt',
+              'user.updatedAt',
+            ],
+          },
+        );
+        for (const session of sessions) found.set(session.tokenHash, session);
+      }
+      return asks.map((ask) => found.get(ask.tokenHash) ?? null);
+    },
+  );
 
   /** The signed-in user of `Bearer <token>`, or null. */
   async userFromAuthorization(em: EntityManager, authorization: unknown): Promise<User | null> {

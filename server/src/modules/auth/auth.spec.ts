@@ -1,4 +1,12 @@
-import { createExam, nextPushes, seedUniversity, startTestServer, type GqlResult, type TestServer, type University } from '../../testing/harness';
+import {
+  createExam,
+  nextPushes,
+  seedUniversity,
+  startTestServer,
+  type GqlResult,
+  type TestServer,
+  type University,
+} from '../../testing/harness';
 import { hashPassword, verifyPassword } from './passwords';
 
 const LOGIN = 'mutation($l:String!,$p:String!){ login(login:$l,password:$p){ token user { id login fullName role } } }';
@@ -25,7 +33,12 @@ describe('authentication', () => {
     it('returns a token and the signed-in user, and the token identifies that user', async () => {
       const data = await server.ok(null, LOGIN, { l: 'teacher', p: 'pw' });
       expect(data.login.token).toMatch(/^\S{20,}$/);
-      expect(data.login.user).toEqual({ id: u.teacher.id, login: 'teacher', fullName: 'Test teacher', role: 'TEACHER' });
+      expect(data.login.user).toEqual({
+        id: u.teacher.id,
+        login: 'teacher',
+        fullName: 'Test teacher',
+        role: 'TEACHER',
+      });
 
       const me = await server.ok(data.login.token, ME);
       expect(me.me).toEqual({ id: u.teacher.id, login: 'teacher', role: 'TEACHER' });
@@ -65,10 +78,15 @@ describe('authentication', () => {
     });
 
     it('refuses a NUL character in any argument, inline or in variables, with BAD_USER_INPUT', async () => {
-      for (const login of ['staff\u0000', 'a\u0000b']) expect(await server.code(null, LOGIN, { l: login, p: 'pw' })).toBe('BAD_USER_INPUT');
-      expect(await server.code(null, 'mutation { login(login:"st\\u0000aff", password:"pw"){ token } }')).toBe('BAD_USER_INPUT');
+      for (const login of ['staff\u0000', 'a\u0000b'])
+        expect(await server.code(null, LOGIN, { l: login, p: 'pw' })).toBe('BAD_USER_INPUT');
+      expect(await server.code(null, 'mutation { login(login:"st\\u0000aff", password:"pw"){ token } }')).toBe(
+        'BAD_USER_INPUT',
+      );
       const token = await server.login('staff');
-      expect(await server.code(token, 'query($id:ID!){ exam(id:$id){ id } }', { id: 'a\u0000b' })).toBe('BAD_USER_INPUT');
+      expect(await server.code(token, 'query($id:ID!){ exam(id:$id){ id } }', { id: 'a\u0000b' })).toBe(
+        'BAD_USER_INPUT',
+      );
       // a backslash followed by "u0000" is ordinary text, not a NUL
       expect(await server.code(null, LOGIN, { l: 'x\\u0000', p: 'pw' })).toBe('UNAUTHENTICATED');
     });
@@ -83,7 +101,9 @@ describe('authentication', () => {
       const token = await server.login('staff');
       const other = await server.login('staff');
       expect((await server.ok(token, ME)).me.login).toBe('staff');
-      expect((await server.ok(token, 'query($p:ID!){ exams(periodId:$p){ id } }', { p: u.periodId })).exams).toEqual([]);
+      expect((await server.ok(token, 'query($p:ID!){ exams(periodId:$p){ id } }', { p: u.periodId })).exams).toEqual(
+        [],
+      );
 
       const out = await server.ok(token, 'mutation { logout }');
       expect(out.logout).toBeTrue();
@@ -91,9 +111,13 @@ describe('authentication', () => {
       const me = await server.gql(token, ME);
       expect(me.errors).toBeUndefined();
       expect(me.data!.me).toBeNull();
-      expect(await server.code(token, 'query($p:ID!){ exams(periodId:$p){ id } }', { p: u.periodId })).toBe('UNAUTHENTICATED');
+      expect(await server.code(token, 'query($p:ID!){ exams(periodId:$p){ id } }', { p: u.periodId })).toBe(
+        'UNAUTHENTICATED',
+      );
       expect(await server.code(token, '{ users { id } }')).toBe('UNAUTHENTICATED');
-      expect(await server.code(token, 'query($y:ID!){ myExams(academicYearId:$y){ id } }', { y: u.yearId })).toBe('UNAUTHENTICATED');
+      expect(await server.code(token, 'query($y:ID!){ myExams(academicYearId:$y){ id } }', { y: u.yearId })).toBe(
+        'UNAUTHENTICATED',
+      );
 
       // a second logout with the same token has nothing left to revoke
       expect((await server.ok(token, 'mutation { logout }')).logout).toBeFalse();
@@ -114,22 +138,57 @@ describe('authentication', () => {
       ['myExams', 'query($y:ID!){ myExams(academicYearId:$y){ id } }', (x) => ({ y: x.yearId })],
       ['exams', 'query($p:ID!){ exams(periodId:$p){ id } }', (x) => ({ p: x.periodId })],
       ['exam', 'query($id:ID!){ exam(id:$id){ id } }', () => ({ id: '00000000-0000-0000-0000-000000000000' })],
-      ['journal', 'query($d:ID!,$p:ID!){ journal(disciplineId:$d, periodId:$p){ grade { score } } }', (x) => ({ d: x.disciplineId, p: x.periodId })],
+      [
+        'journal',
+        'query($d:ID!,$p:ID!){ journal(disciplineId:$d, periodId:$p){ grade { score } } }',
+        (x) => ({ d: x.disciplineId, p: x.periodId }),
+      ],
       ['myJournal', 'query($y:ID!){ myJournal(academicYearId:$y){ grade { score } } }', (x) => ({ y: x.yearId })],
-      ['enterExam', 'mutation($e:ID!){ enterExam(examId:$e){ id } }', () => ({ e: '00000000-0000-0000-0000-000000000000' })],
-      ['saveAnswer', 'mutation($e:ID!){ saveAnswer(examId:$e, text:"a long enough answer"){ status } }', () => ({ e: '00000000-0000-0000-0000-000000000000' })],
-      ['upsertUsers', 'mutation { upsertUsers(users:[{ login:"intruder", fullName:"I", role:STAFF, password:"secret" }]){ id } }', () => ({})],
-      ['createExam', 'mutation($input:ExamInput!){ createExam(input:$input){ id } }', (x) => ({
-        input: { periodId: x.periodId, disciplineId: x.disciplineId, teacherId: x.teacher.id, startsAt: '2026-10-01T04:00:00.000Z', endsAt: '2026-10-01T06:00:00.000Z', format: 'TASK', taskText: 't', studentIds: [] },
-      })],
-      ['gradeSitting', 'mutation { gradeSitting(sittingId:"00000000-0000-0000-0000-000000000000", score:100){ id } }', () => ({})],
+      [
+        'enterExam',
+        'mutation($e:ID!){ enterExam(examId:$e){ id } }',
+        () => ({ e: '00000000-0000-0000-0000-000000000000' }),
+      ],
+      [
+        'saveAnswer',
+        'mutation($e:ID!){ saveAnswer(examId:$e, text:"a long enough answer"){ status } }',
+        () => ({ e: '00000000-0000-0000-0000-000000000000' }),
+      ],
+      [
+        'upsertUsers',
+        'mutation { upsertUsers(users:[{ login:"intruder", fullName:"I", role:STAFF, password:"secret" }]){ id } }',
+        () => ({}),
+      ],
+      [
+        'createExam',
+        'mutation($input:ExamInput!){ createExam(input:$input){ id } }',
+        (x) => ({
+          input: {
+            periodId: x.periodId,
+            disciplineId: x.disciplineId,
+            teacherId: x.teacher.id,
+            startsAt: '2026-10-01T04:00:00.000Z',
+            endsAt: '2026-10-01T06:00:00.000Z',
+            format: 'TASK',
+            taskText: 't',
+            studentIds: [],
+          },
+        }),
+      ],
+      [
+        'gradeSitting',
+        'mutation { gradeSitting(sittingId:"00000000-0000-0000-0000-000000000000", score:100){ id } }',
+        () => ({}),
+      ],
     ];
 
     for (const [name, query, variables] of protectedOperations) {
       it(`is UNAUTHENTICATED for ${name}`, async () => {
         for (const token of [null, 'not-a-real-token']) {
           const result = await server.gql(token, query, variables(u));
-          expect(result.errors?.[0]?.extensions?.code).withContext(`${name} with token ${token}`).toBe('UNAUTHENTICATED');
+          expect(result.errors?.[0]?.extensions?.code)
+            .withContext(`${name} with token ${token}`)
+            .toBe('UNAUTHENTICATED');
           expectNoStack(result);
         }
       });
@@ -175,7 +234,11 @@ describe('authentication', () => {
       const examId = await createExam(server, staff, u);
       const client = server.ws(staff);
       try {
-        const sub = nextPushes(client, 'subscription($e:ID!){ sittingChanged(examId:$e){ student { login } enteredAt } }', { e: examId });
+        const sub = nextPushes(
+          client,
+          'subscription($e:ID!){ sittingChanged(examId:$e){ student { login } enteredAt } }',
+          { e: examId },
+        );
         await sub.started;
         await server.ok(student, 'mutation($e:ID!){ enterExam(examId:$e){ id } }', { e: examId });
         const [push] = await sub.done;
@@ -193,9 +256,13 @@ describe('authentication', () => {
       try {
         const [result] = await nextPushes(client, ME, {}).done;
         expect(result.me).toBeNull();
-        const refused = nextPushes(client, 'subscription($e:ID!){ sittingChanged(examId:$e){ id } }', { e: examId }).done;
+        const refused = nextPushes(client, 'subscription($e:ID!){ sittingChanged(examId:$e){ id } }', {
+          e: examId,
+        }).done;
         await expectAsync(refused).toBeRejectedWithError(/UNAUTHENTICATED/);
-        const refusedStudent = nextPushes(client, 'subscription($e:ID!){ questionsReleased(examId:$e){ id } }', { e: examId }).done;
+        const refusedStudent = nextPushes(client, 'subscription($e:ID!){ questionsReleased(examId:$e){ id } }', {
+          e: examId,
+        }).done;
         await expectAsync(refusedStudent).toBeRejectedWithError(/UNAUTHENTICATED/);
       } finally {
         await client.dispose();
@@ -220,8 +287,11 @@ describe('authentication', () => {
 
     it('have no field anywhere in the schema, and the User type has no field about passwords', async () => {
       const data = await server.ok(null, INTROSPECT);
-      const types: { name: string; fields: { name: string }[] | null; inputFields: { name: string }[] | null }[] = data.__schema.types;
-      const allFields = types.flatMap((t) => [...(t.fields ?? []), ...(t.inputFields ?? [])].map((f) => `${t.name}.${f.name}`));
+      const types: { name: string; fields: { name: string }[] | null; inputFields: { name: string }[] | null }[] =
+        data.__schema.types;
+      const allFields = types.flatMap((t) =>
+        [...(t.fields ?? []), ...(t.inputFields ?? [])].map((f) => `${t.name}.${f.name}`),
+      );
       expect(allFields.length).toBeGreaterThan(50);
       expect(allFields.filter((f) => /hash/i.test(f))).toEqual([]);
 
@@ -235,7 +305,10 @@ describe('authentication', () => {
       const responses = [
         await server.gql(null, LOGIN, { l: 's01', p: 'pw' }),
         await server.gql(staff, '{ users { id login fullName role } me { id login } }'),
-        await server.gql(staff, 'mutation { upsertUsers(users:[{ login:"hash.check", fullName:"Hash Check", role:STUDENT, password:"hunter22" }]){ id login } }'),
+        await server.gql(
+          staff,
+          'mutation { upsertUsers(users:[{ login:"hash.check", fullName:"Hash Check", role:STUDENT, password:"hunter22" }]){ id login } }',
+        ),
       ];
       for (const response of responses) {
         expect(response.errors).toBeUndefined();

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { createExam, seedUniversity, sleep, startTestServer, uploadFiles, type TestServer, type University } from '../../testing/harness';
+import {
+  createExam,
+  seedUniversity,
+  sleep,
+  startTestServer,
+  uploadFiles,
+  type TestServer,
+  type University,
+} from '../../testing/harness';
 import { AuthSession } from './auth-session.entity';
 
 const BOARD = 'subscription($e:ID!){ ticketBoardChanged(examId:$e){ id } }';
@@ -23,7 +31,10 @@ function socket(server: TestServer, token: string) {
   });
   let ended: unknown = null;
   const subscribe = (query: string, variables: Record<string, unknown>) =>
-    client.subscribe({ query, variables }, { next: () => undefined, error: (error) => (ended = error), complete: () => (ended = 'complete') });
+    client.subscribe(
+      { query, variables },
+      { next: () => undefined, error: (error) => (ended = error), complete: () => (ended = 'complete') },
+    );
   return { client, closes, connected, subscribe, ended: () => ended };
 }
 
@@ -50,8 +61,14 @@ describe('logout ends everything of its session', () => {
     server = await startTestServer({ fileUrlTtlMs: 3000 });
     u = await seedUniversity(server, 2);
     staff = await server.login('staff');
-    examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'Read the attached file.' });
-    const up = await uploadFiles(server, staff, `/files/exams/${examId}/task`, [{ name: 'task.txt', content: 'the task in a file' }]);
+    examId = await createExam(server, staff, u, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Read the attached file.',
+    });
+    const up = await uploadFiles(server, staff, `/files/exams/${examId}/task`, [
+      { name: 'task.txt', content: 'the task in a file' },
+    ]);
     expect(up.status).toBe(201);
   });
   afterAll(() => server.stop());
@@ -76,7 +93,11 @@ describe('logout ends everything of its session', () => {
       expect(b.closes).toEqual([]);
       expect(b.ended()).toBeNull();
       const me = await new Promise<any>((resolve, reject) =>
-        b.client.subscribe({ query: '{ me { login } }' }, { next: (v) => resolve(v.data), error: reject, complete: () => undefined }));
+        b.client.subscribe(
+          { query: '{ me { login } }' },
+          { next: (v) => resolve(v.data), error: reject, complete: () => undefined },
+        ),
+      );
       expect(me).toEqual({ me: { login: 's01' } });
     } finally {
       await Promise.all([a.client.dispose(), b.client.dispose()]);
@@ -89,7 +110,11 @@ describe('logout ends everything of its session', () => {
     try {
       await s.connected;
       const result = await new Promise<any>((resolve, reject) =>
-        s.client.subscribe({ query: 'mutation { logout }' }, { next: (v) => resolve(v), error: reject, complete: () => undefined }));
+        s.client.subscribe(
+          { query: 'mutation { logout }' },
+          { next: (v) => resolve(v), error: reject, complete: () => undefined },
+        ),
+      );
       expect(result.data).toEqual({ logout: true });
       await until(() => s.closes.length > 0, 5000, 'the socket to close');
       expect(s.closes).toEqual([4401]);
@@ -102,7 +127,9 @@ describe('logout ends everything of its session', () => {
   it('closes a socket with 4401 when its session expires', async () => {
     const token = await server.login('s02');
     const em = server.app.orm.em.fork();
-    const session = (await em.find(AuthSession, { user: u.students[1].id }, { orderBy: { createdAt: 'desc' }, limit: 1 }))[0];
+    const session = (
+      await em.find(AuthSession, { user: u.students[1].id }, { orderBy: { createdAt: 'desc' }, limit: 1 })
+    )[0];
     session.expiresAt = new Date(Date.now() + 1000);
     await em.flush();
     const s = socket(server, token);
@@ -153,36 +180,37 @@ describe('logout ends everything of its session', () => {
 });
 
 // two servers on one database and one Redis, as two instances behind a balancer: only where both exist (the PostgreSQL run)
-if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) describe('logout on one instance', () => {
-  let a: TestServer;
-  let b: TestServer;
+if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL)
+  describe('logout on one instance', () => {
+    let a: TestServer;
+    let b: TestServer;
 
-  beforeAll(async () => {
-    const redisKeyPrefix = `att-spec-${randomBytes(6).toString('hex')}`;
-    a = await startTestServer({ redisKeyPrefix });
-    await seedUniversity(a, 1);
-    const databaseUrl = a.app.services.config.databaseUrl!;
-    b = await startTestServer({ redisKeyPrefix, databaseUrl });
-  });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-  });
+    beforeAll(async () => {
+      const redisKeyPrefix = `att-spec-${randomBytes(6).toString('hex')}`;
+      a = await startTestServer({ redisKeyPrefix });
+      await seedUniversity(a, 1);
+      const databaseUrl = a.app.services.config.databaseUrl!;
+      b = await startTestServer({ redisKeyPrefix, databaseUrl });
+    });
+    afterAll(async () => {
+      await b?.stop();
+      await a?.stop();
+    });
 
-  it('closes the sockets of that session on the other instance too', async () => {
-    const token = await a.login('s01');
-    const keep = await b.login('s01');
-    const onB = socket(b, token);
-    const keptOnB = socket(b, keep);
-    try {
-      await Promise.all([onB.connected, keptOnB.connected]);
-      await a.ok(token, 'mutation { logout }');
-      await until(() => onB.closes.length > 0, 5000, 'the socket on the other instance to close');
-      expect(onB.closes).toEqual([4401]);
-      await sleep(200);
-      expect(keptOnB.closes).toEqual([]);
-    } finally {
-      await Promise.all([onB.client.dispose(), keptOnB.client.dispose()]);
-    }
+    it('closes the sockets of that session on the other instance too', async () => {
+      const token = await a.login('s01');
+      const keep = await b.login('s01');
+      const onB = socket(b, token);
+      const keptOnB = socket(b, keep);
+      try {
+        await Promise.all([onB.connected, keptOnB.connected]);
+        await a.ok(token, 'mutation { logout }');
+        await until(() => onB.closes.length > 0, 5000, 'the socket on the other instance to close');
+        expect(onB.closes).toEqual([4401]);
+        await sleep(200);
+        expect(keptOnB.closes).toEqual([]);
+      } finally {
+        await Promise.all([onB.client.dispose(), keptOnB.client.dispose()]);
+      }
+    });
   });
-});

@@ -13,7 +13,10 @@ class DerivationSlots {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(public concurrency = 1, public queue = 200) {}
+  constructor(
+    public concurrency = 1,
+    public queue = 200,
+  ) {}
 
   /** derivations waiting for a slot */
   get queued(): number {
@@ -24,7 +27,10 @@ class DerivationSlots {
   async run<T>(work: () => Promise<T>, bounded: boolean): Promise<T> {
     if (this.running >= this.concurrency) {
       if (bounded && this.waiting.length >= this.queue) {
-        throw new TooManyRequestsError(`The server is busy signing people in. Please try again in ${BUSY_RETRY_SECONDS} seconds.`, BUSY_RETRY_SECONDS);
+        throw new TooManyRequestsError(
+          `The server is busy signing people in. Please try again in ${BUSY_RETRY_SECONDS} seconds.`,
+          BUSY_RETRY_SECONDS,
+        );
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.running++;
@@ -32,7 +38,8 @@ class DerivationSlots {
       return await work();
     } finally {
       const next = this.waiting.shift();
-      if (next) next(); // the slot passes straight to the next in line
+      if (next)
+        next(); // the slot passes straight to the next in line
       else this.running--;
     }
   }
@@ -54,9 +61,13 @@ export function queuedPasswordChecks(): number {
 }
 
 function derive(password: string, salt: Buffer, params: ScryptOptions, bounded: boolean): Promise<Buffer> {
-  return slots.run(() => new Promise<Buffer>((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, params, (err, key) => (err ? reject(err) : resolve(key))),
-  ), bounded);
+  return slots.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, params, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
+    bounded,
+  );
 }
 
 /** `scrypt$N$r$p$salt$hash`, so parameters can be raised later without breaking old hashes. */
@@ -72,6 +83,11 @@ export async function verifyPassword(password: string, stored: string | null | u
   const [scheme, n, r, p, salt, hash] = (stored ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$').split('$');
   if (scheme !== 'scrypt') return false;
   const expected = Buffer.from(hash ?? '', 'base64');
-  const key = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem }, true);
+  const key = await derive(
+    password,
+    Buffer.from(salt, 'base64'),
+    { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem },
+    true,
+  );
   return stored != null && expected.length === key.length && timingSafeEqual(expected, key);
 }

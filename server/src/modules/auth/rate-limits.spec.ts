@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { createExam, seedUniversity, sleep, startTestServer, uploadFiles, type GqlResult, type TestServer, type University } from '../../testing/harness';
+import {
+  createExam,
+  seedUniversity,
+  sleep,
+  startTestServer,
+  uploadFiles,
+  type GqlResult,
+  type TestServer,
+  type University,
+} from '../../testing/harness';
 import { ConfigError, loadConfig } from '../../config';
 import { queuedPasswordChecks } from './passwords';
 
@@ -14,24 +23,39 @@ interface Reply {
 }
 
 /** A GraphQL request over HTTP that keeps the status and the Retry-After header. */
-async function post(server: TestServer, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Reply> {
+async function post(
+  server: TestServer,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const started = Date.now();
   const res = await fetch(`${server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, retryAfterHeader: res.headers.get('retry-after'), body: (await res.json()) as GqlResult, ms: Date.now() - started };
+  return {
+    status: res.status,
+    retryAfterHeader: res.headers.get('retry-after'),
+    body: (await res.json()) as GqlResult,
+    ms: Date.now() - started,
+  };
 }
 
-const login = (server: TestServer, l: string, p: string, headers: Record<string, string> = {}) => post(server, LOGIN, { l, p }, headers);
+const login = (server: TestServer, l: string, p: string, headers: Record<string, string> = {}) =>
+  post(server, LOGIN, { l, p }, headers);
 const codeOf = (reply: Reply) => reply.body.errors?.[0]?.extensions?.code;
-const retryAfterOf = (reply: Reply) => (reply.body.errors?.[0]?.extensions as { retryAfter?: unknown } | undefined)?.retryAfter;
+const retryAfterOf = (reply: Reply) =>
+  (reply.body.errors?.[0]?.extensions as { retryAfter?: unknown } | undefined)?.retryAfter;
 
 /** a counter's value, read from the server's registry (what /metrics serves) */
 async function metric(server: TestServer, name: string): Promise<number> {
   const text = await server.app.services.metrics.registry.metrics();
-  return text.split('\n').filter((line) => line.startsWith(name)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(name))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 
 /** A refusal for a limit: 429, Retry-After equal to extensions.retryAfter, and a sentence that names the wait. */
@@ -44,7 +68,9 @@ function expectTooManyRequests(reply: Reply, maxSeconds: number) {
   expect(retryAfter as number).toBeLessThanOrEqual(maxSeconds);
   expect(reply.retryAfterHeader).toBe(String(retryAfter));
   const minutes = Math.ceil((retryAfter as number) / 60);
-  expect(reply.body.errors![0].message).toMatch(new RegExp(`\\b(${retryAfter} s|${retryAfter} seconds|${minutes} minutes)\\b`));
+  expect(reply.body.errors![0].message).toMatch(
+    new RegExp(`\\b(${retryAfter} s|${retryAfter} seconds|${minutes} minutes)\\b`),
+  );
   expect(JSON.stringify(reply.body)).not.toMatch(/"http"|stacktrace/);
 }
 
@@ -53,7 +79,13 @@ describe('login failures per account', () => {
 
   beforeAll(async () => {
     // a short lock so the spec can wait it out; slowdown after 3 failures, 40 ms doubling up to 160 ms
-    server = await startTestServer({ loginAccountFailures: 10, loginLockSeconds: 2, loginSlowdownAfter: 3, loginSlowdownMs: 40, loginSlowdownMaxMs: 160 });
+    server = await startTestServer({
+      loginAccountFailures: 10,
+      loginLockSeconds: 2,
+      loginSlowdownAfter: 3,
+      loginSlowdownMs: 40,
+      loginSlowdownMaxMs: 160,
+    });
     await seedUniversity(server, 2);
   });
   afterAll(() => server.stop());
@@ -110,14 +142,20 @@ describe('login failures per client address', () => {
 
   beforeAll(async () => {
     // behind a proxy the address comes from X-Forwarded-For (TRUST_PROXY), which lets the spec play several clients
-    server = await startTestServer({ trustProxy: true, loginAddressFailures: 5, loginLockSeconds: 60, loginSlowdownMs: 0 });
+    server = await startTestServer({
+      trustProxy: true,
+      loginAddressFailures: 5,
+      loginLockSeconds: 60,
+      loginSlowdownMs: 0,
+    });
     await seedUniversity(server, 3);
   });
   afterAll(() => server.stop());
 
   it('locks an address that fails across different logins, and only that address', async () => {
     const attacker = { 'x-forwarded-for': '203.0.113.7' };
-    for (const l of ['s01', 's02', 's03', 'teacher', 'nobody']) expect(codeOf(await login(server, l, 'wrong', attacker))).toBe('UNAUTHENTICATED');
+    for (const l of ['s01', 's02', 's03', 'teacher', 'nobody'])
+      expect(codeOf(await login(server, l, 'wrong', attacker))).toBe('UNAUTHENTICATED');
     const refused = await login(server, 'staff', 'wrong', attacker);
     expectTooManyRequests(refused, 60);
     expect(refused.body.errors![0].message).toMatch(/from your address/);
@@ -132,7 +170,8 @@ describe('login failures per client address', () => {
 
   it('does not count successful logins against the address (a classroom behind one address)', async () => {
     const classroom = { 'x-forwarded-for': '192.0.2.50' };
-    for (let i = 0; i < 12; i++) expect((await login(server, 's02', 'pw', classroom)).body.data?.login?.token).toBeTruthy();
+    for (let i = 0; i < 12; i++)
+      expect((await login(server, 's02', 'pw', classroom)).body.data?.login?.token).toBeTruthy();
     for (let i = 0; i < 4; i++) expect(codeOf(await login(server, 's03', 'typo', classroom))).toBe('UNAUTHENTICATED');
     expect((await login(server, 's03', 'pw', classroom)).body.data?.login?.token).toBeTruthy();
   });
@@ -176,31 +215,50 @@ describe('saves and uploads per student', () => {
     u = await seedUniversity(server, 2);
     const staff = await server.login('staff');
     tokens = await Promise.all(u.students.map((s) => server.login(s.login)));
-    examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'Describe the normal forms.' });
+    examId = await createExam(server, staff, u, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Describe the normal forms.',
+    });
   });
   afterAll(() => server.stop());
 
   it('counts saveAnswer and answer uploads together per student, refuses beyond with a retry time, and never limits sending', async () => {
     const [mine, other] = tokens;
-    const save = (token: string, t: string) => post(server, SAVE, { e: examId, t }, { authorization: `Bearer ${token}` });
-    for (let i = 0; i < 3; i++) expect((await save(mine, `My answer, version ${i}`)).body.data?.saveAnswer.status).toBe('DRAFT');
-    const uploaded = await uploadFiles(server, mine, `/files/answers/${examId}`, [{ name: 'a.txt', content: 'a file of the answer' }]);
+    const save = (token: string, t: string) =>
+      post(server, SAVE, { e: examId, t }, { authorization: `Bearer ${token}` });
+    for (let i = 0; i < 3; i++)
+      expect((await save(mine, `My answer, version ${i}`)).body.data?.saveAnswer.status).toBe('DRAFT');
+    const uploaded = await uploadFiles(server, mine, `/files/answers/${examId}`, [
+      { name: 'a.txt', content: 'a file of the answer' },
+    ]);
     expect(uploaded.status).toBe(201);
 
     const refusedSave = await save(mine, 'My answer, version 4');
     expectTooManyRequests(refusedSave, 60);
-    const refusedUpload = await uploadFiles(server, mine, `/files/answers/${examId}`, [{ name: 'b.txt', content: 'another file' }]);
+    const refusedUpload = await uploadFiles(server, mine, `/files/answers/${examId}`, [
+      { name: 'b.txt', content: 'another file' },
+    ]);
     expect(refusedUpload.status).toBe(429);
     expect(refusedUpload.body.error.code).toBe('TOO_MANY_REQUESTS');
     expect(refusedUpload.body.error.retryAfter).toBeGreaterThanOrEqual(1);
     expect(refusedUpload.body.error.message).toContain(String(refusedUpload.body.error.retryAfter));
 
     // nothing of the refused requests was kept
-    const mySitting = await server.ok(mine, 'query($e:ID!){ exam(id:$e){ mySitting { answer { text files { name } } } } }', { e: examId });
+    const mySitting = await server.ok(
+      mine,
+      'query($e:ID!){ exam(id:$e){ mySitting { answer { text files { name } } } } }',
+      { e: examId },
+    );
     expect(mySitting.exam.mySitting.answer).toEqual({ text: 'My answer, version 2', files: [{ name: 'a.txt' }] });
     // another student is not affected, and the deadline's own action is never limited
     expect((await save(other, 'The other student saves')).body.data?.saveAnswer.status).toBe('DRAFT');
-    const sent = await post(server, 'mutation($e:ID!,$t:String!){ submitAnswer(examId:$e, text:$t){ status } }', { e: examId, t: 'My answer, final' }, { authorization: `Bearer ${mine}` });
+    const sent = await post(
+      server,
+      'mutation($e:ID!,$t:String!){ submitAnswer(examId:$e, text:$t){ status } }',
+      { e: examId, t: 'My answer, final' },
+      { authorization: `Bearer ${mine}` },
+    );
     expect(sent.body.data?.submitAnswer.status).toBe('SUBMITTED');
   });
 });
@@ -215,7 +273,11 @@ describe('password hashing beside file transfers', () => {
     server = await startTestServer({ passwordHashConcurrency: 1, passwordHashQueue: 100, loginSlowdownMs: 0 });
     const u = await seedUniversity(server, 1);
     staff = await server.login('staff');
-    const examId = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'Read the attached file.' });
+    const examId = await createExam(server, staff, u, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Read the attached file.',
+    });
     const up = await uploadFiles(server, staff, `/files/exams/${examId}/task`, [{ name: 'big.bin', content: bytes }]);
     expect(up.status).toBe(201);
     fileUrl = up.body.files[0].url;
@@ -224,10 +286,12 @@ describe('password hashing beside file transfers', () => {
 
   it('lets a download finish while 50 logins wait their turn for scrypt', async () => {
     let answered = 0;
-    const flood = Array.from({ length: 50 }, (_, i) => login(server, `flood-${i}`, 'wrong').then((r) => {
-      answered++;
-      return r;
-    }));
+    const flood = Array.from({ length: 50 }, (_, i) =>
+      login(server, `flood-${i}`, 'wrong').then((r) => {
+        answered++;
+        return r;
+      }),
+    );
     await sleep(50); // the logins are in: one derives, the rest queue
     const res = await fetch(`${server.url}${fileUrl.split('?')[0]}`, { headers: { authorization: `Bearer ${staff}` } });
     const body = Buffer.from(await res.arrayBuffer());
@@ -264,20 +328,28 @@ describe('password checks beyond the queue', () => {
 
 /** A Redis of the spec's own on a free port, so stopping it harms no one else. */
 async function startOwnRedis(onPort?: number): Promise<{ url: string; port: number; stop(): Promise<void> }> {
-  const port = onPort ?? await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(free));
-    });
-  });
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const port =
+    onPort ??
+    (await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    }));
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      }).on('error', () => resolve(false));
+      const socket = net
+        .connect(port, '127.0.0.1', () => {
+          socket.end();
+          resolve(true);
+        })
+        .on('error', () => resolve(false));
     });
     if (up) break;
     await sleep(50);
@@ -300,7 +372,12 @@ describe('rate limits when Redis goes away', () => {
 
   beforeAll(async () => {
     redis = await startOwnRedis();
-    server = await startTestServer({ redisUrl: redis.url, loginAccountFailures: 3, loginLockSeconds: 60, loginSlowdownMs: 0 });
+    server = await startTestServer({
+      redisUrl: redis.url,
+      loginAccountFailures: 3,
+      loginLockSeconds: 60,
+      loginSlowdownMs: 0,
+    });
     await seedUniversity(server, 2);
   });
   afterAll(async () => {
@@ -314,7 +391,13 @@ describe('rate limits when Redis goes away', () => {
     await redis.stop();
     const replies: Reply[] = [];
     for (let i = 0; i < 5; i++) replies.push(await login(server, 's02', 'wrong'));
-    expect(replies.map(codeOf)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
+    expect(replies.map(codeOf)).toEqual([
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'TOO_MANY_REQUESTS',
+      'TOO_MANY_REQUESTS',
+    ]);
     expect(replies.every((r) => r.status < 500)).toBeTrue();
     expectTooManyRequests(replies[4], 60);
     expect((await login(server, 's01', 'pw')).body.data?.login?.token).toBeTruthy();
@@ -326,24 +409,49 @@ describe('rate-limit settings', () => {
     expect(loadConfig({}).trustProxy).toBeFalse();
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBeTrue();
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
-    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::1' }).trustProxy).toBe('loopback, 10.0.0.0/8, fd00::1');
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::1' }).trustProxy).toBe(
+      'loopback, 10.0.0.0/8, fd00::1',
+    );
     expect(() => loadConfig({ TRUST_PROXY: 'nginx.local' })).toThrowError(ConfigError, /TRUST_PROXY.*nginx\.local/);
     expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/abc' })).toThrowError(ConfigError, /TRUST_PROXY/);
   });
 
   it('have the documented defaults, in the units the server uses', () => {
     const config = loadConfig({});
-    expect([config.loginAccountFailures, config.loginAddressFailures, config.loginFailureWindowSeconds, config.loginLockSeconds]).toEqual([10, 200, 900, 900]);
+    expect([
+      config.loginAccountFailures,
+      config.loginAddressFailures,
+      config.loginFailureWindowSeconds,
+      config.loginLockSeconds,
+    ]).toEqual([10, 200, 900, 900]);
     expect([config.loginSlowdownAfter, config.loginSlowdownMs, config.loginSlowdownMaxMs]).toEqual([3, 500, 4000]);
     expect([config.savesPerMinute, config.anonymousRequestsPerMinute]).toEqual([120, 600]);
-    expect([config.passwordHashConcurrency, config.passwordHashQueue, config.fileUrlTtlMs]).toEqual([1, 200, 15 * 60_000]);
-    expect(loadConfig({ LOGIN_LOCK_MINUTES: '2', FILE_URL_TTL_MINUTES: '5' })).toEqual(jasmine.objectContaining({ loginLockSeconds: 120, fileUrlTtlMs: 300_000 }));
+    expect([config.passwordHashConcurrency, config.passwordHashQueue, config.fileUrlTtlMs]).toEqual([
+      1,
+      200,
+      15 * 60_000,
+    ]);
+    expect(loadConfig({ LOGIN_LOCK_MINUTES: '2', FILE_URL_TTL_MINUTES: '5' })).toEqual(
+      jasmine.objectContaining({ loginLockSeconds: 120, fileUrlTtlMs: 300_000 }),
+    );
   });
 
   it('refuse values that would turn a limit off or make no sense, naming the variable', () => {
-    for (const name of ['LOGIN_ACCOUNT_FAILURES', 'LOGIN_ADDRESS_FAILURES', 'LOGIN_LOCK_MINUTES', 'SAVES_PER_MINUTE', 'ANONYMOUS_REQUESTS_PER_MINUTE', 'PASSWORD_HASH_CONCURRENCY', 'FILE_URL_TTL_MINUTES']) {
-      expect(() => loadConfig({ [name]: '0' })).withContext(name).toThrowError(ConfigError, new RegExp(name));
-      expect(() => loadConfig({ [name]: 'lots' })).withContext(name).toThrowError(ConfigError, new RegExp(name));
+    for (const name of [
+      'LOGIN_ACCOUNT_FAILURES',
+      'LOGIN_ADDRESS_FAILURES',
+      'LOGIN_LOCK_MINUTES',
+      'SAVES_PER_MINUTE',
+      'ANONYMOUS_REQUESTS_PER_MINUTE',
+      'PASSWORD_HASH_CONCURRENCY',
+      'FILE_URL_TTL_MINUTES',
+    ]) {
+      expect(() => loadConfig({ [name]: '0' }))
+        .withContext(name)
+        .toThrowError(ConfigError, new RegExp(name));
+      expect(() => loadConfig({ [name]: 'lots' }))
+        .withContext(name)
+        .toThrowError(ConfigError, new RegExp(name));
     }
     expect(() => loadConfig({ REDIS_KEY_PREFIX: 'has spaces' })).toThrowError(ConfigError, /REDIS_KEY_PREFIX/);
   });

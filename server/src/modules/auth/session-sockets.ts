@@ -23,7 +23,10 @@ export class SessionSockets {
     if (channel === this.channel) this.closeLocal(sessionId);
   };
 
-  constructor(private readonly redis: Pick<RedisConnections, 'publish' | 'subscribe'> | undefined, prefix: string) {
+  constructor(
+    private readonly redis: Pick<RedisConnections, 'publish' | 'subscribe'> | undefined,
+    prefix: string,
+  ) {
     this.channel = revocationChannel(prefix);
     // connectRedis subscribes to the channel on every (re)connect
     redis?.subscribe.on('message', this.onMessage);
@@ -50,8 +53,14 @@ export class SessionSockets {
   /** A session was revoked here: close its sockets on this instance and tell the others. */
   revoked(sessionId: string): void {
     this.closeLocal(sessionId);
-    this.redis?.publish.publish(this.channel, sessionId).catch((error: unknown) =>
-      logger.error({ err: error }, 'sessions: could not announce a logout to other instances; its sockets there stay open (their new operations are refused)'));
+    this.redis?.publish
+      .publish(this.channel, sessionId)
+      .catch((error: unknown) =>
+        logger.error(
+          { err: error },
+          'sessions: could not announce a logout to other instances; its sockets there stay open (their new operations are refused)',
+        ),
+      );
   }
 
   close(): void {

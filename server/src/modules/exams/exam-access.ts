@@ -15,7 +15,8 @@ import { Exam } from './exam.entity';
 import { canManage, canSeeExam } from '../../policy/exam.policy';
 import { readStudentExam } from './exam-page.read';
 
-const notFound = () => new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
+const notFound = () =>
+  new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
 
 /** The exam if the caller may see it at all: staff, its teacher, or an enrolled student. */
 export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
@@ -29,14 +30,22 @@ export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
     return page.exam;
   }
   // what every page of an exam shows with it, in the same statement
-  const exam = await ctx.em.findOne(Exam, { id: examId }, { populate: ['period.academicYear', 'discipline', 'teacher'] });
+  const exam = await ctx.em.findOne(
+    Exam,
+    { id: examId },
+    { populate: ['period.academicYear', 'discipline', 'teacher'] },
+  );
   if (!exam) throw notFound();
   if (canManage(user, exam)) return exam;
   throw notFound();
 }
 
 /** The calling student's exam and sitting, for the student's own actions; `withAnswer` loads the answer in the same statement. */
-export async function studentSitting(ctx: Context, examId: string, withAnswer = false): Promise<{ exam: Exam; sitting: Sitting; student: User }> {
+export async function studentSitting(
+  ctx: Context,
+  examId: string,
+  withAnswer = false,
+): Promise<{ exam: Exam; sitting: Sitting; student: User }> {
   const student = requireRole(ctx, Role.STUDENT);
   const populate = withAnswer ? (['exam', 'answer'] as const) : (['exam'] as const);
   const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: student.id }, { populate });
@@ -66,7 +75,11 @@ async function readOwnSittings(asks: OwnSittingAsk[]): Promise<(Sitting | null)[
   for (const [examId, group] of groupBy(asks, (ask) => ask.examId)) {
     const studentIds = [...new Set(group.map((ask) => ask.studentId))];
     for (let i = 0; i < studentIds.length; i += IDS_A_QUERY) {
-      const sittings = await em.find(Sitting, { exam: examId, student: { $in: studentIds.slice(i, i + IDS_A_QUERY) } }, { populate: ['exam'] });
+      const sittings = await em.find(
+        Sitting,
+        { exam: examId, student: { $in: studentIds.slice(i, i + IDS_A_QUERY) } },
+        { populate: ['exam'] },
+      );
       for (const sitting of sittings) found.set(`${examId}:${sitting.student.id}`, sitting);
     }
   }

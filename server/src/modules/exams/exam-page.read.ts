@@ -45,10 +45,19 @@ const person = (id: Cell, login: Cell, fullName: Cell, role: Cell) =>
   plainRead(User, { id: String(id), login: String(login), fullName: String(fullName), role: role as Role });
 
 /** The calling student's exam and own sitting (both plain), or null when the exam is not theirs. */
-export async function readStudentExam(em: EntityManager, examId: string, student: User): Promise<{ exam: Exam; sitting: Sitting } | null> {
+export async function readStudentExam(
+  em: EntityManager,
+  examId: string,
+  student: User,
+): Promise<{ exam: Exam; sitting: Sitting } | null> {
   const [row] = await plainRows<Record<string, Cell>>(em, STUDENT_EXAM, [student.id, examId]);
   if (!row) return null;
-  const academicYear = plainRead(AcademicYear, { id: String(row.year_id), title: String(row.year_title), startsOn: String(row.year_starts_on), endsOn: String(row.year_ends_on) });
+  const academicYear = plainRead(AcademicYear, {
+    id: String(row.year_id),
+    title: String(row.year_title),
+    startsOn: String(row.year_starts_on),
+    endsOn: String(row.year_ends_on),
+  });
   const exam = plainRead(Exam, {
     id: String(row.id),
     startsAt: instant(row.starts_at),
@@ -63,17 +72,28 @@ export async function readStudentExam(em: EntityManager, examId: string, student
     recordingUrl: row.recording_url as string | null,
     recordingVisible: truth(row.recording_visible),
     period: plainRead(Period, {
-      id: String(row.period_id), number: Number(row.period_number), title: String(row.period_title),
-      startsOn: String(row.period_starts_on), endsOn: String(row.period_ends_on), academicYear,
+      id: String(row.period_id),
+      number: Number(row.period_number),
+      title: String(row.period_title),
+      startsOn: String(row.period_starts_on),
+      endsOn: String(row.period_ends_on),
+      academicYear,
     }),
-    discipline: plainRead(Discipline, { id: String(row.discipline_id), code: String(row.discipline_code), title: String(row.discipline_title) }),
+    discipline: plainRead(Discipline, {
+      id: String(row.discipline_id),
+      code: String(row.discipline_code),
+      title: String(row.discipline_title),
+    }),
     teacher: person(row.teacher_id, row.teacher_login, row.teacher_full_name, row.teacher_role),
   });
   const sitting = plainRead(Sitting, {
     id: String(row.sitting_id),
     exam,
     student,
-    ticket: row.ticket_id == null ? null : plainRead(Ticket, { id: String(row.ticket_id), number: Number(row.ticket_number) }),
+    ticket:
+      row.ticket_id == null
+        ? null
+        : plainRead(Ticket, { id: String(row.ticket_id), number: Number(row.ticket_number) }),
     enteredAt: instantOrNull(row.entered_at),
     lastSeenAt: instantOrNull(row.last_seen_at),
     ticketChosenAt: instantOrNull(row.ticket_chosen_at),
@@ -85,13 +105,18 @@ export async function readStudentExam(em: EntityManager, examId: string, student
     gpa: row.gpa == null ? null : Number(row.gpa),
     gradeComment: row.grade_comment as string | null,
     gradedAt: instantOrNull(row.graded_at),
-    gradedBy: row.grader_id == null ? null : person(row.grader_id, row.grader_login, row.grader_full_name, row.grader_role),
+    gradedBy:
+      row.grader_id == null ? null : person(row.grader_id, row.grader_login, row.grader_full_name, row.grader_role),
     answer: null,
   });
   if (row.answer_id != null) {
     sitting.answer = plainRead(Answer, {
-      id: String(row.answer_id), sitting, text: String(row.answer_text), status: row.answer_status as AnswerStatus,
-      savedAt: instantOrNull(row.answer_saved_at), submittedAt: instantOrNull(row.answer_submitted_at),
+      id: String(row.answer_id),
+      sitting,
+      text: String(row.answer_text),
+      status: row.answer_status as AnswerStatus,
+      savedAt: instantOrNull(row.answer_saved_at),
+      submittedAt: instantOrNull(row.answer_submitted_at),
     });
   }
   return { exam, sitting };

@@ -21,28 +21,41 @@ export function assertStarted(exam: Timed, now: Date): void {
 export function assertOpen(exam: Timed, sitting: SittingTimes, now: Date): void {
   assertStarted(exam, now);
   if (hasEnded(exam, sitting, now)) {
-    throw new ExamEndedError(`The exam ended at ${endFor(exam, sitting).toISOString()}; nothing can be changed any more.`);
+    throw new ExamEndedError(
+      `The exam ended at ${endFor(exam, sitting).toISOString()}; nothing can be changed any more.`,
+    );
   }
 }
 
 /** Staff may change a running exam, but only on purpose: students are taking it. */
 export function assertChangeConfirmed(exam: Timed, now: Date, confirmed: boolean | undefined): void {
   if (hasStarted(exam, now) && !confirmed) {
-    throw new ConfirmationRequiredError('The exam has already started and students are taking it. Confirm to change it anyway (confirmStarted: true).');
+    throw new ConfirmationRequiredError(
+      'The exam has already started and students are taking it. Confirm to change it anyway (confirmStarted: true).',
+    );
   }
 }
 
 /** R4.1: the choose-a-ticket block needs tickets, student choice, and tickets entered. */
 export const studentsChoose = (exam: Pick<Exam, 'format' | 'ticketAssignment'>) =>
-  exam.format === ExamFormat.TICKETS && (exam.ticketAssignment ?? TicketAssignment.STUDENT_CHOICE) === TicketAssignment.STUDENT_CHOICE;
+  exam.format === ExamFormat.TICKETS &&
+  (exam.ticketAssignment ?? TicketAssignment.STUDENT_CHOICE) === TicketAssignment.STUDENT_CHOICE;
 
 /** R4.1: the board is the student's while they may still choose: student choice, the exam open for them, no ticket yet. */
-export function mayChooseTicket(exam: Pick<Exam, 'format' | 'ticketAssignment'> & Timed, sitting: { ticket?: unknown } & SittingTimes, now: Date): boolean {
+export function mayChooseTicket(
+  exam: Pick<Exam, 'format' | 'ticketAssignment'> & Timed,
+  sitting: { ticket?: unknown } & SittingTimes,
+  now: Date,
+): boolean {
   return studentsChoose(exam) && !sitting?.ticket && hasStarted(exam, now) && !hasEnded(exam, sitting, now);
 }
 
 /** R7.1: with tickets, the answers block opens once the questions were seen; with a task, at the start. */
-export function answersOpen(exam: Pick<Exam, 'format'> & Timed, sitting: { questionsViewedAt?: Date | null }, now: Date): boolean {
+export function answersOpen(
+  exam: Pick<Exam, 'format'> & Timed,
+  sitting: { questionsViewedAt?: Date | null },
+  now: Date,
+): boolean {
   return hasStarted(exam, now) && (exam.format === ExamFormat.TASK || !!sitting.questionsViewedAt);
 }
 

@@ -4,7 +4,13 @@ import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
 import type { EntityManager } from '@mikro-orm/core';
 import { ForbiddenError, NotFoundError } from '../../common/errors';
-import { SLOW_CONSUMER_CLOSE_CODE, type BoardEventPayload, type ResyncPayload, type SittingBatch, type SittingEventPayload } from '../../common/events';
+import {
+  SLOW_CONSUMER_CLOSE_CODE,
+  type BoardEventPayload,
+  type ResyncPayload,
+  type SittingBatch,
+  type SittingEventPayload,
+} from '../../common/events';
 import type { SubscriptionQueue } from '../../common/subscription-queue';
 import { SharedPush } from '../../common/shared-push';
 import { onStreamEnd } from '../presence/with-presence';
@@ -20,13 +26,18 @@ import { canSeeEverySitting } from '../../policy/sitting.policy';
 type Data = SubscribeResolverData<unknown, { examId: string }, Context>;
 
 /** closes the subscriber's socket when its queue overflows: the client reconnects and re-reads */
-const dropper = (context: Context) => () => context.closeSocket?.(SLOW_CONSUMER_CLOSE_CODE, 'too far behind: reconnect and re-read');
+const dropper = (context: Context) => () =>
+  context.closeSocket?.(SLOW_CONSUMER_CLOSE_CODE, 'too far behind: reconnect and re-read');
 
 /**
  * The stream is opened first (no push is missed while access is checked) and closed if the check
  * fails; graphql-ws tells it through the context when each push has been built.
  */
-async function guarded<T>(context: Context, stream: SubscriptionQueue<T>, open: (stream: SubscriptionQueue<T>) => Promise<AsyncIterable<T>>): Promise<AsyncIterable<T>> {
+async function guarded<T>(
+  context: Context,
+  stream: SubscriptionQueue<T>,
+  open: (stream: SubscriptionQueue<T>) => Promise<AsyncIterable<T>>,
+): Promise<AsyncIterable<T>> {
   context.pushBuilt = () => {
     stream.pushBuilt();
     context.idle?.(); // the push's reads (perhaps an event's shared batch) are not kept until the next one
@@ -42,7 +53,11 @@ async function guarded<T>(context: Context, stream: SubscriptionQueue<T>, open: 
 }
 
 /** A student's exam page holds these; holding one makes the student online at the exam (R2.1). */
-async function studentStream<T>(data: Data, stream: SubscriptionQueue<T>, opened?: (sitting: Sitting) => void): Promise<AsyncIterable<T>> {
+async function studentStream<T>(
+  data: Data,
+  stream: SubscriptionQueue<T>,
+  opened?: (sitting: Sitting) => void,
+): Promise<AsyncIterable<T>> {
   const { args, context } = data;
   return guarded(context, stream, async () => {
     const user = requireUser(context);
@@ -54,8 +69,11 @@ async function studentStream<T>(data: Data, stream: SubscriptionQueue<T>, opened
     // the ids alone are kept for as long as the stream lives
     const ids = { id: sitting.id, exam: { id: sitting.exam.id }, student: { id: sitting.student.id } };
     const left = () => {
-      context.services.inFlight.add(sittings.socketLeft(context.em.fork(), ids, new Date())
-        .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')));
+      context.services.inFlight.add(
+        sittings
+          .socketLeft(context.em.fork(), ids, new Date())
+          .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')),
+      );
     };
     try {
       await sittings.socketJoined(context.em.fork(), sitting, new Date());
@@ -73,7 +91,12 @@ function counted<T>(context: Context, examId: string, stream: AsyncIterable<T>):
 }
 
 /** Passes on, as `as` makes them, only the pushes `keep` accepts; ending it ends the stream beneath (presence, the queue and its slot). */
-function keepOnly<T, U>(stream: AsyncIterable<T>, keep: (item: T) => Promise<boolean>, as: (item: T) => U, onEnd: () => void): AsyncIterableIterator<U> {
+function keepOnly<T, U>(
+  stream: AsyncIterable<T>,
+  keep: (item: T) => Promise<boolean>,
+  as: (item: T) => U,
+  onEnd: () => void,
+): AsyncIterableIterator<U> {
   const inner = onStreamEnd(stream, onEnd);
   return {
     async next() {
@@ -117,7 +140,12 @@ async function readBatch(em: EntityManager, batch: SittingBatch): Promise<Loaded
   for (let i = 0; i < batch.sittingIds.length; i += BATCH_IDS_A_QUERY) {
     const ids = batch.sittingIds.slice(i, i + BATCH_IDS_A_QUERY);
     if (i > 0) await breathe();
-    for (const sitting of await em.find(Sitting, { id: { $in: ids }, exam: batch.examId }, { populate: PUSHED_RELATIONS as never })) sittings.set(sitting.id, sitting);
+    for (const sitting of await em.find(
+      Sitting,
+      { id: { $in: ids }, exam: batch.examId },
+      { populate: PUSHED_RELATIONS as never },
+    ))
+      sittings.set(sitting.id, sitting);
   }
   return { em, sittings };
 }
@@ -167,7 +195,10 @@ class BoardViewer {
   private order?: { tiles: readonly TicketTile[]; order: Uint32Array };
   stopWatching = () => {};
 
-  constructor(readonly studentId: string, private readonly stale: StaleViewers) {}
+  constructor(
+    readonly studentId: string,
+    private readonly stale: StaleViewers,
+  ) {}
 
   remember(sitting: Sitting | null): void {
     this.sittingId = sitting?.id;
@@ -195,14 +226,22 @@ class BoardViewer {
       logger.warn({ err: error }, 'ticket board: could not re-read changed sittings; the push is skipped');
       return false;
     }
-    return !!this.sittingId && this.seen === this.version && mayChooseTicket(this.exam, this.sitting, ctx.services.now());
+    return (
+      !!this.sittingId && this.seen === this.version && mayChooseTicket(this.exam, this.sitting, ctx.services.now())
+    );
   }
 
   /** where each tile goes in this student's order (R4.2), each key computed once while the tiles stay the same */
   orderOf(tiles: readonly TicketTile[]): Uint32Array {
     const cached = this.order;
     if (!cached || cached.tiles.length !== tiles.length || cached.tiles.some((t, i) => t.id !== tiles[i].id)) {
-      this.order = { tiles, order: tileOrder(this.studentId, tiles.map((t) => t.id)) };
+      this.order = {
+        tiles,
+        order: tileOrder(
+          this.studentId,
+          tiles.map((t) => t.id),
+        ),
+      };
     } else {
       cached.tiles = tiles;
     }
@@ -252,10 +291,15 @@ class StaleViewers {
       const sittings = new Map<string, Sitting>();
       for (let i = 0; i < ids.length; i += BATCH_IDS_A_QUERY) {
         if (i > 0) await breathe();
-        for (const sitting of await em.find(Sitting, { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } }, { populate: ['exam'] })) sittings.set(sitting.id, sitting);
+        for (const sitting of await em.find(
+          Sitting,
+          { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } },
+          { populate: ['exam'] },
+        ))
+          sittings.set(sitting.id, sitting);
       }
       for (const { viewer, version } of viewers) {
-        viewer.remember(viewer.sittingId ? sittings.get(viewer.sittingId) ?? null : null);
+        viewer.remember(viewer.sittingId ? (sittings.get(viewer.sittingId) ?? null) : null);
         viewer.seen = Math.max(viewer.seen, version);
       }
     } catch (error) {
@@ -291,26 +335,47 @@ function boardTiles(event: BoardEventPayload, ctx?: Context): Promise<TicketTile
 @Resolver()
 export class ExamSubscriptionResolver {
   @Subscription(() => Sitting, {
-    description: 'R5.3: the calling student\'s own sitting, pushed when staff release their questions',
-    subscribe: async (data: Data) => studentStream(data, data.context.services.events.released(data.args.examId, requireUser(data.context).id, dropper(data.context))),
+    description: "R5.3: the calling student's own sitting, pushed when staff release their questions",
+    subscribe: async (data: Data) =>
+      studentStream(
+        data,
+        data.context.services.events.released(data.args.examId, requireUser(data.context).id, dropper(data.context)),
+      ),
   })
-  questionsReleased(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
+  questionsReleased(
+    @Root() payload: SittingEventPayload,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) _examId: string,
+  ): Promise<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => Sitting, {
-    description: 'the calling student\'s own sitting, pushed whenever it or its exam changes (extra time, a grade, the platform, the recording, …)',
-    subscribe: async (data: Data) => studentStream(data, data.context.services.events.mySitting(data.args.examId, requireUser(data.context).id, dropper(data.context))),
+    description:
+      "the calling student's own sitting, pushed whenever it or its exam changes (extra time, a grade, the platform, the recording, …)",
+    subscribe: async (data: Data) =>
+      studentStream(
+        data,
+        data.context.services.events.mySitting(data.args.examId, requireUser(data.context).id, dropper(data.context)),
+      ),
   })
-  mySittingChanged(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
+  mySittingChanged(
+    @Root() payload: SittingEventPayload,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) _examId: string,
+  ): Promise<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => [TicketTile], {
-    description: 'R4.2: the board, pushed whenever a ticket is taken or tickets change, to a student while the ticketBoard field would show it',
+    description:
+      'R4.2: the board, pushed whenever a ticket is taken or tickets change, to a student while the ticketBoard field would show it',
     subscribe: async (data: Data) => {
       const user = requireUser(data.context);
-      if (user.role !== Role.STUDENT) throw new ForbiddenError('The ticket board is shown to students choosing a ticket; staff and teachers follow sittingChanged.');
+      if (user.role !== Role.STUDENT)
+        throw new ForbiddenError(
+          'The ticket board is shown to students choosing a ticket; staff and teachers follow sittingChanged.',
+        );
       const { events } = data.context.services;
       const viewer = new BoardViewer(user.id, staleViewersOf(data.context, data.args.examId));
       // watched before the sitting is read, so no change is missed in between
@@ -321,36 +386,53 @@ export class ExamSubscriptionResolver {
           viewer.remember(sitting);
           viewer.seen = heard;
         });
-        return keepOnly(stream, () => viewer.shown(data.context), (event) => viewer.push(event), () => viewer.stop());
+        return keepOnly(
+          stream,
+          () => viewer.shown(data.context),
+          (event) => viewer.push(event),
+          () => viewer.stop(),
+        );
       } catch (error) {
         viewer.stop();
         throw error;
       }
     },
   })
-  ticketBoardChanged(@Root() payload: BoardEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<TicketTile[]> {
+  ticketBoardChanged(
+    @Root() payload: BoardEventPayload,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) _examId: string,
+  ): Promise<TicketTile[]> {
     // executed once per change for every viewer of the exam (BoardViewer.push): the tiles, in the viewer's order after
     return boardTiles(payload, ctx);
   }
 
   @Subscription(() => Sitting, {
-    description: 'R2.1, R5.3: staff and the exam\'s teacher; pushed on presence, ticket, view, save, submit and grade',
-    subscribe: async ({ args, context }: Data) => guarded(context, context.services.events.sittings(args.examId, dropper(context)), async (stream) => {
-      const exam = await visibleExam(context, args.examId);
-      if (!canSeeEverySitting(context.user, exam)) throw new ForbiddenError('Only staff and the exam\'s teacher follow every sitting.');
-      return counted(context, exam.id, stream);
-    }),
+    description: "R2.1, R5.3: staff and the exam's teacher; pushed on presence, ticket, view, save, submit and grade",
+    subscribe: async ({ args, context }: Data) =>
+      guarded(context, context.services.events.sittings(args.examId, dropper(context)), async (stream) => {
+        const exam = await visibleExam(context, args.examId);
+        if (!canSeeEverySitting(context.user, exam))
+          throw new ForbiddenError("Only staff and the exam's teacher follow every sitting.");
+        return counted(context, exam.id, stream);
+      }),
   })
-  sittingChanged(@Root() payload: SittingEventPayload, @Ctx() ctx: Context, @Arg('examId', () => ID) _examId: string): Promise<Sitting> {
+  sittingChanged(
+    @Root() payload: SittingEventPayload,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) _examId: string,
+  ): Promise<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => ExamResync, {
-    description: 'anyone who may see the exam; pushed when pushes may have been missed (after a pub/sub outage): re-read the exam as after a reconnect',
-    subscribe: async ({ args, context }: Data) => guarded(context, context.services.events.resyncs(args.examId, dropper(context)), async (stream) => {
-      const exam = await visibleExam(context, args.examId);
-      return counted(context, exam.id, stream);
-    }),
+    description:
+      'anyone who may see the exam; pushed when pushes may have been missed (after a pub/sub outage): re-read the exam as after a reconnect',
+    subscribe: async ({ args, context }: Data) =>
+      guarded(context, context.services.events.resyncs(args.examId, dropper(context)), async (stream) => {
+        const exam = await visibleExam(context, args.examId);
+        return counted(context, exam.id, stream);
+      }),
   })
   examResync(@Root() payload: ResyncPayload, @Arg('examId', () => ID) _examId: string): ExamResync {
     return Object.assign(new ExamResync(), payload);

@@ -18,25 +18,31 @@ export class ExamResolver {
   // ---- queries -------------------------------------------------------------
 
   @Authorized()
-  @Query(() => [Exam], { description: 'R1.2, R1.3: the calling student\'s online exams, filtered' })
+  @Query(() => [Exam], { description: "R1.2, R1.3: the calling student's online exams, filtered" })
   myExams(
     @Ctx() ctx: Context,
     @Arg('academicYearId', () => ID) academicYearId: string,
     @Arg('periodId', () => ID, { nullable: true }) periodId?: string,
   ): Promise<Exam[]> {
     const user = requireUser(ctx);
-    return ctx.em.find(Exam, {
-      sittings: { student: user.id },
-      period: periodId ? { id: periodId, academicYear: academicYearId } : { academicYear: academicYearId },
-    }, { orderBy: { startsAt: 'asc' }, populate: ['period.academicYear', 'discipline', 'teacher'] });
+    return ctx.em.find(
+      Exam,
+      {
+        sittings: { student: user.id },
+        period: periodId ? { id: periodId, academicYear: academicYearId } : { academicYear: academicYearId },
+      },
+      { orderBy: { startsAt: 'asc' }, populate: ['period.academicYear', 'discipline', 'teacher'] },
+    );
   }
 
   @Authorized(Role.STAFF, Role.TEACHER)
   @Query(() => [Exam], { description: 'staff: every exam of a period; teacher: their own' })
   exams(@Ctx() ctx: Context, @Arg('periodId', () => ID) periodId: string): Promise<Exam[]> {
     const user = requireUser(ctx);
-    return ctx.em.find(Exam, user.role === Role.STAFF ? { period: periodId } : { period: periodId, teacher: user.id },
-      { orderBy: { startsAt: 'asc' }, populate: ['period.academicYear', 'discipline', 'teacher'] });
+    return ctx.em.find(Exam, user.role === Role.STAFF ? { period: periodId } : { period: periodId, teacher: user.id }, {
+      orderBy: { startsAt: 'asc' },
+      populate: ['period.academicYear', 'discipline', 'teacher'],
+    });
   }
 
   @Authorized()
@@ -67,7 +73,10 @@ export class ExamResolver {
     return related(ctx.em, exam, 'teacher');
   }
 
-  @FieldResolver(() => Task, { nullable: true, description: 'R2.4, R6.1: null for students before startsAt, and when format is TICKETS' })
+  @FieldResolver(() => Task, {
+    nullable: true,
+    description: 'R2.4, R6.1: null for students before startsAt, and when format is TICKETS',
+  })
   async task(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Task | null> {
     if (exam.format !== ExamFormat.TASK) return null;
     if (!canSeeTask(ctx.user, exam, ctx.services.now())) return null;
@@ -78,7 +87,12 @@ export class ExamResolver {
   @FieldResolver(() => Platform, { nullable: true, description: 'R2.6' })
   platform(@Root() exam: Exam): Platform | null {
     if (!exam.platformUrl) return null;
-    return { name: exam.platformName ?? '', url: exam.platformUrl, login: exam.platformLogin, password: exam.platformPassword };
+    return {
+      name: exam.platformName ?? '',
+      url: exam.platformUrl,
+      login: exam.platformLogin,
+      password: exam.platformPassword,
+    };
   }
 
   @FieldResolver(() => Recording, { nullable: true, description: 'R8.1: for students, null unless visibleToStudents' })
@@ -99,8 +113,11 @@ export class ExamResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => Exam)
   async updateExam(
-    @Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('input', () => ExamInput) input: ExamInput,
-    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => ExamInput) input: ExamInput,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' })
+    confirmStarted: boolean,
   ): Promise<Exam> {
     const exam = await managedExam(ctx, id);
     assertChangeConfirmed(exam, ctx.services.now(), confirmStarted);
@@ -110,7 +127,8 @@ export class ExamResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => Exam, { description: 'R2.6, R3.1: null removes the platform' })
   async setPlatform(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) examId: string,
     @Arg('platform', () => PlatformInput, { nullable: true }) platform?: PlatformInput | null,
   ): Promise<Exam> {
     return ctx.services.exams.setPlatform(ctx.em, await managedExam(ctx, examId), platform);
@@ -119,7 +137,8 @@ export class ExamResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => Exam, { description: 'R8.1: null url removes the recording' })
   async setRecording(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) examId: string,
     @Arg('url', () => String, { nullable: true }) url: string | null | undefined,
     @Arg('visibleToStudents') visibleToStudents: boolean,
   ): Promise<Exam> {

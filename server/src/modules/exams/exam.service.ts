@@ -11,7 +11,8 @@ import type { ExamInput, PlatformInput } from './exam.inputs';
 /** Only web addresses may become links on a student's page (no javascript: and the like). */
 function assertWebAddress(url: string, what: string): string {
   const trimmed = url.trim();
-  if (trimmed.length > 2000) throw new BadUserInputError(`The ${what} link is longer than 2000 characters; use a shorter address.`);
+  if (trimmed.length > 2000)
+    throw new BadUserInputError(`The ${what} link is longer than 2000 characters; use a shorter address.`);
   let parsed: URL;
   try {
     parsed = new URL(trimmed);
@@ -50,7 +51,10 @@ export class ExamService {
   /** every sitting of the exam changed with it: tell staff's room and each student's page */
   private async announce(em: EntityManager, exam: Exam) {
     const sittings = await em.find(Sitting, { exam: exam.id });
-    this.events.sittingsChanged(exam.id, sittings.map((s) => ({ examId: exam.id, sittingId: s.id, studentId: s.student.id })));
+    this.events.sittingsChanged(
+      exam.id,
+      sittings.map((s) => ({ examId: exam.id, sittingId: s.id, studentId: s.student.id })),
+    );
   }
 
   private async resolveInput(em: EntityManager, input: ExamInput) {
@@ -61,16 +65,25 @@ export class ExamService {
     ]);
     if (!period) throw new NotFoundError('The academic period was not found; pick one from the list.');
     if (!discipline) throw new NotFoundError('The discipline was not found; pick one from the list.');
-    if (!teacher || teacher.role !== Role.TEACHER) throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
+    if (!teacher || teacher.role !== Role.TEACHER)
+      throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
     const timesProblem = examTimesProblem(input.startsAt, input.endsAt);
-    if (timesProblem === 'END_NOT_AFTER_START') throw new BadUserInputError('The end time must be after the start time.');
-    if (timesProblem === 'TOO_LONG') throw new BadUserInputError('An exam cannot last longer than a week; check the dates.');
+    if (timesProblem === 'END_NOT_AFTER_START')
+      throw new BadUserInputError('The end time must be after the start time.');
+    if (timesProblem === 'TOO_LONG')
+      throw new BadUserInputError('An exam cannot last longer than a week; check the dates.');
     const tickets = input.format === ExamFormat.TICKETS;
-    if (!tickets && input.ticketAssignment) throw new BadUserInputError('A task exam has no tickets, so leave ticketAssignment empty.');
-    if (input.taskText && input.taskText.length > MAX_TASK_CHARS) throw new BadUserInputError(`The task text is longer than ${MAX_TASK_CHARS} characters; attach it as a file.`);
+    if (!tickets && input.ticketAssignment)
+      throw new BadUserInputError('A task exam has no tickets, so leave ticketAssignment empty.');
+    if (input.taskText && input.taskText.length > MAX_TASK_CHARS)
+      throw new BadUserInputError(`The task text is longer than ${MAX_TASK_CHARS} characters; attach it as a file.`);
     return {
-      period, discipline, teacher,
-      startsAt: input.startsAt, endsAt: input.endsAt, format: input.format,
+      period,
+      discipline,
+      teacher,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      format: input.format,
       ticketAssignment: tickets ? (input.ticketAssignment ?? TicketAssignment.STUDENT_CHOICE) : null,
       taskText: tickets ? null : (input.taskText ?? null),
     };
@@ -97,9 +110,13 @@ export class ExamService {
   }
 
   async setPlatform(em: EntityManager, exam: Exam, platform: PlatformInput | null | undefined): Promise<Exam> {
-    if (platform && !platform.name.trim()) throw new BadUserInputError('Name the platform, e.g. Zoom or Microsoft Teams.');
-    if (platform && [platform.name.trim(), platform.login?.trim() ?? '', platform.password ?? ''].some((v) => v.length > 200)) {
-      throw new BadUserInputError('The platform\'s name, login and password are at most 200 characters each.');
+    if (platform && !platform.name.trim())
+      throw new BadUserInputError('Name the platform, e.g. Zoom or Microsoft Teams.');
+    if (
+      platform &&
+      [platform.name.trim(), platform.login?.trim() ?? '', platform.password ?? ''].some((v) => v.length > 200)
+    ) {
+      throw new BadUserInputError("The platform's name, login and password are at most 200 characters each.");
     }
     em.assign(exam, {
       platformName: platform?.name.trim() ?? null,
@@ -112,7 +129,12 @@ export class ExamService {
     return exam;
   }
 
-  async setRecording(em: EntityManager, exam: Exam, url: string | null | undefined, visibleToStudents: boolean): Promise<Exam> {
+  async setRecording(
+    em: EntityManager,
+    exam: Exam,
+    url: string | null | undefined,
+    visibleToStudents: boolean,
+  ): Promise<Exam> {
     em.assign(exam, {
       recordingUrl: url ? assertWebAddress(url, 'recording') : null,
       recordingVisible: url ? visibleToStudents : false,

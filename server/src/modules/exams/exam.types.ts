@@ -21,7 +21,10 @@ export class Recording {
   @Field() visibleToStudents!: boolean;
 }
 
-@ObjectType({ description: 'Pushes to this exam may have been missed (the server\'s pub/sub link was down and is back): re-read the exam.' })
+@ObjectType({
+  description:
+    "Pushes to this exam may have been missed (the server's pub/sub link was down and is back): re-read the exam.",
+})
 export class ExamResync {
   @Field(() => ID) examId!: string;
   @Field({ description: 'when the server asked for it' }) at!: Date;

@@ -1,6 +1,13 @@
 import { clientOperation } from '../../testing/client-operations';
 import { statementsOf } from '../../testing/statements';
-import { addTickets, createExam, seedUniversity, startTestServer, type TestServer, type University } from '../../testing/harness';
+import {
+  addTickets,
+  createExam,
+  seedUniversity,
+  startTestServer,
+  type TestServer,
+  type University,
+} from '../../testing/harness';
 
 /**
  * The statements each hot read of the web app sends to the database: pinned exactly, so an N+1 or a
@@ -27,12 +34,16 @@ describe('statements per hot read', () => {
   async function room(students: University['students'], periodId: string): Promise<Room> {
     const examId = await createExam(server, staff, u, { periodId, studentIds: students.map((s) => s.id) });
     const tickets = await addTickets(server, staff, examId, students.length);
-    const token = async (login: string) => tokens.get(login) ?? tokens.set(login, await server.login(login)).get(login)!;
+    const token = async (login: string) =>
+      tokens.get(login) ?? tokens.set(login, await server.login(login)).get(login)!;
     for (const [i, student] of students.entries()) {
       const t = await token(student.login);
       await server.ok(t, 'mutation($e:ID!){ enterExam(examId:$e){ id } }', { e: examId });
       if (i === 0) continue;
-      await server.ok(t, 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e, ticketId:$t){ id } }', { e: examId, t: tickets[i] });
+      await server.ok(t, 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e, ticketId:$t){ id } }', {
+        e: examId,
+        t: tickets[i],
+      });
     }
     await server.ok(staff, 'mutation($e:ID!){ releaseQuestions(examId:$e){ id } }', { e: examId });
     for (const [i, student] of students.entries()) {
@@ -40,18 +51,30 @@ describe('statements per hot read', () => {
       const t = await token(student.login);
       await server.ok(t, 'mutation($e:ID!){ showTicketQuestions(examId:$e){ __typename } }', { e: examId });
       const send = i % 2 === 0 ? 'submitAnswer' : 'saveAnswer';
-      const data = await server.ok(t, `mutation($e:ID!,$x:String!){ ${send}(examId:$e, text:$x){ id } }`, { e: examId, x: `The answer of ${student.login}` });
+      const data = await server.ok(t, `mutation($e:ID!,$x:String!){ ${send}(examId:$e, text:$x){ id } }`, {
+        e: examId,
+        x: `The answer of ${student.login}`,
+      });
       expect(data[send].id).toBeTruthy();
     }
-    const sittings = await server.ok(teacher, 'query($e:ID!){ exam(id:$e){ sittings { id answerStatus } } }', { e: examId });
-    for (const [i, sitting] of sittings.exam.sittings.filter((s: { answerStatus: string }) => s.answerStatus === 'SUBMITTED').entries()) {
-      if (i % 2 === 0) await server.ok(teacher, 'mutation($s:ID!){ gradeSitting(sittingId:$s, score:90){ id } }', { s: sitting.id });
+    const sittings = await server.ok(teacher, 'query($e:ID!){ exam(id:$e){ sittings { id answerStatus } } }', {
+      e: examId,
+    });
+    for (const [i, sitting] of sittings.exam.sittings
+      .filter((s: { answerStatus: string }) => s.answerStatus === 'SUBMITTED')
+      .entries()) {
+      if (i % 2 === 0)
+        await server.ok(teacher, 'mutation($s:ID!){ gradeSitting(sittingId:$s, score:90){ id } }', { s: sitting.id });
     }
     return { examId, choosing: students[0].login, answering: students[1].login };
   }
 
   /** the statements one operation of the web app sends, and its data (checked to be what the page needs) */
-  async function statements(token: string, operation: string, variables: Record<string, unknown>): Promise<{ count: number; data: any }> {
+  async function statements(
+    token: string,
+    operation: string,
+    variables: Record<string, unknown>,
+  ): Promise<{ count: number; data: any }> {
     let data: any;
     const sent = await statementsOf(server.app.orm, async () => {
       data = await server.ok(token, clientOperation(operation), variables);
@@ -67,7 +90,8 @@ describe('statements per hot read', () => {
     // the small exam alone in the other period; the large one with two more exams in the first
     small = await room(u.students.slice(0, 3), u.otherPeriodId);
     large = await room(u.students.slice(3), u.periodId);
-    for (let i = 0; i < 2; i++) await createExam(server, staff, u, { studentIds: u.students.slice(3).map((s) => s.id) });
+    for (let i = 0; i < 2; i++)
+      await createExam(server, staff, u, { studentIds: u.students.slice(3).map((s) => s.id) });
   }, 120_000);
 
   afterAll(async () => {
@@ -75,7 +99,10 @@ describe('statements per hot read', () => {
   });
 
   it('StudentExam before choosing: the same few statements, whatever the number of tickets and students', async () => {
-    for (const [room, tickets] of [[small, 3], [large, 27]] as const) {
+    for (const [room, tickets] of [
+      [small, 3],
+      [large, 27],
+    ] as const) {
       const { count, data } = await statements(tokens.get(room.choosing)!, 'StudentExam', { id: room.examId });
       expect(data.exam.ticketBoard.length).toBe(tickets);
       expect(data.exam.mySitting.ticketNumber).toBeNull();
@@ -89,7 +116,9 @@ describe('statements per hot read', () => {
       expect(data.exam.ticketBoard).toBeNull();
       expect(data.exam.mySitting.ticketNumber).toBe(2);
       expect(data.exam.mySitting.answer.text).toBe(`The answer of ${room.answering}`);
-      expect(count).withContext(`StudentExam answering, ${room === small ? 'small' : 'large'}`).toBe(EXPECTED.studentExamAnswering);
+      expect(count)
+        .withContext(`StudentExam answering, ${room === small ? 'small' : 'large'}`)
+        .toBe(EXPECTED.studentExamAnswering);
     }
   });
 
@@ -97,7 +126,10 @@ describe('statements per hot read', () => {
     const presence = server.app.services.presence;
     const perPage = spyOn(presence, 'onlineSinceMany').and.callThrough();
     const perStudent = spyOn(presence, 'onlineSince').and.callThrough();
-    for (const [room, size] of [[small, 3], [large, 27]] as const) {
+    for (const [room, size] of [
+      [small, 3],
+      [large, 27],
+    ] as const) {
       perPage.calls.reset();
       const { count, data } = await statements(staff, 'ExamRoom', { id: room.examId });
       // presence: one call for the page (one Redis round trip with several instances), none per student
@@ -112,7 +144,10 @@ describe('statements per hot read', () => {
   });
 
   it("the audit trails of an exam's sittings", async () => {
-    for (const [room, size] of [[small, 3], [large, 27]] as const) {
+    for (const [room, size] of [
+      [small, 3],
+      [large, 27],
+    ] as const) {
       const { count, data } = await statements(staff, 'SittingTrails', { examId: room.examId });
       expect(data.exam.sittings.every((s: { events: unknown[] }) => s.events.length > 0)).toBeTrue();
       expect(count).withContext(`SittingTrails, ${size} students`).toBe(EXPECTED.sittingTrails);
@@ -120,7 +155,10 @@ describe('statements per hot read', () => {
   });
 
   it("the teacher's grading page", async () => {
-    for (const [room, size] of [[small, 3], [large, 27]] as const) {
+    for (const [room, size] of [
+      [small, 3],
+      [large, 27],
+    ] as const) {
       const { count, data } = await statements(teacher, 'GradingExam', { id: room.examId });
       expect(data.exam.tickets.length).toBe(size);
       expect(data.exam.sittings.filter((s: { answer: unknown }) => s.answer).length).toBeGreaterThan(0);
@@ -129,7 +167,10 @@ describe('statements per hot read', () => {
   });
 
   it("the student's exam list, with one exam or three", async () => {
-    for (const [login, exams] of [[small.answering, 1], [large.answering, 3]] as const) {
+    for (const [login, exams] of [
+      [small.answering, 1],
+      [large.answering, 3],
+    ] as const) {
       const periodId = exams === 1 ? u.otherPeriodId : u.periodId;
       const { count, data } = await statements(tokens.get(login)!, 'MyExams', { academicYearId: u.yearId, periodId });
       expect(data.myExams.length).toBe(exams);
@@ -137,8 +178,11 @@ describe('statements per hot read', () => {
     }
   });
 
-  it("the exam lists of staff and of the teacher, with one exam or three", async () => {
-    for (const [periodId, exams] of [[u.otherPeriodId, 1], [u.periodId, 3]] as const) {
+  it('the exam lists of staff and of the teacher, with one exam or three', async () => {
+    for (const [periodId, exams] of [
+      [u.otherPeriodId, 1],
+      [u.periodId, 3],
+    ] as const) {
       const staffList = await statements(staff, 'StaffExams', { periodId });
       expect(staffList.data.exams.length).toBe(exams);
       expect(staffList.count).withContext(`StaffExams, ${exams} exams`).toBe(EXPECTED.staffExams);

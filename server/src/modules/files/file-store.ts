@@ -86,13 +86,16 @@ export class FileStore {
         waiting = [];
         waitingBytes = 0;
         if (source.isPaused() && !ended) source.resume();
-        writing = writeAll(sink, batch).then(() => {
-          writing = null;
-          pump();
-        }, (error: Error) => {
-          writing = null;
-          fail(error);
-        });
+        writing = writeAll(sink, batch).then(
+          () => {
+            writing = null;
+            pump();
+          },
+          (error: Error) => {
+            writing = null;
+            fail(error);
+          },
+        );
       };
       source.on('data', (chunk: Buffer) => {
         if (failure) return;
@@ -160,7 +163,8 @@ export class FileStore {
 
   /** Sweeps now and then every grace period, so a crash on one instance is cleaned up by the others too; returns the stop. */
   async keepIncomingSwept(everyMs = INCOMING_GRACE_MS): Promise<() => void> {
-    const sweep = () => this.sweepIncoming().catch((error) => logger.error({ err: error }, 'could not sweep partial uploads'));
+    const sweep = () =>
+      this.sweepIncoming().catch((error) => logger.error({ err: error }, 'could not sweep partial uploads'));
     await sweep();
     const timer = setInterval(() => void sweep(), everyMs);
     timer.unref();

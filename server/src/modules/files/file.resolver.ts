@@ -12,8 +12,10 @@ export class FileResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => Boolean, { description: 'removes a file of a ticket or of a task' })
   async removeExamFile(
-    @Ctx() ctx: Context, @Arg('fileId', () => ID) fileId: string,
-    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+    @Ctx() ctx: Context,
+    @Arg('fileId', () => ID) fileId: string,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' })
+    confirmStarted: boolean,
   ): Promise<boolean> {
     const file = await ctx.em.findOne(StoredFile, { id: fileId }, { populate: ['ticket'] });
     const examId = file?.ticket?.exam.id ?? file?.taskExam?.id;

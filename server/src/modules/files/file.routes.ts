@@ -24,12 +24,20 @@ function respondWithError(res: Response, req: Request, error: unknown) {
   if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfter));
   res.status(refusal?.status ?? 500).json({
     error: refusal
-      ? { code: refusal.code, message: refusal.message, ...(error instanceof TooManyRequestsError ? { retryAfter: error.retryAfter } : {}) }
-      : { code: 'INTERNAL_SERVER_ERROR', message: 'The file could not be handled because of a server fault; please try again.' },
+      ? {
+          code: refusal.code,
+          message: refusal.message,
+          ...(error instanceof TooManyRequestsError ? { retryAfter: error.retryAfter } : {}),
+        }
+      : {
+          code: 'INTERNAL_SERVER_ERROR',
+          message: 'The file could not be handled because of a server fault; please try again.',
+        },
   });
 }
 
-const route = (contextFor: ContextFor, handler: (ctx: Context, req: Request, res: Response) => Promise<void>) =>
+const route =
+  (contextFor: ContextFor, handler: (ctx: Context, req: Request, res: Response) => Promise<void>) =>
   async (req: Request, res: Response) => {
     try {
       await handler(await contextFor(req), req, res);
@@ -58,62 +66,96 @@ export function fileRoutes(contextFor: ContextFor): Router {
   }
 
   /** R7.2: the student's own draft answer */
-  router.post('/answers/:examId', route(contextFor, async (ctx, req, res) => {
-    if (ctx.user) await ctx.services.rateLimits.studentSave(ctx.user.id);
-    const { exam, sitting } = await studentSitting(ctx, String(req.params.examId), true);
-    const files = await ctx.services.files.uploadToAnswer(ctx.em, req, exam, sitting, ctx.services.now(), ctx.session);
-    res.status(201).json({ files });
-  }));
+  router.post(
+    '/answers/:examId',
+    route(contextFor, async (ctx, req, res) => {
+      if (ctx.user) await ctx.services.rateLimits.studentSave(ctx.user.id);
+      const { exam, sitting } = await studentSitting(ctx, String(req.params.examId), true);
+      const files = await ctx.services.files.uploadToAnswer(
+        ctx.em,
+        req,
+        exam,
+        sitting,
+        ctx.services.now(),
+        ctx.session,
+      );
+      res.status(201).json({ files });
+    }),
+  );
 
   /** staff: files of a ticket (R5.4) */
-  router.post('/tickets/:ticketId', route(contextFor, async (ctx, req, res) => {
-    const actor = requireRole(ctx, Role.STAFF);
-    const ticket = await ctx.em.findOne(Ticket, { id: String(req.params.ticketId) });
-    if (!ticket) throw new NotFoundError('There is no such ticket.');
-    await managedExam(ctx, ticket.exam.id);
-    const files = await ctx.services.files.uploadToOwner(ctx.em, req, { ticket }, actor, ctx.session);
-    res.status(201).json({ files });
-  }));
+  router.post(
+    '/tickets/:ticketId',
+    route(contextFor, async (ctx, req, res) => {
+      const actor = requireRole(ctx, Role.STAFF);
+      const ticket = await ctx.em.findOne(Ticket, { id: String(req.params.ticketId) });
+      if (!ticket) throw new NotFoundError('There is no such ticket.');
+      await managedExam(ctx, ticket.exam.id);
+      const files = await ctx.services.files.uploadToOwner(ctx.em, req, { ticket }, actor, ctx.session);
+      res.status(201).json({ files });
+    }),
+  );
 
   /** staff: files of an exam's task (R6.1) */
-  router.post('/exams/:examId/task', route(contextFor, async (ctx, req, res) => {
-    const actor = requireRole(ctx, Role.STAFF);
-    const exam = await managedExam(ctx, String(req.params.examId));
-    if (exam.format !== ExamFormat.TASK) throw new UploadRefusal(400, 'BAD_USER_INPUT', 'This exam is held with tickets; attach files to a ticket instead.');
-    const files = await ctx.services.files.uploadToOwner(ctx.em, req, { taskExam: exam }, actor, ctx.session);
-    res.status(201).json({ files });
-  }));
+  router.post(
+    '/exams/:examId/task',
+    route(contextFor, async (ctx, req, res) => {
+      const actor = requireRole(ctx, Role.STAFF);
+      const exam = await managedExam(ctx, String(req.params.examId));
+      if (exam.format !== ExamFormat.TASK)
+        throw new UploadRefusal(
+          400,
+          'BAD_USER_INPUT',
+          'This exam is held with tickets; attach files to a ticket instead.',
+        );
+      const files = await ctx.services.files.uploadToOwner(ctx.em, req, { taskExam: exam }, actor, ctx.session);
+      res.status(201).json({ files });
+    }),
+  );
 
   /** download, to those allowed to see the file: Bearer token or the signed address from FileRef.url while its session lasts */
-  router.get('/:fileId', route(contextFor, async (ctx, req, res) => {
-    const fileId = String(req.params.fileId);
-    let user = ctx.user;
-    if (!user) {
-      const signedFor = ctx.services.files.sessionIdFromSignature(fileId, req.query.access);
-      user = signedFor ? (await ctx.services.auth.liveSession(ctx.em, signedFor))?.user ?? null : null;
-    }
-    requireUser({ user });
-    const file = await ctx.em.findOne(StoredFile, { id: fileId });
-    if (!file || !(await ctx.services.files.canDownload(ctx.em, user!, file, ctx.services.now()))) {
-      throw new NotFoundError('There is no such file, or it is not open to you yet.');
-    }
-    res.set({
-      'Content-Type': file.contentType,
-      'Content-Length': String(file.size),
-      'Content-Disposition': disposition(file.name),
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-store',
-    });
-    const stream = ctx.services.files.store.open(file.id);
-    stream.on('error', (error) => respondWithError(res, req, error));
-    stream.pipe(res);
-  }));
+  router.get(
+    '/:fileId',
+    route(contextFor, async (ctx, req, res) => {
+      const fileId = String(req.params.fileId);
+      let user = ctx.user;
+      if (!user) {
+        const signedFor = ctx.services.files.sessionIdFromSignature(fileId, req.query.access);
+        user = signedFor ? ((await ctx.services.auth.liveSession(ctx.em, signedFor))?.user ?? null) : null;
+      }
+      requireUser({ user });
+      const file = await ctx.em.findOne(StoredFile, { id: fileId });
+      if (!file || !(await ctx.services.files.canDownload(ctx.em, user!, file, ctx.services.now()))) {
+        throw new NotFoundError('There is no such file, or it is not open to you yet.');
+      }
+      res.set({
+        'Content-Type': file.contentType,
+        'Content-Length': String(file.size),
+        'Content-Disposition': disposition(file.name),
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'private, no-store',
+      });
+      const stream = ctx.services.files.store.open(file.id);
+      stream.on('error', (error) => respondWithError(res, req, error));
+      stream.pipe(res);
+    }),
+  );
 
-  router.use((req, res) => respondWithError(res, req, new NotFoundError('There is no such file address; see the files table in the API notes.')));
+  router.use((req, res) =>
+    respondWithError(
+      res,
+      req,
+      new NotFoundError('There is no such file address; see the files table in the API notes.'),
+    ),
+  );
   // e.g. a path that is not valid percent-encoding: a 4xx in the same shape, never the generic 500
   router.use((error: Error & { status?: number }, req: Request, res: Response, next: NextFunction) => {
     if (!error.status || error.status >= 500) return next(error);
-    respondWithError(res, req, new UploadRefusal(error.status, 'BAD_USER_INPUT', 'The file address could not be read; check the link.'));
+    respondWithError(
+      res,
+      req,
+      new UploadRefusal(error.status, 'BAD_USER_INPUT', 'The file address could not be read; check the link.'),
+    );
   });
 
   return router;

@@ -16,13 +16,25 @@ import { Sitting } from '../sittings/sitting.entity';
 import type { Ticket } from '../tickets/ticket.entity';
 import { Role, User } from '../users/user.entity';
 import { FileRef } from './file-ref.type';
-import { type ByteBudget, FileStore, UPLOAD_PARSER_BYTES, FileTooLargeError, OverBudgetError, sanitizeContentType, sanitizeFileName } from './file-store';
+import {
+  type ByteBudget,
+  FileStore,
+  UPLOAD_PARSER_BYTES,
+  FileTooLargeError,
+  OverBudgetError,
+  sanitizeContentType,
+  sanitizeFileName,
+} from './file-store';
 import { StoredFile } from './stored-file.entity';
 import { canDownload, type FileFacts } from '../../policy/file.policy';
 
 /** A refusal of the plain HTTP file endpoints, answered as JSON with a 4xx status. */
 export class UploadRefusal extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
   static from(error: AppError): UploadRefusal {
@@ -52,7 +64,8 @@ interface Held {
   bytes: number;
 }
 
-const readable = (bytes: number) => (bytes >= 1048576 ? `${Math.round((bytes / 1048576) * 10) / 10} MB` : `${Math.round((bytes / 1024) * 10) / 10} KB`);
+const readable = (bytes: number) =>
+  bytes >= 1048576 ? `${Math.round((bytes / 1048576) * 10) / 10} MB` : `${Math.round((bytes / 1024) * 10) / 10} KB`;
 
 export class FileService {
   constructor(
@@ -67,8 +80,16 @@ export class FileService {
    * FileRef with a download address signed for the viewer's session, so a plain link works in a
    * browser: for FILE_URL_TTL_MINUTES, and only while that session lasts (logout ends it).
    */
-  toRef(file: Pick<StoredFile, 'id' | 'name' | 'size' | 'contentType'>, session: Pick<AuthSession, 'id'> | null | undefined): FileRef {
-    const ref = Object.assign(new FileRef(), { id: file.id, name: file.name, size: file.size, contentType: file.contentType });
+  toRef(
+    file: Pick<StoredFile, 'id' | 'name' | 'size' | 'contentType'>,
+    session: Pick<AuthSession, 'id'> | null | undefined,
+  ): FileRef {
+    const ref = Object.assign(new FileRef(), {
+      id: file.id,
+      name: file.name,
+      size: file.size,
+      contentType: file.contentType,
+    });
     ref.url = `/files/${file.id}`;
     if (session) {
       const expires = Date.now() + this.config.fileUrlTtlMs;
@@ -78,7 +99,9 @@ export class FileService {
   }
 
   private sign(fileId: string, sessionId: string, expires: number): string {
-    return createHmac('sha256', this.secret).update(`file:${fileId}:session:${sessionId}:${expires}`).digest('base64url');
+    return createHmac('sha256', this.secret)
+      .update(`file:${fileId}:session:${sessionId}:${expires}`)
+      .digest('base64url');
   }
 
   /** The session id a signed address was made for, or null when it is forged or expired (the session itself is checked by the caller). */
@@ -107,12 +130,24 @@ export class FileService {
     if (!exam) return { owner: 'none' };
     // only a student has a sitting of their own
     const sitting = user.role === Role.STUDENT ? await em.findOne(Sitting, { exam: exam.id, student: user.id }) : null;
-    const viewerSitting = sitting && { ticketId: sitting.ticket?.id ?? null, questionsReleasedAt: sitting.questionsReleasedAt ?? null };
-    return file.ticket ? { owner: 'ticket', exam, ticketId: file.ticket.id, viewerSitting } : { owner: 'task', exam, viewerSitting };
+    const viewerSitting = sitting && {
+      ticketId: sitting.ticket?.id ?? null,
+      questionsReleasedAt: sitting.questionsReleasedAt ?? null,
+    };
+    return file.ticket
+      ? { owner: 'ticket', exam, ticketId: file.ticket.id, viewerSitting }
+      : { owner: 'task', exam, viewerSitting };
   }
 
   /** Multipart upload to a student's draft answer (R7.2): open exam, draft, at most maxFilesPerAnswer files and maxAnswerBytes in all. */
-  async uploadToAnswer(em: EntityManager, req: IncomingMessage, exam: Exam, sitting: Sitting, now: Date, session?: Pick<AuthSession, 'id'> | null): Promise<FileRef[]> {
+  async uploadToAnswer(
+    em: EntityManager,
+    req: IncomingMessage,
+    exam: Exam,
+    sitting: Sitting,
+    now: Date,
+    session?: Pick<AuthSession, 'id'> | null,
+  ): Promise<FileRef[]> {
     this.answers.assertWritable(exam, sitting, now);
     const answer = await this.answers.ensureAnswer(em, sitting);
     if (answer.status === AnswerStatus.SUBMITTED) throw this.answers.locked(answer);
@@ -132,7 +167,8 @@ export class FileService {
       }
       this.assertRoom(await this.heldBy(tx, answer), incoming);
       const stored = this.storedFiles(tx, incoming, { answer }, sitting.student);
-      for (const file of stored) recordEvent(tx, sitting, SittingEventKind.FILE_UPLOADED, sitting.student, now, file.name);
+      for (const file of stored)
+        recordEvent(tx, sitting, SittingEventKind.FILE_UPLOADED, sitting.student, now, file.name);
       return stored;
     });
     this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
@@ -141,8 +177,10 @@ export class FileService {
 
   /** The files an answer holds and their bytes, in one aggregate (no row enters the identity map). */
   private async heldBy(em: EntityManager, answer: Answer): Promise<Held> {
-    const [row] = await (em as SqlEntityManager).createQueryBuilder(StoredFile)
-      .select([raw('count(*) as files'), raw('coalesce(sum(size), 0) as bytes')]).where({ answer: answer.id })
+    const [row] = await (em as SqlEntityManager)
+      .createQueryBuilder(StoredFile)
+      .select([raw('count(*) as files'), raw('coalesce(sum(size), 0) as bytes')])
+      .where({ answer: answer.id })
       .execute<{ files: number | string; bytes: number | string }[]>('all');
     return { files: Number(row.files), bytes: Number(row.bytes) };
   }
@@ -150,18 +188,33 @@ export class FileService {
   /** R7.2 bounds: at most maxFilesPerAnswer files and maxAnswerBytes in all, counting what is arriving. */
   private assertRoom(held: Held, arriving: Pick<Incoming, 'size'>[] = []): void {
     if (held.files + arriving.length > this.config.maxFilesPerAnswer) {
-      throw new UploadRefusal(400, 'TOO_MANY_FILES', `An answer holds at most ${this.config.maxFilesPerAnswer} files; delete one before adding another.`);
+      throw new UploadRefusal(
+        400,
+        'TOO_MANY_FILES',
+        `An answer holds at most ${this.config.maxFilesPerAnswer} files; delete one before adding another.`,
+      );
     }
-    if (held.bytes + arriving.reduce((sum, f) => sum + f.size, 0) > this.config.maxAnswerBytes) throw this.answerTooLarge(held.bytes);
+    if (held.bytes + arriving.reduce((sum, f) => sum + f.size, 0) > this.config.maxAnswerBytes)
+      throw this.answerTooLarge(held.bytes);
   }
 
   private answerTooLarge(heldBytes: number): UploadRefusal {
-    return new UploadRefusal(413, 'ANSWER_TOO_LARGE', `The files of one answer may take ${readable(this.config.maxAnswerBytes)} in all, and ` +
-      `${readable(heldBytes)} are stored already; delete a file or upload a smaller one.`);
+    return new UploadRefusal(
+      413,
+      'ANSWER_TOO_LARGE',
+      `The files of one answer may take ${readable(this.config.maxAnswerBytes)} in all, and ` +
+        `${readable(heldBytes)} are stored already; delete a file or upload a smaller one.`,
+    );
   }
 
   /** Staff attach files to a ticket or to an exam's task. */
-  async uploadToOwner(em: EntityManager, req: IncomingMessage, owner: Owner, actor: User, session?: Pick<AuthSession, 'id'> | null): Promise<FileRef[]> {
+  async uploadToOwner(
+    em: EntityManager,
+    req: IncomingMessage,
+    owner: Owner,
+    actor: User,
+    session?: Pick<AuthSession, 'id'> | null,
+  ): Promise<FileRef[]> {
     const incoming = await this.receive(req, { maxFiles: 20 });
     const files = await this.persist(em, incoming, async (tx) => this.storedFiles(tx, incoming, owner, actor));
     return files.map((f) => this.toRef(f, session));
@@ -175,14 +228,28 @@ export class FileService {
 
   private storedFiles(em: EntityManager, incoming: Incoming[], owner: Owner, uploadedBy: User): StoredFile[] {
     const at = Date.now(); // a millisecond apart, so listings ordered by createdAt keep the order the files were sent in
-    return incoming.map((f, i) => em.create(StoredFile, { id: f.id, name: f.name, size: f.size, contentType: f.contentType, uploadedBy: em.getReference(User, uploadedBy.id), ...owner, createdAt: new Date(at + i) }));
+    return incoming.map((f, i) =>
+      em.create(StoredFile, {
+        id: f.id,
+        name: f.name,
+        size: f.size,
+        contentType: f.contentType,
+        uploadedBy: em.getReference(User, uploadedBy.id),
+        ...owner,
+        createdAt: new Date(at + i),
+      }),
+    );
   }
 
   /**
    * Moves the received files to their place, then runs `record` (which checks what it must and creates the rows) in
    * one short transaction; if anything fails, no row stays and every file is removed, received or moved.
    */
-  private async persist(em: EntityManager, incoming: Incoming[], record: (tx: EntityManager) => Promise<StoredFile[]>): Promise<StoredFile[]> {
+  private async persist(
+    em: EntityManager,
+    incoming: Incoming[],
+    record: (tx: EntityManager) => Promise<StoredFile[]>,
+  ): Promise<StoredFile[]> {
     const moved = new Set<string>();
     try {
       for (const f of incoming) {
@@ -204,9 +271,20 @@ export class FileService {
   private receive(req: IncomingMessage, limits: ReceiveLimits): Promise<Incoming[]> {
     const contentType = req.headers['content-type'] ?? '';
     if (!/^multipart\/form-data/i.test(contentType)) {
-      return Promise.reject(new UploadRefusal(415, 'BAD_USER_INPUT', 'Send the files as multipart/form-data, one or more parts named "file".'));
+      return Promise.reject(
+        new UploadRefusal(
+          415,
+          'BAD_USER_INPUT',
+          'Send the files as multipart/form-data, one or more parts named "file".',
+        ),
+      );
     }
-    const interrupted = () => new UploadRefusal(400, 'UPLOAD_FAILED', 'The upload was interrupted before it finished; please upload the file again.');
+    const interrupted = () =>
+      new UploadRefusal(
+        400,
+        'UPLOAD_FAILED',
+        'The upload was interrupted before it finished; please upload the file again.',
+      );
     if (req.destroyed) return Promise.reject(interrupted()); // cut while the request was being checked
     const { maxFiles } = limits;
     return new Promise((resolve, reject) => {
@@ -217,13 +295,24 @@ export class FileService {
       const refuse = (r: UploadRefusal) => (refusal ??= r);
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: req.headers, defParamCharset: 'utf8', highWaterMark: UPLOAD_PARSER_BYTES, fileHwm: UPLOAD_PARSER_BYTES, limits: { files: maxFiles, fileSize: this.config.maxFileBytes + 1, fields: 10, parts: maxFiles + 10 } });
+        parser = busboy({
+          headers: req.headers,
+          defParamCharset: 'utf8',
+          highWaterMark: UPLOAD_PARSER_BYTES,
+          fileHwm: UPLOAD_PARSER_BYTES,
+          limits: { files: maxFiles, fileSize: this.config.maxFileBytes + 1, fields: 10, parts: maxFiles + 10 },
+        });
       } catch {
         reject(new UploadRefusal(400, 'BAD_USER_INPUT', 'The upload is not a well-formed multipart request.'));
         return;
       }
       parser.on('file', (_field, stream, info) => {
-        const entry: Incoming = { id: randomUUID(), name: sanitizeFileName(info.filename), contentType: sanitizeContentType(info.mimeType), size: 0 };
+        const entry: Incoming = {
+          id: randomUUID(),
+          name: sanitizeFileName(info.filename),
+          contentType: sanitizeContentType(info.mimeType),
+          size: 0,
+        };
         if (refusal) {
           stream.on('error', () => undefined); // a part cut while drained: the request's own refusal says it
           stream.resume();
@@ -234,28 +323,56 @@ export class FileService {
           this.store.write(entry.id, stream, this.config.maxFileBytes, limits.budget).then(
             (size) => {
               entry.size = size;
-              if (size === 0) refuse(new UploadRefusal(400, 'EMPTY_FILE', `"${entry.name}" is empty (0 bytes); choose the file again, or save it on your device first.`));
+              if (size === 0)
+                refuse(
+                  new UploadRefusal(
+                    400,
+                    'EMPTY_FILE',
+                    `"${entry.name}" is empty (0 bytes); choose the file again, or save it on your device first.`,
+                  ),
+                );
             },
             (error) => {
               if (error instanceof FileTooLargeError) {
-                refuse(new UploadRefusal(413, 'FILE_TOO_LARGE', `"${entry.name}" is larger than ${Math.round(this.config.maxFileBytes / 1048576)} MB; upload a smaller file.`));
+                refuse(
+                  new UploadRefusal(
+                    413,
+                    'FILE_TOO_LARGE',
+                    `"${entry.name}" is larger than ${Math.round(this.config.maxFileBytes / 1048576)} MB; upload a smaller file.`,
+                  ),
+                );
               } else if (error instanceof OverBudgetError && limits.overBudget) {
                 refuse(limits.overBudget());
               } else {
                 if (!cut) logger.warn({ err: error }, 'an uploaded file could not be written');
-                refuse(new UploadRefusal(400, 'UPLOAD_FAILED', `"${entry.name}" could not be received; please upload it again.`));
+                refuse(
+                  new UploadRefusal(
+                    400,
+                    'UPLOAD_FAILED',
+                    `"${entry.name}" could not be received; please upload it again.`,
+                  ),
+                );
               }
             },
           ),
         );
       });
-      parser.on('filesLimit', () => refuse(new UploadRefusal(400, 'TOO_MANY_FILES', `At most ${maxFiles} more file(s) fit in here; upload fewer at once.`)));
+      parser.on('filesLimit', () =>
+        refuse(
+          new UploadRefusal(
+            400,
+            'TOO_MANY_FILES',
+            `At most ${maxFiles} more file(s) fit in here; upload fewer at once.`,
+          ),
+        ),
+      );
       let finished = false;
       const finish = async () => {
         if (finished) return;
         finished = true;
         await Promise.allSettled(writes);
-        if (!refusal && received.length === 0) refuse(new UploadRefusal(400, 'BAD_USER_INPUT', 'No file was attached; choose at least one file.'));
+        if (!refusal && received.length === 0)
+          refuse(new UploadRefusal(400, 'BAD_USER_INPUT', 'No file was attached; choose at least one file.'));
         if (refusal) {
           await Promise.all(received.map((f) => this.store.discard(f.id)));
           reject(refusal);

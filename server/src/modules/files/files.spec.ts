@@ -4,14 +4,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
-  addTickets, createExam, minutes, seedUniversity, sleep, startTestServer, updateExam, uploadFiles,
-  type TestServer, type University, type UploadPart,
+  addTickets,
+  createExam,
+  minutes,
+  seedUniversity,
+  sleep,
+  startTestServer,
+  updateExam,
+  uploadFiles,
+  type TestServer,
+  type University,
+  type UploadPart,
 } from '../../testing/harness';
 import { Answer } from '../answers/answer.entity';
 import { Sitting } from '../sittings/sitting.entity';
 import { StoredFile } from './stored-file.entity';
 
-interface Ref { id: string; name: string; size: number; contentType: string; url: string }
+interface Ref {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  url: string;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ANSWER = 'query($e:ID!){ exam(id:$e){ mySitting { answer { status files { id name size contentType url } } } } }';
@@ -58,27 +73,42 @@ async function eventually(test: () => boolean, ms = 5000): Promise<boolean> {
 }
 
 const BOUNDARY = 'cut-upload-boundary';
-const partHead = (name: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+const partHead = (name: string) =>
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
 
 /**
  * An upload over a raw socket that stops mid-way and destroys the socket: the connection is cut. `where` is how far
  * it got: into the part's headers, or into the file's bytes (then it waits until the server has begun the partial
  * file, so the cut falls mid-write). Resolves whether a partial file was seen.
  */
-async function cutUpload(server: TestServer, token: string, endpoint: string, where: 'headers' | 'bytes', chunked: boolean): Promise<boolean> {
+async function cutUpload(
+  server: TestServer,
+  token: string,
+  endpoint: string,
+  where: 'headers' | 'bytes',
+  chunked: boolean,
+): Promise<boolean> {
   const incomingDir = path.join(storeDir(server), 'incoming');
   const before = new Set(fs.readdirSync(incomingDir));
   const socket = net.connect(server.app.port, '127.0.0.1');
   socket.on('error', () => undefined);
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   const head = partHead('cut.bin');
-  const body = where === 'headers' ? Buffer.from(head.slice(0, 40)) : Buffer.concat([Buffer.from(head), Buffer.alloc(64 * 1024, 7)]);
-  socket.write(`POST ${endpoint} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\n` +
-    `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
-    (chunked ? 'Transfer-Encoding: chunked\r\n\r\n' : `Content-Length: ${body.length + 1_000_000}\r\n\r\n`));
-  socket.write(chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n')]) : body);
+  const body =
+    where === 'headers'
+      ? Buffer.from(head.slice(0, 40))
+      : Buffer.concat([Buffer.from(head), Buffer.alloc(64 * 1024, 7)]);
+  socket.write(
+    `POST ${endpoint} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+      (chunked ? 'Transfer-Encoding: chunked\r\n\r\n' : `Content-Length: ${body.length + 1_000_000}\r\n\r\n`),
+  );
+  socket.write(
+    chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n')]) : body,
+  );
   let sawPartial = false;
-  if (where === 'bytes') sawPartial = await eventually(() => fs.readdirSync(incomingDir).some((f) => !before.has(f)), 2000);
+  if (where === 'bytes')
+    sawPartial = await eventually(() => fs.readdirSync(incomingDir).some((f) => !before.has(f)), 2000);
   socket.destroy();
   return sawPartial;
 }
@@ -95,9 +125,15 @@ async function abortedUpload(server: TestServer, token: string, endpoint: string
     },
   });
   const request = fetch(`${server.url}${endpoint}`, {
-    method: 'POST', body, signal: abort.signal, duplex: 'half',
+    method: 'POST',
+    body,
+    signal: abort.signal,
+    duplex: 'half',
     headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-  } as RequestInit).then(() => 'answered', (error: Error) => error.name);
+  } as RequestInit).then(
+    () => 'answered',
+    (error: Error) => error.name,
+  );
   const sawPartial = await eventually(() => fs.readdirSync(incomingDir).some((f) => !before.has(f)), 2000);
   abort.abort();
   expect(await request).toBe('AbortError');
@@ -122,14 +158,24 @@ describe('files', () => {
   beforeAll(async () => {
     server = await startTestServer({ maxFileBytes: MAX });
     u = await seedUniversity(server, 3);
-    [staff, teacher, otherTeacher] = await Promise.all([server.login('staff'), server.login('teacher'), server.login('teacher2')]);
+    [staff, teacher, otherTeacher] = await Promise.all([
+      server.login('staff'),
+      server.login('teacher'),
+      server.login('teacher2'),
+    ]);
     s = await Promise.all(u.students.map((st) => server.login(st.login)));
   });
   afterAll(() => server.stop());
 
   const taskExam = (input: Record<string, unknown> = {}) =>
-    createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'Draw the ER diagram.', ...input });
-  const toAnswer = (token: string | null, examId: string, parts: UploadPart[]) => uploadFiles(server, token, `/files/answers/${examId}`, parts);
+    createExam(server, staff, u, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Draw the ER diagram.',
+      ...input,
+    });
+  const toAnswer = (token: string | null, examId: string, parts: UploadPart[]) =>
+    uploadFiles(server, token, `/files/answers/${examId}`, parts);
 
   describe('answer uploads', () => {
     it('takes several files in one multipart request and streams each to DATA_DIR/files', async () => {
@@ -139,7 +185,11 @@ describe('files', () => {
       form.append('file', new Blob(['first file'], { type: 'text/plain' }), 'one.txt');
       form.append('file', new Blob([binary]), 'two.bin');
       form.append('file', new Blob(['третий файл']), 'үшінші.txt');
-      const res = await fetch(`${server.url}/files/answers/${exam}`, { method: 'POST', headers: { authorization: `Bearer ${s[0]}` }, body: form });
+      const res = await fetch(`${server.url}/files/answers/${exam}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s[0]}` },
+        body: form,
+      });
       expect(res.status).toBe(201);
       const { files } = (await res.json()) as { files: Ref[] };
       expect(files.map((f) => f.name)).toEqual(['one.txt', 'two.bin', 'үшінші.txt']);
@@ -239,7 +289,9 @@ describe('files', () => {
       const signed = await download(server, ref.url); // the signed address works without a header
       expect(signed.status).toBe(200);
       expect(signed.bytes.equals(bytes)).toBeTrue();
-      expect((await download(server, `/files/${ref.id}?access=${u.students[0].id}.${Date.now() + 60_000}.forged`)).status).toBe(401);
+      expect(
+        (await download(server, `/files/${ref.id}?access=${u.students[0].id}.${Date.now() + 60_000}.forged`)).status,
+      ).toBe(401);
       expect((await download(server, `/files/${ref.id}`)).status).toBe(401);
 
       expect((await download(server, `/files/${ref.id}`, s[1])).status).toBe(404); // another student
@@ -257,7 +309,10 @@ describe('files', () => {
 
     it('deleteAnswerFile removes the file from the answer and from disk; unknown ids are NOT_FOUND', async () => {
       const exam = await taskExam();
-      const up = await toAnswer(s[1], exam, [{ name: 'keep.txt', content: 'keep me' }, { name: 'drop.txt', content: 'drop me' }]);
+      const up = await toAnswer(s[1], exam, [
+        { name: 'keep.txt', content: 'keep me' },
+        { name: 'drop.txt', content: 'drop me' },
+      ]);
       const [keep, drop] = up.body.files as Ref[];
       expect(fs.existsSync(onDisk(server, drop.id))).toBeTrue();
 
@@ -285,8 +340,13 @@ describe('files', () => {
       const rowsBefore = await rowCount(server);
       const alone = await toAnswer(s[0], exam, [{ name: 'blank.docx', content: '' }]);
       expect(alone.status).toBe(400);
-      expect(alone.body).toEqual({ error: { code: 'EMPTY_FILE', message: jasmine.stringMatching(/"blank\.docx" is empty/) } });
-      const mixed = await toAnswer(s[0], exam, [{ name: 'full.txt', content: 'has bytes' }, { name: 'empty.txt', content: '' }]);
+      expect(alone.body).toEqual({
+        error: { code: 'EMPTY_FILE', message: jasmine.stringMatching(/"blank\.docx" is empty/) },
+      });
+      const mixed = await toAnswer(s[0], exam, [
+        { name: 'full.txt', content: 'has bytes' },
+        { name: 'empty.txt', content: '' },
+      ]);
       expect(mixed.status).toBe(400);
       expect(mixed.body.error.code).toBe('EMPTY_FILE');
       expect(await rowCount(server)).toBe(rowsBefore);
@@ -305,12 +365,22 @@ describe('files', () => {
       const em = server.app.orm.em.fork();
       const sitting = await em.findOneOrFail(Sitting, { exam, student: u.students[1].id });
       const answer = em.create(Answer, { sitting, text: '' });
-      em.create(StoredFile, { name: 'empty.pdf', size: 0, contentType: 'application/pdf', answer, uploadedBy: u.students[1].id });
+      em.create(StoredFile, {
+        name: 'empty.pdf',
+        size: 0,
+        contentType: 'application/pdf',
+        answer,
+        uploadedBy: u.students[1].id,
+      });
       await em.flush();
 
-      expect((await server.ok(s[1], ANSWER, { e: exam })).exam.mySitting.answer.files.map((f: Ref) => f.name)).toEqual(['empty.pdf']);
+      expect((await server.ok(s[1], ANSWER, { e: exam })).exam.mySitting.answer.files.map((f: Ref) => f.name)).toEqual([
+        'empty.pdf',
+      ]);
       expect(await server.code(s[1], SUBMIT, { e: exam, t: '' })).toBe('ANSWER_TOO_SHORT');
-      expect(await server.code(s[1], 'mutation($e:ID!){ saveAnswer(examId:$e, text:""){ status } }', { e: exam })).toBe('ANSWER_TOO_SHORT');
+      expect(await server.code(s[1], 'mutation($e:ID!){ saveAnswer(examId:$e, text:""){ status } }', { e: exam })).toBe(
+        'ANSWER_TOO_SHORT',
+      );
       expect((await server.ok(s[1], ANSWER, { e: exam })).exam.mySitting.answer.status).toBe('DRAFT');
 
       const real = await toAnswer(s[1], exam, [{ name: 'real.pdf', content: 'now there is an answer' }]);
@@ -337,18 +407,37 @@ describe('files', () => {
 
       // the teacher reads the name as it will open, in the room and in the download
       await server.ok(s[2], SUBMIT, { e: exam, t: '' });
-      const room = await server.ok(teacher, 'query($e:ID!){ exam(id:$e){ sittings { student { login } answer { files { id name } } } } }', { e: exam });
-      const sent = room.exam.sittings.find((x: { student: { login: string } }) => x.student.login === 's03').answer.files;
+      const room = await server.ok(
+        teacher,
+        'query($e:ID!){ exam(id:$e){ sittings { student { login } answer { files { id name } } } } }',
+        { e: exam },
+      );
+      const sent = room.exam.sittings.find((x: { student: { login: string } }) => x.student.login === 's03').answer
+        .files;
       expect(sent[0].name).toBe('отчётfdp.exe');
       const got = await download(server, `/files/${sent[0].id}`, teacher);
-      expect(got.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('отчётfdp.exe')}`);
+      expect(got.headers.get('content-disposition')).toContain(
+        `filename*=UTF-8''${encodeURIComponent('отчётfdp.exe')}`,
+      );
     });
 
     it('answers ids that are not ids (a word, a NUL, bad escapes) with 4xx JSON before the database, on every /files route', async () => {
       const exam = await taskExam();
-      const json = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as { error: { code: string } } });
-      const get = (p: string, token: string | null = s[0]) => fetch(`${server.url}${p}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(json);
-      for (const p of ['/files/not-a-uuid', '/files/%00', `/files/${randomUUID()}%00`, '/files/..%2F..%2Fetc%2Fpasswd', '/files/', '/files/a/b']) {
+      const json = async (res: Response) => ({
+        status: res.status,
+        type: res.headers.get('content-type'),
+        body: (await res.json()) as { error: { code: string } },
+      });
+      const get = (p: string, token: string | null = s[0]) =>
+        fetch(`${server.url}${p}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(json);
+      for (const p of [
+        '/files/not-a-uuid',
+        '/files/%00',
+        `/files/${randomUUID()}%00`,
+        '/files/..%2F..%2Fetc%2Fpasswd',
+        '/files/',
+        '/files/a/b',
+      ]) {
         const res = await get(p);
         expect(res.status).withContext(p).toBe(404);
         expect(res.type).withContext(p).toContain('application/json');
@@ -359,8 +448,14 @@ describe('files', () => {
       expect(badEscape.status).toBe(400);
       expect(badEscape.body.error.code).toBe('BAD_USER_INPUT');
 
-      for (const [token, p] of [[s[0], '/files/answers/not-a-uuid'], [s[0], '/files/answers/%00'], [staff, '/files/tickets/%00'],
-        [staff, '/files/tickets/1%27%20or%201=1'], [staff, '/files/exams/%00/task'], [s[0], '/files/whatever']] as const) {
+      for (const [token, p] of [
+        [s[0], '/files/answers/not-a-uuid'],
+        [s[0], '/files/answers/%00'],
+        [staff, '/files/tickets/%00'],
+        [staff, '/files/tickets/1%27%20or%201=1'],
+        [staff, '/files/exams/%00/task'],
+        [s[0], '/files/whatever'],
+      ] as const) {
         const res = await uploadFiles(server, token, p, [{ name: 'a.txt', content: 'some bytes' }]);
         expect(res.status).withContext(p).toBe(404);
         expect(res.body.error.code).withContext(p).toBe('NOT_FOUND');
@@ -373,11 +468,15 @@ describe('files', () => {
       const exam = await taskExam();
       const rowsBefore = await rowCount(server);
       const json = await fetch(`${server.url}/files/answers/${exam}`, {
-        method: 'POST', headers: { authorization: `Bearer ${s[0]}`, 'content-type': 'application/json' }, body: JSON.stringify({ file: 'x' }),
+        method: 'POST',
+        headers: { authorization: `Bearer ${s[0]}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ file: 'x' }),
       });
       expect(json.status).toBe(415);
       expect(json.headers.get('content-type')).toContain('application/json');
-      expect(await json.json()).toEqual({ error: { code: 'BAD_USER_INPUT', message: jasmine.stringMatching(/multipart/) } });
+      expect(await json.json()).toEqual({
+        error: { code: 'BAD_USER_INPUT', message: jasmine.stringMatching(/multipart/) },
+      });
 
       const empty = await toAnswer(s[0], exam, []);
       expect(empty.status).toBe(400);
@@ -393,7 +492,7 @@ describe('files', () => {
   });
 
   describe('ticket files (R5.4)', () => {
-    it('are uploaded by staff only and shown to the ticket\'s holder only once questions are released', async () => {
+    it("are uploaded by staff only and shown to the ticket's holder only once questions are released", async () => {
       const exam = await createExam(server, staff, u, { studentIds: [u.students[0].id, u.students[1].id] });
       const [t1, t2] = await addTickets(server, staff, exam, 2);
       const bytes = Buffer.from('%PDF ticket one questions');
@@ -403,24 +502,39 @@ describe('files', () => {
       expect(byStudent.body.error.code).toBe('FORBIDDEN');
       const byTeacher = await uploadFiles(server, teacher, `/files/tickets/${t1}`, [{ name: 'q.pdf', content: bytes }]);
       expect(byTeacher.status).toBe(403);
-      const unknown = await uploadFiles(server, staff, `/files/tickets/${randomUUID()}`, [{ name: 'q.pdf', content: bytes }]);
+      const unknown = await uploadFiles(server, staff, `/files/tickets/${randomUUID()}`, [
+        { name: 'q.pdf', content: bytes },
+      ]);
       expect(unknown.status).toBe(404);
       expect(unknown.body.error.code).toBe('NOT_FOUND');
 
-      const up = await uploadFiles(server, staff, `/files/tickets/${t1}`, [{ name: 'Билет 1.pdf', content: bytes, contentType: 'application/pdf' }]);
+      const up = await uploadFiles(server, staff, `/files/tickets/${t1}`, [
+        { name: 'Билет 1.pdf', content: bytes, contentType: 'application/pdf' },
+      ]);
       expect(up.status).toBe(201);
       const ref: Ref = up.body.files[0];
       expect(fs.readFileSync(onDisk(server, ref.id)).equals(bytes)).toBeTrue();
-      const staffView = await server.ok(staff, 'query($e:ID!){ exam(id:$e){ tickets { id files { id name } } } }', { e: exam });
-      expect(staffView.exam.tickets.find((t: { id: string }) => t.id === t1).files).toEqual([{ id: ref.id, name: 'Билет 1.pdf' }]);
+      const staffView = await server.ok(staff, 'query($e:ID!){ exam(id:$e){ tickets { id files { id name } } } }', {
+        e: exam,
+      });
+      expect(staffView.exam.tickets.find((t: { id: string }) => t.id === t1).files).toEqual([
+        { id: ref.id, name: 'Билет 1.pdf' },
+      ]);
 
       const CHOOSE = 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e, ticketId:$t){ id } }';
       await server.ok(s[0], CHOOSE, { e: exam, t: t1 });
       await server.ok(s[1], CHOOSE, { e: exam, t: t2 });
       expect((await download(server, `/files/${ref.id}`, s[0])).status).toBe(404); // not released yet
 
-      await server.ok(staff, 'mutation($e:ID!,$s:[ID!]){ releaseQuestions(examId:$e, studentIds:$s){ id } }', { e: exam, s: [u.students[0].id] });
-      const shown = await server.ok(s[0], 'mutation($e:ID!){ showTicketQuestions(examId:$e){ ... on TicketQuestions { files { id name url } } } }', { e: exam });
+      await server.ok(staff, 'mutation($e:ID!,$s:[ID!]){ releaseQuestions(examId:$e, studentIds:$s){ id } }', {
+        e: exam,
+        s: [u.students[0].id],
+      });
+      const shown = await server.ok(
+        s[0],
+        'mutation($e:ID!){ showTicketQuestions(examId:$e){ ... on TicketQuestions { files { id name url } } } }',
+        { e: exam },
+      );
       expect(shown.showTicketQuestions.files.map((f: Ref) => f.name)).toEqual(['Билет 1.pdf']);
       const got = await download(server, shown.showTicketQuestions.files[0].url);
       expect(got.status).toBe(200);
@@ -439,10 +553,14 @@ describe('files', () => {
       const exam = await taskExam({ startsAt: minutes(30), endsAt: minutes(90), studentIds: [u.students[0].id] });
       const bytes = Buffer.from('task attachment');
 
-      const byStudent = await uploadFiles(server, s[0], `/files/exams/${exam}/task`, [{ name: 'task.txt', content: bytes }]);
+      const byStudent = await uploadFiles(server, s[0], `/files/exams/${exam}/task`, [
+        { name: 'task.txt', content: bytes },
+      ]);
       expect(byStudent.status).toBe(403);
       expect(byStudent.body.error.code).toBe('FORBIDDEN');
-      const up = await uploadFiles(server, staff, `/files/exams/${exam}/task`, [{ name: 'task.txt', content: bytes, contentType: 'text/plain' }]);
+      const up = await uploadFiles(server, staff, `/files/exams/${exam}/task`, [
+        { name: 'task.txt', content: bytes, contentType: 'text/plain' },
+      ]);
       expect(up.status).toBe(201);
       const ref: Ref = up.body.files[0];
       expect(fs.existsSync(onDisk(server, ref.id))).toBeTrue();
@@ -452,7 +570,14 @@ describe('files', () => {
       expect((await download(server, `/files/${ref.id}`, s[0])).status).toBe(404);
       expect((await server.ok(staff, TASK, { e: exam })).exam.task.files.map((f: Ref) => f.id)).toEqual([ref.id]);
 
-      await updateExam(server, staff, u, exam, { format: 'TASK', ticketAssignment: null, taskText: 'Draw the ER diagram.', startsAt: minutes(-1), endsAt: minutes(60), studentIds: [u.students[0].id] });
+      await updateExam(server, staff, u, exam, {
+        format: 'TASK',
+        ticketAssignment: null,
+        taskText: 'Draw the ER diagram.',
+        startsAt: minutes(-1),
+        endsAt: minutes(60),
+        studentIds: [u.students[0].id],
+      });
       const task = (await server.ok(s[0], TASK, { e: exam })).exam.task;
       expect(task.files.map((f: Ref) => f.name)).toEqual(['task.txt']);
       const got = await download(server, task.files[0].url);
@@ -511,7 +636,9 @@ describe('files per answer', () => {
 
   it('never lets concurrent uploads push an answer past the limit', async () => {
     const exam = await createExam(server, staff, u, { format: 'TASK', ticketAssignment: null, taskText: 'task' });
-    const results = await Promise.all([1, 2, 3, 4].map((n) => uploadFiles(server, student, `/files/answers/${exam}`, [part(n)])));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => uploadFiles(server, student, `/files/answers/${exam}`, [part(n)])),
+    );
     const accepted = results.filter((r) => r.status === 201);
     expect(accepted.length).toBeLessThanOrEqual(2);
     for (const r of results.filter((x) => x.status !== 201)) expect(r.body.error.code).toBe('TOO_MANY_FILES');
@@ -547,8 +674,13 @@ describe('bytes per answer (MAX_ANSWER_MB)', () => {
 
     const over = await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(600, 'c.bin')]);
     expect(over.status).toBe(413);
-    expect(over.body).toEqual({ error: { code: 'ANSWER_TOO_LARGE', message: jasmine.stringMatching(/2\.4 KB in all.*2 KB are stored/) } });
-    const both = await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(300, 'd.bin'), bytes(300, 'e.bin')]);
+    expect(over.body).toEqual({
+      error: { code: 'ANSWER_TOO_LARGE', message: jasmine.stringMatching(/2\.4 KB in all.*2 KB are stored/) },
+    });
+    const both = await uploadFiles(server, student, `/files/answers/${examId}`, [
+      bytes(300, 'd.bin'),
+      bytes(300, 'e.bin'),
+    ]);
     expect(both.status).toBe(413);
     expect(both.body.error.code).toBe('ANSWER_TOO_LARGE');
     expect(incoming(server)).toEqual([]);
@@ -561,14 +693,18 @@ describe('bytes per answer (MAX_ANSWER_MB)', () => {
     expect(full.body.error.code).toBe('ANSWER_TOO_LARGE');
 
     await server.ok(student, DELETE_FILE, { e: examId, f: (await stored(examId))[0].id });
-    expect((await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(1000, 'again.bin')])).status).toBe(201);
+    expect((await uploadFiles(server, student, `/files/answers/${examId}`, [bytes(1000, 'again.bin')])).status).toBe(
+      201,
+    );
     expect((await stored(examId)).reduce((sum, f) => sum + f.size, 0)).toBe(QUOTA);
     expect(storedFor(server).length).toBe(3);
   });
 
   it('never lets concurrent uploads push an answer past the quota', async () => {
     const examId = await exam();
-    const results = await Promise.all([1, 2, 3, 4].map((n) => uploadFiles(server, student, `/files/answers/${examId}`, [bytes(1000, `p${n}.bin`)])));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => uploadFiles(server, student, `/files/answers/${examId}`, [bytes(1000, `p${n}.bin`)])),
+    );
     const accepted = results.filter((r) => r.status === 201);
     expect(accepted.length).toBeLessThanOrEqual(2);
     for (const r of results.filter((x) => x.status !== 201)) expect(r.body.error.code).toBe('ANSWER_TOO_LARGE');
@@ -597,7 +733,9 @@ describe('uploads that end early', () => {
     const [ticket] = await addTickets(server, staff, await createExam(server, staff, u), 1);
     const endpoint = `/files/answers/${examId}`;
     // warm up whatever pools the requests use (database connections, the spec's own HTTP client), then count
-    await Promise.all([1, 2, 3, 4, 5].map((n) => uploadFiles(server, student, endpoint, [{ name: `warm${n}.txt`, content: 'warm' }])));
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => uploadFiles(server, student, endpoint, [{ name: `warm${n}.txt`, content: 'warm' }])),
+    );
     const rowsBefore = await rowCount(server);
     await sleep(200);
     const descriptorsBefore = openDescriptors();
@@ -608,12 +746,21 @@ describe('uploads that end early', () => {
       if (await cutUpload(server, token, target, i % 5 === 0 ? 'headers' : 'bytes', i % 3 === 0)) partials++;
     }
     for (let i = 0; i < 5; i++) if (await abortedUpload(server, student, endpoint)) partials++;
-    expect(partials).withContext('cuts that fell mid-write, after the partial file was begun').toBeGreaterThanOrEqual(30);
+    expect(partials)
+      .withContext('cuts that fell mid-write, after the partial file was begun')
+      .toBeGreaterThanOrEqual(30);
 
     const incomingDir = path.join(storeDir(server), 'incoming');
-    await eventually(() => incoming(server).length === 0 && descriptorsUnder(storeDir(server)).length === 0 && openDescriptors() <= descriptorsBefore);
+    await eventually(
+      () =>
+        incoming(server).length === 0 &&
+        descriptorsUnder(storeDir(server)).length === 0 &&
+        openDescriptors() <= descriptorsBefore,
+    );
     expect(fs.readdirSync(incomingDir)).withContext('stray files under incoming/').toEqual([]);
-    expect(descriptorsUnder(storeDir(server))).withContext('descriptors still open on uploads').toEqual([]);
+    expect(descriptorsUnder(storeDir(server)))
+      .withContext('descriptors still open on uploads')
+      .toEqual([]);
     expect(openDescriptors()).withContext('open descriptors of the process').toBeLessThanOrEqual(descriptorsBefore);
     expect(await rowCount(server)).toBe(rowsBefore);
 
@@ -638,11 +785,19 @@ describe('uploads that end early', () => {
       },
     });
     const response = fetch(`${server.url}/files/answers/${examId}`, {
-      method: 'POST', body, duplex: 'half',
+      method: 'POST',
+      body,
+      duplex: 'half',
       headers: { authorization: `Bearer ${student}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
     } as RequestInit);
-    expect(await eventually(() => fs.readdirSync(incomingDir).length > 0, 3000)).withContext('the partial file is being written').toBeTrue();
-    await server.ok(student, 'mutation($e:ID!){ submitAnswer(examId:$e, text:"Sent before the file arrived"){ status } }', { e: examId });
+    expect(await eventually(() => fs.readdirSync(incomingDir).length > 0, 3000))
+      .withContext('the partial file is being written')
+      .toBeTrue();
+    await server.ok(
+      student,
+      'mutation($e:ID!){ submitAnswer(examId:$e, text:"Sent before the file arrived"){ status } }',
+      { e: examId },
+    );
     finishBody();
     const res = await response;
     expect(res.status).toBe(409);
@@ -652,7 +807,7 @@ describe('uploads that end early', () => {
     expect(await rowCount(server)).toBe(rowsBefore);
   });
 
-  it('are swept at start when a process died mid-upload: only files untouched for an hour, so other instances\' live uploads stay', async () => {
+  it("are swept at start when a process died mid-upload: only files untouched for an hour, so other instances' live uploads stay", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-sweep-'));
     const incomingDir = path.join(dataDir, 'files', 'incoming');
     fs.mkdirSync(incomingDir, { recursive: true });

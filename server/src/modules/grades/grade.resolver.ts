@@ -14,8 +14,10 @@ export class SittingGradeResolver {
   @Authorized(Role.TEACHER, Role.STAFF)
   @Mutation(() => Sitting, { description: 'R7.7: score 0..100' })
   gradeSitting(
-    @Ctx() ctx: Context, @Arg('sittingId', () => ID) sittingId: string,
-    @Arg('score', () => Int) score: number, @Arg('comment', () => String, { nullable: true }) comment?: string | null,
+    @Ctx() ctx: Context,
+    @Arg('sittingId', () => ID) sittingId: string,
+    @Arg('score', () => Int) score: number,
+    @Arg('comment', () => String, { nullable: true }) comment?: string | null,
   ): Promise<Sitting> {
     return ctx.services.grades.grade(ctx.em, requireUser(ctx), sittingId, score, comment, ctx.services.now());
   }

@@ -7,14 +7,24 @@ import { JournalRow } from './journal-row.type';
 @Resolver()
 export class JournalResolver {
   @Authorized(Role.STAFF, Role.TEACHER)
-  @Query(() => [JournalRow], { description: 'R7.7: grades of a discipline in a period (a teacher sees the exams they teach)' })
-  journal(@Ctx() ctx: Context, @Arg('disciplineId', () => ID) disciplineId: string, @Arg('periodId', () => ID) periodId: string): Promise<JournalRow[]> {
+  @Query(() => [JournalRow], {
+    description: 'R7.7: grades of a discipline in a period (a teacher sees the exams they teach)',
+  })
+  journal(
+    @Ctx() ctx: Context,
+    @Arg('disciplineId', () => ID) disciplineId: string,
+    @Arg('periodId', () => ID) periodId: string,
+  ): Promise<JournalRow[]> {
     return ctx.services.journal.ofDiscipline(ctx.em, requireUser(ctx), disciplineId, periodId);
   }
 
   @Authorized()
-  @Query(() => [JournalRow], { description: 'the calling student\'s own grades' })
-  myJournal(@Ctx() ctx: Context, @Arg('academicYearId', () => ID) academicYearId: string, @Arg('periodId', () => ID, { nullable: true }) periodId?: string): Promise<JournalRow[]> {
+  @Query(() => [JournalRow], { description: "the calling student's own grades" })
+  myJournal(
+    @Ctx() ctx: Context,
+    @Arg('academicYearId', () => ID) academicYearId: string,
+    @Arg('periodId', () => ID, { nullable: true }) periodId?: string,
+  ): Promise<JournalRow[]> {
     return ctx.services.journal.ofStudent(ctx.em, requireUser(ctx), academicYearId, periodId);
   }
 }

@@ -8,8 +8,11 @@ const POPULATE = ['student', 'gradedBy', 'exam.discipline', 'exam.period.academi
 
 function toRow(sitting: Sitting): JournalRow {
   return Object.assign(new JournalRow(), {
-    student: sitting.student, discipline: sitting.exam.discipline, period: sitting.exam.period,
-    exam: sitting.exam, grade: GradeService.gradeOf(sitting),
+    student: sitting.student,
+    discipline: sitting.exam.discipline,
+    period: sitting.exam.period,
+    exam: sitting.exam,
+    grade: GradeService.gradeOf(sitting),
   });
 }
 
@@ -17,17 +20,26 @@ function toRow(sitting: Sitting): JournalRow {
 export class JournalService {
   /** grades of a discipline in a period: staff see every exam, a teacher the exams they teach */
   async ofDiscipline(em: EntityManager, reader: User, disciplineId: string, periodId: string): Promise<JournalRow[]> {
-    const exam = reader.role === Role.STAFF
-      ? { discipline: disciplineId, period: periodId }
-      : { discipline: disciplineId, period: periodId, teacher: reader.id };
-    const sittings = await em.find(Sitting, { exam }, { populate: POPULATE, orderBy: { student: { fullName: 'asc' }, exam: { startsAt: 'asc' } } });
+    const exam =
+      reader.role === Role.STAFF
+        ? { discipline: disciplineId, period: periodId }
+        : { discipline: disciplineId, period: periodId, teacher: reader.id };
+    const sittings = await em.find(
+      Sitting,
+      { exam },
+      { populate: POPULATE, orderBy: { student: { fullName: 'asc' }, exam: { startsAt: 'asc' } } },
+    );
     return sittings.map(toRow);
   }
 
   /** a student's own grades in an academic year, or in one of its periods */
   async ofStudent(em: EntityManager, student: User, academicYearId: string, periodId?: string): Promise<JournalRow[]> {
     const period = periodId ? { id: periodId, academicYear: academicYearId } : { academicYear: academicYearId };
-    const sittings = await em.find(Sitting, { student: student.id, exam: { period } }, { populate: POPULATE, orderBy: { exam: { startsAt: 'asc' } } });
+    const sittings = await em.find(
+      Sitting,
+      { student: student.id, exam: { period } },
+      { populate: POPULATE, orderBy: { exam: { startsAt: 'asc' } } },
+    );
     return sittings.map(toRow);
   }
 }

@@ -114,7 +114,8 @@ export class RedisPresence implements Presence {
     this.local.set(key, { count: 1, since: now });
     try {
       const others = (await this.liveMembers(examId, studentId)).filter((m) => m !== this.member(studentId));
-      await this.redis.multi()
+      await this.redis
+        .multi()
         .zadd(this.zset(examId), Date.now() + this.ttlMs, this.member(studentId))
         .sadd(RedisPresence.EXAMS, examId)
         .exec();
@@ -169,7 +170,8 @@ export class RedisPresence implements Presence {
     const answer = new Map<string, Date | null>();
     if (studentIds.length === 0) return answer;
     try {
-      const replies = await this.redis.pipeline()
+      const replies = await this.redis
+        .pipeline()
         .zrangebyscore(this.zset(examId), Date.now(), '+inf')
         .hmget(this.sinceKey(examId), ...studentIds)
         .exec();
@@ -180,7 +182,7 @@ export class RedisPresence implements Presence {
       studentIds.forEach((id, i) => {
         const held = this.local.get(`${examId}:${id}`);
         const stored = since[i] ? new Date(Number(since[i])) : null;
-        answer.set(id, held ? stored ?? held.since : live.has(id) ? stored ?? new Date() : null);
+        answer.set(id, held ? (stored ?? held.since) : live.has(id) ? (stored ?? new Date()) : null);
       });
     } catch {
       // Redis down: this instance's own pages only, as onlineSince answers then
@@ -201,7 +203,9 @@ export class RedisPresence implements Presence {
     for (const [key, held] of this.local) {
       const [examId, studentId] = key.split(':');
       exams.add(examId);
-      write.zadd(this.zset(examId), expiry, this.member(studentId)).sadd(RedisPresence.EXAMS, examId)
+      write
+        .zadd(this.zset(examId), expiry, this.member(studentId))
+        .sadd(RedisPresence.EXAMS, examId)
         .hsetnx(this.sinceKey(examId), studentId, String(held.since.getTime()));
     }
     for (const key of this.pendingLeaves) exams.add(key.split(':')[0]);

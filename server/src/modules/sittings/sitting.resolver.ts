@@ -17,15 +17,16 @@ import { related } from '../../common/loaded';
 /** An exam's sittings: the calling student's own, or everyone's for staff and the exam's teacher. */
 @Resolver(() => Exam)
 export class ExamSittingsResolver {
-  @FieldResolver(() => Sitting, { nullable: true, description: 'the calling student\'s own sitting (null for others)' })
+  @FieldResolver(() => Sitting, { nullable: true, description: "the calling student's own sitting (null for others)" })
   async mySitting(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting | null> {
     if (ctx.user?.role !== Role.STUDENT) return null;
     return loadersOf(ctx).ownSitting.load(exam.id);
   }
 
-  @FieldResolver(() => [Sitting], { description: 'staff and the exam\'s teacher: everyone\'s sittings' })
+  @FieldResolver(() => [Sitting], { description: "staff and the exam's teacher: everyone's sittings" })
   async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
-    if (!canSeeEverySitting(requireUser(ctx), exam)) throw new ForbiddenError('Only staff and the exam\'s teacher see every sitting and ticket.');
+    if (!canSeeEverySitting(requireUser(ctx), exam))
+      throw new ForbiddenError("Only staff and the exam's teacher see every sitting and ticket.");
     return loadersOf(ctx).sittingsOfExam.load(exam.id);
   }
 }
@@ -35,21 +36,41 @@ export class SittingResolver {
   // ---- staff -----------------------------------------------------------------
 
   @Authorized(Role.STAFF)
-  @Mutation(() => [Sitting], { description: 'R5.3: to the listed students, or to every student holding a ticket when studentIds is omitted' })
+  @Mutation(() => [Sitting], {
+    description: 'R5.3: to the listed students, or to every student holding a ticket when studentIds is omitted',
+  })
   async releaseQuestions(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) examId: string,
     @Arg('studentIds', () => [ID], { nullable: true }) studentIds?: string[] | null,
   ): Promise<Sitting[]> {
-    return ctx.services.sittings.releaseQuestions(ctx.em, await managedExam(ctx, examId), studentIds, requireUser(ctx), ctx.services.now());
+    return ctx.services.sittings.releaseQuestions(
+      ctx.em,
+      await managedExam(ctx, examId),
+      studentIds,
+      requireUser(ctx),
+      ctx.services.now(),
+    );
   }
 
   @Authorized(Role.STAFF)
-  @Mutation(() => Sitting, { description: 'a later end for one student (e.g. after a technical failure); null takes it back' })
+  @Mutation(() => Sitting, {
+    description: 'a later end for one student (e.g. after a technical failure); null takes it back',
+  })
   async setExtraTime(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('studentId', () => ID) studentId: string,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) examId: string,
+    @Arg('studentId', () => ID) studentId: string,
     @Arg('endsAt', () => Date, { nullable: true }) endsAt?: Date | null,
   ): Promise<Sitting> {
-    return ctx.services.sittings.setExtraTime(ctx.em, await managedExam(ctx, examId), studentId, endsAt ?? null, requireUser(ctx), ctx.services.now());
+    return ctx.services.sittings.setExtraTime(
+      ctx.em,
+      await managedExam(ctx, examId),
+      studentId,
+      endsAt ?? null,
+      requireUser(ctx),
+      ctx.services.now(),
+    );
   }
 
   // ---- the student's own actions ---------------------------------------------
@@ -63,12 +84,18 @@ export class SittingResolver {
 
   @Authorized(Role.STUDENT)
   @Mutation(() => TicketQuestionsResult, { description: 'R5.2, R5.3: records questionsViewedAt on first success' })
-  async showTicketQuestions(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string): Promise<QuestionsPending | TicketQuestions> {
+  async showTicketQuestions(
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) examId: string,
+  ): Promise<QuestionsPending | TicketQuestions> {
     const { exam, sitting } = await studentSitting(ctx, examId);
     const outcome = await ctx.services.sittings.showQuestions(ctx.em, exam, sitting, ctx.services.now());
-    if (outcome.kind === 'pending') return Object.assign(new QuestionsPending(), { message: QUESTIONS_PENDING_MESSAGE });
+    if (outcome.kind === 'pending')
+      return Object.assign(new QuestionsPending(), { message: QUESTIONS_PENDING_MESSAGE });
     return Object.assign(new TicketQuestions(), {
-      ticketNumber: outcome.ticketNumber, questions: outcome.questions, viewedAt: outcome.viewedAt,
+      ticketNumber: outcome.ticketNumber,
+      questions: outcome.questions,
+      viewedAt: outcome.viewedAt,
       files: outcome.files.map((f) => ctx.services.files.toRef(f, ctx.session)),
     });
   }
@@ -90,12 +117,14 @@ export class SittingResolver {
     return (await ctx.services.sittings.onlineSince(sitting)) !== null;
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'when the student\'s current online stretch began' })
+  @FieldResolver(() => Date, { nullable: true, description: "when the student's current online stretch began" })
   onlineSince(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
     return ctx.services.sittings.onlineSince(sitting);
   }
 
-  @FieldResolver(() => Date, { description: 'the end that counts for this student: the exam\'s, or later with extra time' })
+  @FieldResolver(() => Date, {
+    description: "the end that counts for this student: the exam's, or later with extra time",
+  })
   async endsAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date> {
     return endFor(await examOf(ctx.em, sitting), sitting);
   }

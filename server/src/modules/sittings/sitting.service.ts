@@ -34,8 +34,7 @@ interface PresenceWrite {
 export const QUESTIONS_PENDING_MESSAGE = 'Please wait. The questions have not been sent yet.';
 
 export type QuestionsOutcome =
-  | { kind: 'pending' }
-  | { kind: 'shown'; ticketNumber: number; questions: string; files: StoredFile[]; viewedAt: Date };
+  { kind: 'pending' } | { kind: 'shown'; ticketNumber: number; questions: string; files: StoredFile[]; viewedAt: Date };
 
 export class SittingService {
   constructor(
@@ -77,11 +76,25 @@ export class SittingService {
   /** The student's instance stopped answering (several instances): they are offline since their last refresh. */
   async connectionLost(em: EntityManager, examId: string, studentId: string, now: Date): Promise<void> {
     const sitting = await em.findOne(Sitting, { exam: examId, student: studentId }, { fields: ['id'] });
-    if (sitting) await this.writePresence(em, { id: sitting.id, exam: { id: examId }, student: { id: studentId } }, now, SittingEventKind.LEFT, 'connection lost');
+    if (sitting)
+      await this.writePresence(
+        em,
+        { id: sitting.id, exam: { id: examId }, student: { id: studentId } },
+        now,
+        SittingEventKind.LEFT,
+        'connection lost',
+      );
   }
 
   /** lastSeenAt (and enteredAt on a first entry) and the trail row, written with the other presence changes of this turn; then the push */
-  private writePresence(em: EntityManager, sitting: SittingRef, now: Date, kind: SittingEventKind, detail: string, entering = false): Promise<void> {
+  private writePresence(
+    em: EntityManager,
+    sitting: SittingRef,
+    now: Date,
+    kind: SittingEventKind,
+    detail: string,
+    entering = false,
+  ): Promise<void> {
     return this.presenceWrites.add({ em, sitting, now, kind, detail, entering });
   }
 
@@ -98,40 +111,94 @@ export class SittingService {
     const entering = [...new Set(batch.filter((w) => w.entering).map((w) => w.sitting.id))];
     await batch[0].em.fork().transactional(async (tx) => {
       for (let i = 0; i < seen.length; i += IDS_A_STATEMENT) {
-        await tx.nativeUpdate(Sitting, { id: { $in: seen.slice(i, i + IDS_A_STATEMENT) } }, { lastSeenAt: now, updatedAt: now });
+        await tx.nativeUpdate(
+          Sitting,
+          { id: { $in: seen.slice(i, i + IDS_A_STATEMENT) } },
+          { lastSeenAt: now, updatedAt: now },
+        );
       }
       for (let i = 0; i < entering.length; i += IDS_A_STATEMENT) {
-        await tx.nativeUpdate(Sitting, { id: { $in: entering.slice(i, i + IDS_A_STATEMENT) }, enteredAt: null }, { enteredAt: now });
+        await tx.nativeUpdate(
+          Sitting,
+          { id: { $in: entering.slice(i, i + IDS_A_STATEMENT) }, enteredAt: null },
+          { enteredAt: now },
+        );
       }
-      await appendEvents(tx, batch.map((w) => ({ sittingId: w.sitting.id, kind: w.kind, actorId: w.sitting.student.id, at: w.now, detail: w.detail })));
+      await appendEvents(
+        tx,
+        batch.map((w) => ({
+          sittingId: w.sitting.id,
+          kind: w.kind,
+          actorId: w.sitting.student.id,
+          at: w.now,
+          detail: w.detail,
+        })),
+      );
     });
-    for (const { sitting } of batch) this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+    for (const { sitting } of batch)
+      this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
   }
 
   /** presence asked for in one turn (every sitting of a page) is read with one call per exam, never remembered */
-  private readonly presenceAsks = new BatchLoader<string, Date | null>(async (keys) => {
-    const byExam = groupBy(keys.map((key) => key.split(':') as [string, string]), ([examId]) => examId);
-    const answers = await Promise.all([...byExam].map(async ([examId, pairs]) =>
-      [examId, await this.presence.onlineSinceMany(examId, pairs.map(([, studentId]) => studentId))] as const));
-    return new Map(answers.flatMap(([examId, since]) => [...since].map(([studentId, at]) => [`${examId}:${studentId}`, at] as const)));
-  }, null, false);
+  private readonly presenceAsks = new BatchLoader<string, Date | null>(
+    async (keys) => {
+      const byExam = groupBy(
+        keys.map((key) => key.split(':') as [string, string]),
+        ([examId]) => examId,
+      );
+      const answers = await Promise.all(
+        [...byExam].map(
+          async ([examId, pairs]) =>
+            [
+              examId,
+              await this.presence.onlineSinceMany(
+                examId,
+                pairs.map(([, studentId]) => studentId),
+              ),
+            ] as const,
+        ),
+      );
+      return new Map(
+        answers.flatMap(([examId, since]) =>
+          [...since].map(([studentId, at]) => [`${examId}:${studentId}`, at] as const),
+        ),
+      );
+    },
+    null,
+    false,
+  );
 
   onlineSince(sitting: Sitting): Promise<Date | null> {
     return this.presenceAsks.load(`${sitting.exam.id}:${sitting.student.id}`);
   }
 
   /** R5.3: to the listed students, or to everyone holding a ticket. Already released ones keep their time. */
-  async releaseQuestions(em: EntityManager, exam: Exam, studentIds: string[] | null | undefined, actor: User, now: Date): Promise<Sitting[]> {
-    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task; its task shows by itself at the start time.');
-    const where = studentIds ? { exam: exam.id, student: { $in: studentIds } } : { exam: exam.id, ticket: { $ne: null } };
-    const sittings = await em.find(Sitting, where, { populate: ['student'], orderBy: { student: { fullName: 'asc' } } });
+  async releaseQuestions(
+    em: EntityManager,
+    exam: Exam,
+    studentIds: string[] | null | undefined,
+    actor: User,
+    now: Date,
+  ): Promise<Sitting[]> {
+    if (exam.format !== ExamFormat.TICKETS)
+      throw new BadUserInputError('This exam is held with a task; its task shows by itself at the start time.');
+    const where = studentIds
+      ? { exam: exam.id, student: { $in: studentIds } }
+      : { exam: exam.id, ticket: { $ne: null } };
+    const sittings = await em.find(Sitting, where, {
+      populate: ['student'],
+      orderBy: { student: { fullName: 'asc' } },
+    });
     if (studentIds) {
       const found = new Set(sittings.map((s) => s.student.id));
       const missing = studentIds.filter((id) => !found.has(id));
-      if (missing.length) throw new NotFoundError(`${missing.length} of the listed students are not enrolled at this exam.`);
+      if (missing.length)
+        throw new NotFoundError(`${missing.length} of the listed students are not enrolled at this exam.`);
       const ticketless = sittings.filter((s) => !s.ticket);
       if (ticketless.length) {
-        throw new BadUserInputError(`These students have no ticket yet, so there is nothing to release: ${ticketless.map((s) => s.student.fullName).join(', ')}.`);
+        throw new BadUserInputError(
+          `These students have no ticket yet, so there is nothing to release: ${ticketless.map((s) => s.student.fullName).join(', ')}.`,
+        );
       }
     }
     const released = sittings.filter((s) => !s.questionsReleasedAt);
@@ -145,24 +212,41 @@ export class SittingService {
           const ids = released.slice(i, i + IDS_A_STATEMENT).map((s) => s.id);
           await tx.nativeUpdate(Sitting, { id: { $in: ids }, questionsReleasedAt: null }, written);
         }
-        await appendEvents(tx, released.map((s) => ({ sittingId: s.id, kind: SittingEventKind.QUESTIONS_RELEASED, actorId: actor.id, at: now })));
+        await appendEvents(
+          tx,
+          released.map((s) => ({
+            sittingId: s.id,
+            kind: SittingEventKind.QUESTIONS_RELEASED,
+            actorId: actor.id,
+            at: now,
+          })),
+        );
       });
       for (const sitting of released) adoptWritten(em, sitting, written);
     }
-    this.events.questionsReleased(exam.id, released.map((s) => ({ examId: exam.id, sittingId: s.id, studentId: s.student.id })));
+    this.events.questionsReleased(
+      exam.id,
+      released.map((s) => ({ examId: exam.id, sittingId: s.id, studentId: s.student.id })),
+    );
     return sittings;
   }
 
   /** R5.2, R5.3: the questions once released (recording the first view), else the wait message. */
   async showQuestions(em: EntityManager, exam: Exam, sitting: Sitting, now: Date): Promise<QuestionsOutcome> {
-    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task, not tickets; the task is shown on the exam page.');
+    if (exam.format !== ExamFormat.TICKETS)
+      throw new BadUserInputError('This exam is held with a task, not tickets; the task is shown on the exam page.');
     assertStarted(exam, now);
     await this.tickets.drawIfRandom(em, exam, sitting, now);
-    if (!sitting.ticket) throw new BadUserInputError('You have no ticket yet. Choose a ticket first (or wait for staff to give you one).');
+    if (!sitting.ticket)
+      throw new BadUserInputError('You have no ticket yet. Choose a ticket first (or wait for staff to give you one).');
     if (!sitting.questionsReleasedAt) return { kind: 'pending' };
     if (!sitting.questionsViewedAt) {
       // conditional: the first view wins, later ones keep its time
-      const first = await em.nativeUpdate(Sitting, { id: sitting.id, questionsViewedAt: null }, { questionsViewedAt: now, updatedAt: now });
+      const first = await em.nativeUpdate(
+        Sitting,
+        { id: sitting.id, questionsViewedAt: null },
+        { questionsViewedAt: now, updatedAt: now },
+      );
       await em.refresh(sitting);
       if (first) {
         recordEvent(em, sitting, SittingEventKind.QUESTIONS_VIEWED, sitting.student, now);
@@ -172,18 +256,38 @@ export class SittingService {
     }
     const ticket = await em.populate(sitting, ['ticket']).then((s) => s.ticket!);
     const files = await em.find(StoredFile, { ticket: ticket.id }, { orderBy: { createdAt: 'asc' } });
-    return { kind: 'shown', ticketNumber: ticket.number, questions: ticket.questions, files, viewedAt: sitting.questionsViewedAt! };
+    return {
+      kind: 'shown',
+      ticketNumber: ticket.number,
+      questions: ticket.questions,
+      files,
+      viewedAt: sitting.questionsViewedAt!,
+    };
   }
 
   /** Extra time for one student (e.g. after a technical failure); null takes it back. */
-  async setExtraTime(em: EntityManager, exam: Exam, studentId: string, endsAt: Date | null, actor: User, now: Date): Promise<Sitting> {
+  async setExtraTime(
+    em: EntityManager,
+    exam: Exam,
+    studentId: string,
+    endsAt: Date | null,
+    actor: User,
+    now: Date,
+  ): Promise<Sitting> {
     const sitting = await em.findOne(Sitting, { exam: exam.id, student: studentId });
     if (!sitting) throw new NotFoundError('That student is not enrolled at this exam.');
     if (!extraTimeValid(exam.endsAt, endsAt)) {
-      throw new BadUserInputError('Extra time must end after the exam\'s own end time.');
+      throw new BadUserInputError("Extra time must end after the exam's own end time.");
     }
     sitting.endsAtOverride = endsAt;
-    recordEvent(em, sitting, SittingEventKind.EXTRA_TIME_GIVEN, actor, now, endsAt ? `until ${endsAt.toISOString()}` : 'taken back');
+    recordEvent(
+      em,
+      sitting,
+      SittingEventKind.EXTRA_TIME_GIVEN,
+      actor,
+      now,
+      endsAt ? `until ${endsAt.toISOString()}` : 'taken back',
+    );
     await em.flush();
     this.publish(sitting);
     return sitting;

@@ -9,9 +9,13 @@ describe('ticket races', () => {
 
   const CHOOSE = 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e,ticketId:$t){ ticketNumber } }';
   const BOARD = 'query($e:ID!){ exam(id:$e){ ticketBoard{ id taken } mySitting{ ticketNumber } } }';
-  const ROOM = 'query($e:ID!){ exam(id:$e){ tickets { id number takenBy { id } } sittings { student { id } ticketNumber } } }';
+  const ROOM =
+    'query($e:ID!){ exam(id:$e){ tickets { id number takenBy { id } } sittings { student { id } ticketNumber } } }';
 
-  type Room = { tickets: { id: string; number: number; takenBy: { id: string } | null }[]; sittings: { student: { id: string }; ticketNumber: number | null }[] };
+  type Room = {
+    tickets: { id: string; number: number; takenBy: { id: string } | null }[];
+    sittings: { student: { id: string }; ticketNumber: number | null }[];
+  };
   const room = async (examId: string): Promise<Room> => (await server.ok(staff, ROOM, { e: examId })).exam;
 
   /** One holder per ticket, one ticket per student, and the two views (tickets, sittings) agree. */
@@ -31,8 +35,17 @@ describe('ticket races', () => {
 
   /** the exam's tickets 1..count, added in parallel (the harness adds them one by one); ids in number order */
   const addTicketsAtOnce = async (token: string, examId: string, count: number): Promise<string[]> =>
-    Promise.all(Array.from({ length: count }, (_, i) => server.ok(token, 'mutation($e:ID!,$n:Int!,$q:String!){ addTicket(examId:$e, number:$n, questions:$q){ id } }',
-      { e: examId, n: i + 1, q: `Questions of ticket ${i + 1}` }).then((d) => d.addTicket.id as string)));
+    Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        server
+          .ok(token, 'mutation($e:ID!,$n:Int!,$q:String!){ addTicket(examId:$e, number:$n, questions:$q){ id } }', {
+            e: examId,
+            n: i + 1,
+            q: `Questions of ticket ${i + 1}`,
+          })
+          .then((d) => d.addTicket.id as string),
+      ),
+    );
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -51,7 +64,9 @@ describe('ticket races', () => {
     const codes = results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code);
     expect(winners.length).toBe(1);
     expect(codes.length).toBe(29);
-    expect(codes.every((c) => c === 'TICKET_TAKEN')).withContext(JSON.stringify(codes)).toBeTrue();
+    expect(codes.every((c) => c === 'TICKET_TAKEN'))
+      .withContext(JSON.stringify(codes))
+      .toBeTrue();
 
     const winner = u.students[results.findIndex((r) => !r.errors)];
     const r = await room(examId);
@@ -97,7 +112,9 @@ describe('ticket races', () => {
     const examId = await createExam(server, staff, u, { ticketAssignment: 'RANDOM' });
     await addTicketsAtOnce(staff, examId, 30);
 
-    const results = await Promise.all(tokens.map((t) => server.gql(t, 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', { e: examId })));
+    const results = await Promise.all(
+      tokens.map((t) => server.gql(t, 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', { e: examId })),
+    );
     expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
     const numbers = results.map((r) => r.data.enterExam.ticketNumber as number);
     expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
@@ -110,7 +127,12 @@ describe('ticket races', () => {
 
     const results = await Promise.all(ids.map((t) => server.gql(tokens[0], CHOOSE, { e: examId, t })));
     expect(results.filter((r) => !r.errors).length).toBe(1);
-    expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual(['TICKET_ALREADY_CHOSEN', 'TICKET_ALREADY_CHOSEN', 'TICKET_ALREADY_CHOSEN', 'TICKET_ALREADY_CHOSEN']);
+    expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual([
+      'TICKET_ALREADY_CHOSEN',
+      'TICKET_ALREADY_CHOSEN',
+      'TICKET_ALREADY_CHOSEN',
+      'TICKET_ALREADY_CHOSEN',
+    ]);
     const r = await room(examId);
     expect(r.tickets.filter((t) => t.takenBy).map((t) => t.takenBy!.id)).toEqual([u.students[0].id]);
     const won = results.find((r) => !r.errors)!.data.chooseTicket.ticketNumber;
@@ -121,19 +143,30 @@ describe('ticket races', () => {
     const examId = await createExam(server, staff, u, { ticketAssignment: 'RANDOM' });
     await addTicketsAtOnce(staff, examId, 10);
 
-    const results = await Promise.all([0, 1, 2, 3].map(() => server.gql(tokens[0], 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', { e: examId })));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        server.gql(tokens[0], 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', { e: examId }),
+      ),
+    );
     expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
     const r = await room(examId);
     const held = r.tickets.filter((t) => t.takenBy);
     expect(held.length).toBe(1);
-    expect(results.map((x) => x.data.enterExam.ticketNumber)).toEqual([held[0].number, held[0].number, held[0].number, held[0].number]);
+    expect(results.map((x) => x.data.enterExam.ticketNumber)).toEqual([
+      held[0].number,
+      held[0].number,
+      held[0].number,
+      held[0].number,
+    ]);
   }, 30_000);
 
   it('refuses exactly one student with NO_FREE_TICKETS when 30 enter a RANDOM exam with 29 tickets at once', async () => {
     const examId = await createExam(server, staff, u, { ticketAssignment: 'RANDOM' });
     await addTicketsAtOnce(staff, examId, 29);
 
-    const results = await Promise.all(tokens.map((t) => server.gql(t, 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', { e: examId })));
+    const results = await Promise.all(
+      tokens.map((t) => server.gql(t, 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', { e: examId })),
+    );
     const codes = results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code);
     expect(codes).toEqual(['NO_FREE_TICKETS']);
     const numbers = results.filter((r) => !r.errors).map((r) => r.data.enterExam.ticketNumber as number);

@@ -32,7 +32,11 @@ describe('ticket statements', () => {
     const em = server.app.orm.em.fork();
     for (const student of u.students) {
       const token = randomBytes(24).toString('base64url');
-      em.create(AuthSession, { tokenHash: tokenHash(token), user: student.id, expiresAt: new Date(Date.now() + 3600_000) });
+      em.create(AuthSession, {
+        tokenHash: tokenHash(token),
+        user: student.id,
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
       tokens.set(student.id, token);
     }
     await em.flush();
@@ -44,12 +48,19 @@ describe('ticket statements', () => {
     const enrolled = u.students.slice(0, students);
     const examId = await createExam(server, staff, { ...u, students: enrolled }, input);
     const em = server.app.orm.em.fork();
-    const ids = Array.from({ length: tickets }, (_, i) => em.create(Ticket, { exam: examId, number: i + 1, questions: `Questions ${i + 1}` }));
+    const ids = Array.from({ length: tickets }, (_, i) =>
+      em.create(Ticket, { exam: examId, number: i + 1, questions: `Questions ${i + 1}` }),
+    );
     await em.flush();
     const sittings = await em.find(Sitting, { exam: examId }, { orderBy: { student: { login: 'asc' } } });
     sittings.slice(3).forEach((sitting, i) => (sitting.ticket = ids[tickets - 1 - i]));
     await em.flush();
-    return { examId, ticketIds: ids.map((t) => t.id), token: (i: number) => tokens.get(enrolled[i].id)!, studentId: (i: number) => enrolled[i].id };
+    return {
+      examId,
+      ticketIds: ids.map((t) => t.id),
+      token: (i: number) => tokens.get(enrolled[i].id)!,
+      studentId: (i: number) => enrolled[i].id,
+    };
   }
 
   async function choiceStatements(students: number, tickets: number) {
@@ -80,7 +91,13 @@ describe('ticket statements', () => {
     connection.execute = (async (...args: Parameters<typeof connection.execute>) => {
       const result = await original(...args);
       if (String(args[0]).includes('as held')) {
-        await connection.getKnex().raw('update sittings set ticket_id = ? where exam_id = ? and student_id = ?', [ticketId, examId, otherStudentId]);
+        await connection
+          .getKnex()
+          .raw('update sittings set ticket_id = ? where exam_id = ? and student_id = ?', [
+            ticketId,
+            examId,
+            otherStudentId,
+          ]);
       }
       return result;
     }) as typeof connection.execute;
@@ -99,9 +116,15 @@ describe('ticket statements', () => {
   it('chooseTicket: the ticket and its holder, then one short transaction; nothing more for a held ticket or a student who holds one; the same for 2 and 40 students', async () => {
     const small = await choiceStatements(3, 5);
     const large = await choiceStatements(40, 60);
-    expect(small.success).toEqual({ code: 'OK', kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'insert', 'commit'] });
+    expect(small.success).toEqual({
+      code: 'OK',
+      kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'insert', 'commit'],
+    });
     expect(small.taken).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_SITTING, 'select'] });
-    expect(small.lostRace).toEqual({ code: 'TICKET_TAKEN', kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'rollback'] });
+    expect(small.lostRace).toEqual({
+      code: 'TICKET_TAKEN',
+      kinds: [...SESSION_AND_SITTING, 'select', 'begin', 'update', 'rollback'],
+    });
     expect(small.already).toEqual({ code: 'TICKET_ALREADY_CHOSEN', kinds: SESSION_AND_SITTING });
     expect(large).toEqual(small);
   });
@@ -110,7 +133,10 @@ describe('ticket statements', () => {
     const enter = async (students: number, tickets: number) => {
       const { examId, token } = await exam(students, tickets, { ticketAssignment: 'RANDOM' });
       let result: unknown;
-      const statements = await statementsOf(server.app.orm, async () => (result = await server.gql(token(0), ENTER, { e: examId })));
+      const statements = await statementsOf(
+        server.app.orm,
+        async () => (result = await server.gql(token(0), ENTER, { e: examId })),
+      );
       expect(result).toEqual({ data: { enterExam: { id: jasmine.any(String) } } });
       const held = await server.app.orm.em.fork().count(Sitting, { exam: examId, ticket: { $ne: null } });
       expect(held).toBe(students - 2); // the drawn one besides the students who held one already
@@ -118,16 +144,29 @@ describe('ticket statements', () => {
     };
     const small = await enter(3, 5);
     const large = await enter(40, 60);
-    expect(small).toEqual([...SESSION_AND_SITTING,
-      'begin', 'insert', 'update', 'commit', // entering: the ENTERED row and enteredAt
-      'select', 'begin', 'update', 'insert', 'commit']); // the draw: one random free ticket, then take it
+    expect(small).toEqual([
+      ...SESSION_AND_SITTING,
+      'begin',
+      'insert',
+      'update',
+      'commit', // entering: the ENTERED row and enteredAt
+      'select',
+      'begin',
+      'update',
+      'insert',
+      'commit',
+    ]); // the draw: one random free ticket, then take it
     expect(large).toEqual(small);
   });
 
   it('leaves nothing for a later flush: the managed sitting already holds what the conditional UPDATE wrote', async () => {
     const { examId, ticketIds } = await exam(3, 5);
     const em = server.app.orm.em.fork();
-    const sitting = await em.findOneOrFail(Sitting, { exam: examId, student: u.students[0].id }, { populate: ['exam', 'student'] });
+    const sitting = await em.findOneOrFail(
+      Sitting,
+      { exam: examId, student: u.students[0].id },
+      { populate: ['exam', 'student'] },
+    );
     await server.app.services.tickets.chooseTicket(em, sitting.exam, sitting, ticketIds[2], new Date());
     expect(sitting.ticket?.id).toBe(ticketIds[2]);
     expect(sitting.ticketChosenAt).toEqual(jasmine.any(Date));

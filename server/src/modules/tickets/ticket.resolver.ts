@@ -17,7 +17,10 @@ import { related } from '../../common/loaded';
 /** An exam's tickets: the board a student chooses from, the full list for staff, and staff's changes to it. */
 @Resolver(() => Exam)
 export class ExamTicketsResolver {
-  @FieldResolver(() => [TicketTile], { nullable: true, description: 'R4.1, R4.2: the tiles while the calling student may still choose, else null' })
+  @FieldResolver(() => [TicketTile], {
+    nullable: true,
+    description: 'R4.1, R4.2: the tiles while the calling student may still choose, else null',
+  })
   async ticketBoard(@Root() exam: Exam, @Ctx() ctx: Context): Promise<TicketTile[] | null> {
     if (ctx.user?.role !== Role.STUDENT) return null;
     const sitting = await loadersOf(ctx).ownSitting.load(exam.id);
@@ -26,15 +29,18 @@ export class ExamTicketsResolver {
 
   @FieldResolver(() => [Ticket], { description: 'staff: all tickets with numbers and questions' })
   async tickets(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Ticket[]> {
-    if (!canSeeEveryTicket(requireUser(ctx), exam)) throw new ForbiddenError('Only staff and the exam\'s teacher see every sitting and ticket.');
+    if (!canSeeEveryTicket(requireUser(ctx), exam))
+      throw new ForbiddenError("Only staff and the exam's teacher see every sitting and ticket.");
     return ctx.em.find(Ticket, { exam: exam.id }, { orderBy: { number: 'asc' } });
   }
 
   @Authorized(Role.STAFF)
   @Mutation(() => Ticket)
   async addTicket(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
-    @Arg('number', () => Int) number: number, @Arg('questions') questions: string,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) examId: string,
+    @Arg('number', () => Int) number: number,
+    @Arg('questions') questions: string,
   ): Promise<Ticket> {
     return ctx.services.tickets.addTicket(ctx.em, await managedExam(ctx, examId), number, questions);
   }
@@ -42,18 +48,28 @@ export class ExamTicketsResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => Ticket)
   async updateTicket(
-    @Ctx() ctx: Context, @Arg('ticketId', () => ID) ticketId: string,
-    @Arg('number', () => Int) number: number, @Arg('questions') questions: string,
-    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+    @Ctx() ctx: Context,
+    @Arg('ticketId', () => ID) ticketId: string,
+    @Arg('number', () => Int) number: number,
+    @Arg('questions') questions: string,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' })
+    confirmStarted: boolean,
   ): Promise<Ticket> {
-    return ctx.services.tickets.updateTicket(ctx.em, await staffTicket(ctx, ticketId, confirmStarted), number, questions);
+    return ctx.services.tickets.updateTicket(
+      ctx.em,
+      await staffTicket(ctx, ticketId, confirmStarted),
+      number,
+      questions,
+    );
   }
 
   @Authorized(Role.STAFF)
   @Mutation(() => Boolean)
   async removeTicket(
-    @Ctx() ctx: Context, @Arg('ticketId', () => ID) ticketId: string,
-    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' }) confirmStarted: boolean,
+    @Ctx() ctx: Context,
+    @Arg('ticketId', () => ID) ticketId: string,
+    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' })
+    confirmStarted: boolean,
   ): Promise<boolean> {
     await ctx.services.tickets.removeTicket(ctx.em, await staffTicket(ctx, ticketId, confirmStarted));
     return true;
@@ -62,10 +78,19 @@ export class ExamTicketsResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => Sitting, { description: 'TicketAssignment.STAFF' })
   async assignTicket(
-    @Ctx() ctx: Context, @Arg('examId', () => ID) examId: string,
-    @Arg('studentId', () => ID) studentId: string, @Arg('ticketId', () => ID) ticketId: string,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) examId: string,
+    @Arg('studentId', () => ID) studentId: string,
+    @Arg('ticketId', () => ID) ticketId: string,
   ): Promise<Sitting> {
-    return ctx.services.tickets.assignTicket(ctx.em, await managedExam(ctx, examId), studentId, ticketId, requireUser(ctx), ctx.services.now());
+    return ctx.services.tickets.assignTicket(
+      ctx.em,
+      await managedExam(ctx, examId),
+      studentId,
+      ticketId,
+      requireUser(ctx),
+      ctx.services.now(),
+    );
   }
 }
 
@@ -83,7 +108,11 @@ async function staffTicket(ctx: Context, ticketId: string, confirmStarted: boole
 export class SittingTicketResolver {
   @Authorized(Role.STUDENT)
   @Mutation(() => Sitting, { description: 'R4.3: STUDENT_CHOICE only; one ticket, once' })
-  async chooseTicket(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string, @Arg('ticketId', () => ID) ticketId: string): Promise<Sitting> {
+  async chooseTicket(
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) examId: string,
+    @Arg('ticketId', () => ID) ticketId: string,
+  ): Promise<Sitting> {
     const { exam, sitting } = await studentSitting(ctx, examId);
     return ctx.services.tickets.chooseTicket(ctx.em, exam, sitting, ticketId, ctx.services.now());
   }

@@ -1,6 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
-  BadUserInputError, ForbiddenError, NoFreeTicketsError, NotFoundError, TicketAlreadyChosenError, TicketTakenError, isUniqueViolation,
+  BadUserInputError,
+  ForbiddenError,
+  NoFreeTicketsError,
+  NotFoundError,
+  TicketAlreadyChosenError,
+  TicketTakenError,
+  isUniqueViolation,
 } from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
@@ -16,13 +22,15 @@ export class TicketService {
   constructor(private readonly events: ExamEvents) {}
 
   async addTicket(em: EntityManager, exam: Exam, number: number, questions: string): Promise<Ticket> {
-    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task, not tickets; change its format first.');
+    if (exam.format !== ExamFormat.TICKETS)
+      throw new BadUserInputError('This exam is held with a task, not tickets; change its format first.');
     this.validate(number, questions);
     const ticket = em.create(Ticket, { exam, number, questions });
     try {
       await em.flush();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new BadUserInputError(`Ticket number ${number} already exists at this exam; pick another number.`);
+      if (isUniqueViolation(error))
+        throw new BadUserInputError(`Ticket number ${number} already exists at this exam; pick another number.`);
       throw error;
     }
     this.events.ticketBoardChanged(exam.id);
@@ -51,9 +59,11 @@ export class TicketService {
   }
 
   private validate(number: number, questions: string) {
-    if (!Number.isInteger(number) || number < 1 || number > 100_000) throw new BadUserInputError('A ticket number is a whole number from 1 up.');
+    if (!Number.isInteger(number) || number < 1 || number > 100_000)
+      throw new BadUserInputError('A ticket number is a whole number from 1 up.');
     if (!questions.trim()) throw new BadUserInputError('A ticket needs its questions; the text is empty.');
-    if (questions.length > 50_000) throw new BadUserInputError('The questions are longer than 50 000 characters; shorten them or attach a file.');
+    if (questions.length > 50_000)
+      throw new BadUserInputError('The questions are longer than 50 000 characters; shorten them or attach a file.');
   }
 
   /** R4.1, R4.2: tiles without numbers, in a stable per-student order, while the student may still choose. */
@@ -61,13 +71,22 @@ export class TicketService {
     if (!mayChooseTicket(exam, sitting, now)) return null;
     const tiles = await this.tiles(em, exam.id);
     if (tiles.length === 0) return null;
-    return Array.from(tileOrder(sitting.student.id, tiles.map((t) => t.id)), (i) => tiles[i]);
+    return Array.from(
+      tileOrder(
+        sitting.student.id,
+        tiles.map((t) => t.id),
+      ),
+      (i) => tiles[i],
+    );
   }
 
   /** All of an exam's tiles, taken or free, in one statement of plain rows (a partial Ticket in the identity map would hide its number later). */
   async tiles(em: EntityManager, examId: string): Promise<TicketTile[]> {
-    const rows = await plainRows<{ id: string; taken: unknown }>(em,
-      'select t.id, s.id is not null as taken from tickets t left join sittings s on s.ticket_id = t.id where t.exam_id = ? order by t.number', [examId]);
+    const rows = await plainRows<{ id: string; taken: unknown }>(
+      em,
+      'select t.id, s.id is not null as taken from tickets t left join sittings s on s.ticket_id = t.id where t.exam_id = ? order by t.number',
+      [examId],
+    );
     return rows.map((t) => Object.assign(new TicketTile(), { id: t.id, taken: truth(t.taken) }));
   }
 
@@ -78,33 +97,52 @@ export class TicketService {
    * ticket already held is answered from those reads; a stale read only costs the transaction, which decides.
    */
   async chooseTicket(em: EntityManager, exam: Exam, sitting: Sitting, ticketId: string, now: Date): Promise<Sitting> {
-    if (!studentsChoose(exam)) throw new ForbiddenError('At this exam tickets are not chosen by students; they are given by the system or by staff.');
+    if (!studentsChoose(exam))
+      throw new ForbiddenError(
+        'At this exam tickets are not chosen by students; they are given by the system or by staff.',
+      );
     assertOpen(exam, sitting, now);
     if (sitting.ticket) throw alreadyChosen(sitting, sitting.student);
     const found = await this.ticketWithHolder(em, exam.id, ticketId);
-    if (!found) throw new NotFoundError('That ticket is not one of this exam\'s tickets. Reload the board and pick a tile.');
+    if (!found)
+      throw new NotFoundError("That ticket is not one of this exam's tickets. Reload the board and pick a tile.");
     if (found.held) throw ticketTaken();
     await this.take(em, sitting, found.ticket, sitting.student, SittingEventKind.TICKET_CHOSEN, now);
     return sitting;
   }
 
   /** The exam's ticket (a managed entity) and whether a sitting holds it, in one statement. */
-  private async ticketWithHolder(em: EntityManager, examId: string, ticketId: string): Promise<{ ticket: Ticket; held: boolean } | null> {
-    const [row] = await em.getConnection().execute<Record<string, unknown>[]>(
-      'select t.*, exists (select 1 from sittings s where s.ticket_id = t.id) as held from tickets t where t.id = ? and t.exam_id = ?',
-      [ticketId, examId]);
+  private async ticketWithHolder(
+    em: EntityManager,
+    examId: string,
+    ticketId: string,
+  ): Promise<{ ticket: Ticket; held: boolean } | null> {
+    const [row] = await em
+      .getConnection()
+      .execute<Record<string, unknown>[]>(
+        'select t.*, exists (select 1 from sittings s where s.ticket_id = t.id) as held from tickets t where t.id = ? and t.exam_id = ?',
+        [ticketId, examId],
+      );
     if (!row) return null;
     const { held, ...columns } = row;
     return { ticket: em.map(Ticket, columns), held: held === true || Number(held) === 1 }; // SQLite answers 1, PostgreSQL true
   }
 
   /** TicketAssignment.STAFF: staff give a ticket to a student. */
-  async assignTicket(em: EntityManager, exam: Exam, studentId: string, ticketId: string, actor: User, now: Date): Promise<Sitting> {
-    if (exam.format !== ExamFormat.TICKETS) throw new BadUserInputError('This exam is held with a task; there are no tickets to assign.');
+  async assignTicket(
+    em: EntityManager,
+    exam: Exam,
+    studentId: string,
+    ticketId: string,
+    actor: User,
+    now: Date,
+  ): Promise<Sitting> {
+    if (exam.format !== ExamFormat.TICKETS)
+      throw new BadUserInputError('This exam is held with a task; there are no tickets to assign.');
     const sitting = await em.findOne(Sitting, { exam: exam.id, student: studentId });
     if (!sitting) throw new NotFoundError('That student is not enrolled at this exam.');
     const ticket = await em.findOne(Ticket, { id: ticketId, exam: exam.id });
-    if (!ticket) throw new NotFoundError('That ticket is not one of this exam\'s tickets.');
+    if (!ticket) throw new NotFoundError("That ticket is not one of this exam's tickets.");
     await this.take(em, sitting, ticket, actor, SittingEventKind.TICKET_ASSIGNED, now);
     return sitting;
   }
@@ -115,9 +153,18 @@ export class TicketService {
     if (sitting.ticket || !hasStarted(exam, now) || hasEnded(exam, sitting, now)) return;
     for (let attempt = 0; attempt < 20; attempt++) {
       const pick = await this.randomFreeTicket(em, exam.id);
-      if (!pick) throw new NoFreeTicketsError('Every ticket of this exam is taken. Tell the staff so they can add a ticket.');
+      if (!pick)
+        throw new NoFreeTicketsError('Every ticket of this exam is taken. Tell the staff so they can add a ticket.');
       try {
-        await this.take(em, sitting, em.getReference(Ticket, pick), sitting.student, SittingEventKind.TICKET_ASSIGNED, now, 'drawn at random');
+        await this.take(
+          em,
+          sitting,
+          em.getReference(Ticket, pick),
+          sitting.student,
+          SittingEventKind.TICKET_ASSIGNED,
+          now,
+          'drawn at random',
+        );
         return;
       } catch (error) {
         if (error instanceof TicketTakenError) continue; // another student drew it first; draw again
@@ -134,9 +181,12 @@ export class TicketService {
 
   /** One free ticket of the exam picked at random by the database, in one statement whatever the number of tickets. */
   private async randomFreeTicket(em: EntityManager, examId: string): Promise<string | null> {
-    const rows = await em.getConnection().execute<{ id: string }[]>(
-      'select t.id from tickets t where t.exam_id = ? and not exists (select 1 from sittings s where s.ticket_id = t.id) order by random() limit 1',
-      [examId]);
+    const rows = await em
+      .getConnection()
+      .execute<{ id: string }[]>(
+        'select t.id from tickets t where t.exam_id = ? and not exists (select 1 from sittings s where s.ticket_id = t.id) order by random() limit 1',
+        [examId],
+      );
     return rows[0]?.id ?? null;
   }
 
@@ -145,13 +195,32 @@ export class TicketService {
    * refuses a second holder) and its audit row, in one short transaction; the managed sitting then takes the
    * written values without a re-read. Events go out after the commit.
    */
-  private async take(em: EntityManager, sitting: Sitting, ticket: Ticket, actor: User, kind: SittingEventKind, now: Date, detail?: string) {
+  private async take(
+    em: EntityManager,
+    sitting: Sitting,
+    ticket: Ticket,
+    actor: User,
+    kind: SittingEventKind,
+    now: Date,
+    detail?: string,
+  ) {
     const written = { ticket, ticketChosenAt: now, updatedAt: now };
     try {
       await em.transactional(async (tx) => {
-        const updated = await tx.nativeUpdate(Sitting, { id: sitting.id, ticket: null }, { ticket: ticket.id, ticketChosenAt: now, updatedAt: now });
+        const updated = await tx.nativeUpdate(
+          Sitting,
+          { id: sitting.id, ticket: null },
+          { ticket: ticket.id, ticketChosenAt: now, updatedAt: now },
+        );
         if (updated === 0) throw alreadyChosen(sitting, actor);
-        recordEvent(tx, tx.getReference(Sitting, sitting.id), kind, tx.getReference(User, actor.id), now, detail ?? (ticket.number ? `ticket ${ticket.number}` : undefined));
+        recordEvent(
+          tx,
+          tx.getReference(Sitting, sitting.id),
+          kind,
+          tx.getReference(User, actor.id),
+          now,
+          detail ?? (ticket.number ? `ticket ${ticket.number}` : undefined),
+        );
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw ticketTaken();
@@ -168,7 +237,9 @@ function ticketTaken(): TicketTakenError {
 }
 
 function alreadyChosen(sitting: Sitting, actor: User): TicketAlreadyChosenError {
-  return new TicketAlreadyChosenError(actor.id === sitting.student.id
-    ? 'You already have a ticket; a ticket is chosen once and cannot be changed.'
-    : 'This student already holds a ticket; a ticket is given once and cannot be changed.');
+  return new TicketAlreadyChosenError(
+    actor.id === sitting.student.id
+      ? 'You already have a ticket; a ticket is chosen once and cannot be changed.'
+      : 'This student already holds a ticket; a ticket is given once and cannot be changed.',
+  );
 }

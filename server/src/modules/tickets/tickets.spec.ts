@@ -1,4 +1,13 @@
-import { addTickets, createExam, minutes, seedUniversity, sleep, startTestServer, type TestServer, type University } from '../../testing/harness';
+import {
+  addTickets,
+  createExam,
+  minutes,
+  seedUniversity,
+  sleep,
+  startTestServer,
+  type TestServer,
+  type University,
+} from '../../testing/harness';
 
 /** R4 and R5 through GraphQL: choosing, drawing and assigning tickets, the board, the exam window, releasing questions. */
 describe('tickets', () => {
@@ -8,19 +17,27 @@ describe('tickets', () => {
   let s: string[]; // tokens of s01..s06
 
   const CHOOSE = 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e,ticketId:$t){ ticketNumber } }';
-  const PAGE = 'query($e:ID!){ exam(id:$e){ ticketBoard{ id taken } mySitting{ ticketNumber questionsReleasedAt questionsViewedAt } } }';
+  const PAGE =
+    'query($e:ID!){ exam(id:$e){ ticketBoard{ id taken } mySitting{ ticketNumber questionsReleasedAt questionsViewedAt } } }';
   const ROOM = `query($e:ID!){ exam(id:$e){ tickets { id number takenBy { id login } }
     sittings { student { id login } ticketNumber questionsReleasedAt questionsViewedAt } } }`;
   const ENTER = 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber enteredAt } }';
   const SHOW = `mutation($e:ID!){ showTicketQuestions(examId:$e){ __typename
     ... on QuestionsPending { message } ... on TicketQuestions { ticketNumber questions viewedAt } } }`;
-  const RELEASE = 'mutation($e:ID!,$ids:[ID!]){ releaseQuestions(examId:$e, studentIds:$ids){ student { login } questionsReleasedAt } }';
+  const RELEASE =
+    'mutation($e:ID!,$ids:[ID!]){ releaseQuestions(examId:$e, studentIds:$ids){ student { login } questionsReleasedAt } }';
   const RELEASE_ALL = 'mutation($e:ID!){ releaseQuestions(examId:$e){ student { login } questionsReleasedAt } }';
-  const ASSIGN = 'mutation($e:ID!,$s:ID!,$t:ID!){ assignTicket(examId:$e, studentId:$s, ticketId:$t){ student { login } ticketNumber } }';
+  const ASSIGN =
+    'mutation($e:ID!,$s:ID!,$t:ID!){ assignTicket(examId:$e, studentId:$s, ticketId:$t){ student { login } ticketNumber } }';
 
   type Room = {
     tickets: { id: string; number: number; takenBy: { id: string; login: string } | null }[];
-    sittings: { student: { id: string; login: string }; ticketNumber: number | null; questionsReleasedAt: string | null; questionsViewedAt: string | null }[];
+    sittings: {
+      student: { id: string; login: string };
+      ticketNumber: number | null;
+      questionsReleasedAt: string | null;
+      questionsViewedAt: string | null;
+    }[];
   };
   const room = async (examId: string): Promise<Room> => (await server.ok(staff, ROOM, { e: examId })).exam;
   const sittingOf = (r: Room, login: string) => r.sittings.find((x) => x.student.login === login)!;
@@ -28,14 +45,22 @@ describe('tickets', () => {
 
   /** updateExam needs the whole input; this moves the window and keeps the rest. */
   async function updateExam(examId: string, input: Record<string, unknown>) {
-    await server.ok(staff, 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }', {
-      id: examId,
-      input: {
-        periodId: u.periodId, disciplineId: u.disciplineId, teacherId: u.teacher.id,
-        format: 'TICKETS', ticketAssignment: 'STUDENT_CHOICE', studentIds: u.students.map((x) => x.id),
-        ...input,
+    await server.ok(
+      staff,
+      'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }',
+      {
+        id: examId,
+        input: {
+          periodId: u.periodId,
+          disciplineId: u.disciplineId,
+          teacherId: u.teacher.id,
+          format: 'TICKETS',
+          ticketAssignment: 'STUDENT_CHOICE',
+          studentIds: u.students.map((x) => x.id),
+          ...input,
+        },
       },
-    });
+    );
   }
 
   beforeAll(async () => {
@@ -62,7 +87,11 @@ describe('tickets', () => {
 
       expect((await server.ok(s[1], CHOOSE, { e: examId, t: t2 })).chooseTicket.ticketNumber).toBe(2);
       const r = await room(examId);
-      expect(r.tickets.map((t) => [t.number, t.takenBy?.login ?? null])).toEqual([[1, 's01'], [2, 's02'], [3, null]]);
+      expect(r.tickets.map((t) => [t.number, t.takenBy?.login ?? null])).toEqual([
+        [1, 's01'],
+        [2, 's02'],
+        [3, null],
+      ]);
       expect(sittingOf(r, 's01').ticketNumber).toBe(1);
       void t3;
     });
@@ -107,9 +136,15 @@ describe('tickets', () => {
       for (const mode of ['RANDOM', 'STAFF']) {
         const examId = await createExam(server, staff, u, { ticketAssignment: mode });
         const [t1] = await addTickets(server, staff, examId, 2);
-        expect(await server.code(s[2], CHOOSE, { e: examId, t: t1 })).withContext(mode).toBe('FORBIDDEN');
-        expect((await page(s[2], examId)).ticketBoard).withContext(mode).toBeNull();
-        expect((await room(examId)).tickets[0].takenBy).withContext(mode).toBeNull();
+        expect(await server.code(s[2], CHOOSE, { e: examId, t: t1 }))
+          .withContext(mode)
+          .toBe('FORBIDDEN');
+        expect((await page(s[2], examId)).ticketBoard)
+          .withContext(mode)
+          .toBeNull();
+        expect((await room(examId)).tickets[0].takenBy)
+          .withContext(mode)
+          .toBeNull();
       }
     });
   });
@@ -146,22 +181,36 @@ describe('tickets', () => {
     it('never tells a student the ticket numbers', async () => {
       const examId = await createExam(server, staff, u);
       await addTickets(server, staff, examId, 2);
-      expect(await server.code(s[0], 'query($e:ID!){ exam(id:$e){ ticketBoard{ id number } } }', { e: examId })).toBe('GRAPHQL_VALIDATION_FAILED');
-      expect(await server.code(s[0], 'query($e:ID!){ exam(id:$e){ tickets{ number } } }', { e: examId })).toBe('FORBIDDEN');
+      expect(await server.code(s[0], 'query($e:ID!){ exam(id:$e){ ticketBoard{ id number } } }', { e: examId })).toBe(
+        'GRAPHQL_VALIDATION_FAILED',
+      );
+      expect(await server.code(s[0], 'query($e:ID!){ exam(id:$e){ tickets{ number } } }', { e: examId })).toBe(
+        'FORBIDDEN',
+      );
     });
   });
 
   describe('RANDOM assignment', () => {
     it('draws a free ticket when the student enters an open exam, and NO_FREE_TICKETS once all are taken', async () => {
       const four = u.students.slice(0, 4).map((x) => x.id);
-      const examId = await createExam(server, staff, u, { ticketAssignment: 'RANDOM', studentIds: four, startsAt: minutes(10), endsAt: minutes(70) });
+      const examId = await createExam(server, staff, u, {
+        ticketAssignment: 'RANDOM',
+        studentIds: four,
+        startsAt: minutes(10),
+        endsAt: minutes(70),
+      });
       await addTickets(server, staff, examId, 3);
 
       // before the start nothing is drawn
       expect((await server.ok(s[0], ENTER, { e: examId })).enterExam.ticketNumber).toBeNull();
       expect((await room(examId)).tickets.every((t) => t.takenBy === null)).toBeTrue();
 
-      await updateExam(examId, { ticketAssignment: 'RANDOM', studentIds: four, startsAt: minutes(-1), endsAt: minutes(60) });
+      await updateExam(examId, {
+        ticketAssignment: 'RANDOM',
+        studentIds: four,
+        startsAt: minutes(-1),
+        endsAt: minutes(60),
+      });
       const drawn: number[] = [];
       for (const token of s.slice(0, 3)) {
         const n = (await server.ok(token, ENTER, { e: examId })).enterExam.ticketNumber;
@@ -199,7 +248,11 @@ describe('tickets', () => {
     });
 
     it('hides an assigned ticket number from the student until the exam starts (R2.3)', async () => {
-      const examId = await createExam(server, staff, u, { ticketAssignment: 'STAFF', startsAt: minutes(10), endsAt: minutes(70) });
+      const examId = await createExam(server, staff, u, {
+        ticketAssignment: 'STAFF',
+        startsAt: minutes(10),
+        endsAt: minutes(70),
+      });
       const [t1] = await addTickets(server, staff, examId, 1);
       await server.ok(staff, ASSIGN, { e: examId, s: u.students[0].id, t: t1 });
       expect((await page(s[0], examId)).mySitting.ticketNumber).toBeNull();
@@ -224,14 +277,26 @@ describe('tickets', () => {
 
       expect((await server.ok(s[0], SHOW, { e: examId })).showTicketQuestions.__typename).toBe('QuestionsPending');
       const shown = (await server.ok(s[1], SHOW, { e: examId })).showTicketQuestions;
-      expect(shown).toEqual(jasmine.objectContaining({ __typename: 'TicketQuestions', ticketNumber: 2, questions: 'Questions of ticket 2' }));
+      expect(shown).toEqual(
+        jasmine.objectContaining({
+          __typename: 'TicketQuestions',
+          ticketNumber: 2,
+          questions: 'Questions of ticket 2',
+        }),
+      );
 
       await sleep(20);
       const all = await server.ok(staff, RELEASE_ALL, { e: examId });
-      expect(all.releaseQuestions.map((x: { student: { login: string } }) => x.student.login).sort()).toEqual(['s01', 's02', 's03']);
+      expect(all.releaseQuestions.map((x: { student: { login: string } }) => x.student.login).sort()).toEqual([
+        's01',
+        's02',
+        's03',
+      ]);
       r = await room(examId);
-      for (const login of ['s01', 's02', 's03']) expect(sittingOf(r, login).questionsReleasedAt).withContext(login).toBeTruthy();
-      for (const login of ['s04', 's05', 's06']) expect(sittingOf(r, login).questionsReleasedAt).withContext(login).toBeNull();
+      for (const login of ['s01', 's02', 's03'])
+        expect(sittingOf(r, login).questionsReleasedAt).withContext(login).toBeTruthy();
+      for (const login of ['s04', 's05', 's06'])
+        expect(sittingOf(r, login).questionsReleasedAt).withContext(login).toBeNull();
       expect(sittingOf(r, 's02').questionsReleasedAt).toBe(firstRelease);
       expect((await server.ok(s[0], SHOW, { e: examId })).showTicketQuestions.__typename).toBe('TicketQuestions');
     });

@@ -17,12 +17,14 @@ export class UserResolver {
     return ctx.user;
   }
 
-  @Query(() => Date, { description: 'the server\'s clock, so clients can count down without trusting their own' })
+  @Query(() => Date, { description: "the server's clock, so clients can count down without trusting their own" })
   serverTime(@Ctx() ctx: Context): Date {
     return ctx.services.now();
   }
 
-  @Query(() => String, { description: 'the university\'s IANA time zone (e.g. Asia/Almaty); clients show every time in it' })
+  @Query(() => String, {
+    description: "the university's IANA time zone (e.g. Asia/Almaty); clients show every time in it",
+  })
   timeZone(@Ctx() ctx: Context): string {
     return ctx.services.config.timeZone;
   }

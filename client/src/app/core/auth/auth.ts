@@ -17,7 +17,9 @@ export class Auth {
 
   /** Rejects with the server's error (UNAUTHENTICATED for a wrong login or password). */
   async login(login: string, password: string): Promise<void> {
-    const { data } = await firstValueFrom(this.apollo.mutate({ mutation: LoginDocument, variables: { login: login.trim(), password } }));
+    const { data } = await firstValueFrom(
+      this.apollo.mutate({ mutation: LoginDocument, variables: { login: login.trim(), password } }),
+    );
     if (!data) throw new Error('login returned no data');
     await this.apollo.client.clearStore();
     this.connection.restart(); // a socket opened for the previous user must not carry over

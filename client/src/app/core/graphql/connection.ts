@@ -29,7 +29,9 @@ export class Connection {
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** what the page shows: the browser's own offline flag wins over a socket that has not noticed yet */
-  readonly state = computed<ConnectionState>(() => (!this.browserOnline() && this.socketState() !== 'idle' ? 'offline' : this.socketState()));
+  readonly state = computed<ConnectionState>(() =>
+    !this.browserOnline() && this.socketState() !== 'idle' ? 'offline' : this.socketState(),
+  );
   readonly reconnects = signal(0);
 
   readonly client: Client = createClient({
@@ -44,7 +46,8 @@ export class Connection {
     retryAttempts: Infinity,
     shouldRetry: () => true,
     // 0.5 s, 1 s, 2 s … up to 8 s, with jitter so a room full of students does not reconnect in step
-    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(8_000, 500 * 2 ** retries) + Math.random() * 500)),
+    retryWait: (retries) =>
+      new Promise((resolve) => setTimeout(resolve, Math.min(8_000, 500 * 2 ** retries) + Math.random() * 500)),
     on: {
       connecting: (isRetry) => this.socketState.set(isRetry ? 'offline' : 'connecting'),
       connected: (_socket, _payload, wasRetry) => {

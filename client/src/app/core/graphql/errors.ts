@@ -4,15 +4,34 @@ import type { MessageKey } from '../i18n/kk';
 
 /** The refusal codes of the API (extensions.code and the file endpoints), plus NETWORK for "no answer at all". */
 const KNOWN_CODES = [
-  'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'EXAM_NOT_STARTED', 'EXAM_ENDED', 'TICKET_TAKEN',
-  'TICKET_ALREADY_CHOSEN', 'NO_FREE_TICKETS', 'ANSWER_SUBMITTED', 'ANSWER_TOO_SHORT', 'FILE_TOO_LARGE', 'TOO_MANY_FILES',
-  'ANSWER_TOO_LARGE', 'EMPTY_FILE', 'UPLOAD_FAILED', 'TOO_MANY_REQUESTS', 'NETWORK', 'INTERNAL_SERVER_ERROR',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'EXAM_NOT_STARTED',
+  'EXAM_ENDED',
+  'TICKET_TAKEN',
+  'TICKET_ALREADY_CHOSEN',
+  'NO_FREE_TICKETS',
+  'ANSWER_SUBMITTED',
+  'ANSWER_TOO_SHORT',
+  'FILE_TOO_LARGE',
+  'TOO_MANY_FILES',
+  'ANSWER_TOO_LARGE',
+  'EMPTY_FILE',
+  'UPLOAD_FAILED',
+  'TOO_MANY_REQUESTS',
+  'NETWORK',
+  'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 
 /** An error that already carries its code, e.g. a refused upload. */
 export class CodedError extends Error {
-  constructor(readonly code: string, message = code) {
+  constructor(
+    readonly code: string,
+    message = code,
+  ) {
     super(message);
   }
 }
@@ -22,7 +41,8 @@ function firstExtensions(error: unknown): Record<string, unknown> | undefined {
   if (CombinedGraphQLErrors.is(error)) return error.errors[0]?.extensions;
   if (ServerError.is(error)) {
     try {
-      return (JSON.parse(error.bodyText) as { errors?: { extensions?: Record<string, unknown> }[] }).errors?.[0]?.extensions;
+      return (JSON.parse(error.bodyText) as { errors?: { extensions?: Record<string, unknown> }[] }).errors?.[0]
+        ?.extensions;
     } catch {
       return undefined;
     }
@@ -36,9 +56,12 @@ export function errorCode(error: unknown): ErrorCode {
   if (error instanceof CodedError) code = error.code;
   else if (CombinedGraphQLErrors.is(error)) code = firstExtensions(error)?.['code'];
   else if (CombinedProtocolErrors.is(error)) code = 'NETWORK';
-  else if (ServerError.is(error)) code = firstExtensions(error)?.['code'] ?? (error.statusCode >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT');
-  else if (error instanceof HttpErrorResponse) code = error.status === 0 || error.status >= 502 ? 'NETWORK' : 'INTERNAL_SERVER_ERROR';
-  else if (error instanceof TypeError || (error instanceof Error && /network|fetch|offline/i.test(error.message))) code = 'NETWORK';
+  else if (ServerError.is(error))
+    code = firstExtensions(error)?.['code'] ?? (error.statusCode >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT');
+  else if (error instanceof HttpErrorResponse)
+    code = error.status === 0 || error.status >= 502 ? 'NETWORK' : 'INTERNAL_SERVER_ERROR';
+  else if (error instanceof TypeError || (error instanceof Error && /network|fetch|offline/i.test(error.message)))
+    code = 'NETWORK';
   return (KNOWN_CODES as readonly unknown[]).includes(code) ? (code as ErrorCode) : 'INTERNAL_SERVER_ERROR';
 }
 

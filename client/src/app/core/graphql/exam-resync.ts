@@ -8,8 +8,14 @@ import { ExamResyncDocument } from './generated';
  * Calls `reread` whenever the server says pushes to this exam may have been missed (its pub/sub link
  * was down and is back): the page re-reads exactly as it does after the socket reconnects.
  */
-export function rereadOnResync(apollo: Apollo, examId: string, destroyRef: DestroyRef, reread: () => void): Subscription {
-  return apollo.subscribe({ query: ExamResyncDocument, variables: { examId } })
+export function rereadOnResync(
+  apollo: Apollo,
+  examId: string,
+  destroyRef: DestroyRef,
+  reread: () => void,
+): Subscription {
+  return apollo
+    .subscribe({ query: ExamResyncDocument, variables: { examId } })
     .pipe(takeUntilDestroyed(destroyRef))
     .subscribe({
       next: ({ data }) => {

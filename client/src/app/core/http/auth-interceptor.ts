@@ -8,6 +8,7 @@ import { Session } from '../auth/session';
  */
 export const authInterceptor: HttpInterceptorFn = (request, next) => {
   const token = inject(Session).token();
-  if (!token || !request.url.startsWith('/') || request.url.startsWith('//') || request.headers.has('Authorization')) return next(request);
+  if (!token || !request.url.startsWith('/') || request.url.startsWith('//') || request.headers.has('Authorization'))
+    return next(request);
   return next(request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }));
 };

@@ -29,7 +29,7 @@ describe('file uploads', () => {
 
   afterEach(() => http.verify());
 
-  it('posts the file with the session\'s token, reports progress and resolves with the stored files', async () => {
+  it("posts the file with the session's token, reports progress and resolves with the stored files", async () => {
     const progress: number[] = [];
     const done = uploads.upload('/files/answers/exam-1', [file], (p) => progress.push(p));
     const request = http.expectOne('/files/answers/exam-1');
@@ -51,14 +51,23 @@ describe('file uploads', () => {
     await done;
   });
 
-  it('rejects with the server\'s code, a proxy\'s bare 413 as FILE_TOO_LARGE, and a lost request as NETWORK', async () => {
+  it("rejects with the server's code, a proxy's bare 413 as FILE_TOO_LARGE, and a lost request as NETWORK", async () => {
     const refused = (flush: (r: ReturnType<HttpTestingController['expectOne']>) => void) => {
-      const done = uploads.upload('/files/answers/exam-1', [file]).then(() => null, (e: CodedError) => e.code);
+      const done = uploads.upload('/files/answers/exam-1', [file]).then(
+        () => null,
+        (e: CodedError) => e.code,
+      );
       flush(http.expectOne('/files/answers/exam-1'));
       return done;
     };
-    expect(await refused((r) => r.flush(JSON.stringify({ error: { code: 'EXAM_ENDED' } }), { status: 409, statusText: 'Conflict' }))).toBe('EXAM_ENDED');
-    expect(await refused((r) => r.flush('<html>too large</html>', { status: 413, statusText: 'Too Large' }))).toBe('FILE_TOO_LARGE');
+    expect(
+      await refused((r) =>
+        r.flush(JSON.stringify({ error: { code: 'EXAM_ENDED' } }), { status: 409, statusText: 'Conflict' }),
+      ),
+    ).toBe('EXAM_ENDED');
+    expect(await refused((r) => r.flush('<html>too large</html>', { status: 413, statusText: 'Too Large' }))).toBe(
+      'FILE_TOO_LARGE',
+    );
     expect(await refused((r) => r.error(new ProgressEvent('error'), { status: 0 }))).toBe('NETWORK');
   });
 });

@@ -21,7 +21,9 @@ function parseReply(text: unknown): UploadReply | null {
 /** The server's refusal code (FILE_TOO_LARGE, EXAM_ENDED …), or NETWORK; a bare 413 (a proxy's limit) reads as FILE_TOO_LARGE. */
 export function uploadRefusal(status: number, body: unknown): CodedError {
   if (status === 0) return new CodedError('NETWORK', 'the upload did not reach the server');
-  const code = parseReply(body)?.error?.code ?? (status === 413 ? 'FILE_TOO_LARGE' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'UPLOAD_FAILED');
+  const code =
+    parseReply(body)?.error?.code ??
+    (status === 413 ? 'FILE_TOO_LARGE' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'UPLOAD_FAILED');
   return new CodedError(code, `upload refused with HTTP ${status}`);
 }
 
@@ -33,21 +35,28 @@ export function uploadRefusal(status: number, body: unknown): CodedError {
 export class FileUploads {
   private readonly http = inject(HttpClient);
 
-  upload(url: string, files: readonly File[], onProgress?: (percent: number) => void): Promise<FileRefFieldsFragment[]> {
+  upload(
+    url: string,
+    files: readonly File[],
+    onProgress?: (percent: number) => void,
+  ): Promise<FileRefFieldsFragment[]> {
     const form = new FormData();
     for (const file of files) form.append('file', file, file.name);
-    const request = this.http.post(url, form, { observe: 'events', reportProgress: !!onProgress, responseType: 'text' }).pipe(
-      tap((event) => {
-        if (event.type === HttpEventType.UploadProgress && event.total) onProgress?.(Math.min(100, Math.round((event.loaded / event.total) * 100)));
-      }),
-      filter((event) => event.type === HttpEventType.Response),
-      map((response) => {
-        const stored = response.status === 201 ? parseReply(response.body)?.files : undefined;
-        if (!stored) throw uploadRefusal(response.status, response.body);
-        onProgress?.(100);
-        return stored;
-      }),
-    );
+    const request = this.http
+      .post(url, form, { observe: 'events', reportProgress: !!onProgress, responseType: 'text' })
+      .pipe(
+        tap((event) => {
+          if (event.type === HttpEventType.UploadProgress && event.total)
+            onProgress?.(Math.min(100, Math.round((event.loaded / event.total) * 100)));
+        }),
+        filter((event) => event.type === HttpEventType.Response),
+        map((response) => {
+          const stored = response.status === 201 ? parseReply(response.body)?.files : undefined;
+          if (!stored) throw uploadRefusal(response.status, response.body);
+          onProgress?.(100);
+          return stored;
+        }),
+      );
     return firstValueFrom(request).catch((error: unknown) => {
       throw error instanceof HttpErrorResponse ? uploadRefusal(error.status, error.error) : error;
     });

@@ -24,14 +24,19 @@ describe('I18n', () => {
   it('fills placeholders', () => {
     const i18n = TestBed.inject(I18n);
     i18n.setLang('en');
-    expect(i18n.t('answers.uploadRefused', { name: 'a.pdf', reason: 'Too big.' })).toBe('«a.pdf» was not uploaded. Too big.');
+    expect(i18n.t('answers.uploadRefused', { name: 'a.pdf', reason: 'Too big.' })).toBe(
+      '«a.pdf» was not uploaded. Too big.',
+    );
   });
 
   it('has every key in Russian and English, none empty, with the same placeholders', () => {
     // a plain `{n}` and a plural `{n, plural, …}` both take the parameter n
-    const placeholders = (s: string) => [...new Set((s.match(/\{\w+(?=[},])/g) ?? []))].sort().join();
+    const placeholders = (s: string) => [...new Set(s.match(/\{\w+(?=[},])/g) ?? [])].sort().join();
     for (const key of Object.keys(kk) as (keyof typeof kk)[]) {
-      for (const [lang, messages] of [['ru', ru], ['en', en]] as const) {
+      for (const [lang, messages] of [
+        ['ru', ru],
+        ['en', en],
+      ] as const) {
         expect(messages[key]?.trim()).withContext(`${lang} ${key}`).toBeTruthy();
         expect(placeholders(messages[key])).withContext(`${lang} ${key}`).toBe(placeholders(kk[key]));
       }
@@ -48,7 +53,10 @@ describe('I18n', () => {
     expect(i18n.t('trail.detail.size', { chars: 1, files: 0 })).toBe('1 character, 0 files');
     i18n.setLang('ru');
     expect([1, 3, 5, 21].map((n) => i18n.t('tickets.bulkPreview', { n, numbers: '1–2' }))).toEqual([
-      '1 билет (№ 1–2).', '3 билета (№ 1–2).', '5 билетов (№ 1–2).', '21 билет (№ 1–2).',
+      '1 билет (№ 1–2).',
+      '3 билета (№ 1–2).',
+      '5 билетов (№ 1–2).',
+      '21 билет (№ 1–2).',
     ]);
     expect(i18n.t('room.releasedTo', { n: 1 })).toBe('Вопросы отправлены 1 обучающемуся.');
     i18n.setLang('kk');
@@ -58,9 +66,16 @@ describe('I18n', () => {
   });
 
   it('finds no plural form missing: every plural message has an "other" form', () => {
-    for (const [lang, messages] of [['kk', kk], ['ru', ru], ['en', en]] as const) {
+    for (const [lang, messages] of [
+      ['kk', kk],
+      ['ru', ru],
+      ['en', en],
+    ] as const) {
       for (const [key, text] of Object.entries(messages)) {
-        if (/\{\w+,\s*plural,/.test(text)) expect(text).withContext(`${lang} ${key}`).toMatch(/other\s*\{/);
+        if (/\{\w+,\s*plural,/.test(text))
+          expect(text)
+            .withContext(`${lang} ${key}`)
+            .toMatch(/other\s*\{/);
       }
     }
   });
@@ -68,12 +83,21 @@ describe('I18n', () => {
   it('leaves no English in the Kazakh UI', () => {
     const latin = Object.entries(kk)
       .filter(([key]) => key !== 'lang.en')
-      .map(([key, text]) => [key, text.replace(/\{\w+\}/g, '').replace(/\{\w+,\s*plural,/g, '').replace(/(=\d+|zero|one|two|few|many|other)\s*\{/g, '')] as const)
+      .map(
+        ([key, text]) =>
+          [
+            key,
+            text
+              .replace(/\{\w+\}/g, '')
+              .replace(/\{\w+,\s*plural,/g, '')
+              .replace(/(=\d+|zero|one|two|few|many|other)\s*\{/g, ''),
+          ] as const,
+      )
       .filter(([, text]) => /[A-Za-z]{2,}/.test(text));
     expect(latin).toEqual([]);
   });
 
-  it('uses the seed\'s labels verbatim', () => {
+  it("uses the seed's labels verbatim", () => {
     expect(kk['menu.onlineAttestation']).toBe('Онлайн аттестаттау');
     expect(kk['menu.intermediateAttestation']).toBe('Аралық аттестаттау');
     expect(kk['list.title']).toBe('Онлайн аралық аттестаттаудан өту');
@@ -88,7 +112,7 @@ describe('I18n', () => {
     expect(kk['platform.title']).toBe('Өткізу платформасы');
   });
 
-  it('shows dates and times in the university\'s zone, in the chosen language', () => {
+  it("shows dates and times in the university's zone, in the chosen language", () => {
     const i18n = TestBed.inject(I18n);
     const clock = TestBed.inject(ServerClock);
     clock.timeZone.set('Asia/Almaty');

@@ -14,7 +14,20 @@ const MESSAGES: Record<Lang, Messages> = { kk, ru, en };
 const LOCALES: Record<Lang, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
 export const LANG_STORAGE_KEY = 'attestation.lang';
 
-const KK_MONTHS = ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'];
+const KK_MONTHS = [
+  'қаңтар',
+  'ақпан',
+  'наурыз',
+  'сәуір',
+  'мамыр',
+  'маусым',
+  'шілде',
+  'тамыз',
+  'қыркүйек',
+  'қазан',
+  'қараша',
+  'желтоқсан',
+];
 
 /**
  * Some browsers ship ICU without Kazakh data (Debian's Chromium prints "2026 M11 29"); there the
@@ -115,7 +128,9 @@ export class I18n {
   /** "Asia/Almaty (GMT+5)": the zone named, so nobody reads the times as their device's. */
   zoneLabel(at: number = this.clock.now()): string {
     const zone = this.clock.timeZone();
-    const offset = this.format({ timeZoneName: 'shortOffset' }, 'en-GB').formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')?.value;
+    const offset = this.format({ timeZoneName: 'shortOffset' }, 'en-GB')
+      .formatToParts(new Date(at))
+      .find((p) => p.type === 'timeZoneName')?.value;
     return offset ? `${zone} (${offset})` : zone;
   }
 
@@ -144,7 +159,15 @@ export class I18n {
   /** the wall-clock fields of an instant in the university's zone */
   private parts(at: string | number): Parts {
     const format = this.format(
-      { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
+      {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      },
       'en-GB',
     );
     const fields = Object.fromEntries(format.formatToParts(new Date(at)).map((p) => [p.type, p.value]));

@@ -7,7 +7,12 @@ export type MessageParams = Readonly<Record<string, string | number>>;
  * — an exact `=0 {…}` form first — with `#` standing for the number as `formatNumber` writes it. Kazakh needs no
  * plural forms (a noun after a numeral stays singular), so its messages use plain `{n}`.
  */
-export function formatMessage(text: string, params: MessageParams | undefined, rules: Intl.PluralRules, formatNumber: (n: number) => string): string {
+export function formatMessage(
+  text: string,
+  params: MessageParams | undefined,
+  rules: Intl.PluralRules,
+  formatNumber: (n: number) => string,
+): string {
   let out = '';
   let at = 0;
   while (at < text.length) {
@@ -22,7 +27,13 @@ export function formatMessage(text: string, params: MessageParams | undefined, r
   return out;
 }
 
-function fill(body: string, whole: string, params: MessageParams | undefined, rules: Intl.PluralRules, formatNumber: (n: number) => string): string {
+function fill(
+  body: string,
+  whole: string,
+  params: MessageParams | undefined,
+  rules: Intl.PluralRules,
+  formatNumber: (n: number) => string,
+): string {
   const plural = /^(\w+),\s*plural,(.*)$/s.exec(body);
   if (!plural) return params && body in params ? String(params[body]) : whole;
   const value = params?.[plural[1]];

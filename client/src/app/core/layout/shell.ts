@@ -17,8 +17,15 @@ import { LanguageSwitch } from './language-switch';
 @Component({
   selector: 'app-shell',
   imports: [
-    MatButtonModule, MatIconModule, MatListModule, MatSidenavModule, MatToolbarModule,
-    RouterLink, RouterLinkActive, RouterOutlet, LanguageSwitch,
+    MatButtonModule,
+    MatIconModule,
+    MatListModule,
+    MatSidenavModule,
+    MatToolbarModule,
+    RouterLink,
+    RouterLinkActive,
+    RouterOutlet,
+    LanguageSwitch,
   ],
   templateUrl: './shell.html',
   styleUrl: './shell.css',
@@ -31,7 +38,9 @@ export class Shell {
 
   /** the menu stays open beside the page on wide screens and slides over it on phones */
   protected readonly wide = toSignal(
-    inject(BreakpointObserver).observe('(min-width: 960px)').pipe(map((state) => state.matches)),
+    inject(BreakpointObserver)
+      .observe('(min-width: 960px)')
+      .pipe(map((state) => state.matches)),
     { initialValue: true },
   );
 

@@ -65,7 +65,9 @@ export class Countdown {
   readonly endsAt = input.required<number>();
   readonly now = input.required<number>();
 
-  readonly phase = computed<ExamPhase>(() => examPhase({ startsAt: this.startsAt(), endsAt: this.endsAt() }, this.now()));
+  readonly phase = computed<ExamPhase>(() =>
+    examPhase({ startsAt: this.startsAt(), endsAt: this.endsAt() }, this.now()),
+  );
 
   protected readonly remaining = computed(() => {
     const target = this.phase() === 'upcoming' ? this.startsAt() : this.endsAt();

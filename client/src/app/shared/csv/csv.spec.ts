@@ -2,9 +2,14 @@ import { downloadCsv, fileName, toCsv } from './csv';
 
 describe('CSV export', () => {
   it('quotes only what needs quoting and ends lines with CRLF', () => {
-    expect(toCsv([['Студент', 'Баға'], ['Әлия Нұрланқызы', 88], ['Ким, Елена', null], ['say "hi"', 'a\nb']])).toBe(
-      'Студент,Баға\r\nӘлия Нұрланқызы,88\r\n"Ким, Елена",\r\n"say ""hi""","a\nb"\r\n',
-    );
+    expect(
+      toCsv([
+        ['Студент', 'Баға'],
+        ['Әлия Нұрланқызы', 88],
+        ['Ким, Елена', null],
+        ['say "hi"', 'a\nb'],
+      ]),
+    ).toBe('Студент,Баға\r\nӘлия Нұрланқызы,88\r\n"Ким, Елена",\r\n"say ""hi""","a\nb"\r\n');
   });
 
   it('keeps a cell that looks like a formula as text, but not a negative number', () => {

@@ -13,7 +13,11 @@ export function toCsv(rows: readonly (readonly CsvCell[])[]): string {
 
 /** A file name without characters that file systems refuse. */
 export function fileName(...parts: string[]): string {
-  return parts.join(' ').replace(/[\\/:*?"<>|]+/g, '-').replace(/\s+/g, ' ').trim();
+  return parts
+    .join(' ')
+    .replace(/[\\/:*?"<>|]+/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

@@ -18,12 +18,19 @@ import { ExamTable } from './exam-table';
 })
 class Host {
   readonly rows = signal([
-    { exam: { id: 'e1', discipline: { title: 'Деректер қорлары', code: 'CSE-301' }, teacher: { fullName: 'Нұрлан Әбенов' } }, seats: 30 },
+    {
+      exam: {
+        id: 'e1',
+        discipline: { title: 'Деректер қорлары', code: 'CSE-301' },
+        teacher: { fullName: 'Нұрлан Әбенов' },
+      },
+      seats: 30,
+    },
   ]);
 }
 
 describe('the exam table', () => {
-  it('shows the discipline linked to its exam, the teacher and the page\'s own columns', async () => {
+  it("shows the discipline linked to its exam, the teacher and the page's own columns", async () => {
     TestBed.configureTestingModule({ providers: [provideRouter([])] });
     TestBed.inject(I18n).setLang('kk');
     const fixture = TestBed.createComponent(Host);

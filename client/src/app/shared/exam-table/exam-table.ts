@@ -1,4 +1,13 @@
-import { type AfterContentInit, ChangeDetectionStrategy, Component, ContentChildren, inject, input, type QueryList, ViewChild } from '@angular/core';
+import {
+  type AfterContentInit,
+  ChangeDetectionStrategy,
+  Component,
+  ContentChildren,
+  inject,
+  input,
+  type QueryList,
+  ViewChild,
+} from '@angular/core';
 import { MatColumnDef, MatTable, MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { I18n } from '../../core/i18n/i18n';
@@ -21,7 +30,11 @@ export interface ExamTableExam {
   template: `
     <div class="exam-table">
       <table mat-table [dataSource]="rows()" [trackBy]="trackRow" class="exams" [attr.data-testid]="testId()">
-        <caption>{{ i18n.t('list.caption', { zone: i18n.zoneLabel() }) }}</caption>
+        <caption>
+          {{
+            i18n.t('list.caption', { zone: i18n.zoneLabel() })
+          }}
+        </caption>
         <ng-container matColumnDef="discipline">
           <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('list.discipline') }}</th>
           <td mat-cell *matCellDef="let row">

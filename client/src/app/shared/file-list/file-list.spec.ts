@@ -3,7 +3,12 @@ import { Session } from '../../core/auth/session';
 import { FileList, signedLinkExpiry, type ListedFile } from './file-list';
 
 describe('the file list', () => {
-  const file = (expires: number): ListedFile => ({ id: 'file-1', name: 'task.pdf', size: 10, url: `/files/file-1?access=session-1.${expires}.sig` });
+  const file = (expires: number): ListedFile => ({
+    id: 'file-1',
+    name: 'task.pdf',
+    size: 10,
+    url: `/files/file-1?access=session-1.${expires}.sig`,
+  });
 
   async function render(files: ListedFile[]) {
     const fixture = TestBed.createComponent(FileList);

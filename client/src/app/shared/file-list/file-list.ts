@@ -34,8 +34,14 @@ export function signedLinkExpiry(url: string): number | null {
           <a [href]="file.url" download class="name" (click)="open($event, file)">{{ file.name }}</a>
           <span class="size">{{ i18n.fileSize(file.size) }}</span>
           @if (deletable()) {
-            <button mat-button type="button" class="delete" [disabled]="busy()"
-              [attr.aria-label]="i18n.t('answers.deleteFile', { name: file.name })" (click)="remove.emit(file)">
+            <button
+              mat-button
+              type="button"
+              class="delete"
+              [disabled]="busy()"
+              [attr.aria-label]="i18n.t('answers.deleteFile', { name: file.name })"
+              (click)="remove.emit(file)"
+            >
               <mat-icon svgIcon="delete" aria-hidden="true" />
               {{ i18n.t('answers.delete') }}
             </button>
@@ -89,7 +95,9 @@ export class FileList {
     if (expires === null || expires - EXPIRY_MARGIN_MS > this.clock.exactNow() || !token) return;
     if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    const response = await fetch(`/files/${encodeURIComponent(file.id)}`, { headers: { Authorization: `Bearer ${token}` } }).catch(() => null);
+    const response = await fetch(`/files/${encodeURIComponent(file.id)}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    }).catch(() => null);
     const blob = response?.ok ? await response.blob().catch(() => null) : null;
     // refused or unreachable: the link as it was, and the browser's download list shows that it failed
     const href = blob ? URL.createObjectURL(blob) : file.url;

@@ -1,9 +1,11 @@
 import { GRADE_SCALE, gradeFor, parseScore } from './grade-scale';
 
-describe('the grade scale (the server\'s table)', () => {
+describe("the grade scale (the server's table)", () => {
   it('covers every score from 0 to 100 exactly once', () => {
     for (let score = 0; score <= 100; score++) {
-      expect(GRADE_SCALE.filter((b) => score >= b.min && score <= b.max).length).withContext(String(score)).toBe(1);
+      expect(GRADE_SCALE.filter((b) => score >= b.min && score <= b.max).length)
+        .withContext(String(score))
+        .toBe(1);
     }
   });
 
@@ -21,6 +23,7 @@ describe('the grade scale (the server\'s table)', () => {
     expect(parseScore(' 88 ')).toBe(88);
     expect(parseScore('0')).toBe(0);
     expect(parseScore('100')).toBe(100);
-    for (const typed of ['', '101', '-1', '8.5', '8,5', 'abc', '1e2', null]) expect(parseScore(typed)).withContext(String(typed)).toBeNull();
+    for (const typed of ['', '101', '-1', '8.5', '8,5', 'abc', '1e2', null])
+      expect(parseScore(typed)).withContext(String(typed)).toBeNull();
   });
 });

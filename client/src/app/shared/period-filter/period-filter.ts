@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, type Signal, type WritableSignal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  linkedSignal,
+  type Signal,
+  type WritableSignal,
+} from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatSelectModule } from '@angular/material/select';
@@ -15,7 +24,9 @@ type CalendarPeriod = CalendarYear['periods'][number];
 
 /** The calendar day (YYYY-MM-DD) of an instant in the university's zone. */
 export function dayIn(timeZone: string, at: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(at),
+  );
 }
 
 /** The year holding today, else the latest one (the server lists the latest first). */
@@ -96,7 +107,11 @@ export function periodChoice(options: { allowAll?: boolean; periodId?: () => str
     </mat-form-field>
     <mat-form-field appearance="outline">
       <mat-label>{{ i18n.t('list.period') }}</mat-label>
-      <mat-select [value]="choice().periodId()" (valueChange)="choice().periodId.set($event)" data-testid="period-filter">
+      <mat-select
+        [value]="choice().periodId()"
+        (valueChange)="choice().periodId.set($event)"
+        data-testid="period-filter"
+      >
         @if (choice().allowAll) {
           <mat-option value="">{{ i18n.t('list.allPeriods') }}</mat-option>
         }

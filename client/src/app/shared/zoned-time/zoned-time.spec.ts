@@ -1,7 +1,7 @@
 import { clockTime, instantAt, nextDay, normalTime, wallTime } from './zoned-time';
 
-describe('wall-clock times in the university\'s zone', () => {
-  it('reads an instant on Almaty\'s clocks, whatever the device\'s zone', () => {
+describe("wall-clock times in the university's zone", () => {
+  it("reads an instant on Almaty's clocks, whatever the device's zone", () => {
     expect(wallTime('2026-11-29T06:00:00.000Z', 'Asia/Almaty')).toEqual({ date: '2026-11-29', time: '11:00' });
     expect(wallTime('2026-11-29T20:30:00.000Z', 'Asia/Almaty')).toEqual({ date: '2026-11-30', time: '01:30' });
   });
@@ -25,7 +25,7 @@ describe('wall-clock times in the university\'s zone', () => {
     expect(nextDay('2026-12-31')).toBe('2027-01-01');
   });
 
-  it('shows a time of day with seconds on the zone\'s clock', () => {
+  it("shows a time of day with seconds on the zone's clock", () => {
     expect(clockTime('2026-11-29T06:02:09.000Z', 'Asia/Almaty')).toBe('11:02:09');
   });
 
@@ -35,6 +35,7 @@ describe('wall-clock times in the university\'s zone', () => {
     expect(normalTime('9.30')).toBe('09:30');
     expect(normalTime('2359')).toBe('23:59');
     expect(normalTime('930')).toBe('09:30');
-    for (const typed of ['24:00', '12:60', '12345', '', 'ten', '9:3']) expect(normalTime(typed)).withContext(typed).toBeNull();
+    for (const typed of ['24:00', '12:60', '12345', '', 'ten', '9:3'])
+      expect(normalTime(typed)).withContext(typed).toBeNull();
   });
 });

@@ -33,25 +33,37 @@ describe('the login page', () => {
   });
 
   it('says in Kazakh that the login or password is wrong', async () => {
-    auth.login.and.rejectWith(new CombinedGraphQLErrors({ errors: [{ message: 'x', extensions: { code: 'UNAUTHENTICATED' } }] }));
+    auth.login.and.rejectWith(
+      new CombinedGraphQLErrors({ errors: [{ message: 'x', extensions: { code: 'UNAUTHENTICATED' } }] }),
+    );
     const fixture = await render();
     await submit(fixture, 'student01', 'wrong');
-    expect((fixture.nativeElement as HTMLElement).querySelector('[role=alert]')!.textContent).toContain('Логин немесе құпия сөз қате');
+    expect((fixture.nativeElement as HTMLElement).querySelector('[role=alert]')!.textContent).toContain(
+      'Логин немесе құпия сөз қате',
+    );
   });
 
   it('says when the server cannot be reached', async () => {
     auth.login.and.rejectWith(new TypeError('Failed to fetch'));
     const fixture = await render();
     await submit(fixture, 'student01', 'demo');
-    expect((fixture.nativeElement as HTMLElement).querySelector('[role=alert]')!.textContent).toContain('Серверге қосылу мүмкін болмады');
+    expect((fixture.nativeElement as HTMLElement).querySelector('[role=alert]')!.textContent).toContain(
+      'Серверге қосылу мүмкін болмады',
+    );
   });
 
   /** the server's refusal after too many failures: HTTP 429 with the GraphQL error, as apollo-angular reports it */
   const tooMany = (retryAfter: number) => {
-    const bodyText = JSON.stringify({ errors: [{ message: 'Too many failed sign-ins.', extensions: { code: 'TOO_MANY_REQUESTS', retryAfter } }] });
-    return new ServerError('Response not successful: Received status code 429', { response: new Response(bodyText, { status: 429 }), bodyText });
+    const bodyText = JSON.stringify({
+      errors: [{ message: 'Too many failed sign-ins.', extensions: { code: 'TOO_MANY_REQUESTS', retryAfter } }],
+    });
+    return new ServerError('Response not successful: Received status code 429', {
+      response: new Response(bodyText, { status: 429 }),
+      bodyText,
+    });
   };
-  const alertText = (fixture: Awaited<ReturnType<typeof render>>) => (fixture.nativeElement as HTMLElement).querySelector('[role=alert]')!.textContent;
+  const alertText = (fixture: Awaited<ReturnType<typeof render>>) =>
+    (fixture.nativeElement as HTMLElement).querySelector('[role=alert]')!.textContent;
 
   it('says how long to wait after too many attempts, in Kazakh, Russian and English', async () => {
     auth.login.and.rejectWith(tooMany(840));
@@ -75,14 +87,20 @@ describe('the login page', () => {
     expect(alertText(fixture)).toContain('Try again in 45 s.');
     fixture.destroy();
 
-    auth.login.and.rejectWith(new CombinedGraphQLErrors({ errors: [{ message: 'x', extensions: { code: 'TOO_MANY_REQUESTS', retryAfter: 5 } }] }));
+    auth.login.and.rejectWith(
+      new CombinedGraphQLErrors({
+        errors: [{ message: 'x', extensions: { code: 'TOO_MANY_REQUESTS', retryAfter: 5 } }],
+      }),
+    );
     fixture = await render('ru');
     await submit(fixture, 'student01', 'demo');
     expect(alertText(fixture)).toContain('Повторите через 5 с.');
   });
 
   it('says "too many requests" when the server gave no wait', async () => {
-    auth.login.and.rejectWith(new CombinedGraphQLErrors({ errors: [{ message: 'x', extensions: { code: 'TOO_MANY_REQUESTS' } }] }));
+    auth.login.and.rejectWith(
+      new CombinedGraphQLErrors({ errors: [{ message: 'x', extensions: { code: 'TOO_MANY_REQUESTS' } }] }),
+    );
     const fixture = await render('en');
     await submit(fixture, 'student01', 'demo');
     expect(alertText(fixture)).toContain('Too many requests. Wait a moment and try again.');

@@ -18,12 +18,22 @@ function loginRefusal(error: unknown): { key: MessageKey; params?: MessageParams
   if (code === 'UNAUTHENTICATED') return { key: 'auth.wrong' };
   const seconds = code === 'TOO_MANY_REQUESTS' ? retryAfterSeconds(error) : null;
   if (seconds === null) return { key: `error.${code}` };
-  return seconds < 120 ? { key: 'auth.tooManySeconds', params: { seconds } } : { key: 'auth.tooManyMinutes', params: { minutes: Math.ceil(seconds / 60) } };
+  return seconds < 120
+    ? { key: 'auth.tooManySeconds', params: { seconds } }
+    : { key: 'auth.tooManyMinutes', params: { minutes: Math.ceil(seconds / 60) } };
 }
 
 @Component({
   selector: 'app-login',
-  imports: [ReactiveFormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatProgressBarModule, LanguageSwitch],
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+    LanguageSwitch,
+  ],
   templateUrl: './login.html',
   styleUrl: './login.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

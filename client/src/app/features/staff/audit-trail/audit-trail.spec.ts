@@ -12,7 +12,7 @@ describe('the audit trail', () => {
     i18n.setLang('kk');
   });
 
-  it('shows the server\'s known details in the page\'s language and anything else as it is', () => {
+  it("shows the server's known details in the page's language and anything else as it is", () => {
     expect(eventDetail(i18n, 'exam page opened')).toBe('емтихан беті ашылды');
     expect(eventDetail(i18n, 'ticket 7')).toBe('№ 7');
     expect(eventDetail(i18n, '120 characters, 2 file(s)')).toBe('120 белгі, 2 файл');
@@ -27,14 +27,37 @@ describe('the audit trail', () => {
   });
 
   it('exports one line per event with the local time and the instant in UTC', () => {
-    const rows = trailRows(i18n, [{
-      id: 's1', student: { id: 'u1', login: 'student21', fullName: 'Әлия Нұрланқызы' },
-      events: [
-        { id: 'e1', kind: 'ENTERED', at: '2026-11-29T06:00:00.000Z', detail: 'exam page opened', actor: { id: 'u1', fullName: 'Әлия Нұрланқызы' } },
-        { id: 'e2', kind: 'QUESTIONS_RELEASED', at: '2026-11-29T06:05:00.000Z', detail: null, actor: { id: 'st', fullName: 'Айгүл Серікова' } },
-      ],
-    }]);
+    const rows = trailRows(i18n, [
+      {
+        id: 's1',
+        student: { id: 'u1', login: 'student21', fullName: 'Әлия Нұрланқызы' },
+        events: [
+          {
+            id: 'e1',
+            kind: 'ENTERED',
+            at: '2026-11-29T06:00:00.000Z',
+            detail: 'exam page opened',
+            actor: { id: 'u1', fullName: 'Әлия Нұрланқызы' },
+          },
+          {
+            id: 'e2',
+            kind: 'QUESTIONS_RELEASED',
+            at: '2026-11-29T06:05:00.000Z',
+            detail: null,
+            actor: { id: 'st', fullName: 'Айгүл Серікова' },
+          },
+        ],
+      },
+    ]);
     expect(rows[0]).toEqual(['Білім алушы', 'Логин', 'Уақыты', 'Дүниежүзілік уақыт', 'Әрекет', 'Кім', 'Толығырақ']);
-    expect(rows[2]).toEqual(['Әлия Нұрланқызы', 'student21', '29.11.2026, 11:05:00', '2026-11-29T06:05:00.000Z', 'Сұрақтар жіберілді', 'Айгүл Серікова', '']);
+    expect(rows[2]).toEqual([
+      'Әлия Нұрланқызы',
+      'student21',
+      '29.11.2026, 11:05:00',
+      '2026-11-29T06:05:00.000Z',
+      'Сұрақтар жіберілді',
+      'Айгүл Серікова',
+      '',
+    ]);
   });
 });

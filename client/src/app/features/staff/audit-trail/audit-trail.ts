@@ -51,14 +51,27 @@ export function eventDetail(i18n: I18n, detail: string | null): string {
 
 /** The trail as CSV rows: one line per event, with the date and time in the university's zone and the instant in UTC. */
 export function trailRows(i18n: I18n, trails: readonly Trail[]): CsvCell[][] {
-  const rows: CsvCell[][] = [[
-    i18n.t('trail.student'), i18n.t('auth.login'), i18n.t('trail.time'), i18n.t('trail.utc'), i18n.t('trail.event'), i18n.t('trail.by'), i18n.t('trail.detail'),
-  ]];
+  const rows: CsvCell[][] = [
+    [
+      i18n.t('trail.student'),
+      i18n.t('auth.login'),
+      i18n.t('trail.time'),
+      i18n.t('trail.utc'),
+      i18n.t('trail.event'),
+      i18n.t('trail.by'),
+      i18n.t('trail.detail'),
+    ],
+  ];
   for (const trail of trails) {
     for (const event of trail.events) {
       rows.push([
-        trail.student.fullName, trail.student.login, i18n.dateTime(event.at), event.at,
-        i18n.t(`trail.kind.${event.kind}`), event.actor?.fullName ?? '', eventDetail(i18n, event.detail),
+        trail.student.fullName,
+        trail.student.login,
+        i18n.dateTime(event.at),
+        event.at,
+        i18n.t(`trail.kind.${event.kind}`),
+        event.actor?.fullName ?? '',
+        eventDetail(i18n, event.detail),
       ]);
     }
   }
@@ -80,10 +93,14 @@ export class AuditTrail {
   protected readonly data = inject<TrailQuestion>(MAT_DIALOG_DATA);
 
   protected readonly trails = rxResource({
-    stream: () => this.apollo.query({ query: SittingTrailsDocument, variables: { examId: this.data.examId }, fetchPolicy: 'network-only' })
-      .pipe(map((r) => r.data?.exam?.sittings ?? [])),
+    stream: () =>
+      this.apollo
+        .query({ query: SittingTrailsDocument, variables: { examId: this.data.examId }, fetchPolicy: 'network-only' })
+        .pipe(map((r) => r.data?.exam?.sittings ?? [])),
   });
-  protected readonly trail = computed(() => (this.trails.hasValue() ? this.trails.value().find((t) => t.id === this.data.sittingId) : undefined));
+  protected readonly trail = computed(() =>
+    this.trails.hasValue() ? this.trails.value().find((t) => t.id === this.data.sittingId) : undefined,
+  );
   protected readonly error = computed(() => (this.trails.error() ? errorMessageKey(this.trails.error()) : null));
 
   protected kind(kind: SittingEventKind): string {
@@ -101,12 +118,17 @@ export class AuditTrail {
   protected export(): void {
     const trail = this.trail();
     if (!trail) return;
-    downloadCsv(fileName(this.i18n.t('trail.fileName'), this.data.examTitle, trail.student.login), trailRows(this.i18n, [trail]));
+    downloadCsv(
+      fileName(this.i18n.t('trail.fileName'), this.data.examTitle, trail.student.login),
+      trailRows(this.i18n, [trail]),
+    );
   }
 }
 
 /** Every student's trail of an exam, as one CSV file (from the room, without opening a dialog). */
 export async function exportAllTrails(apollo: Apollo, i18n: I18n, examId: string, examTitle: string): Promise<void> {
-  const { data } = await firstValueFrom(apollo.query({ query: SittingTrailsDocument, variables: { examId }, fetchPolicy: 'network-only' }));
+  const { data } = await firstValueFrom(
+    apollo.query({ query: SittingTrailsDocument, variables: { examId }, fetchPolicy: 'network-only' }),
+  );
   downloadCsv(fileName(i18n.t('trail.fileName'), examTitle), trailRows(i18n, data?.exam?.sittings ?? []));
 }

@@ -12,7 +12,9 @@ export class ChangeCancelled extends Error {
 }
 
 function needsConfirmation(error: unknown): boolean {
-  return CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.['code'] === 'CONFIRMATION_REQUIRED');
+  return (
+    CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.['code'] === 'CONFIRMATION_REQUIRED')
+  );
 }
 
 /**

@@ -5,7 +5,8 @@ import { RemoveExamFileDocument, type FileRefFieldsFragment } from '../../../cor
 import { FileUploads } from '../../../core/http/upload';
 
 /** Where staff attach files: a ticket (shown to its holder with the questions) or a task exam. */
-export type FileOwner = { readonly kind: 'ticket'; readonly ticketId: string } | { readonly kind: 'task'; readonly examId: string };
+export type FileOwner =
+  { readonly kind: 'ticket'; readonly ticketId: string } | { readonly kind: 'task'; readonly examId: string };
 
 /** Files of tickets and tasks: plain HTTP uploads (several files in one request), GraphQL removal. */
 @Injectable({ providedIn: 'root' })
@@ -15,11 +16,16 @@ export class ExamFilesApi {
 
   /** Rejects with a CodedError: the server's code (FILE_TOO_LARGE, FORBIDDEN …) or NETWORK. */
   upload(owner: FileOwner, files: readonly File[]): Promise<FileRefFieldsFragment[]> {
-    const path = owner.kind === 'ticket' ? `/files/tickets/${encodeURIComponent(owner.ticketId)}` : `/files/exams/${encodeURIComponent(owner.examId)}/task`;
+    const path =
+      owner.kind === 'ticket'
+        ? `/files/tickets/${encodeURIComponent(owner.ticketId)}`
+        : `/files/exams/${encodeURIComponent(owner.examId)}/task`;
     return this.uploads.upload(path, files);
   }
 
   async remove(fileId: string, confirmStarted: boolean): Promise<void> {
-    await firstValueFrom(this.apollo.mutate({ mutation: RemoveExamFileDocument, variables: { fileId, confirmStarted } }));
+    await firstValueFrom(
+      this.apollo.mutate({ mutation: RemoveExamFileDocument, variables: { fileId, confirmStarted } }),
+    );
   }
 }

@@ -23,7 +23,16 @@ import { ExamFilesApi, type FileOwner } from './exam-files-api';
     @if (error(); as key) {
       <p class="error" role="alert">{{ i18n.t(key) }}</p>
     }
-    <input #picker type="file" multiple class="picker" tabindex="-1" aria-hidden="true" (change)="picked($event)" [attr.data-testid]="testId()" />
+    <input
+      #picker
+      type="file"
+      multiple
+      class="picker"
+      tabindex="-1"
+      aria-hidden="true"
+      (change)="picked($event)"
+      [attr.data-testid]="testId()"
+    />
     <button mat-stroked-button type="button" [disabled]="busy()" (click)="picker.click()" [attr.aria-label]="label()">
       <mat-icon svgIcon="upload" aria-hidden="true" />
       {{ i18n.t('answers.upload') }}

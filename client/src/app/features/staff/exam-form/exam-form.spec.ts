@@ -4,7 +4,13 @@ import { CombinedGraphQLErrors } from '@apollo/client';
 import { examTimesProblem } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { of, throwError } from 'rxjs';
-import { CalendarYearsDocument, CreateExamDocument, ExamFormOptionsDocument, type StaffExamDetailsFragment, UpdateExamDocument } from '../../../core/graphql/generated';
+import {
+  CalendarYearsDocument,
+  CreateExamDocument,
+  ExamFormOptionsDocument,
+  type StaffExamDetailsFragment,
+  UpdateExamDocument,
+} from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
@@ -22,10 +28,18 @@ const OPTIONS = {
     { id: 's3', login: 'student03', fullName: 'Дана Сапарова' },
   ],
 };
-const YEARS = [{ id: 'y1', title: '2026-2027', startsOn: '2026-09-01', endsOn: '2027-06-30', periods: [{ id: 'p1', number: 1, title: '1', startsOn: '2026-09-01', endsOn: '2026-12-31' }] }];
+const YEARS = [
+  {
+    id: 'y1',
+    title: '2026-2027',
+    startsOn: '2026-09-01',
+    endsOn: '2027-06-30',
+    periods: [{ id: 'p1', number: 1, title: '1', startsOn: '2026-09-01', endsOn: '2026-12-31' }],
+  },
+];
 
 describe('the exam form', () => {
-  it('reads the times in the university\'s zone, an end not after the start as the next day', () => {
+  it("reads the times in the university's zone, an end not after the start as the next day", () => {
     const zone = 'Asia/Almaty';
     const day = examTimes('2026-11-29', '10:00', '12:30', zone);
     expect(new Date(day.startsAt).toISOString()).toBe('2026-11-29T05:00:00.000Z');
@@ -36,20 +50,39 @@ describe('the exam form', () => {
     expect(night.nextDay).toBeTrue();
   });
 
-  it('never reads times the server\'s rule refuses: the longest reading (same start and end) is one day', () => {
+  it("never reads times the server's rule refuses: the longest reading (same start and end) is one day", () => {
     const longest = examTimes('2026-11-29', '10:00', '10:00', 'Asia/Almaty');
     expect(longest.endsAt - longest.startsAt).toBe(24 * 3_600_000);
     expect(examTimesProblem(longest.startsAt, longest.endsAt)).toBeNull();
   });
 
   it('reads pasted logins separated any which way, once each', () => {
-    expect(parseLogins(' Student01,student02;\nstudent03\tstudent01 ')).toEqual(['student01', 'student02', 'student03']);
+    expect(parseLogins(' Student01,student02;\nstudent03\tstudent01 ')).toEqual([
+      'student01',
+      'student02',
+      'student03',
+    ]);
     expect(parseLogins('  ')).toEqual([]);
   });
 
   it('keeps students who have begun from being dropped', () => {
-    const sitting = (id: string, extra: object) => ({ id, enteredAt: null, ticketNumber: null, answerStatus: null, grade: null, student: { id, login: id, fullName: id }, ...extra });
-    expect([...studentsWithActivity([sitting('a', {}), sitting('b', { enteredAt: 'x' }), sitting('c', { ticketNumber: 2 }), sitting('d', { answerStatus: 'DRAFT' })])]).toEqual(['b', 'c', 'd']);
+    const sitting = (id: string, extra: object) => ({
+      id,
+      enteredAt: null,
+      ticketNumber: null,
+      answerStatus: null,
+      grade: null,
+      student: { id, login: id, fullName: id },
+      ...extra,
+    });
+    expect([
+      ...studentsWithActivity([
+        sitting('a', {}),
+        sitting('b', { enteredAt: 'x' }),
+        sitting('c', { ticketNumber: 2 }),
+        sitting('d', { answerStatus: 'DRAFT' }),
+      ]),
+    ]).toEqual(['b', 'c', 'd']);
   });
 
   describe('saving', () => {
@@ -71,19 +104,37 @@ describe('the exam form', () => {
       refuseUnconfirmed = false;
       confirmation = new FakeConfirmation();
       const apollo = {
-        query: ({ query }: { query: unknown }) => of({ data: query === ExamFormOptionsDocument ? OPTIONS : query === CalendarYearsDocument ? { academicYears: YEARS } : null }),
+        query: ({ query }: { query: unknown }) =>
+          of({
+            data:
+              query === ExamFormOptionsDocument
+                ? OPTIONS
+                : query === CalendarYearsDocument
+                  ? { academicYears: YEARS }
+                  : null,
+          }),
         mutate: (options: { mutation: unknown; variables: Record<string, unknown> }) => {
           mutations.push(options);
           if (options.mutation === UpdateExamDocument && refuseUnconfirmed && !options.variables['confirmStarted']) {
-            return throwError(() => new CombinedGraphQLErrors({ errors: [{ message: 'started', extensions: { code: 'CONFIRMATION_REQUIRED' } }] }));
+            return throwError(
+              () =>
+                new CombinedGraphQLErrors({
+                  errors: [{ message: 'started', extensions: { code: 'CONFIRMATION_REQUIRED' } }],
+                }),
+            );
           }
-          return of({ data: options.mutation === CreateExamDocument ? { createExam: { id: 'new-exam' } } : { updateExam: {} } });
+          return of({
+            data: options.mutation === CreateExamDocument ? { createExam: { id: 'new-exam' } } : { updateExam: {} },
+          });
         },
       };
       TestBed.configureTestingModule({
         providers: [
           { provide: Apollo, useValue: apollo },
-          { provide: ServerClock, useValue: { now: signal(NOW), timeZone: signal('Asia/Almaty'), exactNow: () => NOW } },
+          {
+            provide: ServerClock,
+            useValue: { now: signal(NOW), timeZone: signal('Asia/Almaty'), exactNow: () => NOW },
+          },
           { provide: Confirmation, useValue: confirmation },
         ],
       });
@@ -115,8 +166,15 @@ describe('the exam form', () => {
       el().querySelector<HTMLButtonElement>('[data-testid=save-exam]')!.click();
       await waitUntil(() => saved.length === 1);
       expect(mutations[0].variables['input']).toEqual({
-        periodId: 'p1', disciplineId: 'd1', teacherId: 't1', startsAt: '2026-12-10T04:00:00.000Z', endsAt: '2026-12-10T06:30:00.000Z',
-        format: 'TICKETS', ticketAssignment: 'STUDENT_CHOICE', taskText: null, studentIds: ['s3', 's1'],
+        periodId: 'p1',
+        disciplineId: 'd1',
+        teacherId: 't1',
+        startsAt: '2026-12-10T04:00:00.000Z',
+        endsAt: '2026-12-10T06:30:00.000Z',
+        format: 'TICKETS',
+        ticketAssignment: 'STUDENT_CHOICE',
+        taskText: null,
+        studentIds: ['s3', 's1'],
       });
       expect(saved).toEqual(['new-exam']);
     });
@@ -124,10 +182,28 @@ describe('the exam form', () => {
     it('asks before changing a started exam, and sends it again confirmed', async () => {
       refuseUnconfirmed = true;
       const exam = {
-        id: 'exam-1', startsAt: '2026-11-29T05:50:00.000Z', endsAt: '2026-11-29T08:00:00.000Z', format: 'TICKETS', ticketAssignment: 'RANDOM',
-        period: { id: 'p1', number: 1, academicYear: { id: 'y1', title: '2026-2027' } }, discipline: OPTIONS.disciplines[0], teacher: { id: 't1', fullName: 'Нұрлан Әбенов' },
-        task: null, platform: null, recording: null, tickets: [],
-        sittings: [{ id: 'x', enteredAt: '2026-11-29T05:51:00.000Z', ticketNumber: 4, answerStatus: null, grade: null, student: OPTIONS.students[0] }],
+        id: 'exam-1',
+        startsAt: '2026-11-29T05:50:00.000Z',
+        endsAt: '2026-11-29T08:00:00.000Z',
+        format: 'TICKETS',
+        ticketAssignment: 'RANDOM',
+        period: { id: 'p1', number: 1, academicYear: { id: 'y1', title: '2026-2027' } },
+        discipline: OPTIONS.disciplines[0],
+        teacher: { id: 't1', fullName: 'Нұрлан Әбенов' },
+        task: null,
+        platform: null,
+        recording: null,
+        tickets: [],
+        sittings: [
+          {
+            id: 'x',
+            enteredAt: '2026-11-29T05:51:00.000Z',
+            ticketNumber: 4,
+            answerStatus: null,
+            grade: null,
+            student: OPTIONS.students[0],
+          },
+        ],
       } as unknown as StaffExamDetailsFragment;
       const form = await render(exam);
       const saved: string[] = [];

@@ -1,6 +1,23 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, linkedSignal, output, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  linkedSignal,
+  output,
+  signal,
+  untracked,
+} from '@angular/core';
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';
-import { type AbstractControl, NonNullableFormBuilder, ReactiveFormsModule, type ValidationErrors, Validators } from '@angular/forms';
+import {
+  type AbstractControl,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  type ValidationErrors,
+  Validators,
+} from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
@@ -11,8 +28,14 @@ import { Apollo } from 'apollo-angular';
 import { firstValueFrom, map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
 import {
-  CalendarYearsDocument, CreateExamDocument, type ExamFormat, ExamFormOptionsDocument, type ExamInput, type StaffExamDetailsFragment,
-  type TicketAssignment, UpdateExamDocument,
+  CalendarYearsDocument,
+  CreateExamDocument,
+  type ExamFormat,
+  ExamFormOptionsDocument,
+  type ExamInput,
+  type StaffExamDetailsFragment,
+  type TicketAssignment,
+  UpdateExamDocument,
 } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
@@ -28,7 +51,9 @@ type Sittings = StaffExamDetailsFragment['sittings'];
 
 /** Enrolled students who have begun (entered, hold a ticket, answered, graded): the server will not drop them. */
 export function studentsWithActivity(sittings: Sittings): Set<string> {
-  return new Set(sittings.filter((s) => s.enteredAt || s.ticketNumber != null || s.answerStatus || s.grade).map((s) => s.student.id));
+  return new Set(
+    sittings.filter((s) => s.enteredAt || s.ticketNumber != null || s.answerStatus || s.grade).map((s) => s.student.id),
+  );
 }
 
 /** A time of day typed in the 24-hour form (the university's clocks), e.g. 09:30. */
@@ -40,7 +65,12 @@ function timeOfDay(control: AbstractControl<string>): ValidationErrors | null {
  * The start and end instants of what was typed; an end not after the start is read as the next day, so a typed exam
  * lasts at most a day, within the server's rule (examTimesProblem in @rules: at most MAX_EXAM_MS).
  */
-export function examTimes(date: string, start: string, end: string, timeZone: string): { startsAt: number; endsAt: number; nextDay: boolean } {
+export function examTimes(
+  date: string,
+  start: string,
+  end: string,
+  timeZone: string,
+): { startsAt: number; endsAt: number; nextDay: boolean } {
   const startsAt = instantAt(date, normalTime(start) ?? '', timeZone);
   const sameDay = instantAt(date, normalTime(end) ?? '', timeZone);
   const next = !Number.isNaN(sameDay) && sameDay <= startsAt;
@@ -51,7 +81,13 @@ export function examTimes(date: string, start: string, end: string, timeZone: st
 @Component({
   selector: 'app-exam-form',
   imports: [
-    ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatProgressBarModule, MatRadioModule, MatSelectModule,
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatRadioModule,
+    MatSelectModule,
     StudentPicker,
   ],
   templateUrl: './exam-form.html',
@@ -77,7 +113,9 @@ export class ExamForm {
   protected readonly calendar = rxResource({
     stream: () => this.apollo.query({ query: CalendarYearsDocument }).pipe(map((r) => r.data?.academicYears ?? [])),
   });
-  protected readonly disciplines = computed(() => (this.options.hasValue() ? (this.options.value()?.disciplines ?? []) : []));
+  protected readonly disciplines = computed(() =>
+    this.options.hasValue() ? (this.options.value()?.disciplines ?? []) : [],
+  );
   protected readonly teachers = computed(() => (this.options.hasValue() ? (this.options.value()?.teachers ?? []) : []));
   protected readonly students = computed(() => (this.options.hasValue() ? (this.options.value()?.students ?? []) : []));
   protected readonly years = computed(() => (this.calendar.hasValue() ? this.calendar.value() : []));
@@ -95,7 +133,9 @@ export class ExamForm {
   });
   private readonly value = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
 
-  protected readonly enrolled = linkedSignal<ReadonlySet<string>>(() => new Set(this.exam()?.sittings.map((s) => s.student.id) ?? []));
+  protected readonly enrolled = linkedSignal<ReadonlySet<string>>(
+    () => new Set(this.exam()?.sittings.map((s) => s.student.id) ?? []),
+  );
   protected readonly locked = computed(() => studentsWithActivity(this.exam()?.sittings ?? []));
   /** students hold tickets: the server no longer lets the format change */
   protected readonly formatLocked = computed(() => this.exam()?.sittings.some((s) => s.ticketNumber != null) ?? false);
@@ -130,9 +170,15 @@ export class ExamForm {
     if (exam) {
       const start = wallTime(exam.startsAt, zone);
       this.form.reset({
-        periodId: exam.period.id, disciplineId: exam.discipline.id, teacherId: exam.teacher.id,
-        date: start.date, start: start.time, end: wallTime(exam.endsAt, zone).time,
-        format: exam.format, ticketAssignment: exam.ticketAssignment ?? 'STUDENT_CHOICE', taskText: exam.task?.text ?? '',
+        periodId: exam.period.id,
+        disciplineId: exam.discipline.id,
+        teacherId: exam.teacher.id,
+        date: start.date,
+        start: start.time,
+        end: wallTime(exam.endsAt, zone).time,
+        format: exam.format,
+        ticketAssignment: exam.ticketAssignment ?? 'STUDENT_CHOICE',
+        taskText: exam.task?.text ?? '',
       });
     } else {
       this.form.reset({ ...this.form.getRawValue(), periodId: periodId ?? '', date: dayIn(zone, this.clock.now()) });
@@ -155,8 +201,11 @@ export class ExamForm {
     const v = this.form.getRawValue();
     const { startsAt, endsAt } = this.times();
     const input: ExamInput = {
-      periodId: v.periodId, disciplineId: v.disciplineId, teacherId: v.teacherId,
-      startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString(),
+      periodId: v.periodId,
+      disciplineId: v.disciplineId,
+      teacherId: v.teacherId,
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(endsAt).toISOString(),
       format: v.format,
       ticketAssignment: v.format === 'TICKETS' ? v.ticketAssignment : null,
       taskText: v.format === 'TASK' ? v.taskText : null,
@@ -168,10 +217,15 @@ export class ExamForm {
       const exam = this.exam();
       if (exam) {
         await this.changes.run((confirmStarted) =>
-          firstValueFrom(this.apollo.mutate({ mutation: UpdateExamDocument, variables: { id: exam.id, input, confirmStarted } })));
+          firstValueFrom(
+            this.apollo.mutate({ mutation: UpdateExamDocument, variables: { id: exam.id, input, confirmStarted } }),
+          ),
+        );
         this.saved.emit(exam.id);
       } else {
-        const { data } = await firstValueFrom(this.apollo.mutate({ mutation: CreateExamDocument, variables: { input } }));
+        const { data } = await firstValueFrom(
+          this.apollo.mutate({ mutation: CreateExamDocument, variables: { input } }),
+        );
         if (data) this.saved.emit(data.createExam.id);
       }
       this.form.markAsPristine();

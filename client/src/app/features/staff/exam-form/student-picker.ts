@@ -13,7 +13,14 @@ export interface PickableStudent {
 
 /** Logins pasted from a spreadsheet or a message: separated by spaces, commas, semicolons or lines. */
 export function parseLogins(pasted: string): string[] {
-  return [...new Set(pasted.split(/[\s,;]+/).map((l) => l.trim().toLowerCase()).filter(Boolean))];
+  return [
+    ...new Set(
+      pasted
+        .split(/[\s,;]+/)
+        .map((l) => l.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** The enrolled students: ticked in the list, or pasted as logins. Students who have already begun cannot be removed. */
@@ -22,11 +29,22 @@ export function parseLogins(pasted: string): string[] {
   imports: [MatButtonModule, MatCheckboxModule, MatFormFieldModule, MatInputModule],
   template: `
     <fieldset class="picker">
-      <legend>{{ i18n.t('examForm.students') }} <span class="count" data-testid="enrolled-count">{{ i18n.t('examForm.selectedN', { n: selected().size }) }}</span></legend>
+      <legend>
+        {{ i18n.t('examForm.students') }}
+        <span class="count" data-testid="enrolled-count">{{
+          i18n.t('examForm.selectedN', { n: selected().size })
+        }}</span>
+      </legend>
       <div class="tools">
         <mat-form-field appearance="outline" subscriptSizing="dynamic" class="filter">
           <mat-label>{{ i18n.t('examForm.findStudent') }}</mat-label>
-          <input matInput type="search" [value]="filter()" (input)="filter.set($any($event.target).value)" autocomplete="off" />
+          <input
+            matInput
+            type="search"
+            [value]="filter()"
+            (input)="filter.set($any($event.target).value)"
+            autocomplete="off"
+          />
         </mat-form-field>
         <button mat-button type="button" (click)="selectShown()">{{ i18n.t('examForm.selectShown') }}</button>
         <button mat-button type="button" (click)="clear()">{{ i18n.t('examForm.clear') }}</button>
@@ -34,7 +52,11 @@ export function parseLogins(pasted: string): string[] {
       <ul class="list" [attr.aria-label]="i18n.t('examForm.students')">
         @for (student of shown(); track student.id) {
           <li>
-            <mat-checkbox [checked]="selected().has(student.id)" [disabled]="locked().has(student.id)" (change)="toggle(student.id, $event.checked)">
+            <mat-checkbox
+              [checked]="selected().has(student.id)"
+              [disabled]="locked().has(student.id)"
+              (change)="toggle(student.id, $event.checked)"
+            >
               {{ student.fullName }} <span class="login">{{ student.login }}</span>
             </mat-checkbox>
           </li>
@@ -45,9 +67,23 @@ export function parseLogins(pasted: string): string[] {
       <div class="paste">
         <mat-form-field appearance="outline" subscriptSizing="dynamic" class="logins">
           <mat-label>{{ i18n.t('examForm.pasteLogins') }}</mat-label>
-          <textarea matInput rows="2" [value]="pasted()" (input)="pasted.set($any($event.target).value)" data-testid="paste-logins"></textarea>
+          <textarea
+            matInput
+            rows="2"
+            [value]="pasted()"
+            (input)="pasted.set($any($event.target).value)"
+            data-testid="paste-logins"
+          ></textarea>
         </mat-form-field>
-        <button mat-stroked-button type="button" [disabled]="!pasted().trim()" (click)="addPasted()" data-testid="add-logins">{{ i18n.t('examForm.addLogins') }}</button>
+        <button
+          mat-stroked-button
+          type="button"
+          [disabled]="!pasted().trim()"
+          (click)="addPasted()"
+          data-testid="add-logins"
+        >
+          {{ i18n.t('examForm.addLogins') }}
+        </button>
       </div>
       @if (pasteResult(); as result) {
         <p role="status" class="result" [class.warn]="result.unknown.length">
@@ -131,7 +167,9 @@ export class StudentPicker {
   protected readonly shown = computed(() => {
     const needle = this.filter().trim().toLocaleLowerCase();
     const all = this.students();
-    return needle ? all.filter((s) => s.fullName.toLocaleLowerCase().includes(needle) || s.login.toLowerCase().includes(needle)) : all;
+    return needle
+      ? all.filter((s) => s.fullName.toLocaleLowerCase().includes(needle) || s.login.toLowerCase().includes(needle))
+      : all;
   });
 
   protected toggle(id: string, on: boolean): void {

@@ -25,7 +25,18 @@ type Tab = (typeof TABS)[number];
 /** Preparing one exam: its details and enrolment, its tickets (or task files), its platform and recording. */
 @Component({
   selector: 'app-exam-setup',
-  imports: [PageHeader, MatButtonModule, MatIconModule, MatProgressBarModule, MatTabsModule, RouterLink, ExamFiles, ExamForm, Platform, Tickets],
+  imports: [
+    PageHeader,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatTabsModule,
+    RouterLink,
+    ExamFiles,
+    ExamForm,
+    Platform,
+    Tickets,
+  ],
   templateUrl: './exam-setup.html',
   styleUrl: './exam-setup.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -48,7 +59,9 @@ export class ExamSetup {
   protected readonly exam = rxResource({
     params: () => this.examId() || undefined,
     stream: ({ params: id }) =>
-      this.apollo.query({ query: StaffExamDocument, variables: { id }, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.exam ?? null)),
+      this.apollo
+        .query({ query: StaffExamDocument, variables: { id }, fetchPolicy: 'network-only' })
+        .pipe(map((r) => r.data?.exam ?? null)),
   });
   protected readonly current = computed(() => (this.exam.hasValue() ? this.exam.value() : null));
   protected readonly started = computed(() => {

@@ -38,7 +38,9 @@ export class Exams {
   protected readonly exams = rxResource({
     params: () => this.choice.periodId() || undefined,
     stream: ({ params: periodId }) =>
-      this.apollo.query({ query: StaffExamsDocument, variables: { periodId }, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.exams ?? [])),
+      this.apollo
+        .query({ query: StaffExamsDocument, variables: { periodId }, fetchPolicy: 'network-only' })
+        .pipe(map((r) => r.data?.exams ?? [])),
   });
 
   protected readonly rows = computed(() => {

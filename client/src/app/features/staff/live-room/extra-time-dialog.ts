@@ -47,7 +47,14 @@ export function extraTimeEnd(examEndsAt: string, minutes: string): string | null
       </div>
       <mat-form-field appearance="outline">
         <mat-label>{{ i18n.t('extra.minutes') }}</mat-label>
-        <input matInput type="number" min="1" [value]="minutes()" (input)="minutes.set($any($event.target).value)" data-testid="extra-minutes" />
+        <input
+          matInput
+          type="number"
+          min="1"
+          [value]="minutes()"
+          (input)="minutes.set($any($event.target).value)"
+          data-testid="extra-minutes"
+        />
       </mat-form-field>
       <p role="status" data-testid="extra-new-end">
         @if (newEnd(); as end) {
@@ -59,10 +66,20 @@ export function extraTimeEnd(examEndsAt: string, minutes: string): string | null
     </mat-dialog-content>
     <mat-dialog-actions align="end">
       @if (hasExtra) {
-        <button mat-button type="button" (click)="ref.close({ endsAt: null })" data-testid="extra-take-back">{{ i18n.t('extra.takeBack') }}</button>
+        <button mat-button type="button" (click)="ref.close({ endsAt: null })" data-testid="extra-take-back">
+          {{ i18n.t('extra.takeBack') }}
+        </button>
       }
       <button mat-button type="button" [mat-dialog-close]="undefined">{{ i18n.t('app.cancel') }}</button>
-      <button mat-flat-button type="button" [disabled]="!newEnd()" (click)="ref.close({ endsAt: newEnd() })" data-testid="extra-give">{{ i18n.t('extra.give') }}</button>
+      <button
+        mat-flat-button
+        type="button"
+        [disabled]="!newEnd()"
+        (click)="ref.close({ endsAt: newEnd() })"
+        data-testid="extra-give"
+      >
+        {{ i18n.t('extra.give') }}
+      </button>
     </mat-dialog-actions>
   `,
   styles: `

@@ -4,7 +4,12 @@ import { provideRouter } from '@angular/router';
 import { Apollo } from 'apollo-angular';
 import { BehaviorSubject, of, Subject } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
-import { AssignTicketDocument, ExamRoomDocument, ReleaseQuestionsDocument, type RoomSittingFragment } from '../../../core/graphql/generated';
+import {
+  AssignTicketDocument,
+  ExamRoomDocument,
+  ReleaseQuestionsDocument,
+  type RoomSittingFragment,
+} from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
@@ -14,8 +19,13 @@ import { roomSitting } from '../../../../testing/room-fixtures';
 import { LiveRoom } from './live-room';
 
 const EXAM = {
-  id: 'exam-1', startsAt: at(-10), endsAt: at(120), format: 'TICKETS', ticketAssignment: 'STUDENT_CHOICE',
-  discipline: { id: 'd1', code: 'CSE-301', title: 'Деректер қорлары' }, teacher: { id: 't1', fullName: 'Нұрлан Әбенов' },
+  id: 'exam-1',
+  startsAt: at(-10),
+  endsAt: at(120),
+  format: 'TICKETS',
+  ticketAssignment: 'STUDENT_CHOICE',
+  discipline: { id: 'd1', code: 'CSE-301', title: 'Деректер қорлары' },
+  teacher: { id: 't1', fullName: 'Нұрлан Әбенов' },
   tickets: [{ id: 'ticket-4', number: 4, takenBy: null }],
 };
 
@@ -48,15 +58,30 @@ describe('the live room', () => {
     queries = 0;
     mutations = [];
     rows = [
-      roomSitting('student02', 'Әлия Нұрланқызы', { online: true, onlineSince: at(-3), enteredAt: at(-3), ticketNumber: 4 }),
-      roomSitting('student03', 'Арман Бекұлы', { enteredAt: at(-8), lastSeenAt: at(-1), ticketNumber: 9, questionsReleasedAt: at(-6), questionsViewedAt: at(-5), answerSavedAt: at(-2) }),
+      roomSitting('student02', 'Әлия Нұрланқызы', {
+        online: true,
+        onlineSince: at(-3),
+        enteredAt: at(-3),
+        ticketNumber: 4,
+      }),
+      roomSitting('student03', 'Арман Бекұлы', {
+        enteredAt: at(-8),
+        lastSeenAt: at(-1),
+        ticketNumber: 9,
+        questionsReleasedAt: at(-6),
+        questionsViewedAt: at(-5),
+        answerSavedAt: at(-2),
+      }),
       roomSitting('student04', 'Дана Сапарова'),
     ];
     // Apollo's cache as the room sees it: one watched room; pushes and mutation results replace a sitting by its id
     let room: BehaviorSubject<{ data: { exam: { sittings: RoomSittingFragment[] } }; loading: boolean }>;
     const put = (changed: readonly RoomSittingFragment[]) => {
       const current = room.value.data.exam;
-      room.next({ data: { exam: { ...current, sittings: current.sittings.map((s) => changed.find((c) => c.id === s.id) ?? s) } }, loading: false });
+      room.next({
+        data: { exam: { ...current, sittings: current.sittings.map((s) => changed.find((c) => c.id === s.id) ?? s) } },
+        loading: false,
+      });
     };
     const apollo = {
       watchQuery: ({ query }: { query: unknown }) => {
@@ -65,7 +90,11 @@ describe('the live room', () => {
         return {
           valueChanges: room,
           refetch: async () => void queries++,
-          subscribeToMore: ({ updateQuery }: { updateQuery: (prev: unknown, options: object) => { exam: { sittings: RoomSittingFragment[] } } | undefined }) => {
+          subscribeToMore: ({
+            updateQuery,
+          }: {
+            updateQuery: (prev: unknown, options: object) => { exam: { sittings: RoomSittingFragment[] } } | undefined;
+          }) => {
             const subscription = pushes.subscribe((subscriptionData) => {
               const next = updateQuery(undefined, { subscriptionData, complete: true, previousData: room.value.data });
               if (next) room.next({ data: next, loading: false });
@@ -83,7 +112,8 @@ describe('the live room', () => {
           put([assigned]);
           return of({ data: { assignTicket: assigned } });
         }
-        const released = rows.filter((r) => (options.variables['studentIds'] as string[]).includes(r.student.id))
+        const released = rows
+          .filter((r) => (options.variables['studentIds'] as string[]).includes(r.student.id))
           .map((r) => ({ ...r, questionsReleasedAt: at(0) }));
         put(released);
         return of({ data: { releaseQuestions: released } });
@@ -94,19 +124,29 @@ describe('the live room', () => {
         provideRouter([]),
         { provide: Apollo, useValue: apollo },
         { provide: Connection, useValue: { reconnects: signal(0), state: signal('online') } },
-        { provide: ServerClock, useValue: { now: signal(NOW), timeZone: signal('Asia/Almaty'), exactNow: () => NOW, sync: async () => undefined } },
+        {
+          provide: ServerClock,
+          useValue: {
+            now: signal(NOW),
+            timeZone: signal('Asia/Almaty'),
+            exactNow: () => NOW,
+            sync: async () => undefined,
+          },
+        },
         { provide: Confirmation, useValue: new FakeConfirmation() },
       ],
     });
     TestBed.inject(I18n).setLang('kk');
   });
 
-  it('shows one row per student with presence, ticket, questions and the draft\'s time only', async () => {
+  it("shows one row per student with presence, ticket, questions and the draft's time only", async () => {
     await open();
     expect(el().querySelector('h1')!.textContent).toContain('Тікелей бақылау: Деректер қорлары');
     expect(el().querySelectorAll('tbody tr').length).toBe(3);
     expect(row('student02').querySelector('[data-testid=presence]')!.textContent).toContain('10:57:00 бастап желіде');
-    expect(row('student03').querySelector('[data-testid=presence]')!.textContent).toContain('10:59:00 бастап желіден тыс');
+    expect(row('student03').querySelector('[data-testid=presence]')!.textContent).toContain(
+      '10:59:00 бастап желіден тыс',
+    );
     expect(row('student04').querySelector('[data-testid=presence]')!.textContent).toContain('Кірген жоқ');
     expect(row('student03').querySelector('[data-testid=questions]')!.textContent).toContain('Көрді 10:55:00');
     expect(row('student03').querySelector('[data-testid=answer]')!.textContent!.trim()).toBe('Жоба сақталды 10:58:00');
@@ -146,11 +186,21 @@ describe('the live room', () => {
     expect(mutations[0].variables).toEqual({ examId: 'exam-1', studentIds: ['student-student02'] });
     await fixture.whenStable();
     expect(row('student02').querySelector('[data-testid=questions]')!.textContent).toContain('Жіберілді 11:00:00');
-    expect(el().querySelector('[data-testid=room-notice]')!.textContent).toContain('Сұрақтар жіберілді: 1 білім алушы.');
+    expect(el().querySelector('[data-testid=room-notice]')!.textContent).toContain(
+      'Сұрақтар жіберілді: 1 білім алушы.',
+    );
   });
 
   it('lets staff give a free ticket to a student when staff give the tickets', async () => {
-    exam = { ...EXAM, ticketAssignment: 'STAFF', tickets: [...EXAM.tickets, { id: 'ticket-9', number: 9, takenBy: null }, { id: 'ticket-5', number: 5, takenBy: null }] };
+    exam = {
+      ...EXAM,
+      ticketAssignment: 'STAFF',
+      tickets: [
+        ...EXAM.tickets,
+        { id: 'ticket-9', number: 9, takenBy: null },
+        { id: 'ticket-5', number: 5, takenBy: null },
+      ],
+    };
     await open();
     expect(row('student02').querySelector('mat-select')).toBeNull(); // holds one already
     const select = row('student04').querySelector<HTMLElement>('mat-select')!;

@@ -43,9 +43,18 @@ function awaitsRelease(sitting: RoomSittingFragment): boolean {
  */
 @Component({
   selector: 'app-live-room',
-  imports: [PageHeader, 
-    MatButtonModule, MatCheckboxModule, MatIconModule, MatMenuModule, MatProgressBarModule, MatSelectModule, RouterLink,
-    ConnectionStatus, Countdown, RoomCounts,
+  imports: [
+    PageHeader,
+    MatButtonModule,
+    MatCheckboxModule,
+    MatIconModule,
+    MatMenuModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    RouterLink,
+    ConnectionStatus,
+    Countdown,
+    RoomCounts,
   ],
   templateUrl: './live-room.html',
   styleUrl: './live-room.css',
@@ -72,10 +81,16 @@ export class LiveRoom implements OnInit {
   protected readonly endsAt = computed(() => Date.parse(this.exam()?.endsAt ?? ''));
   protected readonly selected = signal<ReadonlySet<string>>(new Set());
   /** the selection, minus rows that meanwhile got their questions */
-  protected readonly releasable = computed(() => this.sittings().filter((s) => this.selected().has(s.student.id) && awaitsRelease(s)));
+  protected readonly releasable = computed(() =>
+    this.sittings().filter((s) => this.selected().has(s.student.id) && awaitsRelease(s)),
+  );
   protected readonly waiting = computed(() => this.sittings().filter(awaitsRelease));
   protected readonly freeTickets = computed(() => {
-    const held = new Set(this.sittings().map((s) => s.ticketNumber).filter((n) => n != null));
+    const held = new Set(
+      this.sittings()
+        .map((s) => s.ticketNumber)
+        .filter((n) => n != null),
+    );
     return (this.exam()?.tickets ?? []).filter((t) => !held.has(t.number)).sort((a, b) => a.number - b.number);
   });
   protected readonly busy = signal(false);
@@ -109,7 +124,9 @@ export class LiveRoom implements OnInit {
   protected async releaseSelected(): Promise<void> {
     const students = this.releasable();
     if (!students.length) return;
-    await this.act(() => this.room.release(students.map((s) => s.student.id)), 'room.releasedTo', { n: students.length });
+    await this.act(() => this.room.release(students.map((s) => s.student.id)), 'room.releasedTo', {
+      n: students.length,
+    });
     this.selected.set(new Set());
   }
 
@@ -127,12 +144,17 @@ export class LiveRoom implements OnInit {
   }
 
   protected async releaseOne(sitting: RoomSittingFragment): Promise<void> {
-    await this.act(() => this.room.release([sitting.student.id]), 'room.releasedToOne', { name: sitting.student.fullName });
+    await this.act(() => this.room.release([sitting.student.id]), 'room.releasedToOne', {
+      name: sitting.student.fullName,
+    });
   }
 
   protected async assign(sitting: RoomSittingFragment, ticketId: string): Promise<void> {
     const number = this.exam()?.tickets.find((t) => t.id === ticketId)?.number ?? '';
-    await this.act(() => this.room.assignTicket(sitting.student.id, ticketId), 'room.assigned', { n: number, name: sitting.student.fullName });
+    await this.act(() => this.room.assignTicket(sitting.student.id, ticketId), 'room.assigned', {
+      n: number,
+      name: sitting.student.fullName,
+    });
   }
 
   protected async extraTime(sitting: RoomSittingFragment): Promise<void> {
@@ -145,16 +167,23 @@ export class LiveRoom implements OnInit {
     });
     const answer = await firstValueFrom(ref.afterClosed());
     if (!answer) return;
-    await this.act(() => this.room.setExtraTime(sitting.student.id, answer.endsAt),
+    await this.act(
+      () => this.room.setExtraTime(sitting.student.id, answer.endsAt),
       answer.endsAt ? 'room.extraGiven' : 'room.extraTakenBack',
-      { name: sitting.student.fullName, time: answer.endsAt ? this.i18n.time(answer.endsAt) : '' });
+      { name: sitting.student.fullName, time: answer.endsAt ? this.i18n.time(answer.endsAt) : '' },
+    );
   }
 
   protected trail(sitting: RoomSittingFragment): void {
     const exam = this.exam();
     if (!exam) return;
     this.dialog.open<AuditTrail, TrailQuestion>(AuditTrail, {
-      data: { examId: exam.id, sittingId: sitting.id, studentName: sitting.student.fullName, examTitle: exam.discipline.title },
+      data: {
+        examId: exam.id,
+        sittingId: sitting.id,
+        studentName: sitting.student.fullName,
+        examTitle: exam.discipline.title,
+      },
       width: '760px',
       maxWidth: '95vw',
       autoFocus: 'dialog',

@@ -16,7 +16,11 @@ type Counted = Pick<RoomSittingFragment, 'online' | 'ticketNumber' | 'questionsV
 
 /** The counts at the top of the live room, from the rows as they are now. */
 export function roomTally(sittings: readonly Counted[]): RoomTally {
-  let online = 0, withTicket = 0, viewed = 0, sent = 0, graded = 0;
+  let online = 0,
+    withTicket = 0,
+    viewed = 0,
+    sent = 0,
+    graded = 0;
   for (const s of sittings) {
     if (s.online) online++;
     if (s.ticketNumber != null) withTicket++;
@@ -35,7 +39,10 @@ export function roomTally(sittings: readonly Counted[]): RoomTally {
       @for (item of items(); track item.key) {
         <div class="count" [attr.data-count]="item.key">
           <dt>{{ i18n.t(item.label) }}</dt>
-          <dd><strong>{{ i18n.number(item.value) }}</strong><span class="of"> / {{ i18n.number(tally().enrolled) }}</span></dd>
+          <dd>
+            <strong>{{ i18n.number(item.value) }}</strong
+            ><span class="of"> / {{ i18n.number(tally().enrolled) }}</span>
+          </dd>
         </div>
       }
     </dl>
@@ -78,11 +85,19 @@ export class RoomCounts {
   protected readonly tally = computed(() => roomTally(this.sittings()));
   protected readonly items = computed(() => {
     const t = this.tally();
-    const items: { key: string; label: MessageKey; value: number }[] = [{ key: 'online', label: 'room.countOnline', value: t.online }];
+    const items: { key: string; label: MessageKey; value: number }[] = [
+      { key: 'online', label: 'room.countOnline', value: t.online },
+    ];
     if (this.format() === 'TICKETS') {
-      items.push({ key: 'ticket', label: 'room.countTicket', value: t.withTicket }, { key: 'viewed', label: 'room.countViewed', value: t.viewed });
+      items.push(
+        { key: 'ticket', label: 'room.countTicket', value: t.withTicket },
+        { key: 'viewed', label: 'room.countViewed', value: t.viewed },
+      );
     }
-    items.push({ key: 'sent', label: 'room.countSent', value: t.sent }, { key: 'graded', label: 'room.countGraded', value: t.graded });
+    items.push(
+      { key: 'sent', label: 'room.countSent', value: t.sent },
+      { key: 'graded', label: 'room.countGraded', value: t.graded },
+    );
     return items;
   });
 }

@@ -5,7 +5,13 @@ import { firstValueFrom, type Observable, type Subscription } from 'rxjs';
 import { errorCode } from '../../../core/graphql/errors';
 import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
-  AssignTicketDocument, ExamRoomDocument, type ExamRoomQuery, type ExamRoomQueryVariables, ReleaseQuestionsDocument, RoomSittingChangedDocument, type RoomSittingFragment,
+  AssignTicketDocument,
+  ExamRoomDocument,
+  type ExamRoomQuery,
+  type ExamRoomQueryVariables,
+  ReleaseQuestionsDocument,
+  RoomSittingChangedDocument,
+  type RoomSittingFragment,
   SetExtraTimeDocument,
 } from '../../../core/graphql/generated';
 import type { MessageKey } from '../../../core/i18n/kk';
@@ -21,7 +27,9 @@ function differs(a: RoomSittingFragment, b: RoomSittingFragment): boolean {
 function withSitting(room: ExamRoomQuery, sitting: RoomSittingFragment): ExamRoomQuery | undefined {
   if (!room.exam) return undefined;
   const known = room.exam.sittings.some((s) => s.id === sitting.id);
-  const sittings = known ? room.exam.sittings.map((s) => (s.id === sitting.id ? sitting : s)) : [...room.exam.sittings, sitting];
+  const sittings = known
+    ? room.exam.sittings.map((s) => (s.id === sitting.id ? sitting : s))
+    : [...room.exam.sittings, sitting];
   return { exam: { ...room.exam, sittings } };
 }
 
@@ -44,7 +52,9 @@ export class RoomSession {
   readonly exam = signal<RoomExam | null>(null);
   private readonly rows = signal<ReadonlyMap<string, RoomSittingFragment>>(new Map());
   /** by student name, as the server orders them */
-  readonly sittings = computed(() => [...this.rows().values()].sort((a, b) => a.student.fullName.localeCompare(b.student.fullName)));
+  readonly sittings = computed(() =>
+    [...this.rows().values()].sort((a, b) => a.student.fullName.localeCompare(b.student.fullName)),
+  );
   readonly loading = signal(true);
   readonly loadError = signal<MessageKey | null>(null);
   /** ids of rows a push changed a moment ago (highlighted briefly) */
@@ -54,7 +64,12 @@ export class RoomSession {
     this.examId = examId;
     this.watching?.unsubscribe();
     this.resyncs?.unsubscribe();
-    const query = this.apollo.watchQuery({ query: ExamRoomDocument, variables: { id: examId }, fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' });
+    const query = this.apollo.watchQuery({
+      query: ExamRoomDocument,
+      variables: { id: examId },
+      fetchPolicy: 'cache-and-network',
+      nextFetchPolicy: 'cache-first',
+    });
     this.query = query;
     this.watching = query.valueChanges.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((result) => {
       const exam = result.data?.exam;
@@ -92,16 +107,25 @@ export class RoomSession {
 
   /** R5.3: to the listed students, or to everyone holding a ticket */
   async release(studentIds: readonly string[] | null): Promise<void> {
-    await this.own(this.apollo.mutate({ mutation: ReleaseQuestionsDocument, variables: { examId: this.examId, studentIds: studentIds ? [...studentIds] : null } }));
+    await this.own(
+      this.apollo.mutate({
+        mutation: ReleaseQuestionsDocument,
+        variables: { examId: this.examId, studentIds: studentIds ? [...studentIds] : null },
+      }),
+    );
   }
 
   async assignTicket(studentId: string, ticketId: string): Promise<void> {
-    await this.own(this.apollo.mutate({ mutation: AssignTicketDocument, variables: { examId: this.examId, studentId, ticketId } }));
+    await this.own(
+      this.apollo.mutate({ mutation: AssignTicketDocument, variables: { examId: this.examId, studentId, ticketId } }),
+    );
   }
 
   /** a later end for one student; null takes it back */
   async setExtraTime(studentId: string, endsAt: string | null): Promise<void> {
-    await this.own(this.apollo.mutate({ mutation: SetExtraTimeDocument, variables: { examId: this.examId, studentId, endsAt } }));
+    await this.own(
+      this.apollo.mutate({ mutation: SetExtraTimeDocument, variables: { examId: this.examId, studentId, endsAt } }),
+    );
   }
 
   private async own<T>(change: Observable<T>): Promise<T> {
@@ -116,10 +140,21 @@ export class RoomSession {
   /** the rows as the cache has them now; those a push changed are highlighted for a moment */
   private show(sittings: readonly RoomSittingFragment[]): void {
     const before = this.rows();
-    const changed = before.size && !this.ownChanges ? sittings.filter((s) => { const was = before.get(s.id); return !was || differs(was, s); }).map((s) => s.id) : [];
+    const changed =
+      before.size && !this.ownChanges
+        ? sittings
+            .filter((s) => {
+              const was = before.get(s.id);
+              return !was || differs(was, s);
+            })
+            .map((s) => s.id)
+        : [];
     this.rows.set(new Map(sittings.map((s) => [s.id, s])));
     if (!changed.length) return;
     this.recentlyChanged.update((ids) => new Set([...ids, ...changed]));
-    setTimeout(() => this.recentlyChanged.update((ids) => new Set([...ids].filter((id) => !changed.includes(id)))), 2500);
+    setTimeout(
+      () => this.recentlyChanged.update((ids) => new Set([...ids].filter((id) => !changed.includes(id)))),
+      2500,
+    );
   }
 }

@@ -7,7 +7,11 @@ import { MatInputModule } from '@angular/material/input';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
-import { SetPlatformDocument, SetRecordingDocument, type StaffExamDetailsFragment } from '../../../core/graphql/generated';
+import {
+  SetPlatformDocument,
+  SetRecordingDocument,
+  type StaffExamDetailsFragment,
+} from '../../../core/graphql/generated';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
 
@@ -49,8 +53,15 @@ export class Platform {
     effect(() => {
       const { platform, recording } = this.exam();
       untracked(() => {
-        if (!this.platform.dirty) this.platform.reset({ name: platform?.name ?? '', url: platform?.url ?? '', login: platform?.login ?? '', password: platform?.password ?? '' });
-        if (!this.recording.dirty) this.recording.reset({ url: recording?.url ?? '', visibleToStudents: recording?.visibleToStudents ?? false });
+        if (!this.platform.dirty)
+          this.platform.reset({
+            name: platform?.name ?? '',
+            url: platform?.url ?? '',
+            login: platform?.login ?? '',
+            password: platform?.password ?? '',
+          });
+        if (!this.recording.dirty)
+          this.recording.reset({ url: recording?.url ?? '', visibleToStudents: recording?.visibleToStudents ?? false });
       });
     });
   }
@@ -61,9 +72,13 @@ export class Platform {
       return;
     }
     const v = this.platform.getRawValue();
-    const platform = remove ? null : { name: v.name.trim(), url: v.url.trim(), login: v.login.trim() || null, password: v.password || null };
+    const platform = remove
+      ? null
+      : { name: v.name.trim(), url: v.url.trim(), login: v.login.trim() || null, password: v.password || null };
     await this.send(this.platformNotice, remove ? 'platform.removed' : 'platform.saved', async () => {
-      await firstValueFrom(this.apollo.mutate({ mutation: SetPlatformDocument, variables: { examId: this.exam().id, platform } }));
+      await firstValueFrom(
+        this.apollo.mutate({ mutation: SetPlatformDocument, variables: { examId: this.exam().id, platform } }),
+      );
       this.platform.markAsPristine();
     });
   }
@@ -75,10 +90,16 @@ export class Platform {
     }
     const v = this.recording.getRawValue();
     await this.send(this.recordingNotice, remove ? 'recording.removed' : 'recording.saved', async () => {
-      await firstValueFrom(this.apollo.mutate({
-        mutation: SetRecordingDocument,
-        variables: { examId: this.exam().id, url: remove ? null : v.url.trim(), visibleToStudents: remove ? false : v.visibleToStudents },
-      }));
+      await firstValueFrom(
+        this.apollo.mutate({
+          mutation: SetRecordingDocument,
+          variables: {
+            examId: this.exam().id,
+            url: remove ? null : v.url.trim(),
+            visibleToStudents: remove ? false : v.visibleToStudents,
+          },
+        }),
+      );
       this.recording.markAsPristine();
     });
   }

@@ -32,7 +32,16 @@ describe('bulk entry of tickets', () => {
   });
 
   it('finds numbers used twice or already taken by the exam', () => {
-    expect(clashingNumbers([{ number: 2, questions: 'a' }, { number: 5, questions: 'b' }, { number: 5, questions: 'c' }], [1, 2])).toEqual([2, 5]);
+    expect(
+      clashingNumbers(
+        [
+          { number: 2, questions: 'a' },
+          { number: 5, questions: 'b' },
+          { number: 5, questions: 'c' },
+        ],
+        [1, 2],
+      ),
+    ).toEqual([2, 5]);
     expect(clashingNumbers([{ number: 3, questions: 'a' }], [1, 2])).toEqual([]);
   });
 });

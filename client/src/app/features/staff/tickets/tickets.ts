@@ -7,7 +7,13 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
-import { AddTicketDocument, RemoveTicketDocument, type StaffExamDetailsFragment, type StaffTicketFragment, UpdateTicketDocument } from '../../../core/graphql/generated';
+import {
+  AddTicketDocument,
+  RemoveTicketDocument,
+  type StaffExamDetailsFragment,
+  type StaffTicketFragment,
+  UpdateTicketDocument,
+} from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n, type MessageParams } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
@@ -52,7 +58,12 @@ export class Tickets {
 
   protected readonly bulkText = signal('');
   protected readonly bulk = computed(() => parseBulkTickets(this.bulkText(), this.nextNumber()));
-  protected readonly bulkClashes = computed(() => clashingNumbers(this.bulk(), this.tickets().map((t) => t.number)));
+  protected readonly bulkClashes = computed(() =>
+    clashingNumbers(
+      this.bulk(),
+      this.tickets().map((t) => t.number),
+    ),
+  );
 
   protected heading(ticket: StaffTicketFragment): string {
     return this.i18n.t('tickets.number', { n: ticket.number });
@@ -68,8 +79,16 @@ export class Tickets {
     const number = this.validNumber(this.editNumber(), ticket.id);
     const questions = this.editQuestions().trim();
     if (number === null || !questions) return;
-    const done = await this.act(() => this.changes.run((confirmStarted) =>
-      firstValueFrom(this.apollo.mutate({ mutation: UpdateTicketDocument, variables: { ticketId: ticket.id, number, questions, confirmStarted } }))));
+    const done = await this.act(() =>
+      this.changes.run((confirmStarted) =>
+        firstValueFrom(
+          this.apollo.mutate({
+            mutation: UpdateTicketDocument,
+            variables: { ticketId: ticket.id, number, questions, confirmStarted },
+          }),
+        ),
+      ),
+    );
     if (done) {
       this.editing.set(null);
       this.notice.set({ key: 'tickets.saved', params: { n: number }, error: false });
@@ -77,8 +96,13 @@ export class Tickets {
   }
 
   protected async remove(ticket: StaffTicketFragment): Promise<void> {
-    const done = await this.act(() => this.changes.run((confirmStarted) =>
-      firstValueFrom(this.apollo.mutate({ mutation: RemoveTicketDocument, variables: { ticketId: ticket.id, confirmStarted } }))));
+    const done = await this.act(() =>
+      this.changes.run((confirmStarted) =>
+        firstValueFrom(
+          this.apollo.mutate({ mutation: RemoveTicketDocument, variables: { ticketId: ticket.id, confirmStarted } }),
+        ),
+      ),
+    );
     if (done) this.notice.set({ key: 'tickets.removed', params: { n: ticket.number }, error: false });
   }
 
@@ -105,13 +129,21 @@ export class Tickets {
     const tickets = this.bulk();
     if (!tickets.length || this.bulkClashes().length) return;
     let added = 0;
-    const done = await this.act(async () => {
-      await this.changes.askIfStarted(this.exam().startsAt, this.clock.now());
-      for (const ticket of tickets) {
-        await this.add(ticket);
-        added++;
-      }
-    }, () => this.notice.set({ key: 'tickets.bulkStopped', params: { added, total: tickets.length, n: tickets[added]?.number ?? '' }, error: true }));
+    const done = await this.act(
+      async () => {
+        await this.changes.askIfStarted(this.exam().startsAt, this.clock.now());
+        for (const ticket of tickets) {
+          await this.add(ticket);
+          added++;
+        }
+      },
+      () =>
+        this.notice.set({
+          key: 'tickets.bulkStopped',
+          params: { added, total: tickets.length, n: tickets[added]?.number ?? '' },
+          error: true,
+        }),
+    );
     if (done) {
       this.bulkText.set('');
       this.notice.set({ key: 'tickets.added', params: { n: added }, error: false });
@@ -121,7 +153,9 @@ export class Tickets {
   }
 
   private async add(ticket: BulkTicket): Promise<void> {
-    await firstValueFrom(this.apollo.mutate({ mutation: AddTicketDocument, variables: { examId: this.exam().id, ...ticket } }));
+    await firstValueFrom(
+      this.apollo.mutate({ mutation: AddTicketDocument, variables: { examId: this.exam().id, ...ticket } }),
+    );
   }
 
   /** a whole number from 1 not used by another ticket; says what is wrong otherwise */

@@ -3,7 +3,11 @@ import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
 import { CodedError } from '../../../core/graphql/errors';
 import {
-  DeleteAnswerFileDocument, type FileRefFieldsFragment, SaveAnswerDocument, type StudentAnswerFragment, SubmitAnswerDocument,
+  DeleteAnswerFileDocument,
+  type FileRefFieldsFragment,
+  SaveAnswerDocument,
+  type StudentAnswerFragment,
+  SubmitAnswerDocument,
 } from '../../../core/graphql/generated';
 import { FileUploads } from '../../../core/http/upload';
 
@@ -15,21 +19,27 @@ export class AnswerApi {
 
   /** R7.4 */
   async save(examId: string, text: string): Promise<StudentAnswerFragment> {
-    const { data } = await firstValueFrom(this.apollo.mutate({ mutation: SaveAnswerDocument, variables: { examId, text } }));
+    const { data } = await firstValueFrom(
+      this.apollo.mutate({ mutation: SaveAnswerDocument, variables: { examId, text } }),
+    );
     if (!data) throw new CodedError('INTERNAL_SERVER_ERROR');
     return data.saveAnswer;
   }
 
   /** R7.5, R7.6 */
   async submit(examId: string, text: string): Promise<StudentAnswerFragment> {
-    const { data } = await firstValueFrom(this.apollo.mutate({ mutation: SubmitAnswerDocument, variables: { examId, text } }));
+    const { data } = await firstValueFrom(
+      this.apollo.mutate({ mutation: SubmitAnswerDocument, variables: { examId, text } }),
+    );
     if (!data) throw new CodedError('INTERNAL_SERVER_ERROR');
     return data.submitAnswer;
   }
 
   /** R7.3 */
   async deleteFile(examId: string, fileId: string): Promise<StudentAnswerFragment> {
-    const { data } = await firstValueFrom(this.apollo.mutate({ mutation: DeleteAnswerFileDocument, variables: { examId, fileId } }));
+    const { data } = await firstValueFrom(
+      this.apollo.mutate({ mutation: DeleteAnswerFileDocument, variables: { examId, fileId } }),
+    );
     if (!data) throw new CodedError('INTERNAL_SERVER_ERROR');
     return data.deleteAnswerFile;
   }

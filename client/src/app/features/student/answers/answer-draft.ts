@@ -219,13 +219,15 @@ export class AnswerDraft {
       const key = ++this.uploadSeq;
       this.fileError.set(null);
       this.uploads.update((list) => [...list, { key, name: file.name, percent: 0, failed: null }]);
-      if (file.size === 0) { // refused by the server anyway: say so without sending it
+      if (file.size === 0) {
+        // refused by the server anyway: say so without sending it
         this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, failed: 'EMPTY_FILE' } : u)));
         continue;
       }
       try {
         const stored = await this.api.upload(this.examId, file, (percent) =>
-          this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, percent } : u))));
+          this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, percent } : u))),
+        );
         this.files.update((list) => [...list, ...stored]);
         this.uploads.update((list) => list.filter((u) => u.key !== key));
         this.onServerChange();

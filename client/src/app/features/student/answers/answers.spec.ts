@@ -1,7 +1,14 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { I18n } from '../../../core/i18n/i18n';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
-import { answerFixture, FakeAnswerApi, FakeConfirmation, fileFixture, settle, waitUntil } from '../../../../testing/fakes';
+import {
+  answerFixture,
+  FakeAnswerApi,
+  FakeConfirmation,
+  fileFixture,
+  settle,
+  waitUntil,
+} from '../../../../testing/fakes';
 import { AnswerApi } from './answer-api';
 import { ANSWER_TIMING } from './answer-draft';
 import { Answers } from './answers';
@@ -118,7 +125,7 @@ describe('the «Жауаптар» block', () => {
     expect(api.saves).toEqual(['Typed, then the browser crashed.']);
   });
 
-  it('prefers the server when its copy is newer than the browser\'s', async () => {
+  it("prefers the server when its copy is newer than the browser's", async () => {
     store.write('student-1', 'exam-1', { text: 'old browser copy', editedAt: Date.now() - 120_000 });
     await render(answerFixture({ text: 'Saved later on another computer', savedAt: new Date().toISOString() }));
     expect(textarea().value).toBe('Saved later on another computer');
@@ -164,7 +171,10 @@ describe('the «Жауаптар» block', () => {
   });
 
   it('shows an answer the server holds as sent the same way', async () => {
-    await render(answerFixture({ text: 'Sent yesterday.', status: 'SUBMITTED', submittedAt: new Date().toISOString() }), 'submitted');
+    await render(
+      answerFixture({ text: 'Sent yesterday.', status: 'SUBMITTED', submittedAt: new Date().toISOString() }),
+      'submitted',
+    );
     expect(textarea().value).toBe('Sent yesterday.');
     expect(textarea().readOnly).toBeTrue();
     expect(button('send')).toBeNull();
@@ -197,7 +207,10 @@ describe('the «Жауаптар» block', () => {
     expect(input.multiple).toBeTrue();
     await fixture.componentInstance['draft'].upload([new File(['a'], 'one.txt'), new File(['b'], 'two.txt')]);
     await fixture.whenStable();
-    expect(Array.from(el().querySelectorAll('app-file-list a')).map((a) => a.textContent?.trim())).toEqual(['one.txt', 'two.txt']);
+    expect(Array.from(el().querySelectorAll('app-file-list a')).map((a) => a.textContent?.trim())).toEqual([
+      'one.txt',
+      'two.txt',
+    ]);
 
     api.refuse = 'FILE_TOO_LARGE';
     await fixture.componentInstance['draft'].upload([new File(['c'], 'huge.mov')]);
@@ -212,7 +225,9 @@ describe('the «Жауаптар» block', () => {
 
     await fixture.componentInstance['draft'].upload([new File([], 'blank.docx')]);
     await fixture.whenStable();
-    expect(q('upload')!.textContent).toContain('«blank.docx» жүктелмеді. Файл бос (0 байт); оны құрылғыңызда сақтап, қайта таңдаңыз.');
+    expect(q('upload')!.textContent).toContain(
+      '«blank.docx» жүктелмеді. Файл бос (0 байт); оны құрылғыңызда сақтап, қайта таңдаңыз.',
+    );
     expect(api.files).toEqual([]);
   });
 

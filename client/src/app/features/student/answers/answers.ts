@@ -16,7 +16,15 @@ import { AnswerDraft } from './answer-draft';
 /** The «Жауаптар» block (R7.1–R7.6): the answer text, its files, «Сақтау» and «Жауапты жіберу». */
 @Component({
   selector: 'app-answers',
-  imports: [TextFieldModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatProgressBarModule, FileList],
+  imports: [
+    TextFieldModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    FileList,
+  ],
   templateUrl: './answers.html',
   styleUrl: './answers.css',
   providers: [AnswerDraft],
@@ -37,21 +45,33 @@ export class Answers {
   readonly serverChanged = output<void>();
 
   /** sent here or seen sent by the server */
-  protected readonly effectiveLock = computed<ExamView['answerLock']>(() => (this.draft.submitted() ? 'submitted' : this.lock()));
+  protected readonly effectiveLock = computed<ExamView['answerLock']>(() =>
+    this.draft.submitted() ? 'submitted' : this.lock(),
+  );
   protected readonly locked = computed(() => this.effectiveLock() !== null);
-  protected readonly saveEnabled = computed(() => canSave(this.draft.text(), this.draft.answerFiles(), this.effectiveLock()) && !this.draft.busy());
-  protected readonly sendEnabled = computed(() => canSend(this.draft.text(), this.draft.answerFiles(), this.effectiveLock()) && !this.draft.busy());
+  protected readonly saveEnabled = computed(
+    () => canSave(this.draft.text(), this.draft.answerFiles(), this.effectiveLock()) && !this.draft.busy(),
+  );
+  protected readonly sendEnabled = computed(
+    () => canSend(this.draft.text(), this.draft.answerFiles(), this.effectiveLock()) && !this.draft.busy(),
+  );
 
   /** where the text stands: saving, saved (when), only in this browser (why), refused */
   protected readonly syncMessage = computed((): string | null => {
     const sync = this.draft.sync();
     switch (sync.kind) {
-      case 'saving': return this.i18n.t('draft.saving');
-      case 'saved': return this.i18n.t('draft.saved', { time: this.i18n.dateTime(sync.at) });
-      case 'local': return this.i18n.t('draft.local');
-      case 'short': return this.i18n.t('draft.short');
-      case 'failed': return this.i18n.t('draft.failed', { reason: this.i18n.t(`error.${sync.code}`) });
-      default: return null;
+      case 'saving':
+        return this.i18n.t('draft.saving');
+      case 'saved':
+        return this.i18n.t('draft.saved', { time: this.i18n.dateTime(sync.at) });
+      case 'local':
+        return this.i18n.t('draft.local');
+      case 'short':
+        return this.i18n.t('draft.short');
+      case 'failed':
+        return this.i18n.t('draft.failed', { reason: this.i18n.t(`error.${sync.code}`) });
+      default:
+        return null;
     }
   });
 

@@ -13,7 +13,10 @@ import { ExamList } from './exam-list';
 
 const YEARS = [
   {
-    id: 'y2', title: '2026-2027', startsOn: '2026-09-01', endsOn: '2027-06-30',
+    id: 'y2',
+    title: '2026-2027',
+    startsOn: '2026-09-01',
+    endsOn: '2027-06-30',
     periods: [
       { id: 'p1', number: 1, title: '1-академиялық кезең', startsOn: '2026-09-01', endsOn: '2026-12-31' },
       { id: 'p2', number: 2, title: '2-академиялық кезең', startsOn: '2027-01-11', endsOn: '2027-06-30' },
@@ -24,8 +27,14 @@ const YEARS = [
 
 function listed(id: string, title: string, startsAt: string, endsAt: string, sitting: Record<string, unknown> = {}) {
   return {
-    id, startsAt, endsAt, format: 'TICKETS', discipline: { id: `d-${id}`, code: 'CSE-1', title }, teacher: { id: 't', fullName: 'Нұрлан Әбенов' },
-    period: { id: 'p1', number: 1 }, mySitting: { id: `s-${id}`, endsAt, answerStatus: null, submittedAt: null, grade: null, ...sitting },
+    id,
+    startsAt,
+    endsAt,
+    format: 'TICKETS',
+    discipline: { id: `d-${id}`, code: 'CSE-1', title },
+    teacher: { id: 't', fullName: 'Нұрлан Әбенов' },
+    period: { id: 'p1', number: 1 },
+    mySitting: { id: `s-${id}`, endsAt, answerStatus: null, submittedAt: null, grade: null, ...sitting },
   };
 }
 
@@ -46,7 +55,10 @@ describe('the exam list (R1.2–R1.4)', () => {
             myExams: [
               listed('e1', 'Деректер қорлары', at(-10), at(120)),
               listed('e2', 'Алгоритмдер', at(240), at(360)),
-              listed('e3', 'Тарих', at(-5000), at(-4880), { answerStatus: 'SUBMITTED', grade: { score: 96, letter: 'A' } }),
+              listed('e3', 'Тарих', at(-5000), at(-4880), {
+                answerStatus: 'SUBMITTED',
+                grade: { score: 96, letter: 'A' },
+              }),
               listed('e4', 'Желілер', at(-10), at(120), { answerStatus: 'SUBMITTED' }),
             ],
           },
@@ -85,8 +97,16 @@ describe('the exam list (R1.2–R1.4)', () => {
     const fixture = await render();
     const el = fixture.nativeElement as HTMLElement;
     const links = Array.from(el.querySelectorAll<HTMLAnchorElement>('a.discipline'));
-    expect(links.map((a) => a.getAttribute('href'))).toEqual(['/attestation/e1', '/attestation/e2', '/attestation/e3', '/attestation/e4']);
-    const states = Array.from(el.querySelectorAll<HTMLElement>('[data-state]')).map((s) => [s.dataset['state'], s.textContent!.replace(/\s+/g, ' ').trim()]);
+    expect(links.map((a) => a.getAttribute('href'))).toEqual([
+      '/attestation/e1',
+      '/attestation/e2',
+      '/attestation/e3',
+      '/attestation/e4',
+    ]);
+    const states = Array.from(el.querySelectorAll<HTMLElement>('[data-state]')).map((s) => [
+      s.dataset['state'],
+      s.textContent!.replace(/\s+/g, ' ').trim(),
+    ]);
     expect(states).toEqual([
       ['open', 'Қазір ашық'],
       ['upcoming', 'Әлі басталған жоқ'],

@@ -15,12 +15,26 @@ import { I18n } from '../../../core/i18n/i18n';
 import { ExamTable } from '../../../shared/exam-table/exam-table';
 import { currentPeriodId, currentYear, dayIn, type ExamState, examState } from './exam-state';
 
-const STATE_ICONS: Record<ExamState, string> = { upcoming: 'schedule', open: 'play', sent: 'done', graded: 'grade', ended: 'lock' };
+const STATE_ICONS: Record<ExamState, string> = {
+  upcoming: 'schedule',
+  open: 'play',
+  sent: 'done',
+  graded: 'grade',
+  ended: 'lock',
+};
 
 /** R1.2–R1.4: «Онлайн аралық аттестаттаудан өту» — the filters and the student's online exams. */
 @Component({
   selector: 'app-exam-list',
-  imports: [MatCardModule, MatFormFieldModule, MatIconModule, MatProgressBarModule, MatSelectModule, MatTableModule, ExamTable],
+  imports: [
+    MatCardModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatTableModule,
+    ExamTable,
+  ],
   templateUrl: './exam-list.html',
   styleUrl: './exam-list.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -48,7 +62,9 @@ export class ExamList {
   protected readonly exams = rxResource({
     params: () => (this.yearId() ? { academicYearId: this.yearId(), periodId: this.periodId() || null } : undefined),
     stream: ({ params }) =>
-      this.apollo.query({ query: MyExamsDocument, variables: params, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.myExams ?? [])),
+      this.apollo
+        .query({ query: MyExamsDocument, variables: params, fetchPolicy: 'network-only' })
+        .pipe(map((r) => r.data?.myExams ?? [])),
   });
 
   protected readonly rows = computed(() => {

@@ -32,7 +32,9 @@ export interface YearChoice {
 
 /** The calendar day (YYYY-MM-DD) of an instant in the university's zone. */
 export function dayIn(timeZone: string, at: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(at),
+  );
 }
 
 /** The year holding today, else the latest one (the server lists the latest first). */

@@ -25,7 +25,12 @@ class FakeExamSession {
   readonly choosing = signal(false);
   readonly view = computed(() => {
     const exam = this.exam();
-    return exam ? examView(exam, this.now(), { questionsRequested: this.questionsRequested(), questionsLoaded: !!this.questions() }) : null;
+    return exam
+      ? examView(exam, this.now(), {
+          questionsRequested: this.questionsRequested(),
+          questionsLoaded: !!this.questions(),
+        })
+      : null;
   });
   readonly chosen: string[] = [];
   showQuestionsCalls = 0;
@@ -50,7 +55,10 @@ describe('the exam page', () => {
   const testId = (id: string) => el().querySelector<HTMLElement>(`[data-testid=${id}]`);
   const infoRows = () => {
     const info = testId('info')!;
-    return Array.from(info.querySelectorAll('dt')).map((dt) => [dt.textContent!.trim(), (dt.nextElementSibling as HTMLElement).textContent!.trim()]);
+    return Array.from(info.querySelectorAll('dt')).map((dt) => [
+      dt.textContent!.trim(),
+      (dt.nextElementSibling as HTMLElement).textContent!.trim(),
+    ]);
   };
 
   async function show(exam: StudentExam, now = NOW): Promise<void> {
@@ -80,7 +88,7 @@ describe('the exam page', () => {
 
   afterEach(() => TestBed.inject(Session).end());
 
-  it('shows the general information with the seed\'s labels (R2.2)', async () => {
+  it("shows the general information with the seed's labels (R2.2)", async () => {
     await show(examFixture());
     expect(infoRows()).toEqual([
       ['Оқу жылы', '2026-2027'],
@@ -123,7 +131,9 @@ describe('the exam page', () => {
   it('shows the platform block only when set, with the link and copy buttons (R2.6, R3.1)', async () => {
     await show(examFixture());
     expect(testId('platform')).toBeNull();
-    await show(examFixture({ platform: { name: 'Zoom', url: 'https://zoom.us/j/1', login: '123 456', password: 'exam2026' } }));
+    await show(
+      examFixture({ platform: { name: 'Zoom', url: 'https://zoom.us/j/1', login: '123 456', password: 'exam2026' } }),
+    );
     const link = testId('platform')!.querySelector<HTMLAnchorElement>('a')!;
     expect(link.href).toBe('https://zoom.us/j/1');
     expect(link.textContent).toContain('Конференцияға өту: Zoom');
@@ -174,9 +184,15 @@ describe('the exam page', () => {
 
   it('shows the questions with their files as links, then the answers block (R5.3, R5.4, R7.1)', async () => {
     session.questions.set({
-      __typename: 'TicketQuestions', ticketNumber: 5, questions: '1. What is 3NF?', viewedAt: at(-1), files: [fileFixture('schema.png')],
+      __typename: 'TicketQuestions',
+      ticketNumber: 5,
+      questions: '1. What is 3NF?',
+      viewedAt: at(-1),
+      files: [fileFixture('schema.png')],
     });
-    await show(examFixture({ ticketBoard: null }, { ticketNumber: 5, questionsReleasedAt: at(-2), questionsViewedAt: at(-1) }));
+    await show(
+      examFixture({ ticketBoard: null }, { ticketNumber: 5, questionsReleasedAt: at(-2), questionsViewedAt: at(-1) }),
+    );
     expect(testId('show-questions')).toBeNull();
     expect(testId('questions')!.textContent).toContain('1. What is 3NF?');
     expect(testId('questions')!.querySelector('a')!.textContent).toContain('schema.png');

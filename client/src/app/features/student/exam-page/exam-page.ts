@@ -22,9 +22,20 @@ import { ExamSession } from './exam-session';
 /** The exam page (R2–R8): every block appears exactly when the rules in exam-rules.ts say. */
 @Component({
   selector: 'app-exam-page',
-  imports: [PageHeader, 
-    MatButtonModule, MatCardModule, MatIconModule, MatProgressBarModule, RouterLink,
-    ConnectionStatus, CopyButton, Countdown, FileList, Answers, Questions, TicketBoard,
+  imports: [
+    PageHeader,
+    MatButtonModule,
+    MatCardModule,
+    MatIconModule,
+    MatProgressBarModule,
+    RouterLink,
+    ConnectionStatus,
+    CopyButton,
+    Countdown,
+    FileList,
+    Answers,
+    Questions,
+    TicketBoard,
   ],
   templateUrl: './exam-page.html',
   styleUrl: './exam-page.css',

@@ -11,9 +11,24 @@ describe('exam page rules', () => {
 
     it('shows the task of a task exam only from the start (R2.4, R6.1)', () => {
       const task = { text: 'Design a network.', files: [] };
-      expect(examView(examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task, startsAt: at(1) }), NOW, NO_ACTIONS).showTask).toBeFalse();
-      expect(examView(examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task }), NOW, NO_ACTIONS).showTask).toBeTrue();
-      expect(examView(examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task: null }), NOW, NO_ACTIONS).showTask).toBeFalse();
+      expect(
+        examView(
+          examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task, startsAt: at(1) }),
+          NOW,
+          NO_ACTIONS,
+        ).showTask,
+      ).toBeFalse();
+      expect(
+        examView(examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task }), NOW, NO_ACTIONS)
+          .showTask,
+      ).toBeTrue();
+      expect(
+        examView(
+          examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task: null }),
+          NOW,
+          NO_ACTIONS,
+        ).showTask,
+      ).toBeFalse();
     });
 
     it('never shows a task on a ticket exam', () => {
@@ -29,7 +44,13 @@ describe('exam page rules', () => {
 
     it('shows the platform block only when staff set a platform (R2.6)', () => {
       expect(examView(examFixture(), NOW, NO_ACTIONS).showPlatform).toBeFalse();
-      const platform = { __typename: 'Platform' as const, name: 'Zoom', url: 'https://zoom.us/j/1', login: 'a', password: 'b' };
+      const platform = {
+        __typename: 'Platform' as const,
+        name: 'Zoom',
+        url: 'https://zoom.us/j/1',
+        login: 'a',
+        password: 'b',
+      };
       expect(examView(examFixture({ platform }), NOW, NO_ACTIONS).showPlatform).toBeTrue();
     });
 
@@ -39,7 +60,7 @@ describe('exam page rules', () => {
       expect(examView(examFixture({ recording }), NOW, NO_ACTIONS).showRecording).toBeTrue();
     });
 
-    it('counts to the student\'s own end, extra time included', () => {
+    it("counts to the student's own end, extra time included", () => {
       const view = examView(examFixture({ endsAt: at(60) }, { endsAt: at(90) }), NOW + 70 * MINUTE, NO_ACTIONS);
       expect(view.ended).toBeFalse();
       expect(view.endsAt).toBe(Date.parse(at(90)));
@@ -52,7 +73,9 @@ describe('exam page rules', () => {
     });
 
     it('waits for the start before the tiles open', () => {
-      expect(examView(examFixture({ startsAt: at(30), ticketBoard: null }), NOW, NO_ACTIONS).board).toBe('opensAtStart');
+      expect(examView(examFixture({ startsAt: at(30), ticketBoard: null }), NOW, NO_ACTIONS).board).toBe(
+        'opensAtStart',
+      );
     });
 
     it('says so when staff have not entered tickets', () => {
@@ -65,12 +88,18 @@ describe('exam page rules', () => {
     });
 
     it('is not shown when the system or staff give the ticket', () => {
-      expect(examView(examFixture({ ticketAssignment: 'RANDOM', ticketBoard: null }), NOW, NO_ACTIONS).board).toBe('byRandom');
-      expect(examView(examFixture({ ticketAssignment: 'STAFF', ticketBoard: null }), NOW, NO_ACTIONS).board).toBe('byStaff');
+      expect(examView(examFixture({ ticketAssignment: 'RANDOM', ticketBoard: null }), NOW, NO_ACTIONS).board).toBe(
+        'byRandom',
+      );
+      expect(examView(examFixture({ ticketAssignment: 'STAFF', ticketBoard: null }), NOW, NO_ACTIONS).board).toBe(
+        'byStaff',
+      );
     });
 
     it('is not shown on a task exam or after the end', () => {
-      expect(examView(examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null }), NOW, NO_ACTIONS).board).toBe('none');
+      expect(
+        examView(examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null }), NOW, NO_ACTIONS).board,
+      ).toBe('none');
       expect(examView(examFixture(), NOW + 200 * MINUTE, NO_ACTIONS).board).toBe('none');
     });
   });
@@ -86,7 +115,9 @@ describe('exam page rules', () => {
       expect(examView(exam, NOW, NO_ACTIONS).showQuestionsPending).toBeFalse();
       expect(examView(exam, NOW, { questionsRequested: true, questionsLoaded: false }).showQuestionsPending).toBeTrue();
       const released = examFixture({}, { ticketNumber: 4, questionsReleasedAt: at(-1) });
-      expect(examView(released, NOW, { questionsRequested: true, questionsLoaded: false }).showQuestionsPending).toBeFalse();
+      expect(
+        examView(released, NOW, { questionsRequested: true, questionsLoaded: false }).showQuestionsPending,
+      ).toBeFalse();
     });
 
     it('hints that the questions arrived when released before the student pressed', () => {
@@ -95,7 +126,10 @@ describe('exam page rules', () => {
     });
 
     it('replaces the button with the questions once they came back (R5.3)', () => {
-      const view = examView(examFixture({}, { ticketNumber: 4, questionsReleasedAt: at(-1) }), NOW, { questionsRequested: true, questionsLoaded: true });
+      const view = examView(examFixture({}, { ticketNumber: 4, questionsReleasedAt: at(-1) }), NOW, {
+        questionsRequested: true,
+        questionsLoaded: true,
+      });
       expect(view.showQuestions).toBeTrue();
       expect(view.showQuestionsButton).toBeFalse();
     });
@@ -103,26 +137,45 @@ describe('exam page rules', () => {
 
   describe('the «Жауаптар» block (R7.1)', () => {
     it('opens on a ticket exam only after the questions were seen', () => {
-      expect(examView(examFixture({}, { ticketNumber: 4, questionsReleasedAt: at(-1) }), NOW, NO_ACTIONS).showAnswers).toBeFalse();
-      expect(examView(examFixture({}, { ticketNumber: 4, questionsReleasedAt: at(-1), questionsViewedAt: at(-1) }), NOW, NO_ACTIONS).showAnswers).toBeTrue();
+      expect(
+        examView(examFixture({}, { ticketNumber: 4, questionsReleasedAt: at(-1) }), NOW, NO_ACTIONS).showAnswers,
+      ).toBeFalse();
+      expect(
+        examView(
+          examFixture({}, { ticketNumber: 4, questionsReleasedAt: at(-1), questionsViewedAt: at(-1) }),
+          NOW,
+          NO_ACTIONS,
+        ).showAnswers,
+      ).toBeTrue();
     });
 
     it('opens on a task exam when the task is given and the exam has started', () => {
       const task = { text: 'x', files: [] };
-      expect(examView(examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task }), NOW, NO_ACTIONS).showAnswers).toBeTrue();
-      expect(examView(examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task, startsAt: at(1) }), NOW, NO_ACTIONS).showAnswers).toBeFalse();
+      expect(
+        examView(examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task }), NOW, NO_ACTIONS)
+          .showAnswers,
+      ).toBeTrue();
+      expect(
+        examView(
+          examFixture({ format: 'TASK', ticketAssignment: null, ticketBoard: null, task, startsAt: at(1) }),
+          NOW,
+          NO_ACTIONS,
+        ).showAnswers,
+      ).toBeFalse();
     });
 
     it('locks after sending (R7.6) and at the end time', () => {
       const seen = { ticketNumber: 4, questionsReleasedAt: at(-1), questionsViewedAt: at(-1) };
       expect(examView(examFixture({}, seen), NOW, NO_ACTIONS).answerLock).toBeNull();
-      expect(examView(examFixture({}, { ...seen, answerStatus: 'SUBMITTED' }), NOW, NO_ACTIONS).answerLock).toBe('submitted');
+      expect(examView(examFixture({}, { ...seen, answerStatus: 'SUBMITTED' }), NOW, NO_ACTIONS).answerLock).toBe(
+        'submitted',
+      );
       expect(examView(examFixture({}, seen), NOW + 120 * MINUTE, NO_ACTIONS).answerLock).toBe('ended');
     });
   });
 
   describe('«Сақтау» and «Жауапты жіберу» (R7.4, R7.5)', () => {
-    it('need ten characters not counting the surrounding spaces, or one file (the server\'s own rule, @rules)', () => {
+    it("need ten characters not counting the surrounding spaces, or one file (the server's own rule, @rules)", () => {
       expect(canSave('123456789', 0, null)).toBeFalse();
       expect(canSave('   123456789    ', 0, null)).toBeFalse();
       expect(canSave('1234567890', 0, null)).toBeTrue();

@@ -100,8 +100,10 @@ export function examView(exam: StudentExam, now: number, actions: PageActions): 
     showPlatform: !!exam.platform,
     board: boardState(exam, sitting, started, ended),
     showQuestionsButton: tickets && holdsTicket && !showQuestions,
-    showQuestionsPending: tickets && holdsTicket && !showQuestions && actions.questionsRequested && !sitting?.questionsReleasedAt,
-    questionsReleasedHint: tickets && holdsTicket && !showQuestions && !actions.questionsRequested && !!sitting?.questionsReleasedAt,
+    showQuestionsPending:
+      tickets && holdsTicket && !showQuestions && actions.questionsRequested && !sitting?.questionsReleasedAt,
+    questionsReleasedHint:
+      tickets && holdsTicket && !showQuestions && !actions.questionsRequested && !!sitting?.questionsReleasedAt,
     showQuestions,
     showAnswers: !!sitting && started && (tickets ? holdsTicket && questionsSeen : showTask),
     answerLock: submitted ? 'submitted' : ended ? 'ended' : null,

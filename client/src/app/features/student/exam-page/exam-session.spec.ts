@@ -4,7 +4,12 @@ import { Apollo } from 'apollo-angular';
 import { BehaviorSubject, of, Subject } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
 import {
-  ChooseTicketDocument, EnterExamDocument, ExamResyncDocument, QuestionsReleasedDocument, ShowTicketQuestionsDocument, TicketBoardChangedDocument,
+  ChooseTicketDocument,
+  EnterExamDocument,
+  ExamResyncDocument,
+  QuestionsReleasedDocument,
+  ShowTicketQuestionsDocument,
+  TicketBoardChangedDocument,
 } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { at, examFixture, MINUTE, NOW, sittingFixture } from '../../../../testing/exam-fixtures';
@@ -12,11 +17,17 @@ import { settle } from '../../../../testing/fakes';
 import type { StudentExam } from './exam-rules';
 import { ExamSession } from './exam-session';
 
-type PushUpdate = (prev: unknown, options: { subscriptionData: { data: unknown }; complete: boolean; previousData: unknown }) => { exam: StudentExam } | undefined;
+type PushUpdate = (
+  prev: unknown,
+  options: { subscriptionData: { data: unknown }; complete: boolean; previousData: unknown },
+) => { exam: StudentExam } | undefined;
 
 /** Apollo as the session uses it: one watched exam, its pushes, and mutations answered by document. */
 class FakeApollo {
-  readonly exam$ = new BehaviorSubject<{ data: { exam: StudentExam } | undefined; loading: boolean }>({ data: undefined, loading: true });
+  readonly exam$ = new BehaviorSubject<{ data: { exam: StudentExam } | undefined; loading: boolean }>({
+    data: undefined,
+    loading: true,
+  });
   readonly released$ = new Subject<{ data: unknown }>();
   readonly board$ = new Subject<{ data: unknown }>();
   readonly resync$ = new Subject<{ data: unknown }>();
@@ -36,9 +47,18 @@ class FakeApollo {
       },
       // a push: Apollo hands it to updateQuery with the query's data as it stands
       subscribeToMore: ({ document, updateQuery }: { document: unknown; updateQuery: PushUpdate }) => {
-        const pushes = document === QuestionsReleasedDocument ? this.released$ : document === TicketBoardChangedDocument ? this.board$ : new Subject<{ data: unknown }>();
+        const pushes =
+          document === QuestionsReleasedDocument
+            ? this.released$
+            : document === TicketBoardChangedDocument
+              ? this.board$
+              : new Subject<{ data: unknown }>();
         const subscription = pushes.subscribe((subscriptionData) => {
-          const next = updateQuery(undefined, { subscriptionData, complete: true, previousData: this.exam$.value.data });
+          const next = updateQuery(undefined, {
+            subscriptionData,
+            complete: true,
+            previousData: this.exam$.value.data,
+          });
           if (next) this.exam = next.exam;
         });
         return () => subscription.unsubscribe();
@@ -82,7 +102,10 @@ describe('the exam session', () => {
         ExamSession,
         { provide: Apollo, useValue: apollo },
         { provide: Connection, useValue: { reconnects, state: signal('online') } },
-        { provide: ServerClock, useValue: { now, timeZone: signal('Asia/Almaty'), exactNow: () => now(), sync: async () => undefined } },
+        {
+          provide: ServerClock,
+          useValue: { now, timeZone: signal('Asia/Almaty'), exactNow: () => now(), sync: async () => undefined },
+        },
       ],
     });
     session = TestBed.inject(ExamSession);
@@ -105,7 +128,15 @@ describe('the exam session', () => {
 
   it('keeps the board current as others choose (R4.2)', async () => {
     await open(examFixture());
-    apollo.board$.next({ data: { ticketBoardChanged: [{ id: 'tile-a', taken: true }, { id: 'tile-b', taken: true }, { id: 'tile-c', taken: false }] } });
+    apollo.board$.next({
+      data: {
+        ticketBoardChanged: [
+          { id: 'tile-a', taken: true },
+          { id: 'tile-b', taken: true },
+          { id: 'tile-c', taken: false },
+        ],
+      },
+    });
     expect(session.exam()?.ticketBoard?.filter((t) => t.taken).length).toBe(2);
   });
 
@@ -122,8 +153,16 @@ describe('the exam session', () => {
     await session.showQuestions();
     expect(session.view()?.showQuestionsPending).toBeTrue();
 
-    apollo.questionsResult = { __typename: 'TicketQuestions', ticketNumber: 4, questions: '1. Q', viewedAt: at(0), files: [] };
-    apollo.released$.next({ data: { questionsReleased: sittingFixture({ ticketNumber: 4, questionsReleasedAt: at(0) }) } });
+    apollo.questionsResult = {
+      __typename: 'TicketQuestions',
+      ticketNumber: 4,
+      questions: '1. Q',
+      viewedAt: at(0),
+      files: [],
+    };
+    apollo.released$.next({
+      data: { questionsReleased: sittingFixture({ ticketNumber: 4, questionsReleasedAt: at(0) }) },
+    });
     TestBed.flushEffects();
     await settle();
     expect(apollo.mutations.filter((m) => m === 'showTicketQuestions').length).toBe(2);
@@ -132,8 +171,16 @@ describe('the exam session', () => {
   });
 
   it('shows the questions again after a reload once they were seen', async () => {
-    apollo.questionsResult = { __typename: 'TicketQuestions', ticketNumber: 4, questions: '1. Q', viewedAt: at(-1), files: [] };
-    await open(examFixture({ ticketBoard: null }, { ticketNumber: 4, questionsReleasedAt: at(-2), questionsViewedAt: at(-1) }));
+    apollo.questionsResult = {
+      __typename: 'TicketQuestions',
+      ticketNumber: 4,
+      questions: '1. Q',
+      viewedAt: at(-1),
+      files: [],
+    };
+    await open(
+      examFixture({ ticketBoard: null }, { ticketNumber: 4, questionsReleasedAt: at(-2), questionsViewedAt: at(-1) }),
+    );
     expect(apollo.mutations).toContain('showTicketQuestions');
     expect(session.questions()).not.toBeNull();
   });

@@ -6,15 +6,26 @@ import { firstValueFrom } from 'rxjs';
 import { errorCode } from '../../../core/graphql/errors';
 import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
-  ChooseTicketDocument, EnterExamDocument, MySittingChangedDocument, QuestionsReleasedDocument, ShowTicketQuestionsDocument, type ShowTicketQuestionsMutation,
-  StudentExamDocument, type StudentExamQuery, type StudentExamQueryVariables, TicketBoardChangedDocument,
+  ChooseTicketDocument,
+  EnterExamDocument,
+  MySittingChangedDocument,
+  QuestionsReleasedDocument,
+  ShowTicketQuestionsDocument,
+  type ShowTicketQuestionsMutation,
+  StudentExamDocument,
+  type StudentExamQuery,
+  type StudentExamQueryVariables,
+  TicketBoardChangedDocument,
 } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
 import { examView, type StudentExam } from './exam-rules';
 
-export type TicketQuestions = Extract<ShowTicketQuestionsMutation['showTicketQuestions'], { __typename: 'TicketQuestions' }>;
+export type TicketQuestions = Extract<
+  ShowTicketQuestionsMutation['showTicketQuestions'],
+  { __typename: 'TicketQuestions' }
+>;
 
 export interface PageNotice {
   readonly key: MessageKey;
@@ -51,14 +62,27 @@ export class ExamSession {
   readonly now = this.clock.now;
   readonly view = computed(() => {
     const exam = this.exam();
-    return exam ? examView(exam, this.now(), { questionsRequested: this.questionsRequested(), questionsLoaded: !!this.questions() }) : null;
+    return exam
+      ? examView(exam, this.now(), {
+          questionsRequested: this.questionsRequested(),
+          questionsLoaded: !!this.questions(),
+        })
+      : null;
   });
 
   /** the questions should be fetched: seen before (a reload), or released while the student waits (R5.3) */
   private readonly questionsDue = computed(() => {
     const sitting = this.exam()?.mySitting;
     const view = this.view();
-    if (!sitting || !view || view.ticketNumber == null || this.questions() || this.questionsBusy() || this.questionsAutoPaused()) return false;
+    if (
+      !sitting ||
+      !view ||
+      view.ticketNumber == null ||
+      this.questions() ||
+      this.questionsBusy() ||
+      this.questionsAutoPaused()
+    )
+      return false;
     return !!sitting.questionsViewedAt || (this.questionsRequested() && !!sitting.questionsReleasedAt);
   });
 
@@ -77,7 +101,10 @@ export class ExamSession {
       lastPhase = phase;
       if (previous && phase && previous !== phase) {
         // at the start a RANDOM ticket is drawn on entering; otherwise just re-read the board, ticket and task
-        untracked(() => void (phase === 'running' && this.exam()?.ticketAssignment === 'RANDOM' ? this.enter() : this.refresh()));
+        untracked(
+          () =>
+            void (phase === 'running' && this.exam()?.ticketAssignment === 'RANDOM' ? this.enter() : this.refresh()),
+        );
       }
     });
   }
@@ -112,7 +139,9 @@ export class ExamSession {
     const queryRef = this.queryRef;
     type Previous = { complete: true; previousData: StudentExamQuery } | { complete: false; previousData: unknown };
     const withExam = (previous: Previous, change: (exam: StudentExam) => StudentExam): StudentExamQuery | undefined =>
-      previous.complete && previous.previousData.exam ? { exam: change(previous.previousData.exam as StudentExam) } : undefined;
+      previous.complete && previous.previousData.exam
+        ? { exam: change(previous.previousData.exam as StudentExam) }
+        : undefined;
 
     // R5.3: questions released by staff reach the open page without a reload
     queryRef.subscribeToMore({
@@ -154,7 +183,8 @@ export class ExamSession {
         const exam = previous.complete ? previous.previousData.exam : null;
         if (!tiles || !exam) return undefined;
         if (exam.ticketBoard) return withExam(previous, (current) => ({ ...current, ticketBoard: tiles }));
-        if (exam.format === 'TICKETS' && exam.mySitting?.ticketNumber == null && this.view()?.started) queueMicrotask(() => void this.refresh());
+        if (exam.format === 'TICKETS' && exam.mySitting?.ticketNumber == null && this.view()?.started)
+          queueMicrotask(() => void this.refresh());
         return undefined;
       },
       onError: () => undefined,
@@ -194,7 +224,9 @@ export class ExamSession {
     this.choosing.set(true);
     this.notice.set(null);
     try {
-      const { data } = await firstValueFrom(this.apollo.mutate({ mutation: ChooseTicketDocument, variables: { examId: this.examId, ticketId } }));
+      const { data } = await firstValueFrom(
+        this.apollo.mutate({ mutation: ChooseTicketDocument, variables: { examId: this.examId, ticketId } }),
+      );
       const number = data?.chooseTicket.ticketNumber;
       if (number != null) {
         this.notify('board.chosen', 'info', { n: number });
@@ -213,7 +245,9 @@ export class ExamSession {
     if (pressed) this.questionsRequested.set(true);
     this.questionsBusy.set(true);
     try {
-      const { data } = await firstValueFrom(this.apollo.mutate({ mutation: ShowTicketQuestionsDocument, variables: { examId: this.examId } }));
+      const { data } = await firstValueFrom(
+        this.apollo.mutate({ mutation: ShowTicketQuestionsDocument, variables: { examId: this.examId } }),
+      );
       const result = data?.showTicketQuestions;
       if (result?.__typename === 'TicketQuestions') {
         this.questions.set(result);

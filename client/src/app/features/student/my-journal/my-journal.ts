@@ -42,13 +42,21 @@ import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period
               <tr [attr.data-discipline]="row.discipline.code">
                 <th scope="row">
                   <a [routerLink]="['/attestation', row.exam.id]">{{ row.discipline.title }}</a>
-                  <span class="sub">{{ row.discipline.code }} · {{ i18n.t('list.periodN', { n: row.period.number }) }}</span>
+                  <span class="sub"
+                    >{{ row.discipline.code }} · {{ i18n.t('list.periodN', { n: row.period.number }) }}</span
+                  >
                 </th>
                 <td>{{ i18n.date(row.exam.startsAt) }}</td>
                 <td>{{ row.exam.teacher.fullName }}</td>
                 <td data-testid="my-grade">
                   @if (row.grade; as g) {
-                    {{ i18n.t('exam.gradeValue', { score: i18n.number(g.score), letter: g.letter, gpa: i18n.number(g.gpa, { minimumFractionDigits: 2 }) }) }}
+                    {{
+                      i18n.t('exam.gradeValue', {
+                        score: i18n.number(g.score),
+                        letter: g.letter,
+                        gpa: i18n.number(g.gpa, { minimumFractionDigits: 2 }),
+                      })
+                    }}
                   } @else {
                     <span class="muted">{{ i18n.t('journal.notGraded') }}</span>
                   }
@@ -109,10 +117,17 @@ export class MyJournal {
   protected readonly choice = periodChoice({ allowAll: true });
 
   protected readonly rows = rxResource({
-    params: () => (this.choice.yearId() ? { academicYearId: this.choice.yearId(), periodId: this.choice.periodId() || null } : undefined),
+    params: () =>
+      this.choice.yearId()
+        ? { academicYearId: this.choice.yearId(), periodId: this.choice.periodId() || null }
+        : undefined,
     stream: ({ params }) =>
-      this.apollo.query({ query: MyJournalDocument, variables: params, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.myJournal ?? [])),
+      this.apollo
+        .query({ query: MyJournalDocument, variables: params, fetchPolicy: 'network-only' })
+        .pipe(map((r) => r.data?.myJournal ?? [])),
   });
   protected readonly list = computed(() => (this.rows.hasValue() ? this.rows.value() : []));
-  protected readonly loadError = computed(() => (this.rows.error() ? errorMessageKey(this.rows.error()) : this.choice.error()));
+  protected readonly loadError = computed(() =>
+    this.rows.error() ? errorMessageKey(this.rows.error()) : this.choice.error(),
+  );
 }

@@ -3,7 +3,11 @@ import { I18n } from '../../../core/i18n/i18n';
 import { TicketBoard, type Tile } from './ticket-board';
 
 describe('the ticket board (R4.2)', () => {
-  const tiles: Tile[] = [{ id: 'c', taken: false }, { id: 'a', taken: true }, { id: 'b', taken: false }];
+  const tiles: Tile[] = [
+    { id: 'c', taken: false },
+    { id: 'a', taken: true },
+    { id: 'b', taken: false },
+  ];
 
   async function render(busy = false) {
     TestBed.inject(I18n).setLang('kk');
@@ -14,9 +18,11 @@ describe('the ticket board (R4.2)', () => {
     return fixture;
   }
 
-  it('shows rectangular tiles in the server\'s order, without numbers', async () => {
+  it("shows rectangular tiles in the server's order, without numbers", async () => {
     const fixture = await render();
-    const buttons = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll<HTMLButtonElement>('button.tile'));
+    const buttons = Array.from(
+      (fixture.nativeElement as HTMLElement).querySelectorAll<HTMLButtonElement>('button.tile'),
+    );
     expect(buttons.map((b) => b.dataset['ticket'])).toEqual(['c', 'a', 'b']);
     expect(buttons.every((b) => b.textContent?.trim() === '')).toBeTrue();
     expect((fixture.nativeElement as HTMLElement).querySelector('h2')?.textContent).toContain('Билетті таңдау');
@@ -24,7 +30,9 @@ describe('the ticket board (R4.2)', () => {
 
   it('marks taken tiles by stripes and by name, and disables them', async () => {
     const fixture = await render();
-    const [free, taken] = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll<HTMLButtonElement>('button.tile'));
+    const [free, taken] = Array.from(
+      (fixture.nativeElement as HTMLElement).querySelectorAll<HTMLButtonElement>('button.tile'),
+    );
     expect(free.getAttribute('aria-label')).toBe('Бос билет');
     expect(free.disabled).toBeFalse();
     expect(taken.getAttribute('aria-label')).toBe('Алынған билет');

@@ -58,14 +58,26 @@ describe('the grading form', () => {
     save().click();
     expect(decisions).toEqual([{ score: 88, comment: 'Жақсы, бірақ мысал жоқ.', next: false }]);
 
-    el().querySelector('[data-testid=comment]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
+    el()
+      .querySelector('[data-testid=comment]')!
+      .dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
     expect(decisions[1]).toEqual({ score: 88, comment: 'Жақсы, бірақ мысал жоқ.', next: true });
   });
 
   it('starts from the grade already given, and afresh for another student', async () => {
-    fixture.componentRef.setInput('sitting', gradedSitting('student03', 'Арман Бекұлы', {
-      grade: { score: 72, letter: 'C+', gpa: 2.33, comment: 'Қанағаттанарлық', gradedAt: at(-1), gradedBy: { id: 't', fullName: 'Нұрлан Әбенов' } },
-    }));
+    fixture.componentRef.setInput(
+      'sitting',
+      gradedSitting('student03', 'Арман Бекұлы', {
+        grade: {
+          score: 72,
+          letter: 'C+',
+          gpa: 2.33,
+          comment: 'Қанағаттанарлық',
+          gradedAt: at(-1),
+          gradedBy: { id: 't', fullName: 'Нұрлан Әбенов' },
+        },
+      }),
+    );
     await fixture.whenStable();
     expect(el().querySelector<HTMLInputElement>('[data-testid=score]')!.value).toBe('72');
     expect(el().querySelector<HTMLTextAreaElement>('[data-testid=comment]')!.value).toBe('Қанағаттанарлық');

@@ -2,7 +2,14 @@ import { at } from '../../../../testing/exam-fixtures';
 import { gradedSitting } from '../../../../testing/room-fixtures';
 import { gradingQueue, nextUngraded } from './grading';
 
-const GRADE = { score: 90, letter: 'A-', gpa: 3.67, comment: null, gradedAt: at(-1), gradedBy: { id: 't', fullName: 'Нұрлан Әбенов' } };
+const GRADE = {
+  score: 90,
+  letter: 'A-',
+  gpa: 3.67,
+  comment: null,
+  gradedAt: at(-1),
+  gradedBy: { id: 't', fullName: 'Нұрлан Әбенов' },
+};
 
 describe('the grading queue', () => {
   const first = gradedSitting('s1', 'Әлия', { submittedAt: at(-30) });
@@ -11,7 +18,10 @@ describe('the grading queue', () => {
   const drafting = gradedSitting('s4', 'Ерлан', { answerStatus: 'DRAFT', submittedAt: null, answer: null });
 
   it('lists sent answers in the order they came, never a draft; the students who sent nothing only after their end', () => {
-    expect(gradingQueue([third, drafting, first, second], Date.parse(at(0)))).toEqual({ sent: [first, second, third], unsent: [] });
+    expect(gradingQueue([third, drafting, first, second], Date.parse(at(0)))).toEqual({
+      sent: [first, second, third],
+      unsent: [],
+    });
     expect(gradingQueue([third, drafting, first, second], Date.parse(at(121))).unsent).toEqual([drafting]);
   });
 

@@ -1,5 +1,15 @@
 import { LiveAnnouncer } from '@angular/cdk/a11y';
-import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, input, linkedSignal, type OnInit, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  inject,
+  input,
+  linkedSignal,
+  type OnInit,
+  signal,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
@@ -11,7 +21,11 @@ import { firstValueFrom } from 'rxjs';
 import { errorCode, errorMessageKey } from '../../../core/graphql/errors';
 import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
-  GradeSittingDocument, type GradedSittingFragment, GradingExamDocument, type GradingExamQuery, GradingSittingChangedDocument,
+  GradeSittingDocument,
+  type GradedSittingFragment,
+  GradingExamDocument,
+  type GradingExamQuery,
+  GradingSittingChangedDocument,
 } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
@@ -24,17 +38,29 @@ import { type GradeDecision, GradingForm } from '../grading-form/grading-form';
 type GradingExam = Omit<NonNullable<GradingExamQuery['exam']>, 'sittings'>;
 
 /** The answers a teacher grades, in the order they were sent; after the end, those who sent nothing too. */
-export function gradingQueue(sittings: readonly GradedSittingFragment[], now: number): { sent: GradedSittingFragment[]; unsent: GradedSittingFragment[] } {
-  const sent = sittings.filter((s) => s.answerStatus === 'SUBMITTED')
-    .sort((a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? '') || a.student.fullName.localeCompare(b.student.fullName));
+export function gradingQueue(
+  sittings: readonly GradedSittingFragment[],
+  now: number,
+): { sent: GradedSittingFragment[]; unsent: GradedSittingFragment[] } {
+  const sent = sittings
+    .filter((s) => s.answerStatus === 'SUBMITTED')
+    .sort(
+      (a, b) =>
+        (a.submittedAt ?? '').localeCompare(b.submittedAt ?? '') ||
+        a.student.fullName.localeCompare(b.student.fullName),
+    );
   // s.endsAt is the student's own end (extra time included)
-  const unsent = sittings.filter((s) => s.answerStatus !== 'SUBMITTED' && hasEnded(s, null, now))
+  const unsent = sittings
+    .filter((s) => s.answerStatus !== 'SUBMITTED' && hasEnded(s, null, now))
     .sort((a, b) => a.student.fullName.localeCompare(b.student.fullName));
   return { sent, unsent };
 }
 
 /** The next answer without a grade after `currentId` (wrapping round), or null when all are graded. */
-export function nextUngraded(queue: readonly GradedSittingFragment[], currentId: string | null): GradedSittingFragment | null {
+export function nextUngraded(
+  queue: readonly GradedSittingFragment[],
+  currentId: string | null,
+): GradedSittingFragment | null {
   const start = queue.findIndex((s) => s.id === currentId);
   for (let i = 1; i <= queue.length; i++) {
     const candidate = queue[(start + i) % queue.length];
@@ -70,7 +96,11 @@ export class Grading implements OnInit {
   protected readonly loading = signal(true);
   protected readonly loadError = signal<MessageKey | null>(null);
   protected readonly busy = signal(false);
-  protected readonly notice = signal<{ key: MessageKey; params?: Record<string, string | number>; error: boolean } | null>(null);
+  protected readonly notice = signal<{
+    key: MessageKey;
+    params?: Record<string, string | number>;
+    error: boolean;
+  } | null>(null);
 
   protected readonly queue = computed(() => gradingQueue([...this.rows().values()], this.clock.now()));
   /** sent answers first, then (after the end) those who sent nothing */
@@ -96,7 +126,12 @@ export class Grading implements OnInit {
    * there by the sitting's id; a reconnect re-reads (core/graphql/reconnect.ts), as does a resync.
    */
   ngOnInit(): void {
-    const query = this.apollo.watchQuery({ query: GradingExamDocument, variables: { id: this.examId() }, fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' });
+    const query = this.apollo.watchQuery({
+      query: GradingExamDocument,
+      variables: { id: this.examId() },
+      fetchPolicy: 'cache-and-network',
+      nextFetchPolicy: 'cache-first',
+    });
     query.valueChanges.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((result) => {
       const data = result.data?.exam as NonNullable<GradingExamQuery['exam']> | null | undefined;
       if (data) {
@@ -118,7 +153,9 @@ export class Grading implements OnInit {
         const exam = complete ? (previousData as GradingExamQuery).exam : null;
         if (!sitting || !exam) return undefined;
         // one the teacher did not have yet (sent after the page opened, or its end passed): into the queue
-        return exam.sittings.some((s) => s.id === sitting.id) ? undefined : { exam: { ...exam, sittings: [...exam.sittings, sitting] } };
+        return exam.sittings.some((s) => s.id === sitting.id)
+          ? undefined
+          : { exam: { ...exam, sittings: [...exam.sittings, sitting] } };
       },
       onError: () => undefined,
     });
@@ -151,10 +188,21 @@ export class Grading implements OnInit {
     this.busy.set(true);
     this.notice.set(null);
     try {
-      const { data } = await firstValueFrom(this.apollo.mutate({
-        mutation: GradeSittingDocument, variables: { sittingId: sitting.id, score: decision.score, comment: decision.comment },
-      }));
-      const saved = { key: 'grading.saved' as MessageKey, params: { name: sitting.student.fullName, score: decision.score, letter: data?.gradeSitting.grade?.letter ?? '' }, error: false };
+      const { data } = await firstValueFrom(
+        this.apollo.mutate({
+          mutation: GradeSittingDocument,
+          variables: { sittingId: sitting.id, score: decision.score, comment: decision.comment },
+        }),
+      );
+      const saved = {
+        key: 'grading.saved' as MessageKey,
+        params: {
+          name: sitting.student.fullName,
+          score: decision.score,
+          letter: data?.gradeSitting.grade?.letter ?? '',
+        },
+        error: false,
+      };
       void this.announcer.announce(this.i18n.t(saved.key, saved.params));
       if (decision.next) this.open(this.next());
       this.notice.set(saved);

@@ -7,13 +7,23 @@ const grade = (score: number, letter: string, gpa: number) => ({ score, letter, 
 describe('the journal table', () => {
   it('puts students down and the exams across, in date order, with a gap where a student did not sit', () => {
     const { columns, lines } = journalTable([
-      { student: student('s2', 'Дана Сапарова'), exam: exam('retake', '2026-12-20T04:00:00Z'), grade: grade(75, 'B-', 2.67) },
+      {
+        student: student('s2', 'Дана Сапарова'),
+        exam: exam('retake', '2026-12-20T04:00:00Z'),
+        grade: grade(75, 'B-', 2.67),
+      },
       { student: student('s1', 'Арман Бекұлы'), exam: exam('main', '2026-12-10T04:00:00Z'), grade: grade(96, 'A', 4) },
-      { student: student('s2', 'Дана Сапарова'), exam: exam('main', '2026-12-10T04:00:00Z'), grade: grade(40, 'FX', 0.5) },
+      {
+        student: student('s2', 'Дана Сапарова'),
+        exam: exam('main', '2026-12-10T04:00:00Z'),
+        grade: grade(40, 'FX', 0.5),
+      },
       { student: student('s3', 'Әлия Нұрланқызы'), exam: exam('main', '2026-12-10T04:00:00Z'), grade: null },
     ]);
     expect(columns.map((c) => c.examId)).toEqual(['main', 'retake']);
-    expect(lines.map((l) => l.student.fullName)).toEqual(['Арман Бекұлы', 'Әлия Нұрланқызы', 'Дана Сапарова'].sort((a, b) => a.localeCompare(b)));
+    expect(lines.map((l) => l.student.fullName)).toEqual(
+      ['Арман Бекұлы', 'Әлия Нұрланқызы', 'Дана Сапарова'].sort((a, b) => a.localeCompare(b)),
+    );
     const dana = lines.find((l) => l.student.id === 's2')!;
     expect(dana.grades.map((g) => g?.letter)).toEqual(['FX', 'B-']);
     const arman = lines.find((l) => l.student.id === 's1')!;

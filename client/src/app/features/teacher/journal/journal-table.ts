@@ -17,8 +17,11 @@ export interface JournalLine {
 
 /** The journal's rows (one per sitting) as a table: students down, the discipline's exams of the period across. */
 export function journalTable(rows: readonly Row[]): { columns: JournalColumn[]; lines: JournalLine[] } {
-  const columns = [...new Map(rows.map((r) => [r.exam.id, { examId: r.exam.id, startsAt: r.exam.startsAt, teacher: r.exam.teacher.fullName }])).values()]
-    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const columns = [
+    ...new Map(
+      rows.map((r) => [r.exam.id, { examId: r.exam.id, startsAt: r.exam.startsAt, teacher: r.exam.teacher.fullName }]),
+    ).values(),
+  ].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const index = new Map(columns.map((c, i) => [c.examId, i]));
   const byStudent = new Map<string, { student: Row['student']; grades: (JournalGrade | null | undefined)[] }>();
   for (const row of rows) {

@@ -30,18 +30,29 @@ export class Journal {
   protected readonly disciplines = rxResource({
     params: () => this.choice.periodId() || undefined,
     stream: ({ params: periodId }) =>
-      this.apollo.query({ query: JournalDisciplinesDocument, variables: { periodId }, fetchPolicy: 'network-only' }).pipe(
-        map((r) => [...new Map((r.data?.exams ?? []).map((e) => [e.discipline.id, e.discipline])).values()].sort((a, b) => a.title.localeCompare(b.title))),
-      ),
+      this.apollo
+        .query({ query: JournalDisciplinesDocument, variables: { periodId }, fetchPolicy: 'network-only' })
+        .pipe(
+          map((r) =>
+            [...new Map((r.data?.exams ?? []).map((e) => [e.discipline.id, e.discipline])).values()].sort((a, b) =>
+              a.title.localeCompare(b.title),
+            ),
+          ),
+        ),
   });
   protected readonly disciplineList = computed(() => (this.disciplines.hasValue() ? this.disciplines.value() : []));
   protected readonly disciplineId = linkedSignal(() => this.disciplineList()[0]?.id ?? '');
   protected readonly discipline = computed(() => this.disciplineList().find((d) => d.id === this.disciplineId()));
 
   protected readonly journal = rxResource({
-    params: () => (this.choice.periodId() && this.disciplineId() ? { periodId: this.choice.periodId(), disciplineId: this.disciplineId() } : undefined),
+    params: () =>
+      this.choice.periodId() && this.disciplineId()
+        ? { periodId: this.choice.periodId(), disciplineId: this.disciplineId() }
+        : undefined,
     stream: ({ params }) =>
-      this.apollo.query({ query: JournalDocument, variables: params, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.journal ?? [])),
+      this.apollo
+        .query({ query: JournalDocument, variables: params, fetchPolicy: 'network-only' })
+        .pipe(map((r) => r.data?.journal ?? [])),
   });
   protected readonly table = computed(() => journalTable(this.journal.hasValue() ? this.journal.value() : []));
   protected readonly loadError = computed(() => {
@@ -61,14 +72,26 @@ export class Journal {
     const header: CsvCell[] = [this.i18n.t('trail.student'), this.i18n.t('auth.login')];
     for (const c of columns) {
       const date = this.i18n.date(c.startsAt);
-      header.push(this.i18n.t('journal.csvScore', { date }), this.i18n.t('journal.csvLetter', { date }), this.i18n.t('journal.csvGpa', { date }));
+      header.push(
+        this.i18n.t('journal.csvScore', { date }),
+        this.i18n.t('journal.csvLetter', { date }),
+        this.i18n.t('journal.csvGpa', { date }),
+      );
     }
     const body = lines.map((line) => [
-      line.student.fullName, line.student.login,
-      ...line.grades.flatMap((g) => (g ? [g.score, g.letter, g.gpa.toFixed(2)] : ['', g === null ? this.i18n.t('journal.notGraded') : '', ''])),
+      line.student.fullName,
+      line.student.login,
+      ...line.grades.flatMap((g) =>
+        g ? [g.score, g.letter, g.gpa.toFixed(2)] : ['', g === null ? this.i18n.t('journal.notGraded') : '', ''],
+      ),
     ]);
     downloadCsv(
-      fileName(this.i18n.t('journal.fileName'), discipline.code, this.choice.year()?.title ?? '', this.i18n.t('list.periodN', { n: period.number })),
+      fileName(
+        this.i18n.t('journal.fileName'),
+        discipline.code,
+        this.choice.year()?.title ?? '',
+        this.i18n.t('list.periodN', { n: period.number }),
+      ),
       [header, ...body],
     );
   }

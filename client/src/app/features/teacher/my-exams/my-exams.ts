@@ -32,7 +32,9 @@ import { ExamTable } from '../../../shared/exam-table/exam-table';
       <app-exam-table [rows]="rows()" [columns]="columns" link="/teaching/exams" testId="teacher-exams">
         <ng-container matColumnDef="date">
           <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('list.date') }}</th>
-          <td mat-cell *matCellDef="let row" class="nowrap">{{ i18n.date(row.exam.startsAt) }}, {{ i18n.time(row.exam.startsAt) }}–{{ i18n.time(row.exam.endsAt) }}</td>
+          <td mat-cell *matCellDef="let row" class="nowrap">
+            {{ i18n.date(row.exam.startsAt) }}, {{ i18n.time(row.exam.startsAt) }}–{{ i18n.time(row.exam.endsAt) }}
+          </td>
         </ng-container>
         <ng-container matColumnDef="students">
           <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('staffExams.students') }}</th>
@@ -87,7 +89,9 @@ export class MyExams {
   protected readonly exams = rxResource({
     params: () => this.choice.periodId() || undefined,
     stream: ({ params: periodId }) =>
-      this.apollo.query({ query: TeacherExamsDocument, variables: { periodId }, fetchPolicy: 'network-only' }).pipe(map((r) => r.data?.exams ?? [])),
+      this.apollo
+        .query({ query: TeacherExamsDocument, variables: { periodId }, fetchPolicy: 'network-only' })
+        .pipe(map((r) => r.data?.exams ?? [])),
   });
   protected readonly rows = computed(() => {
     return (this.exams.hasValue() ? this.exams.value() : []).map((exam) => {
@@ -96,6 +100,7 @@ export class MyExams {
       return { exam, sent: sent.length, graded, waiting: sent.length - graded };
     });
   });
-  protected readonly loadError = computed(() => (this.exams.error() ? errorMessageKey(this.exams.error()) : this.choice.error()));
-
+  protected readonly loadError = computed(() =>
+    this.exams.error() ? errorMessageKey(this.exams.error()) : this.choice.error(),
+  );
 }
