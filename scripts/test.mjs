@@ -1,7 +1,7 @@
 // `npm test`: builds the server, runs its specs on SQLite and — when TEST_DATABASE_URL names a
 // PostgreSQL server — again on PostgreSQL, then the web app's component specs (jasmine-browser-runner, headless Chromium)
-// and its end-to-end specs (playwright-core against the real server), with the codegen check and `npm run lint` as one
-// stage each, and ends with one line "N passed, N failed".
+// and its end-to-end specs (playwright-core against the real server), with the import-circle check, the codegen check
+// and `npm run lint` as one stage each, and ends with one line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,6 +40,23 @@ for (const suite of suites) {
     ? JSON.parse(fs.readFileSync(countsFile, 'utf8'))
     : { passed: 0, failed: 1, skipped: 0 };
   for (const key of Object.keys(total)) total[key] += counts[key];
+}
+
+// the import graph of the server and the web app has no circles (.dependency-cruiser.cjs)
+console.log('\n=== import circles (npm run check:deps) ===');
+const deps = run('npx', [
+  'depcruise',
+  'server/src',
+  'client/src',
+  '--config',
+  '.dependency-cruiser.cjs',
+  '--output-type',
+  'err',
+]);
+if (deps.status === 0) total.passed++;
+else {
+  console.log('the import graph has a circle (listed above): move the shared piece down so the arrows run one way');
+  total.failed++;
 }
 
 // the web app: the typed operations must match schema.graphql and the .graphql files (npm run codegen writes them)

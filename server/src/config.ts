@@ -79,6 +79,8 @@ export interface Config {
   wsInitTimeoutMs: number;
   /** /metrics answers only `Authorization: Bearer <token>`; unset: /metrics is refused */
   metricsToken?: string;
+  /** signs the download addresses (FileRef.url); unset: one is generated into dataDir and shared from there */
+  fileUrlSecret?: string;
 }
 
 export class ConfigError extends Error {}
@@ -125,6 +127,22 @@ function sqliteSynchronous(env: NodeJS.ProcessEnv): 'NORMAL' | 'FULL' {
   return raw;
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export interface LoggingConfig {
+  level: (typeof LOG_LEVELS)[number];
+  /** a name for this instance in every log line */
+  instanceId?: string;
+}
+
+/** LOG_LEVEL and INSTANCE_ID: read when the logger is made, before the rest of the configuration is loaded. */
+export function loggingConfig(env: NodeJS.ProcessEnv = process.env): LoggingConfig {
+  const level = (env.LOG_LEVEL?.trim() || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; "${env.LOG_LEVEL}" is none of these.`);
+  }
+  return { level: level as LoggingConfig['level'], instanceId: env.INSTANCE_ID || undefined };
+}
+
 /** Reads the environment once and fails fast with a sentence an operator can act on. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -151,6 +169,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const metricsToken = env.METRICS_TOKEN || undefined;
   if (metricsToken && metricsToken.length < 16)
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters long; leave it unset to refuse /metrics.');
+  const fileUrlSecret = env.FILE_URL_SECRET || undefined;
+  if (fileUrlSecret && fileUrlSecret.length < 16) {
+    throw new ConfigError(
+      'FILE_URL_SECRET must be at least 16 characters long (e.g. `openssl rand -hex 32`); leave it unset to keep one in DATA_DIR.',
+    );
+  }
   return {
     port: int(env, 'PORT', 4000, 0),
     host: env.HOST || '0.0.0.0',
@@ -207,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxRequestBytes: int(env, 'GRAPHQL_MAX_BODY_KB', 1024, 16) * 1024,
     wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 3_000, 100),
     metricsToken,
+    fileUrlSecret,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { AuthSession } from './modules/auth/auth-session.entity';
+import type { LiveSession } from './modules/auth/auth.service';
 import type { User } from './modules/users/user.entity';
 import type { Services } from './services';
 
@@ -13,7 +13,7 @@ export interface Context {
   /** names the request (HTTP) or `<connection>:<operation>` (WebSocket) in log lines */
   requestId?: string;
   /** the session of `user` (signed file links are tied to it) */
-  session?: AuthSession | null;
+  session?: LiveSession | null;
   /** the client's address (behind a proxy: per TRUST_PROXY), for the per-address rate limits */
   clientAddress?: string;
   /** over WebSocket: closes this operation's socket (a subscriber too slow to keep up is dropped so it reconnects) */

@@ -2,12 +2,22 @@ import type { EntityManager } from '@mikro-orm/core';
 import { BatchLoader, groupBy } from './common/batch-loader';
 import type { Context } from './context';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
-import { StoredFile } from './modules/files/stored-file.entity';
+import { plainRows } from './common/plain-sql';
 import { Sitting } from './modules/sittings/sitting.entity';
 import { User } from './modules/users/user.entity';
 
 /** whose files: a ticket's, an answer's, or an exam's task */
 export type FileOwner = 'ticket' | 'answer' | 'taskExam';
+
+/** what the pages show of a stored file (FileRef), read as a plain row */
+export interface FileRow {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+const ownerColumn: Record<FileOwner, string> = { ticket: 'ticket_id', answer: 'answer_id', taskExam: 'task_exam_id' };
 
 /**
  * The reads a page's fields share, batched across the items of a list and made once per operation:
@@ -64,19 +74,30 @@ export class ReadLoaders {
     return new Map(users.map((u) => [u.id, u]));
   }, null);
 
-  private readonly filesBy = new Map<FileOwner, BatchLoader<string, StoredFile[]>>();
+  private readonly filesBy = new Map<FileOwner, BatchLoader<string, FileRow[]>>();
 
-  /** the files of each ticket, answer or task, oldest first */
-  files(owner: FileOwner): BatchLoader<string, StoredFile[]> {
+  /** the files of each ticket, answer or task, oldest first, as plain rows (files are only listed here, never changed) */
+  files(owner: FileOwner): BatchLoader<string, FileRow[]> {
     let loader = this.filesBy.get(owner);
     if (!loader) {
-      loader = new BatchLoader<string, StoredFile[]>(async (ownerIds) => {
-        const files = await this.em.find(
-          StoredFile,
-          { [owner]: { $in: ownerIds } },
-          { orderBy: { createdAt: 'asc', id: 'asc' } },
+      const column = ownerColumn[owner];
+      loader = new BatchLoader<string, FileRow[]>(async (ownerIds) => {
+        const rows = await plainRows<{
+          id: string;
+          name: string;
+          size: number | string;
+          content_type: string;
+          owner_id: string;
+        }>(
+          this.em,
+          `select id, name, size, content_type, ${column} as owner_id from stored_files where ${column} in (${ownerIds.map(() => '?').join(', ')}) order by created_at, id`,
+          ownerIds,
         );
-        return groupBy(files, (f) => f[owner]!.id);
+        return groupBy(
+          rows,
+          (r) => r.owner_id,
+          (r) => ({ id: r.id, name: r.name, size: Number(r.size), contentType: r.content_type }),
+        );
       }, []);
       this.filesBy.set(owner, loader);
     }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, loggingConfig } from './config';
 import { startTestServer, type TestServer } from './testing/harness';
 
 const MAIN = path.resolve(__dirname, 'main.js');
@@ -120,6 +120,11 @@ describe('operating the server', () => {
       );
       expect(() => loadConfig({ SHUTDOWN_DELAY_MS: 'soon' })).toThrowError(ConfigError, /SHUTDOWN_DELAY_MS/);
       expect(() => loadConfig({ SHUTDOWN_GRACE_MS: '2.5' })).toThrowError(ConfigError, /SHUTDOWN_GRACE_MS/);
+      expect(() => loadConfig({ FILE_URL_SECRET: 'short' })).toThrowError(ConfigError, /FILE_URL_SECRET/);
+      expect(loadConfig({ FILE_URL_SECRET: 'a'.repeat(32) }).fileUrlSecret).toBe('a'.repeat(32));
+      expect(() => loggingConfig({ LOG_LEVEL: 'verbose' })).toThrowError(ConfigError, /LOG_LEVEL/);
+      expect(loggingConfig({ LOG_LEVEL: 'WARN', INSTANCE_ID: 'A' })).toEqual({ level: 'warn', instanceId: 'A' });
+      expect(loggingConfig({})).toEqual({ level: 'info', instanceId: undefined });
       expect(loadConfig({}).port).toBe(4000);
       expect(loadConfig({})).toEqual(
         jasmine.objectContaining({

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createApp, type RunningApp } from '../app';
@@ -93,6 +94,28 @@ async function startBare(dataDir: string, body: Buffer) {
   };
 }
 
+/**
+ * BENCH_CPU_PROF=<dir>: besides the whole process's profile (written at exit, which a server still busy when the suite
+ * stops it may never reach), the measured window alone, written at `measure-end`: `measured-<pid>.cpuprofile`.
+ */
+const measuredProfile = process.env.BENCH_CPU_PROF ? new Session() : undefined;
+async function profileStart() {
+  if (!measuredProfile) return;
+  measuredProfile.connect();
+  await measuredProfile.post('Profiler.enable');
+  await measuredProfile.post('Profiler.start');
+}
+async function profileEnd() {
+  if (!measuredProfile) return;
+  const { profile } = await measuredProfile.post('Profiler.stop');
+  fs.mkdirSync(process.env.BENCH_CPU_PROF!, { recursive: true });
+  fs.writeFileSync(
+    path.join(process.env.BENCH_CPU_PROF!, `measured-${process.pid}.cpuprofile`),
+    JSON.stringify(profile),
+  );
+  measuredProfile.disconnect();
+}
+
 // the suite ended (or was stopped): nothing is left to serve
 process.on('disconnect', () => process.exit(0));
 
@@ -109,6 +132,7 @@ async function main() {
         lag.reset();
         startRss = peakRss = process.memoryUsage.rss();
         startCpu = process.cpuUsage();
+        await profileStart();
         return null;
       case 'measure-end': {
         peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -120,6 +144,7 @@ async function main() {
           startRssMb: startRss / MB,
           cpuMs: (cpu.user + cpu.system) / 1000,
         };
+        await profileEnd();
         return usage;
       }
       case 'memory':

@@ -13,6 +13,11 @@ export class BatchLoader<K, V> {
     private readonly remember = true,
   ) {}
 
+  /** `value` for `key`, read already by a statement that had it anyway (e.g. the exam page's own sitting, read with its exam) */
+  prime(key: K, value: V): void {
+    if (!this.loaded.has(key)) this.loaded.set(key, Promise.resolve(value));
+  }
+
   load(key: K): Promise<V> {
     let value = this.loaded.get(key);
     if (value) return value;
@@ -40,14 +45,18 @@ export class BatchLoader<K, V> {
   }
 }
 
-/** rows grouped by a key, each group in the rows' order */
-export function groupBy<K, T>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
+/** rows grouped by a key (each mapped by `as`), each group in the rows' order */
+export function groupBy<K, T, V = T>(
+  rows: readonly T[],
+  keyOf: (row: T) => K,
+  as: (row: T) => V = (row) => row as unknown as V,
+): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
   for (const row of rows) {
     const key = keyOf(row);
     const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
+    if (group) group.push(as(row));
+    else groups.set(key, [as(row)]);
   }
   return groups;
 }

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
 import pino from 'pino';
 import { DriverException } from '@mikro-orm/core';
+import { loggingConfig } from '../config';
 
 /** What every log line written while serving one request or WebSocket operation carries. */
 export interface LogOrigin {
@@ -73,9 +74,10 @@ export function safeError(error: unknown): unknown {
  * Structured JSON logs. Authorization headers, cookies, passwords, tokens and answer
  * texts are never written: request bodies are not logged at all, and these paths are redacted.
  */
+const logging = loggingConfig();
 export const logger = pino({
-  level: process.env.LOG_LEVEL || 'info',
-  base: { service: 'attestation', instance: process.env.INSTANCE_ID || undefined },
+  level: logging.level,
+  base: { service: 'attestation', instance: logging.instanceId },
   redact: {
     paths: [
       'req.headers.authorization',

@@ -6,11 +6,11 @@ import {
   type EntityManager,
   type EntityName,
 } from '@mikro-orm/core';
-import type { Knex } from '@mikro-orm/knex';
+import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 
 /**
- * Plain SQL for the few hot paths of exam day (the ticket race, uploads): `?` placeholders with bound parameters,
+ * Plain SQL for the hot paths of exam day (the ticket race, uploads, the session and the exam page's reads): `?` placeholders with bound parameters,
  * rows as plain objects, no query building and no entity hydration. MikroORM inlines every parameter into the SQL
  * text, so SQLite would prepare each statement afresh; here a statement text is prepared once per connection (see
  * sqlite-statements.ts) and PostgreSQL gets parameters, not literals.
@@ -73,11 +73,35 @@ export function plainSql(em: EntityManager): PlainSql {
   return runner;
 }
 
-function toDate(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  return new Date(typeof value === 'string' ? value : Number(value));
+/**
+ * One read with bound parameters, in the EntityManager's transaction if it has one (else as `plainSql(em).rows`):
+ * plain rows, nothing in the identity map. The statement is reported to the ORM's logger as every other one is.
+ */
+export async function plainRows<T extends object>(
+  em: EntityManager,
+  sql: string,
+  params: readonly Knex.RawBinding[] = [],
+): Promise<T[]> {
+  const transaction = em.getTransactionContext<Knex.Transaction>();
+  if (!transaction) return plainSql(em).rows<T>(sql, params);
+  const knex = (em.getConnection() as AbstractSqlConnection).getKnex();
+  em.config.getLogger().logQuery({ query: sql, level: 'info' });
+  const result = (await knex.raw(sql, params).transacting(transaction)) as T[] | { rows: T[] }; // better-sqlite3 answers the rows, pg a result holding them
+  return Array.isArray(result) ? result : result.rows;
 }
+
+/** A timestamp column as read without the ORM: a Date or a timestamptz string from PostgreSQL, epoch milliseconds from SQLite. */
+export function instant(value: unknown): Date {
+  return value instanceof Date
+    ? value
+    : new Date(typeof value === 'string' && !/^\d+$/.test(value) ? value : Number(value));
+}
+
+/** a nullable timestamp column */
+export const instantOrNull = (value: unknown): Date | null => (value == null ? null : instant(value));
+
+/** A boolean column or expression: PostgreSQL answers true/false, SQLite 1/0. */
+export const truth = (value: unknown): boolean => value === true || Number(value) === 1;
 
 function sqliteRunner(knex: Knex, report: (sql: string) => void, convert: (error: unknown) => never): PlainSql {
   const pool = knex.client as unknown as KnexPool;
@@ -137,8 +161,8 @@ function sqliteRunner(knex: Knex, report: (sql: string) => void, convert: (error
         return result;
       }),
     time: (date) => date.getTime(),
-    date: toDate,
-    flag: (value) => Number(value) === 1,
+    date: instantOrNull,
+    flag: truth,
   };
 }
 
@@ -173,8 +197,8 @@ function postgresRunner(knex: Knex, report: (sql: string) => void, convert: (err
         );
     },
     time: (date) => date,
-    date: toDate,
-    flag: (value) => value === true || Number(value) === 1,
+    date: instantOrNull,
+    flag: truth,
   };
 }
 

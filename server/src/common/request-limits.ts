@@ -193,13 +193,24 @@ export function inputRefusal(
         stack.push({ value: child, depth: depth + 1 });
     }
   }
-  let found = false;
-  visit(document, {
-    StringValue: (node) => {
-      if (node.value.includes('\0')) found = true;
-    },
-  });
-  return found ? nulRefusal() : undefined;
+  return holdsNul(document) ? nulRefusal() : undefined;
+}
+
+/** per parsed document (Apollo and prepareOperation reuse one document for every request of the same text), walked once */
+const nulInDocument = new WeakMap<DocumentNode, boolean>();
+
+function holdsNul(document: DocumentNode): boolean {
+  let found = nulInDocument.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      StringValue: (node) => {
+        if (node.value.includes('\0')) found = true;
+      },
+    });
+    nulInDocument.set(document, found);
+  }
+  return found;
 }
 
 /** "Did you mean …?" names fields and types an anonymous caller has no business learning in production */

@@ -8,7 +8,8 @@ import { ormOptions } from '../orm';
  * writes the next migration for that dialect into server/src/migrations/<dialect>.
  */
 async function main() {
-  const config = loadConfig(process.env, { dataDir: process.env.DATA_DIR ?? '/tmp/attestation-migrations' });
+  // a scratch database of its own unless DATA_DIR names one
+  const config = loadConfig({ DATA_DIR: '/tmp/attestation-migrations', ...process.env });
   const orm = await MikroORM.init(ormOptions(config));
   const migrator = orm.getMigrator();
   await migrator.up();

@@ -54,7 +54,7 @@ describe("statements of an answer's writes", () => {
     }
   }
 
-  /** the kind of each statement and its table (`update answers`), as SQLite and PostgreSQL quote it */
+  /** the kind of each statement and its table (`update answers`), as SQLite and PostgreSQL quote it (plain reads do not) */
   const shape = (statements: string[]) =>
     statements.map((sql) =>
       sql

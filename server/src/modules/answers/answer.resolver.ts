@@ -2,12 +2,14 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } fro
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { loadersOf } from '../../loaders';
+import { related } from '../../common/loaded';
 import { studentSitting } from '../exams/exam-access';
 import { FileRef } from '../files/file-ref.type';
 import { Sitting } from '../sittings/sitting.entity';
 import { answerOf } from '../sittings/sitting-relations';
 import { Role } from '../users/user.entity';
 import { Answer, AnswerStatus } from './answer.entity';
+import { canSeeAnswer } from '../../policy/answer.policy';
 
 /** The student's writing of an answer, and its files. */
 @Resolver(() => Answer)
@@ -52,8 +54,8 @@ export class AnswerResolver {
   })
   async files(@Root() answer: Answer, @Ctx() ctx: Context): Promise<FileRef[]> {
     if (answer.status !== AnswerStatus.SUBMITTED) {
-      await ctx.em.populate(answer, ['sitting']);
-      if (answer.sitting.student.id !== ctx.user?.id) return [];
+      const sitting = await related(ctx.em, answer, 'sitting');
+      if (!canSeeAnswer(ctx.user, { authorId: sitting.student.id, status: answer.status })) return [];
     }
     const files = await loadersOf(ctx).files('answer').load(answer.id);
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));
@@ -70,8 +72,7 @@ export class SittingAnswerResolver {
   async answer(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Answer | null> {
     const answer = await answerOf(ctx.em, sitting);
     if (!answer) return null;
-    const isAuthor = !!ctx.user && sitting.student.id === ctx.user.id;
-    return isAuthor || answer.status === AnswerStatus.SUBMITTED ? answer : null;
+    return canSeeAnswer(ctx.user, { authorId: sitting.student.id, status: answer.status }) ? answer : null;
   }
 
   @FieldResolver(() => AnswerStatus, {

@@ -2,11 +2,11 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { ForbiddenError } from '../../common/errors';
 import { loadersOf } from '../../loaders';
-import { manages } from '../exams/exam-access';
+import { canSeeTrail } from '../../policy/sitting.policy';
 import { Sitting } from '../sittings/sitting.entity';
 import { answerOf, examOf } from '../sittings/sitting-relations';
 import { User } from '../users/user.entity';
-import { staffTrail } from './audit.service';
+import { staffTrail } from './audit-trail';
 import { SittingEvent } from './sitting-event.entity';
 
 /** A sitting's audit trail, for appeals. */
@@ -17,7 +17,7 @@ export class SittingTrailResolver {
       "the audit trail, for staff and the exam's teacher (appeals); a draft's entries say when, not what, until it is sent (R7.4)",
   })
   async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
-    if (!manages(ctx.user, await examOf(ctx.em, sitting)))
+    if (!canSeeTrail(ctx.user, await examOf(ctx.em, sitting)))
       throw new ForbiddenError("Only staff and the exam's teacher see the audit trail.");
     return staffTrail(loadersOf(ctx), sitting, await answerOf(ctx.em, sitting));
   }

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { PlainStatements } from '../../common/plain-sql';
-import type { ReadLoaders } from '../../loaders';
-import { type Answer, AnswerStatus } from '../answers/answer.entity';
 import type { Sitting } from '../sittings/sitting.entity';
-import type { User } from '../users/user.entity';
+import { User } from '../users/user.entity';
 import { SittingEvent, SittingEventKind } from './sitting-event.entity';
 
 /** The same entry as `recordEvent`, inside a plain-SQL transaction (common/plain-sql.ts) with the change it records; `at` as the database stores it. */
@@ -35,7 +33,46 @@ export function recordEvent(
   at: Date,
   detail?: string,
 ): void {
-  em.create(SittingEvent, { sitting, kind, actor, at, detail: detail ?? null });
+  // by reference: the caller's user may be the request's plain one (auth.service.ts)
+  em.create(SittingEvent, {
+    sitting,
+    kind,
+    actor: actor && em.getReference(User, actor.id),
+    at,
+    detail: detail ?? null,
+  });
+}
+
+/** One trail row written by a statement of its own (no managed entity): see `appendEvents`. */
+export interface TrailRow {
+  sittingId: string;
+  kind: SittingEventKind;
+  actorId: string | null;
+  at: Date;
+  detail?: string;
+}
+
+/** ids in one multi-row INSERT (SQLite allows 32,766 bound parameters a statement; a row binds 6) */
+const ROWS_A_STATEMENT = 1_000;
+
+/**
+ * Appends trail rows with multi-row INSERTs, creating no entity: for writes of many sittings at once (a release) and
+ * for the presence writes of thousands of sockets, where a flush's change sets cost more than the statements.
+ */
+export async function appendEvents(em: EntityManager, rows: readonly TrailRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_A_STATEMENT) {
+    await em.insertMany(
+      SittingEvent,
+      rows.slice(i, i + ROWS_A_STATEMENT).map((row) => ({
+        id: randomUUID(),
+        sitting: row.sittingId,
+        kind: row.kind,
+        actor: row.actorId,
+        at: row.at,
+        detail: row.detail ?? null,
+      })),
+    );
+  }
 }
 
 /** What staff read in place of a draft's detail (the web app shows it in the page's language). */
@@ -51,7 +88,10 @@ const DRAFT_KINDS = new Set([
  * a file's name or the text's size, until the answer is sent; then the saves' sizes and the names of the files that
  * were sent show, while a deleted file's name never does (it was never sent).
  */
-function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlySet<string> | null): SittingEvent[] {
+export function trailForStaff(
+  events: readonly SittingEvent[],
+  sentFileNames: ReadonlySet<string> | null,
+): SittingEvent[] {
   const shown = (event: SittingEvent): string | null | undefined => {
     if (!DRAFT_KINDS.has(event.kind)) return event.detail;
     if (!sentFileNames || event.kind === SittingEventKind.FILE_DELETED) return PRIVATE_DRAFT_DETAIL;
@@ -70,23 +110,6 @@ function trailForStaff(events: readonly SittingEvent[], sentFileNames: ReadonlyS
       detail: shown(event),
     }),
   );
-}
-
-/** A sitting's trail as staff and the exam's teacher may read it. */
-export async function staffTrail(
-  loaders: ReadLoaders,
-  sitting: Sitting,
-  answer: Answer | null,
-): Promise<SittingEvent[]> {
-  const events = await loaders.trail.load(sitting.id);
-  let sent: Set<string> | null = null;
-  if (answer?.status === AnswerStatus.SUBMITTED) {
-    sent = new Set();
-    if (events.some((e) => e.kind === SittingEventKind.FILE_UPLOADED)) {
-      for (const file of await loaders.files('answer').load(answer.id)) sent.add(file.name);
-    }
-  }
-  return trailForStaff(events, sent);
 }
 
 export { SittingEventKind };

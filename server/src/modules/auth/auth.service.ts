@@ -2,20 +2,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../../config';
 import { UnauthenticatedError } from '../../common/errors';
-import { plainSql } from '../../common/plain-sql';
+import { plainRead } from '../../common/loaded';
+import { instant, plainRows } from '../../common/plain-sql';
 import type { RateLimits } from '../../common/rate-limits';
-import { User } from '../users/user.entity';
+import { User, type Role } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
 import { verifyPassword } from './passwords';
+import { TurnBatch } from '../../common/turn-batch';
 import type { SessionSockets } from './session-sockets';
 
-/** a session by its token's hash, with its user (all the columns that `em.map` needs to give loaded entities) */
-const SESSION_WITH_USER = `select s.id, s.created_at, s.updated_at, s.token_hash, s.user_id, s.expires_at,
-  u.id as u__id, u.created_at as u__created_at, u.updated_at as u__updated_at, u.login as u__login, u.full_name as u__full_name,
-  u.role as u__role, u.password_hash as u__password_hash
-  from auth_sessions s join users u on u.id = s.user_id where s.token_hash = ?`;
-
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** What a request knows of its session: signed file links name it, sockets close when it expires. */
+export type LiveSession = Pick<AuthSession, 'id' | 'expiresAt' | 'user'>;
+
+const SESSION_WITH_USER = `select s.id, s.expires_at, u.id as user_id, u.login, u.full_name, u.role
+from auth_sessions s join users u on u.id = s.user_id where s.token_hash = ?`;
 
 export class AuthService {
   constructor(
@@ -63,23 +65,92 @@ export class AuthService {
     return removed > 0;
   }
 
-  /** Reads `Bearer <token>` and returns its live session (with the user), or null for no or an expired token. */
-  async sessionFromAuthorization(em: EntityManager, authorization: unknown): Promise<AuthSession | null> {
+  /**
+   * Reads `Bearer <token>` and returns its live session with the user, or null for no or an expired token: the first
+   * statement of every request, so one prepared statement of plain columns (never the password hash) and a plain user
+   * (common/loaded.ts): what the request writes names its actor by reference (`em.getReference`), never this object.
+   */
+  async sessionFromAuthorization(em: EntityManager, authorization: unknown): Promise<LiveSession | null> {
     const token = bearerToken(authorization);
     if (!token) return null;
-    // every request's first statement: plain SQL with a bound parameter, the row mapped without query building
-    const sql = plainSql(em);
-    const [row] = await sql.rows<Record<string, unknown>>(SESSION_WITH_USER, [tokenHash(token)]);
-    if (!row || sql.date(row.expires_at)!.getTime() <= Date.now()) return null;
-    const session: Record<string, unknown> = {};
-    const user: Record<string, unknown> = {};
-    for (const [column, value] of Object.entries(row)) {
-      if (column.startsWith('u__')) user[column.slice(3)] = value;
-      else session[column] = value;
-    }
-    em.map(User, user); // first, so the session's user is this loaded entity, not a reference
-    return em.map(AuthSession, session);
+    const [row] = await plainRows<{
+      id: string;
+      expires_at: unknown;
+      user_id: string;
+      login: string;
+      full_name: string;
+      role: Role;
+    }>(em, SESSION_WITH_USER, [tokenHash(token)]);
+    if (!row) return null;
+    const expiresAt = instant(row.expires_at);
+    if (expiresAt.getTime() <= Date.now()) return null;
+    return {
+      id: row.id,
+      expiresAt,
+      user: plainRead(User, { id: row.user_id, login: row.login, fullName: row.full_name, role: row.role }),
+    };
   }
+
+  /**
+   * A new WebSocket's session, kept for the socket's life (hours) and used by its subscriptions alone (the user's id
+   * and role, the session's id and expiry): read without the password hash, and held as plain copies, so that no
+   * EntityManager stays alive with it for every open socket.
+   */
+  async socketSession(em: EntityManager, authorization: unknown): Promise<AuthSession | null> {
+    const token = bearerToken(authorization);
+    if (!token) return null;
+    const found = await this.openingSessions.add({ em, tokenHash: tokenHash(token) });
+    if (!found || found.expiresAt.getTime() <= Date.now()) return null;
+    const { id, login, fullName, role, createdAt, updatedAt } = found.user;
+    const user = Object.assign(Object.create(User.prototype) as User, {
+      id,
+      login,
+      fullName,
+      role,
+      createdAt,
+      updatedAt,
+    });
+    return Object.assign(Object.create(AuthSession.prototype) as AuthSession, {
+      id: found.id,
+      tokenHash: '',
+      expiresAt: found.expiresAt,
+      createdAt: found.createdAt,
+      updatedAt: found.updatedAt,
+      user,
+    });
+  }
+
+  /** sockets opening in the same turn (a reconnect storm) have their sessions read in one query */
+  private readonly openingSessions = new TurnBatch<{ em: EntityManager; tokenHash: string }, AuthSession | null>(
+    async (asks) => {
+      const hashes = [...new Set(asks.map((ask) => ask.tokenHash))];
+      const found = new Map<string, AuthSession>();
+      for (let i = 0; i < hashes.length; i += 1_000) {
+        const sessions = await asks[0].em.fork().find(
+          AuthSession,
+          { tokenHash: { $in: hashes.slice(i, i + 1_000) } },
+          {
+            populate: ['user'],
+            fields: [
+              'id',
+              'tokenHash',
+              'expiresAt',
+              'createdAt',
+              'updatedAt',
+              'user.id',
+              'user.login',
+              'user.fullName',
+              'user.role',
+              'user.createdAt',
+              'user.updatedAt',
+            ],
+          },
+        );
+        for (const session of sessions) found.set(session.tokenHash, session);
+      }
+      return asks.map((ask) => found.get(ask.tokenHash) ?? null);
+    },
+  );
 
   /** The signed-in user of `Bearer <token>`, or null. */
   async userFromAuthorization(em: EntityManager, authorization: unknown): Promise<User | null> {

@@ -1,5 +1,6 @@
 import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { isPlainRead, related } from '../../common/loaded';
 import { AcademicYear, Discipline, Period } from './calendar.entity';
 
 @Resolver(() => AcademicYear)
@@ -12,6 +13,7 @@ export class AcademicYearResolver {
 
   @FieldResolver(() => [Period])
   async periods(@Root() year: AcademicYear, @Ctx() ctx: Context): Promise<Period[]> {
+    if (isPlainRead(year)) return ctx.em.find(Period, { academicYear: year.id }, { orderBy: { number: 'asc' } });
     await ctx.em.populate(year, ['periods']);
     return year.periods.getItems();
   }
@@ -26,8 +28,7 @@ export class AcademicYearResolver {
 @Resolver(() => Period)
 export class PeriodResolver {
   @FieldResolver(() => AcademicYear)
-  async academicYear(@Root() period: Period, @Ctx() ctx: Context): Promise<AcademicYear> {
-    await ctx.em.populate(period, ['academicYear']);
-    return period.academicYear;
+  academicYear(@Root() period: Period, @Ctx() ctx: Context): Promise<AcademicYear> {
+    return related(ctx.em, period, 'academicYear');
   }
 }

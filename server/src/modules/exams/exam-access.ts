@@ -1,27 +1,32 @@
+/**
+ * The request's side of the exam policy (policy/exam.policy.ts): finding the exam, the sitting or the ticket an
+ * operation is about, and refusing as "not found" what the caller may not see.
+ */
 import type { EntityManager } from '@mikro-orm/core';
-import { NotFoundError } from '../../common/errors';
 import { columnsOf, mapped, plainSql } from '../../common/plain-sql';
 import { Answer } from '../answers/answer.entity';
+import { groupBy } from '../../common/batch-loader';
+import { TurnBatch } from '../../common/turn-batch';
 import { requireRole, requireUser } from '../../common/auth';
 import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, type User } from '../users/user.entity';
 import { Exam } from './exam.entity';
-
-/** Staff run every exam; a teacher runs their own. */
-export function manages(user: User | null, exam: Exam): boolean {
-  if (!user) return false;
-  return user.role === Role.STAFF || (user.role === Role.TEACHER && exam.teacher.id === user.id);
-}
-
-/** The one refusal for an exam the caller may not see: it does not say whether the exam exists. */
-export const examNotFound = () =>
-  new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
+import { canManage, canSeeExam, examNotFound } from '../../policy/exam.policy';
+import { readStudentExam } from './exam-page.read';
 
 /** The exam if the caller may see it at all: staff, its teacher, or an enrolled student. */
 export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   const user = requireUser(ctx);
+  if (user.role === Role.STUDENT) {
+    // the exam page's read: exam and own sitting in one plain statement (mySitting and ticketBoard use the sitting too);
+    // no sitting, no row: the student is not enrolled
+    const page = await readStudentExam(ctx.em, examId, user);
+    if (!page || !canSeeExam(user, page.exam, true)) throw examNotFound();
+    loadersOf(ctx).ownSitting.prime(examId, page.sitting);
+    return page.exam;
+  }
   // what every page of an exam shows with it, in the same statement
   const exam = await ctx.em.findOne(
     Exam,
@@ -29,9 +34,7 @@ export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
     { populate: ['period.academicYear', 'discipline', 'teacher'] },
   );
   if (!exam) throw examNotFound();
-  if (manages(user, exam)) return exam;
-  // the student's own sitting, read once for the whole operation (mySitting and ticketBoard use it too)
-  if (user.role === Role.STUDENT && (await loadersOf(ctx).ownSitting.load(exam.id))) return exam;
+  if (canManage(user, exam)) return exam;
   throw examNotFound();
 }
 
@@ -74,14 +77,44 @@ const sittingQuery = (em: EntityManager, withAnswer: boolean): string => {
 export async function managedExam(ctx: Context, examId: string, ...roles: Role[]): Promise<Exam> {
   const user = requireRole(ctx, ...(roles.length ? roles : [Role.STAFF]));
   const exam = await ctx.em.findOne(Exam, { id: examId });
-  if (!exam || !manages(user, exam)) throw examNotFound();
+  if (!exam || !canManage(user, exam)) throw examNotFound();
   return exam;
 }
 
-/** The calling student's own sitting with its exam, in one query; as `visibleExam`, no sitting means no such exam for them. */
+/** ids in one `IN (…)` list */
+const IDS_A_QUERY = 1_000;
+
+type OwnSittingAsk = { em: EntityManager; examId: string; studentId: string };
+
+/** per server (its services): subscriptions opening in the same turn read their sittings together */
+const openingSittings = new WeakMap<object, TurnBatch<OwnSittingAsk, Sitting | null>>();
+
+async function readOwnSittings(asks: OwnSittingAsk[]): Promise<(Sitting | null)[]> {
+  const em = asks[0].em.fork();
+  const found = new Map<string, Sitting>();
+  for (const [examId, group] of groupBy(asks, (ask) => ask.examId)) {
+    const studentIds = [...new Set(group.map((ask) => ask.studentId))];
+    for (let i = 0; i < studentIds.length; i += IDS_A_QUERY) {
+      const sittings = await em.find(
+        Sitting,
+        { exam: examId, student: { $in: studentIds.slice(i, i + IDS_A_QUERY) } },
+        { populate: ['exam'] },
+      );
+      for (const sitting of sittings) found.set(`${examId}:${sitting.student.id}`, sitting);
+    }
+  }
+  return asks.map((ask) => found.get(`${ask.examId}:${ask.studentId}`) ?? null);
+}
+
+/**
+ * The calling student's own sitting with its exam, in one query with those of the other subscriptions opening meanwhile
+ * (thousands of pages open at an exam's start); as `visibleExam`, no sitting means no such exam for them.
+ */
 export async function ownSittingWithExam(ctx: Context, examId: string): Promise<Sitting> {
   const user = requireUser(ctx);
-  const sitting = await ctx.em.findOne(Sitting, { exam: examId, student: user.id }, { populate: ['exam'] });
+  let batch = openingSittings.get(ctx.services);
+  if (!batch) openingSittings.set(ctx.services, (batch = new TurnBatch(readOwnSittings)));
+  const sitting = await batch.add({ em: ctx.em, examId, studentId: user.id });
   if (!sitting) throw examNotFound();
   return sitting;
 }

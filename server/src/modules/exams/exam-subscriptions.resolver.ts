@@ -12,6 +12,7 @@ import {
   type SittingEventPayload,
 } from '../../common/events';
 import type { SubscriptionQueue } from '../../common/subscription-queue';
+import { SharedPush } from '../../common/shared-push';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
 import { TicketTile } from '../tickets/ticket.entity';
@@ -19,7 +20,8 @@ import { mayChooseTicket, tileOrder } from './exam-rules';
 import type { Exam } from './exam.entity';
 import { ExamResync } from './exam.types';
 import { Role } from '../users/user.entity';
-import { manages, ownSittingWithExam, visibleExam } from './exam-access';
+import { ownSittingWithExam, visibleExam } from './exam-access';
+import { canSeeEverySitting } from '../../policy/sitting.policy';
 
 type Data = SubscribeResolverData<unknown, { examId: string }, Context>;
 
@@ -64,25 +66,22 @@ async function studentStream<T>(
     const sitting = await ownSittingWithExam(context, args.examId);
     opened?.(sitting);
     const { sittings } = context.services;
-    const ids = { sitting: sitting.id, exam: sitting.exam.id };
+    // the ids alone are kept for as long as the stream lives
+    const ids = { id: sitting.id, exam: { id: sitting.exam.id }, student: { id: sitting.student.id } };
     const left = () => {
-      const later = context.em.fork();
       context.services.inFlight.add(
-        later
-          .findOneOrFail(Sitting, ids.sitting)
-          .then((s) => sittings.socketLeft(later, s, new Date()))
+        sittings
+          .socketLeft(context.em.fork(), ids, new Date())
           .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')),
       );
     };
     try {
-      // recorded through a fork holding the sitting alone: a flush must never write the exam read above (its times may have changed since)
-      const em = context.em.fork();
-      await sittings.socketJoined(em, await em.findOneOrFail(Sitting, sitting.id), new Date());
+      await sittings.socketJoined(context.em.fork(), sitting, new Date());
     } catch (error) {
       left(); // the page counted as open must not stay open forever (a ghost)
       throw error;
     }
-    return onStreamEnd(counted(context, ids.exam, stream), left);
+    return onStreamEnd(counted(context, ids.exam.id, stream), left);
   });
 }
 
@@ -91,22 +90,27 @@ function counted<T>(context: Context, examId: string, stream: AsyncIterable<T>):
   return onStreamEnd(stream, context.services.metrics.trackSubscriber(examId));
 }
 
-/** Passes on only the pushes `keep` accepts; ending it ends the stream beneath (presence, the queue and its slot). */
-function keepOnly<T>(
+/** Passes on, as `as` makes them, only the pushes `keep` accepts; ending it ends the stream beneath (presence, the queue and its slot). */
+function keepOnly<T, U>(
   stream: AsyncIterable<T>,
   keep: (item: T) => Promise<boolean>,
+  as: (item: T) => U,
   onEnd: () => void,
-): AsyncIterableIterator<T> {
+): AsyncIterableIterator<U> {
   const inner = onStreamEnd(stream, onEnd);
   return {
     async next() {
       for (;;) {
         // the queue frees a skipped push's slot on the next pull
         const step = await inner.next();
-        if (step.done || (await keep(step.value))) return step;
+        if (step.done) return step;
+        if (await keep(step.value)) return { value: as(step.value), done: false };
       }
     },
-    return: () => inner.return!(),
+    return: async () => {
+      await inner.return!();
+      return { value: undefined, done: true };
+    },
     [Symbol.asyncIterator]() {
       return this;
     },
@@ -119,8 +123,14 @@ interface LoadedBatch {
   sittings: Map<string, Sitting>;
 }
 
-/** ids per query: far below SQLite's and PostgreSQL's limits on bound parameters */
-const BATCH_IDS_A_QUERY = 1_000;
+/**
+ * ids per query: far below SQLite's and PostgreSQL's limits on bound parameters, and few enough that building their
+ * entities holds the event loop for tens of milliseconds, not hundreds (SQLite answers at once: see `breathe`)
+ */
+const BATCH_IDS_A_QUERY = 250;
+
+/** lets the event loop serve sockets between the chunks of a large read (SQLite's answers never leave the microtask queue) */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** what the pushed fields read, for every audience (the student's page, staff's room): so no field reads per push */
 const PUSHED_RELATIONS = ['exam', 'ticket', 'student', 'answer', 'gradedBy'] as const;
@@ -129,6 +139,7 @@ async function readBatch(em: EntityManager, batch: SittingBatch): Promise<Loaded
   const sittings = new Map<string, Sitting>();
   for (let i = 0; i < batch.sittingIds.length; i += BATCH_IDS_A_QUERY) {
     const ids = batch.sittingIds.slice(i, i + BATCH_IDS_A_QUERY);
+    if (i > 0) await breathe();
     for (const sitting of await em.find(
       Sitting,
       { id: { $in: ids }, exam: batch.examId },
@@ -220,8 +231,8 @@ class BoardViewer {
     );
   }
 
-  /** the tiles in this student's order (R4.2), each key computed once while the tiles stay the same */
-  ordered(tiles: readonly TicketTile[]): TicketTile[] {
+  /** where each tile goes in this student's order (R4.2), each key computed once while the tiles stay the same */
+  orderOf(tiles: readonly TicketTile[]): Uint32Array {
     const cached = this.order;
     if (!cached || cached.tiles.length !== tiles.length || cached.tiles.some((t, i) => t.id !== tiles[i].id)) {
       this.order = {
@@ -234,7 +245,21 @@ class BoardViewer {
     } else {
       cached.tiles = tiles;
     }
-    return Array.from(this.order!.order, (i) => tiles[i]);
+    return this.order!.order;
+  }
+
+  /**
+   * This student's push of a board change: the board is executed once for every viewer (the tiles' fields are the
+   * same for all), then its tiles are put in this student's order.
+   */
+  push(event: BoardEventPayload): SharedPush<BoardEventPayload> {
+    return new SharedPush(event, async (result) => {
+      const field = result.data && Object.keys(result.data)[0];
+      const shared = field ? result.data![field] : null;
+      if (!Array.isArray(shared)) return result;
+      const order = this.orderOf(await boardTiles(event));
+      return { ...result, data: { [field!]: Array.from(order, (i) => shared[i]) } };
+    });
   }
 }
 
@@ -265,6 +290,7 @@ class StaleViewers {
       const ids = viewers.flatMap(({ viewer }) => (viewer.sittingId ? [viewer.sittingId] : []));
       const sittings = new Map<string, Sitting>();
       for (let i = 0; i < ids.length; i += BATCH_IDS_A_QUERY) {
+        if (i > 0) await breathe();
         for (const sitting of await em.find(
           Sitting,
           { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } },
@@ -293,8 +319,18 @@ function staleViewersOf(ctx: Context, examId: string): StaleViewers {
   return stale;
 }
 
-/** each board subscription's viewer, by its operation's context */
-const boardViewers = new WeakMap<Context, BoardViewer>();
+/** the tiles of a board change, read once for every viewer (a failed read is retried by the next push) */
+function boardTiles(event: BoardEventPayload, ctx?: Context): Promise<TicketTile[]> {
+  if (!event.tiles) {
+    if (!ctx) throw new Error('the board change has not been read');
+    event.tiles = ctx.services.tickets.tiles(ctx.em.fork(), event.examId);
+  }
+  const reading = event.tiles;
+  return reading.catch((error) => {
+    if (event.tiles === reading) event.tiles = undefined;
+    throw error;
+  });
+}
 
 @Resolver()
 export class ExamSubscriptionResolver {
@@ -350,10 +386,10 @@ export class ExamSubscriptionResolver {
           viewer.remember(sitting);
           viewer.seen = heard;
         });
-        boardViewers.set(data.context, viewer);
         return keepOnly(
           stream,
           () => viewer.shown(data.context),
+          (event) => viewer.push(event),
           () => viewer.stop(),
         );
       } catch (error) {
@@ -362,20 +398,13 @@ export class ExamSubscriptionResolver {
       }
     },
   })
-  async ticketBoardChanged(
+  ticketBoardChanged(
     @Root() payload: BoardEventPayload,
     @Ctx() ctx: Context,
     @Arg('examId', () => ID) _examId: string,
   ): Promise<TicketTile[]> {
-    // read once per change for every subscriber of the exam (the tiles do not depend on the viewer, only their order)
-    payload.tiles ??= ctx.services.tickets.tiles(ctx.em.fork(), payload.examId);
-    const tiles = await payload.tiles.catch((error) => {
-      payload.tiles = undefined;
-      throw error;
-    });
-    const viewer = boardViewers.get(ctx);
-    if (!viewer) throw new ForbiddenError('The ticket board is shown to students choosing a ticket.');
-    return viewer.ordered(tiles);
+    // executed once per change for every viewer of the exam (BoardViewer.push): the tiles, in the viewer's order after
+    return boardTiles(payload, ctx);
   }
 
   @Subscription(() => Sitting, {
@@ -383,7 +412,7 @@ export class ExamSubscriptionResolver {
     subscribe: async ({ args, context }: Data) =>
       guarded(context, context.services.events.sittings(args.examId, dropper(context)), async (stream) => {
         const exam = await visibleExam(context, args.examId);
-        if (!manages(context.user, exam))
+        if (!canSeeEverySitting(context.user, exam))
           throw new ForbiddenError("Only staff and the exam's teacher follow every sitting.");
         return counted(context, exam.id, stream);
       }),

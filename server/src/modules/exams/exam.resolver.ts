@@ -2,12 +2,14 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { loadersOf } from '../../loaders';
+import { related } from '../../common/loaded';
 import { AcademicYear, Discipline, Period } from '../calendar/calendar.entity';
 import { Role, User } from '../users/user.entity';
-import { managedExam, manages, visibleExam } from './exam-access';
+import { managedExam, visibleExam } from './exam-access';
 import { Exam, ExamFormat } from './exam.entity';
 import { ExamInput, PlatformInput } from './exam.inputs';
-import { assertChangeConfirmed, hasStarted } from './exam-rules';
+import { assertChangeConfirmed } from './exam-rules';
+import { canSeeRecording, canSeeTask } from '../../policy/exam.policy';
 import { Platform, Recording, Task } from './exam.types';
 
 /** The exam itself; its sittings, tickets and files are resolved by those modules. */
@@ -53,26 +55,22 @@ export class ExamResolver {
 
   @FieldResolver(() => AcademicYear)
   async academicYear(@Root() exam: Exam, @Ctx() ctx: Context): Promise<AcademicYear> {
-    await ctx.em.populate(exam, ['period.academicYear']);
-    return exam.period.academicYear;
+    return related(ctx.em, await related(ctx.em, exam, 'period'), 'academicYear');
   }
 
   @FieldResolver(() => Period)
-  async period(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Period> {
-    await ctx.em.populate(exam, ['period']);
-    return exam.period;
+  period(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Period> {
+    return related(ctx.em, exam, 'period');
   }
 
   @FieldResolver(() => Discipline)
-  async discipline(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Discipline> {
-    await ctx.em.populate(exam, ['discipline']);
-    return exam.discipline;
+  discipline(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Discipline> {
+    return related(ctx.em, exam, 'discipline');
   }
 
   @FieldResolver(() => User)
-  async teacher(@Root() exam: Exam, @Ctx() ctx: Context): Promise<User> {
-    await ctx.em.populate(exam, ['teacher']);
-    return exam.teacher;
+  teacher(@Root() exam: Exam, @Ctx() ctx: Context): Promise<User> {
+    return related(ctx.em, exam, 'teacher');
   }
 
   @FieldResolver(() => Task, {
@@ -81,7 +79,7 @@ export class ExamResolver {
   })
   async task(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Task | null> {
     if (exam.format !== ExamFormat.TASK) return null;
-    if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
+    if (!canSeeTask(ctx.user, exam, ctx.services.now())) return null;
     const files = await loadersOf(ctx).files('taskExam').load(exam.id);
     return { text: exam.taskText ?? '', files: files.map((f) => ctx.services.files.toRef(f, ctx.session)) };
   }
@@ -100,7 +98,7 @@ export class ExamResolver {
   @FieldResolver(() => Recording, { nullable: true, description: 'R8.1: for students, null unless visibleToStudents' })
   recording(@Root() exam: Exam, @Ctx() ctx: Context): Recording | null {
     if (!exam.recordingUrl) return null;
-    if (!exam.recordingVisible && !manages(ctx.user, exam)) return null;
+    if (!canSeeRecording(ctx.user, exam)) return null;
     return { url: exam.recordingUrl, visibleToStudents: exam.recordingVisible };
   }
 

@@ -195,10 +195,10 @@ describe('statements per hot read', () => {
 
 /** statements per operation, the session's lookup (one) included */
 const EXPECTED = {
-  // exam with period, year, discipline, teacher; own sitting with ticket and answer; the board's tickets and holders
-  studentExamChoosing: 5,
-  // exam; own sitting with ticket and answer; the answer's files
-  studentExamAnswering: 4,
+  // the exam with period, year, discipline, teacher and the own sitting with ticket, grader and answer; the board (tickets with their holders)
+  studentExamChoosing: 3,
+  // the exam with the own sitting, as above; the answer's files
+  studentExamAnswering: 3,
   // exam; tickets; their holders; sittings with students, tickets, answers and graders (presence from memory or one Redis round trip)
   examRoom: 5,
   // exam; sittings; every sitting's events with their actors

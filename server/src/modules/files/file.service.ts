@@ -11,12 +11,10 @@ import { plainSql, type PlainStatements } from '../../common/plain-sql';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
 import type { AuthSession } from '../auth/auth-session.entity';
 import type { AnswerService } from '../answers/answer.service';
-import { manages } from '../exams/exam-access';
 import type { Exam } from '../exams/exam.entity';
-import { hasStarted } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
 import type { Ticket } from '../tickets/ticket.entity';
-import { Role, type User } from '../users/user.entity';
+import { Role, User } from '../users/user.entity';
 import { FileRef } from './file-ref.type';
 import {
   type ByteBudget,
@@ -28,6 +26,7 @@ import {
   sanitizeFileName,
 } from './file-store';
 import { StoredFile } from './stored-file.entity';
+import { canDownload, type FileFacts } from '../../policy/file.policy';
 
 /** A refusal of the plain HTTP file endpoints, answered as JSON with a 4xx status. */
 export class UploadRefusal extends Error {
@@ -83,7 +82,7 @@ export class FileService {
    */
   toRef(
     file: Pick<StoredFile, 'id' | 'name' | 'size' | 'contentType'>,
-    session: AuthSession | null | undefined,
+    session: Pick<AuthSession, 'id'> | null | undefined,
   ): FileRef {
     const ref = Object.assign(new FileRef(), {
       id: file.id,
@@ -116,22 +115,28 @@ export class FileService {
     return expected.length === given.length && timingSafeEqual(expected, given) ? sessionId : null;
   }
 
-  /** Who may download: the author of an answer (others once it is sent, if they run the exam); tickets and tasks as the exam page shows them. */
+  /** Whether `user` may download `file` (the rule: policy/file.policy.ts); reads what the rule needs. */
   async canDownload(em: EntityManager, user: User, file: StoredFile, now: Date): Promise<boolean> {
+    return canDownload(user, await this.downloadFacts(em, user, file), now);
+  }
+
+  private async downloadFacts(em: EntityManager, user: User, file: StoredFile): Promise<FileFacts> {
     await em.populate(file, ['answer.sitting.exam', 'ticket.exam', 'taskExam']);
     if (file.answer) {
-      const sitting = file.answer.sitting;
-      if (sitting.student.id === user.id) return true;
-      return manages(user, sitting.exam) && file.answer.status === AnswerStatus.SUBMITTED;
+      const { sitting, status } = file.answer;
+      return { owner: 'answer', exam: sitting.exam, answer: { authorId: sitting.student.id, status } };
     }
     const exam = file.ticket?.exam ?? file.taskExam;
-    if (!exam) return false;
-    if (manages(user, exam)) return true;
-    if (user.role !== Role.STUDENT || !hasStarted(exam, now)) return false;
-    const sitting = await em.findOne(Sitting, { exam: exam.id, student: user.id });
-    if (!sitting) return false;
-    if (file.taskExam) return true;
-    return sitting.ticket?.id === file.ticket!.id && !!sitting.questionsReleasedAt;
+    if (!exam) return { owner: 'none' };
+    // only a student has a sitting of their own
+    const sitting = user.role === Role.STUDENT ? await em.findOne(Sitting, { exam: exam.id, student: user.id }) : null;
+    const viewerSitting = sitting && {
+      ticketId: sitting.ticket?.id ?? null,
+      questionsReleasedAt: sitting.questionsReleasedAt ?? null,
+    };
+    return file.ticket
+      ? { owner: 'ticket', exam, ticketId: file.ticket.id, viewerSitting }
+      : { owner: 'task', exam, viewerSitting };
   }
 
   /**
@@ -144,7 +149,7 @@ export class FileService {
     exam: Exam,
     sitting: Sitting,
     now: Date,
-    session?: AuthSession | null,
+    session?: Pick<AuthSession, 'id'> | null,
   ): Promise<FileRef[]> {
     this.answers.assertWritable(exam, sitting, now);
     const answer = await this.answers.ensureAnswer(em, sitting);
@@ -220,7 +225,7 @@ export class FileService {
     req: IncomingMessage,
     owner: Owner,
     actor: User,
-    session?: AuthSession | null,
+    session?: Pick<AuthSession, 'id'> | null,
   ): Promise<FileRef[]> {
     const incoming = await this.receive(req, { maxFiles: 20 });
     const files = await this.persist(incoming, () =>
@@ -243,7 +248,7 @@ export class FileService {
         name: f.name,
         size: f.size,
         contentType: f.contentType,
-        uploadedBy,
+        uploadedBy: em.getReference(User, uploadedBy.id),
         ...owner,
         createdAt: new Date(at + i),
       }),

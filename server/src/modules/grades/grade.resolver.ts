@@ -1,8 +1,8 @@
-import { wrap } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { loadersOf } from '../../loaders';
+import { isLoaded } from '../../common/loaded';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role } from '../users/user.entity';
 import { GradeService } from './grade.service';
@@ -24,8 +24,7 @@ export class SittingGradeResolver {
 
   @FieldResolver(() => Grade, { nullable: true })
   async grade(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Grade | null> {
-    if (sitting.gradedBy && !wrap(sitting.gradedBy).isInitialized())
-      await loadersOf(ctx).user.load(sitting.gradedBy.id);
+    if (sitting.gradedBy && !isLoaded(sitting.gradedBy)) await loadersOf(ctx).user.load(sitting.gradedBy.id);
     return GradeService.gradeOf(sitting);
   }
 }

@@ -3,10 +3,10 @@ import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { ExamEvents } from '../../common/events';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import { Answer, AnswerStatus } from '../answers/answer.entity';
-import { manages } from '../exams/exam-access';
+import { canGrade } from '../../policy/sitting.policy';
 import { hasEnded } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
-import type { User } from '../users/user.entity';
+import { User } from '../users/user.entity';
 import { bandFor } from './grade-scale';
 import { Grade } from './grade.type';
 
@@ -23,7 +23,7 @@ export class GradeService {
     now: Date,
   ): Promise<Sitting> {
     const sitting = await em.findOne(Sitting, { id: sittingId }, { populate: ['exam'] });
-    if (!sitting || !manages(grader, sitting.exam))
+    if (!sitting || !canGrade(grader, sitting.exam))
       throw new NotFoundError('There is no such sitting among the exams you grade.');
     const band = bandFor(score);
     const answer = await em.findOne(Answer, { sitting: sitting.id });
@@ -39,7 +39,7 @@ export class GradeService {
       gpa: band.gpa,
       gradeComment: comment?.trim() || null,
       gradedAt: now,
-      gradedBy: grader,
+      gradedBy: em.getReference(User, grader.id),
     });
     recordEvent(em, sitting, SittingEventKind.GRADED, grader, now, `${score} (${band.letter})`);
     await em.flush();

@@ -3,7 +3,8 @@ import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
-import { managedExam, manages, studentSitting } from '../exams/exam-access';
+import { managedExam, studentSitting } from '../exams/exam-access';
+import { canSeeEverySitting } from '../../policy/sitting.policy';
 import { Exam } from '../exams/exam.entity';
 import { endFor } from '../exams/exam-rules';
 import { Role, User } from '../users/user.entity';
@@ -11,6 +12,7 @@ import { Sitting } from './sitting.entity';
 import { examOf } from './sitting-relations';
 import { QUESTIONS_PENDING_MESSAGE } from './sitting.service';
 import { QuestionsPending, TicketQuestions, TicketQuestionsResult } from './sitting.types';
+import { related } from '../../common/loaded';
 
 /** An exam's sittings: the calling student's own, or everyone's for staff and the exam's teacher. */
 @Resolver(() => Exam)
@@ -23,7 +25,7 @@ export class ExamSittingsResolver {
 
   @FieldResolver(() => [Sitting], { description: "staff and the exam's teacher: everyone's sittings" })
   async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
-    if (!manages(requireUser(ctx), exam))
+    if (!canSeeEverySitting(requireUser(ctx), exam))
       throw new ForbiddenError("Only staff and the exam's teacher see every sitting and ticket.");
     return loadersOf(ctx).sittingsOfExam.load(exam.id);
   }
@@ -106,9 +108,8 @@ export class SittingResolver {
   }
 
   @FieldResolver(() => User)
-  async student(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<User> {
-    await ctx.em.populate(sitting, ['student']);
-    return sitting.student;
+  student(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<User> {
+    return related(ctx.em, sitting, 'student');
   }
 
   @FieldResolver(() => Boolean, { description: 'R2.1: true while the student has the exam page open' })

@@ -3,18 +3,33 @@ import { BatchLoader, groupBy } from '../../common/batch-loader';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { extraTimeValid } from '../../rules';
 import { adoptWritten } from '../../common/written';
+import { TurnBatch } from '../../common/turn-batch';
 import type { ExamEvents } from '../../common/events';
-import { recordEvent, SittingEventKind } from '../audit/audit.service';
+import { appendEvents, recordEvent, SittingEventKind } from '../audit/audit.service';
 import { ExamFormat, type Exam } from '../exams/exam.entity';
 import { assertStarted } from '../exams/exam-rules';
 import type { Presence } from '../presence/presence';
 import { StoredFile } from '../files/stored-file.entity';
 import type { TicketService } from '../tickets/ticket.service';
-import { User } from '../users/user.entity';
+import type { User } from '../users/user.entity';
 import { Sitting } from './sitting.entity';
 
 /** ids in one `IN (…)` list (SQLite allows 32,766 parameters a statement) */
 const IDS_A_STATEMENT = 1_000;
+
+/** what a presence write needs of a sitting */
+export type SittingRef = Pick<Sitting, 'id'> & { exam: { id: string }; student: { id: string } };
+
+interface PresenceWrite {
+  sitting: SittingRef;
+  now: Date;
+  kind: SittingEventKind;
+  detail: string;
+  /** the first entry: enteredAt is set too, unless set meanwhile */
+  entering: boolean;
+  /** any of the batch's: the batch is written through a fork of the first */
+  em: EntityManager;
+}
 
 export const QUESTIONS_PENDING_MESSAGE = 'Please wait. The questions have not been sent yet.';
 
@@ -43,33 +58,85 @@ export class SittingService {
     return sitting;
   }
 
-  /** A socket subscribed to the exam: the first one makes the student online. */
+  /**
+   * A socket subscribed to the exam: the first one makes the student online. Written with the turn's other presence
+   * changes and no managed entity (`sitting` is only read: nothing may write what came with it, e.g. its exam's times).
+   */
   async socketJoined(em: EntityManager, sitting: Sitting, now: Date): Promise<void> {
     if (!(await this.presence.join(sitting.exam.id, sitting.student.id, now))) return;
-    sitting.enteredAt ??= now;
-    sitting.lastSeenAt = now;
-    recordEvent(em, sitting, SittingEventKind.ENTERED, sitting.student, now, 'exam page opened');
-    await em.flush();
-    this.publish(sitting);
+    await this.writePresence(em, sitting, now, SittingEventKind.ENTERED, 'exam page opened', !sitting.enteredAt);
   }
 
   /** A socket went away (closed, or missed its heartbeat): the last one makes the student offline. */
-  async socketLeft(em: EntityManager, sitting: Sitting, now: Date): Promise<void> {
+  async socketLeft(em: EntityManager, sitting: SittingRef, now: Date): Promise<void> {
     if (!(await this.presence.leave(sitting.exam.id, sitting.student.id))) return;
-    await this.recordLeft(em, sitting, now, 'exam page closed');
+    await this.writePresence(em, sitting, now, SittingEventKind.LEFT, 'exam page closed');
   }
 
   /** The student's instance stopped answering (several instances): they are offline since their last refresh. */
   async connectionLost(em: EntityManager, examId: string, studentId: string, now: Date): Promise<void> {
-    const sitting = await em.findOne(Sitting, { exam: examId, student: studentId });
-    if (sitting) await this.recordLeft(em, sitting, now, 'connection lost');
+    const sitting = await em.findOne(Sitting, { exam: examId, student: studentId }, { fields: ['id'] });
+    if (sitting)
+      await this.writePresence(
+        em,
+        { id: sitting.id, exam: { id: examId }, student: { id: studentId } },
+        now,
+        SittingEventKind.LEFT,
+        'connection lost',
+      );
   }
 
-  private async recordLeft(em: EntityManager, sitting: Sitting, now: Date, detail: string) {
-    sitting.lastSeenAt = now;
-    recordEvent(em, sitting, SittingEventKind.LEFT, sitting.student, now, detail);
-    await em.flush();
-    this.publish(sitting);
+  /** lastSeenAt (and enteredAt on a first entry) and the trail row, written with the other presence changes of this turn; then the push */
+  private writePresence(
+    em: EntityManager,
+    sitting: SittingRef,
+    now: Date,
+    kind: SittingEventKind,
+    detail: string,
+    entering = false,
+  ): Promise<void> {
+    return this.presenceWrites.add({ em, sitting, now, kind, detail, entering });
+  }
+
+  /** pages opening or closing together (an exam's start, a reconnect storm) are a few transactions, not one each */
+  private readonly presenceWrites = new TurnBatch<PresenceWrite>(async (batch) => {
+    await this.writePresenceNow(batch);
+    return batch.map(() => undefined);
+  });
+
+  /** one short transaction: an UPDATE per 1,000 sittings (and one for first entries), one multi-row INSERT of trail rows; then the pushes */
+  private async writePresenceNow(batch: PresenceWrite[]): Promise<void> {
+    const now = new Date(Math.max(...batch.map((w) => w.now.getTime())));
+    const seen = [...new Set(batch.map((w) => w.sitting.id))];
+    const entering = [...new Set(batch.filter((w) => w.entering).map((w) => w.sitting.id))];
+    await batch[0].em.fork().transactional(async (tx) => {
+      for (let i = 0; i < seen.length; i += IDS_A_STATEMENT) {
+        await tx.nativeUpdate(
+          Sitting,
+          { id: { $in: seen.slice(i, i + IDS_A_STATEMENT) } },
+          { lastSeenAt: now, updatedAt: now },
+        );
+      }
+      for (let i = 0; i < entering.length; i += IDS_A_STATEMENT) {
+        await tx.nativeUpdate(
+          Sitting,
+          { id: { $in: entering.slice(i, i + IDS_A_STATEMENT) }, enteredAt: null },
+          { enteredAt: now },
+        );
+      }
+      await appendEvents(
+        tx,
+        batch.map((w) => ({
+          sittingId: w.sitting.id,
+          kind: w.kind,
+          actorId: w.sitting.student.id,
+          at: w.now,
+          detail: w.detail,
+        })),
+      );
+    });
+    for (const { sitting } of batch)
+      this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
   }
 
   /** presence asked for in one turn (every sitting of a page) is read with one call per exam, never remembered */
@@ -139,14 +206,21 @@ export class SittingService {
       // conditional UPDATEs of many rows each and the trail rows, in one transaction: a thousand change sets computed
       // by a flush would hold the event loop for as long; the managed sittings then take the written values
       const written = { questionsReleasedAt: now, updatedAt: now };
-      await em.transactional(async (tx) => {
+      // through a clean fork: a transaction of `em` would flush at its end, computing change sets of every sitting read above
+      await em.fork().transactional(async (tx) => {
         for (let i = 0; i < released.length; i += IDS_A_STATEMENT) {
           const ids = released.slice(i, i + IDS_A_STATEMENT).map((s) => s.id);
           await tx.nativeUpdate(Sitting, { id: { $in: ids }, questionsReleasedAt: null }, written);
         }
-        const by = tx.getReference(User, actor.id);
-        for (const sitting of released)
-          recordEvent(tx, tx.getReference(Sitting, sitting.id), SittingEventKind.QUESTIONS_RELEASED, by, now);
+        await appendEvents(
+          tx,
+          released.map((s) => ({
+            sittingId: s.id,
+            kind: SittingEventKind.QUESTIONS_RELEASED,
+            actorId: actor.id,
+            at: now,
+          })),
+        );
       });
       for (const sitting of released) adoptWritten(em, sitting, written);
     }

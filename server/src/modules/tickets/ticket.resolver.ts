@@ -3,14 +3,16 @@ import type { Context } from '../../context';
 import { requireRole, requireUser } from '../../common/auth';
 import { ForbiddenError, NotFoundError } from '../../common/errors';
 import { loadersOf } from '../../loaders';
-import { managedExam, manages } from '../exams/exam-access';
+import { managedExam } from '../exams/exam-access';
+import { canSeeEveryTicket, canSeeTicketNumber } from '../../policy/ticket.policy';
 import { Exam } from '../exams/exam.entity';
-import { assertChangeConfirmed, hasStarted } from '../exams/exam-rules';
+import { assertChangeConfirmed } from '../exams/exam-rules';
 import { FileRef } from '../files/file-ref.type';
 import { Sitting } from '../sittings/sitting.entity';
 import { examOf } from '../sittings/sitting-relations';
 import { Role, User } from '../users/user.entity';
 import { Ticket, TicketTile } from './ticket.entity';
+import { related } from '../../common/loaded';
 
 /** An exam's tickets: the board a student chooses from, the full list for staff, and staff's changes to it. */
 @Resolver(() => Exam)
@@ -27,7 +29,7 @@ export class ExamTicketsResolver {
 
   @FieldResolver(() => [Ticket], { description: 'staff: all tickets with numbers and questions' })
   async tickets(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Ticket[]> {
-    if (!manages(requireUser(ctx), exam))
+    if (!canSeeEveryTicket(requireUser(ctx), exam))
       throw new ForbiddenError("Only staff and the exam's teacher see every sitting and ticket.");
     return ctx.em.find(Ticket, { exam: exam.id }, { orderBy: { number: 'asc' } });
   }
@@ -124,9 +126,8 @@ export class SittingTicketResolver {
   async ticketNumber(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<number | null> {
     if (!sitting.ticket) return null;
     const exam = await examOf(ctx.em, sitting);
-    if (!manages(ctx.user, exam) && !hasStarted(exam, ctx.services.now())) return null;
-    await ctx.em.populate(sitting, ['ticket']);
-    return sitting.ticket.number;
+    if (!canSeeTicketNumber(ctx.user, exam, ctx.services.now())) return null;
+    return (await related(ctx.em, sitting, 'ticket'))!.number;
   }
 }
 

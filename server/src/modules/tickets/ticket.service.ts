@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import {
   BadUserInputError,
   ForbiddenError,
@@ -16,8 +15,8 @@ import { assertOpen, hasEnded, hasStarted, mayChooseTicket, studentsChoose, tile
 import { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
 import { adoptWritten } from '../../common/written';
-import { plainSql } from '../../common/plain-sql';
-import { examNotFound } from '../exams/exam-access';
+import { plainRows, plainSql, truth } from '../../common/plain-sql';
+import { examNotFound } from '../../policy/exam.policy';
 import { Ticket, TicketTile } from './ticket.entity';
 
 export class TicketService {
@@ -82,23 +81,14 @@ export class TicketService {
     );
   }
 
-  /** All of an exam's tiles, taken or free, in one query. */
+  /** All of an exam's tiles, taken or free, in one statement of plain rows (a partial Ticket in the identity map would hide its number later). */
   async tiles(em: EntityManager, examId: string): Promise<TicketTile[]> {
-    // plain rows, not entities: a partially loaded Ticket in the identity map would hide its number later
-    const sql = em as SqlEntityManager;
-    const tickets = await sql
-      .createQueryBuilder(Ticket)
-      .select('id')
-      .where({ exam: examId })
-      .orderBy({ number: 'asc' })
-      .execute<{ id: string }[]>('all');
-    const held = await sql
-      .createQueryBuilder(Sitting)
-      .select('ticket')
-      .where({ exam: examId, ticket: { $ne: null } })
-      .execute<{ ticket: string }[]>('all');
-    const taken = new Set(held.map((s) => s.ticket));
-    return tickets.map((t) => Object.assign(new TicketTile(), { id: t.id, taken: taken.has(t.id) }));
+    const rows = await plainRows<{ id: string; taken: unknown }>(
+      em,
+      'select t.id, s.id is not null as taken from tickets t left join sittings s on s.ticket_id = t.id where t.exam_id = ? order by t.number',
+      [examId],
+    );
+    return rows.map((t) => Object.assign(new TicketTile(), { id: t.id, taken: truth(t.taken) }));
   }
 
   /**

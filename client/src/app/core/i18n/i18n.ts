@@ -2,12 +2,12 @@ import { computed, DOCUMENT, effect, inject, Injectable, signal } from '@angular
 import { ServerClock } from '../graphql/server-clock';
 import { en } from './en';
 import { kk, type MessageKey, type Messages } from './kk';
-import { formatMessage } from './message-format';
+import { formatMessage, type MessageParams } from './message-format';
 import { ru } from './ru';
 
 export const LANGS = ['kk', 'ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
-export type MessageParams = Readonly<Record<string, string | number>>;
+export type { MessageParams } from './message-format';
 
 const MESSAGES: Record<Lang, Messages> = { kk, ru, en };
 /** Intl locales: Kazakh and Russian as written in Kazakhstan, English in its European form (24-hour time). */

@@ -1,4 +1,5 @@
-import type { MessageParams } from './i18n';
+/** the values a message's {placeholders} are filled with */
+export type MessageParams = Readonly<Record<string, string | number>>;
 
 /**
  * Fills a message: `{name}` takes a parameter, and `{n, plural, one {# ticket} other {# tickets}}` picks the form

@@ -40,8 +40,7 @@ export function roomTally(sittings: readonly Counted[]): RoomTally {
         <div class="count" [attr.data-count]="item.key">
           <dt>{{ i18n.t(item.label) }}</dt>
           <dd>
-            <strong>{{ i18n.number(item.value) }}</strong
-            ><span class="of"> / {{ i18n.number(tally().enrolled) }}</span>
+            <strong>{{ i18n.number(item.value) }}</strong><span class="of"> / {{ i18n.number(tally().enrolled) }}</span>
           </dd>
         </div>
       }

@@ -1,0 +1,104 @@
+import express, { Router, type Request } from 'express';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { GraphQLSchema } from 'graphql';
+import type { Config } from '../config';
+import type { Context } from '../context';
+import { graphqlTokenLimit, requestErrorStatus } from '../common/http-guards';
+import { logContext, logger } from '../common/logger';
+import { inputRefusal, limitRules, withoutSuggestions } from '../common/request-limits';
+import { requestTurns } from '../common/turns';
+import type { Services } from '../services';
+import { withLogContext, type ErrorReporter } from './observability';
+import type { ContextFor } from './request-context';
+
+export interface GraphqlOverHttpParts {
+  schema: GraphQLSchema;
+  config: Config;
+  services: Services;
+  contextFor: ContextFor;
+  reportError: ErrorReporter;
+  /** run first when Apollo stops (the WebSocket side ends its operations) */
+  drainServer: () => Promise<void>;
+}
+
+/** GraphQL over HTTP on /graphql: Apollo Server behind the request turns, the body and token limits. */
+export async function graphqlOverHttp({
+  schema,
+  config,
+  services,
+  contextFor,
+  reportError,
+  drainServer,
+}: GraphqlOverHttpParts) {
+  const limits = config.requestLimits;
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError: (formatted, error) => withoutSuggestions(reportError(formatted, error), limits),
+    logger: logger.child({ component: 'apollo' }),
+    includeStacktraceInErrorResponses: false,
+    // the cost limits, and NoSchemaIntrospectionCustomRule when GRAPHQL_INTROSPECTION is off: one list for both transports
+    validationRules: limitRules(limits),
+    introspection: true,
+    parseOptions: { maxTokens: limits.maxTokens },
+    stopOnTerminationSignals: false, // main.ts owns the signals and stops everything in order
+    plugins: [
+      // no Apollo drain plugin: it ends idle keep-alive sockets unannounced (resets); stop() drains through HttpDrain
+      // Apollo's landing page loads its scripts from Apollo's CDN, which the Content-Security-Policy refuses
+      ApolloServerPluginLandingPageDisabled(),
+      // no cache hints in this schema: Apollo's default cache-control plugin would only wrap every field's resolver
+      ApolloServerPluginCacheControlDisabled(),
+      requestErrorStatus,
+      {
+        // PostgreSQL cannot store a NUL character; refuse it (and too deep variables) up front, on either database
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ document, request }) {
+              const refusal = inputRefusal(document, request.variables, limits);
+              if (refusal) throw refusal;
+            },
+          };
+        },
+      },
+      {
+        // error lines name the operation as well as the request
+        async requestDidStart({ request }) {
+          const origin = logContext.getStore();
+          if (origin) origin.operation = request.operationName ?? undefined;
+          return {
+            async didResolveOperation({ operationName }) {
+              if (origin) origin.operation = operationName ?? undefined;
+            },
+          };
+        },
+      },
+      {
+        async serverWillStart() {
+          return { drainServer };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  /** requests without a valid token are limited per client address (429 beyond) */
+  const graphqlContext = async (req: Request): Promise<Context> => {
+    const ctx = await contextFor(req);
+    if (!ctx.user) await services.rateLimits.anonymousRequest(ctx.clientAddress);
+    return ctx;
+  };
+  const router = Router();
+  router.use('/graphql', requestTurns(config.requestQueueMax)); // a burst of requests starts one per turn of the event loop (common/turns.ts)
+  router.use(
+    '/graphql',
+    express.json({ limit: config.maxRequestBytes }),
+    withLogContext,
+    graphqlTokenLimit(limits),
+    expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }),
+  );
+  return { router, stop: () => apollo.stop() };
+}

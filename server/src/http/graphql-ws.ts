@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { execute, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { subscribeSharing } from '../common/shared-push';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config';
+import type { Context } from '../context';
+import { logSocketErrors } from '../common/http-guards';
+import { logContext, logger } from '../common/logger';
+import type { Metrics } from '../common/metrics';
+import { prepareOperation, withoutSuggestions } from '../common/request-limits';
+import type { LiveSession } from '../modules/auth/auth.service';
+import type { Services } from '../services';
+import type { ErrorReporter } from './observability';
+
+/** The client's address of a WebSocket upgrade, walking X-Forwarded-For as Express does for `req.ip` (TRUST_PROXY). */
+function socketClientAddress(
+  request: IncomingMessage,
+  trusted: (address: string, hop: number) => boolean,
+): string | undefined {
+  const forwarded = String(request.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
+    .reverse();
+  const chain = [request.socket.remoteAddress ?? '', ...forwarded];
+  let hop = 0;
+  while (hop < chain.length - 1 && trusted(chain[hop], hop)) hop++;
+  return chain[hop] || undefined;
+}
+
+/** The request id of one WebSocket operation: `<connection id>:<operation id>` (the connection's id is its upgrade request's x-request-id when a proxy set one). */
+function wsRequestId(extra: { connectionId?: string }, operationId: string): string {
+  return `${extra.connectionId ?? 'ws'}:${operationId.slice(0, 64)}`;
+}
+
+/** the operation's name as written in the document (clients need not send operationName) */
+const operationNameOf = (args: ExecutionArgs) => getOperationAST(args.document, args.operationName)?.name?.value;
+
+/** Runs a WebSocket operation's execution inside its log context. */
+function inWsLogContext<T>(run: (args: ExecutionArgs) => T) {
+  return (args: ExecutionArgs): T => {
+    const requestId = (args.contextValue as Context | undefined)?.requestId;
+    return logContext.run({ reqId: requestId, operation: operationNameOf(args) }, () => run(args));
+  };
+}
+
+export interface GraphqlOverWebSocketParts {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  config: Config;
+  orm: MikroORM;
+  services: Services;
+  metrics: Metrics;
+  reportError: ErrorReporter;
+  /** Express's compiled `trust proxy` */
+  trustProxy: (address: string, hop: number) => boolean;
+}
+
+/**
+ * GraphQL over WebSocket (graphql-ws) on /graphql of the same server: the same schema and limits as over HTTP, a
+ * context per operation, the socket closed when its session ends, and a heartbeat that closes silent sockets.
+ */
+export function graphqlOverWebSocket({
+  httpServer,
+  schema,
+  config,
+  orm,
+  services,
+  metrics,
+  reportError,
+  trustProxy,
+}: GraphqlOverWebSocketParts) {
+  const limits = config.requestLimits;
+  // a message larger than the HTTP body limit closes the socket with 1009 before it is read
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
+  const wsCleanup = useServer<
+    { authorization?: unknown },
+    { isAlive?: boolean; connectionId?: string; session?: LiveSession | null }
+  >(
+    {
+      schema,
+      isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
+      // a socket that never says connection_init is closed with 4408
+      connectionInitWaitTimeout: config.wsInitTimeoutMs,
+      context: async (ctx, id, _payload, args): Promise<Context> => {
+        // forked on first use: a subscription on a known session reads nothing here
+        let em: EntityManager | undefined;
+        const authorization =
+          typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
+        // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
+        const subscribing = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
+        const known = ctx.extra.session;
+        const session =
+          subscribing && known !== undefined
+            ? known && known.expiresAt.getTime() > Date.now()
+              ? known
+              : null
+            : await services.auth.sessionFromAuthorization((em = orm.em.fork()), authorization);
+        return {
+          // forked again when needed after `idle()`: a subscription holds no reads between its pushes
+          get em() {
+            return (em ??= orm.em.fork());
+          },
+          set em(value) {
+            em = value;
+          },
+          idle: () => (em = undefined),
+          services,
+          authorization,
+          session,
+          requestId: wsRequestId(ctx.extra, id),
+          user: session?.user ?? null,
+          clientAddress: socketClientAddress(ctx.extra.request, trustProxy),
+          closeSocket: (code, reason) => ctx.extra.socket.close(code, reason),
+        };
+      },
+      // a socket opened with a live session is closed (4401) the moment that session ends
+      onConnect: async (ctx) => {
+        const fromProxy = ctx.extra.request.headers['x-request-id'];
+        ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
+        try {
+          const session = await services.auth.socketSession(orm.em.fork(), ctx.connectionParams?.authorization);
+          ctx.extra.session = session;
+          if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
+        } catch (error) {
+          logger.error({ err: error }, 'websocket: could not look up the session of a new socket');
+        }
+      },
+      execute: inWsLogContext(execute),
+      // a push whose execution is the same for all its subscribers (SharedPush) is executed once for them all
+      subscribe: inWsLogContext((args) => subscribeSharing(args)),
+      // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
+      onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, limits, payload),
+      onError: (ctx, id, payload, errors) =>
+        logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: payload.operationName ?? undefined }, () =>
+          errors.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits)),
+        ) as never,
+      onNext: (ctx, id, _payload, args, result) => {
+        (args.contextValue as Context).pushBuilt?.(); // built: the next push may be built while this one is sent
+        if (!('errors' in result) || !result.errors?.length) return result;
+        return logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: operationNameOf(args) }, () => ({
+          ...result,
+          errors: result.errors!.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits)),
+        })) as never;
+      },
+    },
+    wsServer,
+  );
+
+  // R2.1 "no heartbeat": a socket that does not answer a ping within one interval is closed, which ends its subscriptions
+  const alive = new WeakMap<WebSocket, boolean>();
+  wsServer.on('connection', (socket) => {
+    logSocketErrors(socket);
+    metrics.openSockets.inc();
+    socket.on('close', () => metrics.openSockets.dec());
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+  });
+  const heartbeat = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (!alive.get(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, config.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    /** ends every operation (Apollo's drain runs it first) */
+    dispose: async () => {
+      await wsCleanup.dispose();
+    },
+    /** stop pinging and ask every client to reconnect elsewhere */
+    closeAll(): void {
+      clearInterval(heartbeat);
+      for (const socket of wsServer.clients) socket.close(1001, 'server shutting down');
+    },
+    terminateAll(): void {
+      for (const socket of wsServer.clients) socket.terminate();
+    },
+  };
+}
