@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/knex';
@@ -6,7 +5,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { requestLogging as requestLog } from '../common/request-log';
 import { formatError } from '../common/error-format';
 import { metricsAccess } from '../common/http-guards';
-import { logContext, logger, safeError } from '../common/logger';
+import { logContext } from '../common/logger';
 import type { DatabasePool, Metrics } from '../common/metrics';
 import type { RedisConnections } from '../common/redis';
 
