@@ -6,6 +6,8 @@ import { DateTimeScalar } from './common/scalars';
 // the order of these imports is the order of the operations and fields in schema.graphql (decorators run on load)
 import { AcademicYearResolver, PeriodResolver } from './modules/calendar/calendar.resolver';
 import { ExamResolver } from './modules/exams/exam.resolver';
+import { SittingSubscriptionResolver } from './modules/sittings/sitting-subscriptions.resolver';
+import { TicketSubscriptionResolver } from './modules/tickets/ticket-subscriptions.resolver';
 import { ExamSubscriptionResolver } from './modules/exams/exam-subscriptions.resolver';
 import { JournalResolver } from './modules/journal/journal.resolver';
 import { ExamSittingsResolver, SittingResolver } from './modules/sittings/sitting.resolver';
@@ -26,6 +28,8 @@ export function createSchema(): Promise<GraphQLSchema> {
       AcademicYearResolver,
       PeriodResolver,
       ExamResolver,
+      SittingSubscriptionResolver,
+      TicketSubscriptionResolver,
       ExamSubscriptionResolver,
       ExamSittingsResolver,
       SittingResolver,

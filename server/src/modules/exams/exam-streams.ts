@@ -1,0 +1,171 @@
+/**
+ * What every subscription of an exam's live pages shares: opening a stream before checking access, a student's page
+ * making them present, the subscriber metric, and a push's sittings read once for all its subscribers.
+ */
+import type { SubscribeResolverData } from 'type-graphql';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Context } from '../../context';
+import { logger } from '../../common/logger';
+import { requireUser } from '../../common/auth';
+import { NotFoundError } from '../../common/errors';
+import { SLOW_CONSUMER_CLOSE_CODE, type SittingBatch, type SittingEventPayload } from '../../common/events';
+import type { SubscriptionQueue } from '../../common/subscription-queue';
+import { onStreamEnd } from '../presence/with-presence';
+import { Sitting } from '../sittings/sitting.entity';
+import { Role } from '../users/user.entity';
+import { ownSittingWithExam, visibleExam } from './exam-access';
+
+export type Data = SubscribeResolverData<unknown, { examId: string }, Context>;
+
+/** closes the subscriber's socket when its queue overflows: the client reconnects and re-reads */
+export const dropper = (context: Context) => () =>
+  context.closeSocket?.(SLOW_CONSUMER_CLOSE_CODE, 'too far behind: reconnect and re-read');
+
+/**
+ * The stream is opened first (no push is missed while access is checked) and closed if the check
+ * fails; graphql-ws tells it through the context when each push has been built.
+ */
+export async function guarded<T>(
+  context: Context,
+  stream: SubscriptionQueue<T>,
+  open: (stream: SubscriptionQueue<T>) => Promise<AsyncIterable<T>>,
+): Promise<AsyncIterable<T>> {
+  context.pushBuilt = () => {
+    stream.pushBuilt();
+    context.idle?.(); // the push's reads (perhaps an event's shared batch) are not kept until the next one
+  };
+  try {
+    const opened = await open(stream);
+    context.idle?.(); // nor what the subscribe step read: a subscription lives for hours
+    return opened;
+  } catch (error) {
+    await stream.return?.();
+    throw error;
+  }
+}
+
+/** A student's exam page holds these; holding one makes the student online at the exam (R2.1). */
+export async function studentStream<T>(
+  data: Data,
+  stream: SubscriptionQueue<T>,
+  opened?: (sitting: Sitting) => void,
+): Promise<AsyncIterable<T>> {
+  const { args, context } = data;
+  return guarded(context, stream, async () => {
+    const user = requireUser(context);
+    if (user.role !== Role.STUDENT) return counted(context, (await visibleExam(context, args.examId)).id, stream);
+    // the student's own sitting and its exam in one query: it is what makes the exam visible to them
+    const sitting = await ownSittingWithExam(context, args.examId);
+    opened?.(sitting);
+    const { sittings } = context.services;
+    // the ids alone are kept for as long as the stream lives
+    const ids = { id: sitting.id, exam: { id: sitting.exam.id }, student: { id: sitting.student.id } };
+    const left = () => {
+      context.services.inFlight.add(
+        sittings
+          .socketLeft(context.em.fork(), ids, new Date())
+          .catch((error) => logger.error({ err: error }, 'presence: could not record leaving')),
+      );
+    };
+    try {
+      await sittings.socketJoined(context.em.fork(), sitting, new Date());
+    } catch (error) {
+      left(); // the page counted as open must not stay open forever (a ghost)
+      throw error;
+    }
+    return onStreamEnd(counted(context, ids.exam.id, stream), left);
+  });
+}
+
+/** Counts the subscription in the per-exam subscribers metric for as long as it lives. */
+export function counted<T>(context: Context, examId: string, stream: AsyncIterable<T>): AsyncIterable<T> {
+  return onStreamEnd(stream, context.services.metrics.trackSubscriber(examId));
+}
+
+/** Passes on, as `as` makes them, only the pushes `keep` accepts; ending it ends the stream beneath (presence, the queue and its slot). */
+export function keepOnly<T, U>(
+  stream: AsyncIterable<T>,
+  keep: (item: T) => Promise<boolean>,
+  as: (item: T) => U,
+  onEnd: () => void,
+): AsyncIterableIterator<U> {
+  const inner = onStreamEnd(stream, onEnd);
+  return {
+    async next() {
+      for (;;) {
+        // the queue frees a skipped push's slot on the next pull
+        const step = await inner.next();
+        if (step.done) return step;
+        if (await keep(step.value)) return { value: as(step.value), done: false };
+      }
+    },
+    return: async () => {
+      await inner.return!();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** an event's sittings, read once for all its pushes (see SittingBatch) */
+interface LoadedBatch {
+  em: EntityManager;
+  sittings: Map<string, Sitting>;
+}
+
+/**
+ * ids per query: far below SQLite's and PostgreSQL's limits on bound parameters, and few enough that building their
+ * entities holds the event loop for tens of milliseconds, not hundreds (SQLite answers at once: see `breathe`)
+ */
+export const BATCH_IDS_A_QUERY = 250;
+
+/** lets the event loop serve sockets between the chunks of a large read (SQLite's answers never leave the microtask queue) */
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** what the pushed fields read, for every audience (the student's page, staff's room): so no field reads per push */
+const PUSHED_RELATIONS = ['exam', 'ticket', 'student', 'answer', 'gradedBy'] as const;
+
+async function readBatch(em: EntityManager, batch: SittingBatch): Promise<LoadedBatch> {
+  const sittings = new Map<string, Sitting>();
+  for (let i = 0; i < batch.sittingIds.length; i += BATCH_IDS_A_QUERY) {
+    const ids = batch.sittingIds.slice(i, i + BATCH_IDS_A_QUERY);
+    if (i > 0) await breathe();
+    for (const sitting of await em.find(
+      Sitting,
+      { id: { $in: ids }, exam: batch.examId },
+      { populate: PUSHED_RELATIONS as never },
+    ))
+      sittings.set(sitting.id, sitting);
+  }
+  return { em, sittings };
+}
+
+/** the event's sittings: read by the first push built, shared by the others (a failed read is retried by the next) */
+async function loadedBatch(ctx: Context, batch: SittingBatch): Promise<LoadedBatch> {
+  const loading = (batch.loaded ??= readBatch(ctx.em.fork(), batch)) as Promise<LoadedBatch>;
+  try {
+    return await loading;
+  } catch (error) {
+    if (batch.loaded === loading) batch.loaded = undefined;
+    throw error;
+  }
+}
+
+/**
+ * The sitting a push is about, read afresh for the event (shared with its other pushes) with what the pushed fields
+ * read. The operation's EntityManager becomes the batch's, so those fields find their relations loaded; their
+ * visibility rules still run for each viewer.
+ */
+export async function pushedSitting(ctx: Context, payload: SittingEventPayload): Promise<Sitting> {
+  if (!payload.batch) {
+    ctx.em = ctx.em.fork();
+    return ctx.em.findOneOrFail(Sitting, payload.sittingId, { populate: ['exam', 'ticket'] });
+  }
+  const { em, sittings } = await loadedBatch(ctx, payload.batch);
+  const sitting = sittings.get(payload.sittingId);
+  if (!sitting) throw new NotFoundError('The sitting of this push no longer exists; re-read the exam.');
+  ctx.em = em;
+  return sitting;
+}

@@ -1,0 +1,211 @@
+import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Context } from '../../context';
+import { logger } from '../../common/logger';
+import { requireUser } from '../../common/auth';
+import { ForbiddenError } from '../../common/errors';
+import type { BoardEventPayload } from '../../common/events';
+import { SharedPush } from '../../common/shared-push';
+import { mayChooseTicket, tileOrder } from '../exams/exam-rules';
+import type { Exam } from '../exams/exam.entity';
+import { BATCH_IDS_A_QUERY, breathe, dropper, keepOnly, studentStream, type Data } from '../exams/exam-streams';
+import { Sitting } from '../sittings/sitting.entity';
+import { Role } from '../users/user.entity';
+import { TicketTile } from './ticket.entity';
+
+/**
+ * One student's ticket board subscription. Whether a push reaches them follows the ticketBoard field: only while they
+ * may choose. What that depends on (the exam's mode and times, their ticket and extra time) is read when the
+ * subscription opens and kept current from their own sitting's events — every change of the sitting or its exam
+ * publishes one (ExamService.announce) — so a push reads nothing per subscriber: the viewers whose sitting changed
+ * are re-read together (StaleViewers). The tiles' order for this student is kept while the set of tiles stays the same.
+ */
+class BoardViewer {
+  private exam!: Pick<Exam, 'format' | 'ticketAssignment' | 'startsAt' | 'endsAt'>;
+  private sitting!: { ticket: boolean; endsAtOverride?: Date | null };
+  /** sitting changes heard, and how many of them the state above reflects */
+  version = 0;
+  seen = 0;
+  sittingId?: string;
+  private order?: { tiles: readonly TicketTile[]; order: Uint32Array };
+  stopWatching = () => {};
+
+  constructor(
+    readonly studentId: string,
+    private readonly stale: StaleViewers,
+  ) {}
+
+  remember(sitting: Sitting | null): void {
+    this.sittingId = sitting?.id;
+    if (!sitting) return;
+    const { format, ticketAssignment, startsAt, endsAt } = sitting.exam;
+    this.exam = { format, ticketAssignment, startsAt, endsAt };
+    this.sitting = { ticket: !!sitting.ticket, endsAtOverride: sitting.endsAtOverride };
+  }
+
+  sittingChanged = (): void => {
+    this.version++;
+    this.stale.add(this);
+  };
+
+  stop(): void {
+    this.stopWatching();
+    this.stale.delete(this);
+  }
+
+  async shown(ctx: Context): Promise<boolean> {
+    try {
+      // a change heard while a re-read is under way is caught by the next one
+      for (let tries = 0; this.seen < this.version && tries < 3; tries++) await this.stale.reread(ctx);
+    } catch (error) {
+      logger.warn({ err: error }, 'ticket board: could not re-read changed sittings; the push is skipped');
+      return false;
+    }
+    return (
+      !!this.sittingId && this.seen === this.version && mayChooseTicket(this.exam, this.sitting, ctx.services.now())
+    );
+  }
+
+  /** where each tile goes in this student's order (R4.2), each key computed once while the tiles stay the same */
+  orderOf(tiles: readonly TicketTile[]): Uint32Array {
+    const cached = this.order;
+    if (!cached || cached.tiles.length !== tiles.length || cached.tiles.some((t, i) => t.id !== tiles[i].id)) {
+      this.order = {
+        tiles,
+        order: tileOrder(
+          this.studentId,
+          tiles.map((t) => t.id),
+        ),
+      };
+    } else {
+      cached.tiles = tiles;
+    }
+    return this.order!.order;
+  }
+
+  /**
+   * This student's push of a board change: the board is executed once for every viewer (the tiles' fields are the
+   * same for all), then its tiles are put in this student's order.
+   */
+  push(event: BoardEventPayload): SharedPush<BoardEventPayload> {
+    return new SharedPush(event, async (result) => {
+      const field = result.data && Object.keys(result.data)[0];
+      const shared = field ? result.data![field] : null;
+      if (!Array.isArray(shared)) return result;
+      const order = this.orderOf(await boardTiles(event));
+      return { ...result, data: { [field!]: Array.from(order, (i) => shared[i]) } };
+    });
+  }
+}
+
+/**
+ * The board viewers of one exam whose sitting changed since it was read: the first push that needs one re-reads them
+ * all, in one query (per 1,000), so the fan-out after N students opened their pages reads a bounded number of times.
+ */
+class StaleViewers {
+  private readonly viewers = new Set<BoardViewer>();
+  private reading?: Promise<void>;
+
+  add(viewer: BoardViewer): void {
+    this.viewers.add(viewer);
+  }
+
+  delete(viewer: BoardViewer): void {
+    this.viewers.delete(viewer);
+  }
+
+  reread(ctx: Context): Promise<void> {
+    return (this.reading ??= this.read(ctx.em.fork()).finally(() => (this.reading = undefined)));
+  }
+
+  private async read(em: EntityManager): Promise<void> {
+    const viewers = [...this.viewers].map((viewer) => ({ viewer, version: viewer.version }));
+    this.viewers.clear();
+    try {
+      const ids = viewers.flatMap(({ viewer }) => (viewer.sittingId ? [viewer.sittingId] : []));
+      const sittings = new Map<string, Sitting>();
+      for (let i = 0; i < ids.length; i += BATCH_IDS_A_QUERY) {
+        if (i > 0) await breathe();
+        for (const sitting of await em.find(
+          Sitting,
+          { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } },
+          { populate: ['exam'] },
+        ))
+          sittings.set(sitting.id, sitting);
+      }
+      for (const { viewer, version } of viewers) {
+        viewer.remember(viewer.sittingId ? (sittings.get(viewer.sittingId) ?? null) : null);
+        viewer.seen = Math.max(viewer.seen, version);
+      }
+    } catch (error) {
+      for (const { viewer } of viewers) this.viewers.add(viewer);
+      throw error;
+    }
+  }
+}
+
+/** per server (its services), per exam */
+const staleViewers = new WeakMap<object, Map<string, StaleViewers>>();
+function staleViewersOf(ctx: Context, examId: string): StaleViewers {
+  let exams = staleViewers.get(ctx.services);
+  if (!exams) staleViewers.set(ctx.services, (exams = new Map()));
+  let stale = exams.get(examId);
+  if (!stale) exams.set(examId, (stale = new StaleViewers()));
+  return stale;
+}
+
+/** the tiles of a board change, read once for every viewer (a failed read is retried by the next push) */
+function boardTiles(event: BoardEventPayload, ctx?: Context): Promise<TicketTile[]> {
+  if (!event.tiles) {
+    if (!ctx) throw new Error('the board change has not been read');
+    event.tiles = ctx.services.tickets.tiles(ctx.em.fork(), event.examId);
+  }
+  const reading = event.tiles;
+  return reading.catch((error) => {
+    if (event.tiles === reading) event.tiles = undefined;
+    throw error;
+  });
+}
+
+@Resolver()
+export class TicketSubscriptionResolver {
+  @Subscription(() => [TicketTile], {
+    description:
+      'R4.2: the board, pushed whenever a ticket is taken or tickets change, to a student while the ticketBoard field would show it',
+    subscribe: async (data: Data) => {
+      const user = requireUser(data.context);
+      if (user.role !== Role.STUDENT)
+        throw new ForbiddenError(
+          'The ticket board is shown to students choosing a ticket; staff and teachers follow sittingChanged.',
+        );
+      const { events } = data.context.services;
+      const viewer = new BoardViewer(user.id, staleViewersOf(data.context, data.args.examId));
+      // watched before the sitting is read, so no change is missed in between
+      viewer.stopWatching = events.watchSitting(data.args.examId, user.id, viewer.sittingChanged);
+      const heard = viewer.version; // a change heard while the sitting is read may not be in what is read
+      try {
+        const stream = await studentStream(data, events.board(data.args.examId, dropper(data.context)), (sitting) => {
+          viewer.remember(sitting);
+          viewer.seen = heard;
+        });
+        return keepOnly(
+          stream,
+          () => viewer.shown(data.context),
+          (event) => viewer.push(event),
+          () => viewer.stop(),
+        );
+      } catch (error) {
+        viewer.stop();
+        throw error;
+      }
+    },
+  })
+  ticketBoardChanged(
+    @Root() payload: BoardEventPayload,
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID) _examId: string,
+  ): Promise<TicketTile[]> {
+    // executed once per change for every viewer of the exam (BoardViewer.push): the tiles, in the viewer's order after
+    return boardTiles(payload, ctx);
+  }
+}
