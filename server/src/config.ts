@@ -33,7 +33,6 @@ export interface Config {
   /** a start with Redis unreachable waits this long for it, then serves degraded and keeps retrying */
   redisStartWaitMs: number;
   clientDir?: string;
-  logRequests: boolean;
   /** SIGTERM: how long /readyz says 503 while the listener still serves, so balancers stop sending here first */
   shutdownDelayMs: number;
   /** SIGTERM: how long in-flight requests may still run after the listener closed; then they are cut */
@@ -195,7 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     pushConcurrency: int(env, 'PUSH_CONCURRENCY', 64, 1),
     redisStartWaitMs: int(env, 'REDIS_START_WAIT_MS', 5_000, 0),
     clientDir: path.resolve(__dirname, '../../dist/client/browser'),
-    logRequests: bool(env, 'LOG_REQUESTS', false),
     shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', 5_000, 0),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000, 0),
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1),

@@ -152,11 +152,6 @@ export class AuthService {
     },
   );
 
-  /** The signed-in user of `Bearer <token>`, or null. */
-  async userFromAuthorization(em: EntityManager, authorization: unknown): Promise<User | null> {
-    return (await this.sessionFromAuthorization(em, authorization))?.user ?? null;
-  }
-
   /** A live session by id (signed file links name their session), or null once it was logged out or expired. */
   async liveSession(em: EntityManager, sessionId: string): Promise<AuthSession | null> {
     const session = await em.findOne(AuthSession, { id: sessionId }, { populate: ['user'] });
