@@ -13,6 +13,14 @@ export class SharedPush<Root extends object = object> {
   ) {}
 }
 
+/**
+ * A value of a push serialized once and sent as is in every frame that carries it (http/ws-transport.ts splices it
+ * into the frame): a push shared by thousands of subscribers (the ticket board) becomes JSON once, not once a socket.
+ */
+export class PreSerialized {
+  constructor(readonly json: string) {}
+}
+
 /** executions of one shared root, by operation (document, name and variables); forgotten with the root */
 const executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 /** a number per distinct document object (request-limits shares one object per operation text) */

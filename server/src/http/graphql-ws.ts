@@ -3,7 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { execute, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { subscribeSharing } from '../common/shared-push';
-import { useServer } from 'graphql-ws/use/ws';
+import { serveGraphqlWs } from './ws-transport';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
 import type { Context } from '../context';
@@ -76,13 +76,12 @@ export function graphqlOverWebSocket({
   const limits = config.requestLimits;
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
-  const wsCleanup = useServer<
+  const wsCleanup = serveGraphqlWs<
     { authorization?: unknown },
     { isAlive?: boolean; connectionId?: string; session?: LiveSession | null }
   >(
     {
       schema,
-      isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
       // a socket that never says connection_init is closed with 4408
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
       context: async (ctx, id, _payload, args): Promise<Context> => {

@@ -5,7 +5,7 @@ import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
 import type { BoardEventPayload } from '../../common/events';
-import { SharedPush } from '../../common/shared-push';
+import { PreSerialized, SharedPush } from '../../common/shared-push';
 import { mayChooseTicket, tileOrder } from '../exams/exam-rules';
 import type { Exam } from '../exams/exam.entity';
 import { BATCH_IDS_A_QUERY, breathe, dropper, keepOnly, studentStream, type Data } from '../exams/exam-streams';
@@ -85,7 +85,7 @@ class BoardViewer {
 
   /**
    * This student's push of a board change: the board is executed once for every viewer (the tiles' fields are the
-   * same for all), then its tiles are put in this student's order.
+   * same for all) and each tile serialized once; this student's push is those tiles' JSON in their order, sent as is.
    */
   push(event: BoardEventPayload): SharedPush<BoardEventPayload> {
     return new SharedPush(event, async (result) => {
@@ -93,9 +93,20 @@ class BoardViewer {
       const shared = field ? result.data![field] : null;
       if (!Array.isArray(shared)) return result;
       const order = this.orderOf(await boardTiles(event));
-      return { ...result, data: { [field!]: Array.from(order, (i) => shared[i]) } };
+      const tiles = tileJson(shared);
+      let json = '[';
+      for (let i = 0; i < order.length; i++) json += (i ? ',' : '') + tiles[order[i]];
+      return { ...result, data: { [field!]: new PreSerialized(json + ']') } };
     });
   }
+}
+
+/** each tile of a shared board result as JSON, made once for all its viewers */
+const tileJsons = new WeakMap<readonly unknown[], string[]>();
+function tileJson(shared: readonly unknown[]): string[] {
+  let json = tileJsons.get(shared);
+  if (!json) tileJsons.set(shared, (json = shared.map((tile) => JSON.stringify(tile))));
+  return json;
 }
 
 /**

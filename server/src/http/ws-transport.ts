@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { logger } from '../common/logger';
+import { PreSerialized } from '../common/shared-push';
+
+/** what graphql-ws's server is given of a socket here (the `extra` of its context) */
+export interface SocketExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+}
+
+/**
+ * graphql-ws over `ws` (in place of graphql-ws/use/ws): the same protocol and lifecycle, plus
+ * - frames carrying `PreSerialized` values: the envelope is serialized with a marker in their place, then the JSON is
+ *   spliced in (stringify and send run in one synchronous step of graphql-ws, so the values are the frame's own);
+ * - close reasons that never carry an error's message (it may hold SQL) to the client;
+ * - a socket's errors are logged by graphql-ws.ts (logSocketErrors), where ws closes it;
+ * - no ping timer per socket: the server's one heartbeat (graphql-ws.ts) pings every socket and closes silent ones.
+ */
+export function serveGraphqlWs<P extends Record<string, unknown>, E extends Record<PropertyKey, unknown>>(
+  options: ServerOptions<P, E & SocketExtra>,
+  wsServer: WebSocketServer,
+): { dispose(): Promise<void> } {
+  // a per-process marker no client can guess (the envelope holds nothing of theirs but the subscription id anyway)
+  const marker = `\u0000${randomUUID()}`;
+  const markerJson = JSON.stringify(marker);
+  let pending: string[] = [];
+  const replacer = (key: string, value: unknown) => {
+    if (key === '') pending = []; // a new frame (a stringify that failed left nothing behind)
+    if (value instanceof PreSerialized) {
+      pending.push(value.json);
+      return marker;
+    }
+    return value;
+  };
+  /** the frame as sent: every marker replaced by its JSON, in order */
+  const spliced = (data: string): string => {
+    if (!pending.length) return data;
+    const values = pending;
+    pending = [];
+    const parts = data.split(markerJson);
+    let frame = parts[0];
+    for (let i = 1; i < parts.length; i++) frame += values[i - 1] + parts[i];
+    return frame;
+  };
+  const server = makeServer<P, E & SocketExtra>({ ...options, jsonMessageReplacer: replacer });
+  wsServer.options.handleProtocols = handleProtocols;
+
+  const internalError = (socket: WebSocket, error: unknown, what: string) => {
+    logger.error({ err: error }, `websocket: ${what}`);
+    socket.close(CloseCode.InternalServerError, 'Internal server error');
+  };
+  wsServer.on('error', (error) => logger.error({ err: error }, 'websocket: server error'));
+  wsServer.on('connection', (socket, request) => {
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) => {
+          const frame = spliced(data);
+          return new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(frame, (error) => (error ? reject(error) : resolve()));
+          });
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', async (data) => {
+            try {
+              await handle(String(data));
+            } catch (error) {
+              internalError(socket, error, 'a message could not be handled');
+            }
+          }),
+      },
+      { socket, request } as E & SocketExtra,
+    );
+    socket.once('close', (code, reason) => void closed(code, String(reason)));
+  });
+  return {
+    dispose: async () => {
+      for (const client of wsServer.clients) client.close(1001, 'Going away');
+      wsServer.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
