@@ -13,7 +13,8 @@ const shadows = new WeakMap<object, { prototype: object; shadowed: Set<string> }
 
 function shadowOf(type: abstract new (...args: never[]) => unknown, keys: readonly string[]): object {
   let shadow = shadows.get(type);
-  if (!shadow) shadows.set(type, (shadow = { prototype: Object.create(type.prototype as object), shadowed: new Set() }));
+  if (!shadow)
+    shadows.set(type, (shadow = { prototype: Object.create(type.prototype as object), shadowed: new Set() }));
   for (const key of keys) {
     if (shadow.shadowed.has(key)) continue;
     shadow.shadowed.add(key);

@@ -117,12 +117,6 @@ interface LoadedBatch {
   sittings: Map<string, Sitting>;
 }
 
-/**
- * ids per query: far below SQLite's and PostgreSQL's limits on bound parameters, and few enough that building their
- * entities holds the event loop for tens of milliseconds, not hundreds (SQLite answers at once: see `breathe`)
- */
-export const BATCH_IDS_A_QUERY = 250;
-
 /** lets the event loop serve sockets between the chunks of a large read (SQLite's answers never leave the microtask queue) */
 export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
