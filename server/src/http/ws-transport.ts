@@ -13,8 +13,8 @@ export interface SocketExtra {
 
 /**
  * graphql-ws over `ws` (in place of graphql-ws/use/ws): the same protocol and lifecycle, plus
- * - frames carrying `PreSerialized` values: the envelope is serialized with a marker in their place, then the JSON is
- *   spliced in (stringify and send run in one synchronous step of graphql-ws, so the values are the frame's own);
+ * - frames carrying `PreSerialized` values: the envelope is serialized with a marker in their place, then their bytes
+ *   are copied in (stringify and send run in one synchronous step of graphql-ws, so the values are the frame's own);
  * - close reasons that never carry an error's message (it may hold SQL) to the client;
  * - a socket's errors are logged by graphql-ws.ts (logSocketErrors), where ws closes it;
  * - no ping timer per socket: the server's one heartbeat (graphql-ws.ts) pings every socket and closes silent ones.
@@ -26,24 +26,24 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
   // a per-process marker no client can guess (the envelope holds nothing of theirs but the subscription id anyway)
   const marker = `\u0000${randomUUID()}`;
   const markerJson = JSON.stringify(marker);
-  let pending: string[] = [];
+  let pending: PreSerialized[] = [];
   const replacer = (key: string, value: unknown) => {
     if (key === '') pending = []; // a new frame (a stringify that failed left nothing behind)
     if (value instanceof PreSerialized) {
-      pending.push(value.json);
+      pending.push(value);
       return marker;
     }
     return value;
   };
-  /** the frame as sent: every marker replaced by its JSON, in order */
-  const spliced = (data: string): string => {
+  /** the frame as sent: the envelope as is, or with every marker replaced by its value's bytes, in order */
+  const framed = (data: string): string | Buffer => {
     if (!pending.length) return data;
     const values = pending;
     pending = [];
-    const parts = data.split(markerJson);
-    let frame = parts[0];
-    for (let i = 1; i < parts.length; i++) frame += values[i - 1] + parts[i];
-    return frame;
+    const envelope = data.split(markerJson);
+    const parts: Buffer[] = [Buffer.from(envelope[0])];
+    for (let i = 1; i < envelope.length; i++) parts.push(...values[i - 1].parts, Buffer.from(envelope[i]));
+    return Buffer.concat(parts);
   };
   const server = makeServer<P, E & SocketExtra>({ ...options, jsonMessageReplacer: replacer });
   wsServer.options.handleProtocols = handleProtocols;
@@ -58,10 +58,11 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
       {
         protocol: socket.protocol,
         send: (data) => {
-          const frame = spliced(data);
+          const frame = framed(data);
           return new Promise<void>((resolve, reject) => {
             if (socket.readyState !== socket.OPEN) return resolve();
-            socket.send(frame, (error) => (error ? reject(error) : resolve()));
+            // a text frame, whether the JSON is a string or bytes
+            socket.send(frame, { binary: false }, (error) => (error ? reject(error) : resolve()));
           });
         },
         close: (code, reason) => socket.close(code, reason),

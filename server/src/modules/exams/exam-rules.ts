@@ -105,5 +105,7 @@ export function tileOrder(
   const packed = new Float64Array(tileIds.length);
   for (let i = 0; i < packed.length; i++) packed[i] = mix32(hashes[i] ^ seed) * slots + i;
   packed.sort();
-  return Uint32Array.from(packed, (value) => value % slots);
+  const order = new Uint32Array(packed.length);
+  for (let i = 0; i < packed.length; i++) order[i] = packed[i] % slots;
+  return order;
 }

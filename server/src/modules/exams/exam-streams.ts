@@ -12,7 +12,7 @@ import { SLOW_CONSUMER_CLOSE_CODE, type SittingBatch, type SittingEventPayload }
 import type { SubscriptionQueue } from '../../common/subscription-queue';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
-import { readSittings } from '../sittings/sittings.read';
+import { readSittings, type SittingsRead } from '../sittings/sittings.read';
 import { Exam } from './exam.entity';
 import { Role } from '../users/user.entity';
 import { ownSittingWithExam, visibleExam } from './exam-access';
@@ -112,10 +112,7 @@ export function keepOnly<T, U>(
 }
 
 /** an event's sittings, read once for all its pushes (see SittingBatch) */
-interface LoadedBatch {
-  em: EntityManager;
-  sittings: Map<string, Sitting>;
-}
+type LoadedBatch = SittingsRead;
 
 /** lets the event loop serve sockets between the chunks of a large read (SQLite's answers never leave the microtask queue) */
 export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));

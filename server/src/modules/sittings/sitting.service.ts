@@ -13,7 +13,7 @@ import { StoredFile } from '../files/stored-file.entity';
 import type { TicketService } from '../tickets/ticket.service';
 import type { User } from '../users/user.entity';
 import { Sitting } from './sitting.entity';
-import { IDS_A_READ, readSittings } from './sittings.read';
+import { IDS_A_READ, readAlready, readSittings } from './sittings.read';
 
 /** ids in one `IN (…)` list (SQLite allows 32,766 parameters a statement) */
 const IDS_A_STATEMENT = 1_000;
@@ -242,16 +242,21 @@ export class SittingService {
             );
             return rows;
           });
+    let sittings: Sitting[];
+    if (!listed) sittings = await readSittings(em, exam, { withTicket: true });
+    else if (released.length < pending!.length)
+      sittings = await readSittings(em, exam, { ids: listed.map((s) => s.id) }); // some were released meanwhile, at their own time
+    else {
+      for (const sitting of listed) sitting.questionsReleasedAt ??= now;
+      sittings = listed;
+    }
+    // this instance's pushes take the sittings just read (plain, read-only) rather than read them again
     this.events.questionsReleased(
       exam.id,
       released.map((row) => ({ examId: exam.id, sittingId: row.id, studentId: row.student_id })),
+      readAlready(em, sittings),
     );
-    if (!listed) return readSittings(em, exam, { withTicket: true });
-    if (released.length === pending!.length) {
-      for (const sitting of listed) sitting.questionsReleasedAt ??= now;
-      return listed;
-    }
-    return readSittings(em, exam, { ids: listed.map((s) => s.id) }); // some were released meanwhile, at their own time
+    return sittings;
   }
 
   /** R5.2, R5.3: the questions once released (recording the first view), else the wait message. */

@@ -126,3 +126,14 @@ export async function readSittings(
     return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0;
   });
 }
+
+/** an event's sittings as its pushes find them (exams/exam-streams.ts), with the EntityManager of their exam */
+export interface SittingsRead {
+  em: EntityManager;
+  sittings: Map<string, Sitting>;
+}
+
+/** sittings read by whoever published the event (a release reads them for its answer), for its pushes */
+export function readAlready(em: EntityManager, sittings: readonly Sitting[]): Promise<SittingsRead> {
+  return Promise.resolve({ em, sittings: new Map(sittings.map((s) => [s.id, s])) });
+}

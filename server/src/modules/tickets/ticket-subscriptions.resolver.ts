@@ -95,10 +95,7 @@ class BoardViewer {
       const shared = field ? result.data![field] : null;
       if (!Array.isArray(shared)) return result;
       const order = this.orderOf(await boardTiles(event));
-      const tiles = tileJson(shared);
-      let json = '[';
-      for (let i = 0; i < order.length; i++) json += (i ? ',' : '') + tiles[order[i]];
-      return { ...result, data: { [field!]: new PreSerialized(json + ']') } };
+      return { ...result, data: { [field!]: PreSerialized.array(tileJson(shared), order) } };
     });
   }
 }
@@ -112,10 +109,10 @@ function tileHashesOf(tiles: readonly TicketTile[]): Uint32Array {
 }
 
 /** each tile of a shared board result as JSON, made once for all its viewers */
-const tileJsons = new WeakMap<readonly unknown[], string[]>();
-function tileJson(shared: readonly unknown[]): string[] {
+const tileJsons = new WeakMap<readonly unknown[], Buffer[]>();
+function tileJson(shared: readonly unknown[]): Buffer[] {
   let json = tileJsons.get(shared);
-  if (!json) tileJsons.set(shared, (json = shared.map((tile) => JSON.stringify(tile))));
+  if (!json) tileJsons.set(shared, (json = shared.map((tile) => Buffer.from(JSON.stringify(tile)))));
   return json;
 }
 
