@@ -1,7 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
-import { eventDetail, trailRows } from './audit-trail';
+import { CSV_DIALECTS, instant, toCsv } from '../../../shared/csv/csv';
+import { eventDetail, trailExport } from './audit-trail';
 
 describe('the audit trail', () => {
   let i18n: I18n;
@@ -26,8 +27,8 @@ describe('the audit trail', () => {
     expect(eventDetail(i18n, 'private draft')).toBe('жауаптың жобасы: ішінде не болғанын тек студент көреді');
   });
 
-  it('exports one line per event with the local time and the instant in UTC', () => {
-    const rows = trailRows(i18n, [
+  it('exports one line per event with the local time (its zone named) and the instant in UTC', () => {
+    const trail = trailExport(i18n, 'Asia/Almaty', 'trail', [
       {
         id: 's1',
         student: { id: 'u1', login: 'student21', fullName: 'Әлия Нұрланқызы' },
@@ -49,15 +50,26 @@ describe('the audit trail', () => {
         ],
       },
     ]);
-    expect(rows[0]).toEqual(['Білім алушы', 'Логин', 'Уақыты', 'Дүниежүзілік уақыт', 'Әрекет', 'Кім', 'Толығырақ']);
-    expect(rows[2]).toEqual([
+    expect(trail.columns.map((c) => c.header)).toEqual([
+      'Білім алушы',
+      'Логин',
+      'Уақыты (Asia/Almaty)',
+      'Дүниежүзілік уақыт',
+      'Әрекет',
+      'Кім',
+      'Толығырақ',
+    ]);
+    expect(trail.rows[1]).toEqual([
       'Әлия Нұрланқызы',
       'student21',
-      '29.11.2026, 11:05:00',
+      instant('2026-11-29T06:05:00.000Z'),
       '2026-11-29T06:05:00.000Z',
       'Сұрақтар жіберілді',
       'Айгүл Серікова',
       '',
     ]);
+    expect(toCsv(trail, CSV_DIALECTS.kk).split('\r\n')[2]).toBe(
+      'Әлия Нұрланқызы;student21;29.11.2026 11:05:00;2026-11-29T06:05:00.000Z;Сұрақтар жіберілді;Айгүл Серікова;',
+    );
   });
 });

@@ -190,10 +190,11 @@ export class LiveRoom implements OnInit {
     });
   }
 
-  protected async exportTrails(): Promise<void> {
+  protected async exportTrails(format: 'csv' | 'xlsx'): Promise<void> {
     const exam = this.exam();
     if (!exam) return;
-    await this.act(() => exportAllTrails(this.apollo, this.i18n, exam.id, exam.discipline.title), null);
+    const title = { id: exam.id, title: exam.discipline.title };
+    await this.act(() => exportAllTrails(this.apollo, this.i18n, this.clock.timeZone(), title, format), null);
   }
 
   private async act(action: () => Promise<unknown>, done: MessageKey | null, params?: MessageParams): Promise<void> {
