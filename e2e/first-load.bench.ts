@@ -142,9 +142,11 @@ async function main() {
   }
   const before = loads.get('before');
   const after = loads.get('after')!;
+  const script = median(after.map((r) => r.scriptBytes));
+  console.log(`\n[bench] the exam page's JavaScript as received: ${kb(script)} (goal: under 300 KB)`);
   if (before?.length) {
     const ratio = median(after.map((r) => r.bytes)) / median(before.map((r) => r.bytes));
-    console.log(`\n[bench] bytes after / before: ${(ratio * 100).toFixed(0)} % (goal: at most 25 %)`);
+    console.log(`[bench] bytes after / before: ${(ratio * 100).toFixed(0)} % (goal: at most 25 %)`);
   }
 }
 

@@ -21,12 +21,7 @@ interface Raw {
 }
 
 /** node:http, not fetch: fetch adds its own Accept-Encoding and decodes the body, hiding what was sent */
-function request(
-  url: string,
-  headers: Record<string, string> = {},
-  method = 'GET',
-  payload?: string,
-): Promise<Raw> {
+function request(url: string, headers: Record<string, string> = {}, method = 'GET', payload?: string): Promise<Raw> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -127,7 +122,11 @@ describe('compressed responses and the web app', () => {
         expect(response.headers['content-type']).toMatch(/^(text|application)\/javascript/);
         expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
         expect(response.headers.vary).toMatch(/accept-encoding/i);
-        expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+        // the headers only a document obeys are left off a script; those that matter for it stay
+        expect(response.headers['content-security-policy']).toBeUndefined();
+        expect(response.headers['x-frame-options']).toBeUndefined();
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+        expect(response.headers['cross-origin-resource-policy']).toBe('same-origin');
       }
       expect(Number(br.headers['content-length'])).toBe(br.body.length);
     });
@@ -148,6 +147,8 @@ describe('compressed responses and the web app', () => {
         expect(br.headers['cache-control']).withContext(address).toBe('no-cache');
         expect(br.headers['content-encoding']).withContext(address).toBe('br');
         expect(decode(br).toString()).withContext(address).toBe(indexHtml);
+        expect(br.headers['content-security-policy']).withContext(address).toContain("script-src 'self'");
+        expect(br.headers['x-frame-options']).withContext(address).toBe('SAMEORIGIN');
       }
       const plain = await request(`${server.url}/attestation`);
       expect(plain.headers['content-encoding']).toBeUndefined();

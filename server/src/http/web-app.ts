@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type http from 'node:http';
 import express, { Router, type Response } from 'express';
+import { DOCUMENT_ONLY_HEADERS } from '../common/http-guards';
 
 /** Angular's output names carry a content hash (`main-2Q3JBKLP.js`, `media/roboto-X7Y8Z9AB.woff2`): a new build, a new name. */
 const HASHED_NAME = /-[A-Z0-9]{8}\.[a-z0-9]+$/;
@@ -11,6 +13,14 @@ export function cacheControlFor(filePath: string): string {
   if (name === 'index.html') return 'no-cache'; // always revalidated: a new release is picked up at the next load
   if (HASHED_NAME.test(name)) return 'public, max-age=31536000, immutable';
   return 'public, max-age=3600';
+}
+
+/** files that are never opened as a document (an SVG or an HTML file could be, and keeps the CSP and the rest) */
+const SUBRESOURCE = /\.(js|mjs|css|woff2?|ttf|png|jpe?g|gif|webp|avif|ico)$/;
+
+/** a script, a stylesheet, an image: sent without the headers only a document obeys */
+function asSubresource(res: http.ServerResponse, filePath: string): void {
+  if (SUBRESOURCE.test(filePath)) for (const name of DOCUMENT_ONLY_HEADERS) res.removeHeader(name);
 }
 
 type Encoding = 'br' | 'gzip';
@@ -75,6 +85,7 @@ export function webApp(clientDir: string | undefined): Router | undefined {
     if (!encoding) return false;
     const file = path.join(clientDir, urlPath);
     res.type(path.extname(file)).set({ 'Content-Encoding': encoding, 'Cache-Control': cacheControlFor(file) });
+    asSubresource(res, file);
     res.sendFile(file + SUFFIX[encoding], { cacheControl: false }, (error) => error && next(error));
     return true;
   };
@@ -86,7 +97,10 @@ export function webApp(clientDir: string | undefined): Router | undefined {
     express.static(clientDir, {
       index: false,
       cacheControl: false,
-      setHeaders: (res, file) => res.setHeader('Cache-Control', cacheControlFor(file)),
+      setHeaders: (res, file) => {
+        res.setHeader('Cache-Control', cacheControlFor(file));
+        asSubresource(res, file);
+      },
     }),
   );
   router.get(/^\/(?!graphql|files).*/, (_req, res, next) => {
