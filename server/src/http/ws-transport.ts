@@ -8,7 +8,6 @@ import { PreSerialized } from '../common/shared-push';
 /** what graphql-ws's server is given of a socket here (the `extra` of its context) */
 export interface SocketExtra {
   socket: WebSocket;
-  request: IncomingMessage;
 }
 
 /**
@@ -22,6 +21,8 @@ export interface SocketExtra {
 export function serveGraphqlWs<P extends Record<string, unknown>, E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, E & SocketExtra>,
   wsServer: WebSocketServer,
+  /** what a socket keeps of its upgrade request (the request itself is not kept: thousands of sockets hold their pages open) */
+  extraOf: (request: IncomingMessage) => E,
 ): { dispose(): Promise<void> } {
   // a per-process marker no client can guess (the envelope holds nothing of theirs but the subscription id anyway)
   const marker = `\u0000${randomUUID()}`;
@@ -75,7 +76,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
             }
           }),
       },
-      { socket, request } as E & SocketExtra,
+      { ...extraOf(request), socket },
     );
     socket.once('close', (code, reason) => void closed(code, String(reason)));
   });
