@@ -32,8 +32,8 @@ function socketClientAddress(
 }
 
 /** The request id of one WebSocket operation: `<connection id>:<operation id>` (the connection's id is its upgrade request's x-request-id when a proxy set one). */
-function wsRequestId(extra: { connectionId?: string }, operationId: string): string {
-  return `${extra.connectionId ?? 'ws'}:${operationId.slice(0, 64)}`;
+function wsRequestId(extra: { connectionId: string }, operationId: string): string {
+  return `${extra.connectionId}:${operationId.slice(0, 64)}`;
 }
 
 /** the operation's name as written in the document (clients need not send operationName) */
@@ -78,7 +78,7 @@ export function graphqlOverWebSocket({
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
   const wsCleanup = serveGraphqlWs<
     { authorization?: unknown },
-    { isAlive?: boolean; connectionId?: string; session?: LiveSession | null }
+    { connectionId: string; clientAddress?: string; session?: LiveSession | null }
   >(
     {
       schema,
@@ -112,14 +112,12 @@ export function graphqlOverWebSocket({
           session,
           requestId: wsRequestId(ctx.extra, id),
           user: session?.user ?? null,
-          clientAddress: socketClientAddress(ctx.extra.request, trustProxy),
+          clientAddress: ctx.extra.clientAddress,
           closeSocket: (code, reason) => ctx.extra.socket.close(code, reason),
         };
       },
       // a socket opened with a live session is closed (4401) the moment that session ends
       onConnect: async (ctx) => {
-        const fromProxy = ctx.extra.request.headers['x-request-id'];
-        ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
         try {
           const session = await services.auth.socketSession(orm.em.fork(), ctx.connectionParams?.authorization);
           ctx.extra.session = session;
@@ -147,6 +145,14 @@ export function graphqlOverWebSocket({
       },
     },
     wsServer,
+    // the connection's id (its upgrade request's x-request-id when a proxy set one) and the client's address
+    (request) => {
+      const fromProxy = request.headers['x-request-id'];
+      return {
+        connectionId: (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID(),
+        clientAddress: socketClientAddress(request, trustProxy),
+      };
+    },
   );
 
   // R2.1 "no heartbeat": a socket that does not answer a ping within one interval is closed, which ends its subscriptions

@@ -8,7 +8,6 @@ import { PreSerialized } from '../common/shared-push';
 /** what graphql-ws's server is given of a socket here (the `extra` of its context) */
 export interface SocketExtra {
   socket: WebSocket;
-  request: IncomingMessage;
 }
 
 /**
@@ -17,11 +16,14 @@ export interface SocketExtra {
  *   are copied in (stringify and send run in one synchronous step of graphql-ws, so the values are the frame's own);
  * - close reasons that never carry an error's message (it may hold SQL) to the client;
  * - a socket's errors are logged by graphql-ws.ts (logSocketErrors), where ws closes it;
+ * - frames written in a burst once a turn (see `flush`);
  * - no ping timer per socket: the server's one heartbeat (graphql-ws.ts) pings every socket and closes silent ones.
  */
 export function serveGraphqlWs<P extends Record<string, unknown>, E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, E & SocketExtra>,
   wsServer: WebSocketServer,
+  /** what a socket keeps of its upgrade request (the request itself is not kept: thousands of sockets hold their pages open) */
+  extraOf: (request: IncomingMessage) => E,
 ): { dispose(): Promise<void> } {
   // a per-process marker no client can guess (the envelope holds nothing of theirs but the subscription id anyway)
   const marker = `\u0000${randomUUID()}`;
@@ -45,6 +47,20 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
     for (let i = 1; i < envelope.length; i++) parts.push(...values[i - 1].parts, Buffer.from(envelope[i]));
     return Buffer.concat(parts);
   };
+  /**
+   * Frames are written once a turn, together: a fan-out's sends otherwise interleave with building the next pushes, and
+   * each lone write to a socket costs the kernel far more (a wake-up of the reader each time) than writes in a burst.
+   */
+  let outbox: { socket: WebSocket; frame: string | Buffer; done: (error?: Error) => void }[] = [];
+  const flush = () => {
+    const writes = outbox;
+    outbox = [];
+    for (const { socket, frame, done } of writes) {
+      if (socket.readyState !== socket.OPEN) done();
+      // a text frame, whether the JSON is a string or bytes
+      else socket.send(frame, { binary: false }, done);
+    }
+  };
   const server = makeServer<P, E & SocketExtra>({ ...options, jsonMessageReplacer: replacer });
   wsServer.options.handleProtocols = handleProtocols;
 
@@ -60,9 +76,8 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
         send: (data) => {
           const frame = framed(data);
           return new Promise<void>((resolve, reject) => {
-            if (socket.readyState !== socket.OPEN) return resolve();
-            // a text frame, whether the JSON is a string or bytes
-            socket.send(frame, { binary: false }, (error) => (error ? reject(error) : resolve()));
+            outbox.push({ socket, frame, done: (error) => (error ? reject(error) : resolve()) });
+            if (outbox.length === 1) setImmediate(flush);
           });
         },
         close: (code, reason) => socket.close(code, reason),
@@ -75,7 +90,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
             }
           }),
       },
-      { socket, request } as E & SocketExtra,
+      { ...extraOf(request), socket },
     );
     socket.once('close', (code, reason) => void closed(code, String(reason)));
   });

@@ -13,7 +13,6 @@ import type { SubscriptionQueue } from '../../common/subscription-queue';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
 import { readSittings, type SittingsRead } from '../sittings/sittings.read';
-import { Exam } from './exam.entity';
 import { Role } from '../users/user.entity';
 import { ownSittingWithExam, visibleExam } from './exam-access';
 
@@ -122,9 +121,8 @@ export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve
  * entity of `em` (its own fields may read its relations): no entity per sitting and no read per push.
  */
 async function readBatch(em: EntityManager, batch: SittingBatch): Promise<LoadedBatch> {
-  const exam = await em.findOneOrFail(Exam, batch.examId);
   const sittings = new Map<string, Sitting>();
-  for (const sitting of await readSittings(em, exam, { ids: batch.sittingIds }, breathe))
+  for (const sitting of await readSittings(em, batch.examId, { ids: batch.sittingIds }, breathe))
     sittings.set(sitting.id, sitting);
   return { em, sittings };
 }

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { plainRead } from '../../common/loaded';
-import { instantOrNull, plainRows } from '../../common/plain-sql';
+import { columnsOf, instantOrNull, mapped, plainRows } from '../../common/plain-sql';
 import { Answer, type AnswerStatus } from '../answers/answer.entity';
-import type { Exam } from '../exams/exam.entity';
+import { Exam } from '../exams/exam.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { User, type Role } from '../users/user.entity';
 import { Sitting } from './sitting.entity';
@@ -77,36 +77,41 @@ export type SittingSelection = { ids: readonly string[] } | { studentIds: readon
 /** ids bound in one statement (SQLite allows 32,766 parameters a statement, PostgreSQL 65,535) */
 export const IDS_A_READ = 1_000;
 
-const SITTINGS_OF_EXAM = `select ${SITTING_COLUMNS},
-  u.id as student_id, u.login as student_login, u.full_name as student_full_name, u.role as student_role
-from sittings s
-join users u on u.id = s.student_id
-${SITTING_JOINS}
-where s.exam_id = ?`;
+const STUDENT_COLUMNS =
+  'u.id as student_id, u.login as student_login, u.full_name as student_full_name, u.role as student_role';
 
 /**
- * Sittings of `exam` (the caller's object, shared by them all), plain, with their students, in the students' name
- * order (then by id): `withTicket` in one statement, listed ids in one per IDS_A_READ. `between` runs
- * between two statements (e.g. to let the event loop breathe).
+ * Sittings of an exam, plain, with their students, in the students' name order (then by id): `withTicket` in one
+ * statement, listed ids in one per IDS_A_READ. `exam` is the caller's object, shared by them all; given by id, it is
+ * read with the first statement (one row's columns, as an entity of `em`: its own fields may read its relations).
+ * `between` runs between two statements (e.g. to let the event loop breathe).
  */
 export async function readSittings(
   em: EntityManager,
-  exam: Exam,
+  exam: Exam | string,
   selection: SittingSelection,
   between?: () => Promise<void>,
 ): Promise<Sitting[]> {
-  const toSittings = (rows: Record<string, Cell>[]) =>
-    rows.map((row) =>
+  const examId = typeof exam === 'string' ? exam : exam.id;
+  let shared = typeof exam === 'string' ? undefined : exam;
+  const statement = (where: string) =>
+    `select ${SITTING_COLUMNS}, ${STUDENT_COLUMNS}${shared ? '' : `, ${columnsOf(em, Exam, 'e')}`}
+from sittings s
+join users u on u.id = s.student_id
+${shared ? '' : 'join exams e on e.id = s.exam_id'}
+${SITTING_JOINS}
+where s.exam_id = ? and ${where} order by u.full_name, s.id`;
+  const toSittings = (rows: Record<string, Cell>[]) => {
+    if (rows.length) shared ??= mapped(em, Exam, 'e', rows[0])!;
+    return rows.map((row) =>
       sittingFromRow(
         row,
-        exam,
+        shared!,
         plainPerson(row.student_id, row.student_login, row.student_full_name, row.student_role),
       ),
     );
-  if ('withTicket' in selection)
-    return toSittings(
-      await plainRows(em, `${SITTINGS_OF_EXAM} and s.ticket_id is not null order by u.full_name, s.id`, [exam.id]),
-    );
+  };
+  if ('withTicket' in selection) return toSittings(await plainRows(em, statement('s.ticket_id is not null'), [examId]));
   const [column, ids] = 'ids' in selection ? ['s.id', selection.ids] : ['s.student_id', selection.studentIds];
   const sittings: Sitting[] = [];
   for (let i = 0; i < ids.length; i += IDS_A_READ) {
@@ -114,8 +119,8 @@ export async function readSittings(
     const chunk = ids.slice(i, i + IDS_A_READ);
     const rows = await plainRows<Record<string, Cell>>(
       em,
-      `${SITTINGS_OF_EXAM} and ${column} in (${chunk.map(() => '?').join(', ')}) order by u.full_name, s.id`,
-      [exam.id, ...chunk],
+      statement(`${column} in (${chunk.map(() => '?').join(', ')})`),
+      [examId, ...chunk],
     );
     sittings.push(...toSittings(rows));
   }
