@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { Api } from './support/api';
-import { CHROMIUM, CHROMIUM_FLAGS } from './support/browser';
+import path from 'node:path';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS } from './support/browser';
 import { startServer, type RunningServer } from './support/server';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -50,8 +51,11 @@ async function target(name: string, main: string): Promise<Target> {
   return { name, server, api, examId };
 }
 
-/** One cold load: a new context (empty cache), signed in as the login page leaves it, throttled through the DevTools protocol. */
-async function coldLoad(browser: Browser, t: Target): Promise<Load> {
+/**
+ * One cold load: a new context (empty cache), signed in as the login page leaves it, throttled through the DevTools
+ * protocol. With `screenshots`, an extra load that is not measured: the placeholder and the exam page, as pictures.
+ */
+async function coldLoad(browser: Browser, t: Target, screenshots = false): Promise<Load> {
   const student = await t.api.login(STUDENT);
   const context = await browser.newContext({
     baseURL: t.server.url,
@@ -89,8 +93,28 @@ async function coldLoad(browser: Browser, t: Target): Promise<Load> {
 
   const started = Date.now();
   await page.goto(`/attestation/${t.examId}`, { waitUntil: 'commit' });
+  if (screenshots) {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('.boot').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, `first-load-placeholder-${t.name}.png`) });
+    // from here to the exam, something is on screen at every moment: the placeholder, then the shell
+    const blank = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let samples = 0;
+          const timer = setInterval(() => {
+            if (document.querySelector('[data-testid=info]')) {
+              clearInterval(timer);
+              resolve(samples);
+            } else if (!document.querySelector('.boot, app-shell')) samples++;
+          }, 50);
+        }),
+    );
+    console.log(`[bench] ${t.name}: blank screen for ${blank * 50} ms between the placeholder and the exam`);
+  }
   await page.getByTestId('info').waitFor({ timeout: 120_000 });
   const examShownMs = Date.now() - started;
+  if (screenshots) await page.screenshot({ path: path.join(ARTIFACTS, `first-load-exam-${t.name}.png`) });
   const fcpMs = await page.evaluate(
     () =>
       new Promise<number>((resolve) =>
@@ -127,6 +151,11 @@ async function main() {
         );
       }
     }
+    const after = targets.find((t) => t.name === 'after')!;
+    await coldLoad(browser, after, true);
+    console.log(
+      `[bench] screenshots: ${path.relative(process.cwd(), ARTIFACTS)}/first-load-{placeholder,exam}-after.png`,
+    );
   } finally {
     await browser.close();
     for (const t of targets) await t.server.stop();

@@ -11,6 +11,7 @@ import {
   type TestServer,
   type University,
 } from '../testing/harness';
+import { ConfigError, loadConfig } from '../config';
 import { chooseEncoding } from './web-app';
 
 interface Raw {
@@ -188,6 +189,19 @@ describe('compressed responses and the web app', () => {
     expect(got.headers['content-length']).toBe(String(text.length));
     expect(got.headers['cache-control']).toContain('no-transform');
     expect(got.body.equals(text)).toBeTrue();
+  });
+
+  it('takes its threshold and levels from the environment, refusing levels zlib does not have', () => {
+    expect(loadConfig({}).compression).toEqual({ thresholdBytes: 1024, gzipLevel: 6, brotliQuality: 4 });
+    expect(
+      loadConfig({ COMPRESSION_MIN_BYTES: '0', COMPRESSION_GZIP_LEVEL: '9', COMPRESSION_BROTLI_QUALITY: '11' })
+        .compression,
+    ).toEqual({ thresholdBytes: 0, gzipLevel: 9, brotliQuality: 11 });
+    expect(() => loadConfig({ COMPRESSION_GZIP_LEVEL: '10' })).toThrowError(
+      ConfigError,
+      'COMPRESSION_GZIP_LEVEL must be a whole number from 1 to 9, got "10".',
+    );
+    expect(() => loadConfig({ COMPRESSION_BROTLI_QUALITY: '12' })).toThrowError(ConfigError, /from 0 to 11/);
   });
 
   it('keeps GraphQL over WebSocket working beside it', async () => {

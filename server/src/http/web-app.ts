@@ -8,7 +8,7 @@ import { DOCUMENT_ONLY_HEADERS } from '../common/http-guards';
 const HASHED_NAME = /-[A-Z0-9]{8}\.[a-z0-9]+$/;
 
 /** how long a browser may keep a file of the web app without asking again */
-export function cacheControlFor(filePath: string): string {
+function cacheControlFor(filePath: string): string {
   const name = path.basename(filePath);
   if (name === 'index.html') return 'no-cache'; // always revalidated: a new release is picked up at the next load
   if (HASHED_NAME.test(name)) return 'public, max-age=31536000, immutable';
