@@ -17,17 +17,17 @@ describe('the audit trail', () => {
     i18n.setLang('kk');
   });
 
-  it("shows the server's known details in the page's language and anything else as it is", () => {
+  it("shows the server's known details in the page's language and anything else as it is", async () => {
     expect(eventDetail(i18n, 'exam page opened')).toBe('емтихан беті ашылды');
     expect(eventDetail(i18n, 'ticket 7')).toBe('№ 7');
     expect(eventDetail(i18n, '120 characters, 2 file(s)')).toBe('120 белгі, 2 файл');
     expect(eventDetail(i18n, 'until 2026-11-29T09:15:00.000Z')).toBe('29.11.2026, 14:15:00 дейін');
     expect(eventDetail(i18n, 'schema.sql')).toBe('schema.sql');
     expect(eventDetail(i18n, null)).toBe('');
-    i18n.setLang('ru');
+    await i18n.setLang('ru');
     expect(eventDetail(i18n, 'drawn at random')).toBe('выдан случайно');
     expect(eventDetail(i18n, 'private draft')).toBe('черновик: что в нём было, видит только студент');
-    i18n.setLang('kk');
+    await i18n.setLang('kk');
     expect(eventDetail(i18n, 'private draft')).toBe('жауаптың жобасы: ішінде не болғанын тек студент көреді');
   });
 
@@ -122,7 +122,7 @@ describe('the audit trail dialog', () => {
     i18n.setLang('kk');
   });
 
-  afterEach(() => i18n.setLang('kk'));
+  afterEach(async () => await i18n.setLang('kk'));
 
   async function open() {
     const fixture = TestBed.createComponent(AuditTrail);
@@ -137,10 +137,10 @@ describe('the audit trail dialog', () => {
     const { fixture, button } = await open();
     expect(button('trail-export').textContent?.trim()).toBe('CSV форматында жүктеп алу');
     expect(button('trail-export-xlsx').textContent?.trim()).toBe('XLSX форматында жүктеп алу');
-    i18n.setLang('ru');
+    await i18n.setLang('ru');
     fixture.detectChanges();
     expect(button('trail-export-xlsx').textContent?.trim()).toBe('Скачать в формате XLSX');
-    i18n.setLang('en');
+    await i18n.setLang('en');
     fixture.detectChanges();
     expect(button('trail-export-xlsx').textContent?.trim()).toBe('Download as XLSX');
   });
@@ -156,7 +156,7 @@ describe('the audit trail dialog', () => {
     expect(kk[2]).toBe(
       'Әлия Нұрланқызы;student21;29.11.2026 12:30:15;2026-11-29T07:30:15.250Z;Жауап жіберілді;Әлия Нұрланқызы;120 белгі, 2 файл',
     );
-    i18n.setLang('en');
+    await i18n.setLang('en');
     fixture.detectChanges();
     button('trail-export').click();
     const en = (await saved[1].blob.text()).split('\r\n');

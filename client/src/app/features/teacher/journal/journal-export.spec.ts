@@ -32,7 +32,7 @@ describe('the journal export', () => {
     i18n.setLang('kk');
   });
 
-  afterEach(() => i18n.setLang('kk'));
+  afterEach(async () => await i18n.setLang('kk'));
 
   it("heads each exam's columns with its date and time on the university's clocks: two exams on one day stay two", () => {
     const table = journalExport(i18n, 'Asia/Almaty', 'journal', journalTable(rows));
@@ -59,21 +59,21 @@ describe('the journal export', () => {
     expect(table.columns[4].decimals).toBe(2);
   });
 
-  it('writes the same journal as a Kazakh, a Russian and an English spreadsheet reads it', () => {
-    const csv = (lang: 'kk' | 'ru' | 'en') => {
-      i18n.setLang(lang);
+  it('writes the same journal as a Kazakh, a Russian and an English spreadsheet reads it', async () => {
+    const csv = async (lang: 'kk' | 'ru' | 'en') => {
+      await i18n.setLang(lang); // Russian and English messages arrive when chosen
       const lines = toCsv(journalExport(i18n, 'Asia/Almaty', 'journal', journalTable(rows)), CSV_DIALECTS[lang]);
       return lines.split('\r\n');
     };
-    const kk = csv('kk');
+    const kk = await csv('kk');
     expect(kk[0]).toBe(
       'Білім алушы;Логин;2026 ж. 29 қараша, 10:00: балл;2026 ж. 29 қараша, 10:00: әріптік баға;' +
         '2026 ж. 29 қараша, 10:00: сандық эквиваленті;2026 ж. 29 қараша, 15:30: балл;' +
         '2026 ж. 29 қараша, 15:30: әріптік баға;2026 ж. 29 қараша, 15:30: сандық эквиваленті',
     );
     expect(kk).toContain('Әлия Нұрланқызы;student21;88;B+;3,33;95;A;4,00');
-    expect(csv('ru')).toContain('Әлия Нұрланқызы;student21;88;B+;3,33;95;A;4,00');
-    const en = csv('en');
+    expect(await csv('ru')).toContain('Әлия Нұрланқызы;student21;88;B+;3,33;95;A;4,00');
+    const en = await csv('en');
     expect(en[0]).toContain(',"29 November 2026, 10:00: score",');
     expect(en[0]).toContain(',"29 November 2026, 15:30: GPA points"');
     expect(en).toContain('Әлия Нұрланқызы,student21,88,B+,3.33,95,A,4.00');
