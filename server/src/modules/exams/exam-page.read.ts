@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { plainRead } from '../../common/loaded';
 import { instant, instantOrNull, plainRows, truth } from '../../common/plain-sql';
-import { Answer, type AnswerStatus } from '../answers/answer.entity';
+import { Answer, type AnswerSendMode, type AnswerStatus } from '../answers/answer.entity';
 import { AcademicYear, Discipline, Period } from '../calendar/calendar.entity';
 import { Sitting } from '../sittings/sitting.entity';
 import { Ticket } from '../tickets/ticket.entity';
@@ -19,6 +19,7 @@ import { Exam, type ExamFormat, type TicketAssignment } from './exam.entity';
  */
 const STUDENT_EXAM = `select e.id, e.starts_at, e.ends_at, e.format, e.ticket_assignment, e.task_text,
   e.platform_name, e.platform_url, e.platform_login, e.platform_password, e.recording_url, e.recording_visible,
+  e.auto_send_at_end,
   p.id as period_id, p.number as period_number, p.title as period_title, p.starts_on as period_starts_on, p.ends_on as period_ends_on,
   y.id as year_id, y.title as year_title, y.starts_on as year_starts_on, y.ends_on as year_ends_on,
   d.id as discipline_id, d.code as discipline_code, d.title as discipline_title,
@@ -27,7 +28,8 @@ const STUDENT_EXAM = `select e.id, e.starts_at, e.ends_at, e.format, e.ticket_as
   s.questions_released_at, s.questions_viewed_at, s.ends_at_override,
   s.score, s.letter, s.gpa, s.grade_comment, s.graded_at,
   g.id as grader_id, g.login as grader_login, g.full_name as grader_full_name, g.role as grader_role,
-  a.id as answer_id, a.text as answer_text, a.status as answer_status, a.saved_at as answer_saved_at, a.submitted_at as answer_submitted_at
+  a.id as answer_id, a.text as answer_text, a.status as answer_status, a.saved_at as answer_saved_at, a.submitted_at as answer_submitted_at,
+  a.send_mode as answer_send_mode
 from exams e
 join periods p on p.id = e.period_id
 join academic_years y on y.id = p.academic_year_id
@@ -71,6 +73,7 @@ export async function readStudentExam(
     platformPassword: row.platform_password as string | null,
     recordingUrl: row.recording_url as string | null,
     recordingVisible: truth(row.recording_visible),
+    autoSendAtEnd: row.auto_send_at_end == null ? null : truth(row.auto_send_at_end),
     period: plainRead(Period, {
       id: String(row.period_id),
       number: Number(row.period_number),
@@ -117,6 +120,7 @@ export async function readStudentExam(
       status: row.answer_status as AnswerStatus,
       savedAt: instantOrNull(row.answer_saved_at),
       submittedAt: instantOrNull(row.answer_submitted_at),
+      sendMode: (row.answer_send_mode ?? null) as AnswerSendMode | null,
     });
   }
   return { exam, sitting };
