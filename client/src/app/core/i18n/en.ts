@@ -171,6 +171,24 @@ export const en: Messages = {
   'error.NETWORK': 'Could not reach the server. Check the internet connection.',
   'error.INTERNAL_SERVER_ERROR': 'Something went wrong on the server. Please try again in a moment.',
 
+  // issue #11: drafts sent at the end, and a Send received within the grace
+  'sendMark.AUTOMATIC': 'Sent automatically at the end',
+  'sendMark.LATE_WITHIN_GRACE': 'Received just after the end (within the grace)',
+  'sendMark.TOO_SHORT': 'Draft, not sent (too short)',
+  'sendMark.AUTO_SEND_OFF': 'Draft, not sent',
+  'sendMark.AWAITING_AUTO_SEND': 'Draft: being sent automatically',
+  'autosend.willSend': 'If you do not press “Send the answer”, your last saved answer is sent automatically when the exam ends.',
+  'autosend.sentAtEnd': 'Your saved answer was sent automatically when the exam ended: {time}.',
+  'autosend.sentInGrace': 'Your answer arrived just after the end, within the grace, and was accepted: {time}.',
+  'autosend.pending': 'The exam time is over; your last saved answer is being sent automatically.',
+  'autosend.tooShort': 'The exam time is over; the draft was not sent: it has fewer than 10 characters and no file.',
+  'trail.kind.ANSWER_SENT_AT_END': 'Answer sent automatically at the end',
+  'trail.kind.ANSWER_SENT_IN_GRACE': 'Answer received within the grace after the end',
+  'examForm.autoSend': 'Send saved drafts automatically at the end',
+  'examForm.autoSendHint':
+    "A draft with at least 10 characters or a file is sent at each student's own end (extra time included).",
+  'journal.csvNote': 'Note',
+
   // issue #4: the staff and teacher screens, the journals
   'menu.journal': 'Journal',
   'menu.staffExams': 'Exams',

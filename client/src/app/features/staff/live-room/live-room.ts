@@ -1,3 +1,4 @@
+import { SendMark } from '../../../shared/send-mark/send-mark';
 import { LiveAnnouncer } from '@angular/cdk/a11y';
 import { ChangeDetectionStrategy, Component, computed, inject, input, type OnInit, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
@@ -55,6 +56,7 @@ function awaitsRelease(sitting: RoomSittingFragment): boolean {
     ConnectionStatus,
     Countdown,
     RoomCounts,
+    SendMark,
   ],
   templateUrl: './live-room.html',
   styleUrl: './live-room.css',

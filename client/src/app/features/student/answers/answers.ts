@@ -41,6 +41,8 @@ export class Answers {
   readonly answer = input.required<StudentAnswerFragment | null>();
   /** from the page's rules: sent, or the end time has come */
   readonly lock = input.required<ExamView['answerLock']>();
+  /** issue 11: the page's word, after the end, on a draft not sent (it is being sent for the student, or too short) */
+  readonly endedNote = input<string | null>(null);
   /** asks the page to re-read the exam */
   readonly serverChanged = output<void>();
 

@@ -4,7 +4,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
-import { hasExtraTime } from '@rules';
+import { hasExtraTime, isSubstantialAnswer } from '@rules';
 import { Session } from '../../../core/auth/session';
 import { I18n } from '../../../core/i18n/i18n';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
@@ -56,6 +56,33 @@ export class ExamPage implements OnInit {
   protected readonly extraTime = computed(() => {
     const exam = this.exam();
     return !!exam?.mySitting && hasExtraTime(exam, exam.mySitting.endsAt);
+  });
+
+  /** issue 11: before the end, that a saved draft will be sent; after it, that the answer was sent for the student */
+  protected readonly sendNote = computed((): string | null => {
+    const exam = this.exam();
+    const sitting = exam?.mySitting;
+    if (!exam || !sitting) return null;
+    if (sitting.answerStatus === 'SUBMITTED' && sitting.submittedAt) {
+      const time = this.i18n.dateTime(sitting.submittedAt);
+      if (sitting.answerSendMode === 'AUTOMATIC') return this.i18n.t('autosend.sentAtEnd', { time });
+      if (sitting.answerSendMode === 'LATE_WITHIN_GRACE') return this.i18n.t('autosend.sentInGrace', { time });
+      return null;
+    }
+    return exam.autoSendAtEnd && this.view()?.answerLock === null ? this.i18n.t('autosend.willSend') : null;
+  });
+
+  /** issue 11: after the end, what becomes of a draft that was not sent (in place of «not sent») */
+  protected readonly endedDraftNote = computed((): string | null => {
+    const exam = this.exam();
+    const sitting = exam?.mySitting;
+    const answer = sitting?.answer;
+    if (!exam || !answer || answer.status !== 'DRAFT' || this.view()?.answerLock !== 'ended') return null;
+    if (sitting.draftAfterEnd === 'TOO_SHORT') return this.i18n.t('autosend.tooShort');
+    if (!exam.autoSendAtEnd || sitting.draftAfterEnd === 'AUTO_SEND_OFF') return null;
+    return isSubstantialAnswer(answer.text, answer.files.length)
+      ? this.i18n.t('autosend.pending')
+      : this.i18n.t('autosend.tooShort');
   });
 
   ngOnInit(): void {

@@ -11,12 +11,13 @@ import { JournalDisciplinesDocument, JournalDocument } from '../../../core/graph
 import { I18n } from '../../../core/i18n/i18n';
 import { type CsvCell, downloadCsv, fileName } from '../../../shared/csv/csv';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
+import { SendMark } from '../../../shared/send-mark/send-mark';
 import { type JournalGrade, journalTable } from './journal-table';
 
 /** R7.7: the journal — a discipline's grades in a period, students × exams, with letters; exported as CSV. */
 @Component({
   selector: 'app-journal',
-  imports: [MatButtonModule, MatFormFieldModule, MatProgressBarModule, MatSelectModule, PeriodFilter],
+  imports: [MatButtonModule, MatFormFieldModule, MatProgressBarModule, MatSelectModule, PeriodFilter, SendMark],
   templateUrl: './journal.html',
   styleUrl: './journal.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -64,6 +65,18 @@ export class Journal {
     return this.i18n.number(grade.gpa, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
 
+  /** issue 11: the CSV's note: which answers were sent for the student at the end, or received within the grace */
+  private sendNote(columns: readonly { startsAt: string }[], modes: readonly (string | null)[]): string {
+    return modes
+      .map((mode, i) =>
+        mode === 'AUTOMATIC' || mode === 'LATE_WITHIN_GRACE'
+          ? `${this.i18n.date(columns[i].startsAt)}: ${this.i18n.t(`sendMark.${mode}`)}`
+          : '',
+      )
+      .filter(Boolean)
+      .join('; ');
+  }
+
   protected export(): void {
     const { columns, lines } = this.table();
     const discipline = this.discipline();
@@ -78,12 +91,14 @@ export class Journal {
         this.i18n.t('journal.csvGpa', { date }),
       );
     }
+    header.push(this.i18n.t('journal.csvNote'));
     const body = lines.map((line) => [
       line.student.fullName,
       line.student.login,
       ...line.grades.flatMap((g) =>
         g ? [g.score, g.letter, g.gpa.toFixed(2)] : ['', g === null ? this.i18n.t('journal.notGraded') : '', ''],
       ),
+      this.sendNote(columns, line.sendModes),
     ]);
     downloadCsv(
       fileName(
