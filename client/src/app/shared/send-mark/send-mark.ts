@@ -10,9 +10,7 @@ import { I18n } from '../../core/i18n/i18n';
   selector: 'app-send-mark',
   template: `
     @if (key(); as k) {
-      <span class="send-mark" [class]="tone()" data-testid="send-mark" [attr.data-mark]="mark()">{{
-        i18n.t(k)
-      }}</span>
+      <span class="send-mark" [class]="tone()" data-testid="send-mark" [attr.data-mark]="mark()">{{ i18n.t(k) }}</span>
     }
   `,
   styles: `
@@ -41,7 +39,9 @@ export class SendMark {
   readonly mode = input<AnswerSendMode | null | undefined>(null);
   readonly draft = input<DraftAfterEnd | null | undefined>(null);
 
-  protected readonly mark = computed(() => (this.mode() && this.mode() !== 'STUDENT' ? this.mode() : this.draft()) ?? null);
+  protected readonly mark = computed(
+    () => (this.mode() && this.mode() !== 'STUDENT' ? this.mode() : this.draft()) ?? null,
+  );
   protected readonly key = computed(() => {
     switch (this.mark()) {
       case 'AUTOMATIC':

@@ -119,6 +119,60 @@ describe('the exam page', () => {
     expect(testId('answers')).not.toBeNull(); // R7.1: a task given, the answers open
   });
 
+  describe('issue 11: a draft sent for the student at the end', () => {
+    const taskExam = {
+      format: 'TASK' as const,
+      ticketAssignment: null,
+      ticketBoard: null,
+      task: { text: 'Design a campus network.', files: [] },
+    };
+    const draft = (text: string) => ({
+      __typename: 'Answer' as const,
+      id: 'answer-1',
+      text,
+      status: 'DRAFT' as const,
+      savedAt: at(-2),
+      submittedAt: null,
+      files: [],
+    });
+
+    it('tells the student before the end that a saved draft will be sent, unless the exam does not', async () => {
+      await show(examFixture(taskExam, { answerStatus: 'DRAFT', answer: draft('жоба мәтіні, сақталған') }));
+      expect(testId('send-note')!.textContent).toContain('жүйе соңғы сақталған жауапты автоматты түрде жібереді');
+      await show(
+        examFixture({ ...taskExam, autoSendAtEnd: false }, { answerStatus: 'DRAFT', answer: draft('жоба мәтіні') }),
+      );
+      expect(testId('send-note')).toBeNull();
+    });
+
+    it('after the end says the draft is being sent, or that it was too short to send', async () => {
+      const ended = NOW + 121 * MINUTE;
+      await show(examFixture(taskExam, { answerStatus: 'DRAFT', answer: draft('жоба мәтіні, сақталған') }), ended);
+      expect(testId('ended-unsent')!.textContent).toContain(
+        'жүйе соңғы сақталған жауабыңызды қазір автоматты түрде жібереді',
+      );
+      await show(
+        examFixture(taskExam, { answerStatus: 'DRAFT', draftAfterEnd: 'TOO_SHORT', answer: draft('') }),
+        ended,
+      );
+      expect(testId('ended-unsent')!.textContent).toContain('жоба жіберілмеді');
+    });
+
+    it('marks an answer the server sent at the end', async () => {
+      const sent = { ...draft('жоба мәтіні, сақталған'), status: 'SUBMITTED' as const, submittedAt: at(120) };
+      await show(
+        examFixture(taskExam, {
+          answerStatus: 'SUBMITTED',
+          submittedAt: at(120),
+          answerSendMode: 'AUTOMATIC',
+          answer: sent,
+        }),
+        NOW + 122 * MINUTE,
+      );
+      expect(testId('send-note')!.textContent).toContain('жүйе сақталған жауабыңызды автоматты түрде жіберді: ');
+    });
+  });
+
   it('shows the grade with its letter only once given (R2.5)', async () => {
     await show(examFixture());
     expect(testId('grade')).toBeNull();
