@@ -177,7 +177,8 @@ export const en: Messages = {
   'sendMark.TOO_SHORT': 'Draft, not sent (too short)',
   'sendMark.AUTO_SEND_OFF': 'Draft, not sent',
   'sendMark.AWAITING_AUTO_SEND': 'Draft: being sent automatically',
-  'autosend.willSend': 'If you do not press “Send the answer”, your last saved answer is sent automatically when the exam ends.',
+  'autosend.willSend':
+    'If you do not press “Send the answer”, your last saved answer is sent automatically when the exam ends.',
   'autosend.sentAtEnd': 'Your saved answer was sent automatically when the exam ended: {time}.',
   'autosend.sentInGrace': 'Your answer arrived just after the end, within the grace, and was accepted: {time}.',
   'autosend.pending': 'The exam time is over; your last saved answer is being sent automatically.',
