@@ -110,7 +110,9 @@ export class DraftSender {
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
     const tick = () => {
-      const work = this.sweep(orm.em.fork(), clock())
+      // started inside the promise, so nothing a sweep throws (even at once) escapes as an uncaught exception
+      const work = Promise.resolve()
+        .then(() => this.sweep(orm.em.fork(), clock()))
         .then((sent) => {
           if (sent) logger.info({ sent }, 'auto-send: drafts sent at their end');
         })
