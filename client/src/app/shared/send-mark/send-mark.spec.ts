@@ -12,28 +12,28 @@ describe('the send mark (issue 11)', () => {
     return (fixture.nativeElement as HTMLElement).querySelector<HTMLElement>('[data-testid="send-mark"]');
   }
 
-  afterEach(() => TestBed.inject(I18n).setLang('kk'));
+  afterEach(async () => await TestBed.inject(I18n).setLang('kk'));
 
   it('marks an answer sent automatically at the end, in the Kazakh of the page', async () => {
-    TestBed.inject(I18n).setLang('kk');
+    await TestBed.inject(I18n).setLang('kk');
     const mark = await render('AUTOMATIC');
     expect(mark?.dataset['mark']).toBe('AUTOMATIC');
     expect(mark?.textContent?.trim()).toBe('Аяқталу уақытында жүйе автоматты түрде жіберді');
   });
 
   it('marks a Send received within the grace, in Russian and English', async () => {
-    TestBed.inject(I18n).setLang('ru');
+    await TestBed.inject(I18n).setLang('ru');
     expect((await render('LATE_WITHIN_GRACE'))?.textContent?.trim()).toBe(
       'Получен сразу после окончания (в пределах допуска)',
     );
-    TestBed.inject(I18n).setLang('en');
+    await TestBed.inject(I18n).setLang('en');
     expect((await render('LATE_WITHIN_GRACE'))?.textContent?.trim()).toBe(
       'Received just after the end (within the grace)',
     );
   });
 
   it('says a draft after the end was not sent because it is too short', async () => {
-    TestBed.inject(I18n).setLang('en');
+    await TestBed.inject(I18n).setLang('en');
     const mark = await render(null, 'TOO_SHORT');
     expect(mark?.textContent?.trim()).toBe('Draft, not sent (too short)');
     expect(mark?.classList).toContain('unsent');
