@@ -5,7 +5,7 @@ import { extraTimeValid } from '../../rules';
 import { adoptWritten } from '../../common/written';
 import { TurnBatch } from '../../common/turn-batch';
 import type { ExamEvents } from '../../common/events';
-import { appendEvents, recordEvent, SittingEventKind } from '../audit/audit.service';
+import { appendEvents, openEntries, recordEvent, SittingEventKind, type TrailRow } from '../audit/audit.service';
 import { ExamFormat, type Exam } from '../exams/exam.entity';
 import { assertStarted } from '../exams/exam-rules';
 import type { Presence } from '../presence/presence';
@@ -31,6 +31,9 @@ interface PresenceWrite {
   em: EntityManager;
 }
 
+/** the trail's detail of an entry, whichever request recorded it */
+const ENTRY_DETAIL = 'exam page opened';
+
 export const QUESTIONS_PENDING_MESSAGE = 'Please wait. The questions have not been sent yet.';
 
 export type QuestionsOutcome =
@@ -49,11 +52,9 @@ export class SittingService {
 
   /** R2.1: the student opened the exam page. In RANDOM mode an open exam also draws their ticket. */
   async enter(em: EntityManager, exam: Exam, sitting: Sitting, now: Date): Promise<Sitting> {
-    sitting.enteredAt ??= now;
-    sitting.lastSeenAt = now;
-    recordEvent(em, sitting, SittingEventKind.ENTERED, sitting.student, now);
-    await em.flush();
-    this.publish(sitting);
+    // the page's socket says the same (socketJoined): one entry, one «Кірді», whichever arrives first
+    await this.writePresence(em, sitting, now, SittingEventKind.ENTERED, ENTRY_DETAIL, !sitting.enteredAt);
+    adoptWritten(em, sitting, { enteredAt: sitting.enteredAt ?? now, lastSeenAt: now });
     await this.tickets.drawIfRandom(em, exam, sitting, now);
     return sitting;
   }
@@ -64,7 +65,7 @@ export class SittingService {
    */
   async socketJoined(em: EntityManager, sitting: Sitting, now: Date): Promise<void> {
     if (!(await this.presence.join(sitting.exam.id, sitting.student.id, now))) return;
-    await this.writePresence(em, sitting, now, SittingEventKind.ENTERED, 'exam page opened', !sitting.enteredAt);
+    await this.writePresence(em, sitting, now, SittingEventKind.ENTERED, ENTRY_DETAIL, !sitting.enteredAt);
   }
 
   /** A socket went away (closed, or missed its heartbeat): the last one makes the student offline. */
@@ -124,16 +125,18 @@ export class SittingService {
           { enteredAt: now },
         );
       }
-      await appendEvents(
-        tx,
-        batch.map((w) => ({
-          sittingId: w.sitting.id,
-          kind: w.kind,
-          actorId: w.sitting.student.id,
-          at: w.now,
-          detail: w.detail,
-        })),
-      );
+      // after the UPDATEs above (row locks on PostgreSQL): an entry already open is not entered again
+      const arriving = [...new Set(batch.filter((w) => w.kind === SittingEventKind.ENTERED).map((w) => w.sitting.id))];
+      const inRoom = arriving.length ? await openEntries(tx, arriving) : new Set<string>();
+      const rows: TrailRow[] = [];
+      for (const w of batch) {
+        if (w.kind === SittingEventKind.ENTERED) {
+          if (inRoom.has(w.sitting.id)) continue;
+          inRoom.add(w.sitting.id);
+        } else if (w.kind === SittingEventKind.LEFT) inRoom.delete(w.sitting.id);
+        rows.push({ sittingId: w.sitting.id, kind: w.kind, actorId: w.sitting.student.id, at: w.now, detail: w.detail });
+      }
+      await appendEvents(tx, rows);
     });
     for (const { sitting } of batch)
       this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
