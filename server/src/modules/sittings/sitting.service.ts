@@ -134,7 +134,13 @@ export class SittingService {
           if (inRoom.has(w.sitting.id)) continue;
           inRoom.add(w.sitting.id);
         } else if (w.kind === SittingEventKind.LEFT) inRoom.delete(w.sitting.id);
-        rows.push({ sittingId: w.sitting.id, kind: w.kind, actorId: w.sitting.student.id, at: w.now, detail: w.detail });
+        rows.push({
+          sittingId: w.sitting.id,
+          kind: w.kind,
+          actorId: w.sitting.student.id,
+          at: w.now,
+          detail: w.detail,
+        });
       }
       await appendEvents(tx, rows);
     });
