@@ -1,4 +1,5 @@
 import { LiveAnnouncer } from '@angular/cdk/a11y';
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, type OnInit, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -7,7 +8,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { hasExtraTime } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
@@ -25,6 +26,16 @@ import { AuditTrail, exportAllTrails, type TrailQuestion } from '../audit-trail/
 import { type ExtraTimeAnswer, ExtraTimeDialog, type ExtraTimeQuestion } from './extra-time-dialog';
 import { RoomCounts } from './room-counts';
 import { RoomSession } from './room-session';
+import {
+  filterChoices,
+  type RoomFilter,
+  type RoomSort,
+  type RoomView,
+  roomRows,
+  roomViewFrom,
+  roomViewParams,
+  sortedBy,
+} from './room-view';
 
 interface Notice {
   readonly key: MessageKey;
@@ -44,6 +55,7 @@ function awaitsRelease(sitting: RoomSittingFragment): boolean {
 @Component({
   selector: 'app-live-room',
   imports: [
+    NgTemplateOutlet,
     PageHeader,
     MatButtonModule,
     MatCheckboxModule,
@@ -69,9 +81,16 @@ export class LiveRoom implements OnInit {
   private readonly confirmation = inject(Confirmation);
   private readonly announcer = inject(LiveAnnouncer);
   private readonly apollo = inject(Apollo);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
 
   /** the route's :examId */
   readonly examId = input.required<string>();
+  /** the address's ?state= : which rows show (room-view.ts) */
+  readonly state = input<string | null>();
+  /** the address's ?sort= and ?dir= : their order */
+  readonly sort = input<string | null>();
+  readonly dir = input<string | null>();
 
   protected readonly now = this.clock.now;
   protected readonly exam = this.room.exam;
@@ -96,8 +115,40 @@ export class LiveRoom implements OnInit {
   protected readonly busy = signal(false);
   protected readonly notice = signal<Notice | null>(null);
 
+  protected readonly view = computed(() =>
+    roomViewFrom({ state: this.state(), sort: this.sort(), dir: this.dir() }, this.exam()?.format ?? null),
+  );
+  protected readonly filters = computed(() => filterChoices(this.sittings(), this.exam()?.format ?? 'TASK'));
+  /** the rows shown: the view's filter, in its order */
+  protected readonly shown = computed(() => roomRows(this.sittings(), this.view(), this.i18n.locale()));
+
   ngOnInit(): void {
     this.room.open(this.examId());
+  }
+
+  protected filterBy(filter: RoomFilter): void {
+    this.showView({ ...this.view(), filter });
+  }
+
+  protected sortBy(sort: RoomSort): void {
+    this.showView(sortedBy(this.view(), sort));
+  }
+
+  /** aria-sort of a column's header: only the sorted column says how */
+  protected ariaSort(sort: RoomSort): 'ascending' | 'descending' | null {
+    const view = this.view();
+    if (view.sort !== sort) return null;
+    return view.direction === 'asc' ? 'ascending' : 'descending';
+  }
+
+  /** into the address (replacing it: the back button leaves the room, not the last click), so a reload keeps it */
+  private showView(view: RoomView): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: roomViewParams(view),
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
   }
 
   protected time(at: string | null): string {
