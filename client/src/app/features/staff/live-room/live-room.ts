@@ -49,6 +49,14 @@ function awaitsRelease(sitting: RoomSittingFragment): boolean {
 }
 
 /**
+ * Where focus goes back when a row's dialog closes: the row's actions button, the opener of the menu whose item
+ * opened the dialog (the item itself is gone by then, and focus would fall to the page's body).
+ */
+function rowActions(sitting: RoomSittingFragment): string {
+  return `tr[data-student="${CSS.escape(sitting.student.login)}"] [data-testid=row-actions]`;
+}
+
+/**
  * The live room (R2.1, R5.3): one row per enrolled student — online and since when, ticket, questions released
  * and viewed, draft saved (the time only), sent, grade — updated by `sittingChanged` as it happens.
  */
@@ -215,6 +223,7 @@ export class LiveRoom implements OnInit {
       data: { studentName: sitting.student.fullName, examEndsAt: exam.endsAt, endsAt: sitting.endsAt },
       maxWidth: '480px',
       autoFocus: 'first-tabbable',
+      restoreFocus: rowActions(sitting),
     });
     const answer = await firstValueFrom(ref.afterClosed());
     if (!answer) return;
@@ -238,6 +247,7 @@ export class LiveRoom implements OnInit {
       width: '760px',
       maxWidth: '95vw',
       autoFocus: 'dialog',
+      restoreFocus: rowActions(sitting),
     });
   }
 

@@ -6,7 +6,7 @@ import { I18n } from '../../../core/i18n/i18n';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { at, examFixture, MINUTE, NOW } from '../../../../testing/exam-fixtures';
-import { FakeAnswerApi, FakeConfirmation, fileFixture } from '../../../../testing/fakes';
+import { FakeAnswerApi, FakeConfirmation, fileFixture, waitUntil } from '../../../../testing/fakes';
 import { AnswerApi } from '../answers/answer-api';
 import { ExamPage } from './exam-page';
 import { examView, type StudentExam } from './exam-rules';
@@ -36,8 +36,11 @@ class FakeExamSession {
   showQuestionsCalls = 0;
   open(): void {}
   async refresh(): Promise<void> {}
+  /** what the server's answer to a choice does to the page */
+  afterChoice = (): void => undefined;
   async chooseTicket(id: string): Promise<void> {
     this.chosen.push(id);
+    this.afterChoice();
   }
   async showQuestions(): Promise<void> {
     this.showQuestionsCalls++;
@@ -154,6 +157,45 @@ describe('the exam page', () => {
     testId('ticket-board')!.querySelector<HTMLButtonElement>('button.free')!.click();
     await fixture.whenStable();
     expect(session.chosen).toEqual(['tile-a']);
+  });
+
+  it('takes focus from the vanished board to the questions step, then to the questions once they show', async () => {
+    await show(examFixture());
+    session.afterChoice = () => session.exam.set(examFixture({ ticketBoard: null }, { ticketNumber: 7 }));
+    const tile = testId('ticket-board')!.querySelector<HTMLButtonElement>('button.free')!;
+    tile.focus();
+    tile.click();
+    await waitUntil(() => document.activeElement?.id === 'questions-heading');
+    expect(document.activeElement!.textContent).toContain('Билет бойынша сұрақтар');
+
+    testId('show-questions')!.focus(); // pressed: the questions come (here, released meanwhile)
+    session.questions.set({
+      __typename: 'TicketQuestions',
+      ticketNumber: 7,
+      questions: '1. What is 3NF?',
+      viewedAt: at(0),
+      files: [],
+    });
+    session.questionsRequested.set(true);
+    session.exam.set(
+      examFixture({ ticketBoard: null }, { ticketNumber: 7, questionsReleasedAt: at(-1), questionsViewedAt: at(0) }),
+    );
+    await waitUntil(() => document.activeElement?.id === 'questions-title');
+  });
+
+  it('leaves focus alone when the page opens with the questions already shown', async () => {
+    session.questions.set({
+      __typename: 'TicketQuestions',
+      ticketNumber: 5,
+      questions: 'Q',
+      viewedAt: at(-1),
+      files: [],
+    });
+    await show(
+      examFixture({ ticketBoard: null }, { ticketNumber: 5, questionsReleasedAt: at(-2), questionsViewedAt: at(-1) }),
+    );
+    await fixture.whenStable();
+    expect(document.activeElement?.id).not.toBe('questions-title');
   });
 
   it('explains instead of the board before the start, without tickets, or when tickets are given', async () => {
