@@ -261,3 +261,40 @@ describe('the exam page', () => {
     TestBed.inject(I18n).setLang('kk');
   });
 });
+
+describe('the exam page with the real confirmation', () => {
+  afterEach(() => {
+    document.querySelectorAll('.cdk-overlay-container').forEach((c) => (c.innerHTML = ''));
+    TestBed.inject(Session).end();
+  });
+
+  it('opens one confirmation for a double click on a tile, and keeps it open for the answer', async () => {
+    const session = new FakeExamSession();
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), { provide: AnswerApi, useValue: new FakeAnswerApi() }],
+    });
+    TestBed.overrideComponent(ExamPage, { set: { providers: [{ provide: ExamSession, useValue: session }] } });
+    TestBed.inject(I18n).setLang('kk');
+    TestBed.inject(Session).start('token', { id: 'student-1', login: 'student01', fullName: 'Әлия', role: 'STUDENT' });
+    const fixture = TestBed.createComponent(ExamPage);
+    fixture.componentRef.setInput('examId', 'exam-1');
+    session.exam.set(examFixture());
+    await fixture.whenStable();
+
+    const tile = (fixture.nativeElement as HTMLElement).querySelector<HTMLButtonElement>('button.tile.free')!;
+    const click = (target: Element, detail: number) =>
+      target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, detail }));
+    click(tile, 1);
+    await waitUntil(() => document.querySelectorAll('app-confirm-dialog').length === 1);
+    // the double click's second half: on the tile when the dialog has not covered it yet, else on the backdrop
+    click(tile, 2);
+    click(document.querySelector('.cdk-overlay-backdrop')!, 2);
+    await fixture.whenStable();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(document.querySelectorAll('app-confirm-dialog').length).withContext('one question, still open').toBe(1);
+
+    click(document.querySelector('app-confirm-dialog button.confirm')!, 1);
+    await waitUntil(() => session.chosen.length === 1);
+    expect(session.chosen).toEqual(['tile-a']);
+  });
+});
