@@ -110,6 +110,21 @@ export const en: Messages = {
   'board.noTickets': 'Staff have not entered the tickets yet. Please wait.',
   'board.chosen': 'Ticket chosen: No. {n}',
 
+  // live room's filter and sort, the board's hint in forced colours (issue 11)
+  'board.hintForced':
+    'Free tickets have a solid frame; tickets other students have taken have a dashed frame and a ✕. You can choose one ticket, once.',
+  'room.filter.label': 'Show by state',
+  'room.filter.all': 'All',
+  'room.filter.online': 'Online',
+  'room.filter.offline': 'Offline',
+  'room.filter.notEntered': 'Not entered',
+  'room.filter.waiting': 'Waiting for questions',
+  'room.filter.viewed': 'Have seen the questions',
+  'room.filter.draft': 'Draft not sent',
+  'room.filter.sent': 'Answer sent',
+  'room.filter.shown': 'Showing {shown} of {total}',
+  'room.filter.none': 'No students in this state.',
+
   'questions.show': "Show the ticket's questions",
   'questions.pending': 'Please wait. The questions have not been sent yet',
   'questions.title': "The ticket's questions",

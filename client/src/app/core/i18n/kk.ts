@@ -111,6 +111,21 @@ export const kk = {
   'board.noTickets': 'Қызметкер билеттерді әлі енгізген жоқ. Күте тұрыңыз.',
   'board.chosen': 'Билет таңдалды: № {n}',
 
+  // live room's filter and sort, the board's hint in forced colours (issue 11)
+  'board.hintForced':
+    'Бос билеттердің жиегі тұтас, алынған билеттердің жиегі үзік сызықты, ішінде ✕ белгісі бар. Бір билетті бір рет қана таңдай аласыз.',
+  'room.filter.label': 'Күйі бойынша көрсету',
+  'room.filter.all': 'Барлығы',
+  'room.filter.online': 'Желіде',
+  'room.filter.offline': 'Желіден тыс',
+  'room.filter.notEntered': 'Кірген жоқ',
+  'room.filter.waiting': 'Сұрақтарды күтуде',
+  'room.filter.viewed': 'Сұрақтарды көрген',
+  'room.filter.draft': 'Жоба жіберілмеген',
+  'room.filter.sent': 'Жауап жіберген',
+  'room.filter.shown': '{total} білім алушының {shown} көрсетілген',
+  'room.filter.none': 'Бұл күйде білім алушы жоқ.',
+
   'questions.show': 'Билет бойынша сұрақтарды көрсету',
   'questions.pending': 'Өтінеміз, күте тұрыңыз. Сұрақтар әлі жіберілген жоқ',
   'questions.title': 'Билет бойынша сұрақтар',

@@ -111,6 +111,21 @@ export const ru: Messages = {
   'board.noTickets': 'Сотрудник ещё не ввёл билеты. Пожалуйста, подождите.',
   'board.chosen': 'Билет выбран: № {n}',
 
+  // live room's filter and sort, the board's hint in forced colours (issue 11)
+  'board.hintForced':
+    'У свободных билетов сплошная рамка, у занятых — пунктирная рамка и знак ✕. Выбрать можно только один билет, один раз.',
+  'room.filter.label': 'Показать по состоянию',
+  'room.filter.all': 'Все',
+  'room.filter.online': 'В сети',
+  'room.filter.offline': 'Не в сети',
+  'room.filter.notEntered': 'Не входили',
+  'room.filter.waiting': 'Ждут вопросов',
+  'room.filter.viewed': 'Видели вопросы',
+  'room.filter.draft': 'Черновик не отправлен',
+  'room.filter.sent': 'Ответ отправлен',
+  'room.filter.shown': 'Показано {shown} из {total}',
+  'room.filter.none': 'Нет обучающихся в этом состоянии.',
+
   'questions.show': 'Показать вопросы по билету',
   'questions.pending': 'Пожалуйста, подождите. Вопросы ещё не отправлены',
   'questions.title': 'Вопросы билета',

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, type OnInit } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, ElementRef, inject, input, type OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
@@ -12,6 +12,7 @@ import { ConnectionStatus } from '../../../shared/connection-status/connection-s
 import { CopyButton } from '../../../shared/copy-button/copy-button';
 import { Countdown } from '../../../shared/countdown/countdown';
 import { FileList } from '../../../shared/file-list/file-list';
+import { focusWhenShown } from '../../../shared/focus-step/focus-step';
 import { PageHeader } from '../../../shared/page-header/page-header';
 import { Answers } from '../answers/answers';
 import { Questions } from '../questions/questions';
@@ -47,6 +48,7 @@ export class ExamPage implements OnInit {
   protected readonly session = inject(ExamSession);
   protected readonly user = inject(Session).user;
   private readonly confirmation = inject(Confirmation);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
 
   /** the route's :examId */
   readonly examId = input.required<string>();
@@ -100,7 +102,11 @@ export class ExamPage implements OnInit {
         text: this.i18n.t('board.confirmText'),
         confirm: this.i18n.t('board.confirmOk'),
       });
-      if (confirmed) await this.session.chooseTicket(tile.id);
+      if (!confirmed) return;
+      await this.session.chooseTicket(tile.id);
+      // the board (and the tile that had focus) is gone: on to the next step, the questions
+      if (this.exam()?.mySitting?.ticketNumber != null)
+        void focusWhenShown(this.host, ['#questions-heading', '[data-testid=ticket-number]']);
     } finally {
       this.confirming = false;
     }
