@@ -12,6 +12,11 @@ import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { FileList, type ListedFile } from '../../../shared/file-list/file-list';
 import { canSave, canSend, type ExamView } from '../exam-page/exam-rules';
 import { AnswerDraft } from './answer-draft';
+import { AnswerLimits, megabytes } from './answer-limits';
+
+/** Beyond this many characters the field stops growing with its text (it has reached its 30 rows long before):
+ * measuring the height of a long text on every key made typing lag. */
+const AUTOSIZE_MAX_CHARS = 10_000;
 
 /** The «Жауаптар» block (R7.1–R7.6): the answer text, its files, «Сақтау» and «Жауапты жіберу». */
 @Component({
@@ -34,6 +39,8 @@ export class Answers {
   protected readonly i18n = inject(I18n);
   protected readonly draft = inject(AnswerDraft);
   private readonly confirmation = inject(Confirmation);
+  protected readonly limits = inject(AnswerLimits).values;
+  protected readonly megabytes = megabytes;
 
   readonly examId = input.required<string>();
   readonly userId = input.required<string>();
@@ -56,6 +63,14 @@ export class Answers {
     () => canSend(this.draft.text(), this.draft.answerFiles(), this.effectiveLock()) && !this.draft.busy(),
   );
 
+  protected readonly autosize = computed(() => this.draft.text().length <= AUTOSIZE_MAX_CHARS);
+  /** the limit counts what the server counts: UTF-16 code units, as the field's maxlength does */
+  protected readonly atLimit = computed(() => this.draft.text().length >= this.limits().maxChars);
+  protected readonly nearLimit = computed(() => this.draft.text().length >= this.limits().maxChars * 0.9);
+  protected readonly describedBy = computed(() =>
+    this.locked() ? 'answer-count' : 'answer-rule answer-count answer-limits',
+  );
+
   /** where the text stands: saving, saved (when), only in this browser (why), refused */
   protected readonly syncMessage = computed((): string | null => {
     const sync = this.draft.sync();
@@ -76,6 +91,7 @@ export class Answers {
   });
 
   constructor() {
+    void inject(AnswerLimits).load();
     this.draft.onServerChange = () => this.serverChanged.emit();
     let initialised = false;
     effect(() => {
@@ -132,7 +148,18 @@ export class Answers {
     }
   }
 
+  /** A refusal's reason; the ones about a limit name it. */
   protected errorText(code: string): string {
-    return this.i18n.t(`error.${code}` as MessageKey);
+    const limits = this.limits();
+    switch (code) {
+      case 'FILE_TOO_LARGE':
+        return this.i18n.t('answers.fileTooLarge', { mb: this.i18n.number(megabytes(limits.maxFileBytes)) });
+      case 'TOO_MANY_FILES':
+        return this.i18n.t('answers.tooManyFiles', { n: limits.maxFiles });
+      case 'ANSWER_TOO_LARGE':
+        return this.i18n.t('answers.filesTooLarge', { mb: this.i18n.number(megabytes(limits.maxTotalBytes)) });
+      default:
+        return this.i18n.t(`error.${code}` as MessageKey);
+    }
   }
 }

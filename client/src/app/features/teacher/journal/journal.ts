@@ -11,7 +11,7 @@ import { JournalDisciplinesDocument, JournalDocument } from '../../../core/graph
 import { I18n } from '../../../core/i18n/i18n';
 import { type CsvCell, downloadCsv, fileName } from '../../../shared/csv/csv';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
-import { type JournalGrade, journalTable } from './journal-table';
+import { type JournalColumn, type JournalGrade, journalTable } from './journal-table';
 
 /** R7.7: the journal — a discipline's grades in a period, students × exams, with letters; exported as CSV. */
 @Component({
@@ -59,6 +59,11 @@ export class Journal {
     const error = this.journal.error() ?? this.disciplines.error();
     return error ? errorMessageKey(error) : this.choice.error();
   });
+
+  /** an exam column's name on a phone, where each grade stands on its own line */
+  protected columnLabel(column: JournalColumn): string {
+    return `${this.i18n.date(column.startsAt)}, ${this.i18n.time(column.startsAt)} · ${column.teacher}`;
+  }
 
   protected gpa(grade: JournalGrade): string {
     return this.i18n.number(grade.gpa, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
