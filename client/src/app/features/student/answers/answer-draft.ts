@@ -222,8 +222,7 @@ export class AnswerDraft {
     try {
       this.accept(await this.api.submit(this.examId, this.text()));
     } catch (error) {
-      // the browser knows it has no network: whatever the transport reported, the reason is the connection
-      this.sendError.set(navigator.onLine === false ? 'NETWORK' : errorCode(error));
+      this.sendError.set(errorCode(error));
       // the browser copy stays; a re-read shows whether it landed after all (a reply lost on the way) or why not
       this.writeLocalCopy();
       this.onServerChange();
