@@ -177,6 +177,16 @@ describe('the last minute', () => {
       await student.page.locator('[data-testid=countdown][data-urgency=last]').waitFor({ timeout: 20_000 });
       await student.page.getByTestId('countdown-assertive').filter({ hasText: '1 минуттан аз қалды' }).waitFor();
       expect(await countdown.innerText()).toContain('1 минуттан аз қалды');
+      // forced colours drop the backgrounds: a heavy border and the words still set the last minute apart
+      await student.page.emulateMedia({ forcedColors: 'active' });
+      const border = await countdown.evaluate((c) => {
+        const style = getComputedStyle(c);
+        return { width: parseFloat(style.borderTopWidth), style: style.borderTopStyle };
+      });
+      expect(border).toEqual({ width: 5, style: 'double' });
+      expect(await student.page.getByTestId('countdown-warning').isVisible()).toBeTrue();
+      await screenshot(student.page, '63-exam-last-minute-forced-colors-phone');
+      await student.page.emulateMedia({ forcedColors: 'none' });
       await screenshot(student.page, '63-exam-last-minute-phone');
     } finally {
       await student.close();
