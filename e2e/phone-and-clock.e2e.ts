@@ -194,31 +194,32 @@ describe('the last minute', () => {
   });
 });
 
-/** Milliseconds from key down to the next painted frame, for `keys` keys typed at the end of the focused field. */
+/** Milliseconds from key down to the next painted frame, for `keys` more keys typed into the focused field. */
 async function keyToPaint(page: Page, keys: number): Promise<number[]> {
   await page.evaluate(() => {
-    const w = window as unknown as { keyLatencies: number[] };
-    w.keyLatencies = [];
+    const w = window as unknown as { keyLatencies?: number[] };
+    if (w.keyLatencies) return;
+    const latencies: number[] = [];
+    w.keyLatencies = latencies;
     document.addEventListener(
       'keydown',
       (event) => {
         const start = event.timeStamp;
-        requestAnimationFrame(() => setTimeout(() => w.keyLatencies.push(performance.now() - start)));
+        requestAnimationFrame(() => setTimeout(() => latencies.push(performance.now() - start)));
       },
       true,
     );
   });
-  for (let i = 0; i < keys; i++) {
+  const before = await page.evaluate(() => (window as unknown as { keyLatencies: number[] }).keyLatencies.length);
+  for (let i = before; i < before + keys; i++) {
     await page.keyboard.press('a');
     await page.waitForFunction((n) => (window as unknown as { keyLatencies: number[] }).keyLatencies.length > n, i);
   }
-  return (await page.evaluate(() => (window as unknown as { keyLatencies: number[] }).keyLatencies)).sort(
-    (a, b) => a - b,
-  );
+  return page.evaluate((from) => (window as unknown as { keyLatencies: number[] }).keyLatencies.slice(from), before);
 }
 
 describe('typing at 100,000 characters', () => {
-  it('stays responsive: key to paint close to a bare textarea holding the same text (50 keys)', async () => {
+  it('stays responsive: key to paint close to a bare textarea holding the same text (60 keys)', async () => {
     const student = await openStudent('student30', { viewport: DESKTOP });
     const paragraph = 'Жауаптың мәтіні, сөздер мен сөйлемдер. '.repeat(12) + '\n\n';
     const long = paragraph.repeat(Math.ceil(99_940 / paragraph.length)).slice(0, 99_940);
@@ -236,17 +237,25 @@ describe('typing at 100,000 characters', () => {
       await text.fill(long);
       await text.focus();
       await page.keyboard.press('Control+End');
-      const app = await keyToPaint(page, 50);
-      expect((await text.inputValue()).length).toBe(99_990);
-
-      // the same text in a bare textarea on the same machine at the same moment: the browser's own cost
+      // the same text in a bare textarea on the same machine: the browser's own cost; measured in turns with the
+      // page, so a load spike on the machine falls on both
       const bare = await student.context.newPage();
       await bare.setViewportSize(DESKTOP);
       await bare.setContent('<textarea style="width: 900px; height: 700px; font: 16px sans-serif"></textarea>');
       await bare.locator('textarea').fill(long);
       await bare.locator('textarea').focus();
       await bare.keyboard.press('Control+End');
-      const floor = await keyToPaint(bare, 50);
+      const app: number[] = [];
+      const floor: number[] = [];
+      for (let turn = 0; turn < 4; turn++) {
+        await page.bringToFront();
+        app.push(...(await keyToPaint(page, 15)));
+        await bare.bringToFront();
+        floor.push(...(await keyToPaint(bare, 15)));
+      }
+      app.sort((a, b) => a - b);
+      floor.sort((a, b) => a - b);
+      expect((await text.inputValue()).length).toBe(99_940 + 60);
 
       const median = (l: number[]) => l[Math.floor(l.length / 2)];
       const p95 = (l: number[]) => l[Math.floor(l.length * 0.95)];
