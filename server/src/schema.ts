@@ -15,6 +15,7 @@ import { ExamTicketsResolver, SittingTicketResolver, TicketResolver } from './mo
 import { FileResolver } from './modules/files/file.resolver';
 import { AnswerResolver, SittingAnswerResolver } from './modules/answers/answer.resolver';
 import { AnswerLimitsResolver } from './modules/answers/answer-limits.resolver';
+import { SittingSendResolver } from './modules/answers/answer-send.resolver';
 import { SittingGradeResolver } from './modules/grades/grade.resolver';
 import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
@@ -40,6 +41,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       AnswerResolver,
       SittingAnswerResolver,
       AnswerLimitsResolver,
+      SittingSendResolver,
       SittingGradeResolver,
       SittingTrailResolver,
       SittingEventResolver,

@@ -9,6 +9,21 @@ export enum AnswerStatus {
 }
 registerEnumType(AnswerStatus, { name: 'AnswerStatus' });
 
+/** Who sent an answer, and how: the mark staff, the teacher and the student see beside a sent answer. */
+export enum AnswerSendMode {
+  /** the student pressed Send before their end */
+  STUDENT = 'STUDENT',
+  /** the student's Send arrived after their end, within SEND_GRACE_MS */
+  LATE_WITHIN_GRACE = 'LATE_WITHIN_GRACE',
+  /** the server sent the student's draft at their end (Exam.autoSendAtEnd) */
+  AUTOMATIC = 'AUTOMATIC',
+}
+registerEnumType(AnswerSendMode, {
+  name: 'AnswerSendMode',
+  description:
+    'How a sent answer was sent: by the student, by the student within the grace after the end, or by the server at the end.',
+});
+
 /** Created on the first save or upload; locked once SUBMITTED (R7.6). */
 @ObjectType()
 @Entity({ tableName: 'answers' })
@@ -31,4 +46,8 @@ export class Answer extends BaseEntity {
   @Field(() => Date, { nullable: true })
   @Property({ type: DateTimeType, nullable: true })
   submittedAt?: Date | null;
+
+  @Field(() => AnswerSendMode, { nullable: true, description: 'how the answer was sent; null while a draft' })
+  @Enum({ items: () => AnswerSendMode, nullable: true })
+  sendMode?: AnswerSendMode | null;
 }

@@ -13,11 +13,11 @@ import type { ExamEvents } from '../../common/events';
 import { insertEvent, recordEvent, SittingEventKind } from '../audit/audit.service';
 import { plainSql, type PlainStatements } from '../../common/plain-sql';
 import type { Exam } from '../exams/exam.entity';
-import { answersOpen, assertOpen, isSubstantialAnswer, MIN_ANSWER_CHARS } from '../exams/exam-rules';
+import { answersOpen, assertOpen, isSubstantialAnswer, MIN_ANSWER_CHARS, withinSendGrace } from '../exams/exam-rules';
 import { StoredFile } from '../files/stored-file.entity';
 import type { FileStore } from '../files/file-store';
 import { Sitting } from '../sittings/sitting.entity';
-import { Answer, AnswerStatus } from './answer.entity';
+import { Answer, AnswerSendMode, AnswerStatus } from './answer.entity';
 
 export class AnswerService {
   constructor(
@@ -26,14 +26,19 @@ export class AnswerService {
     private readonly store: FileStore,
   ) {}
 
-  /** R7.1, R7.5: the answer may change only while the exam is open for this student and the answers block is shown. */
-  assertWritable(exam: Exam, sitting: Sitting, now: Date): void {
-    assertOpen(exam, sitting, now);
+  /**
+   * R7.1, R7.5: the answer may change only while the exam is open for this student and the answers block is shown;
+   * a Send (`sending`) is also taken within SEND_GRACE_MS after the end (pressed before it, arrived late). Says how.
+   */
+  assertWritable(exam: Exam, sitting: Sitting, now: Date, sending = false): AnswerSendMode {
+    const late = sending && withinSendGrace(exam, sitting, now, this.config.sendGraceMs);
+    if (!late) assertOpen(exam, sitting, now, sending ? this.config.sendGraceMs : 0);
     if (!answersOpen(exam, sitting, now)) {
       throw new ForbiddenError(
         "Open your ticket's questions first («Билет бойынша сұрақтарды көрсету»); the answer opens after you have seen them.",
       );
     }
+    return late ? AnswerSendMode.LATE_WITHIN_GRACE : AnswerSendMode.STUDENT;
   }
 
   /** The sitting's answer row: as loaded with the sitting (studentSitting(…, true)), else read, else created; a parallel first save cannot make two. */
@@ -81,7 +86,7 @@ export class AnswerService {
     submit: boolean,
     now: Date,
   ): Promise<Answer> {
-    this.assertWritable(exam, sitting, now);
+    const sendMode = this.assertWritable(exam, sitting, now, submit);
     if (text.length > this.config.maxAnswerChars) {
       throw new BadUserInputError(
         `The answer is longer than ${this.config.maxAnswerChars} characters; attach the rest as a file.`,
@@ -101,15 +106,15 @@ export class AnswerService {
       );
     }
     const changes = submit
-      ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, updatedAt: now }
+      ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, sendMode, updatedAt: now }
       : { text, savedAt: now, updatedAt: now };
     // the change and its trail entry in one short transaction; the condition keeps a sent answer as it was sent
     const at = sql.time(now);
     const updated = await sql.transaction(async (tx) => {
       const rows = submit
         ? await tx.run(
-            'update answers set text = ?, saved_at = ?, submitted_at = ?, status = ?, updated_at = ? where id = ? and status = ?',
-            [text, at, at, AnswerStatus.SUBMITTED, at, answer.id, AnswerStatus.DRAFT],
+            'update answers set text = ?, saved_at = ?, submitted_at = ?, status = ?, send_mode = ?, updated_at = ? where id = ? and status = ?',
+            [text, at, at, AnswerStatus.SUBMITTED, sendMode, at, answer.id, AnswerStatus.DRAFT],
           )
         : await tx.run('update answers set text = ?, saved_at = ?, updated_at = ? where id = ? and status = ?', [
             text,
@@ -122,7 +127,11 @@ export class AnswerService {
         await insertEvent(
           tx,
           sitting.id,
-          submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED,
+          !submit
+            ? SittingEventKind.ANSWER_SAVED
+            : sendMode === AnswerSendMode.LATE_WITHIN_GRACE
+              ? SittingEventKind.ANSWER_SENT_IN_GRACE
+              : SittingEventKind.ANSWER_SUBMITTED,
           sitting.student.id,
           at,
           `${[...text].length} characters, ${files} file(s)`,
