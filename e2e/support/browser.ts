@@ -39,7 +39,18 @@ export interface StudentPageOptions {
   readonly deviceClockSkewMs?: number;
   /** route the page's WebSockets through a switch the spec can pull (a dropped connection) */
   readonly cuttableSocket?: boolean;
+  /** the window's size; a phone's also turns on touch and a phone's pixel density */
+  readonly viewport?: Viewport;
 }
+
+export interface Viewport {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** the two sizes the pages are checked at: a common laptop and a common phone */
+export const DESKTOP: Viewport = { width: 1366, height: 768 };
+export const PHONE: Viewport = { width: 390, height: 844 };
 
 export interface StudentPage {
   readonly context: BrowserContext;
@@ -56,7 +67,10 @@ export async function openStudent(login: string, options: StudentPageOptions = {
   const student = await world.api.login(login);
   const context = await world.browser.newContext({
     baseURL: world.server.url,
-    viewport: { width: 1280, height: 900 },
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    ...(options.viewport && options.viewport.width < 600
+      ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 }
+      : {}),
     timezoneId: options.timezoneId ?? 'Asia/Almaty',
     locale: 'kk-KZ',
   });

@@ -95,6 +95,11 @@ describe('the shared rules', () => {
     it('counts characters without the surrounding spaces, as code points', () => {
       expect(answerLength('  abc  ')).toBe(3);
       expect(answerLength('😀😀')).toBe(2);
+      expect(answerLength(' a😀b😀 ')).toBe(4);
+      // a lone surrogate (a broken paste) is one character, as the spread operator counts it
+      expect(answerLength('a\ud83d')).toBe([...'a\ud83d'].length);
+      expect(answerLength('\ude00\ud83d')).toBe([...'\ude00\ud83d'].length);
+      expect(answerLength('x'.repeat(100_000) + '😀')).toBe(100_001);
     });
 
     it('needs MIN_ANSWER_CHARS characters or a file', () => {

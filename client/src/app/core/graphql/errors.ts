@@ -1,5 +1,5 @@
 import { HttpErrorResponse } from '@angular/common/http';
-import { CombinedGraphQLErrors, CombinedProtocolErrors, ServerError } from '@apollo/client';
+import { CombinedGraphQLErrors, CombinedProtocolErrors, ServerError, UnconventionalError } from '@apollo/client';
 import type { MessageKey } from '../i18n/kk';
 
 /** The refusal codes of the API (extensions.code and the file endpoints), plus NETWORK for "no answer at all". */
@@ -50,10 +50,15 @@ function firstExtensions(error: unknown): Record<string, unknown> | undefined {
   return undefined;
 }
 
-/** The code of whatever an operation failed with; anything the server did not name is INTERNAL_SERVER_ERROR. */
+/**
+ * The code of whatever an operation failed with; anything the server did not name is INTERNAL_SERVER_ERROR, except
+ * while the browser is offline: then no server was reached, and the reason is NETWORK ("no connection").
+ */
 export function errorCode(error: unknown): ErrorCode {
+  if (UnconventionalError.is(error)) return errorCode(error.cause);
   let code: unknown;
   if (error instanceof CodedError) code = error.code;
+  else if (typeof navigator !== 'undefined' && navigator.onLine === false) code = 'NETWORK';
   else if (CombinedGraphQLErrors.is(error)) code = firstExtensions(error)?.['code'];
   else if (CombinedProtocolErrors.is(error)) code = 'NETWORK';
   else if (ServerError.is(error))

@@ -159,6 +159,21 @@ export const en: Messages = {
   'draft.restored': 'An unsaved version of your answer was restored from this browser.',
   'draft.failed': 'Not saved on the server. {reason}',
 
+  // the clock in sight, the limits of an answer, sending offline (issue 11)
+  'countdown.soon': 'Less than 5 minutes left',
+  'countdown.last': 'Less than 1 minute left',
+  'countdown.soonAnnounce': 'Less than 5 minutes until the exam ends. Remember to send your answer.',
+  'countdown.lastAnnounce': 'Less than 1 minute until the exam ends!',
+  'answers.countOf': '{count} / {max}',
+  'answers.atLimit': 'Text limit reached: {max} characters. Upload the rest as a file.',
+  'answers.limits': 'Files: {used} / {max}; up to {fileMb} MB each, {totalMb} MB in all.',
+  'answers.fileTooLarge': 'The file is larger than {mb} MB; upload a smaller one.',
+  'answers.tooManyFiles':
+    'An answer holds at most {n, plural, one {# file} other {# files}}; delete one and try again.',
+  'answers.filesTooLarge': "An answer's files may take {mb} MB in all; delete one and try again.",
+  'answers.notSentOffline':
+    'No internet connection — the answer was not sent. What you wrote is kept in this browser; send it again when the connection is back.',
+
   'recording.title': 'Recording of the exam',
   'recording.open': 'Watch the recording',
 

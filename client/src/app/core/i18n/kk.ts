@@ -160,6 +160,20 @@ export const kk = {
   'draft.restored': 'Жауаптың сақталмай қалған нұсқасы осы браузерден қалпына келтірілді.',
   'draft.failed': 'Серверге сақталмады. {reason}',
 
+  // the clock in sight, the limits of an answer, sending offline (issue 11)
+  'countdown.soon': '5 минуттан аз қалды',
+  'countdown.last': '1 минуттан аз қалды',
+  'countdown.soonAnnounce': 'Емтихан аяқталуына 5 минуттан аз қалды. Жауапты жіберуді ұмытпаңыз.',
+  'countdown.lastAnnounce': 'Емтихан аяқталуына 1 минуттан аз қалды!',
+  'answers.countOf': '{count} / {max}',
+  'answers.atLimit': 'Мәтін шегіне жетті: {max} белгі. Қалғанын файлмен жүктеңіз.',
+  'answers.limits': 'Файлдар: {used} / {max}; әрқайсысы {fileMb} МБ-қа дейін, барлығы {totalMb} МБ-қа дейін.',
+  'answers.fileTooLarge': 'Файл {mb} МБ-тан үлкен; кішірек файл жүктеңіз.',
+  'answers.tooManyFiles': 'Бір жауапқа ең көбі {n} файл жүктеуге болады; біреуін өшіріп, қайталаңыз.',
+  'answers.filesTooLarge': 'Жауап файлдары барлығы {mb} МБ-тан аспауы керек; бір файлды өшіріп, қайталаңыз.',
+  'answers.notSentOffline':
+    'Интернет байланысы жоқ — жауап жіберілмеді. Жазғаныңыз осы браузерде сақталған; байланыс қалпына келгенде қайта жіберіңіз.',
+
   'recording.title': 'Емтиханның бейнежазбасы',
   'recording.open': 'Бейнежазбаны көру',
 

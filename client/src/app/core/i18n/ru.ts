@@ -160,6 +160,21 @@ export const ru: Messages = {
   'draft.restored': 'Несохранённая версия ответа восстановлена из этого браузера.',
   'draft.failed': 'На сервере не сохранено. {reason}',
 
+  // the clock in sight, the limits of an answer, sending offline (issue 11)
+  'countdown.soon': 'Осталось меньше 5 минут',
+  'countdown.last': 'Осталось меньше 1 минуты',
+  'countdown.soonAnnounce': 'До конца экзамена меньше 5 минут. Не забудьте отправить ответ.',
+  'countdown.lastAnnounce': 'До конца экзамена меньше 1 минуты!',
+  'answers.countOf': '{count} / {max}',
+  'answers.atLimit': 'Достигнут предел текста: {max} символов. Остальное загрузите файлом.',
+  'answers.limits': 'Файлы: {used} / {max}; каждый до {fileMb} МБ, всего до {totalMb} МБ.',
+  'answers.fileTooLarge': 'Файл больше {mb} МБ; загрузите файл поменьше.',
+  'answers.tooManyFiles':
+    'К ответу можно приложить не больше {n, plural, one {# файла} other {# файлов}}; удалите один и повторите.',
+  'answers.filesTooLarge': 'Все файлы ответа вместе — не больше {mb} МБ; удалите один файл и повторите.',
+  'answers.notSentOffline':
+    'Нет подключения к интернету — ответ не отправлен. Написанное сохранено в этом браузере; отправьте снова, когда связь восстановится.',
+
   'recording.title': 'Видеозапись экзамена',
   'recording.open': 'Смотреть видеозапись',
 

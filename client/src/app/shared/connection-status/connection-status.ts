@@ -8,9 +8,9 @@ import { I18n } from '../../core/i18n/i18n';
   selector: 'app-connection-status',
   imports: [MatIconModule],
   template: `
-    <div class="status" [class]="shown()" role="status" data-testid="connection">
+    <div class="status" [class]="shown()" role="status" data-testid="connection" [attr.data-state]="shown()">
       <mat-icon [svgIcon]="shown() === 'offline' ? 'offline' : 'online'" aria-hidden="true" />
-      <span>{{ i18n.t(label()) }}</span>
+      <span class="label">{{ i18n.t(label()) }}</span>
     </div>
   `,
   styles: `
@@ -27,8 +27,29 @@ import { I18n } from '../../core/i18n/i18n';
       color: var(--mat-sys-on-surface);
     }
     .offline {
+      border: 2px solid var(--mat-sys-error);
       background: var(--mat-sys-error-container);
       color: var(--mat-sys-on-error-container);
+    }
+    /* a phone's clock bar keeps one line while all is well: the icon alone says online (the words stay for screen readers) */
+    @media (max-width: 599px) {
+      .online .label {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip: rect(0 0 0 0);
+        white-space: nowrap;
+      }
+    }
+    /* forced colours drop backgrounds: the border tells offline apart */
+    @media (forced-colors: active) {
+      .status {
+        border: 1px solid CanvasText;
+      }
+      .offline {
+        border: 3px dashed CanvasText;
+      }
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -44,4 +44,16 @@ describe('the exam table', () => {
     expect(el.querySelectorAll('th').length).toBe(3);
     expect(el.querySelector('caption')!.textContent).toContain('Asia/Almaty');
   });
+
+  it('names each cell for the stacked rows of a phone (below 600 px the header row is hidden)', async () => {
+    TestBed.configureTestingModule({ providers: [provideRouter([])] });
+    TestBed.inject(I18n).setLang('kk');
+    const fixture = TestBed.createComponent(Host);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('table')!.classList).toContain('stack-table');
+    const teacher = el.querySelectorAll('td')[1];
+    expect(teacher.textContent).toContain('Нұрлан Әбенов');
+    expect(teacher.getAttribute('data-label')).toBe('Оқытушы');
+  });
 });

@@ -29,7 +29,13 @@ export interface ExamTableExam {
   imports: [MatTableModule, RouterLink],
   template: `
     <div class="exam-table">
-      <table mat-table [dataSource]="rows()" [trackBy]="trackRow" class="exams" [attr.data-testid]="testId()">
+      <table
+        mat-table
+        [dataSource]="rows()"
+        [trackBy]="trackRow"
+        class="exams stack-table"
+        [attr.data-testid]="testId()"
+      >
         <caption>
           {{
             i18n.t('list.caption', { zone: i18n.zoneLabel() })
@@ -44,7 +50,9 @@ export interface ExamTableExam {
         </ng-container>
         <ng-container matColumnDef="teacher">
           <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('list.teacher') }}</th>
-          <td mat-cell *matCellDef="let row">{{ row.exam.teacher?.fullName }}</td>
+          <td mat-cell *matCellDef="let row" [attr.data-label]="i18n.t('list.teacher')">
+            {{ row.exam.teacher?.fullName }}
+          </td>
         </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns()"></tr>
         <tr mat-row *matRowDef="let row; columns: columns()"></tr>

@@ -5,6 +5,7 @@ import type { FileRefFieldsFragment, StudentAnswerFragment } from '../../../core
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { answerLength, isSubstantialAnswer } from '@rules';
 import { AnswerApi } from './answer-api';
+import { AnswerLimits } from './answer-limits';
 import { DraftStore } from './draft-store';
 
 export interface AnswerTiming {
@@ -35,6 +36,12 @@ export interface UploadItem {
   readonly failed: ErrorCode | null;
 }
 
+/**
+ * The browser copy is written at most this often while typing (at once after a pause, and when the page is hidden or
+ * closed): serialising and storing a 100,000-character text on every key made typing lag.
+ */
+const LOCAL_COPY_MS = 1000;
+
 /** Codes after which the answer cannot change any more: the page re-reads the exam to show why. */
 const FINAL_REFUSALS: readonly ErrorCode[] = ['EXAM_ENDED', 'ANSWER_SUBMITTED'];
 /** Codes after which the text stays in the browser and is sent again a little later (TOO_MANY_REQUESTS: the per-minute save limit) */
@@ -51,11 +58,14 @@ export class AnswerDraft {
   private readonly store = inject(DraftStore);
   private readonly clock = inject(ServerClock);
   private readonly timing = inject(ANSWER_TIMING);
+  private readonly limits = inject(AnswerLimits);
 
   private examId = '';
   private userId = '';
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private localCopyTimer: ReturnType<typeof setTimeout> | undefined;
+  private localCopyAt = 0;
   private inFlight: Promise<void> | null = null;
   private uploadSeq = 0;
   private locked = false;
@@ -88,12 +98,20 @@ export class AnswerDraft {
     // back online: whatever the server is missing goes now, not at the next retry tick
     const connection = inject(Connection);
     effect(() => {
-      if (connection.state() === 'online') untracked(() => this.unsynced() && void this.flush());
+      if (connection.state() === 'online') untracked(() => this.backOnline());
     });
-    const online = () => this.unsynced() && void this.flush();
+    const online = () => this.backOnline();
+    // a copy still due is written before the page goes away (closed, reloaded, or hidden on a phone and then killed)
+    const hidden = () => document.visibilityState === 'hidden' && this.writePendingCopy();
+    const leaving = () => this.writePendingCopy();
     window.addEventListener('online', online);
+    window.addEventListener('pagehide', leaving);
+    document.addEventListener('visibilitychange', hidden);
     inject(DestroyRef).onDestroy(() => {
       window.removeEventListener('online', online);
+      window.removeEventListener('pagehide', leaving);
+      document.removeEventListener('visibilitychange', hidden);
+      this.writePendingCopy();
       clearTimeout(this.saveTimer);
       clearTimeout(this.retryTimer);
     });
@@ -118,7 +136,7 @@ export class AnswerDraft {
       this.schedule(0);
     } else {
       this.text.set(serverText);
-      this.store.clear(userId, examId);
+      this.dropLocalCopy();
       if (answer?.savedAt) this.sync.set({ kind: 'saved', at: answer.savedAt });
     }
   }
@@ -146,9 +164,9 @@ export class AnswerDraft {
     if (this.locked || this.submitted()) return;
     this.text.set(text);
     if (text === this.serverText()) {
-      this.store.clear(this.userId, this.examId);
+      this.dropLocalCopy();
     } else {
-      this.store.write(this.userId, this.examId, { text, editedAt: this.clock.exactNow() });
+      this.keepLocalCopy();
       if (!this.substantial()) this.sync.set({ kind: 'short' });
     }
     this.schedule(this.timing.autosaveMs);
@@ -182,7 +200,7 @@ export class AnswerDraft {
         this.files.set(answer.files);
         this.sync.set({ kind: 'saved', at: answer.savedAt ?? new Date(this.clock.exactNow()).toISOString() });
         this.restored.set(false);
-        if (this.text() === text) this.store.clear(this.userId, this.examId);
+        if (this.text() === text) this.dropLocalCopy();
       },
       (error: unknown) => this.saveFailed(errorCode(error)),
     );
@@ -206,7 +224,7 @@ export class AnswerDraft {
     } catch (error) {
       this.sendError.set(errorCode(error));
       // the browser copy stays; a re-read shows whether it landed after all (a reply lost on the way) or why not
-      this.store.write(this.userId, this.examId, { text: this.text(), editedAt: this.clock.exactNow() });
+      this.writeLocalCopy();
       this.onServerChange();
     } finally {
       this.sending.set(false);
@@ -219,9 +237,10 @@ export class AnswerDraft {
       const key = ++this.uploadSeq;
       this.fileError.set(null);
       this.uploads.update((list) => [...list, { key, name: file.name, percent: 0, failed: null }]);
-      if (file.size === 0) {
+      const refusal = this.refusedBeforeSending(file);
+      if (refusal) {
         // refused by the server anyway: say so without sending it
-        this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, failed: 'EMPTY_FILE' } : u)));
+        this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, failed: refusal } : u)));
         continue;
       }
       try {
@@ -272,6 +291,48 @@ export class AnswerDraft {
     this.sendError.set(null);
     this.restored.set(false);
     this.sync.set({ kind: 'idle' });
+    this.dropLocalCopy();
+  }
+
+  /** The server's own limits, checked before a file is sent (the server checks again). */
+  private refusedBeforeSending(file: File): ErrorCode | null {
+    const { maxFileBytes, maxFiles, maxTotalBytes } = this.limits.values();
+    if (file.size === 0) return 'EMPTY_FILE';
+    if (file.size > maxFileBytes) return 'FILE_TOO_LARGE';
+    const held = this.files();
+    if (held.length >= maxFiles) return 'TOO_MANY_FILES';
+    if (held.reduce((sum, f) => sum + f.size, 0) + file.size > maxTotalBytes) return 'ANSWER_TOO_LARGE';
+    return null;
+  }
+
+  /** The connection is back: a refusal that only said "no connection" is over, and the server gets what it lacks. */
+  private backOnline(): void {
+    if (this.sendError() === 'NETWORK') this.sendError.set(null);
+    if (this.unsynced()) void this.flush();
+  }
+
+  /** Keeps the browser copy of the text: at once after a pause in typing, otherwise at most every LOCAL_COPY_MS. */
+  private keepLocalCopy(): void {
+    if (this.localCopyTimer !== undefined) return; // the copy that is due takes the latest text
+    const wait = this.localCopyAt + LOCAL_COPY_MS - Date.now();
+    if (wait <= 0) this.writeLocalCopy();
+    else this.localCopyTimer = setTimeout(() => this.writeLocalCopy(), wait);
+  }
+
+  private writeLocalCopy(): void {
+    clearTimeout(this.localCopyTimer);
+    this.localCopyTimer = undefined;
+    this.localCopyAt = Date.now();
+    this.store.write(this.userId, this.examId, { text: this.text(), editedAt: this.clock.exactNow() });
+  }
+
+  private writePendingCopy(): void {
+    if (this.localCopyTimer !== undefined) this.writeLocalCopy();
+  }
+
+  private dropLocalCopy(): void {
+    clearTimeout(this.localCopyTimer);
+    this.localCopyTimer = undefined;
     this.store.clear(this.userId, this.examId);
   }
 

@@ -10,6 +10,7 @@ import {
   waitUntil,
 } from '../../../../testing/fakes';
 import { AnswerApi } from './answer-api';
+import { AnswerLimits } from './answer-limits';
 import { ANSWER_TIMING } from './answer-draft';
 import { Answers } from './answers';
 import { DraftStore } from './draft-store';
@@ -218,7 +219,7 @@ describe('the «Жауаптар» block', () => {
     api.refuse = 'FILE_TOO_LARGE';
     await fixture.componentInstance['draft'].upload([new File(['c'], 'huge.mov')]);
     await fixture.whenStable();
-    expect(q('upload')!.textContent).toContain('«huge.mov» жүктелмеді. Файл тым үлкен; кішірек файл жүктеңіз.');
+    expect(q('upload')!.textContent).toContain('«huge.mov» жүктелмеді. Файл 20 МБ-тан үлкен; кішірек файл жүктеңіз.');
   });
 
   it('refuses an empty file without sending it, and does not count one as an answer', async () => {
@@ -239,7 +240,7 @@ describe('the «Жауаптар» block', () => {
     api.refuse = 'ANSWER_TOO_LARGE';
     await fixture.componentInstance['draft'].upload([new File(['c'], 'scan.pdf')]);
     await fixture.whenStable();
-    expect(q('upload')!.textContent).toContain('«scan.pdf» жүктелмеді. Жауап файлдарының жалпы көлемі шектен асады');
+    expect(q('upload')!.textContent).toContain('«scan.pdf» жүктелмеді. Жауап файлдары барлығы 50 МБ-тан аспауы керек');
   });
 
   it('deletes a file with «Өшіру» (R7.3)', async () => {
@@ -249,5 +250,94 @@ describe('the «Жауаптар» block', () => {
     await settle();
     await fixture.whenStable();
     expect(Array.from(el().querySelectorAll('app-file-list a')).map((a) => a.textContent?.trim())).toEqual(['b.txt']);
+  });
+
+  describe('under the answer field (issue 11)', () => {
+    const MB = 1024 * 1024;
+
+    it('stacks the rule, the count against the limit, the file limits and the save state, each on its own', async () => {
+      await render();
+      await type('  short  ');
+      const messages = q('answer-messages')!;
+      const shown = Array.from(messages.children).map((c) => c.getAttribute('data-testid'));
+      expect(shown).toEqual(['answer-rule', 'answer-count', 'answer-limits', 'sync-state']);
+      expect(el().querySelector('mat-hint')).toBeNull(); // hints share one line and were drawn over each other
+      expect(q('answer-count')!.textContent).toContain('5 белгі / 100');
+      expect(q('answer-limits')!.textContent).toContain('Файлдар: 0 / 10; әрқайсысы 20 МБ-қа дейін, барлығы 50 МБ');
+      expect(textarea().getAttribute('aria-describedby')).toContain('answer-count');
+    });
+
+    it("shows the server's limits, stops the text at its limit and says so", async () => {
+      TestBed.inject(AnswerLimits).values.set({
+        maxChars: 40,
+        maxFileBytes: 2 * MB,
+        maxFiles: 3,
+        maxTotalBytes: 5 * MB,
+      });
+      await render();
+      expect(textarea().maxLength).toBe(40);
+      expect(q('answer-count')!.textContent).toContain('/ 40');
+      expect(q('answer-limits')!.textContent).toContain('0 / 3; әрқайсысы 2 МБ-қа дейін, барлығы 5 МБ');
+      expect(q('answer-at-limit')).toBeNull();
+      await type('x'.repeat(40));
+      expect(q('answer-at-limit')!.textContent).toContain('Мәтін шегіне жетті: 40 белгі');
+    });
+
+    it('refuses a file over the limits before sending it, naming the limit', async () => {
+      TestBed.inject(AnswerLimits).values.set({
+        maxChars: 100_000,
+        maxFileBytes: 2 * MB,
+        maxFiles: 1,
+        maxTotalBytes: 5 * MB,
+      });
+      await render();
+      const big = new File([new Uint8Array(2 * MB + 1)], 'video.mp4');
+      await fixture.componentInstance['draft'].upload([big]);
+      await fixture.whenStable();
+      expect(api.files).toEqual([]);
+      expect(q('upload')!.textContent).toContain('«video.mp4» жүктелмеді. Файл 2 МБ-тан үлкен');
+
+      await fixture.componentInstance['draft'].upload([new File(['a'], 'one.txt'), new File(['b'], 'two.txt')]);
+      await fixture.whenStable();
+      expect(api.files.map((f) => f.name)).toEqual(['one.txt']);
+      expect(el().textContent).toContain('«two.txt» жүктелмеді. Бір жауапқа ең көбі 1 файл жүктеуге болады');
+    });
+
+    it('says there is no connection when a send cannot reach the server, and clears it when the connection returns', async () => {
+      await render();
+      await type('A complete answer, sent while offline.');
+      api.refuse = 'NETWORK';
+      button('send')!.click();
+      await settle();
+      await fixture.whenStable();
+      expect(q('send-error')!.textContent).toContain('Интернет байланысы жоқ — жауап жіберілмеді.');
+      expect(q('send-error')!.textContent).not.toContain('Серверде қате');
+      expect(store.read('student-1', 'exam-1')?.text).toBe('A complete answer, sent while offline.');
+
+      api.refuse = null;
+      window.dispatchEvent(new Event('online'));
+      await fixture.whenStable();
+      expect(q('send-error')).toBeNull();
+    });
+
+    it('keeps the browser copy while typing fast without writing it on every key, and writes it when the page hides', async () => {
+      await render();
+      const writes = spyOn(store, 'write').and.callThrough();
+      await type('First words of the answer.');
+      await type('First words of the answer, and more.');
+      await type('First words of the answer, and more, and more.');
+      expect(writes).toHaveBeenCalledTimes(1);
+      window.dispatchEvent(new Event('pagehide'));
+      expect(writes).toHaveBeenCalledTimes(2);
+      expect(store.read('student-1', 'exam-1')?.text).toBe('First words of the answer, and more, and more.');
+    });
+
+    it('stops growing the field with a very long text, so typing stays quick', async () => {
+      await render();
+      await type('x'.repeat(500));
+      expect(textarea().classList).not.toContain('long');
+      await type('x'.repeat(20_000));
+      expect(textarea().classList).toContain('long');
+    });
   });
 });

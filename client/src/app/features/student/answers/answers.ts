@@ -23,6 +23,11 @@ import { FileList, type ListedFile } from '../../../shared/file-list/file-list';
 import { focusWhenShown } from '../../../shared/focus-step/focus-step';
 import { canSave, canSend, type ExamView } from '../exam-page/exam-rules';
 import { AnswerDraft } from './answer-draft';
+import { AnswerLimits, megabytes } from './answer-limits';
+
+/** Beyond this many characters the field stops growing with its text (it has reached its 30 rows long before):
+ * measuring the height of a long text on every key made typing lag. */
+const AUTOSIZE_MAX_CHARS = 10_000;
 
 /** The «Жауаптар» block (R7.1–R7.6): the answer text, its files, «Сақтау» and «Жауапты жіберу». */
 @Component({
@@ -45,6 +50,8 @@ export class Answers {
   protected readonly i18n = inject(I18n);
   protected readonly draft = inject(AnswerDraft);
   private readonly confirmation = inject(Confirmation);
+  protected readonly limits = inject(AnswerLimits).values;
+  protected readonly megabytes = megabytes;
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
 
   readonly examId = input.required<string>();
@@ -70,6 +77,14 @@ export class Answers {
     () => canSend(this.draft.text(), this.draft.answerFiles(), this.effectiveLock()) && !this.draft.busy(),
   );
 
+  protected readonly autosize = computed(() => this.draft.text().length <= AUTOSIZE_MAX_CHARS);
+  /** the limit counts what the server counts: UTF-16 code units, as the field's maxlength does */
+  protected readonly atLimit = computed(() => this.draft.text().length >= this.limits().maxChars);
+  protected readonly nearLimit = computed(() => this.draft.text().length >= this.limits().maxChars * 0.9);
+  protected readonly describedBy = computed(() =>
+    this.locked() ? 'answer-count' : 'answer-rule answer-count answer-limits',
+  );
+
   /** where the text stands: saving, saved (when), only in this browser (why), refused */
   protected readonly syncMessage = computed((): string | null => {
     const sync = this.draft.sync();
@@ -90,6 +105,7 @@ export class Answers {
   });
 
   constructor() {
+    void inject(AnswerLimits).load();
     this.draft.onServerChange = () => this.serverChanged.emit();
     let initialised = false;
     effect(() => {
@@ -149,7 +165,18 @@ export class Answers {
     }
   }
 
+  /** A refusal's reason; the ones about a limit name it. */
   protected errorText(code: string): string {
-    return this.i18n.t(`error.${code}` as MessageKey);
+    const limits = this.limits();
+    switch (code) {
+      case 'FILE_TOO_LARGE':
+        return this.i18n.t('answers.fileTooLarge', { mb: this.i18n.number(megabytes(limits.maxFileBytes)) });
+      case 'TOO_MANY_FILES':
+        return this.i18n.t('answers.tooManyFiles', { n: limits.maxFiles });
+      case 'ANSWER_TOO_LARGE':
+        return this.i18n.t('answers.filesTooLarge', { mb: this.i18n.number(megabytes(limits.maxTotalBytes)) });
+      default:
+        return this.i18n.t(`error.${code}` as MessageKey);
+    }
   }
 }

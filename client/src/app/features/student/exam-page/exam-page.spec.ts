@@ -91,6 +91,18 @@ describe('the exam page', () => {
 
   afterEach(() => TestBed.inject(Session).end());
 
+  it('keeps the countdown and the connection in a sticky bar, and warns near the end', async () => {
+    await show(examFixture());
+    const bar = testId('clockbar')!;
+    expect(getComputedStyle(bar).position).toBe('sticky');
+    expect(bar.querySelector('[role=timer]')).not.toBeNull();
+    expect(bar.querySelector('[data-testid=connection]')).not.toBeNull();
+    expect(testId('countdown')!.getAttribute('data-urgency')).toBe('calm');
+    await show(examFixture(), NOW + 116 * MINUTE);
+    expect(testId('countdown')!.getAttribute('data-urgency')).toBe('soon');
+    expect(testId('countdown-warning')!.textContent).toContain('5 минуттан аз қалды');
+  });
+
   it("shows the general information with the seed's labels (R2.2)", async () => {
     await show(examFixture());
     expect(infoRows()).toEqual([

@@ -92,16 +92,18 @@ describe('the exam session', () => {
   let session: ExamSession;
   const now = signal(NOW);
   const reconnects = signal(0);
+  const connectionState = signal<'online' | 'offline'>('online');
 
   beforeEach(() => {
     now.set(NOW);
     reconnects.set(0);
+    connectionState.set('online');
     apollo = new FakeApollo();
     TestBed.configureTestingModule({
       providers: [
         ExamSession,
         { provide: Apollo, useValue: apollo },
-        { provide: Connection, useValue: { reconnects, state: signal('online') } },
+        { provide: Connection, useValue: { reconnects, state: connectionState } },
         {
           provide: ServerClock,
           useValue: { now, timeZone: signal('Asia/Almaty'), exactNow: () => now(), sync: async () => undefined },
@@ -118,6 +120,24 @@ describe('the exam session', () => {
     TestBed.flushEffects();
     await settle();
   }
+
+  it('drops a "no connection" notice once the connection is back, and keeps any other', async () => {
+    await open(examFixture());
+    connectionState.set('offline');
+    session.notify('error.NETWORK', 'error');
+    TestBed.flushEffects();
+    expect(session.notice()?.key).toBe('error.NETWORK');
+    connectionState.set('online');
+    TestBed.flushEffects();
+    expect(session.notice()).toBeNull();
+
+    connectionState.set('offline');
+    session.notify('error.EXAM_ENDED', 'error');
+    TestBed.flushEffects();
+    connectionState.set('online');
+    TestBed.flushEffects();
+    expect(session.notice()?.key).toBe('error.EXAM_ENDED');
+  });
 
   it('enters the exam when the page opens (R2.1) and re-reads it', async () => {
     await open(examFixture());

@@ -3,6 +3,7 @@ import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } f
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Apollo, type QueryRef } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
+import { Connection } from '../../../core/graphql/connection';
 import { errorCode } from '../../../core/graphql/errors';
 import { rereadOnResync } from '../../../core/graphql/exam-resync';
 import {
@@ -92,6 +93,12 @@ export class ExamSession {
   constructor() {
     effect(() => {
       if (this.questionsDue()) untracked(() => void this.showQuestions(false));
+    });
+
+    // "no connection" is over once the connection is back: the message does not outlive its cause
+    const connection = inject(Connection);
+    effect(() => {
+      if (connection.state() === 'online' && untracked(this.notice)?.key === 'error.NETWORK') this.notice.set(null);
     });
 
     let lastPhase: string | null = null;

@@ -29,7 +29,7 @@ import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period
     }
     @if (list().length) {
       <div class="table-wrap">
-        <table class="journal" data-testid="my-journal">
+        <table class="journal stack-table" data-testid="my-journal">
           <thead>
             <tr>
               <th scope="col">{{ i18n.t('list.discipline') }}</th>
@@ -47,9 +47,9 @@ import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period
                     >{{ row.discipline.code }} · {{ i18n.t('list.periodN', { n: row.period.number }) }}</span
                   >
                 </th>
-                <td>{{ i18n.date(row.exam.startsAt) }}</td>
-                <td>{{ row.exam.teacher.fullName }}</td>
-                <td data-testid="my-grade">
+                <td [attr.data-label]="i18n.t('list.date')">{{ i18n.date(row.exam.startsAt) }}</td>
+                <td [attr.data-label]="i18n.t('list.teacher')">{{ row.exam.teacher.fullName }}</td>
+                <td data-testid="my-grade" [attr.data-label]="i18n.t('exam.grade')">
                   @if (row.grade; as g) {
                     {{
                       i18n.t('exam.gradeValue', {

@@ -15,7 +15,7 @@ import { XlsxExport } from '../../../shared/csv/xlsx';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
 import { SendMark } from '../../../shared/send-mark/send-mark';
 import { journalExport } from './journal-export';
-import { type JournalGrade, journalTable } from './journal-table';
+import { type JournalColumn, type JournalGrade, journalTable } from './journal-table';
 
 /** R7.7: the journal — a discipline's grades in a period, students × exams, with letters; exported as CSV or XLSX. */
 @Component({
@@ -65,6 +65,11 @@ export class Journal {
     const error = this.journal.error() ?? this.disciplines.error();
     return error ? errorMessageKey(error) : this.choice.error();
   });
+
+  /** an exam column's name on a phone, where each grade stands on its own line */
+  protected columnLabel(column: JournalColumn): string {
+    return `${this.i18n.date(column.startsAt)}, ${this.i18n.time(column.startsAt)} · ${column.teacher}`;
+  }
 
   protected gpa(grade: JournalGrade): string {
     return this.i18n.number(grade.gpa, { minimumFractionDigits: 2, maximumFractionDigits: 2 });

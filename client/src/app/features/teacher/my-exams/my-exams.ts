@@ -32,17 +32,19 @@ import { ExamTable } from '../../../shared/exam-table/exam-table';
       <app-exam-table [rows]="rows()" [columns]="columns" link="/teaching/exams" testId="teacher-exams">
         <ng-container matColumnDef="date">
           <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('list.date') }}</th>
-          <td mat-cell *matCellDef="let row" class="nowrap">
+          <td mat-cell *matCellDef="let row" [attr.data-label]="i18n.t('list.date')" class="nowrap">
             {{ i18n.date(row.exam.startsAt) }}, {{ i18n.time(row.exam.startsAt) }}–{{ i18n.time(row.exam.endsAt) }}
           </td>
         </ng-container>
         <ng-container matColumnDef="students">
           <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('staffExams.students') }}</th>
-          <td mat-cell *matCellDef="let row">{{ i18n.t('staffExams.enrolledN', { n: row.exam.sittings.length }) }}</td>
+          <td mat-cell *matCellDef="let row" [attr.data-label]="i18n.t('staffExams.students')">
+            {{ i18n.t('staffExams.enrolledN', { n: row.exam.sittings.length }) }}
+          </td>
         </ng-container>
         <ng-container matColumnDef="answers">
           <th mat-header-cell *matHeaderCellDef scope="col">{{ i18n.t('myExams.answers') }}</th>
-          <td mat-cell *matCellDef="let row">
+          <td mat-cell *matCellDef="let row" [attr.data-label]="i18n.t('myExams.answers')">
             {{ i18n.t('grading.gradedOf', { graded: row.graded, sent: row.sent }) }}
             @if (row.waiting) {
               <span class="waiting">{{ i18n.t('myExams.waitingN', { n: row.waiting }) }}</span>
