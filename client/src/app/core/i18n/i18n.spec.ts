@@ -1,11 +1,13 @@
 import { TestBed } from '@angular/core/testing';
 import { ServerClock } from '../graphql/server-clock';
 import { en } from './en';
-import { I18n, LANG_STORAGE_KEY } from './i18n';
+import { I18n, LANG_STORAGE_KEY, LANGS, loadMessages } from './i18n';
 import { kk } from './kk';
 import { ru } from './ru';
 
 describe('I18n', () => {
+  // also when this file runs alone, without testing/global.spec.ts: Russian and English are fetched on demand
+  beforeAll(() => Promise.all(LANGS.map((lang) => loadMessages(lang))));
   beforeEach(() => localStorage.removeItem(LANG_STORAGE_KEY));
   afterEach(() => localStorage.removeItem(LANG_STORAGE_KEY));
 
