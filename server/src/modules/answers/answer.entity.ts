@@ -1,5 +1,5 @@
 import { Entity, Enum, OneToOne, Property, DateTimeType, type Opt } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { Sitting } from '../sittings/sitting.entity';
 
@@ -31,4 +31,13 @@ export class Answer extends BaseEntity {
   @Field(() => Date, { nullable: true })
   @Property({ type: DateTimeType, nullable: true })
   submittedAt?: Date | null;
+
+  /**
+   * The version of the text: 0 until the first save, one more with every save or send. A page sends the version it
+   * last saw (`baseVersion`) so a save over a change made elsewhere is refused (ANSWER_CONFLICT), not silently lost.
+   * Files do not count: they are a set every page adds to, and the upload endpoint answers the files, not the answer.
+   */
+  @Field(() => Int, { description: 'one more with every save or send of the text; send it back as baseVersion' })
+  @Property({ type: 'integer', default: 0 })
+  version: number & Opt = 0;
 }

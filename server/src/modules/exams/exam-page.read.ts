@@ -27,7 +27,8 @@ const STUDENT_EXAM = `select e.id, e.starts_at, e.ends_at, e.format, e.ticket_as
   s.questions_released_at, s.questions_viewed_at, s.ends_at_override,
   s.score, s.letter, s.gpa, s.grade_comment, s.graded_at,
   g.id as grader_id, g.login as grader_login, g.full_name as grader_full_name, g.role as grader_role,
-  a.id as answer_id, a.text as answer_text, a.status as answer_status, a.saved_at as answer_saved_at, a.submitted_at as answer_submitted_at
+  a.id as answer_id, a.text as answer_text, a.status as answer_status, a.saved_at as answer_saved_at, a.submitted_at as answer_submitted_at,
+  a.version as answer_version
 from exams e
 join periods p on p.id = e.period_id
 join academic_years y on y.id = p.academic_year_id
@@ -117,6 +118,7 @@ export async function readStudentExam(
       status: row.answer_status as AnswerStatus,
       savedAt: instantOrNull(row.answer_saved_at),
       submittedAt: instantOrNull(row.answer_submitted_at),
+      version: Number(row.answer_version),
     });
   }
   return { exam, sitting };
