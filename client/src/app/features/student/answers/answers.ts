@@ -11,6 +11,7 @@ import type { MessageKey } from '../../../core/i18n/kk';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { FileList, type ListedFile } from '../../../shared/file-list/file-list';
 import { canSave, canSend, type ExamView } from '../exam-page/exam-rules';
+import { AnswerConflictPanel } from './answer-conflict';
 import { AnswerDraft } from './answer-draft';
 
 /** The «Жауаптар» block (R7.1–R7.6): the answer text, its files, «Сақтау» and «Жауапты жіберу». */
@@ -24,6 +25,7 @@ import { AnswerDraft } from './answer-draft';
     MatInputModule,
     MatProgressBarModule,
     FileList,
+    AnswerConflictPanel,
   ],
   templateUrl: './answers.html',
   styleUrl: './answers.css',
