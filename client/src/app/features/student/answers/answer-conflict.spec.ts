@@ -156,6 +156,30 @@ describe('the «Жауаптар» block across devices and tabs', () => {
     expect(q('conflict-theirs')!.textContent).toBe('Saved on the phone, unheard of here.');
   });
 
+  it('after a send refused for the conflict, lets the student choose and then send over the new version', async () => {
+    await render(serverHolds('The common start, saved.', 1));
+    textarea().value = 'The laptop sends this text.';
+    textarea().dispatchEvent(new Event('input'));
+    api.text = 'The phone saved this meanwhile.';
+    api.version = 2; // no push reached this page
+    (q('send') as HTMLButtonElement).click();
+    await waitUntil(() => rereads > 0);
+    await fixture.whenStable();
+    expect(api.submits).toEqual(['The laptop sends this text.']);
+    expect(api.status).toBe('DRAFT');
+    expect(q('send-error')!.textContent).toContain('Жауап жіберілмеді. Жауап басқа құрылғыда немесе бетте өзгертілген');
+
+    fixture.componentRef.setInput('answer', answerFixture({ text: api.text, version: 2 }));
+    await fixture.whenStable();
+    (q('keep-mine') as HTMLButtonElement).click();
+    await waitUntil(() => api.text === 'The laptop sends this text.');
+    await fixture.whenStable();
+    expect(q('send-error')).toBeNull();
+    (q('send') as HTMLButtonElement).click();
+    await waitUntil(() => api.status === 'SUBMITTED');
+    expect(api.submits).toEqual(['The laptop sends this text.', 'The laptop sends this text.']);
+  });
+
   it("does not take this page's own save, heard back before its reply, for a change elsewhere", async () => {
     await render(serverHolds('The common start.', 1));
     await type('The laptop saves this.');

@@ -204,6 +204,7 @@ export class AnswerDraft {
     this.serverVersion.set(pending.version);
     this.conflict.set(null);
     this.updatedElsewhere.set(false);
+    this.sendError.set(null); // a send refused for the conflict: sent again, over the new version, when pressed
     this.keepCopy(this.text());
     await this.flush(true);
   }
@@ -217,6 +218,7 @@ export class AnswerDraft {
     this.serverVersion.set(pending.version);
     this.conflict.set(null);
     this.restored.set(false);
+    this.sendError.set(null);
     this.store.clear(this.userId, this.examId);
     this.sync.set(pending.savedAt ? { kind: 'saved', at: pending.savedAt } : { kind: 'idle' });
   }
