@@ -86,6 +86,15 @@ describe('the «Жауаптар» block across devices and tabs', () => {
     expect(q('sync-state')!.textContent).toContain('Серверде сақталды');
   });
 
+  it("keeps another tab's browser copy when this page takes a newer text quietly", async () => {
+    await render(serverHolds('Written here and saved.', 1));
+    // a second tab of this browser has typed on, not yet saved
+    store.write('student-1', 'exam-1', { text: 'The other tab, unsaved.', editedAt: Date.now(), baseVersion: 1 });
+    await savedElsewhere('Saved on the phone.');
+    expect(textarea().value).toBe('Saved on the phone.');
+    expect(store.read('student-1', 'exam-1')?.text).toBe('The other tab, unsaved.');
+  });
+
   it('shows both texts when the page has unsaved edits, saves nothing meanwhile, and blocks Save and Send', async () => {
     await render(serverHolds('The common start.', 1));
     textarea().value = 'The common start, continued on the laptop.';

@@ -176,7 +176,7 @@ export class AnswerDraft {
       this.serverVersion.set(answer.version);
       if (answer.text === this.text()) {
         this.conflict.set(null);
-        this.store.clear(this.userId, this.examId);
+        this.store.clearIf(this.userId, this.examId, answer.text);
       }
       return;
     }
@@ -184,7 +184,8 @@ export class AnswerDraft {
       this.text.set(answer.text);
       this.serverText.set(answer.text);
       this.serverVersion.set(answer.version);
-      this.store.clear(this.userId, this.examId);
+      // nothing of this page's is unsaved: a copy there is another tab's of this browser, or the text now on the server
+      this.store.clearIf(this.userId, this.examId, answer.text);
       this.restored.set(false);
       this.updatedElsewhere.set(true);
       if (answer.savedAt) this.sync.set({ kind: 'saved', at: answer.savedAt });

@@ -40,6 +40,11 @@ export class DraftStore {
     }
   }
 
+  /** drops the copy only when it holds `text` (the server has it): another tab of this browser may keep its own there */
+  clearIf(userId: string, examId: string, text: string): void {
+    if (this.read(userId, examId)?.text === text) this.clear(userId, examId);
+  }
+
   clear(userId: string, examId: string): void {
     try {
       localStorage.removeItem(this.key(userId, examId));
