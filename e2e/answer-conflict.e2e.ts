@@ -35,8 +35,12 @@ describe('one answer on two devices', () => {
       }
       await route.continue();
     });
-    await laptop.page.goto(`/attestation/${examId}`);
-    await phone.page.goto(`/attestation/${examId}`);
+    for (const device of [laptop, phone]) {
+      await device.page.goto(`/attestation/${examId}`);
+      await text(device).waitFor();
+      // connected: the page hears its sitting's changes from now on
+      await device.page.getByTestId('connection').filter({ hasText: 'Байланыс бар' }).waitFor({ timeout: 20_000 });
+    }
   });
 
   afterAll(async () => {
