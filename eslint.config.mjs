@@ -69,6 +69,27 @@ export default defineConfig(
     },
   },
   {
+    // issue 11: heavy libraries of one screen only through `await import(…)` (a chunk of their own, fetched when
+    // asked for), never a static import that could pull them into the exam page's first load; types are free, and
+    // specs, which are not shipped, may import them as they like
+    files: ['client/src/**/*.ts'],
+    ignores: ['client/src/**/*.spec.ts', 'client/src/testing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'exceljs',
+              allowTypeImports: true,
+              message: "Load exceljs when an export is asked for: `const { Workbook } = await import('exceljs')`.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['client/**/*.html'],
     extends: [angular.configs.templateRecommended, angular.configs.templateAccessibility],
     rules: {

@@ -32,7 +32,7 @@ function newestMtime(dir) {
 const clientIndex = 'dist/client/browser/index.html';
 if (!fs.existsSync(clientIndex) || fs.statSync(clientIndex).mtimeMs < newestMtime('client/src')) {
   console.log('[e2e] building the web app (dist/client is missing or older than client/src)');
-  if (!run('npx', ['ng', 'build'])) {
+  if (!run('npm', ['run', 'build:client'])) {
     counts.failed = 1;
     finish(1);
   }

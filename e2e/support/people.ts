@@ -38,9 +38,12 @@ export async function choose(page: Page, testId: string, option: string | RegExp
   await page.getByRole('listbox').waitFor({ state: 'detached' });
 }
 
-/** Runs what starts a download and returns the saved file's name and text. */
-export async function downloaded(page: Page, start: () => Promise<void>): Promise<{ name: string; text: string }> {
+/** Runs what starts a download and returns the saved file's name, bytes and text (as UTF-8). */
+export async function downloaded(
+  page: Page,
+  start: () => Promise<void>,
+): Promise<{ name: string; bytes: Buffer; text: string }> {
   const [download] = await Promise.all([page.waitForEvent('download'), start()]);
-  const path = await download.path();
-  return { name: download.suggestedFilename(), text: fs.readFileSync(path, 'utf8') };
+  const bytes = fs.readFileSync(await download.path());
+  return { name: download.suggestedFilename(), bytes, text: bytes.toString('utf8') };
 }

@@ -22,13 +22,17 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The real server (built: `npm run build`) on a free port and a fresh SQLite database with the demo university. */
-export async function startServer(): Promise<RunningServer> {
+/**
+ * The real server (built: `npm run build`) on a free port and a fresh SQLite database with the demo university;
+ * `main` another build's server/dist/main.js (the first-load benchmark's baseline).
+ */
+export async function startServer(
+  main = process.env['E2E_SERVER_MAIN'] ?? 'server/dist/main.js',
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-e2e-'));
-  const main = path.resolve(process.env['E2E_SERVER_MAIN'] ?? 'server/dist/main.js');
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [main], {
+  const child: ChildProcess = spawn(process.execPath, [path.resolve(main)], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -21,6 +21,7 @@ import {
   withLogContext,
 } from './http/observability';
 import { httpContext } from './http/request-context';
+import { compressedResponses } from './http/compressed-responses';
 import { atMost, CLOSE_OUT_MS, sleep } from './http/shutdown';
 import { webApp } from './http/web-app';
 import { revocationChannel } from './modules/auth/session-sockets';
@@ -95,6 +96,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.use(securityHeaders());
   app.use(requestLogging());
   app.use(requestMetrics(metrics));
+  app.use(compressedResponses(config.compression));
   const httpServer = http.createServer(app);
   const drain = new HttpDrain(httpServer);
   // idle keep-alive sockets outlive a proxy's or a client's pool (60 s is common), so the server never closes one under a request

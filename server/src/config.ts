@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { RequestLimits } from './common/request-limits';
+import type { CompressionSettings } from './http/compressed-responses';
 import { LIMIT_DEFAULTS } from './rules';
 
 export interface Config {
@@ -80,16 +81,19 @@ export interface Config {
   metricsToken?: string;
   /** signs the download addresses (FileRef.url); unset: one is generated into dataDir and shared from there */
   fileUrlSecret?: string;
+  /** Brotli/gzip of the responses the server compresses as it sends them (the web app's files are compressed at build time) */
+  compression: CompressionSettings;
 }
 
 export class ConfigError extends Error {}
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Infinity): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${name} must be a whole number of at least ${min}, got "${raw}".`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(`${name} must be a whole number ${range}, got "${raw}".`);
   }
   return value;
 }
@@ -230,6 +234,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 3_000, 100),
     metricsToken,
     fileUrlSecret,
+    compression: {
+      thresholdBytes: int(env, 'COMPRESSION_MIN_BYTES', 1024, 0),
+      gzipLevel: int(env, 'COMPRESSION_GZIP_LEVEL', 6, 1, 9),
+      brotliQuality: int(env, 'COMPRESSION_BROTLI_QUALITY', 4, 0, 11),
+    },
     ...overrides,
   };
 }

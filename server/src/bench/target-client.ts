@@ -66,6 +66,8 @@ export class Target {
   measureStart = () => this.request<null>({ cmd: 'measure-start' });
   measureEnd = () => this.request<Usage>({ cmd: 'measure-end' });
   memory = () => this.request<{ rssMb: number; heapMb: number }>({ cmd: 'memory' });
+  /** CPU time (user + system) the process under test has spent so far, in ms */
+  cpu = () => this.request<number>({ cmd: 'cpu' });
 
   /** asks the process to stop; kills it after 10 s (a stalled loop must not hold the suite) */
   async stop(): Promise<void> {

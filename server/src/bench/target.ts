@@ -25,6 +25,7 @@ export type TargetCommand =
   | { cmd: 'measure-start' }
   | { cmd: 'measure-end' }
   | { cmd: 'memory' }
+  | { cmd: 'cpu' }
   | { cmd: 'subscribers' }
   | { cmd: 'broadcast'; frame: string }
   | { cmd: 'race'; dbFile: string; examId: string; tickets: string[]; students: string[] }
@@ -149,6 +150,10 @@ async function main() {
       }
       case 'memory':
         return settledMemory();
+      case 'cpu': {
+        const cpu = process.cpuUsage();
+        return (cpu.user + cpu.system) / 1000;
+      }
       case 'subscribers': {
         const metric = await app!.services.metrics.subscribers.get();
         return metric.values.reduce((sum, v) => sum + v.value, 0);

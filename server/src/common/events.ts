@@ -101,9 +101,13 @@ export class ExamEvents {
     if (changes.length) this.publish({ kind: 'sittings', examId, changes, released: false });
   }
 
-  /** R5.3: each student's questionsReleased and mySittingChanged, and staff's sittingChanged */
-  questionsReleased(examId: string, changes: SittingEventPayload[]): void {
-    if (changes.length) this.publish({ kind: 'sittings', examId, changes, released: true });
+  /**
+   * R5.3: each student's questionsReleased and mySittingChanged, and staff's sittingChanged. `read`: the sittings as
+   * the releaser has just read them after the commit (SittingBatch.loaded), for this instance's pushes; the other
+   * instances read them themselves.
+   */
+  questionsReleased(examId: string, changes: SittingEventPayload[], read?: Promise<unknown>): void {
+    if (changes.length) this.publish({ kind: 'sittings', examId, changes, released: true }, read);
   }
 
   ticketBoardChanged(examId: string): void {
@@ -201,8 +205,8 @@ export class ExamEvents {
     for (const subscribers of this.topics.values()) yield* subscribers;
   }
 
-  private publish(event: ExamEvent): void {
-    this.deliver(event);
+  private publish(event: ExamEvent, read?: Promise<unknown>): void {
+    this.deliver(event, read);
     if (!this.redis) return;
     const failed = (error: unknown) => {
       this.metrics.publishFailures.inc();
@@ -234,7 +238,7 @@ export class ExamEvents {
   }
 
   /** to this instance's subscribers the event concerns, each payload built once for all of them */
-  private deliver(event: ExamEvent): void {
+  private deliver(event: ExamEvent, read?: Promise<unknown>): void {
     switch (event.kind) {
       case 'sittings': {
         // fresh payloads, never the published ones: those also travel (as JSON) to the other instances
@@ -242,6 +246,7 @@ export class ExamEvents {
           event.examId,
           event.changes.map((c) => c.sittingId),
         );
+        batch.loaded = read;
         const changes = event.changes.map(({ examId, sittingId, studentId }): SittingEventPayload => ({
           examId,
           sittingId,

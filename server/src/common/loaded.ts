@@ -4,16 +4,36 @@ import { Utils, wrap, type EntityManager } from '@mikro-orm/core';
 const plainReads = new WeakSet<object>();
 
 /**
+ * Per entity class, the prototype plain reads get: the class's, with every field a plain read has set shadowed by a
+ * writable data property, so setting it makes an own property and MikroORM's accessors on the class (relations,
+ * propagation) never run. Objects made this way keep V8's fast shape (defining each property did not, and cost
+ * thousands of dictionary-mode objects a release).
+ */
+const shadows = new WeakMap<object, { prototype: object; shadowed: Set<string> }>();
+
+function shadowOf(type: abstract new (...args: never[]) => unknown, keys: readonly string[]): object {
+  let shadow = shadows.get(type);
+  if (!shadow)
+    shadows.set(type, (shadow = { prototype: Object.create(type.prototype as object), shadowed: new Set() }));
+  for (const key of keys) {
+    if (shadow.shadowed.has(key)) continue;
+    shadow.shadowed.add(key);
+    Object.defineProperty(shadow.prototype, key, { value: undefined, writable: true, configurable: true });
+  }
+  return shadow.prototype;
+}
+
+/**
  * A row read without the ORM, as an object of the entity's class (type-graphql hands a field resolver its parent as an
  * instance of the type, and would otherwise construct one per field) holding only the given fields. The fields are
  * its own properties, so MikroORM's relation accessors on the class never run. Only read it: it cannot be flushed.
  */
 export function plainRead<T extends object>(type: abstract new (...args: never[]) => T, fields: Partial<T>): T {
-  const read = Object.create(type.prototype as object) as T;
-  for (const [key, value] of Object.entries(fields))
-    Object.defineProperty(read, key, { value, writable: true, enumerable: true, configurable: true });
+  const keys = Object.keys(fields);
+  const read = Object.create(shadowOf(type, keys)) as Record<string, unknown>;
+  for (const key of keys) read[key] = (fields as Record<string, unknown>)[key];
   plainReads.add(read);
-  return read;
+  return read as T;
 }
 
 /** whether `value` was made by `plainRead` (its collections are not there: read them by its id) */

@@ -13,6 +13,41 @@ export class SharedPush<Root extends object = object> {
   ) {}
 }
 
+/**
+ * A value of a push serialized once and sent as is in every frame that carries it (http/ws-transport.ts copies it
+ * into the frame): a push shared by thousands of subscribers (the ticket board) becomes JSON once, not once a socket.
+ * Held as UTF-8 pieces in order, so a per-subscriber arrangement of shared pieces costs one copy into the frame.
+ */
+export class PreSerialized {
+  private constructor(
+    readonly parts: readonly Buffer[],
+    readonly byteLength: number,
+  ) {}
+
+  static json(json: string): PreSerialized {
+    const bytes = Buffer.from(json);
+    return new PreSerialized([bytes], bytes.length);
+  }
+
+  /** the JSON array of `items` (each one element's JSON) in the order `order` (indexes into `items`) */
+  static array(items: readonly Buffer[], order: ArrayLike<number>): PreSerialized {
+    if (order.length === 0) return PreSerialized.json('[]');
+    const parts: Buffer[] = new Array<Buffer>(order.length * 2 + 1);
+    let byteLength = order.length + 1; // the brackets and commas
+    parts[0] = OPEN;
+    for (let i = 0; i < order.length; i++) {
+      const item = items[order[i]];
+      parts[2 * i + 1] = item;
+      parts[2 * i + 2] = i + 1 < order.length ? COMMA : CLOSE;
+      byteLength += item.length;
+    }
+    return new PreSerialized(parts, byteLength);
+  }
+}
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
 /** executions of one shared root, by operation (document, name and variables); forgotten with the root */
 const executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 /** a number per distinct document object (request-limits shares one object per operation text) */

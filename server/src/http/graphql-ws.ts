@@ -3,7 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { execute, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { subscribeSharing } from '../common/shared-push';
-import { useServer } from 'graphql-ws/use/ws';
+import { serveGraphqlWs } from './ws-transport';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
 import type { Context } from '../context';
@@ -32,8 +32,8 @@ function socketClientAddress(
 }
 
 /** The request id of one WebSocket operation: `<connection id>:<operation id>` (the connection's id is its upgrade request's x-request-id when a proxy set one). */
-function wsRequestId(extra: { connectionId?: string }, operationId: string): string {
-  return `${extra.connectionId ?? 'ws'}:${operationId.slice(0, 64)}`;
+function wsRequestId(extra: { connectionId: string }, operationId: string): string {
+  return `${extra.connectionId}:${operationId.slice(0, 64)}`;
 }
 
 /** the operation's name as written in the document (clients need not send operationName) */
@@ -76,13 +76,12 @@ export function graphqlOverWebSocket({
   const limits = config.requestLimits;
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
-  const wsCleanup = useServer<
+  const wsCleanup = serveGraphqlWs<
     { authorization?: unknown },
-    { isAlive?: boolean; connectionId?: string; session?: LiveSession | null }
+    { connectionId: string; clientAddress?: string; session?: LiveSession | null }
   >(
     {
       schema,
-      isProd: true, // close reasons never carry an error's message (it may hold SQL) to the client
       // a socket that never says connection_init is closed with 4408
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
       context: async (ctx, id, _payload, args): Promise<Context> => {
@@ -113,14 +112,12 @@ export function graphqlOverWebSocket({
           session,
           requestId: wsRequestId(ctx.extra, id),
           user: session?.user ?? null,
-          clientAddress: socketClientAddress(ctx.extra.request, trustProxy),
+          clientAddress: ctx.extra.clientAddress,
           closeSocket: (code, reason) => ctx.extra.socket.close(code, reason),
         };
       },
       // a socket opened with a live session is closed (4401) the moment that session ends
       onConnect: async (ctx) => {
-        const fromProxy = ctx.extra.request.headers['x-request-id'];
-        ctx.extra.connectionId = (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID();
         try {
           const session = await services.auth.socketSession(orm.em.fork(), ctx.connectionParams?.authorization);
           ctx.extra.session = session;
@@ -148,6 +145,14 @@ export function graphqlOverWebSocket({
       },
     },
     wsServer,
+    // the connection's id (its upgrade request's x-request-id when a proxy set one) and the client's address
+    (request) => {
+      const fromProxy = request.headers['x-request-id'];
+      return {
+        connectionId: (typeof fromProxy === 'string' && fromProxy.slice(0, 100)) || randomUUID(),
+        clientAddress: socketClientAddress(request, trustProxy),
+      };
+    },
   );
 
   // R2.1 "no heartbeat": a socket that does not answer a ping within one interval is closed, which ends its subscriptions

@@ -70,6 +70,9 @@ export function openSession(em: EntityManager, user: User, hours = 1): string {
 export interface RawSubscriber {
   socket: WebSocket;
   nexts: number;
+  /** the subscription id of every `next` received, and how many came as binary frames (graphql-ws sends text) */
+  nextIds: string[];
+  binaryFrames: number;
   errors: unknown[];
   closed: Promise<number>;
   onNext?: (payload: any) => void;
@@ -80,12 +83,15 @@ export function rawSubscribe(
   token: string,
   query: string,
   variables: Record<string, unknown>,
+  id = '1',
 ): Promise<RawSubscriber> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
     const sub: RawSubscriber = {
       socket,
       nexts: 0,
+      nextIds: [],
+      binaryFrames: 0,
       errors: [],
       closed: new Promise((done) => socket.once('close', (code) => done(code))),
     };
@@ -93,12 +99,14 @@ export function rawSubscribe(
     socket.once('open', () =>
       socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })),
     );
-    socket.on('message', (raw) => {
+    socket.on('message', (raw, binary) => {
+      if (binary) sub.binaryFrames++;
       const message = JSON.parse(raw.toString());
       if (message.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+        socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
         resolve(sub);
       } else if (message.type === 'next') {
+        sub.nextIds.push(message.id);
         if (message.payload.errors) sub.errors.push(...message.payload.errors);
         else {
           sub.nexts++;

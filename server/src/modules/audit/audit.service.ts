@@ -75,6 +75,27 @@ export async function appendEvents(em: EntityManager, rows: readonly TrailRow[])
   }
 }
 
+/** trail rows in one plain multi-row INSERT (6 bound parameters a row) */
+const PLAIN_ROWS_A_STATEMENT = 500;
+
+/**
+ * `appendEvents` in plain SQL, inside a plain transaction (`tx`): `time` is the database's timestamp (PlainSql.time).
+ * A release of thousands of sittings writes its trail with a statement per 500 rows and no query building.
+ */
+export async function insertEvents(
+  tx: PlainStatements,
+  rows: readonly TrailRow[],
+  time: (date: Date) => unknown,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += PLAIN_ROWS_A_STATEMENT) {
+    const chunk = rows.slice(i, i + PLAIN_ROWS_A_STATEMENT);
+    await tx.run(
+      `insert into sitting_events (id, sitting_id, kind, at, actor_id, detail) values ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      chunk.flatMap((row) => [randomUUID(), row.sittingId, row.kind, time(row.at), row.actorId, row.detail ?? null]),
+    );
+  }
+}
+
 /** What staff read in place of a draft's detail (the web app shows it in the page's language). */
 const PRIVATE_DRAFT_DETAIL = 'private draft';
 const DRAFT_KINDS = new Set([

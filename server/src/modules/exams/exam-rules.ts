@@ -63,6 +63,12 @@ export function answersOpen(
 function hash32(text: string, seed: number): number {
   let h = (seed ^ 0x811c9dc5) >>> 0;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return mix32(h);
+}
+
+/** murmur3's 32-bit finalizer: a bijection that spreads every input bit over the output */
+function mix32(value: number): number {
+  let h = value;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -71,22 +77,35 @@ function hash32(text: string, seed: number): number {
   return h >>> 0;
 }
 
+/** a tile's own hash, the same for every student: a board's viewers share these, computed once per tile */
+export const tileHash = (ticketId: string): number => hash32(ticketId, 0);
+
 /**
  * R4.2: a random order that is stable for one student and differs between students. Nothing secret rides on it (the
- * tiles carry no numbers), so a fast hash seeded by the student does: a board is ordered for thousands of viewers.
+ * tiles carry no numbers), so a fast hash does: the tile's own hash mixed with the student's, so a board is ordered
+ * for thousands of viewers without hashing its tiles' ids again for each.
  */
 export function tileOrderKey(studentId: string, ticketId: string): number {
-  return hash32(ticketId, hash32(studentId, 0));
+  return mix32(tileHash(ticketId) ^ hash32(studentId, 0));
 }
 
 /**
  * R4.2: the student's order of the tiles `tileIds`, as indexes into it: the board shows `tileIds[order[0]]` first
- * (by key; equal keys keep the order given). The HTTP board and its pushes both use this.
+ * (by key; equal keys keep the order given). The HTTP board and its pushes both use this; `hashes` (the tiles'
+ * `tileHash`, in the same order) may be given when many students' orders of one board are computed.
  */
-export function tileOrder(studentId: string, tileIds: readonly string[]): Uint32Array {
+export function tileOrder(
+  studentId: string,
+  tileIds: readonly string[],
+  hashes: ArrayLike<number> = Uint32Array.from(tileIds, tileHash),
+): Uint32Array {
   const seed = hash32(studentId, 0);
   // key and index in one number, so a plain numeric sort does it (32 + at most 21 bits: exact in a double)
   const slots = 2 ** Math.max(1, Math.ceil(Math.log2(tileIds.length + 1)));
-  const packed = Float64Array.from(tileIds, (id, i) => hash32(id, seed) * slots + i).sort();
-  return Uint32Array.from(packed, (value) => value % slots);
+  const packed = new Float64Array(tileIds.length);
+  for (let i = 0; i < packed.length; i++) packed[i] = mix32(hashes[i] ^ seed) * slots + i;
+  packed.sort();
+  const order = new Uint32Array(packed.length);
+  for (let i = 0; i < packed.length; i++) order[i] = packed[i] % slots;
+  return order;
 }

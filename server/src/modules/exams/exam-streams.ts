@@ -12,6 +12,7 @@ import { SLOW_CONSUMER_CLOSE_CODE, type SittingBatch, type SittingEventPayload }
 import type { SubscriptionQueue } from '../../common/subscription-queue';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
+import { readSittings, type SittingsRead } from '../sittings/sittings.read';
 import { Role } from '../users/user.entity';
 import { ownSittingWithExam, visibleExam } from './exam-access';
 
@@ -110,35 +111,19 @@ export function keepOnly<T, U>(
 }
 
 /** an event's sittings, read once for all its pushes (see SittingBatch) */
-interface LoadedBatch {
-  em: EntityManager;
-  sittings: Map<string, Sitting>;
-}
-
-/**
- * ids per query: far below SQLite's and PostgreSQL's limits on bound parameters, and few enough that building their
- * entities holds the event loop for tens of milliseconds, not hundreds (SQLite answers at once: see `breathe`)
- */
-export const BATCH_IDS_A_QUERY = 250;
+type LoadedBatch = SittingsRead;
 
 /** lets the event loop serve sockets between the chunks of a large read (SQLite's answers never leave the microtask queue) */
 export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** what the pushed fields read, for every audience (the student's page, staff's room): so no field reads per push */
-const PUSHED_RELATIONS = ['exam', 'ticket', 'student', 'answer', 'gradedBy'] as const;
-
+/**
+ * The event's sittings as plain rows with everything their fields read (sittings.read.ts), and the exam, once, as an
+ * entity of `em` (its own fields may read its relations): no entity per sitting and no read per push.
+ */
 async function readBatch(em: EntityManager, batch: SittingBatch): Promise<LoadedBatch> {
   const sittings = new Map<string, Sitting>();
-  for (let i = 0; i < batch.sittingIds.length; i += BATCH_IDS_A_QUERY) {
-    const ids = batch.sittingIds.slice(i, i + BATCH_IDS_A_QUERY);
-    if (i > 0) await breathe();
-    for (const sitting of await em.find(
-      Sitting,
-      { id: { $in: ids }, exam: batch.examId },
-      { populate: PUSHED_RELATIONS as never },
-    ))
-      sittings.set(sitting.id, sitting);
-  }
+  for (const sitting of await readSittings(em, batch.examId, { ids: batch.sittingIds }, breathe))
+    sittings.set(sitting.id, sitting);
   return { em, sittings };
 }
 

@@ -39,10 +39,10 @@ describe('fan-out reads', () => {
     await server.stop();
   });
 
-  /** N students subscribed to `query` on the exam; answers the subscribers */
+  /** N students subscribed to `query` on the exam (subscription ids `sub-<i>`); answers the subscribers */
   async function crowdOn(examId: string, tokens: string[], query: string): Promise<RawSubscriber[]> {
     const opened = await rawSubscribers(tokens.length, 20, (i) =>
-      rawSubscribe(server.app.wsUrl, tokens[i], query, { e: examId }),
+      rawSubscribe(server.app.wsUrl, tokens[i], query, { e: examId }, `sub-${i}`),
     );
     subs.push(...opened);
     expect(await until(async () => (await subscribersOf(server, examId)) === tokens.length, 30_000))
@@ -165,6 +165,9 @@ describe('fan-out reads', () => {
     expect(new Set(crowd.students.slice(1).map((_, i) => boards.get(viewers[i + 1])![0].id)).size)
       .withContext('orders differ between students')
       .toBeGreaterThan(1);
+    // the tiles are serialized once and copied into each frame: each frame still carries its own subscription's id, as text
+    viewers.slice(1).forEach((viewer, i) => expect(viewer.nextIds).toEqual([`sub-${i + 1}`]));
+    expect(viewers.reduce((sum, v) => sum + v.binaryFrames, 0)).toBe(0);
   }, 60_000);
 
   it('writes the presence of pages opened together in shared transactions, each student entered once with a trail row (R2.1)', async () => {

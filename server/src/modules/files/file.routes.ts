@@ -133,7 +133,8 @@ export function fileRoutes(contextFor: ContextFor): Router {
         'Content-Length': String(file.size),
         'Content-Disposition': disposition(file.name),
         'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'private, no-store',
+        // no-transform: sent byte for byte with its length, never compressed on the way (most are PDFs, images, archives)
+        'Cache-Control': 'private, no-store, no-transform',
       });
       const stream = ctx.services.files.store.open(file.id);
       stream.on('error', (error) => respondWithError(res, req, error));

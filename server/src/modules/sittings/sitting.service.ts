@@ -2,10 +2,10 @@ import type { EntityManager } from '@mikro-orm/core';
 import { BatchLoader, groupBy } from '../../common/batch-loader';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { extraTimeValid } from '../../rules';
-import { adoptWritten } from '../../common/written';
+import { plainSql } from '../../common/plain-sql';
 import { TurnBatch } from '../../common/turn-batch';
 import type { ExamEvents } from '../../common/events';
-import { appendEvents, recordEvent, SittingEventKind } from '../audit/audit.service';
+import { appendEvents, insertEvents, recordEvent, SittingEventKind } from '../audit/audit.service';
 import { ExamFormat, type Exam } from '../exams/exam.entity';
 import { assertStarted } from '../exams/exam-rules';
 import type { Presence } from '../presence/presence';
@@ -13,6 +13,7 @@ import { StoredFile } from '../files/stored-file.entity';
 import type { TicketService } from '../tickets/ticket.service';
 import type { User } from '../users/user.entity';
 import { Sitting } from './sitting.entity';
+import { IDS_A_READ, readAlready, readSittings } from './sittings.read';
 
 /** ids in one `IN (…)` list (SQLite allows 32,766 parameters a statement) */
 const IDS_A_STATEMENT = 1_000;
@@ -29,6 +30,15 @@ interface PresenceWrite {
   entering: boolean;
   /** any of the batch's: the batch is written through a fork of the first */
   em: EntityManager;
+}
+
+/** a release's conditional UPDATE of an exam's sittings (bound: the time twice, the exam) */
+const RELEASE =
+  'update sittings set questions_released_at = ?, updated_at = ? where exam_id = ? and ticket_id is not null and questions_released_at is null';
+const RELEASE_ALL = `${RELEASE} returning id, student_id`;
+interface ReleasedRow {
+  id: string;
+  student_id: string;
 }
 
 export const QUESTIONS_PENDING_MESSAGE = 'Please wait. The questions have not been sent yet.';
@@ -172,7 +182,11 @@ export class SittingService {
     return this.presenceAsks.load(`${sitting.exam.id}:${sitting.student.id}`);
   }
 
-  /** R5.3: to the listed students, or to everyone holding a ticket. Already released ones keep their time. */
+  /**
+   * R5.3: to the listed students, or to everyone holding a ticket. Already released ones keep their time. Written as
+   * set-based conditional UPDATEs and multi-row trail INSERTs in one short transaction, and answered with plain
+   * sittings (sittings.read.ts): a release to thousands hydrates no entity.
+   */
   async releaseQuestions(
     em: EntityManager,
     exam: Exam,
@@ -182,51 +196,65 @@ export class SittingService {
   ): Promise<Sitting[]> {
     if (exam.format !== ExamFormat.TICKETS)
       throw new BadUserInputError('This exam is held with a task; its task shows by itself at the start time.');
-    const where = studentIds
-      ? { exam: exam.id, student: { $in: studentIds } }
-      : { exam: exam.id, ticket: { $ne: null } };
-    const sittings = await em.find(Sitting, where, {
-      populate: ['student'],
-      orderBy: { student: { fullName: 'asc' } },
-    });
+    let listed: Sitting[] | undefined;
     if (studentIds) {
-      const found = new Set(sittings.map((s) => s.student.id));
-      const missing = studentIds.filter((id) => !found.has(id));
+      const unique = [...new Set(studentIds)];
+      listed = await readSittings(em, exam, { studentIds: unique });
+      const found = new Set(listed.map((s) => s.student.id));
+      const missing = unique.filter((id) => !found.has(id));
       if (missing.length)
         throw new NotFoundError(`${missing.length} of the listed students are not enrolled at this exam.`);
-      const ticketless = sittings.filter((s) => !s.ticket);
+      const ticketless = listed.filter((s) => !s.ticket);
       if (ticketless.length) {
         throw new BadUserInputError(
           `These students have no ticket yet, so there is nothing to release: ${ticketless.map((s) => s.student.fullName).join(', ')}.`,
         );
       }
     }
-    const released = sittings.filter((s) => !s.questionsReleasedAt);
-    if (released.length) {
-      // conditional UPDATEs of many rows each and the trail rows, in one transaction: a thousand change sets computed
-      // by a flush would hold the event loop for as long; the managed sittings then take the written values
-      const written = { questionsReleasedAt: now, updatedAt: now };
-      // through a clean fork: a transaction of `em` would flush at its end, computing change sets of every sitting read above
-      await em.fork().transactional(async (tx) => {
-        for (let i = 0; i < released.length; i += IDS_A_STATEMENT) {
-          const ids = released.slice(i, i + IDS_A_STATEMENT).map((s) => s.id);
-          await tx.nativeUpdate(Sitting, { id: { $in: ids }, questionsReleasedAt: null }, written);
-        }
-        await appendEvents(
-          tx,
-          released.map((s) => ({
-            sittingId: s.id,
-            kind: SittingEventKind.QUESTIONS_RELEASED,
-            actorId: actor.id,
-            at: now,
-          })),
-        );
-      });
-      for (const sitting of released) adoptWritten(em, sitting, written);
+    const sql = plainSql(em);
+    const at = sql.time(now);
+    const pending = listed?.filter((s) => !s.questionsReleasedAt).map((s) => s.id);
+    // conditional: a sitting released meanwhile keeps its time and is neither written nor announced again
+    const released =
+      pending?.length === 0
+        ? []
+        : await sql.transaction(async (tx) => {
+            const rows: ReleasedRow[] = [];
+            if (!pending) rows.push(...(await tx.rows<ReleasedRow>(RELEASE_ALL, [at, at, exam.id])));
+            for (let i = 0; pending && i < pending.length; i += IDS_A_READ) {
+              const ids = pending.slice(i, i + IDS_A_READ);
+              rows.push(
+                ...(await tx.rows<ReleasedRow>(
+                  `${RELEASE} and id in (${ids.map(() => '?').join(', ')}) returning id, student_id`,
+                  [at, at, exam.id, ...ids],
+                )),
+              );
+            }
+            await insertEvents(
+              tx,
+              rows.map((row) => ({
+                sittingId: row.id,
+                kind: SittingEventKind.QUESTIONS_RELEASED,
+                actorId: actor.id,
+                at: now,
+              })),
+              sql.time,
+            );
+            return rows;
+          });
+    let sittings: Sitting[];
+    if (!listed) sittings = await readSittings(em, exam, { withTicket: true });
+    else if (released.length < pending!.length)
+      sittings = await readSittings(em, exam, { ids: listed.map((s) => s.id) }); // some were released meanwhile, at their own time
+    else {
+      for (const sitting of listed) sitting.questionsReleasedAt ??= now;
+      sittings = listed;
     }
+    // this instance's pushes take the sittings just read (plain, read-only) rather than read them again
     this.events.questionsReleased(
       exam.id,
-      released.map((s) => ({ examId: exam.id, sittingId: s.id, studentId: s.student.id })),
+      released.map((row) => ({ examId: exam.id, sittingId: row.id, studentId: row.student_id })),
+      readAlready(em, sittings),
     );
     return sittings;
   }

@@ -5,11 +5,12 @@ import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
 import type { BoardEventPayload } from '../../common/events';
-import { SharedPush } from '../../common/shared-push';
-import { mayChooseTicket, tileOrder } from '../exams/exam-rules';
-import type { Exam } from '../exams/exam.entity';
-import { BATCH_IDS_A_QUERY, breathe, dropper, keepOnly, studentStream, type Data } from '../exams/exam-streams';
-import { Sitting } from '../sittings/sitting.entity';
+import { PreSerialized, SharedPush } from '../../common/shared-push';
+import { mayChooseTicket, tileHash, tileOrder } from '../exams/exam-rules';
+import type { Exam, ExamFormat, TicketAssignment } from '../exams/exam.entity';
+import { instant, instantOrNull, plainRows } from '../../common/plain-sql';
+import { breathe, dropper, keepOnly, studentStream, type Data } from '../exams/exam-streams';
+import { IDS_A_READ } from '../sittings/sittings.read';
 import { Role } from '../users/user.entity';
 import { TicketTile } from './ticket.entity';
 
@@ -35,7 +36,7 @@ class BoardViewer {
     private readonly stale: StaleViewers,
   ) {}
 
-  remember(sitting: Sitting | null): void {
+  remember(sitting: ViewerSitting | null): void {
     this.sittingId = sitting?.id;
     if (!sitting) return;
     const { format, ticketAssignment, startsAt, endsAt } = sitting.exam;
@@ -75,6 +76,7 @@ class BoardViewer {
         order: tileOrder(
           this.studentId,
           tiles.map((t) => t.id),
+          tileHashesOf(tiles),
         ),
       };
     } else {
@@ -85,7 +87,7 @@ class BoardViewer {
 
   /**
    * This student's push of a board change: the board is executed once for every viewer (the tiles' fields are the
-   * same for all), then its tiles are put in this student's order.
+   * same for all) and each tile serialized once; this student's push is those tiles' JSON in their order, sent as is.
    */
   push(event: BoardEventPayload): SharedPush<BoardEventPayload> {
     return new SharedPush(event, async (result) => {
@@ -93,9 +95,25 @@ class BoardViewer {
       const shared = field ? result.data![field] : null;
       if (!Array.isArray(shared)) return result;
       const order = this.orderOf(await boardTiles(event));
-      return { ...result, data: { [field!]: Array.from(order, (i) => shared[i]) } };
+      return { ...result, data: { [field!]: PreSerialized.array(tileJson(shared), order) } };
     });
   }
+}
+
+/** the tiles' own hashes (exam-rules `tileHash`), computed once for all the viewers of a board change */
+const tileHashes = new WeakMap<readonly TicketTile[], Uint32Array>();
+function tileHashesOf(tiles: readonly TicketTile[]): Uint32Array {
+  let hashes = tileHashes.get(tiles);
+  if (!hashes) tileHashes.set(tiles, (hashes = Uint32Array.from(tiles, (t) => tileHash(t.id))));
+  return hashes;
+}
+
+/** each tile of a shared board result as JSON, made once for all its viewers */
+const tileJsons = new WeakMap<readonly unknown[], Buffer[]>();
+function tileJson(shared: readonly unknown[]): Buffer[] {
+  let json = tileJsons.get(shared);
+  if (!json) tileJsons.set(shared, (json = shared.map((tile) => Buffer.from(JSON.stringify(tile)))));
+  return json;
 }
 
 /**
@@ -123,15 +141,12 @@ class StaleViewers {
     this.viewers.clear();
     try {
       const ids = viewers.flatMap(({ viewer }) => (viewer.sittingId ? [viewer.sittingId] : []));
-      const sittings = new Map<string, Sitting>();
-      for (let i = 0; i < ids.length; i += BATCH_IDS_A_QUERY) {
+      const sittings = new Map<string, ViewerSitting>();
+      for (let i = 0; i < ids.length; i += IDS_A_READ) {
         if (i > 0) await breathe();
-        for (const sitting of await em.find(
-          Sitting,
-          { id: { $in: ids.slice(i, i + BATCH_IDS_A_QUERY) } },
-          { populate: ['exam'] },
-        ))
-          sittings.set(sitting.id, sitting);
+        const chunk = ids.slice(i, i + IDS_A_READ);
+        const rows = await plainRows<ViewerRow>(em, `${VIEWER_SITTINGS} (${chunk.map(() => '?').join(', ')})`, chunk);
+        for (const row of rows) sittings.set(row.id, viewerSitting(row));
       }
       for (const { viewer, version } of viewers) {
         viewer.remember(viewer.sittingId ? (sittings.get(viewer.sittingId) ?? null) : null);
@@ -143,6 +158,37 @@ class StaleViewers {
     }
   }
 }
+
+/** what a board viewer's pushes depend on: its sitting's ticket and extra time, its exam's mode and times */
+interface ViewerSitting {
+  id: string;
+  ticket?: unknown;
+  endsAtOverride?: Date | null;
+  exam: Pick<Exam, 'format' | 'ticketAssignment' | 'startsAt' | 'endsAt'>;
+}
+/** the re-read of changed viewers' sittings, plain rows (ids bound at the end) */
+const VIEWER_SITTINGS = `select s.id, s.ticket_id, s.ends_at_override, e.format, e.ticket_assignment, e.starts_at, e.ends_at
+from sittings s join exams e on e.id = s.exam_id where s.id in`;
+interface ViewerRow {
+  id: string;
+  ticket_id: string | null;
+  ends_at_override: unknown;
+  format: ExamFormat;
+  ticket_assignment: TicketAssignment | null;
+  starts_at: unknown;
+  ends_at: unknown;
+}
+const viewerSitting = (row: ViewerRow): ViewerSitting => ({
+  id: row.id,
+  ticket: row.ticket_id,
+  endsAtOverride: instantOrNull(row.ends_at_override),
+  exam: {
+    format: row.format,
+    ticketAssignment: row.ticket_assignment,
+    startsAt: instant(row.starts_at),
+    endsAt: instant(row.ends_at),
+  },
+});
 
 /** per server (its services), per exam */
 const staleViewers = new WeakMap<object, Map<string, StaleViewers>>();

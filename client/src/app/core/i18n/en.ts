@@ -362,6 +362,8 @@ export const en: Messages = {
   'trail.detail.size':
     '{chars, plural, one {# character} other {# characters}}, {files, plural, one {# file} other {# files}}',
   'export.csv': 'Download as {format}',
+  'export.preparing': 'Preparing the file ({format})…',
+  'export.failed': 'The file could not be prepared. Check the connection and try again.',
   'grading.back': 'Back to my exams',
   'grading.gradedOf': 'Graded: {graded} of {sent}',
   'grading.sentAnswers': 'Sent answers',

@@ -1,18 +1,29 @@
 import { computed, DOCUMENT, effect, inject, Injectable, signal } from '@angular/core';
 import { ServerClock } from '../graphql/server-clock';
-import { en } from './en';
 import { kk, type MessageKey, type Messages } from './kk';
 import { formatMessage, type MessageParams } from './message-format';
-import { ru } from './ru';
+import { type Lang, LANG_STORAGE_KEY, storedLang } from './stored-lang';
 
-export const LANGS = ['kk', 'ru', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+export { type Lang, LANG_STORAGE_KEY, LANGS } from './stored-lang';
 export type { MessageParams } from './message-format';
 
-const MESSAGES: Record<Lang, Messages> = { kk, ru, en };
+/**
+ * Kazakh comes with the app; Russian and English (some 55 and 17 KB of script) are fetched when one of them is
+ * chosen or remembered (issue 11: the exam page's first load). Loaded once, shared by the page.
+ */
+const MESSAGES: Partial<Record<Lang, Messages>> = { kk };
+const LOADERS: Record<Exclude<Lang, 'kk'>, () => Promise<Messages>> = {
+  ru: () => import('./ru').then((m) => m.ru),
+  en: () => import('./en').then((m) => m.en),
+};
+
+/** Fetches a language's messages unless they are here; the app waits for the remembered one before it starts. */
+export async function loadMessages(lang: Lang = storedLang()): Promise<void> {
+  if (lang !== 'kk' && !MESSAGES[lang]) MESSAGES[lang] = await LOADERS[lang]();
+}
+
 /** Intl locales: Kazakh and Russian as written in Kazakhstan, English in its European form (24-hour time). */
 const LOCALES: Record<Lang, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
-export const LANG_STORAGE_KEY = 'attestation.lang';
 
 const KK_MONTHS = [
   'қаңтар',
@@ -50,15 +61,6 @@ interface Parts {
   readonly second: string;
 }
 
-function storedLang(): Lang {
-  try {
-    const value = localStorage.getItem(LANG_STORAGE_KEY);
-    return (LANGS as readonly string[]).includes(value ?? '') ? (value as Lang) : 'kk';
-  } catch {
-    return 'kk';
-  }
-}
-
 /** A small signal-based translation service: runtime switching, remembered in localStorage, Kazakh by default. */
 @Injectable({ providedIn: 'root' })
 export class I18n {
@@ -66,8 +68,10 @@ export class I18n {
   private readonly formats = new Map<string, Intl.DateTimeFormat>();
   private readonly kazakhData = hasKazakhData();
 
-  readonly lang = signal<Lang>(storedLang());
+  /** a language whose messages are here (the remembered one once loadMessages() has fetched it) */
+  readonly lang = signal<Lang>(MESSAGES[storedLang()] ? storedLang() : 'kk');
   readonly locale = computed(() => LOCALES[this.lang()]);
+  private wanted: Lang = this.lang();
 
   constructor() {
     const document = inject(DOCUMENT);
@@ -77,18 +81,27 @@ export class I18n {
     });
   }
 
-  setLang(lang: Lang): void {
-    this.lang.set(lang);
+  /** At once when the language's messages are here; otherwise as soon as they arrive (unchanged if they cannot). */
+  async setLang(lang: Lang): Promise<void> {
+    this.wanted = lang;
     try {
       localStorage.setItem(LANG_STORAGE_KEY, lang);
     } catch {
       // private mode: the choice lasts for this page only
     }
+    if (!MESSAGES[lang]) {
+      try {
+        await loadMessages(lang);
+      } catch {
+        return; // offline: the page stays in the language it shows
+      }
+    }
+    if (this.wanted === lang) this.lang.set(lang);
   }
 
   /** The message in the current language; `{name}` placeholders and `{n, plural, …}` forms are filled from params. */
   t(key: MessageKey, params?: MessageParams): string {
-    const text = MESSAGES[this.lang()][key];
+    const text = (MESSAGES[this.lang()] ?? kk)[key];
     if (!params) return text;
     return formatMessage(text, params, this.pluralRules(), (n) => this.number(n));
   }

@@ -365,6 +365,8 @@ export const kk = {
   'trail.detail.until': '{time} дейін',
   'trail.detail.size': '{chars, plural, other {# белгі}}, {files, plural, other {# файл}}',
   'export.csv': '{format} форматында жүктеп алу',
+  'export.preparing': 'Файл дайындалуда ({format})…',
+  'export.failed': 'Файлды дайындау мүмкін болмады. Байланысты тексеріп, қайталап көріңіз.',
   'grading.back': 'Менің емтихандарыма оралу',
   'grading.gradedOf': 'Бағаланды: {graded} / {sent}',
   'grading.sentAnswers': 'Жіберілген жауаптар',

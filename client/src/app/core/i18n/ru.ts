@@ -363,6 +363,8 @@ export const ru: Messages = {
   'trail.detail.size':
     '{chars, plural, one {# символ} few {# символа} other {# символов}}, {files, plural, one {# файл} few {# файла} other {# файлов}}',
   'export.csv': 'Скачать в формате {format}',
+  'export.preparing': 'Файл готовится ({format})…',
+  'export.failed': 'Не удалось подготовить файл. Проверьте соединение и попробуйте ещё раз.',
   'grading.back': 'К моим экзаменам',
   'grading.gradedOf': 'Оценено: {graded} из {sent}',
   'grading.sentAnswers': 'Отправленные ответы',

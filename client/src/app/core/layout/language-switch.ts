@@ -35,6 +35,6 @@ export class LanguageSwitch {
   }
 
   protected choose(lang: Lang): void {
-    this.i18n.setLang(lang);
+    void this.i18n.setLang(lang);
   }
 }

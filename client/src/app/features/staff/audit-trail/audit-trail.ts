@@ -11,7 +11,8 @@ import { type SittingEventKind, SittingTrailsDocument, type SittingTrailsQuery }
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
-import { type CsvCell, downloadCsv, fileName } from '../../../shared/csv/csv';
+import { downloadCsv, type ExportTable, fileName, instant } from '../../../shared/csv/csv';
+import { downloadXlsx, XlsxExport } from '../../../shared/csv/xlsx';
 import { clockTime } from '../../../shared/zoned-time/zoned-time';
 
 type Trail = NonNullable<SittingTrailsQuery['exam']>['sittings'][number];
@@ -49,33 +50,32 @@ export function eventDetail(i18n: I18n, detail: string | null): string {
   return detail;
 }
 
-/** The trail as CSV rows: one line per event, with the date and time in the university's zone and the instant in UTC. */
-export function trailRows(i18n: I18n, trails: readonly Trail[]): CsvCell[][] {
-  const rows: CsvCell[][] = [
-    [
-      i18n.t('trail.student'),
-      i18n.t('auth.login'),
-      i18n.t('trail.time'),
-      i18n.t('trail.utc'),
-      i18n.t('trail.event'),
-      i18n.t('trail.by'),
-      i18n.t('trail.detail'),
-    ],
+/**
+ * The trail as an export (CSV or XLSX): one line per event, with the date and time on the university's clocks
+ * (the zone named in the header) and the instant in UTC.
+ */
+export function trailExport(i18n: I18n, timeZone: string, name: string, trails: readonly Trail[]): ExportTable {
+  const headers = [
+    i18n.t('trail.student'),
+    i18n.t('auth.login'),
+    `${i18n.t('trail.time')} (${timeZone})`,
+    i18n.t('trail.utc'),
+    i18n.t('trail.event'),
+    i18n.t('trail.by'),
+    i18n.t('trail.detail'),
   ];
-  for (const trail of trails) {
-    for (const event of trail.events) {
-      rows.push([
-        trail.student.fullName,
-        trail.student.login,
-        i18n.dateTime(event.at),
-        event.at,
-        i18n.t(`trail.kind.${event.kind}`),
-        event.actor?.fullName ?? '',
-        eventDetail(i18n, event.detail),
-      ]);
-    }
-  }
-  return rows;
+  const rows = trails.flatMap((trail) =>
+    trail.events.map((event) => [
+      trail.student.fullName,
+      trail.student.login,
+      instant(event.at),
+      event.at,
+      i18n.t(`trail.kind.${event.kind}`),
+      event.actor?.fullName ?? '',
+      eventDetail(i18n, event.detail),
+    ]),
+  );
+  return { name, sheet: i18n.t('trail.fileName'), timeZone, columns: headers.map((header) => ({ header })), rows };
 }
 
 /** The sitting's audit trail for appeals: entered, left, chose, released, viewed, saved, sent, graded — exportable. */
@@ -102,6 +102,7 @@ export class AuditTrail {
     this.trails.hasValue() ? this.trails.value().find((t) => t.id === this.data.sittingId) : undefined,
   );
   protected readonly error = computed(() => (this.trails.error() ? errorMessageKey(this.trails.error()) : null));
+  protected readonly xlsx = new XlsxExport();
 
   protected kind(kind: SittingEventKind): string {
     return this.i18n.t(`trail.kind.${kind}`);
@@ -115,20 +116,36 @@ export class AuditTrail {
     return clockTime(at, this.clock.timeZone());
   }
 
-  protected export(): void {
+  private exportTable(): ExportTable | undefined {
     const trail = this.trail();
-    if (!trail) return;
-    downloadCsv(
-      fileName(this.i18n.t('trail.fileName'), this.data.examTitle, trail.student.login),
-      trailRows(this.i18n, [trail]),
-    );
+    if (!trail) return undefined;
+    const name = fileName(this.i18n.t('trail.fileName'), this.data.examTitle, trail.student.login);
+    return trailExport(this.i18n, this.clock.timeZone(), name, [trail]);
+  }
+
+  protected exportCsv(): void {
+    const table = this.exportTable();
+    if (table) downloadCsv(table, this.i18n.lang());
+  }
+
+  protected exportXlsx(): void {
+    void this.xlsx.download(this.exportTable(), this.i18n.lang());
   }
 }
 
-/** Every student's trail of an exam, as one CSV file (from the room, without opening a dialog). */
-export async function exportAllTrails(apollo: Apollo, i18n: I18n, examId: string, examTitle: string): Promise<void> {
+/** Every student's trail of an exam, as one CSV or XLSX file (from the room, without opening a dialog). */
+export async function exportAllTrails(
+  apollo: Apollo,
+  i18n: I18n,
+  timeZone: string,
+  exam: { readonly id: string; readonly title: string },
+  format: 'csv' | 'xlsx',
+): Promise<void> {
   const { data } = await firstValueFrom(
-    apollo.query({ query: SittingTrailsDocument, variables: { examId }, fetchPolicy: 'network-only' }),
+    apollo.query({ query: SittingTrailsDocument, variables: { examId: exam.id }, fetchPolicy: 'network-only' }),
   );
-  downloadCsv(fileName(i18n.t('trail.fileName'), examTitle), trailRows(i18n, data?.exam?.sittings ?? []));
+  const name = fileName(i18n.t('trail.fileName'), exam.title);
+  const table = trailExport(i18n, timeZone, name, data?.exam?.sittings ?? []);
+  if (format === 'csv') downloadCsv(table, i18n.lang());
+  else await downloadXlsx(table, i18n.lang());
 }

@@ -95,6 +95,8 @@ export class LiveRoom implements OnInit {
   });
   protected readonly busy = signal(false);
   protected readonly notice = signal<Notice | null>(null);
+  /** a file being made (XLSX loads its library first): the room's other actions stay available meanwhile */
+  protected readonly exporting = signal(false);
 
   ngOnInit(): void {
     this.room.open(this.examId());
@@ -190,10 +192,24 @@ export class LiveRoom implements OnInit {
     });
   }
 
-  protected async exportTrails(): Promise<void> {
+  protected async exportTrails(format: 'csv' | 'xlsx'): Promise<void> {
     const exam = this.exam();
-    if (!exam) return;
-    await this.act(() => exportAllTrails(this.apollo, this.i18n, exam.id, exam.discipline.title), null);
+    if (!exam || this.exporting()) return;
+    this.exporting.set(true);
+    this.notice.set(null);
+    try {
+      await exportAllTrails(
+        this.apollo,
+        this.i18n,
+        this.clock.timeZone(),
+        { id: exam.id, title: exam.discipline.title },
+        format,
+      );
+    } catch (error) {
+      this.notice.set({ key: errorMessageKey(error), error: true });
+    } finally {
+      this.exporting.set(false);
+    }
   }
 
   private async act(action: () => Promise<unknown>, done: MessageKey | null, params?: MessageParams): Promise<void> {

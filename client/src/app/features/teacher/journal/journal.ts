@@ -8,12 +8,15 @@ import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
 import { JournalDisciplinesDocument, JournalDocument } from '../../../core/graphql/generated';
+import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
-import { type CsvCell, downloadCsv, fileName } from '../../../shared/csv/csv';
+import { downloadCsv, type ExportTable, fileName } from '../../../shared/csv/csv';
+import { XlsxExport } from '../../../shared/csv/xlsx';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
+import { journalExport } from './journal-export';
 import { type JournalGrade, journalTable } from './journal-table';
 
-/** R7.7: the journal — a discipline's grades in a period, students × exams, with letters; exported as CSV. */
+/** R7.7: the journal — a discipline's grades in a period, students × exams, with letters; exported as CSV or XLSX. */
 @Component({
   selector: 'app-journal',
   imports: [MatButtonModule, MatFormFieldModule, MatProgressBarModule, MatSelectModule, PeriodFilter],
@@ -23,8 +26,10 @@ import { type JournalGrade, journalTable } from './journal-table';
 })
 export class Journal {
   private readonly apollo = inject(Apollo);
+  private readonly clock = inject(ServerClock);
   protected readonly i18n = inject(I18n);
   protected readonly choice = periodChoice();
+  protected readonly xlsx = new XlsxExport();
 
   /** the disciplines with exams in the period: a teacher's own, or all of them for staff */
   protected readonly disciplines = rxResource({
@@ -64,35 +69,25 @@ export class Journal {
     return this.i18n.number(grade.gpa, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
 
-  protected export(): void {
-    const { columns, lines } = this.table();
+  private exportTable(): ExportTable | undefined {
     const discipline = this.discipline();
     const period = this.choice.period();
-    if (!discipline || !period) return;
-    const header: CsvCell[] = [this.i18n.t('trail.student'), this.i18n.t('auth.login')];
-    for (const c of columns) {
-      const date = this.i18n.date(c.startsAt);
-      header.push(
-        this.i18n.t('journal.csvScore', { date }),
-        this.i18n.t('journal.csvLetter', { date }),
-        this.i18n.t('journal.csvGpa', { date }),
-      );
-    }
-    const body = lines.map((line) => [
-      line.student.fullName,
-      line.student.login,
-      ...line.grades.flatMap((g) =>
-        g ? [g.score, g.letter, g.gpa.toFixed(2)] : ['', g === null ? this.i18n.t('journal.notGraded') : '', ''],
-      ),
-    ]);
-    downloadCsv(
-      fileName(
-        this.i18n.t('journal.fileName'),
-        discipline.code,
-        this.choice.year()?.title ?? '',
-        this.i18n.t('list.periodN', { n: period.number }),
-      ),
-      [header, ...body],
+    if (!discipline || !period) return undefined;
+    const name = fileName(
+      this.i18n.t('journal.fileName'),
+      discipline.code,
+      this.choice.year()?.title ?? '',
+      this.i18n.t('list.periodN', { n: period.number }),
     );
+    return journalExport(this.i18n, this.clock.timeZone(), name, this.table());
+  }
+
+  protected exportCsv(): void {
+    const table = this.exportTable();
+    if (table) downloadCsv(table, this.i18n.lang());
+  }
+
+  protected exportXlsx(): void {
+    void this.xlsx.download(this.exportTable(), this.i18n.lang());
   }
 }

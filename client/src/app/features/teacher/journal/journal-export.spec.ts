@@ -1,0 +1,81 @@
+import { TestBed } from '@angular/core/testing';
+import { ServerClock } from '../../../core/graphql/server-clock';
+import { I18n } from '../../../core/i18n/i18n';
+import { CSV_DIALECTS, toCsv } from '../../../shared/csv/csv';
+import { journalExport } from './journal-export';
+import { journalTable } from './journal-table';
+
+const student = (id: string, fullName: string) => ({ id, login: id, fullName });
+const exam = (id: string, startsAt: string) => ({ id, startsAt, teacher: { id: 't', fullName: 'Нұрлан Әбенов' } });
+
+// two exams on one day in Almaty (10:00 and 15:30), and a student who sat only the first and is not graded yet
+const rows = [
+  {
+    student: student('student21', 'Әлия Нұрланқызы'),
+    exam: exam('morning', '2026-11-29T05:00:00Z'),
+    grade: { score: 88, letter: 'B+', gpa: 3.33 },
+  },
+  {
+    student: student('student21', 'Әлия Нұрланқызы'),
+    exam: exam('afternoon', '2026-11-29T10:30:00Z'),
+    grade: { score: 95, letter: 'A', gpa: 4 },
+  },
+  { student: student('student22', 'Арман Бекұлы'), exam: exam('morning', '2026-11-29T05:00:00Z'), grade: null },
+];
+
+describe('the journal export', () => {
+  let i18n: I18n;
+
+  beforeEach(() => {
+    i18n = TestBed.inject(I18n);
+    TestBed.inject(ServerClock).timeZone.set('Asia/Almaty');
+    i18n.setLang('kk');
+  });
+
+  afterEach(() => i18n.setLang('kk'));
+
+  it("heads each exam's columns with its date and time on the university's clocks: two exams on one day stay two", () => {
+    const table = journalExport(i18n, 'Asia/Almaty', 'journal', journalTable(rows));
+    const headers = table.columns.map((c) => c.header);
+    expect(headers).toEqual([
+      'Білім алушы',
+      'Логин',
+      '2026 ж. 29 қараша, 10:00: балл',
+      '2026 ж. 29 қараша, 10:00: әріптік баға',
+      '2026 ж. 29 қараша, 10:00: сандық эквиваленті',
+      '2026 ж. 29 қараша, 15:30: балл',
+      '2026 ж. 29 қараша, 15:30: әріптік баға',
+      '2026 ж. 29 қараша, 15:30: сандық эквиваленті',
+    ]);
+    expect(new Set(headers).size).toBe(headers.length);
+  });
+
+  it('keeps scores and GPA points as numbers, "not graded" as text, and a gap where the student did not sit', () => {
+    const table = journalExport(i18n, 'Asia/Almaty', 'journal', journalTable(rows));
+    const line = (login: string) => table.rows.find((row) => row[1] === login);
+    expect(table.rows.length).toBe(2);
+    expect(line('student21')).toEqual(['Әлия Нұрланқызы', 'student21', 88, 'B+', 3.33, 95, 'A', 4]);
+    expect(line('student22')).toEqual(['Арман Бекұлы', 'student22', 'Бағаланбаған', null, null, null, null, null]);
+    expect(table.columns[4].decimals).toBe(2);
+  });
+
+  it('writes the same journal as a Kazakh, a Russian and an English spreadsheet reads it', () => {
+    const csv = (lang: 'kk' | 'ru' | 'en') => {
+      i18n.setLang(lang);
+      const lines = toCsv(journalExport(i18n, 'Asia/Almaty', 'journal', journalTable(rows)), CSV_DIALECTS[lang]);
+      return lines.split('\r\n');
+    };
+    const kk = csv('kk');
+    expect(kk[0]).toBe(
+      'Білім алушы;Логин;2026 ж. 29 қараша, 10:00: балл;2026 ж. 29 қараша, 10:00: әріптік баға;' +
+        '2026 ж. 29 қараша, 10:00: сандық эквиваленті;2026 ж. 29 қараша, 15:30: балл;' +
+        '2026 ж. 29 қараша, 15:30: әріптік баға;2026 ж. 29 қараша, 15:30: сандық эквиваленті',
+    );
+    expect(kk).toContain('Әлия Нұрланқызы;student21;88;B+;3,33;95;A;4,00');
+    expect(csv('ru')).toContain('Әлия Нұрланқызы;student21;88;B+;3,33;95;A;4,00');
+    const en = csv('en');
+    expect(en[0]).toContain(',"29 November 2026, 10:00: score",');
+    expect(en[0]).toContain(',"29 November 2026, 15:30: GPA points"');
+    expect(en).toContain('Әлия Нұрланқызы,student21,88,B+,3.33,95,A,4.00');
+  });
+});

@@ -1,0 +1,32 @@
+import type { I18n } from '../../../core/i18n/i18n';
+import type { ExportCell, ExportColumn, ExportTable } from '../../../shared/csv/csv';
+import type { JournalColumn, JournalLine } from './journal-table';
+
+/**
+ * The journal as an export: student and login, then score, letter and GPA points for each exam. Each exam's
+ * headers carry its date AND time on the university's clocks, so two exams on one day stay two distinct columns.
+ */
+export function journalExport(
+  i18n: I18n,
+  timeZone: string,
+  name: string,
+  table: { readonly columns: readonly JournalColumn[]; readonly lines: readonly JournalLine[] },
+): ExportTable {
+  const columns: ExportColumn[] = [{ header: i18n.t('trail.student') }, { header: i18n.t('auth.login') }];
+  for (const c of table.columns) {
+    const date = `${i18n.date(c.startsAt)}, ${i18n.time(c.startsAt)}`;
+    columns.push(
+      { header: i18n.t('journal.csvScore', { date }) },
+      { header: i18n.t('journal.csvLetter', { date }) },
+      { header: i18n.t('journal.csvGpa', { date }), decimals: 2 },
+    );
+  }
+  const rows = table.lines.map((line): ExportCell[] => [
+    line.student.fullName,
+    line.student.login,
+    ...line.grades.flatMap((g): ExportCell[] =>
+      g ? [g.score, g.letter, g.gpa] : [g === null ? i18n.t('journal.notGraded') : null, null, null],
+    ),
+  ]);
+  return { name, sheet: i18n.t('journal.fileName'), timeZone, columns, rows };
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { logger } from '../common/logger';
+import { PreSerialized } from '../common/shared-push';
+
+/** what graphql-ws's server is given of a socket here (the `extra` of its context) */
+export interface SocketExtra {
+  socket: WebSocket;
+}
+
+/**
+ * graphql-ws over `ws` (in place of graphql-ws/use/ws): the same protocol and lifecycle, plus
+ * - frames carrying `PreSerialized` values: the envelope is serialized with a marker in their place, then their bytes
+ *   are copied in (stringify and send run in one synchronous step of graphql-ws, so the values are the frame's own);
+ * - close reasons that never carry an error's message (it may hold SQL) to the client;
+ * - a socket's errors are logged by graphql-ws.ts (logSocketErrors), where ws closes it;
+ * - frames written in a burst once a turn (see `flush`);
+ * - no ping timer per socket: the server's one heartbeat (graphql-ws.ts) pings every socket and closes silent ones.
+ */
+export function serveGraphqlWs<P extends Record<string, unknown>, E extends Record<PropertyKey, unknown>>(
+  options: ServerOptions<P, E & SocketExtra>,
+  wsServer: WebSocketServer,
+  /** what a socket keeps of its upgrade request (the request itself is not kept: thousands of sockets hold their pages open) */
+  extraOf: (request: IncomingMessage) => E,
+): { dispose(): Promise<void> } {
+  // a per-process marker no client can guess (the envelope holds nothing of theirs but the subscription id anyway)
+  const marker = `\u0000${randomUUID()}`;
+  const markerJson = JSON.stringify(marker);
+  let pending: PreSerialized[] = [];
+  const replacer = (key: string, value: unknown) => {
+    if (key === '') pending = []; // a new frame (a stringify that failed left nothing behind)
+    if (value instanceof PreSerialized) {
+      pending.push(value);
+      return marker;
+    }
+    return value;
+  };
+  /** the frame as sent: the envelope as is, or with every marker replaced by its value's bytes, in order */
+  const framed = (data: string): string | Buffer => {
+    if (!pending.length) return data;
+    const values = pending;
+    pending = [];
+    const envelope = data.split(markerJson);
+    const parts: Buffer[] = [Buffer.from(envelope[0])];
+    for (let i = 1; i < envelope.length; i++) parts.push(...values[i - 1].parts, Buffer.from(envelope[i]));
+    return Buffer.concat(parts);
+  };
+  /**
+   * Frames are written once a turn, together: a fan-out's sends otherwise interleave with building the next pushes, and
+   * each lone write to a socket costs the kernel far more (a wake-up of the reader each time) than writes in a burst.
+   */
+  let outbox: { socket: WebSocket; frame: string | Buffer; done: (error?: Error) => void }[] = [];
+  const flush = () => {
+    const writes = outbox;
+    outbox = [];
+    for (const { socket, frame, done } of writes) {
+      if (socket.readyState !== socket.OPEN) done();
+      // a text frame, whether the JSON is a string or bytes
+      else socket.send(frame, { binary: false }, done);
+    }
+  };
+  const server = makeServer<P, E & SocketExtra>({ ...options, jsonMessageReplacer: replacer });
+  wsServer.options.handleProtocols = handleProtocols;
+
+  const internalError = (socket: WebSocket, error: unknown, what: string) => {
+    logger.error({ err: error }, `websocket: ${what}`);
+    socket.close(CloseCode.InternalServerError, 'Internal server error');
+  };
+  wsServer.on('error', (error) => logger.error({ err: error }, 'websocket: server error'));
+  wsServer.on('connection', (socket, request) => {
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) => {
+          const frame = framed(data);
+          return new Promise<void>((resolve, reject) => {
+            outbox.push({ socket, frame, done: (error) => (error ? reject(error) : resolve()) });
+            if (outbox.length === 1) setImmediate(flush);
+          });
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', async (data) => {
+            try {
+              await handle(String(data));
+            } catch (error) {
+              internalError(socket, error, 'a message could not be handled');
+            }
+          }),
+      },
+      { ...extraOf(request), socket },
+    );
+    socket.once('close', (code, reason) => void closed(code, String(reason)));
+  });
+  return {
+    dispose: async () => {
+      for (const client of wsServer.clients) client.close(1001, 'Going away');
+      wsServer.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
