@@ -1,7 +1,11 @@
 import { GraphQLRefusal } from './support/api';
 import { expectButton, openStudent, screenshot, world } from './support/browser';
+import { E2E_SEND_GRACE_MS } from './support/server';
 
-/** R7.5 at the edge: after the end time the page stops sending, and a send that reaches the server too late says so. */
+/**
+ * R7.5 at the edge: after the end time the page stops sending, and a send that reaches the server after the grace
+ * (SEND_GRACE_MS) says so. These exams do not send drafts at the end (auto-send.e2e.ts tries that and the grace).
+ */
 describe('the end time', () => {
   it('says clearly that an answer sent after the end did not land', async () => {
     const student = await openStudent('student07');
@@ -13,11 +17,13 @@ describe('the end time', () => {
         [student.student.user.id],
         new Date(now - 60_000),
         new Date(endsAt),
+        { autoSendAtEnd: false },
       );
-      // the network holds the send until the end time has passed, as a slow connection would at the last second
+      // the network holds the send until the end time and its grace have passed, as a very slow connection would
       await student.page.route('**/graphql', async (route) => {
         if (route.request().postData()?.includes('SubmitAnswer')) {
-          await new Promise((resolve) => setTimeout(resolve, Math.max(0, endsAt + 1500 - Date.now())));
+          const arrival = endsAt + E2E_SEND_GRACE_MS + 1500;
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, arrival - Date.now())));
         }
         await route.continue();
       });
@@ -57,6 +63,7 @@ describe('the end time', () => {
         [student.student.user.id],
         new Date(now - 60_000),
         new Date(now + 20_000),
+        { autoSendAtEnd: false },
       );
       await student.page.goto(`/attestation/${examId}`);
       await student.page.getByTestId('answer-text').fill('Ten or more characters, typed just before the end.');
@@ -66,6 +73,8 @@ describe('the end time', () => {
       await expectButton(student.page, 'save', 'disabled');
       await student.page.getByText('Емтихан уақыты аяқталды').first().waitFor();
       await screenshot(student.page, '51-ended-kk');
+      // past the grace a Send pressed before the end could still be on its way
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, now + 20_000 + E2E_SEND_GRACE_MS - Date.now())));
 
       const refusal = await world.api
         .call(

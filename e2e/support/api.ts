@@ -122,13 +122,20 @@ export class Api {
     return data.exam.mySitting.id;
   }
 
-  /** a task exam of our own, for the end-time specs */
-  async createTaskExam(staffToken: string, studentIds: string[], startsAt: Date, endsAt: Date): Promise<string> {
+  /** a task exam of our own, for the end-time specs; `options`: the drafts sent at the end or not, and by whom it is graded */
+  async createTaskExam(
+    staffToken: string,
+    studentIds: string[],
+    startsAt: Date,
+    endsAt: Date,
+    options: { autoSendAtEnd?: boolean; teacherLogin?: string } = {},
+  ): Promise<string> {
     const periodId = await this.currentPeriodId(staffToken);
-    const refs = await this.call<{ disciplines: { id: string }[]; users: { id: string }[] }>(
+    const refs = await this.call<{ disciplines: { id: string }[]; users: { id: string; login: string }[] }>(
       staffToken,
-      '{ disciplines { id } users(role: TEACHER) { id } }',
+      '{ disciplines { id } users(role: TEACHER) { id login } }',
     );
+    const teacher = refs.users.find((t) => t.login === options.teacherLogin) ?? refs.users[0];
     const data = await this.call<{ createExam: { id: string } }>(
       staffToken,
       'mutation($i:ExamInput!){ createExam(input:$i) { id } }',
@@ -136,12 +143,13 @@ export class Api {
         i: {
           periodId,
           disciplineId: refs.disciplines[0].id,
-          teacherId: refs.users[0].id,
+          teacherId: teacher.id,
           studentIds,
           format: 'TASK',
           startsAt: startsAt.toISOString(),
           endsAt: endsAt.toISOString(),
           taskText: 'Explain the rules of an online exam in your own words.',
+          ...(options.autoSendAtEnd === undefined ? {} : { autoSendAtEnd: options.autoSendAtEnd }),
         },
       },
     );

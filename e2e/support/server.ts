@@ -22,6 +22,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** SEND_GRACE_MS of the e2e server: short, so the specs of the end wait seconds, not half a minute */
+export const E2E_SEND_GRACE_MS = 5_000;
+
 /**
  * The real server (built: `npm run build`) on a free port and a fresh SQLite database with the demo university;
  * `main` another build's server/dist/main.js (the first-load benchmark's baseline).
@@ -45,6 +48,8 @@ export async function startServer(
       MAX_FILE_MB: '1',
       TIME_ZONE: 'Asia/Almaty',
       SHUTDOWN_DELAY_MS: '0', // no balancer to wait for
+      SEND_GRACE_MS: String(E2E_SEND_GRACE_MS),
+      AUTO_SEND_SWEEP_MS: '1000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

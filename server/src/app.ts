@@ -75,8 +75,14 @@ async function startServices(config: Config) {
         .catch((error) => logger.error({ err: error, examId }, 'presence: could not record a lost connection')),
     );
   };
+  // drafts due at their end are sent with every page closed; a sweep cut by shutdown is awaited as in-flight work
+  const stopAutoSend = services.draftSender.start(
+    orm,
+    () => services.now(),
+    (work) => services.inFlight.add(work),
+  );
   watchDatabase(orm, metrics);
-  return { orm, metrics, redis, services, stopSweeping };
+  return { orm, metrics, redis, services, stopSweeping, stopAutoSend };
 }
 
 /**
@@ -85,7 +91,7 @@ async function startServices(config: Config) {
  * WebSocket on /graphql, the /files routes and the built web app.
  */
 export async function createApp(config: Config): Promise<RunningApp> {
-  const { orm, metrics, redis, services, stopSweeping } = await startServices(config);
+  const { orm, metrics, redis, services, stopSweeping, stopAutoSend } = await startServices(config);
   const schema = await createSchema();
 
   const app = express();
@@ -155,6 +161,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
         await sleep(config.shutdownDelayMs);
         // then stop accepting, tell WebSocket clients to reconnect elsewhere, let in-flight requests finish within the grace
         stopSweeping();
+        stopAutoSend();
         sockets.closeAll();
         const cut = await drain.close(config.shutdownGraceMs, () => sockets.terminateAll());
         if (cut)

@@ -62,6 +62,14 @@ export interface Config {
   loginSlowdownAfter: number;
   loginSlowdownMs: number;
   loginSlowdownMaxMs: number;
+  /** a new exam sends its students' drafts at each one's end unless its form says otherwise (Exam.autoSendAtEnd) */
+  autoSendAtEnd: boolean;
+  /** how often each instance looks for drafts whose end (and grace) has passed */
+  autoSendSweepMs: number;
+  /** drafts one sweep sends at most per round (rounds repeat until none is left) */
+  autoSendBatch: number;
+  /** a Send that arrives this long after the student's end is still accepted (marked LATE_WITHIN_GRACE) */
+  sendGraceMs: number;
   /** saveAnswer calls plus answer uploads one student may make per minute */
   savesPerMinute: number;
   /** GraphQL requests without a valid token one client address may make per minute */
@@ -214,6 +222,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginSlowdownAfter: int(env, 'LOGIN_SLOWDOWN_AFTER', 3, 0),
     loginSlowdownMs: int(env, 'LOGIN_SLOWDOWN_MS', 500, 0),
     loginSlowdownMaxMs: int(env, 'LOGIN_SLOWDOWN_MAX_MS', 4000, 0),
+    autoSendAtEnd: bool(env, 'AUTO_SEND_AT_END', true),
+    autoSendSweepMs: int(env, 'AUTO_SEND_SWEEP_MS', 5_000, 100),
+    autoSendBatch: int(env, 'AUTO_SEND_BATCH', 200, 1),
+    sendGraceMs: int(env, 'SEND_GRACE_MS', 30_000, 0),
     savesPerMinute: int(env, 'SAVES_PER_MINUTE', 120, 1),
     anonymousRequestsPerMinute: int(env, 'ANONYMOUS_REQUESTS_PER_MINUTE', 600, 1),
     passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', 1, 1),

@@ -14,6 +14,7 @@ import { ExamSittingsResolver, SittingResolver } from './modules/sittings/sittin
 import { ExamTicketsResolver, SittingTicketResolver, TicketResolver } from './modules/tickets/ticket.resolver';
 import { FileResolver } from './modules/files/file.resolver';
 import { AnswerResolver, SittingAnswerResolver } from './modules/answers/answer.resolver';
+import { SittingSendResolver } from './modules/answers/answer-send.resolver';
 import { SittingGradeResolver } from './modules/grades/grade.resolver';
 import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
@@ -38,6 +39,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       TicketResolver,
       AnswerResolver,
       SittingAnswerResolver,
+      SittingSendResolver,
       SittingGradeResolver,
       SittingTrailResolver,
       SittingEventResolver,

@@ -5,6 +5,7 @@ import { limitPasswordHashing } from './modules/auth/passwords';
 import { SessionSockets } from './modules/auth/session-sockets';
 import { RateLimits } from './common/rate-limits';
 import { AnswerService } from './modules/answers/answer.service';
+import { DraftSender } from './modules/answers/draft-sender';
 import { ExamService } from './modules/exams/exam.service';
 import { FileService } from './modules/files/file.service';
 import { FileStore } from './modules/files/file-store';
@@ -54,10 +55,11 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     now: () => new Date(),
     auth: new AuthService(config, rateLimits, sessionSockets),
     users: new UserService(),
-    exams: new ExamService(events),
+    exams: new ExamService(events, config),
     tickets,
     sittings: new SittingService(events, presence, tickets),
     answers,
+    draftSender: new DraftSender(config, events),
     grades: new GradeService(events),
     journal: new JournalService(),
     files: new FileService(config, store, fileSecret, events, answers),

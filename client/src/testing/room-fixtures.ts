@@ -19,6 +19,8 @@ export function roomSitting(
     answerStatus: null,
     answerSavedAt: null,
     submittedAt: null,
+    answerSendMode: null,
+    draftAfterEnd: null,
     endsAt: at(120),
     student: { id: `student-${login}`, login, fullName },
     grade: null,
@@ -37,6 +39,8 @@ export function gradedSitting(
     ticketNumber: 3,
     answerStatus: 'SUBMITTED',
     submittedAt: at(-5),
+    answerSendMode: 'STUDENT',
+    draftAfterEnd: null,
     endsAt: at(120),
     student: { id: `student-${login}`, login, fullName },
     answer: {

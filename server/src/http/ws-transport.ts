@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { logger } from '../common/logger';
 import { PreSerialized } from '../common/shared-push';
+
+/** frames a turn of the event loop sends at once before the sockets it writes to are corked (see `cork`) */
+const CORK_AFTER = 32;
 
 /** what graphql-ws's server is given of a socket here (the `extra` of its context) */
 export interface SocketExtra {
@@ -16,7 +20,7 @@ export interface SocketExtra {
  *   are copied in (stringify and send run in one synchronous step of graphql-ws, so the values are the frame's own);
  * - close reasons that never carry an error's message (it may hold SQL) to the client;
  * - a socket's errors are logged by graphql-ws.ts (logSocketErrors), where ws closes it;
- * - frames written in a burst once a turn (see `flush`);
+ * - a fan-out's frames written in bursts, once a turn (see `cork`);
  * - no ping timer per socket: the server's one heartbeat (graphql-ws.ts) pings every socket and closes silent ones.
  */
 export function serveGraphqlWs<P extends Record<string, unknown>, E extends Record<PropertyKey, unknown>>(
@@ -48,18 +52,26 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
     return Buffer.concat(parts);
   };
   /**
-   * Frames are written once a turn, together: a fan-out's sends otherwise interleave with building the next pushes, and
-   * each lone write to a socket costs the kernel far more (a wake-up of the reader each time) than writes in a burst.
+   * A fan-out's frames are written together: once a turn of the event loop has sent CORK_AFTER frames, each further
+   * socket written to is corked until the turn is over. A fan-out's sends otherwise interleave with building the next
+   * pushes, and each lone write to a socket costs the kernel far more (a wake-up of the reader each time) than writes
+   * in a burst. A quiet turn's frames go out at once, and corking keeps every socket's frames in order (a close frame
+   * after a push still follows it).
    */
-  let outbox: { socket: WebSocket; frame: string | Buffer; done: (error?: Error) => void }[] = [];
-  const flush = () => {
-    const writes = outbox;
-    outbox = [];
-    for (const { socket, frame, done } of writes) {
-      if (socket.readyState !== socket.OPEN) done();
-      // a text frame, whether the JSON is a string or bytes
-      else socket.send(frame, { binary: false }, done);
-    }
+  let sentThisTurn = 0;
+  const corked = new Set<Socket>();
+  const turnOver = () => {
+    sentThisTurn = 0;
+    for (const raw of corked) raw.uncork();
+    corked.clear();
+  };
+  const cork = (socket: WebSocket) => {
+    if (sentThisTurn++ === 0) setImmediate(turnOver);
+    if (sentThisTurn <= CORK_AFTER) return;
+    const raw = (socket as unknown as { _socket?: Socket })._socket; // ws's TCP socket (not part of its typed API)
+    if (!raw || corked.has(raw)) return;
+    raw.cork();
+    corked.add(raw);
   };
   const server = makeServer<P, E & SocketExtra>({ ...options, jsonMessageReplacer: replacer });
   wsServer.options.handleProtocols = handleProtocols;
@@ -76,8 +88,10 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
         send: (data) => {
           const frame = framed(data);
           return new Promise<void>((resolve, reject) => {
-            outbox.push({ socket, frame, done: (error) => (error ? reject(error) : resolve()) });
-            if (outbox.length === 1) setImmediate(flush);
+            if (socket.readyState !== socket.OPEN) return resolve();
+            cork(socket);
+            // a text frame, whether the JSON is a string or bytes
+            socket.send(frame, { binary: false }, (error) => (error ? reject(error) : resolve()));
           });
         },
         close: (code, reason) => socket.close(code, reason),

@@ -42,3 +42,18 @@ export function examPhase(times: ExamTimes, now: Instant): ExamPhase {
 /** The student's own end has come (extra time included): nothing can change any more. */
 export const hasEnded = (exam: { readonly endsAt: Instant }, sitting: ExtraTime, now: Instant): boolean =>
   epochMs(now) >= epochMs(endFor(exam, sitting));
+
+/**
+ * A Send pressed just before the end may arrive just after it: within `graceMs` after the student's own end it is
+ * still taken (and marked). Saves get no grace.
+ */
+export const withinSendGrace = (
+  exam: { readonly endsAt: Instant },
+  sitting: ExtraTime,
+  now: Instant,
+  graceMs: number,
+) => hasEnded(exam, sitting, now) && epochMs(now) < epochMs(endFor(exam, sitting)) + graceMs;
+
+/** When the server sends a draft for the student: once their end and the grace for a late Send have both passed. */
+export const autoSendDue = (exam: { readonly endsAt: Instant }, sitting: ExtraTime, now: Instant, graceMs: number) =>
+  epochMs(now) >= epochMs(endFor(exam, sitting)) + graceMs;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { Answer, AnswerStatus } from '../modules/answers/answer.entity';
+import { Answer, AnswerSendMode, AnswerStatus } from '../modules/answers/answer.entity';
 import { hashPassword } from '../modules/auth/passwords';
 import { AcademicYear, Discipline, Period } from '../modules/calendar/calendar.entity';
 import { Exam, ExamFormat, TicketAssignment } from '../modules/exams/exam.entity';
@@ -207,6 +207,7 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
       sitting,
       text: `Essay of ${student.fullName}: independence was declared on 16 December 1991 …`,
       status: AnswerStatus.SUBMITTED,
+      sendMode: AnswerSendMode.STUDENT,
       savedAt: sentAt,
       submittedAt: sentAt,
     });

@@ -124,6 +124,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       loginAddressFailures: 100_000,
       anonymousRequestsPerMinute: 100_000,
       savesPerMinute: 100_000,
+      // drafts are sent at the end only when a spec sweeps (auto-send.spec.ts), not by a tick in the middle of another spec
+      autoSendSweepMs: 3_600_000,
       // each server its own keys in the shared Redis; servers meant to share limits pass the same prefix
       redisKeyPrefix: `att-spec-${randomBytes(6).toString('hex')}`,
       ...overrides,

@@ -14,11 +14,11 @@ import type { ExamEvents } from '../../common/events';
 import { insertEvent, recordEvent, SittingEventKind } from '../audit/audit.service';
 import { plainSql, type PlainStatements } from '../../common/plain-sql';
 import type { Exam } from '../exams/exam.entity';
-import { answersOpen, assertOpen, isSubstantialAnswer, MIN_ANSWER_CHARS } from '../exams/exam-rules';
+import { answersOpen, assertOpen, isSubstantialAnswer, MIN_ANSWER_CHARS, withinSendGrace } from '../exams/exam-rules';
 import { StoredFile } from '../files/stored-file.entity';
 import type { FileStore } from '../files/file-store';
 import { Sitting } from '../sittings/sitting.entity';
-import { Answer, AnswerStatus } from './answer.entity';
+import { Answer, AnswerSendMode, AnswerStatus } from './answer.entity';
 
 export class AnswerService {
   constructor(
@@ -27,14 +27,19 @@ export class AnswerService {
     private readonly store: FileStore,
   ) {}
 
-  /** R7.1, R7.5: the answer may change only while the exam is open for this student and the answers block is shown. */
-  assertWritable(exam: Exam, sitting: Sitting, now: Date): void {
-    assertOpen(exam, sitting, now);
+  /**
+   * R7.1, R7.5: the answer may change only while the exam is open for this student and the answers block is shown;
+   * a Send (`sending`) is also taken within SEND_GRACE_MS after the end (pressed before it, arrived late). Says how.
+   */
+  assertWritable(exam: Exam, sitting: Sitting, now: Date, sending = false): AnswerSendMode {
+    const late = sending && withinSendGrace(exam, sitting, now, this.config.sendGraceMs);
+    if (!late) assertOpen(exam, sitting, now, sending ? this.config.sendGraceMs : 0);
     if (!answersOpen(exam, sitting, now)) {
       throw new ForbiddenError(
         "Open your ticket's questions first («Билет бойынша сұрақтарды көрсету»); the answer opens after you have seen them.",
       );
     }
+    return late ? AnswerSendMode.LATE_WITHIN_GRACE : AnswerSendMode.STUDENT;
   }
 
   /** The sitting's answer row: as loaded with the sitting (studentSitting(…, true)), else read, else created; a parallel first save cannot make two. */
@@ -87,7 +92,7 @@ export class AnswerService {
     now: Date,
     baseVersion: number | null = null,
   ): Promise<Answer> {
-    this.assertWritable(exam, sitting, now);
+    const sendMode = this.assertWritable(exam, sitting, now, submit);
     if (text.length > this.config.maxAnswerChars) {
       throw new BadUserInputError(
         `The answer is longer than ${this.config.maxAnswerChars} characters; attach the rest as a file.`,
@@ -107,13 +112,16 @@ export class AnswerService {
       );
     }
     const changes = submit
-      ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, updatedAt: now }
+      ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, sendMode, updatedAt: now }
       : { text, savedAt: now, updatedAt: now };
     // the change and its trail entry in one short transaction; the condition keeps a sent answer as it was sent
     // (and, given a base version, an answer changed elsewhere as it was changed)
     const at = sql.time(now);
     const [set, params] = submit
-      ? ['text = ?, saved_at = ?, submitted_at = ?, status = ?', [text, at, at, AnswerStatus.SUBMITTED]]
+      ? [
+          'text = ?, saved_at = ?, submitted_at = ?, status = ?, send_mode = ?',
+          [text, at, at, AnswerStatus.SUBMITTED, sendMode],
+        ]
       : ['text = ?, saved_at = ?', [text, at]];
     const onVersion = baseVersion === null ? '' : ' and version = ?';
     const version = await sql.transaction(async (tx) => {
@@ -125,7 +133,11 @@ export class AnswerService {
         await insertEvent(
           tx,
           sitting.id,
-          submit ? SittingEventKind.ANSWER_SUBMITTED : SittingEventKind.ANSWER_SAVED,
+          !submit
+            ? SittingEventKind.ANSWER_SAVED
+            : sendMode === AnswerSendMode.LATE_WITHIN_GRACE
+              ? SittingEventKind.ANSWER_SENT_IN_GRACE
+              : SittingEventKind.ANSWER_SUBMITTED,
           sitting.student.id,
           at,
           `${[...text].length} characters, ${files} file(s)`,

@@ -26,7 +26,8 @@ describe('answers', () => {
   let s: string[]; // tokens of s01 … s06
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // no grace: a Send after the end is refused here; the grace for a late Send is tried in auto-send.spec.ts
+    server = await startTestServer({ sendGraceMs: 0 });
     u = await seedUniversity(server, 6);
     [staff, teacher] = await Promise.all([server.login('staff'), server.login('teacher')]);
     s = await Promise.all(u.students.map((st) => server.login(st.login)));

@@ -75,6 +75,35 @@ export async function appendEvents(em: EntityManager, rows: readonly TrailRow[])
   }
 }
 
+/** ids in one `IN (…)` list when reading entries */
+const IDS_A_READ = 1_000;
+
+/**
+ * The sittings among `sittingIds` that are in the room by their trail: an ENTERED not followed by a LEFT at the same
+ * moment or later. One entry is one «Кірді» however many ways the page says it arrived (enterExam, its socket, a
+ * retried request). Read after the caller's UPDATE of the same sittings, so on PostgreSQL a parallel entry waits on
+ * that row lock and then sees this one's row.
+ */
+export async function openEntries(em: EntityManager, sittingIds: readonly string[]): Promise<Set<string>> {
+  const lastEntered = new Map<string, number>();
+  const lastLeft = new Map<string, number>();
+  for (let i = 0; i < sittingIds.length; i += IDS_A_READ) {
+    const rows = await em.find(
+      SittingEvent,
+      {
+        sitting: { $in: sittingIds.slice(i, i + IDS_A_READ) },
+        kind: { $in: [SittingEventKind.ENTERED, SittingEventKind.LEFT] },
+      },
+      { fields: ['kind', 'at', 'sitting'], disableIdentityMap: true },
+    );
+    for (const row of rows) {
+      const last = row.kind === SittingEventKind.ENTERED ? lastEntered : lastLeft;
+      last.set(row.sitting.id, Math.max(last.get(row.sitting.id) ?? -Infinity, row.at.getTime()));
+    }
+  }
+  return new Set([...lastEntered].filter(([id, at]) => at > (lastLeft.get(id) ?? -Infinity)).map(([id]) => id));
+}
+
 /** trail rows in one plain multi-row INSERT (6 bound parameters a row) */
 const PLAIN_ROWS_A_STATEMENT = 500;
 

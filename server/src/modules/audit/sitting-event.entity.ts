@@ -15,6 +15,10 @@ export enum SittingEventKind {
   FILE_UPLOADED = 'FILE_UPLOADED',
   FILE_DELETED = 'FILE_DELETED',
   ANSWER_SUBMITTED = 'ANSWER_SUBMITTED',
+  /** the student's Send arrived after their end, within SEND_GRACE_MS */
+  ANSWER_SENT_IN_GRACE = 'ANSWER_SENT_IN_GRACE',
+  /** the server sent the student's draft at their end (no actor) */
+  ANSWER_SENT_AT_END = 'ANSWER_SENT_AT_END',
   GRADED = 'GRADED',
   EXTRA_TIME_GIVEN = 'EXTRA_TIME_GIVEN',
 }

@@ -10,7 +10,7 @@ type Timed = Pick<Exam, 'startsAt' | 'endsAt'>;
 type SittingTimes = ExtraTime<Date>;
 
 // the clock and answer rules shared with the web app live in server/src/rules; the server's refusals build on them
-export { endFor, hasEnded, hasStarted, isSubstantialAnswer, MIN_ANSWER_CHARS } from '../../rules';
+export { endFor, hasEnded, hasStarted, isSubstantialAnswer, MIN_ANSWER_CHARS, withinSendGrace } from '../../rules';
 
 export function assertStarted(exam: Timed, now: Date): void {
   if (!hasStarted(exam, now)) {
@@ -18,14 +18,22 @@ export function assertStarted(exam: Timed, now: Date): void {
   }
 }
 
-export function assertOpen(exam: Timed, sitting: SittingTimes, now: Date): void {
+/** `graceMs`: a Send's grace after the end, only named in the refusal (the caller has already allowed it when within). */
+export function assertOpen(exam: Timed, sitting: SittingTimes, now: Date, graceMs = 0): void {
   assertStarted(exam, now);
   if (hasEnded(exam, sitting, now)) {
+    const end = endFor(exam, sitting).toISOString();
     throw new ExamEndedError(
-      `The exam ended at ${endFor(exam, sitting).toISOString()}; nothing can be changed any more.`,
+      graceMs > 0
+        ? `The exam ended at ${end} and a Send is taken only up to ${Math.round(graceMs / 1000)} s after it; nothing can be changed any more.`
+        : `The exam ended at ${end}; nothing can be changed any more.`,
     );
   }
 }
+
+/** Whether the exam sends its students' drafts at their end: its own choice, else the server's AUTO_SEND_AT_END. */
+export const sendsDraftsAtEnd = (exam: Pick<Exam, 'autoSendAtEnd'>, serverDefault: boolean): boolean =>
+  exam.autoSendAtEnd ?? serverDefault;
 
 /** Staff may change a running exam, but only on purpose: students are taking it. */
 export function assertChangeConfirmed(exam: Timed, now: Date, confirmed: boolean | undefined): void {

@@ -68,6 +68,10 @@ export class Exam extends BaseEntity {
   @Property({ type: 'boolean' })
   recordingVisible: boolean & Opt = false;
 
+  /** drafts are sent at each student's end; null (exams from before the setting): the server's AUTO_SEND_AT_END */
+  @Property({ type: 'boolean', nullable: true })
+  autoSendAtEnd?: boolean | null;
+
   @OneToMany('Sitting', 'exam')
   sittings = new Collection<Sitting>(this);
 

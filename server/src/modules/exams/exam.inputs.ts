@@ -12,6 +12,11 @@ export class ExamInput {
   @Field(() => TicketAssignment, { nullable: true }) ticketAssignment?: TicketAssignment | null;
   @Field(() => String, { nullable: true }) taskText?: string | null;
   @Field(() => [ID]) studentIds!: string[];
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "send each student's draft at their end; omitted: the server's default on create, unchanged on update",
+  })
+  autoSendAtEnd?: boolean | null;
 }
 
 @InputType()

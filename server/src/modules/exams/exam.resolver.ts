@@ -8,7 +8,7 @@ import { Role, User } from '../users/user.entity';
 import { managedExam, visibleExam } from './exam-access';
 import { Exam, ExamFormat } from './exam.entity';
 import { ExamInput, PlatformInput } from './exam.inputs';
-import { assertChangeConfirmed } from './exam-rules';
+import { assertChangeConfirmed, sendsDraftsAtEnd } from './exam-rules';
 import { canSeeRecording, canSeeTask } from '../../policy/exam.policy';
 import { Platform, Recording, Task } from './exam.types';
 
@@ -100,6 +100,14 @@ export class ExamResolver {
     if (!exam.recordingUrl) return null;
     if (!canSeeRecording(ctx.user, exam)) return null;
     return { url: exam.recordingUrl, visibleToStudents: exam.recordingVisible };
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      "each student's draft that meets the answer minimum is sent for them at their end (extra time included)",
+  })
+  autoSendAtEnd(@Root() exam: Exam, @Ctx() ctx: Context): boolean {
+    return sendsDraftsAtEnd(exam, ctx.services.config.autoSendAtEnd);
   }
 
   // ---- staff ------------------------------------------------------------------

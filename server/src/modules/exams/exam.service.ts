@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
+import type { Config } from '../../config';
 import type { ExamEvents } from '../../common/events';
 import { examTimesProblem, MAX_TASK_CHARS } from '../../rules';
 import { Discipline, Period } from '../calendar/calendar.entity';
@@ -26,10 +27,16 @@ function assertWebAddress(url: string, what: string): string {
 }
 
 export class ExamService {
-  constructor(private readonly events: ExamEvents) {}
+  constructor(
+    private readonly events: ExamEvents,
+    private readonly config: Pick<Config, 'autoSendAtEnd'>,
+  ) {}
 
   async create(em: EntityManager, input: ExamInput): Promise<Exam> {
-    const exam = em.create(Exam, await this.resolveInput(em, input));
+    const exam = em.create(Exam, {
+      ...(await this.resolveInput(em, input)),
+      autoSendAtEnd: input.autoSendAtEnd ?? this.config.autoSendAtEnd,
+    });
     await this.syncStudents(em, exam, input.studentIds, true);
     await em.flush();
     return exam;
@@ -41,6 +48,7 @@ export class ExamService {
       throw new BadUserInputError('Students already hold tickets at this exam, so its format can no longer change.');
     }
     em.assign(exam, fields);
+    if (input.autoSendAtEnd != null) exam.autoSendAtEnd = input.autoSendAtEnd;
     await this.syncStudents(em, exam, input.studentIds, false);
     await em.flush();
     await this.announce(em, exam);

@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Discipline, Period } from '../calendar/calendar.entity';
+import { AnswerSendMode } from '../answers/answer.entity';
 import { Exam } from '../exams/exam.entity';
 import { Grade } from '../grades/grade.type';
 import { User } from '../users/user.entity';
@@ -11,4 +12,9 @@ export class JournalRow {
   @Field(() => Period) period!: Period;
   @Field(() => Exam) exam!: Exam;
   @Field(() => Grade, { nullable: true }) grade?: Grade | null;
+  @Field(() => AnswerSendMode, {
+    nullable: true,
+    description: 'how the answer was sent (e.g. AUTOMATIC: by the server at the end); null when nothing was sent',
+  })
+  sendMode?: AnswerSendMode | null;
 }

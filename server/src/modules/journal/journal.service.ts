@@ -1,10 +1,20 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { AnswerSendMode, AnswerStatus } from '../answers/answer.entity';
 import { GradeService } from '../grades/grade.service';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, type User } from '../users/user.entity';
 import { JournalRow } from './journal-row.type';
 
-const POPULATE = ['student', 'gradedBy', 'exam.discipline', 'exam.period.academicYear', 'exam.teacher'] as const;
+// the answer for how it was sent only: never its text
+const EXCLUDE = ['answer.text'] as const;
+const POPULATE = [
+  'student',
+  'gradedBy',
+  'answer',
+  'exam.discipline',
+  'exam.period.academicYear',
+  'exam.teacher',
+] as const;
 
 function toRow(sitting: Sitting): JournalRow {
   return Object.assign(new JournalRow(), {
@@ -13,6 +23,8 @@ function toRow(sitting: Sitting): JournalRow {
     period: sitting.exam.period,
     exam: sitting.exam,
     grade: GradeService.gradeOf(sitting),
+    sendMode:
+      sitting.answer?.status === AnswerStatus.SUBMITTED ? (sitting.answer.sendMode ?? AnswerSendMode.STUDENT) : null,
   });
 }
 
@@ -27,9 +39,9 @@ export class JournalService {
     const sittings = await em.find(
       Sitting,
       { exam },
-      { populate: POPULATE, orderBy: { student: { fullName: 'asc' }, exam: { startsAt: 'asc' } } },
+      { populate: POPULATE, exclude: EXCLUDE, orderBy: { student: { fullName: 'asc' }, exam: { startsAt: 'asc' } } },
     );
-    return sittings.map(toRow);
+    return sittings.map((s) => toRow(s as Sitting));
   }
 
   /** a student's own grades in an academic year, or in one of its periods */
@@ -38,8 +50,8 @@ export class JournalService {
     const sittings = await em.find(
       Sitting,
       { student: student.id, exam: { period } },
-      { populate: POPULATE, orderBy: { exam: { startsAt: 'asc' } } },
+      { populate: POPULATE, exclude: EXCLUDE, orderBy: { exam: { startsAt: 'asc' } } },
     );
-    return sittings.map(toRow);
+    return sittings.map((s) => toRow(s as Sitting));
   }
 }

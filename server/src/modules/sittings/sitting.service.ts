@@ -3,9 +3,17 @@ import { BatchLoader, groupBy } from '../../common/batch-loader';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { extraTimeValid } from '../../rules';
 import { plainSql } from '../../common/plain-sql';
+import { adoptWritten } from '../../common/written';
 import { TurnBatch } from '../../common/turn-batch';
 import type { ExamEvents } from '../../common/events';
-import { appendEvents, insertEvents, recordEvent, SittingEventKind } from '../audit/audit.service';
+import {
+  appendEvents,
+  insertEvents,
+  openEntries,
+  recordEvent,
+  SittingEventKind,
+  type TrailRow,
+} from '../audit/audit.service';
 import { ExamFormat, type Exam } from '../exams/exam.entity';
 import { assertStarted } from '../exams/exam-rules';
 import type { Presence } from '../presence/presence';
@@ -31,6 +39,9 @@ interface PresenceWrite {
   /** any of the batch's: the batch is written through a fork of the first */
   em: EntityManager;
 }
+
+/** the trail's detail of an entry, whichever request recorded it */
+const ENTRY_DETAIL = 'exam page opened';
 
 /** a release's conditional UPDATE of an exam's sittings (bound: the time twice, the exam) */
 const RELEASE =
@@ -59,11 +70,9 @@ export class SittingService {
 
   /** R2.1: the student opened the exam page. In RANDOM mode an open exam also draws their ticket. */
   async enter(em: EntityManager, exam: Exam, sitting: Sitting, now: Date): Promise<Sitting> {
-    sitting.enteredAt ??= now;
-    sitting.lastSeenAt = now;
-    recordEvent(em, sitting, SittingEventKind.ENTERED, sitting.student, now);
-    await em.flush();
-    this.publish(sitting);
+    // the page's socket says the same (socketJoined): one entry, one «Кірді», whichever arrives first
+    await this.writePresence(em, sitting, now, SittingEventKind.ENTERED, ENTRY_DETAIL, !sitting.enteredAt);
+    adoptWritten(em, sitting, { enteredAt: sitting.enteredAt ?? now, lastSeenAt: now });
     await this.tickets.drawIfRandom(em, exam, sitting, now);
     return sitting;
   }
@@ -74,7 +83,7 @@ export class SittingService {
    */
   async socketJoined(em: EntityManager, sitting: Sitting, now: Date): Promise<void> {
     if (!(await this.presence.join(sitting.exam.id, sitting.student.id, now))) return;
-    await this.writePresence(em, sitting, now, SittingEventKind.ENTERED, 'exam page opened', !sitting.enteredAt);
+    await this.writePresence(em, sitting, now, SittingEventKind.ENTERED, ENTRY_DETAIL, !sitting.enteredAt);
   }
 
   /** A socket went away (closed, or missed its heartbeat): the last one makes the student offline. */
@@ -134,16 +143,24 @@ export class SittingService {
           { enteredAt: now },
         );
       }
-      await appendEvents(
-        tx,
-        batch.map((w) => ({
+      // after the UPDATEs above (row locks on PostgreSQL): an entry already open is not entered again
+      const arriving = [...new Set(batch.filter((w) => w.kind === SittingEventKind.ENTERED).map((w) => w.sitting.id))];
+      const inRoom = arriving.length ? await openEntries(tx, arriving) : new Set<string>();
+      const rows: TrailRow[] = [];
+      for (const w of batch) {
+        if (w.kind === SittingEventKind.ENTERED) {
+          if (inRoom.has(w.sitting.id)) continue;
+          inRoom.add(w.sitting.id);
+        } else if (w.kind === SittingEventKind.LEFT) inRoom.delete(w.sitting.id);
+        rows.push({
           sittingId: w.sitting.id,
           kind: w.kind,
           actorId: w.sitting.student.id,
           at: w.now,
           detail: w.detail,
-        })),
-      );
+        });
+      }
+      await appendEvents(tx, rows);
     });
     for (const { sitting } of batch)
       this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });

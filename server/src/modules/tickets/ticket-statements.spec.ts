@@ -151,9 +151,11 @@ describe('ticket statements', () => {
     expect(small).toEqual([
       ...SESSION_AND_SITTING,
       'begin',
-      'insert',
-      'update',
-      'commit', // entering: the ENTERED row and enteredAt
+      'update', // entering: lastSeenAt (the row lock that serializes a parallel entry)
+      'update', // enteredAt, the first time
+      'select', // an entry already open (its socket may have said it first) is not recorded again
+      'insert', // the ENTERED row
+      'commit',
       'select',
       'begin',
       'update',

@@ -110,6 +110,21 @@ export const en: Messages = {
   'board.noTickets': 'Staff have not entered the tickets yet. Please wait.',
   'board.chosen': 'Ticket chosen: No. {n}',
 
+  // live room's filter and sort, the board's hint in forced colours (issue 11)
+  'board.hintForced':
+    'Free tickets have a solid frame; tickets other students have taken have a dashed frame and a ✕. You can choose one ticket, once.',
+  'room.filter.label': 'Show by state',
+  'room.filter.all': 'All',
+  'room.filter.online': 'Online',
+  'room.filter.offline': 'Offline',
+  'room.filter.notEntered': 'Not entered',
+  'room.filter.waiting': 'Waiting for questions',
+  'room.filter.viewed': 'Have seen the questions',
+  'room.filter.draft': 'Draft not sent',
+  'room.filter.sent': 'Answer sent',
+  'room.filter.shown': 'Showing {shown} of {total}',
+  'room.filter.none': 'No students in this state.',
+
   'questions.show': "Show the ticket's questions",
   'questions.pending': 'Please wait. The questions have not been sent yet',
   'questions.title': "The ticket's questions",
@@ -182,6 +197,25 @@ export const en: Messages = {
   'error.TOO_MANY_REQUESTS': 'Too many requests. Wait a moment and try again.',
   'error.NETWORK': 'Could not reach the server. Check the internet connection.',
   'error.INTERNAL_SERVER_ERROR': 'Something went wrong on the server. Please try again in a moment.',
+
+  // issue #11: drafts sent at the end, and a Send received within the grace
+  'sendMark.AUTOMATIC': 'Sent automatically at the end',
+  'sendMark.LATE_WITHIN_GRACE': 'Received just after the end (within the grace)',
+  'sendMark.TOO_SHORT': 'Draft, not sent (too short)',
+  'sendMark.AUTO_SEND_OFF': 'Draft, not sent',
+  'sendMark.AWAITING_AUTO_SEND': 'Draft: being sent automatically',
+  'autosend.willSend':
+    'If you do not press “Send the answer”, your last saved answer is sent automatically when the exam ends.',
+  'autosend.sentAtEnd': 'Your saved answer was sent automatically when the exam ended: {time}.',
+  'autosend.sentInGrace': 'Your answer arrived just after the end, within the grace, and was accepted: {time}.',
+  'autosend.pending': 'The exam time is over; your last saved answer is being sent automatically.',
+  'autosend.tooShort': 'The exam time is over; the draft was not sent: it has fewer than 10 characters and no file.',
+  'trail.kind.ANSWER_SENT_AT_END': 'Answer sent automatically at the end',
+  'trail.kind.ANSWER_SENT_IN_GRACE': 'Answer received within the grace after the end',
+  'examForm.autoSend': 'Send saved drafts automatically at the end',
+  'examForm.autoSendHint':
+    "A draft with at least 10 characters or a file is sent at each student's own end (extra time included).",
+  'journal.csvNote': 'Note',
 
   // issue #4: the staff and teacher screens, the journals
   'menu.journal': 'Journal',

@@ -131,6 +131,19 @@ describe('I18n', () => {
     i18n.setLang('kk');
   });
 
+  it('writes a date beside a time so that no language reads day and month the other way round', () => {
+    const i18n = TestBed.inject(I18n);
+    TestBed.inject(ServerClock).timeZone.set('Asia/Almaty');
+    const at = '2026-12-02T09:05:07.000Z'; // 2 December, 14:05:07 in Almaty
+    const shown = (lang: 'kk' | 'ru' | 'en') => {
+      i18n.setLang(lang);
+      return i18n.dateTime(at);
+    };
+    expect(shown('en')).toBe('2 Dec 2026, 14:05:07'); // not 02/12/2026
+    expect(shown('ru')).toBe('02.12.2026, 14:05:07');
+    expect(shown('kk')).toBe('02.12.2026, 14:05:07');
+  });
+
   it('formats numbers in the chosen language', () => {
     const i18n = TestBed.inject(I18n);
     i18n.setLang('kk');

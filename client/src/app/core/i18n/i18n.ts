@@ -24,6 +24,11 @@ export async function loadMessages(lang: Lang = storedLang()): Promise<void> {
 
 /** Intl locales: Kazakh and Russian as written in Kazakhstan, English in its European form (24-hour time). */
 const LOCALES: Record<Lang, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+/**
+ * The date beside a time, as each language writes it without doubt: 02.12.2026 in Kazakh and Russian (CLDR's short
+ * form), "2 Dec 2026" in English, whose 02/12/2026 reads as the 12th of February to half its readers.
+ */
+const DATE_BESIDE_TIME: Record<Lang, 'short' | 'medium'> = { kk: 'short', ru: 'short', en: 'medium' };
 
 const KK_MONTHS = [
   'қаңтар',
@@ -124,13 +129,13 @@ export class I18n {
     return this.format({ timeStyle: 'short' }).format(new Date(at));
   }
 
-  /** 29.11.2026, 15:24:05 */
+  /** 29.11.2026, 15:24:05 (kk, ru); 29 Nov 2026, 15:24:05 (en) */
   dateTime(at: string | number): string {
     if (this.builtKazakh()) {
       const p = this.parts(at);
       return `${p.day}.${p.month}.${p.year}, ${p.hour}:${p.minute}:${p.second}`;
     }
-    return this.format({ dateStyle: 'short', timeStyle: 'medium' }).format(new Date(at));
+    return this.format({ dateStyle: DATE_BESIDE_TIME[this.lang()], timeStyle: 'medium' }).format(new Date(at));
   }
 
   number(value: number, options?: Intl.NumberFormatOptions): string {

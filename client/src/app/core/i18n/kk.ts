@@ -111,6 +111,21 @@ export const kk = {
   'board.noTickets': 'Қызметкер билеттерді әлі енгізген жоқ. Күте тұрыңыз.',
   'board.chosen': 'Билет таңдалды: № {n}',
 
+  // live room's filter and sort, the board's hint in forced colours (issue 11)
+  'board.hintForced':
+    'Бос билеттердің жиегі тұтас, алынған билеттердің жиегі үзік сызықты, ішінде ✕ белгісі бар. Бір билетті бір рет қана таңдай аласыз.',
+  'room.filter.label': 'Күйі бойынша көрсету',
+  'room.filter.all': 'Барлығы',
+  'room.filter.online': 'Желіде',
+  'room.filter.offline': 'Желіден тыс',
+  'room.filter.notEntered': 'Кірген жоқ',
+  'room.filter.waiting': 'Сұрақтарды күтуде',
+  'room.filter.viewed': 'Сұрақтарды көрген',
+  'room.filter.draft': 'Жоба жіберілмеген',
+  'room.filter.sent': 'Жауап жіберген',
+  'room.filter.shown': '{total} білім алушының {shown} көрсетілген',
+  'room.filter.none': 'Бұл күйде білім алушы жоқ.',
+
   'questions.show': 'Билет бойынша сұрақтарды көрсету',
   'questions.pending': 'Өтінеміз, күте тұрыңыз. Сұрақтар әлі жіберілген жоқ',
   'questions.title': 'Билет бойынша сұрақтар',
@@ -184,6 +199,28 @@ export const kk = {
   'error.TOO_MANY_REQUESTS': 'Сұраныстар тым жиі жіберілді. Сәл күтіп, қайталаңыз.',
   'error.NETWORK': 'Серверге қосылу мүмкін болмады. Интернет байланысын тексеріңіз.',
   'error.INTERNAL_SERVER_ERROR': 'Серверде қате орын алды. Сәл кейін қайталаңыз.',
+
+  // issue #11: drafts sent at the end, and a Send received within the grace
+  'sendMark.AUTOMATIC': 'Аяқталу уақытында жүйе автоматты түрде жіберді',
+  'sendMark.LATE_WITHIN_GRACE': 'Аяқталғаннан кейін рұқсат етілген уақыт ішінде қабылданды',
+  'sendMark.TOO_SHORT': 'Жоба, жіберілмеді (тым қысқа)',
+  'sendMark.AUTO_SEND_OFF': 'Жоба, жіберілмеді',
+  'sendMark.AWAITING_AUTO_SEND': 'Жоба: жүйе автоматты түрде жібереді',
+  'autosend.willSend':
+    'Егер «Жауапты жіберу» батырмасын баспасаңыз, қорытынды бақылауды аяқтау уақыты келгенде жүйе соңғы сақталған жауапты автоматты түрде жібереді.',
+  'autosend.sentAtEnd':
+    'Қорытынды бақылауды аяқтау уақыты келгенде жүйе сақталған жауабыңызды автоматты түрде жіберді: {time}.',
+  'autosend.sentInGrace': 'Жауап аяқталу уақытынан кейін рұқсат етілген уақыт ішінде келді және қабылданды: {time}.',
+  'autosend.pending':
+    'Қорытынды бақылау уақыты аяқталды; жүйе соңғы сақталған жауабыңызды қазір автоматты түрде жібереді.',
+  'autosend.tooShort':
+    'Қорытынды бақылау уақыты аяқталды; жоба жіберілмеді: онда 10 белгіден аз және бірде-бір файл жоқ.',
+  'trail.kind.ANSWER_SENT_AT_END': 'Жауапты жүйе аяқталу уақытында автоматты түрде жіберді',
+  'trail.kind.ANSWER_SENT_IN_GRACE': 'Жауап аяқталғаннан кейін рұқсат етілген уақыт ішінде жіберілді',
+  'examForm.autoSend': 'Аяқталу уақытында сақталған жобаларды автоматты түрде жіберу',
+  'examForm.autoSendHint':
+    'Кемінде 10 белгі немесе бір файл бар жоба әр білім алушының аяқталу уақытында (қосымша уақытты қоса) жіберіледі.',
+  'journal.csvNote': 'Ескертпе',
 
   // issue #4: the staff and teacher screens, the journals
   'menu.journal': 'Журнал',

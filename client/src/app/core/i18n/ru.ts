@@ -111,6 +111,21 @@ export const ru: Messages = {
   'board.noTickets': 'Сотрудник ещё не ввёл билеты. Пожалуйста, подождите.',
   'board.chosen': 'Билет выбран: № {n}',
 
+  // live room's filter and sort, the board's hint in forced colours (issue 11)
+  'board.hintForced':
+    'У свободных билетов сплошная рамка, у занятых — пунктирная рамка и знак ✕. Выбрать можно только один билет, один раз.',
+  'room.filter.label': 'Показать по состоянию',
+  'room.filter.all': 'Все',
+  'room.filter.online': 'В сети',
+  'room.filter.offline': 'Не в сети',
+  'room.filter.notEntered': 'Не входили',
+  'room.filter.waiting': 'Ждут вопросов',
+  'room.filter.viewed': 'Видели вопросы',
+  'room.filter.draft': 'Черновик не отправлен',
+  'room.filter.sent': 'Ответ отправлен',
+  'room.filter.shown': 'Показано {shown} из {total}',
+  'room.filter.none': 'Нет обучающихся в этом состоянии.',
+
   'questions.show': 'Показать вопросы по билету',
   'questions.pending': 'Пожалуйста, подождите. Вопросы ещё не отправлены',
   'questions.title': 'Вопросы билета',
@@ -183,6 +198,25 @@ export const ru: Messages = {
   'error.TOO_MANY_REQUESTS': 'Слишком много запросов. Подождите немного и повторите.',
   'error.NETWORK': 'Не удалось связаться с сервером. Проверьте подключение к интернету.',
   'error.INTERNAL_SERVER_ERROR': 'На сервере произошла ошибка. Повторите немного позже.',
+
+  // issue #11: drafts sent at the end, and a Send received within the grace
+  'sendMark.AUTOMATIC': 'Отправлен автоматически по окончании',
+  'sendMark.LATE_WITHIN_GRACE': 'Получен сразу после окончания (в пределах допуска)',
+  'sendMark.TOO_SHORT': 'Черновик, не отправлен (слишком короткий)',
+  'sendMark.AUTO_SEND_OFF': 'Черновик, не отправлен',
+  'sendMark.AWAITING_AUTO_SEND': 'Черновик: отправляется автоматически',
+  'autosend.willSend':
+    'Если вы не нажмёте «Отправить ответ», последний сохранённый ответ будет отправлен автоматически по окончании экзамена.',
+  'autosend.sentAtEnd': 'Ваш сохранённый ответ отправлен автоматически по окончании экзамена: {time}.',
+  'autosend.sentInGrace': 'Ответ пришёл сразу после окончания, в пределах допуска, и принят: {time}.',
+  'autosend.pending': 'Время экзамена истекло; ваш последний сохранённый ответ сейчас будет отправлен автоматически.',
+  'autosend.tooShort': 'Время экзамена истекло; черновик не отправлен: в нём меньше 10 символов и нет ни одного файла.',
+  'trail.kind.ANSWER_SENT_AT_END': 'Ответ отправлен автоматически по окончании',
+  'trail.kind.ANSWER_SENT_IN_GRACE': 'Ответ получен в пределах допуска после окончания',
+  'examForm.autoSend': 'Отправлять сохранённые черновики автоматически по окончании',
+  'examForm.autoSendHint':
+    'Черновик из не менее 10 символов или с файлом отправляется в момент окончания для каждого студента (с учётом дополнительного времени).',
+  'journal.csvNote': 'Примечание',
 
   // issue #4: the staff and teacher screens, the journals
   'menu.journal': 'Журнал',

@@ -19,6 +19,7 @@ import {
   Validators,
 } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -83,6 +84,7 @@ export function examTimes(
   imports: [
     ReactiveFormsModule,
     MatButtonModule,
+    MatCheckboxModule,
     MatFormFieldModule,
     MatInputModule,
     MatProgressBarModule,
@@ -130,6 +132,8 @@ export class ExamForm {
     format: ['TICKETS' as ExamFormat],
     ticketAssignment: ['STUDENT_CHOICE' as TicketAssignment],
     taskText: [''],
+    // issue 11: sent to the server only when staff touched it on a new exam (else the server's AUTO_SEND_AT_END)
+    autoSendAtEnd: [true],
   });
   private readonly value = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
 
@@ -179,6 +183,7 @@ export class ExamForm {
         format: exam.format,
         ticketAssignment: exam.ticketAssignment ?? 'STUDENT_CHOICE',
         taskText: exam.task?.text ?? '',
+        autoSendAtEnd: exam.autoSendAtEnd,
       });
     } else {
       this.form.reset({ ...this.form.getRawValue(), periodId: periodId ?? '', date: dayIn(zone, this.clock.now()) });
@@ -210,6 +215,7 @@ export class ExamForm {
       ticketAssignment: v.format === 'TICKETS' ? v.ticketAssignment : null,
       taskText: v.format === 'TASK' ? v.taskText : null,
       studentIds: [...this.enrolled()],
+      ...(this.exam() || this.form.controls.autoSendAtEnd.dirty ? { autoSendAtEnd: v.autoSendAtEnd } : {}),
     };
     this.busy.set(true);
     this.error.set(null);

@@ -1,6 +1,7 @@
 import { signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
 import { Apollo } from 'apollo-angular';
 import { BehaviorSubject, of, Subject } from 'rxjs';
 import { Connection } from '../../../core/graphql/connection';
@@ -121,7 +122,7 @@ describe('the live room', () => {
     };
     TestBed.configureTestingModule({
       providers: [
-        provideRouter([]),
+        provideRouter([{ path: 'staff/exams/:examId/room', component: LiveRoom }], withComponentInputBinding()),
         { provide: Apollo, useValue: apollo },
         { provide: Connection, useValue: { reconnects: signal(0), state: signal('online') } },
         {
@@ -189,6 +190,86 @@ describe('the live room', () => {
     expect(el().querySelector('[data-testid=room-notice]')!.textContent).toContain(
       'Сұрақтар жіберілді: 1 білім алушы.',
     );
+  });
+
+  describe('filtered and sorted through the address', () => {
+    let harness: RouterTestingHarness;
+    const page = () => harness.routeNativeElement!;
+    const shownRows = () =>
+      Array.from(page().querySelectorAll<HTMLElement>('tbody tr')).map((r) => r.dataset['student']);
+    const chip = (key: string) => page().querySelector<HTMLButtonElement>(`[data-filter=${key}]`)!;
+    const header = (sort: string) => page().querySelector<HTMLButtonElement>(`[data-sort=${sort}]`)!.closest('th')!;
+    const address = () => TestBed.inject(Router).url;
+
+    async function visit(url: string): Promise<void> {
+      harness = await RouterTestingHarness.create();
+      await harness.navigateByUrl(url, LiveRoom);
+      await settle();
+      harness.detectChanges();
+      await harness.fixture.whenStable();
+    }
+    async function click(button: HTMLButtonElement): Promise<void> {
+      button.click();
+      await waitUntil(() => !!harness.routeNativeElement);
+      await settle(20);
+      await harness.fixture.whenStable();
+    }
+
+    it('shows the state the address names, with a count on every filter, and keeps a new choice in the address', async () => {
+      await visit('/staff/exams/exam-1/room?state=draft');
+      expect(shownRows()).toEqual(['student03']);
+      expect(chip('draft').getAttribute('aria-pressed')).toBe('true');
+      expect(chip('all').getAttribute('aria-pressed')).toBe('false');
+      expect(page().querySelector('[data-testid=room-filters]')!.getAttribute('aria-label')).toBe(
+        'Күйі бойынша көрсету',
+      );
+      const label = (key: string) => chip(key).textContent!.replace(/\s+/g, ' ').trim();
+      expect([label('all'), label('online'), label('offline'), label('waiting'), label('viewed')]).toEqual([
+        'Барлығы 3',
+        'Желіде 1',
+        'Желіден тыс 1',
+        'Сұрақтарды күтуде 1',
+        'Сұрақтарды көрген 1',
+      ]);
+      expect(page().querySelector('[data-testid=room-shown]')!.textContent).toContain('3 білім алушының 1 көрсетілген');
+
+      await click(chip('waiting'));
+      expect(address()).toBe('/staff/exams/exam-1/room?state=waiting');
+      expect(shownRows()).toEqual(['student02']);
+
+      pushes.next({ data: { sittingChanged: { ...rows[1], ticketNumber: null, questionsReleasedAt: null } } });
+      pushes.next({ data: { sittingChanged: { ...rows[2], ticketNumber: 5 } } });
+      await harness.fixture.whenStable();
+      expect(shownRows()).withContext('a push moves a row into the filter').toEqual(['student02', 'student04']);
+
+      await click(chip('all'));
+      expect(address()).toBe('/staff/exams/exam-1/room');
+      expect(shownRows().length).toBe(3);
+    });
+
+    it('sorts by a column from its header, says so with aria-sort, and turns it round on a second click', async () => {
+      await visit('/staff/exams/exam-1/room');
+      expect(header('name').getAttribute('aria-sort')).toBe('ascending');
+      expect(header('presence').hasAttribute('aria-sort')).toBeFalse();
+      expect(shownRows()).toEqual(['student03', 'student02', 'student04']); // Арман, Әлия, Дана
+
+      await click(header('presence').querySelector('button')!);
+      expect(address()).toBe('/staff/exams/exam-1/room?sort=presence&dir=desc');
+      expect(header('presence').getAttribute('aria-sort')).toBe('descending');
+      expect(header('name').hasAttribute('aria-sort')).toBeFalse();
+      expect(shownRows()).toEqual(['student02', 'student03', 'student04']); // online, then last seen, then never
+
+      await click(header('presence').querySelector('button')!);
+      expect(header('presence').getAttribute('aria-sort')).toBe('ascending');
+      expect(shownRows()).toEqual(['student03', 'student02', 'student04']);
+    });
+
+    it('opens sorted and filtered as a reload of the address finds it', async () => {
+      await visit('/staff/exams/exam-1/room?state=offline&sort=answer&dir=desc');
+      expect(shownRows()).toEqual(['student03']);
+      expect(header('answer').getAttribute('aria-sort')).toBe('descending');
+      expect(chip('offline').getAttribute('aria-pressed')).toBe('true');
+    });
   });
 
   it('lets staff give a free ticket to a student when staff give the tickets', async () => {

@@ -1,4 +1,6 @@
+import { SendMark } from '../../../shared/send-mark/send-mark';
 import { LiveAnnouncer } from '@angular/cdk/a11y';
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, type OnInit, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -7,7 +9,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { hasExtraTime } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom } from 'rxjs';
@@ -25,6 +27,16 @@ import { AuditTrail, exportAllTrails, type TrailQuestion } from '../audit-trail/
 import { type ExtraTimeAnswer, ExtraTimeDialog, type ExtraTimeQuestion } from './extra-time-dialog';
 import { RoomCounts } from './room-counts';
 import { RoomSession } from './room-session';
+import {
+  filterChoices,
+  type RoomFilter,
+  type RoomSort,
+  type RoomView,
+  roomRows,
+  roomViewFrom,
+  roomViewParams,
+  sortedBy,
+} from './room-view';
 
 interface Notice {
   readonly key: MessageKey;
@@ -38,12 +50,21 @@ function awaitsRelease(sitting: RoomSittingFragment): boolean {
 }
 
 /**
+ * Where focus goes back when a row's dialog closes: the row's actions button, the opener of the menu whose item
+ * opened the dialog (the item itself is gone by then, and focus would fall to the page's body).
+ */
+function rowActions(sitting: RoomSittingFragment): string {
+  return `tr[data-student="${CSS.escape(sitting.student.login)}"] [data-testid=row-actions]`;
+}
+
+/**
  * The live room (R2.1, R5.3): one row per enrolled student — online and since when, ticket, questions released
  * and viewed, draft saved (the time only), sent, grade — updated by `sittingChanged` as it happens.
  */
 @Component({
   selector: 'app-live-room',
   imports: [
+    NgTemplateOutlet,
     PageHeader,
     MatButtonModule,
     MatCheckboxModule,
@@ -55,6 +76,7 @@ function awaitsRelease(sitting: RoomSittingFragment): boolean {
     ConnectionStatus,
     Countdown,
     RoomCounts,
+    SendMark,
   ],
   templateUrl: './live-room.html',
   styleUrl: './live-room.css',
@@ -69,9 +91,16 @@ export class LiveRoom implements OnInit {
   private readonly confirmation = inject(Confirmation);
   private readonly announcer = inject(LiveAnnouncer);
   private readonly apollo = inject(Apollo);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
 
   /** the route's :examId */
   readonly examId = input.required<string>();
+  /** the address's ?state= : which rows show (room-view.ts) */
+  readonly state = input<string | null>();
+  /** the address's ?sort= and ?dir= : their order */
+  readonly sort = input<string | null>();
+  readonly dir = input<string | null>();
 
   protected readonly now = this.clock.now;
   protected readonly exam = this.room.exam;
@@ -98,8 +127,40 @@ export class LiveRoom implements OnInit {
   /** a file being made (XLSX loads its library first): the room's other actions stay available meanwhile */
   protected readonly exporting = signal(false);
 
+  protected readonly view = computed(() =>
+    roomViewFrom({ state: this.state(), sort: this.sort(), dir: this.dir() }, this.exam()?.format ?? null),
+  );
+  protected readonly filters = computed(() => filterChoices(this.sittings(), this.exam()?.format ?? 'TASK'));
+  /** the rows shown: the view's filter, in its order */
+  protected readonly shown = computed(() => roomRows(this.sittings(), this.view(), this.i18n.locale()));
+
   ngOnInit(): void {
     this.room.open(this.examId());
+  }
+
+  protected filterBy(filter: RoomFilter): void {
+    this.showView({ ...this.view(), filter });
+  }
+
+  protected sortBy(sort: RoomSort): void {
+    this.showView(sortedBy(this.view(), sort));
+  }
+
+  /** aria-sort of a column's header: only the sorted column says how */
+  protected ariaSort(sort: RoomSort): 'ascending' | 'descending' | null {
+    const view = this.view();
+    if (view.sort !== sort) return null;
+    return view.direction === 'asc' ? 'ascending' : 'descending';
+  }
+
+  /** into the address (replacing it: the back button leaves the room, not the last click), so a reload keeps it */
+  private showView(view: RoomView): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: roomViewParams(view),
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
   }
 
   protected time(at: string | null): string {
@@ -166,6 +227,7 @@ export class LiveRoom implements OnInit {
       data: { studentName: sitting.student.fullName, examEndsAt: exam.endsAt, endsAt: sitting.endsAt },
       maxWidth: '480px',
       autoFocus: 'first-tabbable',
+      restoreFocus: rowActions(sitting),
     });
     const answer = await firstValueFrom(ref.afterClosed());
     if (!answer) return;
@@ -189,6 +251,7 @@ export class LiveRoom implements OnInit {
       width: '760px',
       maxWidth: '95vw',
       autoFocus: 'dialog',
+      restoreFocus: rowActions(sitting),
     });
   }
 

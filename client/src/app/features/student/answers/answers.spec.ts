@@ -168,6 +168,9 @@ describe('the «Жауаптар» block', () => {
     expect(textarea().readOnly).toBeTrue();
     expect(q('sent')!.textContent).toContain('Жауап жіберілді');
     expect(el().textContent).not.toContain('Файлды жүктеу');
+    // Send is gone: focus is on the note that says so, not dropped to the page's body
+    await waitUntil(() => document.activeElement === q('sent'));
+    expect(q('sent')!.getAttribute('tabindex')).toBe('-1');
   });
 
   it('shows an answer the server holds as sent the same way', async () => {

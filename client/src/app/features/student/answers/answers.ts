@@ -1,5 +1,15 @@
 import { TextFieldModule } from '@angular/cdk/text-field';
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, output, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  output,
+  untracked,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
@@ -10,6 +20,7 @@ import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { FileList, type ListedFile } from '../../../shared/file-list/file-list';
+import { focusWhenShown } from '../../../shared/focus-step/focus-step';
 import { canSave, canSend, type ExamView } from '../exam-page/exam-rules';
 import { AnswerConflictPanel } from './answer-conflict';
 import { AnswerDraft } from './answer-draft';
@@ -36,6 +47,7 @@ export class Answers {
   protected readonly i18n = inject(I18n);
   protected readonly draft = inject(AnswerDraft);
   private readonly confirmation = inject(Confirmation);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
 
   readonly examId = input.required<string>();
   readonly userId = input.required<string>();
@@ -43,6 +55,8 @@ export class Answers {
   readonly answer = input.required<StudentAnswerFragment | null>();
   /** from the page's rules: sent, or the end time has come */
   readonly lock = input.required<ExamView['answerLock']>();
+  /** issue 11: the page's word, after the end, on a draft not sent (it is being sent for the student, or too short) */
+  readonly endedNote = input<string | null>(null);
   /** asks the page to re-read the exam */
   readonly serverChanged = output<void>();
 
@@ -128,7 +142,10 @@ export class Answers {
         confirm: this.i18n.t('answers.confirmOk'),
       });
       // sent even if the end came while the dialog was open: the server decides and the page says which
-      if (confirmed) await this.draft.send();
+      if (!confirmed) return;
+      await this.draft.send();
+      // Send and the field's buttons are gone: focus goes to the note that says the answer is sent
+      if (this.draft.submittedAt()) void focusWhenShown(this.host, ['[data-testid=sent]']);
     } finally {
       this.confirming = false;
     }

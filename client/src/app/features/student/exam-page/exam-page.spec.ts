@@ -6,7 +6,7 @@ import { I18n } from '../../../core/i18n/i18n';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { at, examFixture, MINUTE, NOW } from '../../../../testing/exam-fixtures';
-import { FakeAnswerApi, FakeConfirmation, fileFixture } from '../../../../testing/fakes';
+import { FakeAnswerApi, FakeConfirmation, fileFixture, waitUntil } from '../../../../testing/fakes';
 import { AnswerApi } from '../answers/answer-api';
 import { ExamPage } from './exam-page';
 import { examView, type StudentExam } from './exam-rules';
@@ -36,8 +36,11 @@ class FakeExamSession {
   showQuestionsCalls = 0;
   open(): void {}
   async refresh(): Promise<void> {}
+  /** what the server's answer to a choice does to the page */
+  afterChoice = (): void => undefined;
   async chooseTicket(id: string): Promise<void> {
     this.chosen.push(id);
+    this.afterChoice();
   }
   async showQuestions(): Promise<void> {
     this.showQuestionsCalls++;
@@ -119,6 +122,60 @@ describe('the exam page', () => {
     expect(testId('answers')).not.toBeNull(); // R7.1: a task given, the answers open
   });
 
+  describe('issue 11: a draft sent for the student at the end', () => {
+    const taskExam = {
+      format: 'TASK' as const,
+      ticketAssignment: null,
+      ticketBoard: null,
+      task: { text: 'Design a campus network.', files: [] },
+    };
+    const draft = (text: string) => ({
+      __typename: 'Answer' as const,
+      id: 'answer-1',
+      text,
+      status: 'DRAFT' as const,
+      savedAt: at(-2),
+      submittedAt: null,
+      files: [],
+    });
+
+    it('tells the student before the end that a saved draft will be sent, unless the exam does not', async () => {
+      await show(examFixture(taskExam, { answerStatus: 'DRAFT', answer: draft('жоба мәтіні, сақталған') }));
+      expect(testId('send-note')!.textContent).toContain('жүйе соңғы сақталған жауапты автоматты түрде жібереді');
+      await show(
+        examFixture({ ...taskExam, autoSendAtEnd: false }, { answerStatus: 'DRAFT', answer: draft('жоба мәтіні') }),
+      );
+      expect(testId('send-note')).toBeNull();
+    });
+
+    it('after the end says the draft is being sent, or that it was too short to send', async () => {
+      const ended = NOW + 121 * MINUTE;
+      await show(examFixture(taskExam, { answerStatus: 'DRAFT', answer: draft('жоба мәтіні, сақталған') }), ended);
+      expect(testId('ended-unsent')!.textContent).toContain(
+        'жүйе соңғы сақталған жауабыңызды қазір автоматты түрде жібереді',
+      );
+      await show(
+        examFixture(taskExam, { answerStatus: 'DRAFT', draftAfterEnd: 'TOO_SHORT', answer: draft('') }),
+        ended,
+      );
+      expect(testId('ended-unsent')!.textContent).toContain('жоба жіберілмеді');
+    });
+
+    it('marks an answer the server sent at the end', async () => {
+      const sent = { ...draft('жоба мәтіні, сақталған'), status: 'SUBMITTED' as const, submittedAt: at(120) };
+      await show(
+        examFixture(taskExam, {
+          answerStatus: 'SUBMITTED',
+          submittedAt: at(120),
+          answerSendMode: 'AUTOMATIC',
+          answer: sent,
+        }),
+        NOW + 122 * MINUTE,
+      );
+      expect(testId('send-note')!.textContent).toContain('жүйе сақталған жауабыңызды автоматты түрде жіберді: ');
+    });
+  });
+
   it('shows the grade with its letter only once given (R2.5)', async () => {
     await show(examFixture());
     expect(testId('grade')).toBeNull();
@@ -154,6 +211,45 @@ describe('the exam page', () => {
     testId('ticket-board')!.querySelector<HTMLButtonElement>('button.free')!.click();
     await fixture.whenStable();
     expect(session.chosen).toEqual(['tile-a']);
+  });
+
+  it('takes focus from the vanished board to the questions step, then to the questions once they show', async () => {
+    await show(examFixture());
+    session.afterChoice = () => session.exam.set(examFixture({ ticketBoard: null }, { ticketNumber: 7 }));
+    const tile = testId('ticket-board')!.querySelector<HTMLButtonElement>('button.free')!;
+    tile.focus();
+    tile.click();
+    await waitUntil(() => document.activeElement?.id === 'questions-heading');
+    expect(document.activeElement!.textContent).toContain('Билет бойынша сұрақтар');
+
+    testId('show-questions')!.focus(); // pressed: the questions come (here, released meanwhile)
+    session.questions.set({
+      __typename: 'TicketQuestions',
+      ticketNumber: 7,
+      questions: '1. What is 3NF?',
+      viewedAt: at(0),
+      files: [],
+    });
+    session.questionsRequested.set(true);
+    session.exam.set(
+      examFixture({ ticketBoard: null }, { ticketNumber: 7, questionsReleasedAt: at(-1), questionsViewedAt: at(0) }),
+    );
+    await waitUntil(() => document.activeElement?.id === 'questions-title');
+  });
+
+  it('leaves focus alone when the page opens with the questions already shown', async () => {
+    session.questions.set({
+      __typename: 'TicketQuestions',
+      ticketNumber: 5,
+      questions: 'Q',
+      viewedAt: at(-1),
+      files: [],
+    });
+    await show(
+      examFixture({ ticketBoard: null }, { ticketNumber: 5, questionsReleasedAt: at(-2), questionsViewedAt: at(-1) }),
+    );
+    await fixture.whenStable();
+    expect(document.activeElement?.id).not.toBe('questions-title');
   });
 
   it('explains instead of the board before the start, without tickets, or when tickets are given', async () => {
@@ -217,5 +313,42 @@ describe('the exam page', () => {
     await fixture.whenStable();
     expect(infoRows()[6][0]).toBe('Время окончания');
     TestBed.inject(I18n).setLang('kk');
+  });
+});
+
+describe('the exam page with the real confirmation', () => {
+  afterEach(() => {
+    document.querySelectorAll('.cdk-overlay-container').forEach((c) => (c.innerHTML = ''));
+    TestBed.inject(Session).end();
+  });
+
+  it('opens one confirmation for a double click on a tile, and keeps it open for the answer', async () => {
+    const session = new FakeExamSession();
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), { provide: AnswerApi, useValue: new FakeAnswerApi() }],
+    });
+    TestBed.overrideComponent(ExamPage, { set: { providers: [{ provide: ExamSession, useValue: session }] } });
+    TestBed.inject(I18n).setLang('kk');
+    TestBed.inject(Session).start('token', { id: 'student-1', login: 'student01', fullName: 'Әлия', role: 'STUDENT' });
+    const fixture = TestBed.createComponent(ExamPage);
+    fixture.componentRef.setInput('examId', 'exam-1');
+    session.exam.set(examFixture());
+    await fixture.whenStable();
+
+    const tile = (fixture.nativeElement as HTMLElement).querySelector<HTMLButtonElement>('button.tile.free')!;
+    const click = (target: Element, detail: number) =>
+      target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, detail }));
+    click(tile, 1);
+    await waitUntil(() => document.querySelectorAll('app-confirm-dialog').length === 1);
+    // the double click's second half: on the tile when the dialog has not covered it yet, else on the backdrop
+    click(tile, 2);
+    click(document.querySelector('.cdk-overlay-backdrop')!, 2);
+    await fixture.whenStable();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(document.querySelectorAll('app-confirm-dialog').length).withContext('one question, still open').toBe(1);
+
+    click(document.querySelector('app-confirm-dialog button.confirm')!, 1);
+    await waitUntil(() => session.chosen.length === 1);
+    expect(session.chosen).toEqual(['tile-a']);
   });
 });

@@ -1,10 +1,10 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, type OnInit } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, ElementRef, inject, input, type OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
-import { hasExtraTime } from '@rules';
+import { hasExtraTime, isSubstantialAnswer } from '@rules';
 import { Session } from '../../../core/auth/session';
 import { I18n } from '../../../core/i18n/i18n';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
@@ -12,6 +12,7 @@ import { ConnectionStatus } from '../../../shared/connection-status/connection-s
 import { CopyButton } from '../../../shared/copy-button/copy-button';
 import { Countdown } from '../../../shared/countdown/countdown';
 import { FileList } from '../../../shared/file-list/file-list';
+import { focusWhenShown } from '../../../shared/focus-step/focus-step';
 import { PageHeader } from '../../../shared/page-header/page-header';
 import { Answers } from '../answers/answers';
 import { Questions } from '../questions/questions';
@@ -47,6 +48,7 @@ export class ExamPage implements OnInit {
   protected readonly session = inject(ExamSession);
   protected readonly user = inject(Session).user;
   private readonly confirmation = inject(Confirmation);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
 
   /** the route's :examId */
   readonly examId = input.required<string>();
@@ -56,6 +58,33 @@ export class ExamPage implements OnInit {
   protected readonly extraTime = computed(() => {
     const exam = this.exam();
     return !!exam?.mySitting && hasExtraTime(exam, exam.mySitting.endsAt);
+  });
+
+  /** issue 11: before the end, that a saved draft will be sent; after it, that the answer was sent for the student */
+  protected readonly sendNote = computed((): string | null => {
+    const exam = this.exam();
+    const sitting = exam?.mySitting;
+    if (!exam || !sitting) return null;
+    if (sitting.answerStatus === 'SUBMITTED' && sitting.submittedAt) {
+      const time = this.i18n.dateTime(sitting.submittedAt);
+      if (sitting.answerSendMode === 'AUTOMATIC') return this.i18n.t('autosend.sentAtEnd', { time });
+      if (sitting.answerSendMode === 'LATE_WITHIN_GRACE') return this.i18n.t('autosend.sentInGrace', { time });
+      return null;
+    }
+    return exam.autoSendAtEnd && this.view()?.answerLock === null ? this.i18n.t('autosend.willSend') : null;
+  });
+
+  /** issue 11: after the end, what becomes of a draft that was not sent (in place of «not sent») */
+  protected readonly endedDraftNote = computed((): string | null => {
+    const exam = this.exam();
+    const sitting = exam?.mySitting;
+    const answer = sitting?.answer;
+    if (!exam || !answer || answer.status !== 'DRAFT' || this.view()?.answerLock !== 'ended') return null;
+    if (sitting.draftAfterEnd === 'TOO_SHORT') return this.i18n.t('autosend.tooShort');
+    if (!exam.autoSendAtEnd || sitting.draftAfterEnd === 'AUTO_SEND_OFF') return null;
+    return isSubstantialAnswer(answer.text, answer.files.length)
+      ? this.i18n.t('autosend.pending')
+      : this.i18n.t('autosend.tooShort');
   });
 
   ngOnInit(): void {
@@ -73,7 +102,11 @@ export class ExamPage implements OnInit {
         text: this.i18n.t('board.confirmText'),
         confirm: this.i18n.t('board.confirmOk'),
       });
-      if (confirmed) await this.session.chooseTicket(tile.id);
+      if (!confirmed) return;
+      await this.session.chooseTicket(tile.id);
+      // the board (and the tile that had focus) is gone: on to the next step, the questions
+      if (this.exam()?.mySitting?.ticketNumber != null)
+        void focusWhenShown(this.host, ['#questions-heading', '[data-testid=ticket-number]']);
     } finally {
       this.confirming = false;
     }

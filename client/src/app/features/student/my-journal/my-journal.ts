@@ -7,12 +7,13 @@ import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
 import { MyJournalDocument } from '../../../core/graphql/generated';
 import { I18n } from '../../../core/i18n/i18n';
+import { SendMark } from '../../../shared/send-mark/send-mark';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
 
 /** R7.7: the student's own journal — the grades of their exams, by year and period. */
 @Component({
   selector: 'app-my-journal',
-  imports: [MatProgressBarModule, RouterLink, PeriodFilter],
+  imports: [MatProgressBarModule, RouterLink, PeriodFilter, SendMark],
   template: `
     <h1 class="title">{{ i18n.t('journal.myTitle') }}</h1>
     <section class="filters" [attr.aria-label]="i18n.t('list.filters')">
@@ -60,6 +61,7 @@ import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period
                   } @else {
                     <span class="muted">{{ i18n.t('journal.notGraded') }}</span>
                   }
+                  <app-send-mark [mode]="row.sendMode" />
                 </td>
               </tr>
             }

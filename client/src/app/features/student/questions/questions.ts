@@ -1,8 +1,9 @@
-import { ChangeDetectionStrategy, Component, inject, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, ElementRef, inject, input, output } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { I18n } from '../../../core/i18n/i18n';
 import { FileList } from '../../../shared/file-list/file-list';
+import { focusWhenShown } from '../../../shared/focus-step/focus-step';
 import type { ExamView } from '../exam-page/exam-rules';
 import type { TicketQuestions } from '../exam-page/exam-session';
 
@@ -13,7 +14,7 @@ import type { TicketQuestions } from '../exam-page/exam-session';
   template: `
     @if (view().showQuestions && questions(); as q) {
       <section aria-labelledby="questions-title" data-testid="questions">
-        <h2 id="questions-title" class="block-title">{{ i18n.t('questions.title') }}</h2>
+        <h2 id="questions-title" class="block-title" tabindex="-1">{{ i18n.t('questions.title') }}</h2>
         <p class="questions">{{ q.questions }}</p>
         @if (q.files.length) {
           <h3 class="files-title">{{ i18n.t('questions.files') }}</h3>
@@ -22,7 +23,8 @@ import type { TicketQuestions } from '../exam-page/exam-session';
         <p class="viewed">{{ i18n.t('questions.viewedAt', { time: i18n.dateTime(q.viewedAt) }) }}</p>
       </section>
     } @else if (view().showQuestionsButton) {
-      <div class="ask">
+      <section class="ask" aria-labelledby="questions-heading">
+        <h2 id="questions-heading" class="block-title" tabindex="-1">{{ i18n.t('questions.title') }}</h2>
         <button mat-flat-button type="button" [disabled]="busy()" (click)="show.emit()" data-testid="show-questions">
           {{ i18n.t('questions.show') }}
         </button>
@@ -36,13 +38,16 @@ import type { TicketQuestions } from '../exam-page/exam-session';
             <p class="released">{{ i18n.t('questions.released') }}</p>
           }
         </div>
-      </div>
+      </section>
     }
   `,
   styles: `
     .block-title {
       font: var(--mat-sys-title-large);
       margin: 0 0 8px;
+    }
+    .block-title:focus {
+      outline: none; /* focused by script as the next step, never by Tab */
     }
     .files-title {
       font: var(--mat-sys-title-small);
@@ -77,9 +82,28 @@ import type { TicketQuestions } from '../exam-page/exam-session';
 })
 export class Questions {
   protected readonly i18n = inject(I18n);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
 
   readonly view = input.required<ExamView>();
   readonly questions = input<TicketQuestions | null>(null);
   readonly busy = input(false);
   readonly show = output<void>();
+
+  constructor() {
+    // the questions take the place of the button (pressed, or waited on until the release): focus follows, unless
+    // the student has moved it elsewhere meanwhile; a page opened with the questions already shown keeps its focus
+    let asked = false;
+    effect(() => {
+      const shown = this.view().showQuestions && !!this.questions();
+      if (!shown) {
+        asked ||= this.view().showQuestionsButton;
+        return;
+      }
+      if (!asked) return;
+      asked = false;
+      const focused = document.activeElement;
+      if (!focused || focused === document.body || this.host.contains(focused))
+        void focusWhenShown(this.host, ['#questions-title']);
+    });
+  }
 }

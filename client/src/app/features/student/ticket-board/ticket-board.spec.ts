@@ -42,6 +42,16 @@ describe('the ticket board (R4.2)', () => {
     expect((fixture.nativeElement as HTMLElement).textContent).toContain('Бос: 2, алынған: 1');
   });
 
+  it('keeps a hint for forced colours, naming the frames and the cross, hidden while colours show', async () => {
+    const el = (await render()).nativeElement as HTMLElement;
+    const hint = el.querySelector<HTMLElement>('[data-testid=board-hint]')!;
+    const forced = el.querySelector<HTMLElement>('[data-testid=board-hint-forced]')!;
+    expect(getComputedStyle(hint).display).toBe('block');
+    expect(getComputedStyle(forced).display).toBe('none');
+    expect(forced.textContent).toContain('жиегі тұтас');
+    expect(forced.textContent).toContain('✕');
+  });
+
   it('offers a free tile to choose, and nothing while a choice is on its way', async () => {
     const fixture = await render();
     const chosen: Tile[] = [];

@@ -1,3 +1,4 @@
+import { SendMark } from '../../../shared/send-mark/send-mark';
 import { LiveAnnouncer } from '@angular/cdk/a11y';
 import {
   ChangeDetectionStrategy,
@@ -72,7 +73,16 @@ export function nextUngraded(
 /** A teacher's exam: the sent answers (never drafts), each beside its ticket's questions, graded one after another. */
 @Component({
   selector: 'app-grading',
-  imports: [PageHeader, MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink, FileList, GradingForm],
+  imports: [
+    PageHeader,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    RouterLink,
+    FileList,
+    GradingForm,
+    SendMark,
+  ],
   templateUrl: './grading.html',
   styleUrl: './grading.css',
   host: { '(document:keydown)': 'onDocumentKey($event)' },

@@ -14,14 +14,24 @@ const rows = [
     student: student('student21', 'Әлия Нұрланқызы'),
     exam: exam('morning', '2026-11-29T05:00:00Z'),
     grade: { score: 88, letter: 'B+', gpa: 3.33 },
+    sendMode: 'STUDENT' as const,
   },
   {
     student: student('student21', 'Әлия Нұрланқызы'),
     exam: exam('afternoon', '2026-11-29T10:30:00Z'),
     grade: { score: 95, letter: 'A', gpa: 4 },
+    sendMode: 'AUTOMATIC' as const, // issue 11: sent for her at the end
   },
-  { student: student('student22', 'Арман Бекұлы'), exam: exam('morning', '2026-11-29T05:00:00Z'), grade: null },
+  {
+    student: student('student22', 'Арман Бекұлы'),
+    exam: exam('morning', '2026-11-29T05:00:00Z'),
+    grade: null,
+    sendMode: null,
+  },
 ];
+
+// issue 11: the row's note names the exam whose answer the server sent at the end
+const NOTE_AFTERNOON = '2026 ж. 29 қараша, 15:30: Аяқталу уақытында жүйе автоматты түрде жіберді';
 
 describe('the journal export', () => {
   let i18n: I18n;
@@ -46,6 +56,7 @@ describe('the journal export', () => {
       '2026 ж. 29 қараша, 15:30: балл',
       '2026 ж. 29 қараша, 15:30: әріптік баға',
       '2026 ж. 29 қараша, 15:30: сандық эквиваленті',
+      'Ескертпе',
     ]);
     expect(new Set(headers).size).toBe(headers.length);
   });
@@ -54,8 +65,18 @@ describe('the journal export', () => {
     const table = journalExport(i18n, 'Asia/Almaty', 'journal', journalTable(rows));
     const line = (login: string) => table.rows.find((row) => row[1] === login);
     expect(table.rows.length).toBe(2);
-    expect(line('student21')).toEqual(['Әлия Нұрланқызы', 'student21', 88, 'B+', 3.33, 95, 'A', 4]);
-    expect(line('student22')).toEqual(['Арман Бекұлы', 'student22', 'Бағаланбаған', null, null, null, null, null]);
+    expect(line('student21')).toEqual([
+      'Әлия Нұрланқызы',
+      'student21',
+      88,
+      'B+',
+      3.33,
+      95,
+      'A',
+      4,
+      `${NOTE_AFTERNOON}`,
+    ]);
+    expect(line('student22')).toEqual(['Арман Бекұлы', 'student22', 'Бағаланбаған', null, null, null, null, null, '']);
     expect(table.columns[4].decimals).toBe(2);
   });
 
@@ -69,13 +90,17 @@ describe('the journal export', () => {
     expect(kk[0]).toBe(
       'Білім алушы;Логин;2026 ж. 29 қараша, 10:00: балл;2026 ж. 29 қараша, 10:00: әріптік баға;' +
         '2026 ж. 29 қараша, 10:00: сандық эквиваленті;2026 ж. 29 қараша, 15:30: балл;' +
-        '2026 ж. 29 қараша, 15:30: әріптік баға;2026 ж. 29 қараша, 15:30: сандық эквиваленті',
+        '2026 ж. 29 қараша, 15:30: әріптік баға;2026 ж. 29 қараша, 15:30: сандық эквиваленті;Ескертпе',
     );
-    expect(kk).toContain('Әлия Нұрланқызы;student21;88;B+;3,33;95;A;4,00');
-    expect(csv('ru')).toContain('Әлия Нұрланқызы;student21;88;B+;3,33;95;A;4,00');
+    expect(kk).toContain(`Әлия Нұрланқызы;student21;88;B+;3,33;95;A;4,00;${NOTE_AFTERNOON}`);
+    expect(csv('ru')).toContain(
+      'Әлия Нұрланқызы;student21;88;B+;3,33;95;A;4,00;29 ноября 2026 г., 15:30: Отправлен автоматически по окончании',
+    );
     const en = csv('en');
     expect(en[0]).toContain(',"29 November 2026, 10:00: score",');
     expect(en[0]).toContain(',"29 November 2026, 15:30: GPA points"');
-    expect(en).toContain('Әлия Нұрланқызы,student21,88,B+,3.33,95,A,4.00');
+    expect(en).toContain(
+      'Әлия Нұрланқызы,student21,88,B+,3.33,95,A,4.00,"29 November 2026, 15:30: Sent automatically at the end"',
+    );
   });
 });

@@ -21,12 +21,26 @@ export function journalExport(
       { header: i18n.t('journal.csvGpa', { date }), decimals: 2 },
     );
   }
+  columns.push({ header: i18n.t('journal.csvNote') });
   const rows = table.lines.map((line): ExportCell[] => [
     line.student.fullName,
     line.student.login,
     ...line.grades.flatMap((g): ExportCell[] =>
       g ? [g.score, g.letter, g.gpa] : [g === null ? i18n.t('journal.notGraded') : null, null, null],
     ),
+    sendNote(i18n, table.columns, line.sendModes),
   ]);
   return { name, sheet: i18n.t('journal.fileName'), timeZone, columns, rows };
+}
+
+/** issue 11: the note of a student's row: which answers were sent for them at the end, or received within the grace */
+function sendNote(i18n: I18n, columns: readonly JournalColumn[], modes: JournalLine['sendModes']): string {
+  return modes
+    .map((mode, i) =>
+      mode === 'AUTOMATIC' || mode === 'LATE_WITHIN_GRACE'
+        ? `${i18n.date(columns[i].startsAt)}, ${i18n.time(columns[i].startsAt)}: ${i18n.t(`sendMark.${mode}`)}`
+        : '',
+    )
+    .filter(Boolean)
+    .join('; ');
 }

@@ -11,14 +11,26 @@ describe('the journal table', () => {
         student: student('s2', 'Дана Сапарова'),
         exam: exam('retake', '2026-12-20T04:00:00Z'),
         grade: grade(75, 'B-', 2.67),
+        sendMode: 'AUTOMATIC' as const,
       },
-      { student: student('s1', 'Арман Бекұлы'), exam: exam('main', '2026-12-10T04:00:00Z'), grade: grade(96, 'A', 4) },
+      {
+        student: student('s1', 'Арман Бекұлы'),
+        exam: exam('main', '2026-12-10T04:00:00Z'),
+        grade: grade(96, 'A', 4),
+        sendMode: 'STUDENT' as const,
+      },
       {
         student: student('s2', 'Дана Сапарова'),
         exam: exam('main', '2026-12-10T04:00:00Z'),
         grade: grade(40, 'FX', 0.5),
+        sendMode: 'LATE_WITHIN_GRACE' as const,
       },
-      { student: student('s3', 'Әлия Нұрланқызы'), exam: exam('main', '2026-12-10T04:00:00Z'), grade: null },
+      {
+        student: student('s3', 'Әлия Нұрланқызы'),
+        exam: exam('main', '2026-12-10T04:00:00Z'),
+        grade: null,
+        sendMode: null,
+      },
     ]);
     expect(columns.map((c) => c.examId)).toEqual(['main', 'retake']);
     expect(lines.map((l) => l.student.fullName)).toEqual(
@@ -26,6 +38,9 @@ describe('the journal table', () => {
     );
     const dana = lines.find((l) => l.student.id === 's2')!;
     expect(dana.grades.map((g) => g?.letter)).toEqual(['FX', 'B-']);
+    expect(dana.sendModes)
+      .withContext('how each answer was sent, by column')
+      .toEqual(['LATE_WITHIN_GRACE', 'AUTOMATIC']);
     const arman = lines.find((l) => l.student.id === 's1')!;
     expect(arman.grades).toEqual([grade(96, 'A', 4), undefined]);
     expect(lines.find((l) => l.student.id === 's3')!.grades).toEqual([null, undefined]);

@@ -13,6 +13,8 @@ export interface JournalLine {
   readonly student: Row['student'];
   /** one per column: the grade, null when not graded yet, undefined when the student was not at that exam */
   readonly grades: readonly (JournalGrade | null | undefined)[];
+  /** issue 11: one per column, how the answer was sent (null: nothing sent or no such exam) */
+  readonly sendModes: readonly (Row['sendMode'] | null)[];
 }
 
 /** The journal's rows (one per sitting) as a table: students down, the discipline's exams of the period across. */
@@ -23,14 +25,18 @@ export function journalTable(rows: readonly Row[]): { columns: JournalColumn[]; 
     ).values(),
   ].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const index = new Map(columns.map((c, i) => [c.examId, i]));
-  const byStudent = new Map<string, { student: Row['student']; grades: (JournalGrade | null | undefined)[] }>();
+  const byStudent = new Map<
+    string,
+    { student: Row['student']; grades: (JournalGrade | null | undefined)[]; sendModes: (Row['sendMode'] | null)[] }
+  >();
   for (const row of rows) {
     let line = byStudent.get(row.student.id);
     if (!line) {
-      line = { student: row.student, grades: columns.map(() => undefined) };
+      line = { student: row.student, grades: columns.map(() => undefined), sendModes: columns.map(() => null) };
       byStudent.set(row.student.id, line);
     }
     line.grades[index.get(row.exam.id)!] = row.grade ?? null;
+    line.sendModes[index.get(row.exam.id)!] = row.sendMode ?? null;
   }
   const lines = [...byStudent.values()].sort((a, b) => a.student.fullName.localeCompare(b.student.fullName));
   return { columns, lines };

@@ -13,13 +13,14 @@ import { I18n } from '../../../core/i18n/i18n';
 import { downloadCsv, type ExportTable, fileName } from '../../../shared/csv/csv';
 import { XlsxExport } from '../../../shared/csv/xlsx';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
+import { SendMark } from '../../../shared/send-mark/send-mark';
 import { journalExport } from './journal-export';
 import { type JournalGrade, journalTable } from './journal-table';
 
 /** R7.7: the journal — a discipline's grades in a period, students × exams, with letters; exported as CSV or XLSX. */
 @Component({
   selector: 'app-journal',
-  imports: [MatButtonModule, MatFormFieldModule, MatProgressBarModule, MatSelectModule, PeriodFilter],
+  imports: [MatButtonModule, MatFormFieldModule, MatProgressBarModule, MatSelectModule, PeriodFilter, SendMark],
   templateUrl: './journal.html',
   styleUrl: './journal.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

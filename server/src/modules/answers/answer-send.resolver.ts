@@ -1,0 +1,53 @@
+import { Ctx, FieldResolver, Resolver, Root, registerEnumType } from 'type-graphql';
+import type { Context } from '../../context';
+import { loadersOf } from '../../loaders';
+import { hasEnded, isSubstantialAnswer } from '../../rules';
+import { sendsDraftsAtEnd } from '../exams/exam-rules';
+import { Sitting } from '../sittings/sitting.entity';
+import { answerOf, examOf } from '../sittings/sitting-relations';
+import { AnswerSendMode, AnswerStatus } from './answer.entity';
+
+/** Why an answer is still a draft after the student's end. */
+export enum DraftAfterEnd {
+  /** it holds too little to count (under the answer minimum, no file): it is not sent */
+  TOO_SHORT = 'TOO_SHORT',
+  /** the exam does not send drafts at the end (autoSendAtEnd off) */
+  AUTO_SEND_OFF = 'AUTO_SEND_OFF',
+  /** it will be sent for the student within moments (the grace for a late Send, then the next sweep) */
+  AWAITING_AUTO_SEND = 'AWAITING_AUTO_SEND',
+}
+registerEnumType(DraftAfterEnd, {
+  name: 'DraftAfterEnd',
+  description: "Why a sitting's answer is still a draft after its end.",
+});
+
+/** How a sitting's answer was sent, and why a draft was not: for the student, staff and the exam's teacher. */
+@Resolver(() => Sitting)
+export class SittingSendResolver {
+  @FieldResolver(() => AnswerSendMode, {
+    nullable: true,
+    description:
+      'how the answer was sent (by the student, within the grace, or automatically at the end); null unless sent',
+  })
+  async answerSendMode(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<AnswerSendMode | null> {
+    const answer = await answerOf(ctx.em, sitting);
+    return answer?.status === AnswerStatus.SUBMITTED ? (answer.sendMode ?? AnswerSendMode.STUDENT) : null;
+  }
+
+  @FieldResolver(() => DraftAfterEnd, {
+    nullable: true,
+    description:
+      "after the student's end only (R7.4: a draft is theirs alone while the exam runs): why the answer is still a draft",
+  })
+  async draftAfterEnd(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<DraftAfterEnd | null> {
+    const answer = await answerOf(ctx.em, sitting);
+    if (answer?.status !== AnswerStatus.DRAFT) return null;
+    const exam = await examOf(ctx.em, sitting);
+    if (!hasEnded(exam, sitting, ctx.services.now())) return null;
+    const files = (await loadersOf(ctx).files('answer').load(answer.id)).filter((f) => Number(f.size) > 0).length;
+    if (!isSubstantialAnswer(answer.text, files)) return DraftAfterEnd.TOO_SHORT;
+    return sendsDraftsAtEnd(exam, ctx.services.config.autoSendAtEnd)
+      ? DraftAfterEnd.AWAITING_AUTO_SEND
+      : DraftAfterEnd.AUTO_SEND_OFF;
+  }
+}
