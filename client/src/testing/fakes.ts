@@ -15,7 +15,16 @@ export class FakeConfirmation {
 }
 
 export function answerFixture(overrides: Partial<StudentAnswerFragment> = {}): StudentAnswerFragment {
-  return { id: 'answer-1', text: '', status: 'DRAFT', savedAt: null, submittedAt: null, files: [], ...overrides };
+  return {
+    id: 'answer-1',
+    text: '',
+    status: 'DRAFT',
+    savedAt: null,
+    submittedAt: null,
+    version: 0,
+    files: [],
+    ...overrides,
+  };
 }
 
 export function fileFixture(name: string): FileRefFieldsFragment {
@@ -28,6 +37,8 @@ export class FakeAnswerApi {
   files: FileRefFieldsFragment[] = [];
   status: 'DRAFT' | 'SUBMITTED' = 'DRAFT';
   refuse: ErrorCode | null = null;
+  /** the answer's version: a save or send over another one is refused with ANSWER_CONFLICT, as the server does */
+  version = 0;
   readonly saves: string[] = [];
   readonly submits: string[] = [];
   readonly uploadProgress = signal(0);
@@ -39,24 +50,28 @@ export class FakeAnswerApi {
       files: [...this.files],
       savedAt: new Date().toISOString(),
       submittedAt: this.status === 'SUBMITTED' ? at(0) : null,
+      version: this.version,
     });
   }
 
-  private check(): void {
+  private check(baseVersion?: number): void {
     if (this.refuse) throw new CodedError(this.refuse);
+    if (baseVersion !== undefined && baseVersion !== this.version) throw new CodedError('ANSWER_CONFLICT');
   }
 
-  async save(_examId: string, text: string): Promise<StudentAnswerFragment> {
+  async save(_examId: string, text: string, baseVersion?: number): Promise<StudentAnswerFragment> {
     this.saves.push(text);
-    this.check();
+    this.check(baseVersion);
     this.text = text;
+    this.version++;
     return this.answer();
   }
 
-  async submit(_examId: string, text: string): Promise<StudentAnswerFragment> {
+  async submit(_examId: string, text: string, baseVersion?: number): Promise<StudentAnswerFragment> {
     this.submits.push(text);
-    this.check();
+    this.check(baseVersion);
     this.text = text;
+    this.version++;
     this.status = 'SUBMITTED';
     return this.answer();
   }

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'NO_FREE_TICKETS'
   | 'ANSWER_SUBMITTED'
   | 'ANSWER_TOO_SHORT'
+  // beyond the contract: a save or send over a version of the answer newer than the page saw (another device or tab)
+  | 'ANSWER_CONFLICT'
   // beyond the contract: a change to a running exam that the caller must confirm
   | 'CONFIRMATION_REQUIRED'
   // beyond the contract: a rate limit or a full queue; extensions.retryAfter says in how many seconds to try again
@@ -61,6 +63,21 @@ export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
 export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
 export class ConfirmationRequiredError extends define('CONFIRMATION_REQUIRED', 409) {}
 export class QueryTooComplexError extends define('QUERY_TOO_COMPLEX', 400) {}
+
+/**
+ * A save or send carried a `baseVersion` older than the answer's: it was changed on another device or tab meanwhile.
+ * `extensions.currentVersion` is the version the server holds (the student's own answer; its text is read as usual).
+ */
+export class AnswerConflictError extends AppError {
+  readonly code = 'ANSWER_CONFLICT';
+  readonly httpStatus = 409;
+  constructor(
+    message: string,
+    readonly currentVersion: number,
+  ) {
+    super(message, 'ANSWER_CONFLICT', { currentVersion });
+  }
+}
 
 /** A limit was reached: HTTP 429 with Retry-After, and `extensions.retryAfter` in whole seconds. */
 export class TooManyRequestsError extends AppError {

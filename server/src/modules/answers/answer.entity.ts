@@ -1,5 +1,5 @@
 import { Entity, Enum, OneToOne, Property, DateTimeType, type Opt } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { Sitting } from '../sittings/sitting.entity';
 
@@ -50,4 +50,14 @@ export class Answer extends BaseEntity {
   @Field(() => AnswerSendMode, { nullable: true, description: 'how the answer was sent; null while a draft' })
   @Enum({ items: () => AnswerSendMode, nullable: true })
   sendMode?: AnswerSendMode | null;
+
+  /**
+   * The version of the text: 0 until the first save, one more with every save or send. A page sends the version it
+   * last saw (`baseVersion`) so a save over a change made elsewhere is refused (ANSWER_CONFLICT), not silently lost.
+   * Files do not count: they are a set every page adds to, and the upload endpoint answers the files, not the answer;
+   * nor does the automatic send at the end (draft-sender.ts), which changes no text and leaves no page to write.
+   */
+  @Field(() => Int, { description: 'one more with every save or send of the text; send it back as baseVersion' })
+  @Property({ type: 'integer', default: 0 })
+  version: number & Opt = 0;
 }

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { loadersOf } from '../../loaders';
@@ -11,6 +11,9 @@ import { Role } from '../users/user.entity';
 import { Answer, AnswerStatus } from './answer.entity';
 import { canSeeAnswer } from '../../policy/answer.policy';
 
+const BASE_VERSION =
+  "the answer's version the page last saw: refused with ANSWER_CONFLICT when it changed since; without it the last write wins";
+
 /** The student's writing of an answer, and its files. */
 @Resolver(() => Answer)
 export class AnswerResolver {
@@ -20,10 +23,11 @@ export class AnswerResolver {
     @Ctx() ctx: Context,
     @Arg('examId', () => ID) examId: string,
     @Arg('text') text: string,
+    @Arg('baseVersion', () => Int, { nullable: true, description: BASE_VERSION }) baseVersion?: number | null,
   ): Promise<Answer> {
     await ctx.services.rateLimits.studentSave(requireUser(ctx).id);
     const { exam, sitting } = await studentSitting(ctx, examId, true);
-    return ctx.services.answers.write(ctx.em, exam, sitting, text, false, ctx.services.now());
+    return ctx.services.answers.write(ctx.em, exam, sitting, text, false, ctx.services.now(), baseVersion ?? null);
   }
 
   @Authorized(Role.STUDENT)
@@ -32,9 +36,10 @@ export class AnswerResolver {
     @Ctx() ctx: Context,
     @Arg('examId', () => ID) examId: string,
     @Arg('text') text: string,
+    @Arg('baseVersion', () => Int, { nullable: true, description: BASE_VERSION }) baseVersion?: number | null,
   ): Promise<Answer> {
     const { exam, sitting } = await studentSitting(ctx, examId, true);
-    return ctx.services.answers.write(ctx.em, exam, sitting, text, true, ctx.services.now());
+    return ctx.services.answers.write(ctx.em, exam, sitting, text, true, ctx.services.now(), baseVersion ?? null);
   }
 
   @Authorized(Role.STUDENT)

@@ -3,6 +3,7 @@ import { wrap, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../../config';
 import {
+  AnswerConflictError,
   AnswerSubmittedError,
   AnswerTooShortError,
   BadUserInputError,
@@ -77,7 +78,11 @@ export class AnswerService {
     );
   }
 
-  /** R7.4 Save, R7.5 + R7.6 Send: both refuse a locked answer; sending locks it in the same conditional update. */
+  /**
+   * R7.4 Save, R7.5 + R7.6 Send: both refuse a locked answer; sending locks it in the same conditional update.
+   * With `baseVersion` (the version the page last saw) the same update also requires the answer to be at that
+   * version, so of two writes over one version exactly one lands; without it the last write wins.
+   */
   async write(
     em: EntityManager,
     exam: Exam,
@@ -85,6 +90,7 @@ export class AnswerService {
     text: string,
     submit: boolean,
     now: Date,
+    baseVersion: number | null = null,
   ): Promise<Answer> {
     const sendMode = this.assertWritable(exam, sitting, now, submit);
     if (text.length > this.config.maxAnswerChars) {
@@ -109,21 +115,21 @@ export class AnswerService {
       ? { text, savedAt: now, submittedAt: now, status: AnswerStatus.SUBMITTED, sendMode, updatedAt: now }
       : { text, savedAt: now, updatedAt: now };
     // the change and its trail entry in one short transaction; the condition keeps a sent answer as it was sent
+    // (and, given a base version, an answer changed elsewhere as it was changed)
     const at = sql.time(now);
-    const updated = await sql.transaction(async (tx) => {
-      const rows = submit
-        ? await tx.run(
-            'update answers set text = ?, saved_at = ?, submitted_at = ?, status = ?, send_mode = ?, updated_at = ? where id = ? and status = ?',
-            [text, at, at, AnswerStatus.SUBMITTED, sendMode, at, answer.id, AnswerStatus.DRAFT],
-          )
-        : await tx.run('update answers set text = ?, saved_at = ?, updated_at = ? where id = ? and status = ?', [
-            text,
-            at,
-            at,
-            answer.id,
-            AnswerStatus.DRAFT,
-          ]);
-      if (rows) {
+    const [set, params] = submit
+      ? [
+          'text = ?, saved_at = ?, submitted_at = ?, status = ?, send_mode = ?',
+          [text, at, at, AnswerStatus.SUBMITTED, sendMode],
+        ]
+      : ['text = ?, saved_at = ?', [text, at]];
+    const onVersion = baseVersion === null ? '' : ' and version = ?';
+    const version = await sql.transaction(async (tx) => {
+      const [row] = await tx.rows<{ version: number | string }>(
+        `update answers set ${set}, updated_at = ?, version = version + 1 where id = ? and status = ?${onVersion} returning version`,
+        [...params, at, answer.id, AnswerStatus.DRAFT, ...(baseVersion === null ? [] : [baseVersion])],
+      );
+      if (row) {
         await insertEvent(
           tx,
           sitting.id,
@@ -137,14 +143,16 @@ export class AnswerService {
           `${[...text].length} characters, ${files} file(s)`,
         );
       }
-      return rows;
+      return row ? Number(row.version) : null;
     });
-    if (updated === 0) {
-      await em.refresh(answer);
-      throw this.locked(answer);
+    if (version === null) {
+      // sent meanwhile, or (given a base version) saved elsewhere meanwhile
+      const current = (await em.refresh(answer)) ?? answer;
+      if (current.status === AnswerStatus.SUBMITTED) throw this.locked(answer);
+      throw this.conflict(answer);
     }
     // the row now holds exactly `changes`: the loaded answer takes them as its state, without reading it back
-    em.merge(Answer, { id: answer.id, ...changes }, { refresh: true });
+    em.merge(Answer, { id: answer.id, ...changes, version }, { refresh: true });
     this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
     return answer;
   }
@@ -163,6 +171,14 @@ export class AnswerService {
     await this.store.remove(fileId);
     this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
     return answer;
+  }
+
+  conflict(answer: Answer): AnswerConflictError {
+    return new AnswerConflictError(
+      `Your answer was changed on another device or tab (it is now at version ${answer.version}); ` +
+        'read it again, choose which text to keep, and save that over the new version.',
+      answer.version,
+    );
   }
 
   locked(answer: Answer): AnswerSubmittedError {

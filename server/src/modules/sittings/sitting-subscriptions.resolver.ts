@@ -28,7 +28,7 @@ export class SittingSubscriptionResolver {
 
   @Subscription(() => Sitting, {
     description:
-      "the calling student's own sitting, pushed whenever it or its exam changes (extra time, a grade, the platform, the recording, …)",
+      "the calling student's own sitting, pushed whenever it or its exam changes (extra time, a grade, the platform, the recording, its answer saved or sent on another device or tab with the new text and version, …); after the change has committed, to that student only",
     subscribe: async (data: Data) =>
       studentStream(
         data,

@@ -21,7 +21,8 @@ export const SITTING_COLUMNS = `s.id as sitting_id, s.ticket_id, tk.number as ti
   s.score, s.letter, s.gpa, s.grade_comment, s.graded_at,
   g.id as grader_id, g.login as grader_login, g.full_name as grader_full_name, g.role as grader_role,
   a.id as answer_id, a.text as answer_text, a.status as answer_status, a.saved_at as answer_saved_at,
-  a.submitted_at as answer_submitted_at, a.send_mode as answer_send_mode`;
+  a.submitted_at as answer_submitted_at, a.send_mode as answer_send_mode,
+  a.version as answer_version`;
 export const SITTING_JOINS = `left join tickets tk on tk.id = s.ticket_id
 left join users g on g.id = s.graded_by_id
 left join answers a on a.sitting_id = s.id`;
@@ -67,6 +68,7 @@ export function sittingFromRow(row: Record<string, Cell>, exam: Exam, student: U
       savedAt: instantOrNull(row.answer_saved_at),
       submittedAt: instantOrNull(row.answer_submitted_at),
       sendMode: (row.answer_send_mode ?? null) as AnswerSendMode | null,
+      version: Number(row.answer_version),
     });
   }
   return sitting;

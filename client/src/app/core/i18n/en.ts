@@ -177,6 +177,18 @@ export const en: Messages = {
   'recording.title': 'Recording of the exam',
   'recording.open': 'Watch the recording',
 
+  // issue 11: one answer across devices and tabs (a save over a newer version is refused; the student chooses)
+  'conflict.title': 'Your answer was changed on another device or tab',
+  'conflict.text':
+    'The text on this page differs from the text saved on the server since. Choose which one to keep; the other will not be kept (copy any part you need first).',
+  'conflict.mine': 'Text on this page',
+  'conflict.theirs': 'Text saved on another device or tab',
+  'conflict.empty': '(no text)',
+  'conflict.keepMine': 'Keep the text of this page',
+  'conflict.keepTheirs': 'Keep the other text',
+  'conflict.updated': 'Updated from another device or tab; this page shows the latest version.',
+  'error.ANSWER_CONFLICT': 'The answer was changed on another device or tab; choose which text to keep.',
+
   'size.bytes': '{n} B',
   'size.kb': '{n} KB',
   'size.mb': '{n} MB',

@@ -177,6 +177,18 @@ export const kk = {
   'recording.title': 'Емтиханның бейнежазбасы',
   'recording.open': 'Бейнежазбаны көру',
 
+  // issue 11: one answer across devices and tabs (a save over a newer version is refused; the student chooses)
+  'conflict.title': 'Жауап басқа құрылғыда немесе бетте өзгертілді',
+  'conflict.text':
+    'Осы беттегі мәтін серверде кейін сақталған мәтіннен өзгеше. Қайсысын қалдыратыныңызды таңдаңыз; екіншісі сақталмайды (керек бөлігін алдымен көшіріп алыңыз).',
+  'conflict.mine': 'Осы беттегі мәтін',
+  'conflict.theirs': 'Басқа құрылғыда немесе бетте сақталған мәтін',
+  'conflict.empty': '(мәтін жоқ)',
+  'conflict.keepMine': 'Осы беттегі мәтінді қалдыру',
+  'conflict.keepTheirs': 'Басқа мәтінді қалдыру',
+  'conflict.updated': 'Жауап басқа құрылғыда немесе бетте жаңартылды; мұнда соңғы нұсқасы көрсетілген.',
+  'error.ANSWER_CONFLICT': 'Жауап басқа құрылғыда немесе бетте өзгертілген; қай мәтінді қалдыратыныңызды таңдаңыз.',
+
   'size.bytes': '{n} Б',
   'size.kb': '{n} КБ',
   'size.mb': '{n} МБ',

@@ -178,6 +178,18 @@ export const ru: Messages = {
   'recording.title': 'Видеозапись экзамена',
   'recording.open': 'Смотреть видеозапись',
 
+  // issue 11: one answer across devices and tabs (a save over a newer version is refused; the student chooses)
+  'conflict.title': 'Ответ изменён на другом устройстве или вкладке',
+  'conflict.text':
+    'Текст на этой странице отличается от текста, сохранённого на сервере позже. Выберите, какой оставить; другой не сохранится (нужную часть сначала скопируйте).',
+  'conflict.mine': 'Текст на этой странице',
+  'conflict.theirs': 'Текст, сохранённый на другом устройстве или вкладке',
+  'conflict.empty': '(нет текста)',
+  'conflict.keepMine': 'Оставить текст этой страницы',
+  'conflict.keepTheirs': 'Оставить другой текст',
+  'conflict.updated': 'Ответ обновлён с другого устройства или вкладки; здесь показана последняя версия.',
+  'error.ANSWER_CONFLICT': 'Ответ изменён на другом устройстве или вкладке; выберите, какой текст оставить.',
+
   'size.bytes': '{n} Б',
   'size.kb': '{n} КБ',
   'size.mb': '{n} МБ',

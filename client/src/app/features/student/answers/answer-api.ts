@@ -17,19 +17,19 @@ export class AnswerApi {
   private readonly apollo = inject(Apollo);
   private readonly uploads = inject(FileUploads);
 
-  /** R7.4 */
-  async save(examId: string, text: string): Promise<StudentAnswerFragment> {
+  /** R7.4; `baseVersion`: the answer's version this page last saw (refused with ANSWER_CONFLICT when it changed since) */
+  async save(examId: string, text: string, baseVersion: number): Promise<StudentAnswerFragment> {
     const { data } = await firstValueFrom(
-      this.apollo.mutate({ mutation: SaveAnswerDocument, variables: { examId, text } }),
+      this.apollo.mutate({ mutation: SaveAnswerDocument, variables: { examId, text, baseVersion } }),
     );
     if (!data) throw new CodedError('INTERNAL_SERVER_ERROR');
     return data.saveAnswer;
   }
 
   /** R7.5, R7.6 */
-  async submit(examId: string, text: string): Promise<StudentAnswerFragment> {
+  async submit(examId: string, text: string, baseVersion: number): Promise<StudentAnswerFragment> {
     const { data } = await firstValueFrom(
-      this.apollo.mutate({ mutation: SubmitAnswerDocument, variables: { examId, text } }),
+      this.apollo.mutate({ mutation: SubmitAnswerDocument, variables: { examId, text, baseVersion } }),
     );
     if (!data) throw new CodedError('INTERNAL_SERVER_ERROR');
     return data.submitAnswer;

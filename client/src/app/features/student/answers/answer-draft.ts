@@ -29,6 +29,13 @@ export type SyncState =
   | { readonly kind: 'short' }
   | { readonly kind: 'failed'; readonly code: ErrorCode };
 
+/** The answer changed elsewhere while this page had edits of its own: the newer text, until the student chooses. */
+export interface AnswerConflict {
+  readonly theirs: string;
+  readonly version: number;
+  readonly savedAt: string | null;
+}
+
 export interface UploadItem {
   readonly key: number;
   readonly name: string;
@@ -76,6 +83,14 @@ export class AnswerDraft {
   readonly text = signal('');
   /** the text the server holds */
   private readonly serverText = signal('');
+  /** the version of `serverText` (0 before the first save): every save and send is made over it */
+  private readonly serverVersion = signal(0);
+  /** the text of the save on its way: its own push (or cached reply) may come before the reply, and is no change elsewhere */
+  private savingText: string | null = null;
+  /** changed on another device or tab while this page had unsaved edits: both texts are shown until the student chooses */
+  readonly conflict = signal<AnswerConflict | null>(null);
+  /** the text was replaced quietly by a newer one from another device or tab (this page had nothing unsaved) */
+  readonly updatedElsewhere = signal(false);
   readonly files = signal<readonly FileRefFieldsFragment[]>([]);
   readonly uploads = signal<readonly UploadItem[]>([]);
   readonly sync = signal<SyncState>({ kind: 'idle' });
@@ -92,7 +107,8 @@ export class AnswerDraft {
   readonly substantial = computed(() => isSubstantialAnswer(this.text(), this.answerFiles()));
   readonly submitted = computed(() => this.submittedAt() !== null);
   readonly unsynced = computed(() => this.text() !== this.serverText());
-  readonly busy = computed(() => this.sending() || this.sync().kind === 'saving');
+  /** Save and Send wait: a request is under way, or the student has to choose between two texts first */
+  readonly busy = computed(() => this.sending() || this.sync().kind === 'saving' || this.conflict() !== null);
 
   constructor() {
     // back online: whatever the server is missing goes now, not at the next retry tick
@@ -126,14 +142,28 @@ export class AnswerDraft {
       return;
     }
     const serverText = answer?.text ?? '';
+    const serverVersion = answer?.version ?? 0;
     this.serverText.set(serverText);
+    this.serverVersion.set(serverVersion);
     this.files.set(answer?.files ?? []);
     const local = this.store.read(userId, examId);
     const serverSavedAt = answer?.savedAt ? Date.parse(answer.savedAt) : 0;
-    if (local && local.text !== serverText && local.editedAt > serverSavedAt) {
+    // a copy typed over the version the server still holds goes on; one typed over an older version is never put back
+    // silently over the newer text: the student sees both and chooses (a copy of an older page: by its time)
+    const restorable =
+      local && local.text !== serverText
+        ? local.baseVersion === undefined
+          ? local.editedAt > serverSavedAt
+          : true
+        : false;
+    if (local && restorable) {
       this.text.set(local.text);
       this.restored.set(true);
-      this.schedule(0);
+      if (local.baseVersion !== undefined && local.baseVersion < serverVersion) {
+        this.conflict.set({ theirs: serverText, version: serverVersion, savedAt: answer?.savedAt ?? null });
+      } else {
+        this.schedule(0);
+      }
     } else {
       this.text.set(serverText);
       this.dropLocalCopy();
@@ -141,7 +171,10 @@ export class AnswerDraft {
     }
   }
 
-  /** A newer read of the exam: a sent answer (from another tab, or a reply lost on the way) wins. */
+  /**
+   * A newer read of the exam or a push (mySittingChanged): a sent answer (from another tab, or a reply lost on the
+   * way) wins; a newer version of the text is taken quietly when this page has nothing unsaved, else both are shown.
+   */
   applyServer(answer: StudentAnswerFragment | null): void {
     if (!answer) return;
     if (answer.status === 'SUBMITTED') {
@@ -149,6 +182,64 @@ export class AnswerDraft {
       return;
     }
     this.files.set(answer.files);
+    this.takeVersion(answer);
+  }
+
+  private takeVersion(answer: StudentAnswerFragment): void {
+    const pending = this.conflict();
+    if (answer.version <= (pending?.version ?? this.serverVersion())) return; // known here already, or older
+    if (answer.text === this.savingText || answer.text === this.text()) {
+      // this page's own save (its push came first), or the same text: the new base, nothing to choose
+      this.serverText.set(answer.text);
+      this.serverVersion.set(answer.version);
+      if (answer.text === this.text()) {
+        this.conflict.set(null);
+        this.store.clearIf(this.userId, this.examId, answer.text);
+      }
+      return;
+    }
+    if (!this.unsynced() && this.savingText === null && !pending) {
+      this.text.set(answer.text);
+      this.serverText.set(answer.text);
+      this.serverVersion.set(answer.version);
+      // nothing of this page's is unsaved: a copy there is another tab's of this browser, or the text now on the server
+      this.store.clearIf(this.userId, this.examId, answer.text);
+      this.restored.set(false);
+      this.updatedElsewhere.set(true);
+      if (answer.savedAt) this.sync.set({ kind: 'saved', at: answer.savedAt });
+      return;
+    }
+    // this page has edits of its own: nothing is saved over the newer text until the student chooses
+    clearTimeout(this.saveTimer);
+    clearTimeout(this.retryTimer);
+    this.conflict.set({ theirs: answer.text, version: answer.version, savedAt: answer.savedAt ?? null });
+  }
+
+  /** The conflict: this page's text stays and is saved over the newer version. */
+  async keepMine(): Promise<void> {
+    const pending = this.conflict();
+    if (!pending) return;
+    this.serverText.set(pending.theirs);
+    this.serverVersion.set(pending.version);
+    this.conflict.set(null);
+    this.updatedElsewhere.set(false);
+    this.sendError.set(null); // a send refused for the conflict: sent again, over the new version, when pressed
+    this.writeLocalCopy();
+    await this.flush(true);
+  }
+
+  /** The conflict: the newer text replaces this page's. */
+  keepTheirs(): void {
+    const pending = this.conflict();
+    if (!pending) return;
+    this.text.set(pending.theirs);
+    this.serverText.set(pending.theirs);
+    this.serverVersion.set(pending.version);
+    this.conflict.set(null);
+    this.restored.set(false);
+    this.sendError.set(null);
+    this.dropLocalCopy();
+    this.sync.set(pending.savedAt ? { kind: 'saved', at: pending.savedAt } : { kind: 'idle' });
   }
 
   /** the end time came or the answer was sent: nothing more goes to the server */
@@ -163,6 +254,7 @@ export class AnswerDraft {
   edit(text: string): void {
     if (this.locked || this.submitted()) return;
     this.text.set(text);
+    this.updatedElsewhere.set(false);
     if (text === this.serverText()) {
       this.dropLocalCopy();
     } else {
@@ -180,12 +272,12 @@ export class AnswerDraft {
   /** Autosave: sends the text when the server does not hold it yet; one request at a time. */
   async flush(force = false): Promise<void> {
     clearTimeout(this.saveTimer);
-    if (this.locked || this.submitted() || this.sending()) return;
+    if (this.locked || this.submitted() || this.sending() || this.conflict()) return;
     while (this.inFlight) {
       await this.inFlight;
       if (!force && !this.unsynced()) return;
     }
-    if (this.locked || this.submitted() || this.sending()) return;
+    if (this.locked || this.submitted() || this.sending() || this.conflict()) return;
     const text = this.text();
     if (!force && text === this.serverText()) return;
     if (!isSubstantialAnswer(text, this.answerFiles())) {
@@ -194,15 +286,23 @@ export class AnswerDraft {
     }
     clearTimeout(this.retryTimer);
     this.sync.set({ kind: 'saving' });
-    const request = this.api.save(this.examId, text).then(
+    this.savingText = text;
+    const request = this.api.save(this.examId, text, this.serverVersion()).then(
       (answer) => {
+        this.savingText = null;
         this.serverText.set(text);
+        this.serverVersion.set(answer.version);
         this.files.set(answer.files);
         this.sync.set({ kind: 'saved', at: answer.savedAt ?? new Date(this.clock.exactNow()).toISOString() });
         this.restored.set(false);
+        // typed on while it was saving: the browser copy is now over the new version
         if (this.text() === text) this.dropLocalCopy();
+        else this.writeLocalCopy();
       },
-      (error: unknown) => this.saveFailed(errorCode(error)),
+      (error: unknown) => {
+        this.savingText = null;
+        this.saveFailed(errorCode(error));
+      },
     );
     this.inFlight = request;
     await request;
@@ -213,17 +313,18 @@ export class AnswerDraft {
 
   /** «Жауапты жіберу» (R7.5, R7.6): the text as it stands is saved and sent in one step. */
   async send(): Promise<void> {
-    if (this.sending() || this.submitted()) return;
+    if (this.sending() || this.submitted() || this.conflict()) return;
     clearTimeout(this.saveTimer);
     clearTimeout(this.retryTimer);
     this.sending.set(true);
     while (this.inFlight) await this.inFlight;
     this.sendError.set(null);
     try {
-      this.accept(await this.api.submit(this.examId, this.text()));
+      this.accept(await this.api.submit(this.examId, this.text(), this.serverVersion()));
     } catch (error) {
       this.sendError.set(errorCode(error));
       // the browser copy stays; a re-read shows whether it landed after all (a reply lost on the way) or why not
+      // (ANSWER_CONFLICT: the newer text it brings is shown beside this page's)
       this.writeLocalCopy();
       this.onServerChange();
     } finally {
@@ -286,6 +387,8 @@ export class AnswerDraft {
     clearTimeout(this.retryTimer);
     this.text.set(answer.text);
     this.serverText.set(answer.text);
+    this.serverVersion.set(answer.version);
+    this.conflict.set(null);
     this.files.set(answer.files);
     this.submittedAt.set(answer.submittedAt ?? answer.savedAt ?? new Date(this.clock.exactNow()).toISOString());
     this.sendError.set(null);
@@ -323,7 +426,12 @@ export class AnswerDraft {
     clearTimeout(this.localCopyTimer);
     this.localCopyTimer = undefined;
     this.localCopyAt = Date.now();
-    this.store.write(this.userId, this.examId, { text: this.text(), editedAt: this.clock.exactNow() });
+    // the version it was typed over: a copy of an older version is never put back silently
+    this.store.write(this.userId, this.examId, {
+      text: this.text(),
+      editedAt: this.clock.exactNow(),
+      baseVersion: this.serverVersion(),
+    });
   }
 
   private writePendingCopy(): void {
@@ -343,6 +451,10 @@ export class AnswerDraft {
       this.retryTimer = setTimeout(() => void this.flush(), this.timing.retryMs);
     } else if (code === 'ANSWER_TOO_SHORT') {
       this.sync.set({ kind: 'short' });
+    } else if (code === 'ANSWER_CONFLICT') {
+      // saved elsewhere meanwhile (its push may not have come): the re-read brings the newer text to choose from
+      this.sync.set({ kind: 'failed', code });
+      this.onServerChange();
     } else {
       this.sync.set({ kind: 'failed', code });
       if (FINAL_REFUSALS.includes(code)) this.onServerChange();

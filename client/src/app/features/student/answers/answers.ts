@@ -22,6 +22,7 @@ import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { FileList, type ListedFile } from '../../../shared/file-list/file-list';
 import { focusWhenShown } from '../../../shared/focus-step/focus-step';
 import { canSave, canSend, type ExamView } from '../exam-page/exam-rules';
+import { AnswerConflictPanel } from './answer-conflict';
 import { AnswerDraft } from './answer-draft';
 import { AnswerLimits, megabytes } from './answer-limits';
 
@@ -40,6 +41,7 @@ const AUTOSIZE_MAX_CHARS = 10_000;
     MatInputModule,
     MatProgressBarModule,
     FileList,
+    AnswerConflictPanel,
   ],
   templateUrl: './answers.html',
   styleUrl: './answers.css',

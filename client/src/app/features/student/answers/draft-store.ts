@@ -4,6 +4,8 @@ export interface LocalDraft {
   readonly text: string;
   /** when it was typed, on the server's clock */
   readonly editedAt: number;
+  /** the answer's version it was typed over: a newer server version means it was changed elsewhere since */
+  readonly baseVersion?: number;
 }
 
 /**
@@ -20,7 +22,11 @@ export class DraftStore {
     try {
       const raw = localStorage.getItem(this.key(userId, examId));
       const parsed = raw ? (JSON.parse(raw) as Partial<LocalDraft>) : null;
-      return typeof parsed?.text === 'string' && typeof parsed.editedAt === 'number' ? (parsed as LocalDraft) : null;
+      return typeof parsed?.text === 'string' &&
+        typeof parsed.editedAt === 'number' &&
+        (parsed.baseVersion === undefined || typeof parsed.baseVersion === 'number')
+        ? (parsed as LocalDraft)
+        : null;
     } catch {
       return null;
     }
@@ -32,6 +38,11 @@ export class DraftStore {
     } catch {
       // storage full or disabled: the server copy is all there is
     }
+  }
+
+  /** drops the copy only when it holds `text` (the server has it): another tab of this browser may keep its own there */
+  clearIf(userId: string, examId: string, text: string): void {
+    if (this.read(userId, examId)?.text === text) this.clear(userId, examId);
   }
 
   clear(userId: string, examId: string): void {

@@ -148,6 +148,7 @@ describe('the exam page', () => {
       status: 'DRAFT' as const,
       savedAt: at(-2),
       submittedAt: null,
+      version: 1,
       files: [],
     });
 

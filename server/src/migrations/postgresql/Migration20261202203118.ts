@@ -1,0 +1,14 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/** issue 11: the answer's version, so a save over a change made on another device or tab is refused. */
+export class Migration20261202203118 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`alter table "answers" add column "version" int not null default 0;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "answers" drop column "version";`);
+  }
+
+}
