@@ -247,6 +247,25 @@ describe('the live room', () => {
       expect(shownRows().length).toBe(3);
     });
 
+    it('ticks with "select all" only the waiting students the filter shows', async () => {
+      const selectAll = () =>
+        page().querySelector<HTMLInputElement>('input[aria-label="Сұрақтарын күтіп отырғандардың бәрін таңдау"]')!;
+      await visit('/staff/exams/exam-1/room?state=draft');
+      expect(shownRows()).toEqual(['student03']);
+      expect(selectAll().disabled).withContext('the waiting student02 is hidden').toBeTrue();
+
+      await click(chip('all'));
+      expect(selectAll().disabled).toBeFalse();
+      selectAll().click();
+      harness.detectChanges();
+      await harness.fixture.whenStable();
+      const ticked = () =>
+        Array.from(page().querySelectorAll<HTMLElement>('tbody tr'))
+          .filter((r) => r.querySelector<HTMLInputElement>('td.select input')?.checked)
+          .map((r) => r.dataset['student']);
+      expect(ticked()).toEqual(['student02']);
+    });
+
     it('sorts by a column from its header, says so with aria-sort, and turns it round on a second click', async () => {
       await visit('/staff/exams/exam-1/room');
       expect(header('name').getAttribute('aria-sort')).toBe('ascending');

@@ -109,10 +109,6 @@ export class LiveRoom implements OnInit {
   protected readonly startsAt = computed(() => Date.parse(this.exam()?.startsAt ?? ''));
   protected readonly endsAt = computed(() => Date.parse(this.exam()?.endsAt ?? ''));
   protected readonly selected = signal<ReadonlySet<string>>(new Set());
-  /** the selection, minus rows that meanwhile got their questions */
-  protected readonly releasable = computed(() =>
-    this.sittings().filter((s) => this.selected().has(s.student.id) && awaitsRelease(s)),
-  );
   protected readonly waiting = computed(() => this.sittings().filter(awaitsRelease));
   protected readonly freeTickets = computed(() => {
     const held = new Set(
@@ -133,6 +129,10 @@ export class LiveRoom implements OnInit {
   protected readonly filters = computed(() => filterChoices(this.sittings(), this.exam()?.format ?? 'TASK'));
   /** the rows shown: the view's filter, in its order */
   protected readonly shown = computed(() => roomRows(this.sittings(), this.view(), this.i18n.locale()));
+  /** the waiting rows the filter shows: "select all" and "release to the ticked" never reach a hidden row */
+  protected readonly waitingShown = computed(() => this.shown().filter(awaitsRelease));
+  /** the selection, minus rows that meanwhile got their questions or that the filter hides */
+  protected readonly releasable = computed(() => this.waitingShown().filter((s) => this.selected().has(s.student.id)));
 
   ngOnInit(): void {
     this.room.open(this.examId());
@@ -180,7 +180,7 @@ export class LiveRoom implements OnInit {
   }
 
   protected selectAllWaiting(on: boolean): void {
-    this.selected.set(on ? new Set(this.waiting().map((s) => s.student.id)) : new Set());
+    this.selected.set(on ? new Set(this.waitingShown().map((s) => s.student.id)) : new Set());
   }
 
   /** R5.3: to the ticked students */
