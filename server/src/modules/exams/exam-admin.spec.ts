@@ -104,6 +104,26 @@ describe('exam administration', () => {
 
   // ---- createExam / updateExam -------------------------------------------------------------------
 
+  describe('examDefaults', () => {
+    it("gives staff the server's defaults for a new exam, and nobody else", async () => {
+      const data = await server.ok(staff, '{ examDefaults { autoSendAtEnd sendGraceSeconds } }');
+      // the defaults of config.ts: AUTO_SEND_AT_END on, SEND_GRACE_MS 30 s
+      expect(data.examDefaults).toEqual({ autoSendAtEnd: true, sendGraceSeconds: 30 });
+      for (const token of [teacher, student]) {
+        expect(await refused(token, '{ examDefaults { autoSendAtEnd } }')).toBe('FORBIDDEN');
+      }
+      expect(await refused(null, '{ examDefaults { autoSendAtEnd } }')).toBe('UNAUTHENTICATED');
+      const off = await startTestServer({ autoSendAtEnd: false });
+      try {
+        await seedUniversity(off, 1);
+        const data = await off.ok(await off.login('staff'), '{ examDefaults { autoSendAtEnd } }');
+        expect(data.examDefaults.autoSendAtEnd).toBeFalse();
+      } finally {
+        await off.stop();
+      }
+    });
+  });
+
   describe('createExam', () => {
     it('creates an exam with what was given', async () => {
       const input = examInput({ format: 'TASK', ticketAssignment: null, taskText: 'Write about indexes' });

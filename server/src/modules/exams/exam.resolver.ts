@@ -10,7 +10,7 @@ import { Exam, ExamFormat } from './exam.entity';
 import { ExamInput, PlatformInput } from './exam.inputs';
 import { assertChangeConfirmed, sendsDraftsAtEnd } from './exam-rules';
 import { canSeeRecording, canSeeTask } from '../../policy/exam.policy';
-import { Platform, Recording, Task } from './exam.types';
+import { ExamDefaults, Platform, Recording, Task } from './exam.types';
 
 /** The exam itself; its sittings, tickets and files are resolved by those modules. */
 @Resolver(() => Exam)
@@ -111,6 +111,13 @@ export class ExamResolver {
   }
 
   // ---- staff ------------------------------------------------------------------
+
+  @Authorized(Role.STAFF)
+  @Query(() => ExamDefaults, { description: 'issue 11: what the exam form shows for a new exam' })
+  examDefaults(@Ctx() ctx: Context): ExamDefaults {
+    const { autoSendAtEnd, sendGraceMs } = ctx.services.config;
+    return { autoSendAtEnd, sendGraceSeconds: Math.round(sendGraceMs / 1000) };
+  }
 
   @Authorized(Role.STAFF)
   @Mutation(() => Exam)

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { FileRef } from '../files/file-ref.type';
 
 @ObjectType()
@@ -28,4 +28,13 @@ export class Recording {
 export class ExamResync {
   @Field(() => ID) examId!: string;
   @Field({ description: 'when the server asked for it' }) at!: Date;
+}
+
+@ObjectType({ description: "What a new exam gets unless staff choose otherwise: the server's settings" })
+export class ExamDefaults {
+  @Field({ description: 'AUTO_SEND_AT_END: drafts are sent for the students at their end' })
+  autoSendAtEnd!: boolean;
+
+  @Field(() => Int, { description: 'SEND_GRACE_MS in seconds: how late after the end a Send is still taken' })
+  sendGraceSeconds!: number;
 }

@@ -27,6 +27,7 @@ const OPTIONS = {
     { id: 's2', login: 'student02', fullName: 'Арман Бекұлы' },
     { id: 's3', login: 'student03', fullName: 'Дана Сапарова' },
   ],
+  examDefaults: { autoSendAtEnd: true },
 };
 const YEARS = [
   {
@@ -99,7 +100,10 @@ describe('the exam form', () => {
       await fixture.whenStable();
     }
 
+    let options: typeof OPTIONS;
+
     beforeEach(() => {
+      options = OPTIONS;
       mutations = [];
       refuseUnconfirmed = false;
       confirmation = new FakeConfirmation();
@@ -108,7 +112,7 @@ describe('the exam form', () => {
           of({
             data:
               query === ExamFormOptionsDocument
-                ? OPTIONS
+                ? options
                 : query === CalendarYearsDocument
                   ? { academicYears: YEARS }
                   : null,
@@ -175,8 +179,24 @@ describe('the exam form', () => {
         ticketAssignment: 'STUDENT_CHOICE',
         taskText: null,
         studentIds: ['s3', 's1'],
+        autoSendAtEnd: true,
       });
       expect(saved).toEqual(['new-exam']);
+    });
+
+    it("starts a new exam's automatic send as the server's default, and saves what the box shows", async () => {
+      options = { ...OPTIONS, examDefaults: { autoSendAtEnd: false } };
+      const form = await render(null);
+      const saved: string[] = [];
+      form.saved.subscribe((id) => saved.push(id));
+      const box = () => el().querySelector<HTMLInputElement>('[data-testid=form-auto-send] input')!;
+      await waitUntil(() => !box().checked);
+      const controls = (form as unknown as { form: { patchValue(v: object): void } }).form;
+      controls.patchValue({ disciplineId: 'd1', teacherId: 't1' });
+      await type('form-date', '2026-12-10');
+      el().querySelector<HTMLButtonElement>('[data-testid=save-exam]')!.click();
+      await waitUntil(() => saved.length === 1);
+      expect(mutations[0].variables['input']).toEqual(jasmine.objectContaining({ autoSendAtEnd: false }));
     });
 
     it('asks before changing a started exam, and sends it again confirmed', async () => {

@@ -132,7 +132,7 @@ export class ExamForm {
     format: ['TICKETS' as ExamFormat],
     ticketAssignment: ['STUDENT_CHOICE' as TicketAssignment],
     taskText: [''],
-    // issue 11: sent to the server only when staff touched it on a new exam (else the server's AUTO_SEND_AT_END)
+    // issue 11: a new exam's box shows the server's AUTO_SEND_AT_END (examDefaults) until staff change it
     autoSendAtEnd: [true],
   });
   private readonly value = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
@@ -166,6 +166,12 @@ export class ExamForm {
         filledFor = exam?.id ?? null;
         this.fill(exam, periodId);
       });
+    });
+    // a new exam's box starts as the server's AUTO_SEND_AT_END, unless staff have ticked it already
+    effect(() => {
+      const defaults = this.options.hasValue() ? this.options.value()?.examDefaults : undefined;
+      const control = this.form.controls.autoSendAtEnd;
+      if (defaults && !this.exam() && !control.dirty) untracked(() => control.setValue(defaults.autoSendAtEnd));
     });
   }
 
@@ -215,7 +221,7 @@ export class ExamForm {
       ticketAssignment: v.format === 'TICKETS' ? v.ticketAssignment : null,
       taskText: v.format === 'TASK' ? v.taskText : null,
       studentIds: [...this.enrolled()],
-      ...(this.exam() || this.form.controls.autoSendAtEnd.dirty ? { autoSendAtEnd: v.autoSendAtEnd } : {}),
+      autoSendAtEnd: v.autoSendAtEnd, // what the box shows (the server's default until changed) is what is saved
     };
     this.busy.set(true);
     this.error.set(null);
