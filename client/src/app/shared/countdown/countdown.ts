@@ -108,17 +108,6 @@ export function urgencyOf(phase: ExamPhase, remainingMs: number): Urgency {
       font-variant-numeric: tabular-nums;
       letter-spacing: 0.02em;
     }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      padding: 0;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-      border: 0;
-    }
     /* forced colours drop backgrounds: the borders and the words carry the warning */
     @media (forced-colors: active) {
       .countdown {
