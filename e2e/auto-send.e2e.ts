@@ -1,4 +1,4 @@
-import { expectButton, openStudent, screenshot, world } from './support/browser';
+import { expectButton, openStudent, PHONE, screenshot, world } from './support/browser';
 import { openAs } from './support/people';
 import { E2E_SEND_GRACE_MS } from './support/server';
 
@@ -21,7 +21,7 @@ async function sentAnswer(token: string, examId: string) {
  * and the teacher grades it; a Send pressed before the end that arrives within the grace is taken and marked.
  * The e2e server sends drafts within a second of the end's grace (AUTO_SEND_SWEEP_MS 1000, SEND_GRACE_MS 5000).
  */
-describe('drafts sent at the end', () => {
+describe('drafts sent at the end (a desktop page left open, a phone page closed)', () => {
   let examId: string;
   let endsAt: number;
 
@@ -36,8 +36,8 @@ describe('drafts sent at the end', () => {
       new Date(endsAt),
       { teacherLogin: 'teacher' },
     );
-    // student28 writes, is autosaved, and closes her page long before the end (the next spec re-opens it)
-    const leaver = await openStudent('student28');
+    // student28, on a phone, writes, is autosaved, and closes her page long before the end (the next spec re-opens it)
+    const leaver = await openStudent('student28', { viewport: PHONE });
     try {
       await leaver.page.goto(`/attestation/${examId}`);
       await leaver.page.getByTestId('answer-text').fill('Екінші студенттің жауабы, бет жабық.');
@@ -77,7 +77,7 @@ describe('drafts sent at the end', () => {
   it('sends it with the page closed: re-opened after the end, the answer is sent', async () => {
     // the second student wrote during the same exam and closed her page before its end; the first spec waited past it
     expect(Date.now()).toBeGreaterThan(endsAt + E2E_SEND_GRACE_MS);
-    const student = await openStudent('student28');
+    const student = await openStudent('student28', { viewport: PHONE });
     try {
       await student.page.goto(`/attestation/${examId}`);
       await student.page
@@ -85,7 +85,7 @@ describe('drafts sent at the end', () => {
         .filter({ hasText: 'жүйе сақталған жауабыңызды автоматты түрде жіберді' })
         .waitFor();
       expect(await student.page.getByTestId('answer-text').inputValue()).toBe('Екінші студенттің жауабы, бет жабық.');
-      await screenshot(student.page, '57-autosend-sent-page-closed-kk');
+      await screenshot(student.page, '57-autosend-sent-page-closed-phone-kk');
     } finally {
       await student.close();
     }
