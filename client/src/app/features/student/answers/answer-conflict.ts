@@ -1,5 +1,5 @@
 import { LiveAnnouncer } from '@angular/cdk/a11y';
-import { ChangeDetectionStrategy, Component, inject, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { I18n } from '../../../core/i18n/i18n';
 
@@ -23,6 +23,12 @@ export class AnswerConflictPanel {
   readonly theirs = input.required<string>();
   readonly keepMine = output<void>();
   readonly keepTheirs = output<void>();
+
+  /** the two texts side by side: this page's first */
+  protected readonly versions = computed(() => [
+    { key: 'mine', label: this.i18n.t('conflict.mine'), text: this.mine() },
+    { key: 'theirs', label: this.i18n.t('conflict.theirs'), text: this.theirs() },
+  ]);
 
   constructor() {
     void inject(LiveAnnouncer).announce(this.i18n.t('conflict.title'), 'assertive');
