@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +27,7 @@ export type TargetCommand =
   | { cmd: 'measure-end' }
   | { cmd: 'memory' }
   | { cmd: 'cpu' }
+  | { cmd: 'heap-snapshot'; label: string }
   | { cmd: 'subscribers' }
   | { cmd: 'broadcast'; frame: string }
   | { cmd: 'race'; dbFile: string; examId: string; tickets: string[]; students: string[] }
@@ -153,6 +155,13 @@ async function main() {
       case 'cpu': {
         const cpu = process.cpuUsage();
         return (cpu.user + cpu.system) / 1000;
+      }
+      case 'heap-snapshot': {
+        // BENCH_HEAP_SNAPSHOT=<dir>: what the process holds at that point (e.g. 5,000 sockets), for DevTools' Memory tab
+        const dir = process.env.BENCH_HEAP_SNAPSHOT;
+        if (!dir) return null;
+        fs.mkdirSync(dir, { recursive: true });
+        return v8.writeHeapSnapshot(path.join(dir, `${command.label}-${setup.mode}-${process.pid}.heapsnapshot`));
       }
       case 'subscribers': {
         const metric = await app!.services.metrics.subscribers.get();

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { execute, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { subscribeSharing } from '../common/shared-push';
+import { pushExecution } from '../common/compiled-execution';
 import { serveGraphqlWs } from './ws-transport';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
@@ -38,6 +39,8 @@ function wsRequestId(extra: { connectionId: string }, operationId: string): stri
 
 /** the operation's name as written in the document (clients need not send operationName) */
 const operationNameOf = (args: ExecutionArgs) => getOperationAST(args.document, args.operationName)?.name?.value;
+
+const runPush = (args: ExecutionArgs) => pushExecution.execute(args);
 
 /** Runs a WebSocket operation's execution inside its log context. */
 function inWsLogContext<T>(run: (args: ExecutionArgs) => T) {
@@ -127,8 +130,9 @@ export function graphqlOverWebSocket({
         }
       },
       execute: inWsLogContext(execute),
-      // a push whose execution is the same for all its subscribers (SharedPush) is executed once for them all
-      subscribe: inWsLogContext((args) => subscribeSharing(args)),
+      // a push whose execution is the same for all its subscribers (SharedPush) is executed once for them all; each
+      // push runs its operation's compiled form (graphql-jit, compiled once per document and operation)
+      subscribe: inWsLogContext((args) => subscribeSharing(args, runPush)),
       // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
       onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, limits, payload),
       onError: (ctx, id, payload, errors) =>

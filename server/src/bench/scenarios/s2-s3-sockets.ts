@@ -52,6 +52,7 @@ function run(side: SocketSide) {
       figures.connectCpuMs = (await target.cpu()) - cpuBefore;
       const after = await target.memory();
       figures.kbPerSocket = ((after.rssMb - before.rssMb) * 1024) / n;
+      if (process.env.BENCH_HEAP_SNAPSHOT) await target.request({ cmd: 'heap-snapshot', label: 'S2-connected' });
       if (notes.length) return { figures, notes };
 
       const push = async (id: string, name: string, send: () => Promise<void>): Promise<Delivery> => {
