@@ -43,36 +43,13 @@ export function recordEvent(
   });
 }
 
-/** One trail row written by a statement of its own (no managed entity): see `appendEvents`. */
+/** One trail row written by a statement of its own (no managed entity): see `insertEvents`. */
 export interface TrailRow {
   sittingId: string;
   kind: SittingEventKind;
   actorId: string | null;
   at: Date;
   detail?: string;
-}
-
-/** ids in one multi-row INSERT (SQLite allows 32,766 bound parameters a statement; a row binds 6) */
-const ROWS_A_STATEMENT = 1_000;
-
-/**
- * Appends trail rows with multi-row INSERTs, creating no entity: for writes of many sittings at once (a release) and
- * for the presence writes of thousands of sockets, where a flush's change sets cost more than the statements.
- */
-export async function appendEvents(em: EntityManager, rows: readonly TrailRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_A_STATEMENT) {
-    await em.insertMany(
-      SittingEvent,
-      rows.slice(i, i + ROWS_A_STATEMENT).map((row) => ({
-        id: randomUUID(),
-        sitting: row.sittingId,
-        kind: row.kind,
-        actor: row.actorId,
-        at: row.at,
-        detail: row.detail ?? null,
-      })),
-    );
-  }
 }
 
 /** ids in one `IN (…)` list when reading entries */
@@ -84,21 +61,22 @@ const IDS_A_READ = 1_000;
  * retried request). Read after the caller's UPDATE of the same sittings, so on PostgreSQL a parallel entry waits on
  * that row lock and then sees this one's row.
  */
-export async function openEntries(em: EntityManager, sittingIds: readonly string[]): Promise<Set<string>> {
+export async function openEntries(
+  tx: PlainStatements,
+  sittingIds: readonly string[],
+  date: (value: unknown) => Date,
+): Promise<Set<string>> {
   const lastEntered = new Map<string, number>();
   const lastLeft = new Map<string, number>();
   for (let i = 0; i < sittingIds.length; i += IDS_A_READ) {
-    const rows = await em.find(
-      SittingEvent,
-      {
-        sitting: { $in: sittingIds.slice(i, i + IDS_A_READ) },
-        kind: { $in: [SittingEventKind.ENTERED, SittingEventKind.LEFT] },
-      },
-      { fields: ['kind', 'at', 'sitting'], disableIdentityMap: true },
+    const ids = sittingIds.slice(i, i + IDS_A_READ);
+    const rows = await tx.rows<{ sitting_id: string; kind: SittingEventKind; at: unknown }>(
+      `select sitting_id, kind, at from sitting_events where kind in (?, ?) and sitting_id in (${ids.map(() => '?').join(', ')})`,
+      [SittingEventKind.ENTERED, SittingEventKind.LEFT, ...ids],
     );
     for (const row of rows) {
       const last = row.kind === SittingEventKind.ENTERED ? lastEntered : lastLeft;
-      last.set(row.sitting.id, Math.max(last.get(row.sitting.id) ?? -Infinity, row.at.getTime()));
+      last.set(row.sitting_id, Math.max(last.get(row.sitting_id) ?? -Infinity, date(row.at).getTime()));
     }
   }
   return new Set([...lastEntered].filter(([id, at]) => at > (lastLeft.get(id) ?? -Infinity)).map(([id]) => id));
@@ -108,8 +86,9 @@ export async function openEntries(em: EntityManager, sittingIds: readonly string
 const PLAIN_ROWS_A_STATEMENT = 500;
 
 /**
- * `appendEvents` in plain SQL, inside a plain transaction (`tx`): `time` is the database's timestamp (PlainSql.time).
- * A release of thousands of sittings writes its trail with a statement per 500 rows and no query building.
+ * Appends trail rows with multi-row INSERTs in plain SQL, creating no entity, inside a plain transaction (`tx`): `time`
+ * is the database's timestamp (PlainSql.time). A release of thousands of sittings, or the presence writes of thousands
+ * of sockets, write their trail with a statement per 500 rows and no query building.
  */
 export async function insertEvents(
   tx: PlainStatements,

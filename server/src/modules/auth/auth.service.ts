@@ -18,6 +18,22 @@ export type LiveSession = Pick<AuthSession, 'id' | 'expiresAt' | 'user'>;
 
 const SESSION_WITH_USER = `select s.id, s.expires_at, u.id as user_id, u.login, u.full_name, u.role
 from auth_sessions s join users u on u.id = s.user_id where s.token_hash = ?`;
+/** the same for many tokens at once (sockets opening together); the hashes are bound at the end */
+const SESSIONS_WITH_USERS = `select s.token_hash, s.id, s.expires_at, u.id as user_id, u.login, u.full_name, u.role
+from auth_sessions s join users u on u.id = s.user_id where s.token_hash in`;
+interface SessionRow {
+  id: string;
+  expires_at: unknown;
+  user_id: string;
+  login: string;
+  full_name: string;
+  role: Role;
+}
+const liveSession = (row: SessionRow): LiveSession => ({
+  id: row.id,
+  expiresAt: instant(row.expires_at),
+  user: plainRead(User, { id: row.user_id, login: row.login, fullName: row.full_name, role: row.role }),
+});
 
 export class AuthService {
   constructor(
@@ -92,61 +108,30 @@ export class AuthService {
   }
 
   /**
-   * A new WebSocket's session, kept for the socket's life (hours) and used by its subscriptions alone (the user's id
-   * and role, the session's id and expiry): read without the password hash, and held as plain copies, so that no
-   * EntityManager stays alive with it for every open socket.
+   * A new WebSocket's session, kept for the socket's life (hours) and used by its subscriptions alone (the user's id,
+   * login, name and role, the session's id and expiry): read without the password hash, as plain values (no entity,
+   * no EntityManager stays alive with it for every open socket), with the other sockets opening in the same turn.
    */
-  async socketSession(em: EntityManager, authorization: unknown): Promise<AuthSession | null> {
+  async socketSession(em: EntityManager, authorization: unknown): Promise<LiveSession | null> {
     const token = bearerToken(authorization);
     if (!token) return null;
     const found = await this.openingSessions.add({ em, tokenHash: tokenHash(token) });
-    if (!found || found.expiresAt.getTime() <= Date.now()) return null;
-    const { id, login, fullName, role, createdAt, updatedAt } = found.user;
-    const user = Object.assign(Object.create(User.prototype) as User, {
-      id,
-      login,
-      fullName,
-      role,
-      createdAt,
-      updatedAt,
-    });
-    return Object.assign(Object.create(AuthSession.prototype) as AuthSession, {
-      id: found.id,
-      tokenHash: '',
-      expiresAt: found.expiresAt,
-      createdAt: found.createdAt,
-      updatedAt: found.updatedAt,
-      user,
-    });
+    return found && found.expiresAt.getTime() > Date.now() ? found : null;
   }
 
-  /** sockets opening in the same turn (a reconnect storm) have their sessions read in one query */
-  private readonly openingSessions = new TurnBatch<{ em: EntityManager; tokenHash: string }, AuthSession | null>(
+  /** sockets opening in the same turn (a reconnect storm) have their sessions read in one plain statement per 1,000 */
+  private readonly openingSessions = new TurnBatch<{ em: EntityManager; tokenHash: string }, LiveSession | null>(
     async (asks) => {
       const hashes = [...new Set(asks.map((ask) => ask.tokenHash))];
-      const found = new Map<string, AuthSession>();
+      const found = new Map<string, LiveSession>();
       for (let i = 0; i < hashes.length; i += 1_000) {
-        const sessions = await asks[0].em.fork().find(
-          AuthSession,
-          { tokenHash: { $in: hashes.slice(i, i + 1_000) } },
-          {
-            populate: ['user'],
-            fields: [
-              'id',
-              'tokenHash',
-              'expiresAt',
-              'createdAt',
-              'updatedAt',
-              'user.id',
-              'user.login',
-              'user.fullName',
-              'user.role',
-              'user.createdAt',
-              'user.updatedAt',
-            ],
-          },
+        const chunk = hashes.slice(i, i + 1_000);
+        const rows = await plainRows<SessionRow & { token_hash: string }>(
+          asks[0].em,
+          `${SESSIONS_WITH_USERS} (${chunk.map(() => '?').join(', ')})`,
+          chunk,
         );
-        for (const session of sessions) found.set(session.tokenHash, session);
+        for (const row of rows) found.set(row.token_hash, liveSession(row));
       }
       return asks.map((ask) => found.get(ask.tokenHash) ?? null);
     },

@@ -7,7 +7,6 @@ import { adoptWritten } from '../../common/written';
 import { TurnBatch } from '../../common/turn-batch';
 import type { ExamEvents } from '../../common/events';
 import {
-  appendEvents,
   insertEvents,
   openEntries,
   recordEvent,
@@ -25,6 +24,8 @@ import { IDS_A_READ, readAlready, readSittings } from './sittings.read';
 
 /** ids in one `IN (…)` list (SQLite allows 32,766 parameters a statement) */
 const IDS_A_STATEMENT = 1_000;
+/** `?, ?, …`: one bound parameter per id */
+const marks = (ids: readonly unknown[]) => ids.map(() => '?').join(', ');
 
 /** what a presence write needs of a sitting */
 export type SittingRef = Pick<Sitting, 'id'> & { exam: { id: string }; student: { id: string } };
@@ -123,29 +124,35 @@ export class SittingService {
     return batch.map(() => undefined);
   });
 
-  /** one short transaction: an UPDATE per 1,000 sittings (and one for first entries), one multi-row INSERT of trail rows; then the pushes */
+  /**
+   * one short plain-SQL transaction (bound, prepared statements; no query building): an UPDATE per 1,000 sittings (and
+   * one for first entries), one read of their open entries, multi-row INSERTs of trail rows; then the pushes
+   */
   private async writePresenceNow(batch: PresenceWrite[]): Promise<void> {
     const now = new Date(Math.max(...batch.map((w) => w.now.getTime())));
     const seen = [...new Set(batch.map((w) => w.sitting.id))];
     const entering = [...new Set(batch.filter((w) => w.entering).map((w) => w.sitting.id))];
-    await batch[0].em.fork().transactional(async (tx) => {
+    const sql = plainSql(batch[0].em);
+    const at = sql.time(now);
+    await sql.transaction(async (tx) => {
       for (let i = 0; i < seen.length; i += IDS_A_STATEMENT) {
-        await tx.nativeUpdate(
-          Sitting,
-          { id: { $in: seen.slice(i, i + IDS_A_STATEMENT) } },
-          { lastSeenAt: now, updatedAt: now },
-        );
+        const ids = seen.slice(i, i + IDS_A_STATEMENT);
+        await tx.run(`update sittings set last_seen_at = ?, updated_at = ? where id in (${marks(ids)})`, [
+          at,
+          at,
+          ...ids,
+        ]);
       }
       for (let i = 0; i < entering.length; i += IDS_A_STATEMENT) {
-        await tx.nativeUpdate(
-          Sitting,
-          { id: { $in: entering.slice(i, i + IDS_A_STATEMENT) }, enteredAt: null },
-          { enteredAt: now },
-        );
+        const ids = entering.slice(i, i + IDS_A_STATEMENT);
+        await tx.run(`update sittings set entered_at = ? where entered_at is null and id in (${marks(ids)})`, [
+          at,
+          ...ids,
+        ]);
       }
       // after the UPDATEs above (row locks on PostgreSQL): an entry already open is not entered again
       const arriving = [...new Set(batch.filter((w) => w.kind === SittingEventKind.ENTERED).map((w) => w.sitting.id))];
-      const inRoom = arriving.length ? await openEntries(tx, arriving) : new Set<string>();
+      const inRoom = arriving.length ? await openEntries(tx, arriving, (value) => sql.date(value)!) : new Set<string>();
       const rows: TrailRow[] = [];
       for (const w of batch) {
         if (w.kind === SittingEventKind.ENTERED) {
@@ -160,7 +167,7 @@ export class SittingService {
           detail: w.detail,
         });
       }
-      await appendEvents(tx, rows);
+      await insertEvents(tx, rows, (date) => sql.time(date));
     });
     for (const { sitting } of batch)
       this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
