@@ -17,6 +17,8 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   private wake: (() => void) | null = null;
   private holding = false;
   private ended = false;
+  /** what else runs when the queue ends (see `whenEnded`) */
+  private readonly endings: (() => void)[] = [];
 
   constructor(
     private readonly limit: number,
@@ -33,6 +35,16 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
 
   get closed(): boolean {
     return this.ended;
+  }
+
+  /**
+   * Runs `onEnd` once when the queue ends, for whatever reason (the client completed it, the socket closed, it fell
+   * behind), or at once if it has: what a wrapping iterator (presence/with-presence.ts `onStreamEnd`) would do, without
+   * another layer of pending promises for each of thousands of subscriptions.
+   */
+  whenEnded(onEnd: () => void): void {
+    if (this.ended) onEnd();
+    else this.endings.push(onEnd);
   }
 
   push(item: T, key?: string): void {
@@ -113,6 +125,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     this.pushBuilt();
     this.wakeConsumer();
     this.onEnd();
+    for (const onEnd of this.endings.splice(0)) onEnd();
   }
 }
 

@@ -50,6 +50,46 @@ function inWsLogContext<T>(run: (args: ExecutionArgs) => T) {
   };
 }
 
+/**
+ * The context of one WebSocket operation. A class, not an object literal: a subscription keeps its context for hours,
+ * and methods on the prototype cost nothing per subscription where closures cost one each (thousands of sockets).
+ */
+class SocketOperationContext implements Context {
+  pushBuilt?: () => void;
+  readonly user: Context['user'];
+
+  constructor(
+    private readonly orm: MikroORM,
+    /** forked on first use (a subscription on a known session reads nothing at the start), and again after `idle()` */
+    private forked: EntityManager | undefined,
+    readonly services: Services,
+    readonly authorization: string | undefined,
+    readonly session: LiveSession | null,
+    readonly requestId: string,
+    readonly clientAddress: string | undefined,
+    private readonly socket: WebSocket,
+  ) {
+    this.user = session?.user ?? null;
+  }
+
+  get em(): EntityManager {
+    return (this.forked ??= this.orm.em.fork());
+  }
+
+  set em(value: EntityManager) {
+    this.forked = value;
+  }
+
+  /** a subscription holds no reads between its pushes */
+  idle(): void {
+    this.forked = undefined;
+  }
+
+  closeSocket(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+}
+
 export interface GraphqlOverWebSocketParts {
   httpServer: Server;
   schema: GraphQLSchema;
@@ -101,23 +141,16 @@ export function graphqlOverWebSocket({
               ? known
               : null
             : await services.auth.sessionFromAuthorization((em = orm.em.fork()), authorization);
-        return {
-          // forked again when needed after `idle()`: a subscription holds no reads between its pushes
-          get em() {
-            return (em ??= orm.em.fork());
-          },
-          set em(value) {
-            em = value;
-          },
-          idle: () => (em = undefined),
+        return new SocketOperationContext(
+          orm,
+          em,
           services,
           authorization,
           session,
-          requestId: wsRequestId(ctx.extra, id),
-          user: session?.user ?? null,
-          clientAddress: ctx.extra.clientAddress,
-          closeSocket: (code, reason) => ctx.extra.socket.close(code, reason),
-        };
+          wsRequestId(ctx.extra, id),
+          ctx.extra.clientAddress,
+          ctx.extra.socket,
+        );
       },
       // a socket opened with a live session is closed (4401) the moment that session ends
       onConnect: async (ctx) => {

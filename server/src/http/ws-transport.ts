@@ -9,6 +9,25 @@ import { PreSerialized } from '../common/shared-push';
 /** frames a turn of the event loop sends at once before the sockets it writes to are corked (see `cork`) */
 const CORK_AFTER = 32;
 
+/** operation texts kept for sharing (see `interned`), and the longest one kept */
+const TEXTS_KEPT = 200;
+const TEXT_KEPT_MAX = 16 * 1024;
+const texts = new Map<string, string>();
+
+/**
+ * One string for each operation text the sockets send: graphql-ws keeps each subscription's payload (its query text)
+ * for the subscription's life, and thousands of pages send the same few texts. The last TEXTS_KEPT texts of up to
+ * TEXT_KEPT_MAX characters are kept (at most 3.2 MB); any other text is used as is.
+ */
+function interned(text: string): string {
+  if (text.length > TEXT_KEPT_MAX) return text;
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  if (texts.size >= TEXTS_KEPT) texts.delete(texts.keys().next().value!);
+  texts.set(text, text);
+  return text;
+}
+
 /** what graphql-ws's server is given of a socket here (the `extra` of its context) */
 export interface SocketExtra {
   socket: WebSocket;
@@ -73,7 +92,11 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
     raw.cork();
     corked.add(raw);
   };
-  const server = makeServer<P, E & SocketExtra>({ ...options, jsonMessageReplacer: replacer });
+  const server = makeServer<P, E & SocketExtra>({
+    ...options,
+    jsonMessageReplacer: replacer,
+    jsonMessageReviver: (key, value) => (key === 'query' && typeof value === 'string' ? interned(value) : value),
+  });
   wsServer.options.handleProtocols = handleProtocols;
 
   const internalError = (socket: WebSocket, error: unknown, what: string) => {
@@ -95,14 +118,14 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
           });
         },
         close: (code, reason) => socket.close(code, reason),
+        // not an async listener: a subscribe message's handling lasts as long as the subscription, and the listener's
+        // frame would keep the message's bytes (a kilobyte a socket) for all that time
         onMessage: (handle) =>
-          socket.on('message', async (data) => {
-            try {
-              await handle(String(data));
-            } catch (error) {
-              internalError(socket, error, 'a message could not be handled');
-            }
-          }),
+          socket.on('message', (data) =>
+            handle(String(data)).catch((error: unknown) =>
+              internalError(socket, error, 'a message could not be handled'),
+            ),
+          ),
       },
       { ...extraOf(request), socket },
     );
