@@ -10,6 +10,8 @@ export interface SittingEventPayload {
   examId: string;
   sittingId: string;
   studentId: string;
+  /** only the student's presence changed (online, entered, last seen): nothing a ticket board viewer keeps */
+  presence?: boolean;
   /** on delivery: the event's sittings, read once (on the first push built) for every subscriber the event reaches */
   batch?: SittingBatch;
 }
@@ -247,10 +249,11 @@ export class ExamEvents {
           event.changes.map((c) => c.sittingId),
         );
         batch.loaded = read;
-        const changes = event.changes.map(({ examId, sittingId, studentId }): SittingEventPayload => ({
+        const changes = event.changes.map(({ examId, sittingId, studentId, presence }): SittingEventPayload => ({
           examId,
           sittingId,
           studentId,
+          ...(presence ? { presence } : {}),
           batch,
         }));
         for (const change of changes) {

@@ -109,6 +109,12 @@ describe('fan-out reads', () => {
         .map((t) => t.id),
     );
     expect(new Set(taken.map((t) => JSON.stringify(t)))).toEqual(new Set([JSON.stringify([board.ticketIds[0]])]));
+    // the pages' opening (presence) changed nothing a viewer keeps: only the chooser's sitting is re-read
+    const rereads = statements.flatMap((sql) => {
+      const ids = /from sittings s join exams e on e\.id = s\.exam_id where s\.id in \(([^)]*)\)/i.exec(sql);
+      return ids ? [ids[1].split(',').length] : [];
+    });
+    expect(rereads).withContext('viewer sittings re-read by the push').toEqual([1]);
     return selects(statements).length;
   }
 

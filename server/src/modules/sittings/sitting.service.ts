@@ -6,13 +6,7 @@ import { plainSql } from '../../common/plain-sql';
 import { adoptWritten } from '../../common/written';
 import { TurnBatch } from '../../common/turn-batch';
 import type { ExamEvents } from '../../common/events';
-import {
-  insertEvents,
-  openEntries,
-  recordEvent,
-  SittingEventKind,
-  type TrailRow,
-} from '../audit/audit.service';
+import { insertEvents, openEntries, recordEvent, SittingEventKind, type TrailRow } from '../audit/audit.service';
 import { ExamFormat, type Exam } from '../exams/exam.entity';
 import { assertStarted } from '../exams/exam-rules';
 import type { Presence } from '../presence/presence';
@@ -170,7 +164,12 @@ export class SittingService {
       await insertEvents(tx, rows, (date) => sql.time(date));
     });
     for (const { sitting } of batch)
-      this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+      this.events.sittingChanged({
+        examId: sitting.exam.id,
+        sittingId: sitting.id,
+        studentId: sitting.student.id,
+        presence: true,
+      });
   }
 
   /** presence asked for in one turn (every sitting of a page) is read with one call per exam, never remembered */

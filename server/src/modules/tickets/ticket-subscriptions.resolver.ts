@@ -4,7 +4,7 @@ import type { Context } from '../../context';
 import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
 import { ForbiddenError } from '../../common/errors';
-import type { BoardEventPayload } from '../../common/events';
+import type { BoardEventPayload, SittingEventPayload } from '../../common/events';
 import { PreSerialized, SharedPush } from '../../common/shared-push';
 import { mayChooseTicket, tileHash, tileOrder } from '../exams/exam-rules';
 import type { Exam, ExamFormat, TicketAssignment } from '../exams/exam.entity';
@@ -44,7 +44,8 @@ class BoardViewer {
     this.sitting = { ticket: !!sitting.ticket, endsAtOverride: sitting.endsAtOverride };
   }
 
-  sittingChanged = (): void => {
+  sittingChanged = (change: SittingEventPayload): void => {
+    if (change.presence) return; // the page opening or closing changes nothing the board depends on
     this.version++;
     this.stale.add(this);
   };
