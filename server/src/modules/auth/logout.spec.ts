@@ -143,6 +143,39 @@ describe('logout ends everything of its session', () => {
     }
   });
 
+  it('closes each socket when its own session expires: the earlier first, the later one only at its time', async () => {
+    const later = await server.login('s02');
+    const earlier = await server.login('s01');
+    const em = server.app.orm.em.fork();
+    const expiring = async (studentIndex: number, inMs: number) => {
+      const [session] = await em.find(
+        AuthSession,
+        { user: u.students[studentIndex].id },
+        { orderBy: { createdAt: 'desc' }, limit: 1 },
+      );
+      session.expiresAt = new Date(Date.now() + inMs);
+    };
+    await expiring(1, 2500);
+    await expiring(0, 800);
+    await em.flush();
+    // the later one opens first, so the earlier expiry must move the shared timer forward
+    const b = socket(server, later);
+    const a = socket(server, earlier);
+    try {
+      await Promise.all([a.connected, b.connected]);
+      a.subscribe(BOARD, { e: examId });
+      b.subscribe(BOARD, { e: examId });
+      await until(() => a.closes.length > 0, 5000, 'the earlier session’s socket to close');
+      expect(a.closes).toEqual([4401]);
+      expect(b.closes).withContext('the later session still runs').toEqual([]);
+      await until(() => b.closes.length > 0, 5000, 'the later session’s socket to close');
+      expect(b.closes).toEqual([4401]);
+    } finally {
+      await a.client.dispose();
+      await b.client.dispose();
+    }
+  });
+
   it('gives signed links that work without a token until their session logs out', async () => {
     const first = await server.login('staff');
     const second = await server.login('staff');

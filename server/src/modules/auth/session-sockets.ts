@@ -37,17 +37,43 @@ export class SessionSockets {
     let sockets = this.bySession.get(sessionId);
     if (!sockets) this.bySession.set(sessionId, (sockets = new Set()));
     sockets.add(socket);
-    const arm = () => setTimeout(expire, Math.min(Math.max(0, expiresAt.getTime() - Date.now()), MAX_TIMER_MS)).unref();
-    const expire = () => {
-      if (expiresAt.getTime() > Date.now()) timer = arm();
-      else socket.close(SIGNED_OUT_CLOSE_CODE, 'Session expired');
-    };
-    let timer = arm();
+    const at = expiresAt.getTime();
+    this.expiries.set(socket, at);
+    if (at < this.timerAt) this.expireAt(at);
     socket.once('close', () => {
-      clearTimeout(timer);
+      this.expiries.delete(socket);
       sockets.delete(socket);
       if (!sockets.size && this.bySession.get(sessionId) === sockets) this.bySession.delete(sessionId);
     });
+  }
+
+  /**
+   * Every socket's session expiry, and one timer for the earliest: a timer per socket (two closures and a timeout
+   * each) is memory thousands of open pages hold for hours.
+   */
+  private readonly expiries = new Map<WebSocket, number>();
+  private timer?: NodeJS.Timeout;
+  private timerAt = Infinity;
+
+  private expireAt(at: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.expire(), Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS)).unref();
+  }
+
+  /** closes the sockets whose session has expired; the timer is set again for the next expiry */
+  private expire(): void {
+    this.timerAt = Infinity;
+    this.timer = undefined;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [socket, at] of this.expiries) {
+      if (at <= now) {
+        this.expiries.delete(socket);
+        socket.close(SIGNED_OUT_CLOSE_CODE, 'Session expired');
+      } else if (at < next) next = at;
+    }
+    if (next < Infinity) this.expireAt(next);
   }
 
   /** A session was revoked here: close its sockets on this instance and tell the others. */
@@ -64,6 +90,7 @@ export class SessionSockets {
   }
 
   close(): void {
+    clearTimeout(this.timer);
     this.redis?.subscribe.off('message', this.onMessage);
   }
 
