@@ -31,6 +31,8 @@ export interface Config {
   subscriptionQueueMax: number;
   /** pushes built at once on this instance (each a GraphQL execution with its reads): bounds memory in a big fan-out */
   pushConcurrency: number;
+  /** the least time between two presence transactions: pages opening together share a transaction */
+  presenceWriteGapMs: number;
   /** a start with Redis unreachable waits this long for it, then serves degraded and keeps retrying */
   redisStartWaitMs: number;
   clientDir?: string;
@@ -204,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl,
     subscriptionQueueMax: int(env, 'SUBSCRIPTION_QUEUE_MAX', 500, 1),
     pushConcurrency: int(env, 'PUSH_CONCURRENCY', 64, 1),
+    presenceWriteGapMs: int(env, 'PRESENCE_WRITE_GAP_MS', 50, 0),
     redisStartWaitMs: int(env, 'REDIS_START_WAIT_MS', 5_000, 0),
     clientDir: path.resolve(__dirname, '../../dist/client/browser'),
     shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', 5_000, 0),

@@ -57,7 +57,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     users: new UserService(),
     exams: new ExamService(events, config),
     tickets,
-    sittings: new SittingService(events, presence, tickets),
+    sittings: new SittingService(events, presence, tickets, config.presenceWriteGapMs),
     answers,
     draftSender: new DraftSender(config, events),
     grades: new GradeService(events),

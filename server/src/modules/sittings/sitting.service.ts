@@ -57,7 +57,14 @@ export class SittingService {
     private readonly events: ExamEvents,
     private readonly presence: Presence,
     private readonly tickets: TicketService,
-  ) {}
+    /** PRESENCE_WRITE_GAP_MS: the least time between two presence transactions (see presenceWrites) */
+    presenceWriteGapMs = 0,
+  ) {
+    this.presenceWrites = new TurnBatch<PresenceWrite>(async (batch) => {
+      await this.writePresenceNow(batch);
+      return batch.map(() => undefined);
+    }, presenceWriteGapMs);
+  }
 
   private publish(sitting: Sitting) {
     this.events.sittingChanged({ examId: sitting.exam.id, sittingId: sitting.id, studentId: sitting.student.id });
@@ -112,11 +119,11 @@ export class SittingService {
     return this.presenceWrites.add({ em, sitting, now, kind, detail, entering });
   }
 
-  /** pages opening or closing together (an exam's start, a reconnect storm) are a few transactions, not one each */
-  private readonly presenceWrites = new TurnBatch<PresenceWrite>(async (batch) => {
-    await this.writePresenceNow(batch);
-    return batch.map(() => undefined);
-  });
+  /**
+   * pages opening or closing together (an exam's start, a reconnect storm) are a few transactions, not one each: under
+   * a stream of them, one transaction per PRESENCE_WRITE_GAP_MS at most, each with every page that came meanwhile
+   */
+  private readonly presenceWrites: TurnBatch<PresenceWrite>;
 
   /**
    * one short plain-SQL transaction (bound, prepared statements; no query building): an UPDATE per 1,000 sittings (and
