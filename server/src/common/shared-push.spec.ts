@@ -1,7 +1,7 @@
 import { PreSerialized } from './shared-push';
 
 const text = (value: PreSerialized) => {
-  const bytes = Buffer.concat([...value.parts]);
+  const bytes = value.bytes();
   expect(bytes.length).withContext('byteLength').toBe(value.byteLength);
   return bytes.toString();
 };

@@ -19,34 +19,65 @@ export class SharedPush<Root extends object = object> {
  * Held as UTF-8 pieces in order, so a per-subscriber arrangement of shared pieces costs one copy into the frame.
  */
 export class PreSerialized {
+  /**
+   * What JSON.stringify writes in its place: the WebSocket transport (http/ws-transport.ts) answers a marker and puts
+   * the bytes there itself; anywhere else, the value itself (parsed back: correct, but slow).
+   */
+  static serializeAs: (value: PreSerialized) => unknown = (value) => JSON.parse(value.bytes().toString());
+
   private constructor(
-    readonly parts: readonly Buffer[],
+    /** the JSON of each element, or of the whole value when `order` is null */
+    private readonly items: readonly Buffer[],
+    /** the array's elements as indexes into `items`, in order */
+    private readonly order: ArrayLike<number> | null,
     readonly byteLength: number,
   ) {}
 
+  toJSON(): unknown {
+    return PreSerialized.serializeAs(this);
+  }
+
   static json(json: string): PreSerialized {
     const bytes = Buffer.from(json);
-    return new PreSerialized([bytes], bytes.length);
+    return new PreSerialized([bytes], null, bytes.length);
   }
 
   /** the JSON array of `items` (each one element's JSON) in the order `order` (indexes into `items`) */
   static array(items: readonly Buffer[], order: ArrayLike<number>): PreSerialized {
     if (order.length === 0) return PreSerialized.json('[]');
-    const parts: Buffer[] = new Array<Buffer>(order.length * 2 + 1);
     let byteLength = order.length + 1; // the brackets and commas
-    parts[0] = OPEN;
-    for (let i = 0; i < order.length; i++) {
-      const item = items[order[i]];
-      parts[2 * i + 1] = item;
-      parts[2 * i + 2] = i + 1 < order.length ? COMMA : CLOSE;
-      byteLength += item.length;
+    for (let i = 0; i < order.length; i++) byteLength += items[order[i]].length;
+    return new PreSerialized(items, order, byteLength);
+  }
+
+  /** copies its bytes into `target` at `offset` (each element once, straight into the frame); answers the offset after them */
+  writeInto(target: Uint8Array, offset: number): number {
+    const { items, order } = this;
+    if (!order) {
+      target.set(items[0], offset);
+      return offset + items[0].length;
     }
-    return new PreSerialized(parts, byteLength);
+    target[offset++] = OPEN;
+    for (let i = 0; i < order.length; i++) {
+      if (i > 0) target[offset++] = COMMA;
+      const item = items[order[i]];
+      target.set(item, offset);
+      offset += item.length;
+    }
+    target[offset++] = CLOSE;
+    return offset;
+  }
+
+  /** its bytes on their own */
+  bytes(): Buffer {
+    const bytes = Buffer.allocUnsafe(this.byteLength);
+    this.writeInto(bytes, 0);
+    return bytes;
   }
 }
-const OPEN = Buffer.from('[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']');
+const OPEN = 0x5b; // [
+const COMMA = 0x2c; // ,
+const CLOSE = 0x5d; // ]
 
 /** executions of one shared root, by operation (document, name and variables); forgotten with the root */
 const executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();

@@ -9,6 +9,20 @@ import { PreSerialized } from '../common/shared-push';
 /** frames a turn of the event loop sends at once before the sockets it writes to are corked (see `cork`) */
 const CORK_AFTER = 32;
 
+/**
+ * A `PreSerialized` value becomes a marker in the frame's JSON (its `toJSON`, so graphql-ws's stringify needs no replacer
+ * function called for every value of every frame), and `framed` puts its bytes in the marker's place: stringify and
+ * send run in one synchronous step of graphql-ws, so the values serialized last are the frame's own. One marker per
+ * process that no client can guess (the envelope holds nothing of theirs but the subscription id anyway).
+ */
+const marker = `\u0000${randomUUID()}`;
+const markerJson = JSON.stringify(marker);
+let pending: PreSerialized[] = [];
+PreSerialized.serializeAs = (value) => {
+  pending.push(value);
+  return marker;
+};
+
 /** operation texts kept for sharing (see `interned`), and the longest one kept */
 const TEXTS_KEPT = 200;
 const TEXT_KEPT_MAX = 16 * 1024;
@@ -48,27 +62,27 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
   /** what a socket keeps of its upgrade request (the request itself is not kept: thousands of sockets hold their pages open) */
   extraOf: (request: IncomingMessage) => E,
 ): { dispose(): Promise<void> } {
-  // a per-process marker no client can guess (the envelope holds nothing of theirs but the subscription id anyway)
-  const marker = `\u0000${randomUUID()}`;
-  const markerJson = JSON.stringify(marker);
-  let pending: PreSerialized[] = [];
-  const replacer = (key: string, value: unknown) => {
-    if (key === '') pending = []; // a new frame (a stringify that failed left nothing behind)
-    if (value instanceof PreSerialized) {
-      pending.push(value);
-      return marker;
-    }
-    return value;
-  };
   /** the frame as sent: the envelope as is, or with every marker replaced by its value's bytes, in order */
   const framed = (data: string): string | Buffer => {
     if (!pending.length) return data;
-    const values = pending;
-    pending = [];
     const envelope = data.split(markerJson);
-    const parts: Buffer[] = [Buffer.from(envelope[0])];
-    for (let i = 1; i < envelope.length; i++) parts.push(...values[i - 1].parts, Buffer.from(envelope[i]));
-    return Buffer.concat(parts);
+    // this frame's values are the last ones serialized (a stringify that failed may have left some before them)
+    const values = pending.slice(pending.length - (envelope.length - 1));
+    pending = [];
+    if (envelope.length === 1) return data;
+    const heads = envelope.map((piece) => Buffer.from(piece));
+    let length = 0;
+    for (const head of heads) length += head.length;
+    for (const value of values) length += value.byteLength;
+    // one buffer, each value's bytes copied straight into it
+    const frame = Buffer.allocUnsafe(length);
+    let offset = 0;
+    for (let i = 0; i < heads.length; i++) {
+      frame.set(heads[i], offset);
+      offset += heads[i].length;
+      if (i < values.length) offset = values[i].writeInto(frame, offset);
+    }
+    return frame;
   };
   /**
    * A fan-out's frames are written together: once a turn of the event loop has sent CORK_AFTER frames, each further
@@ -94,7 +108,6 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
   };
   const server = makeServer<P, E & SocketExtra>({
     ...options,
-    jsonMessageReplacer: replacer,
     jsonMessageReviver: (key, value) => (key === 'query' && typeof value === 'string' ? interned(value) : value),
   });
   wsServer.options.handleProtocols = handleProtocols;
