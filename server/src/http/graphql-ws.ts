@@ -40,6 +40,9 @@ function wsRequestId(extra: { connectionId: string }, operationId: string): stri
 /** the operation's name as written in the document (clients need not send operationName) */
 const operationNameOf = (args: ExecutionArgs) => getOperationAST(args.document, args.operationName)?.name?.value;
 
+/** sockets one turn of the heartbeat pings before it lets the event loop go on */
+const PINGS_A_TURN = 500;
+
 const runPush = (args: ExecutionArgs) => pushExecution.execute(args);
 
 /** Runs a WebSocket operation's execution inside its log context. */
@@ -201,16 +204,28 @@ export function graphqlOverWebSocket({
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
   });
-  const heartbeat = setInterval(() => {
-    for (const socket of wsServer.clients) {
-      if (!alive.get(socket)) {
-        socket.terminate();
-        continue;
+  // thousands of sockets are pinged a few hundred a turn, so a beat never holds the event loop for long
+  let beating = false;
+  const beat = async () => {
+    if (beating) return;
+    beating = true;
+    try {
+      let pinged = 0;
+      for (const socket of [...wsServer.clients]) {
+        if (socket.readyState !== socket.OPEN) continue;
+        if (!alive.get(socket)) {
+          socket.terminate();
+          continue;
+        }
+        alive.set(socket, false);
+        socket.ping();
+        if (++pinged % PINGS_A_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      alive.set(socket, false);
-      socket.ping();
+    } finally {
+      beating = false;
     }
-  }, config.heartbeatMs);
+  };
+  const heartbeat = setInterval(() => void beat(), config.heartbeatMs);
   heartbeat.unref();
 
   return {
