@@ -69,7 +69,7 @@ export async function studentStream<T>(
       );
     };
     try {
-      await sittings.socketJoined(context.em.fork(), sitting, new Date());
+      await sittings.socketJoined(context.em, sitting, new Date()); // presence is written in plain SQL: no fork needed
     } catch (error) {
       left(); // the page counted as open must not stay open forever (a ghost)
       throw error;
