@@ -4,7 +4,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { execute, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { subscribeSharing } from '../common/shared-push';
 import { pushExecution } from '../common/compiled-execution';
-import { serveGraphqlWs } from './ws-transport';
+import { interned, serveGraphqlWs } from './ws-transport';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
 import type { Context } from '../context';
@@ -170,7 +170,11 @@ export function graphqlOverWebSocket({
       // push runs its operation's compiled form (graphql-jit, compiled once per document and operation)
       subscribe: inWsLogContext((args) => subscribeSharing(args, runPush)),
       // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
-      onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, limits, payload),
+      onSubscribe: (_ctx, _id, payload) => {
+        // the payload is kept for the subscription's life: its query text becomes the one shared string of that text
+        if (typeof payload.query === 'string') (payload as { query: string }).query = interned(payload.query);
+        return prepareOperation(schema, limits, payload);
+      },
       onError: (ctx, id, payload, errors) =>
         logContext.run({ reqId: wsRequestId(ctx.extra, id), operation: payload.operationName ?? undefined }, () =>
           errors.map((e) => withoutSuggestions(reportError(e.toJSON(), e), limits)),

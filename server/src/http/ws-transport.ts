@@ -30,10 +30,12 @@ const texts = new Map<string, string>();
 
 /**
  * One string for each operation text the sockets send: graphql-ws keeps each subscription's payload (its query text)
- * for the subscription's life, and thousands of pages send the same few texts. The last TEXTS_KEPT texts of up to
- * TEXT_KEPT_MAX characters are kept (at most 3.2 MB); any other text is used as is.
+ * for the subscription's life, and thousands of pages send the same few texts (graphql-ws.ts puts this in the payload
+ * it is given; a JSON reviver would do it too, but JSON.parse with a reviver recurses, and a deeply nested message
+ * would overflow the stack). The last TEXTS_KEPT texts of up to TEXT_KEPT_MAX characters are kept (at most 3.2 MB);
+ * any other text is used as is.
  */
-function interned(text: string): string {
+export function interned(text: string): string {
   if (text.length > TEXT_KEPT_MAX) return text;
   const known = texts.get(text);
   if (known !== undefined) return known;
@@ -108,7 +110,6 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
   };
   const server = makeServer<P, E & SocketExtra>({
     ...options,
-    jsonMessageReviver: (key, value) => (key === 'query' && typeof value === 'string' ? interned(value) : value),
   });
   wsServer.options.handleProtocols = handleProtocols;
 
