@@ -108,9 +108,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
     raw.cork();
     corked.add(raw);
   };
-  const server = makeServer<P, E & SocketExtra>({
-    ...options,
-  });
+  const server = makeServer<P, E & SocketExtra>(options);
   wsServer.options.handleProtocols = handleProtocols;
 
   const internalError = (socket: WebSocket, error: unknown, what: string) => {
