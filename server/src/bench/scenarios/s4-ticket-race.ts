@@ -19,6 +19,7 @@ async function outcome(ctx: RunContext, result: RaceResult): Promise<RunOutcome>
       attempts: result.attempts,
       held: booked.held,
       doubleBooked: booked.doubleBooked,
+      units: result.attempts,
     },
     notes,
   };
@@ -91,5 +92,6 @@ export const s4TicketRace: Scenario = {
       lowerIsBetter: true,
       goal: { text: '0', met: (o) => o === 0 },
     },
+    { label: 'server CPU an attempt', figure: 'cpuMsPerUnit', unit: 'ms', lowerIsBetter: true },
   ],
 };
