@@ -155,6 +155,8 @@ async function runOnce(scenario: Scenario, side: Side, fixture: Fixture): Promis
               peakRssMb: usage.peakRssMb,
               rssGrowthMb: usage.peakRssMb - usage.startRssMb,
               cpuMs: usage.cpuMs,
+              // per unit of the scenario's work (S1 a request, S4 an attempt, S5 a student), when it counts them
+              ...(outcome.figures.units ? { cpuMsPerUnit: usage.cpuMs / outcome.figures.units } : {}),
             }
           : {}),
       },

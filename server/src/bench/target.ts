@@ -102,14 +102,19 @@ async function startBare(dataDir: string, body: Buffer) {
  * stops it may never reach), the measured window alone, written at `measure-end`: `measured-<pid>.cpuprofile`.
  */
 const measuredProfile = process.env.BENCH_CPU_PROF ? new Session() : undefined;
+let profiling = false;
 async function profileStart() {
   if (!measuredProfile) return;
-  measuredProfile.connect();
+  // a scenario may restart its window after a warm-up (S1): the profile restarts with it
+  if (profiling) await measuredProfile.post('Profiler.stop');
+  else measuredProfile.connect();
+  profiling = true;
   await measuredProfile.post('Profiler.enable');
   await measuredProfile.post('Profiler.start');
 }
 async function profileEnd() {
-  if (!measuredProfile) return;
+  if (!measuredProfile || !profiling) return;
+  profiling = false;
   const { profile } = await measuredProfile.post('Profiler.stop');
   fs.mkdirSync(process.env.BENCH_CPU_PROF!, { recursive: true });
   fs.writeFileSync(

@@ -5,7 +5,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import { graphqlTokenLimit, requestErrorStatus } from '../common/http-guards';
@@ -13,6 +13,7 @@ import { logContext, logger } from '../common/logger';
 import { inputRefusal, limitRules, withoutSuggestions } from '../common/request-limits';
 import { requestTurns } from '../common/turns';
 import type { Services } from '../services';
+import { graphqlDirect } from './graphql-direct';
 import { withLogContext, type ErrorReporter } from './observability';
 import type { ContextFor } from './request-context';
 
@@ -26,7 +27,7 @@ export interface GraphqlOverHttpParts {
   drainServer: () => Promise<void>;
 }
 
-/** GraphQL over HTTP on /graphql: Apollo Server behind the request turns, the body and token limits. */
+/** GraphQL over HTTP on /graphql: behind the request turns, the body and token limits, the direct lane for known valid operations, then Apollo Server. */
 export async function graphqlOverHttp({
   schema,
   config,
@@ -36,9 +37,11 @@ export async function graphqlOverHttp({
   drainServer,
 }: GraphqlOverHttpParts) {
   const limits = config.requestLimits;
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) =>
+    withoutSuggestions(reportError(formatted, error), limits);
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: (formatted, error) => withoutSuggestions(reportError(formatted, error), limits),
+    formatError,
     logger: logger.child({ component: 'apollo' }),
     includeStacktraceInErrorResponses: false,
     // the cost limits, and NoSchemaIntrospectionCustomRule when GRAPHQL_INTROSPECTION is off: one list for both transports
@@ -98,6 +101,8 @@ export async function graphqlOverHttp({
     express.json({ limit: config.maxRequestBytes }),
     withLogContext,
     graphqlTokenLimit(limits),
+    // a valid operation, already known, is executed directly; anything else is Apollo's (graphql-direct.ts)
+    graphqlDirect({ schema, limits, contextFor: graphqlContext, formatError }),
     expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }),
   );
   return { router, stop: () => apollo.stop() };

@@ -61,6 +61,7 @@ async function loop(ctx: RunContext): Promise<RunOutcome> {
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
       failed: result.errors + result.timeouts + result.non2xx,
+      units: result.requests.total,
     },
   };
 }
@@ -87,5 +88,6 @@ export const s1ExamPage: Scenario = {
       lowerIsBetter: true,
       goal: { text: '0', met: (ours) => ours === 0 },
     },
+    { label: 'server CPU a request', figure: 'cpuMsPerUnit', unit: 'ms', lowerIsBetter: true },
   ],
 };

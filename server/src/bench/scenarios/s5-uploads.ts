@@ -43,6 +43,7 @@ function figures(ctx: RunContext, run: { elapsedMs: number; latencies: number[] 
     mbPerSec: totalBytes(ctx.fixture.sizes.uploaders) / MB / (run.elapsedMs / 1000),
     p99Ms: percentile(run.latencies, 99),
     lost,
+    units: ctx.fixture.sizes.uploaders,
   };
 }
 
@@ -122,6 +123,12 @@ export const s5Uploads: Scenario = {
       unit: '',
       lowerIsBetter: true,
       goal: { text: '0', met: (o) => o === 0 },
+    },
+    {
+      label: 'server CPU a student (baseline: the upload alone)',
+      figure: 'cpuMsPerUnit',
+      unit: 'ms',
+      lowerIsBetter: true,
     },
   ],
 };

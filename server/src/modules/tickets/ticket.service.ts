@@ -11,6 +11,7 @@ import {
 import type { ExamEvents } from '../../common/events';
 import { insertEvent, SittingEventKind } from '../audit/audit.service';
 import { ExamFormat, TicketAssignment, type Exam } from '../exams/exam.entity';
+import { readStudentExam } from '../exams/exam-page.read';
 import { assertOpen, hasEnded, hasStarted, mayChooseTicket, studentsChoose, tileOrder } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
@@ -125,8 +126,10 @@ export class TicketService {
       adoptWritten(em, managed, { ticket: em.getReference(Ticket, ticket.id), ticketChosenAt: now, updatedAt: now });
       return managed;
     }
-    // read after the commit, in one statement with what the page shows of it
-    return em.findOneOrFail(Sitting, row.sitting_id, { populate: ['exam', 'ticket', 'answer'] });
+    // read after the commit as the exam page reads it: one prepared statement of plain rows, no entity hydrated
+    const page = await readStudentExam(em, examId, student);
+    if (!page) throw examNotFound(); // the sitting was removed meanwhile
+    return page.sitting;
   }
 
   /** TicketAssignment.STAFF: staff give a ticket to a student. */
