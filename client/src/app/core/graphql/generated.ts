@@ -31,6 +31,8 @@ export type ExamInput = {
   endsAt: string;
   format: ExamFormat;
   periodId: string;
+  /** issue 12: when grades reach the students; omitted: ON_PUBLICATION on create, unchanged on update (fixed once a grade is published) */
+  resultsRelease?: ResultsRelease | null | undefined;
   startsAt: string;
   studentIds: Array<string>;
   taskText?: string | null | undefined;
@@ -44,6 +46,13 @@ export type PlatformInput = {
   password?: string | null | undefined;
   url: string;
 };
+
+/** When an exam's grades reach its students (issue 12). */
+export type ResultsRelease =
+  /** each grade is published the moment it is saved (the behaviour before issue 12) */
+  | 'AT_ONCE'
+  /** grades are drafts until the teacher or staff publish the exam's results, all together */
+  | 'ON_PUBLICATION';
 
 export type Role =
   | 'STAFF'
@@ -60,6 +69,12 @@ export type SittingEventKind =
   | 'FILE_DELETED'
   | 'FILE_UPLOADED'
   | 'GRADED'
+  /** an appeal's decision changed a published grade */
+  | 'GRADE_CHANGED_ON_APPEAL'
+  /** staff changed a published grade, with a reason */
+  | 'GRADE_CORRECTED'
+  /** the grade became visible to the student (publication, or a save at an AT_ONCE exam) */
+  | 'GRADE_PUBLISHED'
   | 'LEFT'
   | 'QUESTIONS_RELEASED'
   | 'QUESTIONS_VIEWED'
