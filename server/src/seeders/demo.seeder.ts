@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { Answer, AnswerSendMode, AnswerStatus } from '../modules/answers/answer.entity';
 import { hashPassword } from '../modules/auth/passwords';
 import { AcademicYear, Discipline, Period } from '../modules/calendar/calendar.entity';
-import { Exam, ExamFormat, TicketAssignment } from '../modules/exams/exam.entity';
+import { Exam, ExamFormat, ResultsRelease, TicketAssignment } from '../modules/exams/exam.entity';
 import { recordEvent, SittingEventKind } from '../modules/audit/audit.service';
 import { GradeChangeKind } from '../modules/grades/grade-change.entity';
 import { recordGradeChange } from '../modules/grades/grade-history';
@@ -138,6 +138,8 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
       platformUrl: 'https://zoom.us/j/1234567890',
       platformLogin: '123 456 7890',
       platformPassword: 'exam2026',
+      // issue 12: this one shows each grade as it is saved; the others publish their results together
+      resultsRelease: ResultsRelease.AT_ONCE,
     },
     students,
     30,

@@ -34,6 +34,11 @@ export class JournalResolver {
 /** issue 12: a journal row's grade history (the rows are published grades or drafts without history) */
 @Resolver(() => JournalRow)
 export class JournalRowResolver {
+  @FieldResolver(() => ID, { description: "the row's sitting (e.g. for correctGrade)" })
+  sittingId(@Root() row: JournalRow): string {
+    return row.sitting.id;
+  }
+
   @FieldResolver(() => [GradeChange], {
     description: "the published grade's history, oldest first (empty until the grade is published)",
   })
