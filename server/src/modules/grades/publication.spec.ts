@@ -377,4 +377,34 @@ describe('grade publication', () => {
       (await journalOf(examId)).every((r: { grade: { score: number } | null }) => r.grade?.score === 80),
     ).toBeTrue();
   });
+
+  it('publishes an exam of 1,200 students in one transaction of a few multi-row statements', async () => {
+    const big = await startTestServer({ sendGraceMs: 0 });
+    try {
+      const uni = await seedUniversity(big, 1_200);
+      const staffToken = await big.login('staff');
+      const examId = await createExam(big, staffToken, uni, { ...TASK, startsAt: minutes(-60), endsAt: minutes(-1) });
+      // graded straight in the database: 1,200 requests would test grading, not publication
+      const em = big.app.orm.em.fork();
+      await em
+        .getConnection()
+        .execute(
+          `update sittings set score = 80, letter = 'B', gpa = 3, graded_at = created_at, graded_by_id = ? where exam_id = ?`,
+          [uni.teacher.id, examId],
+        );
+      const sent = await statementsOf(big.app.orm, () => big.ok(staffToken, PUBLISH, { e: examId }));
+      const writes = sent.filter((sql) => /^\s*(insert|update)/i.test(sql));
+      // the exam, the sittings (one UPDATE … RETURNING), then history and trail 500 rows a statement
+      expect(writes.length).toBe(2 + 3 + 3);
+      const [{ n }] = await em
+        .getConnection()
+        .execute(
+          `select count(*) as n from grade_changes g join sittings s on s.id = g.sitting_id where s.exam_id = ?`,
+          [examId],
+        );
+      expect(Number(n)).toBe(1_200);
+    } finally {
+      await big.stop();
+    }
+  }, 120_000);
 });
