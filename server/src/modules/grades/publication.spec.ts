@@ -10,6 +10,9 @@ import {
   type University,
 } from '../../testing/harness';
 import { statementsOf } from '../../testing/statements';
+import { Sitting } from '../sittings/sitting.entity';
+import { User } from '../users/user.entity';
+import { GradeChangeKind } from './grade-change.entity';
 
 const TASK = { format: 'TASK', ticketAssignment: null, taskText: 'Explain transactions.' };
 const SUBMIT = 'mutation($e:ID!,$t:String!){ submitAnswer(examId:$e, text:$t){ status } }';
@@ -376,6 +379,68 @@ describe('grade publication', () => {
     expect(
       (await journalOf(examId)).every((r: { grade: { score: number } | null }) => r.grade?.score === 80),
     ).toBeTrue();
+  });
+
+  it("records an appeal's decision through changePublishedGrade, a kept score too, pushing only after the caller's commit", async () => {
+    const { examId, sittingOf } = await examWithAnswers();
+    for (const login of ['s01', 's02', 's03']) await server.ok(teacher, GRADE, { s: sittingOf[login], score: 70 });
+    await endExam(examId);
+    await server.ok(staff, PUBLISH, { e: examId });
+    const mine = feed(ws(s[0]), MY_PUSH, { e: examId });
+    await sleep(300);
+    const { grades } = server.app.services;
+    const em = server.app.orm.em.fork();
+    const commission = await em.findOneOrFail(User, { login: 'teacher2' });
+    const decided = (p: any) =>
+      p.mySittingChanged.gradeHistory.some((h: { kind: string }) => h.kind === 'APPEAL_DECIDED');
+    let kept: Sitting | undefined;
+    await em.transactional(async (tx) => {
+      const sitting = await tx.findOneOrFail(Sitting, { id: sittingOf.s01 }, { populate: ['exam'] });
+      kept = sitting;
+      await grades.changePublishedGrade(
+        tx,
+        commission,
+        sitting,
+        70,
+        'The commission keeps the score.',
+        GradeChangeKind.APPEAL_DECIDED,
+        new Date(),
+      );
+      const changed = await tx.findOneOrFail(Sitting, { id: sittingOf.s02 }, { populate: ['exam'] });
+      await grades.changePublishedGrade(
+        tx,
+        commission,
+        changed,
+        76,
+        'Question 2 deserves more.',
+        GradeChangeKind.APPEAL_DECIDED,
+        new Date(),
+      );
+    });
+    await sleep(300);
+    expect(mine.pushes.some(decided)).toBeFalse(); // inside the caller's transaction nothing was pushed
+    grades.gradeChanged(kept!); // the caller's push, after its commit
+    expect(await mine.until(() => mine.pushes.some(decided))).toBeTrue();
+    const history = async (token: string) => (await server.ok(token, MINE, { e: examId })).exam.mySitting.gradeHistory;
+    expect((await history(s[0])).map((h: { kind: string; score: number }) => [h.kind, h.score])).toEqual([
+      ['PUBLISHED', 70],
+      ['APPEAL_DECIDED', 70],
+    ]);
+    expect((await history(s[1])).map((h: { kind: string; score: number }) => [h.kind, h.score])).toEqual([
+      ['PUBLISHED', 70],
+      ['APPEAL_DECIDED', 76],
+    ]);
+    const trail = (await server.ok(staff, ROOM, { e: examId })).exam.sittings.find(
+      (x: Row) => x.student.login === 's02',
+    ).events;
+    expect(trail.filter((e: { kind: string }) => e.kind === 'GRADE_CHANGED_ON_APPEAL')).toEqual([
+      { kind: 'GRADE_CHANGED_ON_APPEAL', detail: '70 → 76 (B-)' },
+    ]);
+    // a correction, unlike a decision, must change the score
+    const again = await em.findOneOrFail(Sitting, { id: sittingOf.s02 }, { populate: ['exam'], refresh: true });
+    await expectAsync(
+      grades.changePublishedGrade(em, commission, again, 76, 'No change', GradeChangeKind.CORRECTED, new Date()),
+    ).toBeRejectedWith(jasmine.objectContaining({ extensions: jasmine.objectContaining({ code: 'BAD_USER_INPUT' }) }));
   });
 
   it('publishes an exam of 1,200 students in one transaction of a few multi-row statements', async () => {
