@@ -79,7 +79,8 @@ describe('exports people can open', () => {
     sheet.eachRow((row, n) => {
       if (n > 1 && typeof row.getCell(3).value === 'number') scores.push(row.getCell(3).value as number);
     });
-    expect(scores.sort((a, b) => b - a)).toEqual([96, 91, 86, 81, 77, 72, 66, 61, 52, 40]);
+    // issue 12: the demo's 52 was corrected by staff to 56 after publication (seedPublishedResults)
+    expect(scores.sort((a, b) => b - a)).toEqual([96, 91, 86, 81, 77, 72, 66, 61, 56, 40]);
   });
 
   it('downloads the journal as CSV with `;` and decimal commas in Kazakh, `,` and points in English', async () => {

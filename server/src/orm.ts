@@ -16,6 +16,7 @@ import { Sitting } from './modules/sittings/sitting.entity';
 import { Answer } from './modules/answers/answer.entity';
 import { StoredFile } from './modules/files/stored-file.entity';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
+import { GradeChange } from './modules/grades/grade-change.entity';
 
 const entities = [
   User,
@@ -29,6 +30,7 @@ const entities = [
   Answer,
   StoredFile,
   SittingEvent,
+  GradeChange,
 ];
 
 type Dialect = 'sqlite' | 'postgresql';

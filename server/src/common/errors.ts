@@ -20,7 +20,17 @@ export type ErrorCode =
   // beyond the contract: a rate limit or a full queue; extensions.retryAfter says in how many seconds to try again
   | 'TOO_MANY_REQUESTS'
   // an operation over the request limits (depth, aliases, directives, tokens, cost): refused before anything runs
-  | 'QUERY_TOO_COMPLEX';
+  | 'QUERY_TOO_COMPLEX'
+  // issue 12 (beyond the contract): a published grade changes only by a correction or an appeal
+  | 'GRADE_PUBLISHED'
+  // issue 12: a correction of a grade the student has not been shown (edit the draft instead)
+  | 'GRADE_NOT_PUBLISHED'
+  // issue 12: results are published only after the exam has ended for every student
+  | 'EXAM_NOT_ENDED'
+  // issue 12: results are published only when every sent answer is graded; extensions.ungraded says how many are not
+  | 'UNGRADED_ANSWERS'
+  // issue 12: the exam's results were already published
+  | 'RESULTS_ALREADY_PUBLISHED';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -63,6 +73,22 @@ export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
 export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
 export class ConfirmationRequiredError extends define('CONFIRMATION_REQUIRED', 409) {}
 export class QueryTooComplexError extends define('QUERY_TOO_COMPLEX', 400) {}
+export class GradePublishedError extends define('GRADE_PUBLISHED', 409) {}
+export class GradeNotPublishedError extends define('GRADE_NOT_PUBLISHED', 409) {}
+export class ExamNotEndedError extends define('EXAM_NOT_ENDED', 409) {}
+export class ResultsAlreadyPublishedError extends define('RESULTS_ALREADY_PUBLISHED', 409) {}
+
+/** issue 12: publication waits for the teacher; `extensions.ungraded` is the number of sent answers without a grade */
+export class UngradedAnswersError extends AppError {
+  readonly code = 'UNGRADED_ANSWERS';
+  readonly httpStatus = 409;
+  constructor(
+    message: string,
+    readonly ungraded: number,
+  ) {
+    super(message, 'UNGRADED_ANSWERS', { ungraded });
+  }
+}
 
 /**
  * A save or send carried a `baseVersion` older than the answer's: it was changed on another device or tab meanwhile.

@@ -24,6 +24,12 @@ const KNOWN_CODES = [
   'TOO_MANY_REQUESTS',
   'NETWORK',
   'INTERNAL_SERVER_ERROR',
+  // issue 12: grade publication
+  'GRADE_PUBLISHED',
+  'GRADE_NOT_PUBLISHED',
+  'EXAM_NOT_ENDED',
+  'UNGRADED_ANSWERS',
+  'RESULTS_ALREADY_PUBLISHED',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 
