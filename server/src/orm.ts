@@ -16,6 +16,8 @@ import { Sitting } from './modules/sittings/sitting.entity';
 import { Answer } from './modules/answers/answer.entity';
 import { StoredFile } from './modules/files/stored-file.entity';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
+import { NonWorkingDay } from './modules/calendar/non-working-day.entity';
+import { Appeal } from './modules/appeals/appeal.entity';
 
 const entities = [
   User,
@@ -29,6 +31,8 @@ const entities = [
   Answer,
   StoredFile,
   SittingEvent,
+  NonWorkingDay,
+  Appeal,
 ];
 
 type Dialect = 'sqlite' | 'postgresql';

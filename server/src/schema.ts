@@ -19,6 +19,8 @@ import { SittingSendResolver } from './modules/answers/answer-send.resolver';
 import { SittingGradeResolver } from './modules/grades/grade.resolver';
 import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
+import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolver';
+import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -47,6 +49,10 @@ export function createSchema(): Promise<GraphQLSchema> {
       SittingEventResolver,
       FileResolver,
       JournalResolver,
+      NonWorkingDayResolver,
+      AppealResolver,
+      SittingAppealResolver,
+      ExamAppealResolver,
     ],
     authChecker,
     authMode: 'error',

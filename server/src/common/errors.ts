@@ -20,7 +20,17 @@ export type ErrorCode =
   // beyond the contract: a rate limit or a full queue; extensions.retryAfter says in how many seconds to try again
   | 'TOO_MANY_REQUESTS'
   // an operation over the request limits (depth, aliases, directives, tokens, cost): refused before anything runs
-  | 'QUERY_TOO_COMPLEX';
+  | 'QUERY_TOO_COMPLEX'
+  // issue 12, appeals: the window after publication is over; extensions.deadline says when it closed
+  | 'APPEAL_WINDOW_CLOSED'
+  // a sitting takes one appeal
+  | 'APPEAL_EXISTS'
+  // the grade has not been published (or not given) yet, so there is nothing to appeal
+  | 'GRADE_NOT_PUBLISHED'
+  // a teacher who is not on the appeal's commission tried to decide it
+  | 'NOT_ON_COMMISSION'
+  // the appeal's state does not allow the step (decided already; no commission yet)
+  | 'APPEAL_STATE';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -63,6 +73,22 @@ export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
 export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
 export class ConfirmationRequiredError extends define('CONFIRMATION_REQUIRED', 409) {}
 export class QueryTooComplexError extends define('QUERY_TOO_COMPLEX', 400) {}
+export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
+export class GradeNotPublishedError extends define('GRADE_NOT_PUBLISHED', 409) {}
+export class NotOnCommissionError extends define('NOT_ON_COMMISSION', 403) {}
+export class AppealStateError extends define('APPEAL_STATE', 409) {}
+
+/** The appeal window is over: `extensions.deadline` (ISO) is the moment it closed, on the server's clock. */
+export class AppealWindowClosedError extends AppError {
+  readonly code = 'APPEAL_WINDOW_CLOSED';
+  readonly httpStatus = 409;
+  constructor(
+    message: string,
+    readonly deadline: Date,
+  ) {
+    super(message, 'APPEAL_WINDOW_CLOSED', { deadline: deadline.toISOString() });
+  }
+}
 
 /**
  * A save or send carried a `baseVersion` older than the answer's: it was changed on another device or tab meanwhile.

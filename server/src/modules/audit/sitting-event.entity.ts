@@ -21,8 +21,21 @@ export enum SittingEventKind {
   ANSWER_SENT_AT_END = 'ANSWER_SENT_AT_END',
   GRADED = 'GRADED',
   EXTRA_TIME_GIVEN = 'EXTRA_TIME_GIVEN',
+  /** the student filed an appeal against the published grade */
+  APPEAL_FILED = 'APPEAL_FILED',
+  /** staff formed (or changed) the appeal commission */
+  APPEAL_COMMISSION_SET = 'APPEAL_COMMISSION_SET',
+  /** the commission (or staff) decided the appeal: score kept or changed, with the reason */
+  APPEAL_DECIDED = 'APPEAL_DECIDED',
 }
-registerEnumType(SittingEventKind, { name: 'SittingEventKind' });
+registerEnumType(SittingEventKind, {
+  name: 'SittingEventKind',
+  valuesConfig: {
+    APPEAL_FILED: { description: 'the student filed an appeal against the published grade' },
+    APPEAL_COMMISSION_SET: { description: 'staff formed or changed the appeal commission' },
+    APPEAL_DECIDED: { description: 'the appeal was decided: the score kept or changed, with the reason' },
+  },
+});
 
 /** Append-only trail of a sitting, for appeals: rows are inserted, never updated. */
 @ObjectType({ description: "One entry of a sitting's audit trail." })
