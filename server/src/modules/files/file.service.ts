@@ -264,10 +264,12 @@ export class FileService {
     const files = await this.persist(incoming, async () => {
       await assertOpen();
       return em.transactional(async (tx) => {
-        const now = await this.heldByAppeal(plainSql(tx), appeal.id);
-        if (now.files + incoming.length > max) throw full();
-        if (now.bytes + incoming.reduce((sum, f) => sum + f.size, 0) > this.config.maxAnswerBytes)
-          throw this.answerTooLarge(now.bytes);
+        // again inside the transaction: parallel uploads to one appeal may have filled it meanwhile
+        const stored = await tx.find(StoredFile, { appeal: appeal.id }, { fields: ['size'] });
+        const bytes = stored.reduce((sum, f) => sum + f.size, 0);
+        if (stored.length + incoming.length > max) throw full();
+        if (bytes + incoming.reduce((sum, f) => sum + f.size, 0) > this.config.maxAnswerBytes)
+          throw this.answerTooLarge(bytes);
         return this.storedFiles(tx, incoming, { appeal: tx.getReference(Appeal, appeal.id) }, student);
       });
     });
