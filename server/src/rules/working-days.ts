@@ -9,12 +9,29 @@ export type LocalDate = string;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+type WallClock = Partial<Record<Intl.DateTimeFormatPartTypes, number>>;
+
+/** The wall clock of `timeZone` at `at`, field by field. */
+function wallClock(at: Date, timeZone: string): WallClock {
+  const clock: WallClock = {};
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  for (const part of format.formatToParts(at)) if (part.type !== 'literal') clock[part.type] = Number(part.value);
+  return clock;
+}
+
 /** The local date of an instant in `timeZone`. */
 export function localDateOf(at: Date, timeZone: string): LocalDate {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(at)
-    .reduce<Record<string, string>>((all, p) => ({ ...all, [p.type]: p.value }), {});
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const { year = 0, month = 1, day = 1 } = wallClock(at, timeZone);
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }
 
 /** `date` plus `days` calendar days. */
@@ -33,23 +50,8 @@ export function isWeekend(date: LocalDate): boolean {
 
 /** How far `timeZone`'s wall clock is ahead of UTC at `at`, in milliseconds. */
 function offsetMs(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  })
-    .formatToParts(new Date(at))
-    .reduce<Record<string, number>>(
-      (all, p) => (p.type === 'literal' ? all : { ...all, [p.type]: Number(p.value) }),
-      {},
-    );
-  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return wall - Math.floor(at / 1000) * 1000;
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = wallClock(new Date(at), timeZone);
+  return Date.UTC(year, month - 1, day, hour, minute, second) - Math.floor(at / 1000) * 1000;
 }
 
 /** The instant local midnight begins `date` in `timeZone`. */

@@ -24,6 +24,11 @@ const KNOWN_CODES = [
   'TOO_MANY_REQUESTS',
   'NETWORK',
   'INTERNAL_SERVER_ERROR',
+  'APPEAL_WINDOW_CLOSED',
+  'APPEAL_EXISTS',
+  'GRADE_NOT_PUBLISHED',
+  'NOT_ON_COMMISSION',
+  'APPEAL_STATE',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 
