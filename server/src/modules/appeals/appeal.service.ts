@@ -206,6 +206,11 @@ export class AppealService {
       );
   }
 
+  /** the student attached files: the same pushes as a step (their page, staff, the commission) */
+  filesAdded(appeal: Appeal): void {
+    this.changed(appeal);
+  }
+
   /** an appeal with its sitting, exam and commission, or NOT_FOUND */
   async find(em: EntityManager, appealId: string): Promise<Appeal> {
     const appeal = await em.findOne(Appeal, { id: appealId }, { populate: POPULATE });

@@ -98,6 +98,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
         () => ctx.services.appeals.assertFilesOpen(ctx.em, appeal, student, ctx.services.now()),
         ctx.session,
       );
+      ctx.services.appeals.filesAdded(appeal);
       res.status(201).json({ files });
     }),
   );

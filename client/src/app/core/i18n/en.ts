@@ -506,5 +506,6 @@ export const en: Messages = {
   'appeals.chooseTeachers': 'Teachers',
   'appeals.form': 'Form the commission',
   'appeals.myTitle': 'Appeal commission',
+  'trail.detail.appealKept': '{score} kept',
   'appeals.myEmpty': 'You are on no appeal commission.',
 };

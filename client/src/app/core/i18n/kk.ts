@@ -511,6 +511,7 @@ export const kk = {
   'appeals.chooseTeachers': 'Оқытушылар',
   'appeals.form': 'Комиссияны құру',
   'appeals.myTitle': 'Апелляциялық комиссия',
+  'trail.detail.appealKept': '{score} балл өзгеріссіз',
   'appeals.myEmpty': 'Сіз ешбір апелляциялық комиссияның құрамында емессіз.',
 } as const;
 

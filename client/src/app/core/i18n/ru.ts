@@ -507,5 +507,6 @@ export const ru: Messages = {
   'appeals.chooseTeachers': 'Преподаватели',
   'appeals.form': 'Сформировать комиссию',
   'appeals.myTitle': 'Апелляционная комиссия',
+  'trail.detail.appealKept': 'оценка {score} оставлена',
   'appeals.myEmpty': 'Вы не входите ни в одну апелляционную комиссию.',
 };

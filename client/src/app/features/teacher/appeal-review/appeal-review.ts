@@ -14,6 +14,7 @@ import { AppealCaseDocument, type AppealDecision, DecideAppealDocument } from '.
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
 import { FileList } from '../../../shared/file-list/file-list';
+import { eventDetail } from '../../staff/audit-trail/audit-trail';
 import { parseScore } from '../../../shared/grade-scale/grade-scale';
 
 /**
@@ -76,6 +77,10 @@ export class AppealReview {
 
   protected kindLabel(kind: string): string {
     return this.i18n.t(`trail.kind.${kind}` as MessageKey);
+  }
+
+  protected detail(detail: string | null | undefined): string {
+    return eventDetail(this.i18n, detail ?? null);
   }
 
   protected names(people: readonly { fullName: string }[]): string {
