@@ -33,6 +33,7 @@ import { Ticket } from '../tickets/ticket.entity';
 import { Role, User } from '../users/user.entity';
 import { Appeal, AppealDecision, AppealStatus } from './appeal.entity';
 import { AppealService, appealNotFound } from './appeal.service';
+import { gradePublishedAt } from './published-grade';
 
 type AppealData = SubscribeResolverData<unknown, Record<string, never>, Context>;
 
@@ -303,6 +304,8 @@ export class SittingAppealResolver {
       "the appeal filed against this sitting's grade: to its student, staff, the exam's teacher, the commission",
   })
   async appeal(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Appeal | null> {
+    // no published grade, no appeal: the exam page's hot read during the exam costs no statement for it
+    if (!gradePublishedAt(sitting)) return null;
     const appeal = await loadersOf(ctx).appealOfSitting.load(sitting.id);
     if (!appeal) return null;
     return canSeeAppeal(ctx.user, AppealService.facts(appeal)) ? appeal : null;
@@ -314,6 +317,7 @@ export class SittingAppealResolver {
       'the end of the window to appeal the published grade (APPEAL_WORKING_DAYS working days after publication, in TIME_ZONE); null before publication',
   })
   async appealDeadline(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
+    if (!gradePublishedAt(sitting)) return null;
     const exam = await examOf(ctx.em, sitting);
     if (ctx.user?.id !== sitting.student.id && !canManage(ctx.user, exam)) return null;
     return ctx.services.appeals.deadlineOf(ctx.em, sitting);
