@@ -88,17 +88,26 @@ describe('an appeal (issue 12)', () => {
   });
 
   it('lets the commission change the score beside the answer and the task; the student and her journal show it', async () => {
-    const { api, staff } = world;
-    const { appeals } = await api.call<{ appeals: { id: string }[] }>(
-      staff.token,
-      'query($e:ID){ appeals(examId:$e){ id } }',
-      { e: examId },
-    );
-    const teacher2 = await api.login('teacher2');
-    await api.call(staff.token, 'mutation($a:ID!,$t:[ID!]!){ setAppealCommission(appealId:$a, teacherIds:$t){ id } }', {
-      a: appeals[0].id,
-      t: [teacher2.user.id],
-    });
+    // staff: the exam's appeals, the commission chosen in the list
+    const office = await openStudent('staff');
+    try {
+      const sp = office.page;
+      await sp.goto(`/staff/appeals?examId=${examId}`);
+      const row = sp.locator('[data-testid=appeals] tr[data-status=FILED]');
+      await row.waitFor();
+      expect(await row.innerText()).toContain('Алгоритмдер');
+      await row.getByRole('combobox').focus();
+      await sp.keyboard.press('Enter');
+      await sp.getByRole('option', { name: 'Елена Ким' }).click();
+      await sp.keyboard.press('Escape');
+      await row.getByTestId('commission-form').click();
+      await sp.locator('[data-testid=appeals] tr[data-status=UNDER_REVIEW]').waitFor();
+      await screenshot(sp, '93-staff-appeals-kk');
+      await expectNoEnglishUi(sp, 'staff appeals');
+      await expectAccessible(sp, 'staff appeals');
+    } finally {
+      await office.close();
+    }
     await student.page.locator('[data-testid=appeal][data-status=UNDER_REVIEW]').waitFor();
 
     member = await openStudent('teacher2');

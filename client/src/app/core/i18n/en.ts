@@ -507,5 +507,6 @@ export const en: Messages = {
   'appeals.form': 'Form the commission',
   'appeals.myTitle': 'Appeal commission',
   'trail.detail.appealKept': '{score} kept',
+  'appeals.ofExam': '{name}: appeals',
   'appeals.myEmpty': 'You are on no appeal commission.',
 };

@@ -512,6 +512,7 @@ export const kk = {
   'appeals.form': 'Комиссияны құру',
   'appeals.myTitle': 'Апелляциялық комиссия',
   'trail.detail.appealKept': '{score} балл өзгеріссіз',
+  'appeals.ofExam': '{name}: апелляциялар',
   'appeals.myEmpty': 'Сіз ешбір апелляциялық комиссияның құрамында емессіз.',
 } as const;
 

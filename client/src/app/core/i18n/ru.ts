@@ -508,5 +508,6 @@ export const ru: Messages = {
   'appeals.form': 'Сформировать комиссию',
   'appeals.myTitle': 'Апелляционная комиссия',
   'trail.detail.appealKept': 'оценка {score} оставлена',
+  'appeals.ofExam': '{name}: апелляции',
   'appeals.myEmpty': 'Вы не входите ни в одну апелляционную комиссию.',
 };
