@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { BatchLoader, groupBy } from './common/batch-loader';
 import type { Context } from './context';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
+import { GradeChange } from './modules/grades/grade-change.entity';
 import { Appeal } from './modules/appeals/appeal.entity';
 import { plainRows } from './common/plain-sql';
 import { Sitting } from './modules/sittings/sitting.entity';
@@ -119,6 +120,12 @@ export class ReadLoaders {
     }
     return loader;
   }
+
+  /** issue 12: each sitting's published-grade history, in the order it was written */
+  readonly gradeHistory = new BatchLoader<string, GradeChange[]>(async (sittingIds) => {
+    const changes = await this.em.find(GradeChange, { sitting: { $in: sittingIds } }, { orderBy: { seq: 'asc' } });
+    return groupBy(changes, (c) => c.sitting.id);
+  }, []);
 }
 
 const byEntityManager = new WeakMap<EntityManager, ReadLoaders>();

@@ -16,6 +16,7 @@ import { Sitting } from './modules/sittings/sitting.entity';
 import { Answer } from './modules/answers/answer.entity';
 import { StoredFile } from './modules/files/stored-file.entity';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
+import { GradeChange } from './modules/grades/grade-change.entity';
 import { NonWorkingDay } from './modules/calendar/non-working-day.entity';
 import { Appeal } from './modules/appeals/appeal.entity';
 
@@ -31,6 +32,7 @@ const entities = [
   Answer,
   StoredFile,
   SittingEvent,
+  GradeChange,
   NonWorkingDay,
   Appeal,
 ];

@@ -16,7 +16,8 @@ import { FileResolver } from './modules/files/file.resolver';
 import { AnswerResolver, SittingAnswerResolver } from './modules/answers/answer.resolver';
 import { AnswerLimitsResolver } from './modules/answers/answer-limits.resolver';
 import { SittingSendResolver } from './modules/answers/answer-send.resolver';
-import { SittingGradeResolver } from './modules/grades/grade.resolver';
+import { ExamResultsResolver, GradeChangeResolver, SittingGradeResolver } from './modules/grades/grade.resolver';
+import { JournalRowResolver } from './modules/journal/journal.resolver';
 import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
 import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolver';
@@ -49,6 +50,9 @@ export function createSchema(): Promise<GraphQLSchema> {
       SittingEventResolver,
       FileResolver,
       JournalResolver,
+      ExamResultsResolver,
+      GradeChangeResolver,
+      JournalRowResolver,
       NonWorkingDayResolver,
       AppealResolver,
       SittingAppealResolver,

@@ -11,6 +11,7 @@ import { FileService } from './modules/files/file.service';
 import { FileStore } from './modules/files/file-store';
 import { GradeService } from './modules/grades/grade.service';
 import { JournalService } from './modules/journal/journal.service';
+import { ResultsPublisher } from './modules/grades/results-publication';
 import { MemoryPresence, RedisPresence, type Presence } from './modules/presence/presence';
 import { Metrics } from './common/metrics';
 import { REDIS_RETRY_MAX_MS, type RedisConnections } from './common/redis';
@@ -67,6 +68,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     grades,
     journal: new JournalService(),
     files: new FileService(config, store, fileSecret, events, answers),
+    results: new ResultsPublisher(events, config.sendGraceMs),
     calendar,
     appeals: new AppealService(config, events, calendar, grades),
   };

@@ -42,6 +42,7 @@ export function gradedSitting(
     answerSendMode: 'STUDENT',
     draftAfterEnd: null,
     endsAt: at(120),
+    gradePublishedAt: null,
     student: { id: `student-${login}`, login, fullName },
     answer: {
       id: `answer-${login}`,

@@ -21,12 +21,20 @@ export type ErrorCode =
   | 'TOO_MANY_REQUESTS'
   // an operation over the request limits (depth, aliases, directives, tokens, cost): refused before anything runs
   | 'QUERY_TOO_COMPLEX'
+  // issue 12 (beyond the contract): a published grade changes only by a correction or an appeal
+  | 'GRADE_PUBLISHED'
+  // issue 12: a correction of a grade the student has not been shown (edit the draft instead)
+  | 'GRADE_NOT_PUBLISHED'
+  // issue 12: results are published only after the exam has ended for every student
+  | 'EXAM_NOT_ENDED'
+  // issue 12: results are published only when every sent answer is graded; extensions.ungraded says how many are not
+  | 'UNGRADED_ANSWERS'
+  // issue 12: the exam's results were already published
+  | 'RESULTS_ALREADY_PUBLISHED'
   // issue 12, appeals: the window after publication is over; extensions.deadline says when it closed
   | 'APPEAL_WINDOW_CLOSED'
   // a sitting takes one appeal
   | 'APPEAL_EXISTS'
-  // the grade has not been published (or not given) yet, so there is nothing to appeal
-  | 'GRADE_NOT_PUBLISHED'
   // a teacher who is not on the appeal's commission tried to decide it
   | 'NOT_ON_COMMISSION'
   // the appeal's state does not allow the step (decided already; no commission yet)
@@ -73,8 +81,24 @@ export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
 export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
 export class ConfirmationRequiredError extends define('CONFIRMATION_REQUIRED', 409) {}
 export class QueryTooComplexError extends define('QUERY_TOO_COMPLEX', 400) {}
-export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
+export class GradePublishedError extends define('GRADE_PUBLISHED', 409) {}
 export class GradeNotPublishedError extends define('GRADE_NOT_PUBLISHED', 409) {}
+export class ExamNotEndedError extends define('EXAM_NOT_ENDED', 409) {}
+export class ResultsAlreadyPublishedError extends define('RESULTS_ALREADY_PUBLISHED', 409) {}
+
+/** issue 12: publication waits for the teacher; `extensions.ungraded` is the number of sent answers without a grade */
+export class UngradedAnswersError extends AppError {
+  readonly code = 'UNGRADED_ANSWERS';
+  readonly httpStatus = 409;
+  constructor(
+    message: string,
+    readonly ungraded: number,
+  ) {
+    super(message, 'UNGRADED_ANSWERS', { ungraded });
+  }
+}
+
+export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
 export class NotOnCommissionError extends define('NOT_ON_COMMISSION', 403) {}
 export class AppealStateError extends define('APPEAL_STATE', 409) {}
 

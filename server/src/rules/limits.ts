@@ -38,3 +38,6 @@ export function examTimesProblem(startsAt: Instant, endsAt: Instant): ExamTimesP
 export function extraTimeValid(examEndsAt: Instant, endsAt: Instant | null): boolean {
   return endsAt === null || epochMs(endsAt) > epochMs(examEndsAt);
 }
+
+/** issue 12: the longest reason for changing a published grade (a correction or an appeal's decision) */
+export const MAX_GRADE_REASON_CHARS = 2_000;

@@ -4,6 +4,8 @@ import { gradePublishedAt } from '../modules/appeals/published-grade';
 import { recordEvent, SittingEventKind } from '../modules/audit/audit.service';
 import { Discipline } from '../modules/calendar/calendar.entity';
 import { bandFor } from '../modules/grades/grade-scale';
+import { GradeChangeKind } from '../modules/grades/grade-change.entity';
+import { recordGradeChange } from '../modules/grades/grade-history';
 import { Sitting } from '../modules/sittings/sitting.entity';
 import { User } from '../modules/users/user.entity';
 
@@ -11,7 +13,7 @@ const HOUR = 3_600_000;
 
 /**
  * issue 12: in the demo's published exam (HIS-101), one appeal before its commission (teacher2 may decide it) and one
- * decided (the score changed, with the reason and the trail). Called at the end of seedDemo.
+ * decided (the score changed, with the reason, the grade's history and the trail). Called at the end of seedDemo.
  */
 export async function seedDemoAppeals(em: EntityManager): Promise<void> {
   const history = await em.findOne(Discipline, { code: 'HIS-101' });
@@ -21,15 +23,16 @@ export async function seedDemoAppeals(em: EntityManager): Promise<void> {
     { exam: { discipline: history.id }, score: { $ne: null } },
     { populate: ['exam', 'student'], orderBy: { student: { login: 'asc' } } },
   );
-  const published = sittings.filter((s) => gradePublishedAt(s));
-  if (published.length < 2) return;
+  const published = new Map(sittings.filter((s) => gradePublishedAt(s)).map((s) => [s.student.login, s]));
+  const pending = published.get('student08');
+  const decided = published.get('student10');
+  if (!pending || !decided) return;
   const [staff, teacher2] = await Promise.all([
     em.findOneOrFail(User, { login: 'staff' }),
     em.findOneOrFail(User, { login: 'teacher2' }),
   ]);
 
-  // student09 (52, D): filed the morning after publication, the commission formed, not yet decided
-  const pending = published[published.length - 2];
+  // student08 (61, C-): filed the evening after publication, the commission formed, not yet decided
   const pendingFiled = new Date(gradePublishedAt(pending)!.getTime() + 16 * HOUR);
   const underReview = em.create(Appeal, {
     sitting: pending,
@@ -49,8 +52,7 @@ export async function seedDemoAppeals(em: EntityManager): Promise<void> {
     teacher2.fullName,
   );
 
-  // student10 (40, FX): the commission raised the score to 55
-  const decided = published[published.length - 1];
+  // student10 (40, FX): the commission raised the score to 55, in the grade's history as an appeal's decision
   const filedAt = new Date(gradePublishedAt(decided)!.getTime() + 3 * HOUR);
   const previous = decided.score!;
   const next = 55;
@@ -70,8 +72,24 @@ export async function seedDemoAppeals(em: EntityManager): Promise<void> {
   done.commission.add(teacher2);
   const band = bandFor(next);
   Object.assign(decided, { score: next, letter: band.letter, gpa: band.gpa });
+  recordGradeChange(em, {
+    sitting: decided,
+    kind: GradeChangeKind.APPEAL_DECIDED,
+    previousScore: previous,
+    reason: done.reason,
+    actor: teacher2,
+    at: done.decidedAt!,
+  });
   recordEvent(em, decided, SittingEventKind.APPEAL_FILED, decided.student, filedAt);
   recordEvent(em, decided, SittingEventKind.APPEAL_COMMISSION_SET, staff, done.commissionSetAt!, teacher2.fullName);
+  recordEvent(
+    em,
+    decided,
+    SittingEventKind.GRADE_CHANGED_ON_APPEAL,
+    teacher2,
+    done.decidedAt!,
+    `${previous} → ${next} (${band.letter})`,
+  );
   recordEvent(em, decided, SittingEventKind.APPEAL_DECIDED, teacher2, done.decidedAt!, `${previous} → ${next}`);
   await em.flush();
 }

@@ -2,7 +2,10 @@ import type { EntityManager } from '@mikro-orm/core';
 import { Answer, AnswerSendMode, AnswerStatus } from '../modules/answers/answer.entity';
 import { hashPassword } from '../modules/auth/passwords';
 import { AcademicYear, Discipline, Period } from '../modules/calendar/calendar.entity';
-import { Exam, ExamFormat, TicketAssignment } from '../modules/exams/exam.entity';
+import { Exam, ExamFormat, ResultsRelease, TicketAssignment } from '../modules/exams/exam.entity';
+import { recordEvent, SittingEventKind } from '../modules/audit/audit.service';
+import { GradeChangeKind } from '../modules/grades/grade-change.entity';
+import { recordGradeChange } from '../modules/grades/grade-history';
 import { bandFor } from '../modules/grades/grade-scale';
 import { Sitting } from '../modules/sittings/sitting.entity';
 import { Ticket } from '../modules/tickets/ticket.entity';
@@ -32,7 +35,7 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
   if ((await em.count(User, {})) > 0) return null;
   const hash = () => hashPassword(DEMO_PASSWORD);
 
-  em.create(User, {
+  const staff = em.create(User, {
     login: 'staff',
     fullName: 'Айгүл Серікова (registrar)',
     role: Role.STAFF,
@@ -136,6 +139,8 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
       platformUrl: 'https://zoom.us/j/1234567890',
       platformLogin: '123 456 7890',
       platformPassword: 'exam2026',
+      // issue 12: this one shows each grade as it is saved; the others publish their results together
+      resultsRelease: ResultsRelease.AT_ONCE,
     },
     students,
     30,
@@ -215,6 +220,7 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
   });
 
   await em.flush();
+  await seedPublishedResults(em, finished, teacher, staff, at);
   await seedDemoAppeals(em);
   // one line: it is logged as a JSON message like every other line
   return (
@@ -222,4 +228,50 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
     'staff — registrar staff; teacher — teacher (Деректер қорлары, Операциялық жүйелер, …); ' +
     'teacher2 — teacher (Компьютерлік желілер); student01 … student30 — students.'
   );
+}
+
+/**
+ * issue 12: the finished exam's results, published by its teacher a day after grading (ON_PUBLICATION), each grade
+ * with its history; one grade corrected by staff afterwards with a reason, so the journal has a history to show.
+ */
+async function seedPublishedResults(
+  em: EntityManager,
+  exam: Exam,
+  teacher: User,
+  staff: User,
+  at: (minutes: number) => Date,
+): Promise<void> {
+  const publishedAt = at(-1 * 24 * 60);
+  exam.resultsPublishedAt = publishedAt;
+  exam.resultsPublishedBy = teacher;
+  const sittings = await em.find(Sitting, { exam, score: { $ne: null } }, { orderBy: { score: 'desc' } });
+  for (const sitting of sittings) {
+    sitting.gradePublishedAt = publishedAt;
+    recordGradeChange(em, { sitting, kind: GradeChangeKind.PUBLISHED, actor: teacher, at: publishedAt });
+    recordEvent(
+      em,
+      sitting,
+      SittingEventKind.GRADE_PUBLISHED,
+      teacher,
+      publishedAt,
+      `${sitting.score} (${sitting.letter})`,
+    );
+  }
+  const corrected = sittings.find((s) => s.score === 52);
+  if (corrected) {
+    const correctedAt = at(-12 * 60);
+    const band = bandFor(56);
+    Object.assign(corrected, { score: 56, letter: band.letter, gpa: band.gpa });
+    const reason = '3-сұрақтың жауабы есептелмей қалған (the answer to question 3 was not counted).';
+    recordGradeChange(em, {
+      sitting: corrected,
+      kind: GradeChangeKind.CORRECTED,
+      previousScore: 52,
+      reason,
+      actor: staff,
+      at: correctedAt,
+    });
+    recordEvent(em, corrected, SittingEventKind.GRADE_CORRECTED, staff, correctedAt, `52 → 56 (${band.letter})`);
+  }
+  await em.flush();
 }

@@ -107,7 +107,26 @@ describe('the demo university', () => {
       'query($y:ID!){ myJournal(academicYearId:$y){ discipline{ title } grade{ letter } } }',
       { y: yearId },
     );
+    // issue 12: this demo exam publishes each grade as it is saved (AT_ONCE)
     expect(journal.myJournal.find((r: any) => r.discipline.title === 'Деректер қорлары').grade.letter).toBe('B-');
+  });
+
+  it('has an exam whose results are published, one grade corrected with a reason (issue 12)', async () => {
+    const finished = byTitle('Қазақстанның қазіргі заман тарихы');
+    const seen = await server.ok(
+      staff,
+      'query($e:ID!){ exam(id:$e){ resultsRelease resultsPublishedAt resultsPublishedBy { login } sittings { grade { score } gradePublishedAt gradeHistory { kind previousScore reason } } } }',
+      { e: finished.id },
+    );
+    expect(seen.exam.resultsRelease).toBe('ON_PUBLICATION');
+    expect(seen.exam.resultsPublishedBy).toEqual({ login: 'teacher' });
+    expect(
+      seen.exam.sittings.every((x: any) => x.gradePublishedAt && x.gradeHistory[0].kind === 'PUBLISHED'),
+    ).toBeTrue();
+    const corrected = seen.exam.sittings.filter((x: any) => x.gradeHistory.length === 2);
+    expect(corrected.map((x: any) => [x.grade.score, x.gradeHistory[1].kind, x.gradeHistory[1].previousScore])).toEqual(
+      [[56, 'CORRECTED', 52]],
+    );
   });
 
   it('draws a ticket for a student entering the RANDOM exam', async () => {

@@ -13,6 +13,7 @@ import {
 import type { ExamEvents } from '../../common/events';
 import { logger } from '../../common/logger';
 import { canDecideAppeal, canSeeAppeal, type AppealFacts } from '../../policy/appeal.policy';
+import { MAX_GRADE_REASON_CHARS } from '../../rules';
 import { appealWindowOpen } from '../../rules/working-days';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
 import type { WorkingDayCalendar } from '../calendar/working-days.service';
@@ -25,7 +26,6 @@ import { changePublishedScore, gradePublishedAt } from './published-grade';
 
 /** the teachers a commission may hold at most (a list longer than this is a mistake, not a commission) */
 const COMMISSION_MAX = 15;
-const REASON_MAX = 5_000;
 
 /** the appeal with what its rules read: the sitting, its exam, the commission */
 const POPULATE = ['sitting.exam', 'commission'] as const;
@@ -154,7 +154,8 @@ export class AppealService {
       throw new AppealStateError('Staff have not formed the commission yet; the appeal is decided by it.');
     const why = reason.trim();
     if (!why) throw new BadUserInputError('Give the reason for the decision; the student reads it.');
-    if (why.length > REASON_MAX) throw new BadUserInputError(`The reason is at most ${REASON_MAX} characters.`);
+    if (why.length > MAX_GRADE_REASON_CHARS)
+      throw new BadUserInputError(`The reason is at most ${MAX_GRADE_REASON_CHARS} characters.`);
     const sitting = appeal.sitting;
     const previous = sitting.score ?? null;
     if (previous === null) throw new GradeNotPublishedError('This sitting has no grade to keep or change.');
@@ -175,7 +176,7 @@ export class AppealService {
       );
       if (updated !== 1) throw new AppealStateError('This appeal has been decided already; the decision stands.');
       if (decision === AppealDecision.CHANGED)
-        await changePublishedScore(this.grades, tx, actor, sitting, next, `Appeal: ${why}`, now);
+        await changePublishedScore(this.grades, tx, actor, sitting, next, why, now);
       Object.assign(appeal, {
         status: AppealStatus.DECIDED,
         decision,

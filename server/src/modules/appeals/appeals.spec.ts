@@ -2,7 +2,9 @@ import { hashPassword } from '../auth/passwords';
 import { Role, User } from '../users/user.entity';
 import {
   createExam,
+  minutes,
   nextPushes,
+  updateExam,
   seedUniversity,
   sleep,
   startTestServer,
@@ -10,7 +12,6 @@ import {
   type TestServer,
   type University,
 } from '../../testing/harness';
-import { publishGrades } from './appeal-testing';
 
 const SUBMIT = 'mutation($e:ID!,$t:String!){ submitAnswer(examId:$e, text:$t){ status } }';
 const GRADE = 'mutation($s:ID!,$score:Int!){ gradeSitting(sittingId:$s, score:$score){ id } }';
@@ -56,6 +57,7 @@ describe('appeals', () => {
       format: 'TASK',
       ticketAssignment: null,
       taskText: 'Explain transactions.',
+      resultsRelease: 'AT_ONCE', // each grade is published as it is saved; ON_PUBLICATION is tried below
     });
     await server.ok(
       staff,
@@ -72,10 +74,9 @@ describe('appeals', () => {
     sittingOf = Object.fromEntries(
       room.exam.sittings.map((x: { id: string; student: { login: string } }) => [x.student.login, x.id]),
     );
-    // s05 stays ungraded; the others are graded and published
+    // s05 stays ungraded; the others are graded and so published
     for (const login of ['s01', 's02', 's03', 's04'])
       await server.ok(teacher, GRADE, { s: sittingOf[login], score: 60 });
-    await publishGrades(server, staff, examId);
   });
   afterAll(() => server.stop());
   afterEach(() => (server.app.services.now = () => new Date()));
@@ -100,6 +101,34 @@ describe('appeals', () => {
     expect(await server.code(null, FILE, { s: sittingOf.s01, t: 'I disagree with the grade' })).toBe('UNAUTHENTICATED');
     const { exam } = await server.ok(s[4], MY_EXAM, { e: examId });
     expect(exam.mySitting.appealDeadline).toBeNull();
+  });
+
+  it('waits for the publication of an ON_PUBLICATION exam, then opens the window from it', async () => {
+    const other = await createExam(server, staff, u, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Explain indexes.',
+      studentIds: [u.students[0].id],
+    });
+    await server.ok(s[0], SUBMIT, { e: other, t: 'B-trees and hash indexes' });
+    const { exam } = await server.ok(teacher, 'query($e:ID!){ exam(id:$e){ sittings { id } } }', { e: other });
+    const sitting = exam.sittings[0].id;
+    await server.ok(teacher, GRADE, { s: sitting, score: 55 });
+    expect(await server.code(s[0], FILE, { s: sitting, t: 'I disagree with the grade' })).toBe('GRADE_NOT_PUBLISHED');
+    expect((await server.ok(s[0], MY_EXAM, { e: other })).exam.mySitting.appealDeadline).toBeNull();
+    await updateExam(server, staff, u, other, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Explain indexes.',
+      studentIds: [u.students[0].id],
+      startsAt: minutes(-120),
+      endsAt: minutes(-60),
+    });
+    await server.ok(teacher, 'mutation($e:ID!){ publishResults(examId:$e){ id } }', { e: other });
+    const mine = await server.ok(s[0], MY_EXAM, { e: other });
+    expect(Date.parse(mine.exam.mySitting.appealDeadline)).toBeGreaterThan(Date.now());
+    const { fileAppeal } = await server.ok(s[0], FILE, { s: sitting, t: 'Hash indexes were covered too' });
+    expect(fileAppeal.status).toBe('FILED');
   });
 
   it('refuses after the window on the server clock, with the deadline in the extensions', async () => {

@@ -1,23 +1,24 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Sitting } from '../sittings/sitting.entity';
 import type { User } from '../users/user.entity';
+import { GradeChangeKind } from '../grades/grade-change.entity';
+import { isGradePublished } from '../grades/grade-publication';
 import type { GradeService } from '../grades/grade.service';
-import { bandFor } from '../grades/grade-scale';
 
-// TEMPORARY until the publish branch lands: when the grade reached the student, and the one path to change it.
-export function gradePublishedAt(sitting: Sitting): Date | null {
-  return sitting.score != null ? (sitting.gradedAt ?? null) : null;
+/** When the student's grade was published (the appeal window runs from it), or null while it is not. */
+export function gradePublishedAt(sitting: Pick<Sitting, 'gradePublishedAt' | 'score'>): Date | null {
+  return isGradePublished(sitting) ? sitting.gradePublishedAt! : null;
 }
 
+/** An appeal's decision changes a published score the one way there is: the grade's history (APPEAL_DECIDED). */
 export async function changePublishedScore(
-  _grades: GradeService,
-  _em: EntityManager,
-  _actor: User,
+  grades: GradeService,
+  em: EntityManager,
+  actor: User,
   sitting: Sitting,
   score: number,
-  _reason: string,
-  _now: Date,
+  reason: string,
+  now: Date,
 ): Promise<void> {
-  const band = bandFor(score);
-  Object.assign(sitting, { score, letter: band.letter, gpa: band.gpa });
+  await grades.changePublishedGrade(em, actor, sitting, score, reason, GradeChangeKind.APPEAL_DECIDED, now);
 }

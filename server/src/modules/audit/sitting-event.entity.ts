@@ -21,6 +21,12 @@ export enum SittingEventKind {
   ANSWER_SENT_AT_END = 'ANSWER_SENT_AT_END',
   GRADED = 'GRADED',
   EXTRA_TIME_GIVEN = 'EXTRA_TIME_GIVEN',
+  /** issue 12: the grade became visible to the student (the exam's publication, or a save at an AT_ONCE exam) */
+  GRADE_PUBLISHED = 'GRADE_PUBLISHED',
+  /** issue 12: staff changed a published grade, with a reason (GradeService.changePublishedGrade) */
+  GRADE_CORRECTED = 'GRADE_CORRECTED',
+  /** issue 12: an appeal's decision changed a published grade (GradeService.changePublishedGrade) */
+  GRADE_CHANGED_ON_APPEAL = 'GRADE_CHANGED_ON_APPEAL',
   /** the student filed an appeal against the published grade */
   APPEAL_FILED = 'APPEAL_FILED',
   /** staff formed (or changed) the appeal commission */
@@ -31,6 +37,11 @@ export enum SittingEventKind {
 registerEnumType(SittingEventKind, {
   name: 'SittingEventKind',
   valuesConfig: {
+    GRADE_PUBLISHED: {
+      description: 'the grade became visible to the student (publication, or a save at an AT_ONCE exam)',
+    },
+    GRADE_CORRECTED: { description: 'staff changed a published grade, with a reason' },
+    GRADE_CHANGED_ON_APPEAL: { description: "an appeal's decision changed a published grade" },
     APPEAL_FILED: { description: 'the student filed an appeal against the published grade' },
     APPEAL_COMMISSION_SET: { description: 'staff formed or changed the appeal commission' },
     APPEAL_DECIDED: { description: 'the appeal was decided: the score kept or changed, with the reason' },

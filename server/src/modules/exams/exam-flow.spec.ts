@@ -1,10 +1,12 @@
 import {
   addTickets,
   createExam,
+  minutes,
   seedUniversity,
   startTestServer,
   type TestServer,
   type University,
+  updateExam,
 } from '../../testing/harness';
 
 /** The whole flow of one ticket exam through GraphQL and the file endpoints, as a student, staff and the teacher. */
@@ -124,11 +126,15 @@ describe('a ticket exam from entering to the journal', () => {
     );
     expect(graded.gradeSitting.grade).toEqual({ score: 87, letter: 'B+', gpa: 3.33, gradedBy: { login: 'teacher' } });
 
-    const journal = await server.ok(
-      student,
-      'query($y:ID!){ myJournal(academicYearId:$y){ discipline { title } grade { score letter } } }',
-      { y: u.yearId },
-    );
-    expect(journal.myJournal).toEqual([{ discipline: { title: 'Databases' }, grade: { score: 87, letter: 'B+' } }]);
+    const MY_JOURNAL = 'query($y:ID!){ myJournal(academicYearId:$y){ discipline { title } grade { score letter } } }';
+    // issue 12: a draft until the results are published, once the exam is over
+    expect((await server.ok(student, MY_JOURNAL, { y: u.yearId })).myJournal).toEqual([
+      { discipline: { title: 'Databases' }, grade: null },
+    ]);
+    await updateExam(server, staff, u, examId, { startsAt: minutes(-120), endsAt: minutes(-2), autoSendAtEnd: false });
+    await server.ok(teacher, 'mutation($e:ID!){ publishResults(examId:$e){ id } }', { e: examId });
+    expect((await server.ok(student, MY_JOURNAL, { y: u.yearId })).myJournal).toEqual([
+      { discipline: { title: 'Databases' }, grade: { score: 87, letter: 'B+' } },
+    ]);
   });
 });

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { plainRead } from '../../common/loaded';
-import { instant, plainRows, truth } from '../../common/plain-sql';
+import { instant, instantOrNull, plainRows, truth } from '../../common/plain-sql';
 import { AcademicYear, Discipline, Period } from '../calendar/calendar.entity';
 import type { Sitting } from '../sittings/sitting.entity';
 import { plainPerson, sittingFromRow, SITTING_COLUMNS, SITTING_JOINS, type Cell } from '../sittings/sittings.read';
-import type { User } from '../users/user.entity';
-import { Exam, type ExamFormat, type TicketAssignment } from './exam.entity';
+import { User } from '../users/user.entity';
+import { Exam, type ExamFormat, type ResultsRelease, type TicketAssignment } from './exam.entity';
 
 /**
  * The exam page's hot read (R2–R8, query StudentExam), off the ORM: the exam with its period, year, discipline and
@@ -18,7 +18,7 @@ import { Exam, type ExamFormat, type TicketAssignment } from './exam.entity';
  */
 const STUDENT_EXAM = `select e.id, e.starts_at, e.ends_at, e.format, e.ticket_assignment, e.task_text,
   e.platform_name, e.platform_url, e.platform_login, e.platform_password, e.recording_url, e.recording_visible,
-  e.auto_send_at_end,
+  e.auto_send_at_end, e.results_release, e.results_published_at, e.results_published_by_id,
   p.id as period_id, p.number as period_number, p.title as period_title, p.starts_on as period_starts_on, p.ends_on as period_ends_on,
   y.id as year_id, y.title as year_title, y.starts_on as year_starts_on, y.ends_on as year_ends_on,
   d.id as discipline_id, d.code as discipline_code, d.title as discipline_title,
@@ -61,6 +61,11 @@ export async function readStudentExam(
     recordingUrl: row.recording_url as string | null,
     recordingVisible: truth(row.recording_visible),
     autoSendAtEnd: row.auto_send_at_end == null ? null : truth(row.auto_send_at_end),
+    resultsRelease: row.results_release as ResultsRelease,
+    resultsPublishedAt: instantOrNull(row.results_published_at),
+    // the publisher's id only: the exam page never shows a student who published
+    resultsPublishedBy:
+      row.results_published_by_id == null ? null : plainRead(User, { id: String(row.results_published_by_id) }),
     period: plainRead(Period, {
       id: String(row.period_id),
       number: Number(row.period_number),

@@ -19,6 +19,22 @@ export enum TicketAssignment {
 }
 registerEnumType(TicketAssignment, { name: 'TicketAssignment', description: 'How a student gets a ticket (R4.1).' });
 
+/** issue 12: when students see their grades */
+export enum ResultsRelease {
+  AT_ONCE = 'AT_ONCE',
+  ON_PUBLICATION = 'ON_PUBLICATION',
+}
+registerEnumType(ResultsRelease, {
+  name: 'ResultsRelease',
+  description: "When an exam's grades reach its students (issue 12).",
+  valuesConfig: {
+    AT_ONCE: { description: 'each grade is published the moment it is saved (the behaviour before issue 12)' },
+    ON_PUBLICATION: {
+      description: "grades are drafts until the teacher or staff publish the exam's results, all together",
+    },
+  },
+});
+
 @ObjectType()
 @Entity({ tableName: 'exams' })
 export class Exam extends BaseEntity {
@@ -71,6 +87,22 @@ export class Exam extends BaseEntity {
   /** drafts are sent at each student's end; null (exams from before the setting): the server's AUTO_SEND_AT_END */
   @Property({ type: 'boolean', nullable: true })
   autoSendAtEnd?: boolean | null;
+
+  /** new exams: ON_PUBLICATION (ExamService); exams from before issue 12 were migrated to AT_ONCE */
+  @Field(() => ResultsRelease, { description: "when this exam's grades reach its students" })
+  @Enum({ items: () => ResultsRelease, default: ResultsRelease.ON_PUBLICATION })
+  resultsRelease: ResultsRelease & Opt = ResultsRelease.ON_PUBLICATION;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: "when the exam's results were published (ON_PUBLICATION); null until then and for AT_ONCE exams",
+  })
+  @Property({ type: DateTimeType, nullable: true })
+  resultsPublishedAt?: Date | null;
+
+  /** who published the results; GraphQL reads it through ExamResolver (staff and the exam's teacher) */
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
+  resultsPublishedBy?: User | null;
 
   @OneToMany('Sitting', 'exam')
   sittings = new Collection<Sitting>(this);

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { ExamFormat, TicketAssignment } from './exam.entity';
+import { ExamFormat, ResultsRelease, TicketAssignment } from './exam.entity';
 
 @InputType()
 export class ExamInput {
@@ -17,6 +17,12 @@ export class ExamInput {
     description: "send each student's draft at their end; omitted: the server's default on create, unchanged on update",
   })
   autoSendAtEnd?: boolean | null;
+  @Field(() => ResultsRelease, {
+    nullable: true,
+    description:
+      'issue 12: when grades reach the students; omitted: ON_PUBLICATION on create, unchanged on update (fixed once a grade is published)',
+  })
+  resultsRelease?: ResultsRelease | null;
 }
 
 @InputType()

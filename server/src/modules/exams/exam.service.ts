@@ -6,7 +6,7 @@ import { examTimesProblem, MAX_TASK_CHARS } from '../../rules';
 import { Discipline, Period } from '../calendar/calendar.entity';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, User } from '../users/user.entity';
-import { Exam, ExamFormat, TicketAssignment } from './exam.entity';
+import { Exam, ExamFormat, ResultsRelease, TicketAssignment } from './exam.entity';
 import type { ExamInput, PlatformInput } from './exam.inputs';
 
 /** Only web addresses may become links on a student's page (no javascript: and the like). */
@@ -36,6 +36,8 @@ export class ExamService {
     const exam = em.create(Exam, {
       ...(await this.resolveInput(em, input)),
       autoSendAtEnd: input.autoSendAtEnd ?? this.config.autoSendAtEnd,
+      // issue 12: results are announced together by default, and the appeal clock starts then (README "After the exam")
+      resultsRelease: input.resultsRelease ?? ResultsRelease.ON_PUBLICATION,
     });
     await this.syncStudents(em, exam, input.studentIds, true);
     await em.flush();
@@ -47,8 +49,18 @@ export class ExamService {
     if (fields.format !== exam.format && (await em.count(Sitting, { exam: exam.id, ticket: { $ne: null } }))) {
       throw new BadUserInputError('Students already hold tickets at this exam, so its format can no longer change.');
     }
+    if (
+      input.resultsRelease != null &&
+      input.resultsRelease !== exam.resultsRelease &&
+      (exam.resultsPublishedAt || (await em.count(Sitting, { exam: exam.id, gradePublishedAt: { $ne: null } })))
+    ) {
+      throw new BadUserInputError(
+        'Grades of this exam are already published to students, so when results are released can no longer change.',
+      );
+    }
     em.assign(exam, fields);
     if (input.autoSendAtEnd != null) exam.autoSendAtEnd = input.autoSendAtEnd;
+    if (input.resultsRelease != null) exam.resultsRelease = input.resultsRelease;
     await this.syncStudents(em, exam, input.studentIds, false);
     await em.flush();
     await this.announce(em, exam);

@@ -6,6 +6,7 @@ import {
   startTestServer,
   type TestServer,
   type University,
+  updateExam,
 } from '../../testing/harness';
 import { bandFor, gradeScale } from './grade-scale';
 
@@ -166,7 +167,18 @@ describe('grading', () => {
     );
   });
 
-  it("shows the grade on the student's own exam page (R2.5), and only their own", async () => {
+  it("shows the grade on the student's own exam page (R2.5) once published, and only their own", async () => {
+    // issue 12: a draft until the exam's results are published
+    expect((await server.ok(s[0], MY_GRADE, { e: examId })).exam.mySitting.grade).toBeNull();
+    await updateExam(server, staff, u, examId, {
+      format: 'TASK',
+      ticketAssignment: null,
+      taskText: 'Explain transactions.',
+      startsAt: minutes(-120),
+      endsAt: minutes(-2),
+      autoSendAtEnd: false,
+    });
+    await server.ok(teacher, 'mutation($e:ID!){ publishResults(examId:$e){ id } }', { e: examId });
     const mine = await server.ok(s[0], MY_GRADE, { e: examId });
     expect(mine.exam.mySitting.grade).toEqual({
       score: 87,

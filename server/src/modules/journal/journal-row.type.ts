@@ -3,6 +3,7 @@ import { Discipline, Period } from '../calendar/calendar.entity';
 import { AnswerSendMode } from '../answers/answer.entity';
 import { Exam } from '../exams/exam.entity';
 import { Grade } from '../grades/grade.type';
+import type { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
 
 @ObjectType()
@@ -11,7 +12,15 @@ export class JournalRow {
   @Field(() => Discipline) discipline!: Discipline;
   @Field(() => Period) period!: Period;
   @Field(() => Exam) exam!: Exam;
-  @Field(() => Grade, { nullable: true }) grade?: Grade | null;
+  @Field(() => Grade, { nullable: true, description: 'the published grade; null until it is published (issue 12)' })
+  grade?: Grade | null;
+  @Field({
+    description:
+      "issue 12, staff and the exam's teacher: the sitting has a grade not yet published to the student (a draft in grading); always false in myJournal",
+  })
+  gradeDraft!: boolean;
+  /** the row's sitting, for its grade history (JournalRowResolver) */
+  sitting!: Sitting;
   @Field(() => AnswerSendMode, {
     nullable: true,
     description: 'how the answer was sent (e.g. AUTOMATIC: by the server at the end); null when nothing was sent',

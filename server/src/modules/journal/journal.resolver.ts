@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { loadersOf } from '../../loaders';
+import { GradeChange } from '../grades/grade-change.entity';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { Role } from '../users/user.entity';
@@ -26,5 +28,21 @@ export class JournalResolver {
     @Arg('periodId', () => ID, { nullable: true }) periodId?: string,
   ): Promise<JournalRow[]> {
     return ctx.services.journal.ofStudent(ctx.em, requireUser(ctx), academicYearId, periodId);
+  }
+}
+
+/** issue 12: a journal row's grade history (the rows are published grades or drafts without history) */
+@Resolver(() => JournalRow)
+export class JournalRowResolver {
+  @FieldResolver(() => ID, { description: "the row's sitting (e.g. for correctGrade)" })
+  sittingId(@Root() row: JournalRow): string {
+    return row.sitting.id;
+  }
+
+  @FieldResolver(() => [GradeChange], {
+    description: "the published grade's history, oldest first (empty until the grade is published)",
+  })
+  gradeHistory(@Root() row: JournalRow, @Ctx() ctx: Context): Promise<GradeChange[]> | GradeChange[] {
+    return row.grade ? loadersOf(ctx).gradeHistory.load(row.sitting.id) : [];
   }
 }

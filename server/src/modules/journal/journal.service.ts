@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AnswerSendMode, AnswerStatus } from '../answers/answer.entity';
 import { GradeService } from '../grades/grade.service';
+import { isGradePublished } from '../grades/grade-publication';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, type User } from '../users/user.entity';
 import { JournalRow } from './journal-row.type';
@@ -16,13 +17,17 @@ const POPULATE = [
   'exam.teacher',
 ] as const;
 
-function toRow(sitting: Sitting): JournalRow {
+/** issue 12: the journal holds published grades only; `showDrafts` (staff, the teacher) flags a draft's row */
+function toRow(sitting: Sitting, showDrafts: boolean): JournalRow {
+  const published = isGradePublished(sitting);
   return Object.assign(new JournalRow(), {
+    sitting,
     student: sitting.student,
     discipline: sitting.exam.discipline,
     period: sitting.exam.period,
     exam: sitting.exam,
-    grade: GradeService.gradeOf(sitting),
+    grade: published ? GradeService.gradeOf(sitting) : null,
+    gradeDraft: showDrafts && sitting.score != null && !published,
     sendMode:
       sitting.answer?.status === AnswerStatus.SUBMITTED ? (sitting.answer.sendMode ?? AnswerSendMode.STUDENT) : null,
   });
@@ -41,7 +46,7 @@ export class JournalService {
       { exam },
       { populate: POPULATE, exclude: EXCLUDE, orderBy: { student: { fullName: 'asc' }, exam: { startsAt: 'asc' } } },
     );
-    return sittings.map((s) => toRow(s as Sitting));
+    return sittings.map((s) => toRow(s as Sitting, true));
   }
 
   /** a student's own grades in an academic year, or in one of its periods */
@@ -52,6 +57,6 @@ export class JournalService {
       { student: student.id, exam: { period } },
       { populate: POPULATE, exclude: EXCLUDE, orderBy: { exam: { startsAt: 'asc' } } },
     );
-    return sittings.map((s) => toRow(s as Sitting));
+    return sittings.map((s) => toRow(s as Sitting, false));
   }
 }

@@ -66,4 +66,15 @@ export class Sitting extends BaseEntity {
 
   @ManyToOne(() => User, { nullable: true })
   gradedBy?: User | null;
+
+  /**
+   * issue 12: when the student's grade became visible to them: at the exam's publication (ON_PUBLICATION) or when it
+   * was saved (AT_ONCE). Null: a draft only staff and the exam's teacher see. Ask `isGradePublished`, not this column.
+   */
+  @Field(() => Date, {
+    nullable: true,
+    description: "when this sitting's grade was published to the student; null while it is a draft",
+  })
+  @Property({ type: DateTimeType, nullable: true })
+  gradePublishedAt?: Date | null;
 }

@@ -18,7 +18,7 @@ import { Sitting } from './sitting.entity';
 /** a sitting's columns with its ticket's number, grader and answer; `SITTING_JOINS` brings them (`s` is the sitting) */
 export const SITTING_COLUMNS = `s.id as sitting_id, s.ticket_id, tk.number as ticket_number, s.entered_at, s.last_seen_at,
   s.ticket_chosen_at, s.questions_released_at, s.questions_viewed_at, s.ends_at_override,
-  s.score, s.letter, s.gpa, s.grade_comment, s.graded_at,
+  s.score, s.letter, s.gpa, s.grade_comment, s.graded_at, s.grade_published_at,
   g.id as grader_id, g.login as grader_login, g.full_name as grader_full_name, g.role as grader_role,
   a.id as answer_id, a.text as answer_text, a.status as answer_status, a.saved_at as answer_saved_at,
   a.submitted_at as answer_submitted_at, a.send_mode as answer_send_mode,
@@ -53,6 +53,7 @@ export function sittingFromRow(row: Record<string, Cell>, exam: Exam, student: U
     gpa: row.gpa == null ? null : Number(row.gpa),
     gradeComment: row.grade_comment as string | null,
     gradedAt: instantOrNull(row.graded_at),
+    gradePublishedAt: instantOrNull(row.grade_published_at),
     gradedBy:
       row.grader_id == null
         ? null

@@ -180,6 +180,7 @@ describe('the exam form', () => {
         taskText: null,
         studentIds: ['s3', 's1'],
         autoSendAtEnd: true,
+        resultsRelease: 'ON_PUBLICATION', // issue 12: the default a new exam's form shows
       });
       expect(saved).toEqual(['new-exam']);
     });

@@ -35,6 +35,7 @@ import {
   ExamFormOptionsDocument,
   type ExamInput,
   type StaffExamDetailsFragment,
+  type ResultsRelease,
   type TicketAssignment,
   UpdateExamDocument,
 } from '../../../core/graphql/generated';
@@ -134,7 +135,10 @@ export class ExamForm {
     taskText: [''],
     // issue 11: a new exam's box shows the server's AUTO_SEND_AT_END (examDefaults) until staff change it
     autoSendAtEnd: [true],
+    // issue 12: results are announced together unless staff choose otherwise
+    resultsRelease: ['ON_PUBLICATION' as ResultsRelease],
   });
+  protected readonly releases: readonly ResultsRelease[] = ['ON_PUBLICATION', 'AT_ONCE'];
   private readonly value = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
 
   protected readonly enrolled = linkedSignal<ReadonlySet<string>>(
@@ -190,6 +194,7 @@ export class ExamForm {
         ticketAssignment: exam.ticketAssignment ?? 'STUDENT_CHOICE',
         taskText: exam.task?.text ?? '',
         autoSendAtEnd: exam.autoSendAtEnd,
+        resultsRelease: exam.resultsRelease,
       });
     } else {
       this.form.reset({ ...this.form.getRawValue(), periodId: periodId ?? '', date: dayIn(zone, this.clock.now()) });
@@ -198,6 +203,10 @@ export class ExamForm {
 
   protected periodLabel(n: number): string {
     return this.i18n.t('list.periodN', { n });
+  }
+
+  protected releaseLabel(r: ResultsRelease): string {
+    return this.i18n.t(`pub.release.${r}`);
   }
 
   protected assignmentLabel(a: TicketAssignment): string {
@@ -222,6 +231,7 @@ export class ExamForm {
       taskText: v.format === 'TASK' ? v.taskText : null,
       studentIds: [...this.enrolled()],
       autoSendAtEnd: v.autoSendAtEnd, // what the box shows (the server's default until changed) is what is saved
+      resultsRelease: v.resultsRelease,
     };
     this.busy.set(true);
     this.error.set(null);

@@ -13,6 +13,7 @@ import { StaffExamDocument } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
+import { PublishResults } from '../../../shared/publish-results/publish-results';
 import { PageHeader } from '../../../shared/page-header/page-header';
 import { ExamFiles } from '../exam-files/exam-files';
 import { ExamForm } from '../exam-form/exam-form';
@@ -36,6 +37,7 @@ type Tab = (typeof TABS)[number];
     ExamForm,
     Platform,
     Tickets,
+    PublishResults,
   ],
   templateUrl: './exam-setup.html',
   styleUrl: './exam-setup.css',

@@ -58,6 +58,8 @@ import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period
                         gpa: i18n.number(g.gpa, { minimumFractionDigits: 2 }),
                       })
                     }}
+                  } @else if (row.exam.resultsRelease === 'ON_PUBLICATION' && !row.exam.resultsPublishedAt) {
+                    <span class="muted" data-testid="results-pending">{{ i18n.t('pub.notYet') }}</span>
                   } @else {
                     <span class="muted">{{ i18n.t('journal.notGraded') }}</span>
                   }

@@ -33,6 +33,7 @@ import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
 import { FileList } from '../../../shared/file-list/file-list';
 import { PageHeader } from '../../../shared/page-header/page-header';
+import { PublishResults } from '../../../shared/publish-results/publish-results';
 import { clockTime } from '../../../shared/zoned-time/zoned-time';
 import { type GradeDecision, GradingForm } from '../grading-form/grading-form';
 
@@ -82,6 +83,7 @@ export function nextUngraded(
     FileList,
     GradingForm,
     SendMark,
+    PublishResults,
   ],
   templateUrl: './grading.html',
   styleUrl: './grading.css',

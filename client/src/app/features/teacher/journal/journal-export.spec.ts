@@ -8,6 +8,9 @@ import { journalTable } from './journal-table';
 const student = (id: string, fullName: string) => ({ id, login: id, fullName });
 const exam = (id: string, startsAt: string) => ({ id, startsAt, teacher: { id: 't', fullName: 'Нұрлан Әбенов' } });
 
+/** issue 12: the row's sitting, draft flag and history (the export shows published grades only) */
+const sitting = (sittingId: string) => ({ sittingId, gradeDraft: false, gradeHistory: [] });
+
 // two exams on one day in Almaty (10:00 and 15:30), and a student who sat only the first and is not graded yet
 const rows = [
   {
@@ -15,18 +18,21 @@ const rows = [
     exam: exam('morning', '2026-11-29T05:00:00Z'),
     grade: { score: 88, letter: 'B+', gpa: 3.33 },
     sendMode: 'STUDENT' as const,
+    ...sitting('x1'),
   },
   {
     student: student('student21', 'Әлия Нұрланқызы'),
     exam: exam('afternoon', '2026-11-29T10:30:00Z'),
     grade: { score: 95, letter: 'A', gpa: 4 },
     sendMode: 'AUTOMATIC' as const, // issue 11: sent for her at the end
+    ...sitting('x2'),
   },
   {
     student: student('student22', 'Арман Бекұлы'),
     exam: exam('morning', '2026-11-29T05:00:00Z'),
     grade: null,
     sendMode: null,
+    ...sitting('x3'),
   },
 ];
 

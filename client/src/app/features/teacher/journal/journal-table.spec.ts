@@ -3,6 +3,8 @@ import { journalTable } from './journal-table';
 const student = (id: string, fullName: string) => ({ id, login: id, fullName });
 const exam = (id: string, startsAt: string) => ({ id, startsAt, teacher: { id: 't', fullName: 'Нұрлан Әбенов' } });
 const grade = (score: number, letter: string, gpa: number) => ({ score, letter, gpa });
+/** issue 12: the row's sitting, draft flag and history */
+const sitting = (sittingId: string, gradeDraft = false) => ({ sittingId, gradeDraft, gradeHistory: [] });
 
 describe('the journal table', () => {
   it('puts students down and the exams across, in date order, with a gap where a student did not sit', () => {
@@ -12,24 +14,28 @@ describe('the journal table', () => {
         exam: exam('retake', '2026-12-20T04:00:00Z'),
         grade: grade(75, 'B-', 2.67),
         sendMode: 'AUTOMATIC' as const,
+        ...sitting('x1'),
       },
       {
         student: student('s1', 'Арман Бекұлы'),
         exam: exam('main', '2026-12-10T04:00:00Z'),
         grade: grade(96, 'A', 4),
         sendMode: 'STUDENT' as const,
+        ...sitting('x2'),
       },
       {
         student: student('s2', 'Дана Сапарова'),
         exam: exam('main', '2026-12-10T04:00:00Z'),
         grade: grade(40, 'FX', 0.5),
         sendMode: 'LATE_WITHIN_GRACE' as const,
+        ...sitting('x3'),
       },
       {
         student: student('s3', 'Әлия Нұрланқызы'),
         exam: exam('main', '2026-12-10T04:00:00Z'),
         grade: null,
         sendMode: null,
+        ...sitting('x4', true),
       },
     ]);
     expect(columns.map((c) => c.examId)).toEqual(['main', 'retake']);
@@ -44,6 +50,12 @@ describe('the journal table', () => {
     const arman = lines.find((l) => l.student.id === 's1')!;
     expect(arman.grades).toEqual([grade(96, 'A', 4), undefined]);
     expect(lines.find((l) => l.student.id === 's3')!.grades).toEqual([null, undefined]);
+    // issue 12: a draft's cell says so; a column the student did not sit has none
+    expect(lines.find((l) => l.student.id === 's3')!.cells).toEqual([
+      { sittingId: 'x4', draft: true, history: [] },
+      null,
+    ]);
+    expect(dana.cells.map((c) => c?.sittingId)).toEqual(['x3', 'x1']);
   });
 
   it('is empty for no rows', () => {

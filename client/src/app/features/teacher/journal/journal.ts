@@ -1,13 +1,22 @@
-import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
+import { MatDialog } from '@angular/material/dialog';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { Apollo } from 'apollo-angular';
-import { map } from 'rxjs';
+import { firstValueFrom, map } from 'rxjs';
+import { Session } from '../../../core/auth/session';
 import { errorMessageKey } from '../../../core/graphql/errors';
-import { JournalDisciplinesDocument, JournalDocument } from '../../../core/graphql/generated';
+import {
+  CorrectGradeDocument,
+  type GradeChangeKind,
+  JournalDisciplinesDocument,
+  JournalDocument,
+} from '../../../core/graphql/generated';
+import type { MessageKey } from '../../../core/i18n/kk';
+import { type CorrectGradeAnswer, CorrectGradeDialog, type CorrectGradeQuestion } from './correct-grade-dialog';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import { downloadCsv, type ExportTable, fileName } from '../../../shared/csv/csv';
@@ -15,7 +24,13 @@ import { XlsxExport } from '../../../shared/csv/xlsx';
 import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period-filter';
 import { SendMark } from '../../../shared/send-mark/send-mark';
 import { journalExport } from './journal-export';
-import { type JournalColumn, type JournalGrade, journalTable } from './journal-table';
+import {
+  type JournalCell,
+  type JournalColumn,
+  type JournalGrade,
+  type JournalLine,
+  journalTable,
+} from './journal-table';
 
 /** R7.7: the journal — a discipline's grades in a period, students × exams, with letters; exported as CSV or XLSX. */
 @Component({
@@ -28,6 +43,8 @@ import { type JournalColumn, type JournalGrade, journalTable } from './journal-t
 export class Journal {
   private readonly apollo = inject(Apollo);
   private readonly clock = inject(ServerClock);
+  private readonly session = inject(Session);
+  private readonly dialog = inject(MatDialog);
   protected readonly i18n = inject(I18n);
   protected readonly choice = periodChoice();
   protected readonly xlsx = new XlsxExport();
@@ -61,10 +78,61 @@ export class Journal {
         .pipe(map((r) => r.data?.journal ?? [])),
   });
   protected readonly table = computed(() => journalTable(this.journal.hasValue() ? this.journal.value() : []));
+  /** issue 12: the grade whose history is shown (a student and an exam column) */
+  private readonly selected = signal<{ studentId: string; column: number } | null>(null);
+  protected readonly selectedCell = computed(() => {
+    const at = this.selected();
+    const line = at && this.table().lines.find((l) => l.student.id === at.studentId);
+    const cell = line?.cells[at!.column];
+    return line && cell ? { ...cell, student: line.student, grade: line.grades[at!.column] ?? null } : null;
+  });
+  protected readonly isStaff = computed(() => this.session.user()?.role === 'STAFF');
+  protected readonly notice = signal<{ key: MessageKey; error: boolean } | null>(null);
   protected readonly loadError = computed(() => {
     const error = this.journal.error() ?? this.disciplines.error();
     return error ? errorMessageKey(error) : this.choice.error();
   });
+
+  protected isSelected(studentId: string, column: number): boolean {
+    const at = this.selected();
+    return at?.studentId === studentId && at.column === column;
+  }
+
+  protected select(studentId: string, column: number): void {
+    this.notice.set(null);
+    this.selected.set(this.isSelected(studentId, column) ? null : { studentId, column });
+  }
+
+  protected kindLabel(kind: GradeChangeKind): string {
+    return this.i18n.t(`pub.kind.${kind}`);
+  }
+
+  /** staff: a published grade changed with a reason (the server keeps it in the history and the trail) */
+  protected async correct(cell: JournalCell & { student: JournalLine['student']; grade: JournalGrade | null }) {
+    if (!cell.grade) return;
+    const answer = await firstValueFrom(
+      this.dialog
+        .open<CorrectGradeDialog, CorrectGradeQuestion, CorrectGradeAnswer>(CorrectGradeDialog, {
+          data: { studentName: cell.student.fullName, score: cell.grade.score },
+          maxWidth: '520px',
+          width: '100%',
+        })
+        .afterClosed(),
+    );
+    if (!answer) return;
+    try {
+      await firstValueFrom(
+        this.apollo.mutate({
+          mutation: CorrectGradeDocument,
+          variables: { sittingId: cell.sittingId, score: answer.score, reason: answer.reason },
+        }),
+      );
+      this.journal.reload();
+      this.notice.set({ key: 'pub.corrected', error: false });
+    } catch (error) {
+      this.notice.set({ key: errorMessageKey(error), error: true });
+    }
+  }
 
   /** an exam column's name on a phone, where each grade stands on its own line */
   protected columnLabel(column: JournalColumn): string {

@@ -1,0 +1,13 @@
+import type { Exam } from '../exams/exam.entity';
+import type { Sitting } from '../sittings/sitting.entity';
+
+/**
+ * issue 12: the one question every rule asks of a grade. A sitting's grade is the student's to see (query, journal,
+ * push, export), and changes only by a correction or an appeal, once it is published: at the exam's publication
+ * (ON_PUBLICATION) or when it was saved (AT_ONCE) — both set `gradePublishedAt`.
+ */
+export const isGradePublished = (sitting: Pick<Sitting, 'gradePublishedAt' | 'score'>): boolean =>
+  sitting.gradePublishedAt != null && sitting.score != null;
+
+/** the exam's results were published together (ON_PUBLICATION); an AT_ONCE exam publishes grade by grade instead */
+export const resultsPublished = (exam: Pick<Exam, 'resultsPublishedAt'>): boolean => exam.resultsPublishedAt != null;
