@@ -7,7 +7,7 @@ import {
   type StudentPage,
   world,
 } from './support/browser';
-import { publishExamResults } from './support/appeals';
+import { choose } from './support/people';
 
 /**
  * issue 12: the student appeals a published grade on her exam page, staff form the commission, a commission member
@@ -41,6 +41,7 @@ describe('an appeal (issue 12)', () => {
           format: 'TASK',
           taskText: 'Prove that Dijkstra’s algorithm is correct for non-negative weights.',
           studentIds: [s29.user.id],
+          resultsRelease: 'AT_ONCE', // the grade is published as it is saved: the window opens at once
         },
       },
     );
@@ -56,7 +57,6 @@ describe('an appeal (issue 12)', () => {
     );
     sittingId = exam.sittings[0].id;
     await api.call(teacher.token, 'mutation($s:ID!){ gradeSitting(sittingId:$s, score:48){ id } }', { s: sittingId });
-    await publishExamResults(api, teacher.token, examId);
     student = await openStudent('student29');
   });
 
@@ -88,7 +88,7 @@ describe('an appeal (issue 12)', () => {
   });
 
   it('lets the commission change the score beside the answer and the task; the student and her journal show it', async () => {
-    // staff: the exam's appeals, the commission chosen in the list
+    // staff: the exam's appeals, the commission chosen in the list; afterwards the journal with the grade's history
     const office = await openStudent('staff');
     try {
       const sp = office.page;
@@ -105,8 +105,9 @@ describe('an appeal (issue 12)', () => {
       await screenshot(sp, '93-staff-appeals-kk');
       await expectNoEnglishUi(sp, 'staff appeals');
       await expectAccessible(sp, 'staff appeals');
-    } finally {
+    } catch (error) {
       await office.close();
+      throw error;
     }
     await student.page.locator('[data-testid=appeal][data-status=UNDER_REVIEW]').waitFor();
 
@@ -142,5 +143,23 @@ describe('an appeal (issue 12)', () => {
     const row = sp.getByTestId('my-journal').locator(`tr:has(a[href="/attestation/${examId}"])`);
     await row.waitFor();
     expect(await row.getByTestId('my-grade').innerText()).toContain('62');
+
+    // staff's journal: the final score, and its history through the appeal's decision
+    try {
+      const op = office.page;
+      await op.goto('/staff/journal');
+      await choose(op, 'discipline-filter', /Алгоритмдер/);
+      const line = op.getByTestId('journal').locator('tr[data-student=student29]');
+      await line.getByText('62').first().waitFor();
+      await line.getByTestId('grade-history-open').last().click();
+      const history = op.getByTestId('grade-history');
+      const decided = history.locator('li[data-kind=APPEAL_DECIDED]');
+      await decided.waitFor();
+      expect(await decided.innerText()).toContain('62');
+      expect(await decided.innerText()).toContain('балл 62-ге көтерілді');
+      await screenshot(op, '94-appeal-journal-history-kk');
+    } finally {
+      await office.close();
+    }
   });
 });
