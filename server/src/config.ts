@@ -93,6 +93,12 @@ export interface Config {
   fileUrlSecret?: string;
   /** Brotli/gzip of the responses the server compresses as it sends them (the web app's files are compressed at build time) */
   compression: CompressionSettings;
+  /** working days after the grade's publication day during which the student may appeal (to the end of the last one) */
+  appealWorkingDays: number;
+  /** longest appeal text */
+  maxAppealChars: number;
+  /** files one appeal may hold (each at most maxFileBytes, all together at most maxAnswerBytes) */
+  maxFilesPerAppeal: number;
 }
 
 export class ConfigError extends Error {}
@@ -254,6 +260,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       gzipLevel: int(env, 'COMPRESSION_GZIP_LEVEL', 6, 1, 9),
       brotliQuality: int(env, 'COMPRESSION_BROTLI_QUALITY', 4, 0, 11),
     },
+    appealWorkingDays: int(env, 'APPEAL_WORKING_DAYS', 1, 1, 30),
+    maxAppealChars: int(env, 'MAX_APPEAL_CHARS', 5_000, 10),
+    maxFilesPerAppeal: int(env, 'MAX_FILES_PER_APPEAL', 5, 0),
     ...overrides,
   };
 }

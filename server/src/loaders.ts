@@ -3,12 +3,13 @@ import { BatchLoader, groupBy } from './common/batch-loader';
 import type { Context } from './context';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
 import { GradeChange } from './modules/grades/grade-change.entity';
+import { Appeal } from './modules/appeals/appeal.entity';
 import { plainRows } from './common/plain-sql';
 import { Sitting } from './modules/sittings/sitting.entity';
 import { User } from './modules/users/user.entity';
 
 /** whose files: a ticket's, an answer's, or an exam's task */
-export type FileOwner = 'ticket' | 'answer' | 'taskExam';
+export type FileOwner = 'ticket' | 'answer' | 'taskExam' | 'appeal';
 
 /** what the pages show of a stored file (FileRef), read as a plain row */
 export interface FileRow {
@@ -18,7 +19,12 @@ export interface FileRow {
   contentType: string;
 }
 
-const ownerColumn: Record<FileOwner, string> = { ticket: 'ticket_id', answer: 'answer_id', taskExam: 'task_exam_id' };
+const ownerColumn: Record<FileOwner, string> = {
+  ticket: 'ticket_id',
+  answer: 'answer_id',
+  taskExam: 'task_exam_id',
+  appeal: 'appeal_id',
+};
 
 /**
  * The reads a page's fields share, batched across the items of a list and made once per operation:
@@ -73,6 +79,16 @@ export class ReadLoaders {
   readonly user = new BatchLoader<string, User | null>(async (ids) => {
     const users = await this.em.find(User, { id: { $in: ids } });
     return new Map(users.map((u) => [u.id, u]));
+  }, null);
+
+  /** the appeal of each sitting (if any), with what the appeal rules read: the sitting's exam and the commission */
+  readonly appealOfSitting = new BatchLoader<string, Appeal | null>(async (sittingIds) => {
+    const appeals = await this.em.find(
+      Appeal,
+      { sitting: { $in: sittingIds } },
+      { populate: ['sitting.exam', 'commission'] },
+    );
+    return new Map(appeals.map((a) => [a.sitting.id, a]));
   }, null);
 
   private readonly filesBy = new Map<FileOwner, BatchLoader<string, FileRow[]>>();

@@ -17,6 +17,8 @@ import { Answer } from './modules/answers/answer.entity';
 import { StoredFile } from './modules/files/stored-file.entity';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
 import { GradeChange } from './modules/grades/grade-change.entity';
+import { NonWorkingDay } from './modules/calendar/non-working-day.entity';
+import { Appeal } from './modules/appeals/appeal.entity';
 
 const entities = [
   User,
@@ -31,6 +33,8 @@ const entities = [
   StoredFile,
   SittingEvent,
   GradeChange,
+  NonWorkingDay,
+  Appeal,
 ];
 
 type Dialect = 'sqlite' | 'postgresql';

@@ -20,6 +20,8 @@ import { ExamResultsResolver, GradeChangeResolver, SittingGradeResolver } from '
 import { JournalRowResolver } from './modules/journal/journal.resolver';
 import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
+import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolver';
+import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -51,6 +53,10 @@ export function createSchema(): Promise<GraphQLSchema> {
       ExamResultsResolver,
       GradeChangeResolver,
       JournalRowResolver,
+      NonWorkingDayResolver,
+      AppealResolver,
+      SittingAppealResolver,
+      ExamAppealResolver,
     ],
     authChecker,
     authMode: 'error',

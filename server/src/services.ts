@@ -18,6 +18,8 @@ import { REDIS_RETRY_MAX_MS, type RedisConnections } from './common/redis';
 import { SittingService } from './modules/sittings/sitting.service';
 import { TicketService } from './modules/tickets/ticket.service';
 import { UserService } from './modules/users/user.service';
+import { WorkingDayCalendar } from './modules/calendar/working-days.service';
+import { AppealService } from './modules/appeals/appeal.service';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -45,6 +47,8 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
   const rateLimits = new RateLimits(config, metrics, redis?.command);
   const sessionSockets = new SessionSockets(redis, config.redisKeyPrefix);
   limitPasswordHashing(config.passwordHashConcurrency, config.passwordHashQueue);
+  const grades = new GradeService(events);
+  const calendar = new WorkingDayCalendar(config);
   return {
     config,
     events,
@@ -61,10 +65,12 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     sittings: new SittingService(events, presence, tickets, config.presenceWriteGapMs),
     answers,
     draftSender: new DraftSender(config, events),
-    grades: new GradeService(events),
+    grades,
     journal: new JournalService(),
     files: new FileService(config, store, fileSecret, events, answers),
     results: new ResultsPublisher(events, config.sendGraceMs),
+    calendar,
+    appeals: new AppealService(config, events, calendar, grades),
   };
 }
 

@@ -30,7 +30,15 @@ export type ErrorCode =
   // issue 12: results are published only when every sent answer is graded; extensions.ungraded says how many are not
   | 'UNGRADED_ANSWERS'
   // issue 12: the exam's results were already published
-  | 'RESULTS_ALREADY_PUBLISHED';
+  | 'RESULTS_ALREADY_PUBLISHED'
+  // issue 12, appeals: the window after publication is over; extensions.deadline says when it closed
+  | 'APPEAL_WINDOW_CLOSED'
+  // a sitting takes one appeal
+  | 'APPEAL_EXISTS'
+  // a teacher who is not on the appeal's commission tried to decide it
+  | 'NOT_ON_COMMISSION'
+  // the appeal's state does not allow the step (decided already; no commission yet)
+  | 'APPEAL_STATE';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -87,6 +95,22 @@ export class UngradedAnswersError extends AppError {
     readonly ungraded: number,
   ) {
     super(message, 'UNGRADED_ANSWERS', { ungraded });
+  }
+}
+
+export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
+export class NotOnCommissionError extends define('NOT_ON_COMMISSION', 403) {}
+export class AppealStateError extends define('APPEAL_STATE', 409) {}
+
+/** The appeal window is over: `extensions.deadline` (ISO) is the moment it closed, on the server's clock. */
+export class AppealWindowClosedError extends AppError {
+  readonly code = 'APPEAL_WINDOW_CLOSED';
+  readonly httpStatus = 409;
+  constructor(
+    message: string,
+    readonly deadline: Date,
+  ) {
+    super(message, 'APPEAL_WINDOW_CLOSED', { deadline: deadline.toISOString() });
   }
 }
 

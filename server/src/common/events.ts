@@ -39,9 +39,18 @@ export interface ResyncPayload {
   at: Date;
 }
 
+/** An appeal was filed, given a commission or decided: to staff, and to the commission's members. */
+export interface AppealEventPayload {
+  examId: string;
+  appealId: string;
+  /** the teachers on its commission (after the change), who hear it on their own topic */
+  commissionIds: string[];
+}
+
 /** What one publish carries, in-process and over Redis alike; a batch is one message however many sittings. */
 type ExamEvent =
   | { kind: 'sittings'; examId: string; changes: SittingEventPayload[]; released: boolean }
+  | ({ kind: 'appeal' } & AppealEventPayload)
   | { kind: 'board'; examId: string }
   | { kind: 'resync'; examIds: string[] | null };
 
@@ -61,7 +70,12 @@ const topic = {
   sittings: (examId: string) => `A:${examId}`,
   board: (examId: string) => `B:${examId}`,
   resync: (examId: string) => `X:${examId}`,
+  /** appeals: `staff` hears every one, a teacher those of the commissions they sit on */
+  appeals: (audience: string) => `P:${audience}`,
 };
+
+/** the audience of the appeals topic every staff member follows */
+export const STAFF_APPEALS = 'staff';
 
 /**
  * Pub/sub with a topic per audience: a student's own streams per exam and student, staff's per
@@ -112,6 +126,11 @@ export class ExamEvents {
     if (changes.length) this.publish({ kind: 'sittings', examId, changes, released: true }, read);
   }
 
+  /** an appeal was filed, its commission formed or it was decided: staff and the commission hear it */
+  appealChanged(payload: AppealEventPayload): void {
+    this.publish({ kind: 'appeal', ...payload });
+  }
+
   ticketBoardChanged(examId: string): void {
     this.publish({ kind: 'board', examId });
   }
@@ -132,6 +151,11 @@ export class ExamEvents {
 
   board(examId: string, drop: () => void): SubscriptionQueue<BoardEventPayload> {
     return this.listen(topic.board(examId), drop);
+  }
+
+  /** `STAFF_APPEALS` for staff, or a teacher's id for the appeals of the commissions they sit on */
+  appeals(audience: string, drop: () => void): SubscriptionQueue<AppealEventPayload> {
+    return this.listen(topic.appeals(audience), drop);
   }
 
   resyncs(examId: string, drop: () => void): SubscriptionQueue<ResyncPayload> {
@@ -262,6 +286,16 @@ export class ExamEvents {
         }
         if (changes.length === 1) this.toTopic(topic.sittings(event.examId), changes[0], changes[0].sittingId);
         else for (const queue of this.topics.get(topic.sittings(event.examId)) ?? []) queue.pushMany(changes);
+        return;
+      }
+      case 'appeal': {
+        const payload: AppealEventPayload = {
+          examId: event.examId,
+          appealId: event.appealId,
+          commissionIds: event.commissionIds,
+        };
+        this.toTopic(topic.appeals(STAFF_APPEALS), payload, event.appealId);
+        for (const id of event.commissionIds) this.toTopic(topic.appeals(id), payload, event.appealId);
         return;
       }
       case 'board':

@@ -55,6 +55,64 @@ describe('file policy: canDownload — a file as the pages show it', () => {
       false,
     ],
     ['staff, a file of no ticket, task or answer', staff, { owner: 'none' }, during, false],
+    // issue 12: the appeal commission sees the case; an appeal's files go with the appeal
+    [
+      "a commission member, a sent answer's file",
+      otherTeacher,
+      { ...answerFile(AnswerStatus.SUBMITTED), reviewer: true } as FileFacts,
+      after,
+      true,
+    ],
+    [
+      "a commission member, a draft's file",
+      otherTeacher,
+      { ...answerFile(AnswerStatus.DRAFT), reviewer: true } as FileFacts,
+      after,
+      false,
+    ],
+    [
+      'a commission member, the ticket file',
+      otherTeacher,
+      { ...ticketFile(null, null), reviewer: true } as FileFacts,
+      after,
+      true,
+    ],
+    [
+      'a commission member, the task file',
+      otherTeacher,
+      { ...taskFile(false), reviewer: true } as FileFacts,
+      before,
+      true,
+    ],
+    ...(
+      [
+        ['the appellant', student, true],
+        ['staff', staff, true],
+        ["the exam's teacher", ownTeacher, true],
+        ['a commission member', otherTeacher, true],
+        ['another student', otherStudent, false],
+      ] as const
+    ).map(([who, user, expected]): [string, typeof user, FileFacts, Date, boolean] => [
+      `${who}, an appeal's file`,
+      user,
+      {
+        owner: 'appeal',
+        appeal: {
+          studentId: student.id,
+          exam,
+          commissionIds: who === 'a commission member' ? [otherTeacher.id] : [],
+        },
+      },
+      after,
+      expected,
+    ]),
+    [
+      "another teacher, an appeal's file of a commission they are not on",
+      otherTeacher,
+      { owner: 'appeal', appeal: { studentId: student.id, exam, commissionIds: ['someone-else'] } },
+      after,
+      false,
+    ],
   ];
   for (const [what, user, file, now, expected] of table) {
     it(`${what}: ${expected}`, () => expect(canDownload(user, file, now)).toBe(expected));

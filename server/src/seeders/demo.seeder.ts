@@ -10,6 +10,7 @@ import { bandFor } from '../modules/grades/grade-scale';
 import { Sitting } from '../modules/sittings/sitting.entity';
 import { Ticket } from '../modules/tickets/ticket.entity';
 import { Role, User } from '../modules/users/user.entity';
+import { seedDemoAppeals } from './demo-appeals.seeder';
 
 const MINUTE = 60_000;
 const DEMO_PASSWORD = 'demo';
@@ -220,6 +221,7 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
 
   await em.flush();
   await seedPublishedResults(em, finished, teacher, staff, at);
+  await seedDemoAppeals(em);
   // one line: it is logged as a JSON message like every other line
   return (
     'Seeded the demo university. Demo credentials (password for all: demo): ' +

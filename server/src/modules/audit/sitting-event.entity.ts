@@ -27,6 +27,12 @@ export enum SittingEventKind {
   GRADE_CORRECTED = 'GRADE_CORRECTED',
   /** issue 12: an appeal's decision changed a published grade (GradeService.changePublishedGrade) */
   GRADE_CHANGED_ON_APPEAL = 'GRADE_CHANGED_ON_APPEAL',
+  /** the student filed an appeal against the published grade */
+  APPEAL_FILED = 'APPEAL_FILED',
+  /** staff formed (or changed) the appeal commission */
+  APPEAL_COMMISSION_SET = 'APPEAL_COMMISSION_SET',
+  /** the commission (or staff) decided the appeal: score kept or changed, with the reason */
+  APPEAL_DECIDED = 'APPEAL_DECIDED',
 }
 registerEnumType(SittingEventKind, {
   name: 'SittingEventKind',
@@ -36,6 +42,9 @@ registerEnumType(SittingEventKind, {
     },
     GRADE_CORRECTED: { description: 'staff changed a published grade, with a reason' },
     GRADE_CHANGED_ON_APPEAL: { description: "an appeal's decision changed a published grade" },
+    APPEAL_FILED: { description: 'the student filed an appeal against the published grade' },
+    APPEAL_COMMISSION_SET: { description: 'staff formed or changed the appeal commission' },
+    APPEAL_DECIDED: { description: 'the appeal was decided: the score kept or changed, with the reason' },
   },
 });
 

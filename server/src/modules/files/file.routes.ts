@@ -58,7 +58,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
   const router = Router();
 
   // every id in a path is one of ours before it reaches the database: anything else (a NUL, a stray word) is simply not found
-  for (const param of ['examId', 'ticketId', 'fileId']) {
+  for (const param of ['examId', 'ticketId', 'fileId', 'appealId']) {
     router.param(param, (req, res, next, value) => {
       if (typeof value === 'string' && UUID.test(value)) return next();
       respondWithError(res, req, new NotFoundError('There is no such file, exam or ticket; check the address.'));
@@ -79,6 +79,26 @@ export function fileRoutes(contextFor: ContextFor): Router {
         ctx.services.now(),
         ctx.session,
       );
+      res.status(201).json({ files });
+    }),
+  );
+
+  /** issue 12: the student's own appeal (while its window is open and it is not decided) */
+  router.post(
+    '/appeals/:appealId',
+    route(contextFor, async (ctx, req, res) => {
+      const student = requireRole(ctx, Role.STUDENT);
+      await ctx.services.rateLimits.studentSave(student.id);
+      const appeal = await ctx.services.appeals.find(ctx.em, String(req.params.appealId));
+      const files = await ctx.services.files.uploadToAppeal(
+        ctx.em,
+        req,
+        appeal,
+        student,
+        () => ctx.services.appeals.assertFilesOpen(ctx.em, appeal, student, ctx.services.now()),
+        ctx.session,
+      );
+      ctx.services.appeals.filesAdded(appeal);
       res.status(201).json({ files });
     }),
   );

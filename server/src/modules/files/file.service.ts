@@ -1,7 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { Config } from '../../config';
 import { AnswerSubmittedError, type AppError } from '../../common/errors';
 import { logger } from '../../common/logger';
@@ -26,6 +26,8 @@ import {
   sanitizeFileName,
 } from './file-store';
 import { StoredFile } from './stored-file.entity';
+import { Appeal } from '../appeals/appeal.entity';
+import { AppealService } from '../appeals/appeal.service';
 import { canDownload, type FileFacts } from '../../policy/file.policy';
 
 /** A refusal of the plain HTTP file endpoints, answered as JSON with a 4xx status. */
@@ -42,7 +44,7 @@ export class UploadRefusal extends Error {
   }
 }
 
-type Owner = { answer: Answer } | { ticket: Ticket } | { taskExam: Exam };
+type Owner = { answer: Answer } | { ticket: Ticket } | { taskExam: Exam } | { appeal: Appeal };
 
 interface Incoming {
   id: string;
@@ -121,13 +123,29 @@ export class FileService {
   }
 
   private async downloadFacts(em: EntityManager, user: User, file: StoredFile): Promise<FileFacts> {
-    await em.populate(file, ['answer.sitting.exam', 'ticket.exam', 'taskExam']);
+    await em.populate(file, [
+      'answer.sitting.exam',
+      'ticket.exam',
+      'taskExam',
+      'appeal.sitting.exam',
+      'appeal.commission',
+    ]);
+    if (file.appeal) return { owner: 'appeal', appeal: AppealService.facts(file.appeal) };
+    // a teacher on an appeal's commission sees the case: the answer, the ticket or task it answered
+    const reviewing = (sitting: FilterQuery<Sitting>) =>
+      user.role === Role.TEACHER ? em.count(Appeal, { commission: user.id, sitting }).then((n) => n > 0) : false;
     if (file.answer) {
       const { sitting, status } = file.answer;
-      return { owner: 'answer', exam: sitting.exam, answer: { authorId: sitting.student.id, status } };
+      return {
+        owner: 'answer',
+        exam: sitting.exam,
+        answer: { authorId: sitting.student.id, status },
+        reviewer: await reviewing({ id: sitting.id }),
+      };
     }
     const exam = file.ticket?.exam ?? file.taskExam;
     if (!exam) return { owner: 'none' };
+    const reviewer = await reviewing(file.ticket ? { ticket: file.ticket.id } : { exam: exam.id });
     // only a student has a sitting of their own
     const sitting = user.role === Role.STUDENT ? await em.findOne(Sitting, { exam: exam.id, student: user.id }) : null;
     const viewerSitting = sitting && {
@@ -135,8 +153,8 @@ export class FileService {
       questionsReleasedAt: sitting.questionsReleasedAt ?? null,
     };
     return file.ticket
-      ? { owner: 'ticket', exam, ticketId: file.ticket.id, viewerSitting }
-      : { owner: 'task', exam, viewerSitting };
+      ? { owner: 'ticket', exam, ticketId: file.ticket.id, viewerSitting, reviewer }
+      : { owner: 'task', exam, viewerSitting, reviewer };
   }
 
   /**
@@ -217,6 +235,53 @@ export class FileService {
       `The files of one answer may take ${readable(this.config.maxAnswerBytes)} in all, and ` +
         `${readable(heldBytes)} are stored already; delete a file or upload a smaller one.`,
     );
+  }
+
+  /**
+   * The student attaches files to their appeal (`assertOpen`: the appeal's rule, checked before the stream and again
+   * in the transaction): at most MAX_FILES_PER_APPEAL files, MAX_FILE_MB each, MAX_ANSWER_MB in all.
+   */
+  async uploadToAppeal(
+    em: EntityManager,
+    req: IncomingMessage,
+    appeal: Appeal,
+    student: User,
+    assertOpen: () => Promise<void>,
+    session?: Pick<AuthSession, 'id'> | null,
+  ): Promise<FileRef[]> {
+    await assertOpen();
+    const sql = plainSql(em);
+    const held = await this.heldByAppeal(sql, appeal.id);
+    const max = this.config.maxFilesPerAppeal;
+    const full = () =>
+      new UploadRefusal(400, 'TOO_MANY_FILES', `An appeal holds at most ${max} files; it has ${held.files} already.`);
+    if (held.files >= max) throw full();
+    const incoming = await this.receive(req, {
+      maxFiles: max - held.files,
+      budget: { left: this.config.maxAnswerBytes - held.bytes },
+      overBudget: () => this.answerTooLarge(held.bytes),
+    });
+    const files = await this.persist(incoming, async () => {
+      await assertOpen();
+      return em.transactional(async (tx) => {
+        // again inside the transaction: parallel uploads to one appeal may have filled it meanwhile
+        const stored = await tx.find(StoredFile, { appeal: appeal.id }, { fields: ['size'] });
+        const bytes = stored.reduce((sum, f) => sum + f.size, 0);
+        if (stored.length + incoming.length > max) throw full();
+        if (bytes + incoming.reduce((sum, f) => sum + f.size, 0) > this.config.maxAnswerBytes)
+          throw this.answerTooLarge(bytes);
+        return this.storedFiles(tx, incoming, { appeal: tx.getReference(Appeal, appeal.id) }, student);
+      });
+    });
+    return files.map((f) => this.toRef(f, session));
+  }
+
+  private async heldByAppeal(sql: PlainStatements, appealId: string): Promise<Held> {
+    const [row] = await sql.rows<{ files: number | string; bytes: number | string }>(
+      'select count(*) as files, coalesce(sum(size), 0) as bytes from stored_files where appeal_id = ?',
+      [appealId],
+    );
+    return { files: Number(row.files), bytes: Number(row.bytes) };
   }
 
   /** Staff attach files to a ticket or to an exam's task. */

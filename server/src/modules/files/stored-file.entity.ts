@@ -1,6 +1,7 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/core';
 import { BaseEntity } from '../../common/base.entity';
 import { Answer } from '../answers/answer.entity';
+import { Appeal } from '../appeals/appeal.entity';
 import { Exam } from '../exams/exam.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { User } from '../users/user.entity';
@@ -28,4 +29,8 @@ export class StoredFile extends BaseEntity {
 
   @ManyToOne(() => Exam, { nullable: true, deleteRule: 'cascade' })
   taskExam?: Exam | null;
+
+  /** a file the student attached to their appeal */
+  @ManyToOne(() => Appeal, { nullable: true, deleteRule: 'cascade' })
+  appeal?: Appeal | null;
 }

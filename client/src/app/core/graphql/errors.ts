@@ -30,6 +30,11 @@ const KNOWN_CODES = [
   'EXAM_NOT_ENDED',
   'UNGRADED_ANSWERS',
   'RESULTS_ALREADY_PUBLISHED',
+  'APPEAL_WINDOW_CLOSED',
+  'APPEAL_EXISTS',
+
+  'NOT_ON_COMMISSION',
+  'APPEAL_STATE',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 

@@ -8,4 +8,10 @@ export const staffRoutes: Routes = [
   { path: 'exams/:examId', loadComponent: () => import('./exam-setup/exam-setup').then((m) => m.ExamSetup) },
   { path: 'exams/:examId/room', loadComponent: () => import('./live-room/live-room').then((m) => m.LiveRoom) },
   { path: 'journal', loadComponent: () => import('../teacher/journal/journal').then((m) => m.Journal) },
+  // issue 12: appeals (?examId= for one exam's), and one appeal's case
+  { path: 'appeals', loadComponent: () => import('./appeals/appeals').then((m) => m.StaffAppeals) },
+  {
+    path: 'appeals/:appealId',
+    loadComponent: () => import('../teacher/appeal-review/appeal-review').then((m) => m.AppealReview),
+  },
 ];

@@ -45,6 +45,8 @@ export function eventDetail(i18n: I18n, detail: string | null): string {
   if (m && !Number.isNaN(Date.parse(m[1]))) return i18n.t('trail.detail.until', { time: i18n.dateTime(m[1]) });
   m = /^ticket (\d+)$/.exec(detail);
   if (m) return i18n.t('exam.ticketNumber', { n: m[1] });
+  m = /^(\d+) kept$/.exec(detail); // issue 12: an appeal decided without a change of score
+  if (m) return i18n.t('trail.detail.appealKept', { score: +m[1] });
   m = /^(\d+) characters, (\d+) file\(s\)$/.exec(detail);
   if (m) return i18n.t('trail.detail.size', { chars: +m[1], files: +m[2] });
   return detail;

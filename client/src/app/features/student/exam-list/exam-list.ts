@@ -6,12 +6,15 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
+import { RouterLink } from '@angular/router';
+import { appealWindowOpen } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
 import { AcademicYearsDocument, MyExamsDocument } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
+import type { MessageKey } from '../../../core/i18n/kk';
 import { ExamTable } from '../../../shared/exam-table/exam-table';
 import { currentPeriodId, currentYear, dayIn, type ExamState, examState } from './exam-state';
 
@@ -34,6 +37,7 @@ const STATE_ICONS: Record<ExamState, string> = {
     MatSelectModule,
     MatTableModule,
     ExamTable,
+    RouterLink,
   ],
   templateUrl: './exam-list.html',
   styleUrl: './exam-list.css',
@@ -87,6 +91,15 @@ export class ExamList {
 
   protected periodLabel(n: number): string {
     return this.i18n.t('list.periodN', { n });
+  }
+
+  /** issue 12: the appeal window is open on the server's clock */
+  protected appealOpen(deadline: string | null | undefined): boolean {
+    return !!deadline && appealWindowOpen(deadline, this.clock.now());
+  }
+
+  protected appealStatusKey(status: string): MessageKey {
+    return `appeal.status.${status}` as MessageKey;
   }
 
   protected retry(): void {

@@ -15,6 +15,7 @@ import { FileList } from '../../../shared/file-list/file-list';
 import { focusWhenShown } from '../../../shared/focus-step/focus-step';
 import { PageHeader } from '../../../shared/page-header/page-header';
 import { Answers } from '../answers/answers';
+import { AppealPanel } from '../appeal-panel/appeal-panel';
 import { Questions } from '../questions/questions';
 import { type Tile, TicketBoard } from '../ticket-board/ticket-board';
 import type { BoardState } from './exam-rules';
@@ -37,6 +38,7 @@ import { ExamSession } from './exam-session';
     Answers,
     Questions,
     TicketBoard,
+    AppealPanel,
   ],
   templateUrl: './exam-page.html',
   styleUrl: './exam-page.css',

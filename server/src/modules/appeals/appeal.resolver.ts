@@ -1,0 +1,339 @@
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
+import type { Context } from '../../context';
+import { requireRole, requireUser } from '../../common/auth';
+import { ForbiddenError } from '../../common/errors';
+import { STAFF_APPEALS, type AppealEventPayload } from '../../common/events';
+import { isLoaded, related } from '../../common/loaded';
+import { loadersOf } from '../../loaders';
+import { canReviewAppeal, canSeeAppeal } from '../../policy/appeal.policy';
+import { canManage } from '../../policy/exam.policy';
+import { staffTrail } from '../audit/audit-trail';
+import { SittingEvent } from '../audit/sitting-event.entity';
+import { AnswerStatus } from '../answers/answer.entity';
+import { Discipline } from '../calendar/calendar.entity';
+import { Exam } from '../exams/exam.entity';
+import { counted, dropper, guarded } from '../exams/exam-streams';
+import { FileRef } from '../files/file-ref.type';
+import { Sitting } from '../sittings/sitting.entity';
+import { answerOf, examOf } from '../sittings/sitting-relations';
+import { Ticket } from '../tickets/ticket.entity';
+import { Role, User } from '../users/user.entity';
+import { Appeal, AppealDecision, AppealStatus } from './appeal.entity';
+import { AppealService, appealNotFound } from './appeal.service';
+import { gradePublishedAt } from './published-grade';
+
+type AppealData = SubscribeResolverData<unknown, Record<string, never>, Context>;
+
+/** the appeal with its sitting, exam and commission loaded (a list populates them up front) */
+async function loaded(ctx: Context, appeal: Appeal): Promise<Appeal> {
+  if (!isLoaded(appeal.sitting) || !isLoaded(appeal.sitting.exam) || !appeal.commission.isInitialized())
+    await ctx.em.populate(appeal, ['sitting.exam', 'commission']);
+  return appeal;
+}
+
+async function reviewable(ctx: Context, appeal: Appeal): Promise<boolean> {
+  return canReviewAppeal(ctx.user, AppealService.facts(await loaded(ctx, appeal)));
+}
+
+@Resolver(() => Appeal)
+export class AppealResolver {
+  // ---- the student ------------------------------------------------------------
+
+  @Authorized(Role.STUDENT)
+  @Mutation(() => Appeal, {
+    description:
+      "the sitting's student appeals its published grade, once, before Sitting.appealDeadline (APPEAL_WINDOW_CLOSED, APPEAL_EXISTS, GRADE_NOT_PUBLISHED)",
+  })
+  fileAppeal(
+    @Ctx() ctx: Context,
+    @Arg('sittingId', () => ID, { description: "the student's own sitting" }) sittingId: string,
+    @Arg('text', () => String, { description: 'what the student disagrees with and why (MAX_APPEAL_CHARS)' })
+    text: string,
+  ): Promise<Appeal> {
+    return ctx.services.appeals.file(ctx.em, requireUser(ctx), sittingId, text, ctx.services.now());
+  }
+
+  // ---- staff --------------------------------------------------------------------
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => Appeal, {
+    description:
+      "staff form the appeal's commission (one or more teachers, not necessarily the exam's); it is then UNDER_REVIEW",
+  })
+  setAppealCommission(
+    @Ctx() ctx: Context,
+    @Arg('appealId', () => ID, { description: 'the appeal' }) appealId: string,
+    @Arg('teacherIds', () => [ID], {
+      description: "the commission's teachers (the whole list; it replaces the last one)",
+    })
+    teacherIds: string[],
+  ): Promise<Appeal> {
+    return ctx.services.appeals.setCommission(ctx.em, requireUser(ctx), appealId, teacherIds, ctx.services.now());
+  }
+
+  @Authorized(Role.STAFF)
+  @Query(() => [Appeal], { description: 'staff: appeals, newest first, of one exam or all, in one state or any' })
+  appeals(
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID, { nullable: true, description: "only this exam's appeals" }) examId?: string | null,
+    @Arg('status', () => AppealStatus, { nullable: true, description: 'only appeals in this state' })
+    status?: AppealStatus | null,
+  ): Promise<Appeal[]> {
+    return ctx.em.find(
+      Appeal,
+      { ...(examId ? { sitting: { exam: examId } } : {}), ...(status ? { status } : {}) },
+      { populate: ['sitting.exam', 'sitting.student', 'commission'], orderBy: { filedAt: 'desc', id: 'asc' } },
+    );
+  }
+
+  // ---- the commission -------------------------------------------------------------
+
+  @Authorized(Role.TEACHER)
+  @Query(() => [Appeal], { description: 'a teacher: the appeals of the commissions they sit on, newest first' })
+  myAppeals(@Ctx() ctx: Context): Promise<Appeal[]> {
+    const teacher = requireUser(ctx);
+    return ctx.em.find(
+      Appeal,
+      { commission: teacher.id },
+      { populate: ['sitting.exam', 'sitting.student', 'commission'], orderBy: { filedAt: 'desc', id: 'asc' } },
+    );
+  }
+
+  @Authorized(Role.TEACHER, Role.STAFF)
+  @Mutation(() => Appeal, {
+    description:
+      'a commission member or staff decide: KEPT, or CHANGED to score (through the grade history); the reason is required (NOT_ON_COMMISSION, APPEAL_STATE)',
+  })
+  decideAppeal(
+    @Ctx() ctx: Context,
+    @Arg('appealId', () => ID, { description: 'the appeal' }) appealId: string,
+    @Arg('decision', () => AppealDecision, { description: 'keep the score or change it' }) decision: AppealDecision,
+    @Arg('reason', () => String, { description: 'why; the student reads it' }) reason: string,
+    @Arg('score', () => Int, { nullable: true, description: 'the new score 0–100, when CHANGED' })
+    score?: number | null,
+  ): Promise<Appeal> {
+    return ctx.services.appeals.decide(
+      ctx.em,
+      requireRole(ctx, Role.TEACHER, Role.STAFF),
+      appealId,
+      decision,
+      score,
+      reason,
+      ctx.services.now(),
+    );
+  }
+
+  // ---- anyone who may see it ---------------------------------------------------------
+
+  @Authorized()
+  @Query(() => Appeal, { description: "one appeal: its student, staff, the exam's teacher or the commission" })
+  async appeal(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'the appeal' }) id: string): Promise<Appeal> {
+    const appeal = await ctx.services.appeals.find(ctx.em, id);
+    if (!canSeeAppeal(ctx.user, AppealService.facts(appeal))) throw appealNotFound();
+    return appeal;
+  }
+
+  @Subscription(() => Appeal, {
+    description:
+      'staff: every appeal filed, given a commission or decided; a teacher: those of the commissions they sit on',
+    subscribe: async ({ context }: AppealData) => {
+      const user = requireRole(context, Role.STAFF, Role.TEACHER);
+      const audience = user.role === Role.STAFF ? STAFF_APPEALS : user.id;
+      return guarded(context, context.services.events.appeals(audience, dropper(context)), async (stream) =>
+        counted(context, 'appeals', stream),
+      );
+    },
+  })
+  async appealChanged(@Root() payload: AppealEventPayload, @Ctx() ctx: Context): Promise<Appeal> {
+    ctx.em = ctx.em.fork();
+    const appeal = await ctx.services.appeals.find(ctx.em, payload.appealId);
+    if (!canSeeAppeal(ctx.user, AppealService.facts(appeal)))
+      throw new ForbiddenError('This appeal is no longer open to you.');
+    return appeal;
+  }
+
+  // ---- fields ----------------------------------------------------------------------------
+
+  @FieldResolver(() => User, { description: 'the student who filed it' })
+  async student(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<User> {
+    const sitting = await related(ctx.em, appeal, 'sitting');
+    return related(ctx.em, sitting, 'student');
+  }
+
+  @FieldResolver(() => ID, { description: 'the sitting appealed' })
+  sittingId(@Root() appeal: Appeal): string {
+    return appeal.sitting.id;
+  }
+
+  @FieldResolver(() => ID, { description: 'the exam of the sitting' })
+  async examId(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string> {
+    return (await loaded(ctx, appeal)).sitting.exam.id;
+  }
+
+  @FieldResolver(() => Discipline, { description: "the exam's discipline" })
+  async discipline(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<Discipline> {
+    return related(ctx.em, (await loaded(ctx, appeal)).sitting.exam, 'discipline');
+  }
+
+  @FieldResolver(() => Date, { description: 'when the exam began' })
+  async examStartsAt(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<Date> {
+    return (await loaded(ctx, appeal)).sitting.exam.startsAt;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'when the window to file it closed (or closes)' })
+  async deadline(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<Date | null> {
+    return ctx.services.appeals.deadlineOf(ctx.em, (await loaded(ctx, appeal)).sitting);
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: 'the score the sitting has now (after a CHANGED decision, the new one)',
+  })
+  async currentScore(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<number | null> {
+    return (await loaded(ctx, appeal)).sitting.score ?? null;
+  }
+
+  @FieldResolver(() => [User], { description: 'the commission: the teachers staff appointed (empty until formed)' })
+  async commission(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<User[]> {
+    return (await loaded(ctx, appeal)).commission.getItems();
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'who recorded the decision' })
+  async decidedBy(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<User | null> {
+    if (!appeal.decidedBy) return null;
+    return loadersOf(ctx).user.load(appeal.decidedBy.id);
+  }
+
+  @FieldResolver(() => [FileRef], { description: 'the files the student attached to the appeal' })
+  async files(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<FileRef[]> {
+    const files = await loadersOf(ctx).files('appeal').load(appeal.id);
+    return files.map((f) => ctx.services.files.toRef(f, ctx.session));
+  }
+
+  // ---- the case the commission decides on: staff, the commission, the exam's teacher ----
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "the commission's view: the student's sent answer text (null for others, or when nothing was sent)",
+  })
+  async answerText(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string | null> {
+    if (!(await reviewable(ctx, appeal))) return null;
+    const answer = await answerOf(ctx.em, appeal.sitting);
+    return answer?.status === AnswerStatus.SUBMITTED ? answer.text : null;
+  }
+
+  @FieldResolver(() => [FileRef], { description: "the commission's view: the sent answer's files" })
+  async answerFiles(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<FileRef[]> {
+    if (!(await reviewable(ctx, appeal))) return [];
+    const answer = await answerOf(ctx.em, appeal.sitting);
+    if (answer?.status !== AnswerStatus.SUBMITTED) return [];
+    const files = await loadersOf(ctx).files('answer').load(answer.id);
+    return files.map((f) => ctx.services.files.toRef(f, ctx.session));
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: "the commission's view: the number of the student's ticket",
+  })
+  async ticketNumber(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<number | null> {
+    if (!(await reviewable(ctx, appeal))) return null;
+    return (await this.ticketOf(ctx, appeal))?.number ?? null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "the commission's view: the questions of the student's ticket, or the exam's task",
+  })
+  async questions(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string | null> {
+    if (!(await reviewable(ctx, appeal))) return null;
+    const ticket = await this.ticketOf(ctx, appeal);
+    return ticket ? ticket.questions : (appeal.sitting.exam.taskText ?? null);
+  }
+
+  @FieldResolver(() => [FileRef], { description: "the commission's view: the files of the ticket (or of the task)" })
+  async questionFiles(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<FileRef[]> {
+    if (!(await reviewable(ctx, appeal))) return [];
+    const ticket = await this.ticketOf(ctx, appeal);
+    const files = ticket
+      ? await loadersOf(ctx).files('ticket').load(ticket.id)
+      : await loadersOf(ctx).files('taskExam').load(appeal.sitting.exam.id);
+    return files.map((f) => ctx.services.files.toRef(f, ctx.session));
+  }
+
+  @FieldResolver(() => [SittingEvent], {
+    description: "the commission's view: the sitting's audit trail as staff read it (drafts stay private)",
+  })
+  async trail(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<SittingEvent[]> {
+    if (!(await reviewable(ctx, appeal))) return [];
+    return staffTrail(loadersOf(ctx), appeal.sitting, await answerOf(ctx.em, appeal.sitting));
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "the commission's view: the exam's recording (Exam.recordingUrl), when one is set",
+  })
+  async recordingUrl(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string | null> {
+    if (!(await reviewable(ctx, appeal))) return null;
+    return appeal.sitting.exam.recordingUrl ?? null;
+  }
+
+  private async ticketOf(ctx: Context, appeal: Appeal): Promise<Ticket | null> {
+    return (await related(ctx.em, appeal.sitting, 'ticket')) ?? null;
+  }
+}
+
+/** A sitting's appeal and its window, for the student and for those who see the sitting. */
+@Resolver(() => Sitting)
+export class SittingAppealResolver {
+  @FieldResolver(() => Appeal, {
+    nullable: true,
+    description:
+      "the appeal filed against this sitting's grade: to its student, staff, the exam's teacher, the commission",
+  })
+  async appeal(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Appeal | null> {
+    // no published grade, no appeal: the exam page's hot read during the exam costs no statement for it
+    if (!gradePublishedAt(sitting)) return null;
+    const appeal = await loadersOf(ctx).appealOfSitting.load(sitting.id);
+    if (!appeal) return null;
+    return canSeeAppeal(ctx.user, AppealService.facts(appeal)) ? appeal : null;
+  }
+
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description:
+      'the end of the window to appeal the published grade (APPEAL_WORKING_DAYS working days after publication, in TIME_ZONE); null before publication',
+  })
+  async appealDeadline(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
+    if (!gradePublishedAt(sitting)) return null;
+    const exam = await examOf(ctx.em, sitting);
+    if (ctx.user?.id !== sitting.student.id && !canManage(ctx.user, exam)) return null;
+    return ctx.services.appeals.deadlineOf(ctx.em, sitting);
+  }
+}
+
+/** The calling student's appeal window at an exam. */
+@Resolver(() => Exam)
+export class ExamAppealResolver {
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: "the student's own Sitting.appealDeadline at this exam; null for others and before publication",
+  })
+  async appealDeadline(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Date | null> {
+    if (ctx.user?.role !== Role.STUDENT) return null;
+    const sitting = await loadersOf(ctx).ownSitting.load(exam.id);
+    return sitting ? ctx.services.appeals.deadlineOf(ctx.em, sitting) : null;
+  }
+}
