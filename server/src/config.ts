@@ -91,6 +91,8 @@ export interface Config {
   fileUrlSecret?: string;
   /** Brotli/gzip of the responses the server compresses as it sends them (the web app's files are compressed at build time) */
   compression: CompressionSettings;
+  /** GraphQL requests one API client may make per minute unless the client has its own limit */
+  apiClientRequestsPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -251,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       gzipLevel: int(env, 'COMPRESSION_GZIP_LEVEL', 6, 1, 9),
       brotliQuality: int(env, 'COMPRESSION_BROTLI_QUALITY', 4, 0, 11),
     },
+    apiClientRequestsPerMinute: int(env, 'API_CLIENT_REQUESTS_PER_MINUTE', 600, 1),
     ...overrides,
   };
 }

@@ -16,6 +16,7 @@ import { Sitting } from './modules/sittings/sitting.entity';
 import { Answer } from './modules/answers/answer.entity';
 import { StoredFile } from './modules/files/stored-file.entity';
 import { SittingEvent } from './modules/audit/sitting-event.entity';
+import { ApiClient } from './modules/api-clients/api-client.entity';
 
 const entities = [
   User,
@@ -29,6 +30,7 @@ const entities = [
   Answer,
   StoredFile,
   SittingEvent,
+  ApiClient,
 ];
 
 type Dialect = 'sqlite' | 'postgresql';

@@ -19,6 +19,8 @@ import { SittingSendResolver } from './modules/answers/answer-send.resolver';
 import { SittingGradeResolver } from './modules/grades/grade.resolver';
 import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
+import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
+import { guardClientScopes } from './modules/api-clients/client-scopes';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -47,6 +49,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       SittingEventResolver,
       FileResolver,
       JournalResolver,
+      ApiClientResolver,
     ],
     authChecker,
     authMode: 'error',
@@ -61,7 +64,7 @@ export function createSchema(): Promise<GraphQLSchema> {
         throw new Error('subscriptions declare their own subscribe()');
       },
     },
-  });
+  }).then(guardClientScopes);
   return built;
 }
 
