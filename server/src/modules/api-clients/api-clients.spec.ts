@@ -12,6 +12,8 @@ import {
   type GraphQLField,
   type GraphQLInputType,
 } from 'graphql';
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
 import { createSchema } from '../../schema';
 import { logger } from '../../common/logger';
 import { createExam, seedUniversity, startTestServer, type TestServer, type University } from '../../testing/harness';
@@ -307,7 +309,15 @@ describe('API clients', () => {
     it('closes the client’s open WebSocket at once, ending its subscription', async () => {
       const { token, client } = await createClient('socket', ['exams:read']);
       const examId = await createExam(server, staffToken, u);
-      const ws = server.ws(token);
+      // lazy: false reports the close through onNonLazyError; here it is expected
+      const ws = createClient({
+        url: server.app.wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+        lazy: false,
+        onNonLazyError: () => undefined,
+      });
       const closed = new Promise<number>((resolve) =>
         ws.on('closed', (event) => resolve((event as { code: number }).code)),
       );
