@@ -13,7 +13,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import WebSocket from 'ws';
-import { createClient } from 'graphql-ws';
+import { createClient as wsClient } from 'graphql-ws';
 import { createSchema } from '../../schema';
 import { logger } from '../../common/logger';
 import { createExam, seedUniversity, startTestServer, type TestServer, type University } from '../../testing/harness';
@@ -310,7 +310,7 @@ describe('API clients', () => {
       const { token, client } = await createClient('socket', ['exams:read']);
       const examId = await createExam(server, staffToken, u);
       // lazy: false reports the close through onNonLazyError; here it is expected
-      const ws = createClient({
+      const ws = wsClient({
         url: server.app.wsUrl,
         webSocketImpl: WebSocket,
         connectionParams: { authorization: `Bearer ${token}` },
