@@ -8,4 +8,5 @@ export const staffRoutes: Routes = [
   { path: 'exams/:examId', loadComponent: () => import('./exam-setup/exam-setup').then((m) => m.ExamSetup) },
   { path: 'exams/:examId/room', loadComponent: () => import('./live-room/live-room').then((m) => m.LiveRoom) },
   { path: 'journal', loadComponent: () => import('../teacher/journal/journal').then((m) => m.Journal) },
+  { path: 'api-clients', loadComponent: () => import('./api-clients/api-clients').then((m) => m.ApiClients) },
 ];
