@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import {
   getNamedType,
   isEnumType,
@@ -392,5 +394,37 @@ describe('API clients', () => {
         req: jasmine.objectContaining({ url: '/graphql' }),
       }),
     );
+  });
+
+  it("runs the README's graphql-ws example (scripts/examples/follow-exam.mjs) with a client's token", async () => {
+    const { token } = await createClient('example', ['exams:read']);
+    const examId = await createExam(server, staffToken, u);
+    const script = path.resolve(__dirname, '../../../../scripts/examples/follow-exam.mjs');
+    const child = spawn(process.execPath, [script, examId], {
+      env: { ...process.env, ATTESTATION_URL: server.url, ATTESTATION_TOKEN: token, MAX_PUSHES: '1' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const connected = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+        if (err.includes('connected')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await connected;
+      await new Promise((r) => setTimeout(r, 500)); // its subscribe message follows the connection's acknowledgement
+      const student = await server.login(u.students[0].login);
+      await server.ok(student, 'mutation($e: ID!) { enterExam(examId: $e) { id } }', { e: examId });
+      expect(await exited)
+        .withContext(err)
+        .toBe(0);
+      const push = JSON.parse(out.trim().split('\n')[0]) as { student: { login: string }; online: boolean };
+      expect(push.student.login).toBe(u.students[0].login);
+    } finally {
+      child.kill();
+    }
   });
 });
