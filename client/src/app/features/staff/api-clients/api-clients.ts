@@ -1,6 +1,6 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, signal, viewChild } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
-import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -61,6 +61,9 @@ export class ApiClients {
     requestsPerMinute: [null as number | null, [Validators.min(1), Validators.max(100_000)]],
   });
 
+  /** reset through the directive too, so the emptied form does not show as submitted with errors */
+  private readonly formDirective = viewChild.required(FormGroupDirective);
+
   protected readonly clients = rxResource({
     stream: () =>
       this.apollo
@@ -95,7 +98,7 @@ export class ApiClients {
       const made = result.data?.createApiClient;
       if (!made) return;
       this.created.set({ name: made.client.name, token: made.token });
-      this.form.reset();
+      this.formDirective().resetForm();
       this.clients.reload();
     });
   }
