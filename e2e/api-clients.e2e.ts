@@ -28,8 +28,8 @@ describe('API clients', () => {
   it('staff create a client, copy its token once, the token works; revoked, it is refused', async () => {
     const { page } = staff;
     await page.goto('/staff/exams');
-    await page.getByRole('link', { name: 'API клиенттері' }).click();
-    await page.getByRole('heading', { name: 'API клиенттері', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Сыртқы жүйелер' }).click();
+    await page.getByRole('heading', { name: 'Сыртқы жүйелер', level: 1 }).waitFor();
 
     await page.getByTestId('api-client-name').fill('Контингент (SIS)');
     await page.getByTestId('scope-USERS_READ').getByRole('checkbox').check();

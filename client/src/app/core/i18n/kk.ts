@@ -461,10 +461,10 @@ export const kk = {
   'journal.csvLetter': '{date}: әріптік баға',
   'journal.csvGpa': '{date}: сандық эквиваленті',
   // issue 13: API clients (staff)
-  'menu.apiClients': 'API клиенттері',
-  'apiClients.title': 'API клиенттері',
+  'menu.apiClients': 'Сыртқы жүйелер',
+  'apiClients.title': 'Сыртқы жүйелер',
   'apiClients.intro':
-    'Басқа жүйелер (студенттер контингенті жүйесі, ERP) API-ді адамның құпиясөзінсіз, өз токенімен пайдаланады. Әр клиент тек өзіне берілген рұқсаттарды орындай алады.',
+    'Басқа жүйелер (студенттер контингенті жүйесі, кәсіпорын ресурстарын басқару жүйесі) бағдарламалық интерфейсті адамның құпиясөзінсіз, өз токенімен пайдаланады. Әр клиент тек өзіне берілген рұқсаттарды орындай алады.',
   'apiClients.new': 'Жаңа клиент',
   'apiClients.name': 'Атауы',
   'apiClients.nameRequired': 'Клиенттің атауын жазыңыз.',
@@ -479,7 +479,7 @@ export const kk = {
   'apiClients.tokenDone': 'Сақтадым, жабу',
   'apiClients.listTitle': 'Клиенттер',
   'apiClients.loadFailed': 'Клиенттер тізімі жүктелмеді.',
-  'apiClients.empty': 'Әзірге API клиенттері жоқ.',
+  'apiClients.empty': 'Әзірге сыртқы жүйелер жоқ.',
   'apiClients.created': 'Құрылған',
   'apiClients.lastUsed': 'Соңғы рет пайдаланылған',
   'apiClients.never': 'Пайдаланылмаған',
