@@ -28,4 +28,6 @@ export interface Context {
    * given but is unknown or revoked (every field refuses it); undefined for a person or no token
    */
   apiClient?: ApiPrincipal | null;
+  /** over WebSocket: the client's rate limit refused this operation (every root field answers it; the socket stays open) */
+  apiClientRefusal?: Error;
 }

@@ -368,6 +368,20 @@ describe('API clients', () => {
     const body = (await res.json()) as { errors: GqlError[] };
     expect(body.errors[0].extensions?.code).toBe('TOO_MANY_REQUESTS');
     expect((await server.gql(everything, '{ serverTime }')).errors).toBeUndefined();
+    // the same count over WebSocket: a query there is refused too
+    const ws = server.ws(token);
+    const overWs = await new Promise<GqlError[]>((resolve) =>
+      ws.subscribe(
+        { query: '{ serverTime }' },
+        {
+          next: (value) => resolve((value.errors ?? []) as GqlError[]),
+          error: (errors) => resolve(errors as GqlError[]),
+          complete: () => undefined,
+        },
+      ),
+    );
+    await ws.dispose();
+    expect(overWs[0]?.extensions?.code).toBe('TOO_MANY_REQUESTS');
   });
 
   it('names the client (never its token) in its request lines and in a line per operation', async () => {

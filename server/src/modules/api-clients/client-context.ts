@@ -76,8 +76,15 @@ export async function apiClientWsContext(
     subscribing && known !== undefined
       ? known
       : await services.apiClients.principal((em = orm.em.fork()), authorization);
-  if (!subscribing) await admitApiClient(services, client);
+  // a refusal thrown here would close the socket (4500): every root field answers it instead (client-scopes.ts)
+  const apiClientRefusal = subscribing
+    ? undefined
+    : await admitApiClient(services, client).then(
+        () => undefined,
+        (error: Error) => error,
+      );
   return {
+    apiClientRefusal,
     // forked when first used, and again after `idle()`: a subscription holds no reads between its pushes
     get em() {
       return (em ??= orm.em.fork());

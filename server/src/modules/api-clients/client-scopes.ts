@@ -23,6 +23,7 @@ export function fieldAccess(typeName: string, fieldName: string): FieldAccess | 
 function checkClient(ctx: Context, typeName: string, fieldName: string, access: FieldAccess | undefined): void {
   const client = ctx.apiClient;
   if (client === undefined) return;
+  if (ctx.apiClientRefusal) throw ctx.apiClientRefusal;
   if (client === null)
     throw new UnauthenticatedError('This API token is unknown or was revoked; ask staff for a new API client.');
   if (access === ANY_CLIENT) return;
