@@ -22,7 +22,7 @@ import { createExam, seedUniversity, startTestServer, type TestServer, type Univ
 import { tokenHash } from '../auth/auth.service';
 import { ApiClient } from './api-client.entity';
 import { fieldAccess } from './client-scopes';
-import { ALL_SCOPES, ANY_CLIENT, PEOPLE_ONLY, ROOT_TYPES, type ApiScope } from './scopes';
+import { ALL_SCOPES, ANY_CLIENT, FIELD_SCOPES, PEOPLE_ONLY, ROOT_TYPES, type ApiScope } from './scopes';
 
 const CREATE = `mutation($input: ApiClientInput!) {
   createApiClient(input: $input) { token client { id name scopes tokenStart requestsPerMinute lastUsedAt revokedAt createdAt createdBy { login } } }
@@ -173,6 +173,17 @@ describe('API clients', () => {
       // every root field is a case at least once (no field escapes the generator)
       const rootFields = ROOT_TYPES.map((t) => schema.getType(t)).filter(isObjectType);
       expect(cases).toBeGreaterThanOrEqual(rootFields.reduce((n, t) => n + Object.keys(t.getFields()).length, 0));
+    });
+
+    it('name only fields that exist (a renamed field would otherwise lose its scope unnoticed)', async () => {
+      const schema = await createSchema();
+      const missing = Object.entries(FIELD_SCOPES).flatMap(([typeName, fields]) => {
+        const type = schema.getType(typeName);
+        return Object.keys(fields)
+          .filter((field) => !isObjectType(type) || !type.getFields()[field])
+          .map((field) => `${typeName}.${field}`);
+      });
+      expect(missing).toEqual([]);
     });
 
     it('check the object fields that carry private data: grades, the audit trail, and never an answer', async () => {
