@@ -29,13 +29,13 @@ registerEnumType(ApiScope, {
   name: 'ApiScope',
   description: 'What an API client may do; a field an API client uses names the scope it needs in its description.',
   valuesConfig: {
-    USERS_READ: { description: SCOPE_DESCRIPTIONS[ApiScope.USERS_READ] },
-    USERS_WRITE: { description: SCOPE_DESCRIPTIONS[ApiScope.USERS_WRITE] },
-    CALENDAR_READ: { description: SCOPE_DESCRIPTIONS[ApiScope.CALENDAR_READ] },
-    EXAMS_READ: { description: SCOPE_DESCRIPTIONS[ApiScope.EXAMS_READ] },
-    EXAMS_WRITE: { description: SCOPE_DESCRIPTIONS[ApiScope.EXAMS_WRITE] },
-    GRADES_READ: { description: SCOPE_DESCRIPTIONS[ApiScope.GRADES_READ] },
-    AUDIT_READ: { description: SCOPE_DESCRIPTIONS[ApiScope.AUDIT_READ] },
+    USERS_READ: { description: `\`${ApiScope.USERS_READ}\`: ${SCOPE_DESCRIPTIONS[ApiScope.USERS_READ]}` },
+    USERS_WRITE: { description: `\`${ApiScope.USERS_WRITE}\`: ${SCOPE_DESCRIPTIONS[ApiScope.USERS_WRITE]}` },
+    CALENDAR_READ: { description: `\`${ApiScope.CALENDAR_READ}\`: ${SCOPE_DESCRIPTIONS[ApiScope.CALENDAR_READ]}` },
+    EXAMS_READ: { description: `\`${ApiScope.EXAMS_READ}\`: ${SCOPE_DESCRIPTIONS[ApiScope.EXAMS_READ]}` },
+    EXAMS_WRITE: { description: `\`${ApiScope.EXAMS_WRITE}\`: ${SCOPE_DESCRIPTIONS[ApiScope.EXAMS_WRITE]}` },
+    GRADES_READ: { description: `\`${ApiScope.GRADES_READ}\`: ${SCOPE_DESCRIPTIONS[ApiScope.GRADES_READ]}` },
+    AUDIT_READ: { description: `\`${ApiScope.AUDIT_READ}\`: ${SCOPE_DESCRIPTIONS[ApiScope.AUDIT_READ]}` },
   },
 });
 

@@ -26,19 +26,19 @@ export type ApiClientInput = {
 
 /** What an API client may do; a field an API client uses names the scope it needs in its description. */
 export type ApiScope =
-  /** read a sitting's audit trail (Sitting.events) */
+  /** `audit:read`: read a sitting's audit trail (Sitting.events) */
   | 'AUDIT_READ'
-  /** read academic years, periods and disciplines */
+  /** `calendar:read`: read academic years, periods and disciplines */
   | 'CALENDAR_READ'
-  /** read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync) */
+  /** `exams:read`: read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync) */
   | 'EXAMS_READ'
-  /** create and change exams, their tickets, platform and recording */
+  /** `exams:write`: create and change exams, their tickets, platform and recording */
   | 'EXAMS_WRITE'
-  /** read grades (journal, Sitting.grade) */
+  /** `grades:read`: read grades (journal, Sitting.grade) */
   | 'GRADES_READ'
-  /** read people (users) */
+  /** `users:read`: read people (users) */
   | 'USERS_READ'
-  /** create and update people by login (upsertUsers) */
+  /** `users:write`: create and update people by login (upsertUsers) */
   | 'USERS_WRITE';
 
 /** Why a sitting's answer is still a draft after its end. */
