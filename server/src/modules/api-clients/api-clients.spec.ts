@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   getNamedType,
@@ -184,6 +185,19 @@ describe('API clients', () => {
           .map((field) => `${typeName}.${field}`);
       });
       expect(missing).toEqual([]);
+    });
+
+    it("are listed in the README's scopes table as the code declares them", () => {
+      const readme = fs.readFileSync(path.resolve(__dirname, '../../../../README.md'), 'utf8');
+      for (const scope of [...ALL_SCOPES, ANY_CLIENT]) {
+        const row = readme
+          .split('\n')
+          .find((line) => line.startsWith(scope === ANY_CLIENT ? '| any client |' : `| \`${scope}\``));
+        expect(row).withContext(scope).toBeDefined();
+        for (const typeName of ROOT_TYPES)
+          for (const [field, access] of Object.entries(FIELD_SCOPES[typeName] ?? {}))
+            if (access === scope) expect(row).withContext(`${typeName}.${field}`).toContain(`\`${field}\``);
+      }
     });
 
     it('check the object fields that carry private data: grades, the audit trail, and never an answer', async () => {
