@@ -99,6 +99,8 @@ export interface Config {
   maxAppealChars: number;
   /** files one appeal may hold (each at most maxFileBytes, all together at most maxAnswerBytes) */
   maxFilesPerAppeal: number;
+  /** GraphQL requests one API client may make per minute unless the client has its own limit */
+  apiClientRequestsPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -263,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     appealWorkingDays: int(env, 'APPEAL_WORKING_DAYS', 1, 1, 30),
     maxAppealChars: int(env, 'MAX_APPEAL_CHARS', 5_000, 10),
     maxFilesPerAppeal: int(env, 'MAX_FILES_PER_APPEAL', 5, 0),
+    apiClientRequestsPerMinute: int(env, 'API_CLIENT_REQUESTS_PER_MINUTE', 600, 1),
     ...overrides,
   };
 }

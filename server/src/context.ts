@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { ApiPrincipal } from './modules/api-clients/api-client.service';
 import type { LiveSession } from './modules/auth/auth.service';
 import type { User } from './modules/users/user.entity';
 import type { Services } from './services';
@@ -22,4 +23,11 @@ export interface Context {
   pushBuilt?: () => void;
   /** over WebSocket: what the operation has read may be forgotten (a subscription between pushes); `em` is forked afresh when next used */
   idle?: () => void;
+  /**
+   * issue 13: the API client of an `att_…` token (then `user` is its service principal); null when such a token was
+   * given but is unknown or revoked (every field refuses it); undefined for a person or no token
+   */
+  apiClient?: ApiPrincipal | null;
+  /** over WebSocket: the client's rate limit refused this operation (every root field answers it; the socket stays open) */
+  apiClientRefusal?: Error;
 }

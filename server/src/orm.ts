@@ -19,6 +19,7 @@ import { SittingEvent } from './modules/audit/sitting-event.entity';
 import { GradeChange } from './modules/grades/grade-change.entity';
 import { NonWorkingDay } from './modules/calendar/non-working-day.entity';
 import { Appeal } from './modules/appeals/appeal.entity';
+import { ApiClient } from './modules/api-clients/api-client.entity';
 
 const entities = [
   User,
@@ -35,6 +36,7 @@ const entities = [
   GradeChange,
   NonWorkingDay,
   Appeal,
+  ApiClient,
 ];
 
 type Dialect = 'sqlite' | 'postgresql';

@@ -22,6 +22,8 @@ import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audi
 import { UserResolver } from './modules/users/user.resolver';
 import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolver';
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
+import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
+import { guardClientScopes } from './modules/api-clients/client-scopes';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -57,6 +59,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       AppealResolver,
       SittingAppealResolver,
       ExamAppealResolver,
+      ApiClientResolver,
     ],
     authChecker,
     authMode: 'error',
@@ -71,7 +74,7 @@ export function createSchema(): Promise<GraphQLSchema> {
         throw new Error('subscriptions declare their own subscribe()');
       },
     },
-  });
+  }).then(guardClientScopes);
   return built;
 }
 

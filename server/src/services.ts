@@ -20,6 +20,7 @@ import { TicketService } from './modules/tickets/ticket.service';
 import { UserService } from './modules/users/user.service';
 import { WorkingDayCalendar } from './modules/calendar/working-days.service';
 import { AppealService } from './modules/appeals/appeal.service';
+import { ApiClientService } from './modules/api-clients/api-client.service';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -71,6 +72,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     results: new ResultsPublisher(events, config.sendGraceMs),
     calendar,
     appeals: new AppealService(config, events, calendar, grades),
+    apiClients: new ApiClientService(config, sessionSockets),
   };
 }
 

@@ -154,3 +154,18 @@ export function isUniqueViolation(error: unknown): boolean {
     /UNIQUE constraint failed/.test(e?.message ?? '')
   );
 }
+
+/** An API client used a field that is for people signed in (issue 13): FORBIDDEN whatever its scopes. */
+export class ApiClientRefusedError extends define('FORBIDDEN', 403) {}
+
+/** An API client lacks the scope a field needs: FORBIDDEN, `extensions.missingScope` names it (e.g. `grades:read`). */
+export class MissingScopeError extends AppError {
+  readonly code = 'FORBIDDEN';
+  readonly httpStatus = 403;
+  constructor(
+    message: string,
+    readonly missingScope: string,
+  ) {
+    super(message, 'FORBIDDEN', { missingScope });
+  }
+}

@@ -10,6 +10,8 @@ export interface LogOrigin {
   reqId?: string;
   /** the GraphQL operation name, once known */
   operation?: string;
+  /** issue 13: the API client making the request or operation (never its token) */
+  apiClient?: { id: string; name: string };
 }
 
 /** Set around a request's or an operation's work, so that every line logged inside it names it. */

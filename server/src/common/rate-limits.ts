@@ -13,7 +13,7 @@ import { logger } from './logger';
 import type { Metrics } from './metrics';
 
 type Limiter = Pick<RateLimiterAbstract, 'consume' | 'delete' | 'reward'>;
-type LimitName = 'login-account' | 'login-address' | 'saves' | 'anonymous';
+type LimitName = 'login-account' | 'login-address' | 'saves' | 'anonymous' | 'api-client';
 
 /** a Redis call that takes longer than this falls back to the in-process limiter */
 const REDIS_TIMEOUT_MS = 300;
@@ -41,6 +41,9 @@ export class RateLimits {
   private readonly loginAddress: Limiter;
   private readonly saves: Limiter;
   private readonly anonymous: Limiter;
+  /** API clients' limiters, one per limit in use (each client its own key): the default and the clients' own */
+  private readonly apiClients = new Map<number, Limiter>();
+  private readonly create: (name: LimitName, points: number, duration: number, blockDuration?: number) => Limiter;
 
   constructor(
     private readonly config: Config,
@@ -70,6 +73,21 @@ export class RateLimits {
     this.loginAddress = create('login-address', config.loginAddressFailures, window, config.loginLockSeconds);
     this.saves = create('saves', config.savesPerMinute, 60);
     this.anonymous = create('anonymous', config.anonymousRequestsPerMinute, 60);
+    this.create = create;
+  }
+
+  /** GraphQL requests of one API client, per minute: its own limit or API_CLIENT_REQUESTS_PER_MINUTE */
+  async apiClientRequest(clientId: string, perMinute: number): Promise<void> {
+    let limiter = this.apiClients.get(perMinute);
+    if (!limiter) this.apiClients.set(perMinute, (limiter = this.create('api-client', perMinute, 60)));
+    const { refused } = await this.consume(limiter, 'api-client', `${clientId}:${perMinute}`);
+    if (refused) {
+      const wait = seconds(refused.msBeforeNext);
+      throw new TooManyRequestsError(
+        `This API client may make ${perMinute} requests a minute. Wait ${wait} s and try again, or ask staff for a higher limit.`,
+        wait,
+      );
+    }
   }
 
   /**

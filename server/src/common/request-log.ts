@@ -30,6 +30,7 @@ export function requestLogging(quiet: (path: string) => boolean): RequestHandler
         req: { id, method: req.method, url: String(req.originalUrl ?? req.url).split('?')[0] },
         res: { statusCode: res.statusCode, headers: res.getHeaders() },
         responseTime: Date.now() - started,
+        ...(req.apiClient ? { apiClient: req.apiClient } : {}),
       };
       if (error || res.statusCode >= 500)
         logger.info(

@@ -14,6 +14,8 @@ import type { Metrics } from '../common/metrics';
 import { prepareOperation, withoutSuggestions } from '../common/request-limits';
 import type { LiveSession } from '../modules/auth/auth.service';
 import type { Services } from '../services';
+import { ApiClientService, type ApiPrincipal } from '../modules/api-clients/api-client.service';
+import { apiClientSocket, apiClientWsContext } from '../modules/api-clients/client-context';
 import type { ErrorReporter } from './observability';
 
 /** The client's address of a WebSocket upgrade, walking X-Forwarded-For as Express does for `req.ip` (TRUST_PROXY). */
@@ -124,7 +126,7 @@ export function graphqlOverWebSocket({
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
   const wsCleanup = serveGraphqlWs<
     { authorization?: unknown },
-    { connectionId: string; clientAddress?: string; session?: LiveSession | null }
+    { connectionId: string; clientAddress?: string; session?: LiveSession | null; apiClient?: ApiPrincipal | null }
   >(
     {
       schema,
@@ -137,6 +139,19 @@ export function graphqlOverWebSocket({
           typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
         // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
         const subscribing = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
+        if (ApiClientService.isApiToken(authorization))
+          return apiClientWsContext(
+            {
+              orm,
+              services,
+              authorization,
+              requestId: wsRequestId(ctx.extra, id),
+              clientAddress: ctx.extra.clientAddress,
+              closeSocket: (code, reason) => ctx.extra.socket.close(code, reason),
+            },
+            ctx.extra.apiClient,
+            subscribing,
+          );
         const known = ctx.extra.session;
         const session =
           subscribing && known !== undefined
@@ -158,6 +173,16 @@ export function graphqlOverWebSocket({
       // a socket opened with a live session is closed (4401) the moment that session ends
       onConnect: async (ctx) => {
         try {
+          if (ApiClientService.isApiToken(ctx.connectionParams?.authorization)) {
+            // an API client's socket closes (4401) the moment the client is revoked
+            ctx.extra.apiClient = await apiClientSocket(
+              orm.em.fork(),
+              services,
+              ctx.connectionParams?.authorization,
+              ctx.extra.socket,
+            );
+            return;
+          }
           const session = await services.auth.socketSession(orm.em.fork(), ctx.connectionParams?.authorization);
           ctx.extra.session = session;
           if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);

@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Context } from '../../context';
 import { logger } from '../../common/logger';
 import { requireRole, requireUser } from '../../common/auth';
-import { AppError, NotFoundError, TooManyRequestsError } from '../../common/errors';
+import { AppError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../common/errors';
 import { managedExam, studentSitting } from '../exams/exam-access';
 import { ExamFormat } from '../exams/exam.entity';
 import { Ticket } from '../tickets/ticket.entity';
@@ -40,7 +40,9 @@ const route =
   (contextFor: ContextFor, handler: (ctx: Context, req: Request, res: Response) => Promise<void>) =>
   async (req: Request, res: Response) => {
     try {
-      await handler(await contextFor(req), req, res);
+      const ctx = await contextFor(req);
+      if (ctx.apiClient !== undefined) throw new ForbiddenError('API clients use GraphQL only; files are for people.');
+      await handler(ctx, req, res);
     } catch (error) {
       respondWithError(res, req, error);
     }

@@ -14,4 +14,5 @@ export const staffRoutes: Routes = [
     path: 'appeals/:appealId',
     loadComponent: () => import('../teacher/appeal-review/appeal-review').then((m) => m.AppealReview),
   },
+  { path: 'api-clients', loadComponent: () => import('./api-clients/api-clients').then((m) => m.ApiClients) },
 ];
