@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Appeal, AppealDecision, AppealStatus } from '../modules/appeals/appeal.entity';
-import { gradePublishedAt } from '../modules/appeals/published-grade';
+import { gradePublishedAt } from '../modules/grades/grade-publication';
 import { recordEvent, SittingEventKind } from '../modules/audit/audit.service';
 import { Discipline } from '../modules/calendar/calendar.entity';
 import { bandFor } from '../modules/grades/grade-scale';

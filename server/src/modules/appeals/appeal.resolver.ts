@@ -33,7 +33,7 @@ import { Ticket } from '../tickets/ticket.entity';
 import { Role, User } from '../users/user.entity';
 import { Appeal, AppealDecision, AppealStatus } from './appeal.entity';
 import { AppealService, appealNotFound } from './appeal.service';
-import { gradePublishedAt } from './published-grade';
+import { gradePublishedAt } from '../grades/grade-publication';
 
 type AppealData = SubscribeResolverData<unknown, Record<string, never>, Context>;
 

@@ -22,7 +22,8 @@ import type { GradeService } from '../grades/grade.service';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, User } from '../users/user.entity';
 import { Appeal, AppealDecision, AppealStatus } from './appeal.entity';
-import { changePublishedScore, gradePublishedAt } from './published-grade';
+import { GradeChangeKind } from '../grades/grade-change.entity';
+import { gradePublishedAt } from '../grades/grade-publication';
 
 /** the teachers a commission may hold at most (a list longer than this is a mistake, not a commission) */
 const COMMISSION_MAX = 15;
@@ -176,7 +177,7 @@ export class AppealService {
       );
       if (updated !== 1) throw new AppealStateError('This appeal has been decided already; the decision stands.');
       if (decision === AppealDecision.CHANGED)
-        await changePublishedScore(this.grades, tx, actor, sitting, next, why, now);
+        await this.grades.changePublishedGrade(tx, actor, sitting, next, why, GradeChangeKind.APPEAL_DECIDED, now);
       Object.assign(appeal, {
         status: AppealStatus.DECIDED,
         decision,

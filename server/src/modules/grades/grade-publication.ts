@@ -9,5 +9,9 @@ import type { Sitting } from '../sittings/sitting.entity';
 export const isGradePublished = (sitting: Pick<Sitting, 'gradePublishedAt' | 'score'>): boolean =>
   sitting.gradePublishedAt != null && sitting.score != null;
 
+/** when the student's grade was published (an appeal window runs from it), or null while it is not */
+export const gradePublishedAt = (sitting: Pick<Sitting, 'gradePublishedAt' | 'score'>): Date | null =>
+  isGradePublished(sitting) ? sitting.gradePublishedAt! : null;
+
 /** the exam's results were published together (ON_PUBLICATION); an AT_ONCE exam publishes grade by grade instead */
 export const resultsPublished = (exam: Pick<Exam, 'resultsPublishedAt'>): boolean => exam.resultsPublishedAt != null;
