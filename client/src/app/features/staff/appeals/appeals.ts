@@ -17,6 +17,7 @@ import {
 } from '../../../core/graphql/generated';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
+import { appealStatusKey } from '../../../shared/appeal-status/appeal-status';
 
 /** issue 12: staff — the appeals (of one exam with ?examId=, or all), each one's state, and the commission to form. */
 @Component({
@@ -93,9 +94,7 @@ export class StaffAppeals {
     inject(DestroyRef).onDestroy(() => pushes.unsubscribe());
   }
 
-  protected statusKey(status: string): MessageKey {
-    return `appeal.status.${status}` as MessageKey;
-  }
+  protected readonly statusKey = appealStatusKey;
 
   protected names(people: readonly { fullName: string }[]): string {
     return people.map((p) => p.fullName).join(', ');

@@ -13,6 +13,7 @@ import { FileUploads } from '../../../core/http/upload';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
 import { FileList } from '../../../shared/file-list/file-list';
+import { appealStatusKey } from '../../../shared/appeal-status/appeal-status';
 
 /** What the panel reads of the student's sitting. */
 export interface AppealableSitting {
@@ -79,9 +80,7 @@ export class AppealPanel {
   protected readonly error = signal<MessageKey | null>(null);
   protected readonly tooShort = computed(() => this.text().trim().length < 10);
 
-  protected statusKey(status: string): MessageKey {
-    return `appeal.status.${status}` as MessageKey;
-  }
+  protected readonly statusKey = appealStatusKey;
 
   protected chooseFiles(event: Event): void {
     const input = event.target as HTMLInputElement;

@@ -14,9 +14,9 @@ import { errorMessageKey } from '../../../core/graphql/errors';
 import { AcademicYearsDocument, MyExamsDocument } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
-import type { MessageKey } from '../../../core/i18n/kk';
 import { ExamTable } from '../../../shared/exam-table/exam-table';
 import { currentPeriodId, currentYear, dayIn, type ExamState, examState } from './exam-state';
+import { appealStatusKey } from '../../../shared/appeal-status/appeal-status';
 
 const STATE_ICONS: Record<ExamState, string> = {
   upcoming: 'schedule',
@@ -98,9 +98,7 @@ export class ExamList {
     return !!deadline && appealWindowOpen(deadline, this.clock.now());
   }
 
-  protected appealStatusKey(status: string): MessageKey {
-    return `appeal.status.${status}` as MessageKey;
-  }
+  protected readonly appealStatusKey = appealStatusKey;
 
   protected retry(): void {
     this.years.reload();

@@ -16,6 +16,7 @@ import type { MessageKey } from '../../../core/i18n/kk';
 import { FileList } from '../../../shared/file-list/file-list';
 import { eventDetail } from '../../staff/audit-trail/audit-trail';
 import { parseScore } from '../../../shared/grade-scale/grade-scale';
+import { appealStatusKey } from '../../../shared/appeal-status/appeal-status';
 
 /**
  * issue 12: an appeal before its commission (or staff) — the sent answer, the ticket's questions, the files, the
@@ -71,9 +72,7 @@ export class AppealReview {
     () => !!this.reason().trim() && (this.decision() === 'KEPT' || this.parsedScore() !== null),
   );
 
-  protected statusKey(status: string): MessageKey {
-    return `appeal.status.${status}` as MessageKey;
-  }
+  protected readonly statusKey = appealStatusKey;
 
   protected kindLabel(kind: string): string {
     return this.i18n.t(`trail.kind.${kind}` as MessageKey);

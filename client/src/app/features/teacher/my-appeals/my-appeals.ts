@@ -7,7 +7,7 @@ import { map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
 import { AppealChangedDocument, MyAppealsDocument } from '../../../core/graphql/generated';
 import { I18n } from '../../../core/i18n/i18n';
-import type { MessageKey } from '../../../core/i18n/kk';
+import { appealStatusKey } from '../../../shared/appeal-status/appeal-status';
 
 /** issue 12: a teacher's appeals — those of the commissions staff put them on. */
 @Component({
@@ -67,7 +67,5 @@ export class MyAppeals {
     inject(DestroyRef).onDestroy(() => pushes.unsubscribe());
   }
 
-  protected statusKey(status: string): MessageKey {
-    return `appeal.status.${status}` as MessageKey;
-  }
+  protected readonly statusKey = appealStatusKey;
 }
