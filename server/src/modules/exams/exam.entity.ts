@@ -10,16 +10,34 @@ export enum ExamFormat {
   TICKETS = 'TICKETS',
   TASK = 'TASK',
 }
-registerEnumType(ExamFormat, { name: 'ExamFormat' });
+registerEnumType(ExamFormat, {
+  name: 'ExamFormat',
+  description: 'How an exam gives its questions.',
+  valuesConfig: {
+    TICKETS: { description: 'Each student answers the questions of one numbered ticket.' },
+    TASK: { description: 'Every student answers the same task, shown to all at the start.' },
+  },
+});
 
 export enum TicketAssignment {
   STUDENT_CHOICE = 'STUDENT_CHOICE',
   RANDOM = 'RANDOM',
   STAFF = 'STAFF',
 }
-registerEnumType(TicketAssignment, { name: 'TicketAssignment', description: 'How a student gets a ticket (R4.1).' });
+registerEnumType(TicketAssignment, {
+  name: 'TicketAssignment',
+  description: 'How a student of a TICKETS exam gets a ticket (R4.1).',
+  valuesConfig: {
+    STUDENT_CHOICE: { description: 'The student picks one tile from the board, once (R4.3).' },
+    RANDOM: { description: 'The server draws a free ticket when the student enters the exam.' },
+    STAFF: { description: 'Staff give each student a ticket (assignTicket).' },
+  },
+});
 
-@ObjectType()
+@ObjectType({
+  description:
+    'One online exam of a discipline in a period: its times, format, students and tickets. Staff see every exam, a teacher the exams they teach, a student those they are enrolled at.',
+})
 @Entity({ tableName: 'exams' })
 export class Exam extends BaseEntity {
   @ManyToOne(() => Period)
@@ -31,19 +49,22 @@ export class Exam extends BaseEntity {
   @ManyToOne(() => User)
   teacher!: User;
 
-  @Field()
+  @Field({ description: 'When it starts (UTC); show it in the university time zone (Query.timeZone).' })
   @Property({ type: DateTimeType })
   startsAt!: Date;
 
-  @Field()
+  @Field({ description: "When it ends for everyone (UTC); a student's own end may be later: Sitting.endsAt." })
   @Property({ type: DateTimeType })
   endsAt!: Date;
 
-  @Field(() => ExamFormat)
+  @Field(() => ExamFormat, { description: 'Tickets or one task.' })
   @Enum({ items: () => ExamFormat })
   format!: ExamFormat;
 
-  @Field(() => TicketAssignment, { nullable: true })
+  @Field(() => TicketAssignment, {
+    nullable: true,
+    description: 'How students get tickets; null for a TASK exam (a TICKETS exam without one: STUDENT_CHOICE).',
+  })
   @Enum({ items: () => TicketAssignment, nullable: true })
   ticketAssignment?: TicketAssignment | null;
 

@@ -5,16 +5,26 @@ import { Exam } from '../exams/exam.entity';
 import { Grade } from '../grades/grade.type';
 import { User } from '../users/user.entity';
 
-@ObjectType()
+@ObjectType({ description: "One student's result at one exam, as the journal shows it (R7.7)." })
 export class JournalRow {
-  @Field(() => User) student!: User;
-  @Field(() => Discipline) discipline!: Discipline;
-  @Field(() => Period) period!: Period;
-  @Field(() => Exam) exam!: Exam;
-  @Field(() => Grade, { nullable: true }) grade?: Grade | null;
+  @Field(() => User, { description: 'The student.' })
+  student!: User;
+
+  @Field(() => Discipline, { description: 'The discipline.' })
+  discipline!: Discipline;
+
+  @Field(() => Period, { description: 'The academic period.' })
+  period!: Period;
+
+  @Field(() => Exam, { description: 'The exam.' })
+  exam!: Exam;
+
+  @Field(() => Grade, { nullable: true, description: 'The grade; null until graded.' })
+  grade?: Grade | null;
+
   @Field(() => AnswerSendMode, {
     nullable: true,
-    description: 'how the answer was sent (e.g. AUTOMATIC: by the server at the end); null when nothing was sent',
+    description: 'How the answer was sent (e.g. AUTOMATIC: by the server at the end); null when nothing was sent.',
   })
   sendMode?: AnswerSendMode | null;
 }

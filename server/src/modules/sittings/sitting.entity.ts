@@ -23,22 +23,34 @@ export class Sitting extends BaseEntity {
   @ManyToOne(() => Ticket, { nullable: true, unique: true, deleteRule: 'set null' })
   ticket?: Ticket | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the student first opened the exam page (UTC); null: not yet.',
+  })
   @Property({ type: DateTimeType, nullable: true })
   enteredAt?: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the student was last seen on the exam page (UTC): entering, or leaving it; null: never entered.',
+  })
   @Property({ type: DateTimeType, nullable: true })
   lastSeenAt?: Date | null;
 
   @Property({ type: DateTimeType, nullable: true })
   ticketChosenAt?: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When staff released the ticket's questions to this student (UTC); null: not yet (R5.3).",
+  })
   @Property({ type: DateTimeType, nullable: true })
   questionsReleasedAt?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'R5.3' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the student first viewed the released questions (UTC); null: not yet (R5.3).',
+  })
   @Property({ type: DateTimeType, nullable: true })
   questionsViewedAt?: Date | null;
 

@@ -6,70 +6,119 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** How a sent answer was sent: by the student, by the student within the grace after the end, or by the server at the end. */
 export type AnswerSendMode =
+  /** The server sent the student's draft at their end (Exam.autoSendAtEnd). */
   | 'AUTOMATIC'
+  /** The student's Send arrived after their end, within the grace (SEND_GRACE_MS). */
   | 'LATE_WITHIN_GRACE'
+  /** The student pressed Send before their end. */
   | 'STUDENT';
 
+/** Where an answer stands. */
 export type AnswerStatus =
+  /** Saved, not sent: the student alone sees its text and files while the exam runs (R7.4). */
   | 'DRAFT'
+  /** Sent: locked, with its sending time; the teacher and staff see it (R7.6). */
   | 'SUBMITTED';
 
 /** Why a sitting's answer is still a draft after its end. */
 export type DraftAfterEnd =
+  /** The exam does not send drafts at the end (Exam.autoSendAtEnd is false). */
   | 'AUTO_SEND_OFF'
+  /** It will be sent for the student within moments (after the grace for a late Send, at the next sweep). */
   | 'AWAITING_AUTO_SEND'
+  /** It holds too little to count (under the answer minimum, no file): it is not sent. */
   | 'TOO_SHORT';
 
+/** How an exam gives its questions. */
 export type ExamFormat =
+  /** Every student answers the same task, shown to all at the start. */
   | 'TASK'
+  /** Each student answers the questions of one numbered ticket. */
   | 'TICKETS';
 
+/** An exam as staff set it up: the whole of it, on create and on update alike. */
 export type ExamInput = {
-  /** send each student's draft at their end; omitted: the server's default on create, unchanged on update */
+  /** Send each student's draft at their end; omitted: the server's default on create, unchanged on update. */
   autoSendAtEnd?: boolean | null | undefined;
+  /** The discipline (Discipline.id). */
   disciplineId: string;
+  /** The end, an instant in UTC after the start; an exam lasts at most a week. */
   endsAt: string;
+  /** Tickets or one task; fixed once students hold tickets. */
   format: ExamFormat;
+  /** The academic period (Period.id). */
   periodId: string;
+  /** The start, an instant in UTC. */
   startsAt: string;
+  /** Every enrolled student (User.id, role STUDENT); a student who has entered cannot be left out. */
   studentIds: Array<string>;
+  /** The task text (TASK exams); longer material goes in a file. */
   taskText?: string | null | undefined;
+  /** The teacher who grades it: a person with the TEACHER role. */
   teacherId: string;
+  /** How students get tickets (TICKETS only; leave it null for a TASK exam). Null on TICKETS: STUDENT_CHOICE. */
   ticketAssignment?: TicketAssignment | null | undefined;
 };
 
+/** The exam's online platform (R2.6, R3.1). */
 export type PlatformInput = {
+  /** The login to join with, up to 200 characters. */
   login?: string | null | undefined;
+  /** Its name (e.g. Zoom), up to 200 characters. */
   name: string;
+  /** The password to join with, up to 200 characters. */
   password?: string | null | undefined;
+  /** The conference address, http:// or https://, up to 2000 characters. */
   url: string;
 };
 
+/** What a person may do in the exam module; one role per person. */
 export type Role =
+  /** The registrar: sets up every exam, its tickets and students, and watches it live. */
   | 'STAFF'
+  /** Takes the exams they are enrolled at: sees their own sittings, answers and grades only. */
   | 'STUDENT'
+  /** Grades the exams they teach and reads their journal. */
   | 'TEACHER';
 
+/** What an entry of the audit trail records. */
 export type SittingEventKind =
+  /** The student saved the draft (detail: its size once sent; "private draft" before). */
   | 'ANSWER_SAVED'
+  /** The server sent the student's draft at their end (no actor). */
   | 'ANSWER_SENT_AT_END'
+  /** The student's Send arrived after their end, within SEND_GRACE_MS. */
   | 'ANSWER_SENT_IN_GRACE'
+  /** The student sent the answer before their end. */
   | 'ANSWER_SUBMITTED'
+  /** The student opened the exam page. */
   | 'ENTERED'
+  /** Staff changed the student's end (extra time given or taken back). */
   | 'EXTRA_TIME_GIVEN'
+  /** The student removed a file from the draft (detail: "private draft"). */
   | 'FILE_DELETED'
+  /** A file was added to the draft (detail: its name once sent, if it was sent). */
   | 'FILE_UPLOADED'
+  /** The answer was graded or regraded (detail: score and letter). */
   | 'GRADED'
+  /** The student closed the exam page or lost the connection. */
   | 'LEFT'
+  /** Staff released the ticket's questions to the student. */
   | 'QUESTIONS_RELEASED'
+  /** The student first viewed the questions. */
   | 'QUESTIONS_VIEWED'
+  /** A ticket was given: by staff, or drawn by the server (detail: its number). */
   | 'TICKET_ASSIGNED'
+  /** The student chose a ticket (detail: its number). */
   | 'TICKET_CHOSEN';
 
-/** How a student gets a ticket (R4.1). */
+/** How a student of a TICKETS exam gets a ticket (R4.1). */
 export type TicketAssignment =
+  /** The server draws a free ticket when the student enters the exam. */
   | 'RANDOM'
+  /** Staff give each student a ticket (assignTicket). */
   | 'STAFF'
+  /** The student picks one tile from the board, once (R4.3). */
   | 'STUDENT_CHOICE';
 
 export type SignedInUserFragment = { id: string, login: string, fullName: string, role: Role };
