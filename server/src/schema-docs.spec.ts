@@ -67,7 +67,7 @@ describe('the schema as a product', () => {
         .withContext(
           `${missing.length} without a description; give each a \`description\` where it is declared ` +
             `(@ObjectType / @InputType / @Field / @Arg / registerEnumType valuesConfig / createUnionType):\n  ` +
-            missing.join('\n  '),
+            `${missing.join('\n  ')}\n`,
         )
         .toBe(0);
     });
