@@ -29,7 +29,8 @@ export class SittingTrailResolver {
 export class SittingEventResolver {
   @FieldResolver(() => User, {
     nullable: true,
-    description: 'Who did it; null when the server did (e.g. ANSWER_SENT_AT_END).',
+    description:
+      'Who did it (a ticket the server drew names the student); null for ANSWER_SENT_AT_END, which the server did.',
   })
   actor(@Root() event: SittingEvent): User | null {
     return event.actor ?? null;

@@ -10,7 +10,10 @@ import type { Answer } from '../answers/answer.entity';
  * One student's record at one exam. The unique ticket column is what makes
  * "one holder per ticket" a database fact rather than a hope.
  */
-@ObjectType({ description: "One student's record at one exam." })
+@ObjectType({
+  description:
+    "One student's record at one exam: seen by the student, staff and the exam's teacher (never by other students).",
+})
 @Entity({ tableName: 'sittings' })
 @Unique({ properties: ['exam', 'student'] })
 export class Sitting extends BaseEntity {

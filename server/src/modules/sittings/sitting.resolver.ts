@@ -27,7 +27,10 @@ export class ExamSittingsResolver {
   }
 
   @FieldResolver(() => [Sitting], {
-    description: withErrorCodes("Every enrolled student's sitting; staff and the exam's teacher only.", 'FORBIDDEN'),
+    description: withErrorCodes(
+      "Every enrolled student's sitting, by the student's name; staff and the exam's teacher only.",
+      'FORBIDDEN',
+    ),
   })
   async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
     if (!canSeeEverySitting(requireUser(ctx), exam))
@@ -43,7 +46,7 @@ export class SittingResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => [Sitting], {
     description: withErrorCodes(
-      "Staff: releases each listed student's ticket questions (R5.3), or every ticket holder's when studentIds is omitted; returns the sittings released now.",
+      "Staff: releases each listed student's ticket questions (R5.3), or every ticket holder's when studentIds is omitted, and returns those sittings; one released before keeps its first release time.",
       'UNAUTHENTICATED',
       'FORBIDDEN',
       'NOT_FOUND',

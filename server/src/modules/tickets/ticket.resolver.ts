@@ -92,7 +92,7 @@ export class ExamTicketsResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => Boolean, {
     description: withErrorCodes(
-      "Staff: removes a ticket no student holds, with its files; true when done. After the exam's start it needs confirmStarted: true.",
+      "Staff: removes a ticket no student holds; true when done. After the exam's start it needs confirmStarted: true.",
       'UNAUTHENTICATED',
       'FORBIDDEN',
       'NOT_FOUND',

@@ -19,11 +19,11 @@ registerEnumType(Role, {
 
 @ObjectType({
   description:
-    'A person: a student, a teacher or staff. Students see their teachers and themselves; staff and teachers see everyone.',
+    'A person: a student, a teacher or staff. Only staff and teachers list people (Query.users); a student sees themselves and the teachers and graders of their exams.',
 })
 @Entity({ tableName: 'users' })
 export class User extends BaseEntity {
-  @Field({ description: 'The sign-in name, unique (e.g. the student number of the information system).' })
+  @Field({ description: 'The sign-in name, unique; other systems find people by it (upsertUsers).' })
   @Property({ type: 'string', length: 100 })
   @Unique()
   login!: string;
