@@ -13,9 +13,9 @@ import {
   parse,
   type GraphQLNamedType,
 } from 'graphql';
-import { getMetadataStorage } from 'type-graphql';
+import { Arg, getMetadataStorage, Int } from 'type-graphql';
 import { ERROR_CODE_MEANINGS, REQUEST_ERROR_MEANINGS } from './common/errors';
-import { createSchema, printedSchema } from './schema';
+import { createSchema, printedSchema, sortArgumentsByDeclaration } from './schema';
 import { printInStableOrder } from './schema-order';
 
 const root = path.resolve(__dirname, '../..');
@@ -55,6 +55,23 @@ function listedCodes(description: string | null | undefined): string[] | null {
   const line = /^Error codes: ((?:`[A-Z_]+`(?:, )?)+)\.$/m.exec(description ?? '');
   return line ? [...line[1].matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]) : null;
 }
+
+/** Not a resolver (no @Query): only here to show the order in which type-graphql records @Args. */
+class ArgumentOrderProbe {
+  probe(
+    @Arg('first', () => Int) first: number,
+    @Arg('second', () => Int) second: number,
+    @Arg('third', () => Int) third: number,
+  ): number {
+    return first + second + third;
+  }
+}
+const probeArgs = () =>
+  getMetadataStorage()
+    .params.filter((p) => p.target === ArgumentOrderProbe)
+    .map((p) => (p as { name: string }).name);
+// read as the class is declared, before any schema build sorts the list
+const recordedOrder = probeArgs();
 
 describe('the schema as a product', () => {
   let schema: GraphQLSchema;
@@ -135,6 +152,12 @@ describe('the schema as a product', () => {
       expect(args('gradeSitting')).toEqual(['sittingId', 'score', 'comment']);
       const printed = fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8');
       expect(printed).toContain('addTicket(\n    """The exam (Exam.id)."""\n    examId: ID!');
+    });
+
+    it('needs the sort: TypeScript runs parameter decorators last to first, and type-graphql keeps that order', () => {
+      expect(recordedOrder).toEqual(['third', 'second', 'first']);
+      sortArgumentsByDeclaration();
+      expect(probeArgs()).toEqual(['first', 'second', 'third']);
     });
 
     it('is the declaration order for every operation and field of every resolver', () => {
