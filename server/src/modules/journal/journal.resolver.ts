@@ -45,13 +45,13 @@ export class JournalResolver {
 /** issue 12: a journal row's grade history (the rows are published grades or drafts without history) */
 @Resolver(() => JournalRow)
 export class JournalRowResolver {
-  @FieldResolver(() => ID, { description: "the row's sitting (e.g. for correctGrade)" })
+  @FieldResolver(() => ID, { description: "The row's sitting (e.g. for correctGrade)." })
   sittingId(@Root() row: JournalRow): string {
     return row.sitting.id;
   }
 
   @FieldResolver(() => [GradeChange], {
-    description: "the published grade's history, oldest first (empty until the grade is published)",
+    description: "The published grade's history, oldest first (empty until the grade is published).",
   })
   gradeHistory(@Root() row: JournalRow, @Ctx() ctx: Context): Promise<GradeChange[]> | GradeChange[] {
     return row.grade ? loadersOf(ctx).gradeHistory.load(row.sitting.id) : [];

@@ -32,15 +32,19 @@ export type ApiClientInput = {
 
 /** What an API client may do; a field an API client uses names the scope it needs in its description. */
 export type ApiScope =
-  /** `audit:read`: read a sitting's audit trail (Sitting.events) */
+  /** `appeals:read`: read appeals with the student's reasons, and follow them (appeals, appeal, Sitting.appeal, appealChanged); never the answer */
+  | 'APPEALS_READ'
+  /** `audit:read`: read a sitting's audit trail (Sitting.events, Appeal.trail) */
   | 'AUDIT_READ'
-  /** `calendar:read`: read academic years, periods and disciplines */
+  /** `calendar:read`: read academic years, periods, disciplines and the non-working days */
   | 'CALENDAR_READ'
+  /** `calendar:write`: keep the table of non-working days (addNonWorkingDay, removeNonWorkingDay) */
+  | 'CALENDAR_WRITE'
   /** `exams:read`: read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync) */
   | 'EXAMS_READ'
   /** `exams:write`: create and change exams, their tickets, platform and recording */
   | 'EXAMS_WRITE'
-  /** `grades:read`: read grades (journal, Sitting.grade) */
+  /** `grades:read`: read grades and their history (journal, Sitting.grade, Sitting.gradeHistory, an appeal's scores) */
   | 'GRADES_READ'
   /** `users:read`: read people (users) */
   | 'USERS_READ'

@@ -588,4 +588,7 @@ export const en: Messages = {
   'apiClients.scope.EXAMS_WRITE': 'Write exams',
   'apiClients.scope.GRADES_READ': 'Read grades',
   'apiClients.scope.AUDIT_READ': 'Read the audit trail',
+  // docs2: the API-client scopes added after the first seven
+  'apiClients.scope.CALENDAR_WRITE': 'Keep the non-working days',
+  'apiClients.scope.APPEALS_READ': "Read appeals (the student's reasons, never the answer)",
 };

@@ -595,6 +595,9 @@ export const kk = {
   'apiClients.scope.EXAMS_WRITE': 'Емтихандарды жазу',
   'apiClients.scope.GRADES_READ': 'Бағаларды оқу',
   'apiClients.scope.AUDIT_READ': 'Аудит журналын оқу',
+  // docs2: the API-client scopes added after the first seven
+  'apiClients.scope.CALENDAR_WRITE': 'Жұмыс емес күндерді жүргізу',
+  'apiClients.scope.APPEALS_READ': 'Апелляцияларды оқу (студенттің себептері, жауабы емес)',
 } as const;
 
 export type MessageKey = keyof typeof kk;

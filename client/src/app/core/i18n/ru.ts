@@ -591,4 +591,7 @@ export const ru: Messages = {
   'apiClients.scope.EXAMS_WRITE': 'Запись экзаменов',
   'apiClients.scope.GRADES_READ': 'Чтение оценок',
   'apiClients.scope.AUDIT_READ': 'Чтение журнала действий',
+  // docs2: the API-client scopes added after the first seven
+  'apiClients.scope.CALENDAR_WRITE': 'Ведение нерабочих дней',
+  'apiClients.scope.APPEALS_READ': 'Чтение апелляций (доводы студента, без ответа)',
 };
