@@ -36,7 +36,10 @@ registerEnumType(AppealDecision, {
  * A student's appeal (апелляция) against the published grade of one sitting: at most one per sitting, filed inside
  * the window (calendar/working-days), decided by a commission of teachers that staff form.
  */
-@ObjectType({ description: "A student's appeal against the published grade of one sitting (one per sitting)." })
+@ObjectType({
+  description:
+    "A student's appeal against the published grade of one sitting (one per sitting). Seen by its student, staff, the exam's teacher and the commission's members. The fields called the case (the answer, the ticket, the trail, the recording) are for staff, the commission and the exam's teacher only: others get null or an empty list.",
+})
 @Entity({ tableName: 'appeals' })
 export class Appeal extends BaseEntity {
   @OneToOne(() => Sitting, { owner: true, unique: true, deleteRule: 'cascade' })
@@ -51,7 +54,7 @@ export class Appeal extends BaseEntity {
   @Property({ type: 'string', length: 20 })
   status: AppealStatus = AppealStatus.FILED;
 
-  @Field(() => Date, { description: 'When the student filed it (the server clock).' })
+  @Field(() => Date, { description: 'When the student filed it (the server clock, UTC).' })
   @Property({ type: DateTimeType })
   filedAt!: Date;
 
@@ -59,27 +62,36 @@ export class Appeal extends BaseEntity {
   @ManyToMany(() => User, undefined, { owner: true, pivotTable: 'appeal_commission_members' })
   commission = new Collection<User>(this);
 
-  @Field(() => Date, { nullable: true, description: 'When staff last formed the commission.' })
+  @Field(() => Date, { nullable: true, description: 'When staff last formed the commission; null until formed.' })
   @Property({ type: DateTimeType, nullable: true })
   commissionSetAt?: Date | null;
 
-  @Field(() => AppealDecision, { nullable: true, description: 'Null until decided.' })
+  @Field(() => AppealDecision, { nullable: true, description: 'The decision, KEPT or CHANGED; null until decided.' })
   @Property({ type: 'string', length: 10, nullable: true })
   decision?: AppealDecision | null;
 
-  @Field(() => Int, { nullable: true, description: 'The score the appeal was against (set when decided).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The score the appeal was against, recorded with the decision; null until decided.',
+  })
   @Property({ type: 'integer', nullable: true })
   previousScore?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'The score after the decision (equal to previousScore when KEPT).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The score after the decision (equal to previousScore when KEPT); null until decided.',
+  })
   @Property({ type: 'integer', nullable: true })
   newScore?: number | null;
 
-  @Field(() => String, { nullable: true, description: "The decision's reason, shown to the student." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The decision's reason, shown to the student; null until decided.",
+  })
   @Property({ type: 'text', nullable: true })
   reason?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'When the decision was recorded.' })
+  @Field(() => Date, { nullable: true, description: 'When the decision was recorded; null until decided.' })
   @Property({ type: DateTimeType, nullable: true })
   decidedAt?: Date | null;
 

@@ -227,12 +227,12 @@ export class AppealResolver {
     return related(ctx.em, sitting, 'student');
   }
 
-  @FieldResolver(() => ID, { description: 'The sitting appealed.' })
+  @FieldResolver(() => ID, { description: 'The sitting appealed (Sitting.id).' })
   sittingId(@Root() appeal: Appeal): string {
     return appeal.sitting.id;
   }
 
-  @FieldResolver(() => ID, { description: 'The exam of the sitting.' })
+  @FieldResolver(() => ID, { description: 'The exam of the sitting (Exam.id).' })
   async examId(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string> {
     return (await loaded(ctx, appeal)).sitting.exam.id;
   }
@@ -242,12 +242,16 @@ export class AppealResolver {
     return related(ctx.em, (await loaded(ctx, appeal)).sitting.exam, 'discipline');
   }
 
-  @FieldResolver(() => Date, { description: 'When the exam began.' })
+  @FieldResolver(() => Date, { description: 'When the exam began (Exam.startsAt).' })
   async examStartsAt(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<Date> {
     return (await loaded(ctx, appeal)).sitting.exam.startsAt;
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'When the window to file it closed (or closes).' })
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description:
+      'When the window to appeal closed (or closes): the end of the APPEAL_WORKING_DAYS-th working day after publication, in TIME_ZONE.',
+  })
   async deadline(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<Date | null> {
     return ctx.services.appeals.deadlineOf(ctx.em, (await loaded(ctx, appeal)).sitting);
   }
@@ -265,13 +269,19 @@ export class AppealResolver {
     return (await loaded(ctx, appeal)).commission.getItems();
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'Who recorded the decision.' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      'Who recorded the decision (a commission member or staff); null until decided or when that account was removed.',
+  })
   async decidedBy(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<User | null> {
     if (!appeal.decidedBy) return null;
     return loadersOf(ctx).user.load(appeal.decidedBy.id);
   }
 
-  @FieldResolver(() => [FileRef], { description: 'The files the student attached to the appeal.' })
+  @FieldResolver(() => [FileRef], {
+    description: 'The files the student attached to the appeal (POST /files/appeals/:appealId); empty when none.',
+  })
   async files(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<FileRef[]> {
     const files = await loadersOf(ctx).files('appeal').load(appeal.id);
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));
@@ -281,7 +291,7 @@ export class AppealResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "The commission's view: the student's sent answer text (null for others, or when nothing was sent).",
+    description: "The case: the student's sent answer text; null for others, or when nothing was sent.",
   })
   async answerText(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string | null> {
     if (!(await reviewable(ctx, appeal))) return null;
@@ -289,7 +299,7 @@ export class AppealResolver {
     return answer?.status === AnswerStatus.SUBMITTED ? answer.text : null;
   }
 
-  @FieldResolver(() => [FileRef], { description: "The commission's view: the sent answer's files." })
+  @FieldResolver(() => [FileRef], { description: "The case: the sent answer's files; empty for others." })
   async answerFiles(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<FileRef[]> {
     if (!(await reviewable(ctx, appeal))) return [];
     const answer = await answerOf(ctx.em, appeal.sitting);
@@ -300,7 +310,7 @@ export class AppealResolver {
 
   @FieldResolver(() => Int, {
     nullable: true,
-    description: "The commission's view: the number of the student's ticket.",
+    description: "The case: the number of the student's ticket; null for others and at a TASK exam.",
   })
   async ticketNumber(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<number | null> {
     if (!(await reviewable(ctx, appeal))) return null;
@@ -309,7 +319,7 @@ export class AppealResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "The commission's view: the questions of the student's ticket, or the exam's task.",
+    description: "The case: the questions of the student's ticket, or the exam's task; null for others.",
   })
   async questions(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string | null> {
     if (!(await reviewable(ctx, appeal))) return null;
@@ -317,7 +327,9 @@ export class AppealResolver {
     return ticket ? ticket.questions : (appeal.sitting.exam.taskText ?? null);
   }
 
-  @FieldResolver(() => [FileRef], { description: "The commission's view: the files of the ticket (or of the task)." })
+  @FieldResolver(() => [FileRef], {
+    description: 'The case: the files of the ticket (or of the task); empty for others.',
+  })
   async questionFiles(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<FileRef[]> {
     if (!(await reviewable(ctx, appeal))) return [];
     const ticket = await this.ticketOf(ctx, appeal);
@@ -328,7 +340,7 @@ export class AppealResolver {
   }
 
   @FieldResolver(() => [SittingEvent], {
-    description: "The commission's view: the sitting's audit trail as staff read it (drafts stay private).",
+    description: "The case: the sitting's audit trail as staff read it (drafts stay private); empty for others.",
   })
   async trail(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<SittingEvent[]> {
     if (!(await reviewable(ctx, appeal))) return [];
@@ -337,7 +349,7 @@ export class AppealResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "The commission's view: the exam's recording (Exam.recordingUrl), when one is set.",
+    description: "The case: the exam's recording (Exam.recordingUrl); null for others or when none is set.",
   })
   async recordingUrl(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string | null> {
     if (!(await reviewable(ctx, appeal))) return null;
@@ -355,7 +367,7 @@ export class SittingAppealResolver {
   @FieldResolver(() => Appeal, {
     nullable: true,
     description:
-      "The appeal filed against this sitting's grade: to its student, staff, the exam's teacher, the commission.",
+      "The appeal filed against this sitting's grade; null when none, or for a caller other than its student, staff, the exam's teacher and the commission.",
   })
   async appeal(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Appeal | null> {
     // no published grade, no appeal: the exam page's hot read during the exam costs no statement for it
