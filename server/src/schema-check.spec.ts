@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kind, parse, print, visit, type FieldDefinitionNode, type InputValueDefinitionNode } from 'graphql';
-import { BREAKING_MARKER, checkSchema } from './schema-check';
+import { BREAKING_MARKER, checkSchema, messagesSinceRelease, RELEASED_FILE } from './schema-check';
 
 const root = path.resolve(__dirname, '../..');
 const current = fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8');
@@ -41,6 +41,14 @@ const argument = (name: string, type: string, required: boolean): InputValueDefi
 };
 
 describe('the breaking-change check (npm run schema:check)', () => {
+  it('passes schema.graphql against the last release (only additions since, or a break a commit approved)', async () => {
+    const released = fs.readFileSync(path.join(root, RELEASED_FILE), 'utf8');
+    const check = await checkSchema(released, current, messagesSinceRelease());
+    expect(check.ok)
+      .withContext(check.breaking.map((c) => c.message).join('\n'))
+      .toBeTrue();
+  });
+
   it('fails on a removed field, naming it, unless a commit since the release carries the marker', async () => {
     const removed = withField('Mutation', 'logout', () => null);
     const check = await checkSchema(current, removed, 'Tidy the API');
