@@ -19,6 +19,7 @@ import { SittingSendResolver } from './modules/answers/answer-send.resolver';
 import { SittingGradeResolver } from './modules/grades/grade.resolver';
 import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
+import { SittingBlindResolver } from './modules/blind/blind.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -47,6 +48,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       SittingEventResolver,
       FileResolver,
       JournalResolver,
+      SittingBlindResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -17,6 +17,7 @@ import { REDIS_RETRY_MAX_MS, type RedisConnections } from './common/redis';
 import { SittingService } from './modules/sittings/sitting.service';
 import { TicketService } from './modules/tickets/ticket.service';
 import { UserService } from './modules/users/user.service';
+import { BlindCodes } from './modules/blind/blind-codes';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -63,6 +64,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     grades: new GradeService(events),
     journal: new JournalService(),
     files: new FileService(config, store, fileSecret, events, answers),
+    blindCodes: new BlindCodes(fileSecret),
   };
 }
 

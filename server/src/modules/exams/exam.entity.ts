@@ -72,6 +72,13 @@ export class Exam extends BaseEntity {
   @Property({ type: 'boolean', nullable: true })
   autoSendAtEnd?: boolean | null;
 
+  @Field({
+    description:
+      "blind marking (issue 12): until the results are published the exam's teacher sees each sitting under a code (Sitting.blindCode), never the student; staff see both",
+  })
+  @Property({ type: 'boolean', default: false })
+  blindMarking: boolean & Opt = false;
+
   @OneToMany('Sitting', 'exam')
   sittings = new Collection<Sitting>(this);
 

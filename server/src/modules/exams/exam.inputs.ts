@@ -17,6 +17,12 @@ export class ExamInput {
     description: "send each student's draft at their end; omitted: the server's default on create, unchanged on update",
   })
   autoSendAtEnd?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "blind marking: the teacher grades under codes until the results are published; omitted: off on create, unchanged on update",
+  })
+  blindMarking?: boolean | null;
 }
 
 @InputType()

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { Config } from '../../config';
 import type { ExamEvents } from '../../common/events';
-import { examTimesProblem, MAX_TASK_CHARS } from '../../rules';
+import { blindMarkingMayChange, examTimesProblem, MAX_TASK_CHARS } from '../../rules';
 import { Discipline, Period } from '../calendar/calendar.entity';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, User } from '../users/user.entity';
@@ -36,6 +36,7 @@ export class ExamService {
     const exam = em.create(Exam, {
       ...(await this.resolveInput(em, input)),
       autoSendAtEnd: input.autoSendAtEnd ?? this.config.autoSendAtEnd,
+      blindMarking: input.blindMarking ?? false,
     });
     await this.syncStudents(em, exam, input.studentIds, true);
     await em.flush();
@@ -49,6 +50,13 @@ export class ExamService {
     }
     em.assign(exam, fields);
     if (input.autoSendAtEnd != null) exam.autoSendAtEnd = input.autoSendAtEnd;
+    if (input.blindMarking != null && input.blindMarking !== exam.blindMarking) {
+      if (!blindMarkingMayChange(exam))
+        throw new BadUserInputError(
+          "This exam's results are published, so blind marking can no longer be turned on or off: the teacher sees the names now.",
+        );
+      exam.blindMarking = input.blindMarking;
+    }
     await this.syncStudents(em, exam, input.studentIds, false);
     await em.flush();
     await this.announce(em, exam);

@@ -4,6 +4,7 @@ import { GradeService } from '../grades/grade.service';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, type User } from '../users/user.entity';
 import { JournalRow } from './journal-row.type';
+import { hidesStudents } from '../../policy/blind.policy';
 
 // the answer for how it was sent only: never its text
 const EXCLUDE = ['answer.text'] as const;
@@ -16,7 +17,18 @@ const POPULATE = [
   'exam.teacher',
 ] as const;
 
-function toRow(sitting: Sitting): JournalRow {
+function toRow(sitting: Sitting, reader?: User): JournalRow {
+  // blind marking: a teacher's journal keeps a blind exam's grades (and how each was sent) until the results are out,
+  // or a name beside a score would say whose answer the teacher graded under a code
+  if (reader && hidesStudents(reader, sitting.exam))
+    return Object.assign(new JournalRow(), {
+      student: sitting.student,
+      discipline: sitting.exam.discipline,
+      period: sitting.exam.period,
+      exam: sitting.exam,
+      grade: null,
+      sendMode: null,
+    });
   return Object.assign(new JournalRow(), {
     student: sitting.student,
     discipline: sitting.exam.discipline,
@@ -41,7 +53,7 @@ export class JournalService {
       { exam },
       { populate: POPULATE, exclude: EXCLUDE, orderBy: { student: { fullName: 'asc' }, exam: { startsAt: 'asc' } } },
     );
-    return sittings.map((s) => toRow(s as Sitting));
+    return sittings.map((s) => toRow(s as Sitting, reader));
   }
 
   /** a student's own grades in an academic year, or in one of its periods */
