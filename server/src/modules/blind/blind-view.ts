@@ -152,7 +152,11 @@ export async function trailAsSeen(
 }
 
 /** A blind exam's sittings in the order of their codes: the students' name order would give them away. */
-export async function inCodeOrder(ctx: Context, exam: Pick<Exam, 'id'>, sittings: readonly Sitting[]): Promise<Sitting[]> {
+export async function inCodeOrder(
+  ctx: Context,
+  exam: Pick<Exam, 'id'>,
+  sittings: readonly Sitting[],
+): Promise<Sitting[]> {
   const known = await examCodes(ctx.em, ctx.services.blindCodes, exam.id, sittings.length > 0);
   const code = (s: Sitting) => known.bySitting.get(s.id) ?? '';
   return [...sittings].sort((a, b) => (code(a) < code(b) ? -1 : code(a) > code(b) ? 1 : 0));

@@ -72,7 +72,7 @@ export class Exam extends BaseEntity {
   @Property({ type: 'boolean', nullable: true })
   autoSendAtEnd?: boolean | null;
 
-  @Field({
+  @Field(() => Boolean, {
     description:
       "blind marking (issue 12): until the results are published the exam's teacher sees each sitting under a code (Sitting.blindCode), never the student; staff see both",
   })

@@ -27,6 +27,8 @@ export type ExamFormat =
 export type ExamInput = {
   /** send each student's draft at their end; omitted: the server's default on create, unchanged on update */
   autoSendAtEnd?: boolean | null | undefined;
+  /** blind marking: the teacher grades under codes until the results are published; omitted: off on create, unchanged on update */
+  blindMarking?: boolean | null | undefined;
   disciplineId: string;
   endsAt: string;
   format: ExamFormat;
