@@ -42,6 +42,8 @@ export function gradedSitting(
     answerSendMode: 'STUDENT',
     draftAfterEnd: null,
     endsAt: at(120),
+    blind: false,
+    blindCode: null,
     student: { id: `student-${login}`, login, fullName },
     answer: {
       id: `answer-${login}`,

@@ -455,4 +455,10 @@ export const en: Messages = {
   'journal.csvScore': '{date}: score',
   'journal.csvLetter': '{date}: letter',
   'journal.csvGpa': '{date}: GPA points',
+  'blind.chip': 'Blind marking',
+  'blind.hint': "Students' names are hidden until the results are published: each answer is shown under its code.",
+  'blind.code': 'Code {code}',
+  'blind.formLabel': 'Blind marking',
+  'blind.formHint':
+    'Until the results are published the teacher grades answers under codes, without names; staff see whose answer it is.',
 };

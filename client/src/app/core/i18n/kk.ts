@@ -460,6 +460,12 @@ export const kk = {
   'journal.csvScore': '{date}: балл',
   'journal.csvLetter': '{date}: әріптік баға',
   'journal.csvGpa': '{date}: сандық эквиваленті',
+  'blind.chip': 'Жасырын бағалау',
+  'blind.hint': 'Нәтижелер жарияланғанға дейін білім алушылардың аты-жөні көрсетілмейді: әр жауап өз кодымен берілген.',
+  'blind.code': 'Код {code}',
+  'blind.formLabel': 'Жасырын бағалау',
+  'blind.formHint':
+    'Оқытушы нәтижелер жарияланғанға дейін жауаптарды аты-жөнсіз, кодпен бағалайды; қызметкерлер кімнің жауабы екенін көреді.',
 } as const;
 
 export type MessageKey = keyof typeof kk;

@@ -134,6 +134,8 @@ export class ExamForm {
     taskText: [''],
     // issue 11: a new exam's box shows the server's AUTO_SEND_AT_END (examDefaults) until staff change it
     autoSendAtEnd: [true],
+    // issue 12: the teacher grades under codes until the results are published
+    blindMarking: [false],
   });
   private readonly value = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
 
@@ -190,6 +192,7 @@ export class ExamForm {
         ticketAssignment: exam.ticketAssignment ?? 'STUDENT_CHOICE',
         taskText: exam.task?.text ?? '',
         autoSendAtEnd: exam.autoSendAtEnd,
+        blindMarking: exam.blindMarking,
       });
     } else {
       this.form.reset({ ...this.form.getRawValue(), periodId: periodId ?? '', date: dayIn(zone, this.clock.now()) });
@@ -222,6 +225,7 @@ export class ExamForm {
       taskText: v.format === 'TASK' ? v.taskText : null,
       studentIds: [...this.enrolled()],
       autoSendAtEnd: v.autoSendAtEnd, // what the box shows (the server's default until changed) is what is saved
+      blindMarking: v.blindMarking,
     };
     this.busy.set(true);
     this.error.set(null);
