@@ -20,7 +20,7 @@ export class ExamInput {
   @Field(() => Boolean, {
     nullable: true,
     description:
-      "blind marking: the teacher grades under codes until the results are published; omitted: off on create, unchanged on update",
+      'blind marking: the teacher grades under codes until the results are published; omitted: off on create, unchanged on update',
   })
   blindMarking?: boolean | null;
 }
