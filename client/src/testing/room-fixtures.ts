@@ -22,6 +22,7 @@ export function roomSitting(
     answerSendMode: null,
     draftAfterEnd: null,
     endsAt: at(120),
+    blindCode: null,
     student: { id: `student-${login}`, login, fullName },
     grade: null,
     ...overrides,
