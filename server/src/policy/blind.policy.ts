@@ -1,4 +1,4 @@
-import { isBlindNow, type BlindFacts } from '../rules/blind-marking';
+import { isBlindNow, type BlindFacts } from '../modules/blind/blind-rules';
 import { Role } from '../modules/users/user.entity';
 import type { Viewer } from './exam.policy';
 

@@ -6,4 +6,3 @@
 export * from './answer-rules';
 export * from './exam-time';
 export * from './limits';
-export * from './blind-marking';
