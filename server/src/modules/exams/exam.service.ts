@@ -3,6 +3,7 @@ import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { Config } from '../../config';
 import type { ExamEvents } from '../../common/events';
 import { examTimesProblem, MAX_TASK_CHARS } from '../../rules';
+import { blindMarkingMayChange } from '../blind/blind-rules';
 import { Discipline, Period } from '../calendar/calendar.entity';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, User } from '../users/user.entity';
@@ -38,6 +39,7 @@ export class ExamService {
       autoSendAtEnd: input.autoSendAtEnd ?? this.config.autoSendAtEnd,
       // issue 12: results are announced together by default, and the appeal clock starts then (README "After the exam")
       resultsRelease: input.resultsRelease ?? ResultsRelease.ON_PUBLICATION,
+      blindMarking: input.blindMarking ?? false,
     });
     await this.syncStudents(em, exam, input.studentIds, true);
     await em.flush();
@@ -61,6 +63,13 @@ export class ExamService {
     em.assign(exam, fields);
     if (input.autoSendAtEnd != null) exam.autoSendAtEnd = input.autoSendAtEnd;
     if (input.resultsRelease != null) exam.resultsRelease = input.resultsRelease;
+    if (input.blindMarking != null && input.blindMarking !== exam.blindMarking) {
+      if (!blindMarkingMayChange(exam))
+        throw new BadUserInputError(
+          "This exam's results are published, so blind marking can no longer be turned on or off: the teacher sees the names now.",
+        );
+      exam.blindMarking = input.blindMarking;
+    }
     await this.syncStudents(em, exam, input.studentIds, false);
     await em.flush();
     await this.announce(em, exam);

@@ -588,4 +588,10 @@ export const en: Messages = {
   'apiClients.scope.EXAMS_WRITE': 'Write exams',
   'apiClients.scope.GRADES_READ': 'Read grades',
   'apiClients.scope.AUDIT_READ': 'Read the audit trail',
+  'blind.chip': 'Blind marking',
+  'blind.hint': "Students' names are hidden until the results are published: each answer is shown under its code.",
+  'blind.code': 'Code {code}',
+  'blind.formLabel': 'Blind marking',
+  'blind.formHint':
+    'Until the results are published the teacher grades answers under codes, without names; staff see whose answer it is.',
 };

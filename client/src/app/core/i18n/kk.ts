@@ -595,6 +595,12 @@ export const kk = {
   'apiClients.scope.EXAMS_WRITE': 'Емтихандарды жазу',
   'apiClients.scope.GRADES_READ': 'Бағаларды оқу',
   'apiClients.scope.AUDIT_READ': 'Аудит журналын оқу',
+  'blind.chip': 'Жасырын бағалау',
+  'blind.hint': 'Нәтижелер жарияланғанға дейін білім алушылардың аты-жөні көрсетілмейді: әр жауап өз кодымен берілген.',
+  'blind.code': 'Код {code}',
+  'blind.formLabel': 'Жасырын бағалау',
+  'blind.formHint':
+    'Оқытушы нәтижелер жарияланғанға дейін жауаптарды аты-жөнсіз, кодпен бағалайды; қызметкерлер кімнің жауабы екенін көреді.',
 } as const;
 
 export type MessageKey = keyof typeof kk;

@@ -591,4 +591,10 @@ export const ru: Messages = {
   'apiClients.scope.EXAMS_WRITE': 'Запись экзаменов',
   'apiClients.scope.GRADES_READ': 'Чтение оценок',
   'apiClients.scope.AUDIT_READ': 'Чтение журнала действий',
+  'blind.chip': 'Слепая проверка',
+  'blind.hint': 'До публикации результатов имена обучающихся скрыты: каждый ответ показан под своим кодом.',
+  'blind.code': 'Код {code}',
+  'blind.formLabel': 'Слепая проверка',
+  'blind.formHint':
+    'До публикации результатов преподаватель оценивает ответы под кодами, без имён; сотрудники видят, чей это ответ.',
 };

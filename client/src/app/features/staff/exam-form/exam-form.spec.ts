@@ -181,6 +181,7 @@ describe('the exam form', () => {
         studentIds: ['s3', 's1'],
         autoSendAtEnd: true,
         resultsRelease: 'ON_PUBLICATION', // issue 12: the default a new exam's form shows
+        blindMarking: false,
       });
       expect(saved).toEqual(['new-exam']);
     });
@@ -198,6 +199,23 @@ describe('the exam form', () => {
       el().querySelector<HTMLButtonElement>('[data-testid=save-exam]')!.click();
       await waitUntil(() => saved.length === 1);
       expect(mutations[0].variables['input']).toEqual(jasmine.objectContaining({ autoSendAtEnd: false }));
+    });
+
+    it('saves blind marking as its box is ticked', async () => {
+      const form = await render(null);
+      const saved: string[] = [];
+      form.saved.subscribe((id) => saved.push(id));
+      const box = () => el().querySelector<HTMLInputElement>('[data-testid=form-blind-marking] input')!;
+      expect(box().checked).toBeFalse();
+      expect(el().textContent).toContain('Жасырын бағалау');
+      box().click();
+      await fixture.whenStable();
+      const controls = (form as unknown as { form: { patchValue(v: object): void } }).form;
+      controls.patchValue({ disciplineId: 'd1', teacherId: 't1' });
+      await type('form-date', '2026-12-10');
+      el().querySelector<HTMLButtonElement>('[data-testid=save-exam]')!.click();
+      await waitUntil(() => saved.length === 1);
+      expect(mutations[0].variables['input']).toEqual(jasmine.objectContaining({ blindMarking: true }));
     });
 
     it('asks before changing a started exam, and sends it again confirmed', async () => {

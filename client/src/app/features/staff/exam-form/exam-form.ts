@@ -137,6 +137,8 @@ export class ExamForm {
     autoSendAtEnd: [true],
     // issue 12: results are announced together unless staff choose otherwise
     resultsRelease: ['ON_PUBLICATION' as ResultsRelease],
+    // issue 12: the teacher grades under codes until the results are published
+    blindMarking: [false],
   });
   protected readonly releases: readonly ResultsRelease[] = ['ON_PUBLICATION', 'AT_ONCE'];
   private readonly value = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
@@ -195,6 +197,7 @@ export class ExamForm {
         taskText: exam.task?.text ?? '',
         autoSendAtEnd: exam.autoSendAtEnd,
         resultsRelease: exam.resultsRelease,
+        blindMarking: exam.blindMarking,
       });
     } else {
       this.form.reset({ ...this.form.getRawValue(), periodId: periodId ?? '', date: dayIn(zone, this.clock.now()) });
@@ -232,6 +235,7 @@ export class ExamForm {
       studentIds: [...this.enrolled()],
       autoSendAtEnd: v.autoSendAtEnd, // what the box shows (the server's default until changed) is what is saved
       resultsRelease: v.resultsRelease,
+      blindMarking: v.blindMarking,
     };
     this.busy.set(true);
     this.error.set(null);
