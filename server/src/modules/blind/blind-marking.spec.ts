@@ -1,7 +1,9 @@
 import type { Client as WsClient } from 'graphql-ws';
 import {
   addTickets,
+  CREATE_EXAM,
   createExam,
+  minutes,
   nextPushes,
   seedUniversity,
   startTestServer,
@@ -29,11 +31,21 @@ const SITTING = `id blind blindCode ticketNumber answerStatus answerSendMode
 const EXAM = `query($e:ID!){ exam(id:$e){ id blindMarking sittings { ${SITTING} } tickets { number takenBy { id login fullName } } } }`;
 const SITTING_CHANGED = `subscription($e:ID!){ sittingChanged(examId:$e){ ${SITTING} } }`;
 const GRADE = `mutation($s:ID!,$score:Int!){ gradeSitting(sittingId:$s, score:$score){ ${SITTING} } }`;
-const JOURNAL = `query($d:ID!,$p:ID!){ journal(disciplineId:$d, periodId:$p){ student { login } exam { id } grade { score } sendMode } }`;
+const JOURNAL = `query($d:ID!,$p:ID!){ journal(disciplineId:$d, periodId:$p){ sittingId gradeDraft student { id login fullName } exam { id } grade { score } sendMode } }`;
+const PUBLISH = 'mutation($e:ID!){ publishResults(examId:$e){ id resultsPublishedAt } }';
+const UPDATE = 'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }';
 const CHOOSE = 'mutation($e:ID!,$t:ID!){ chooseTicket(examId:$e, ticketId:$t){ id } }';
 const SHOW = 'mutation($e:ID!){ showTicketQuestions(examId:$e){ __typename } }';
 const SUBMIT = 'mutation($e:ID!,$t:String!){ submitAnswer(examId:$e, text:$t){ status } }';
 const CODE = /^[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{2}$/;
+
+interface JournalSeen {
+  sittingId: string;
+  gradeDraft: boolean;
+  student: { id: string; login: string; fullName: string };
+  exam: { id: string };
+  grade: { score: number } | null;
+}
 
 interface SeenSitting {
   id: string;
@@ -60,6 +72,25 @@ describe('blind marking', () => {
     return secrets.filter((secret) => text.toLowerCase().includes(secret.toLowerCase()));
   };
 
+  /** the journal rows of the blind exam, as `token` reads them */
+  const journalOf = async (token: string, exam = examId): Promise<JournalSeen[]> =>
+    (await server.ok(token, JOURNAL, { d: u.disciplineId, p: u.periodId })).journal.filter(
+      (r: JournalSeen) => r.exam.id === exam,
+    );
+
+  /** the input of updateExam as the harness builds it, for a call whose refusal the spec reads */
+  const examInput = (input: Record<string, unknown>) => ({
+    periodId: u.periodId,
+    disciplineId: u.disciplineId,
+    teacherId: u.teacher.id,
+    startsAt: minutes(-1),
+    endsAt: minutes(60),
+    format: 'TICKETS',
+    ticketAssignment: 'STUDENT_CHOICE',
+    studentIds: u.students.map((st) => st.id),
+    ...input,
+  });
+
   const download = async (url: string, token?: string) => {
     const res = await fetch(`${server.url}${url}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
     await res.arrayBuffer();
@@ -67,7 +98,7 @@ describe('blind marking', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ sendGraceMs: 0 }); // publication waits for the grace after the end
     u = await seedUniversity(server, PEOPLE.length);
     const em = server.app.orm.em.fork();
     for (const [i, person] of PEOPLE.entries())
@@ -208,14 +239,17 @@ describe('blind marking', () => {
       const [toStaff] = await staffPush.done;
       expect(u.students.map((st) => st.id)).toContain(toStaff.sittingChanged.student.id);
 
-      const journal = { d: u.disciplineId, p: u.periodId };
-      const teacherRows = (await server.ok(teacher, JOURNAL, journal)).journal;
-      expect(teacherRows.length).toBe(PEOPLE.length);
-      expect(
-        teacherRows.every((r: { grade: unknown; sendMode: unknown }) => r.grade === null && r.sendMode === null),
-      ).toBeTrue();
-      const staffRows = (await server.ok(staff, JOURNAL, journal)).journal;
-      expect(staffRows.filter((r: { grade: { score: number } | null }) => r.grade?.score === 88).length).toBe(1);
+      // the teacher's journal leaves the exam out (a name beside a sittingId or a draft mark would match a code);
+      // staff's shows every row, the graded one as a draft (not published)
+      const teacherRows = await journalOf(teacher);
+      expect(teacherRows).toEqual([]);
+      expect(leaks(teacherRows)).toEqual([]);
+      const staffRows = await journalOf(staff);
+      expect(staffRows.length).toBe(PEOPLE.length);
+      expect(staffRows.filter((r: JournalSeen) => r.gradeDraft).map((r: JournalSeen) => r.sittingId)).toEqual([
+        target.id,
+      ]);
+      expect(staffRows.every((r: JournalSeen) => r.grade === null)).toBeTrue();
     } finally {
       await Promise.all([ws.dispose(), staffWs.dispose()]);
     }
@@ -248,6 +282,97 @@ describe('blind marking', () => {
     );
     await updateExam(server, staff, u, examId, { blindMarking: true }); // on again (before publication: allowed)
     expect((await server.ok(teacher, EXAM, { e: examId })).exam.sittings.every((x: SeenSitting) => x.blind)).toBeTrue();
+  });
+
+  it('refuses blind marking with results released AT_ONCE, on create and on an update that turns on either', async () => {
+    const blindAtOnce = await server.gql(staff, CREATE_EXAM, {
+      input: examInput({ blindMarking: true, resultsRelease: 'AT_ONCE' }),
+    });
+    expect(blindAtOnce.errors?.[0]?.extensions?.code).toBe('BLIND_NEEDS_PUBLICATION');
+    expect(blindAtOnce.errors?.[0]?.message).toContain('ON_PUBLICATION');
+    expect(blindAtOnce.data?.createExam ?? null).toBeNull();
+
+    const EXAM_SETTINGS = 'query($e:ID!){ exam(id:$e){ blindMarking resultsRelease } }';
+    // an AT_ONCE exam: blind marking turned on alone is refused, and the exam stays as it was
+    const atOnce = await createExam(server, staff, u, { resultsRelease: 'AT_ONCE' });
+    const turnOn = await server.gql(staff, UPDATE, { id: atOnce, input: examInput({ blindMarking: true }) });
+    expect(turnOn.errors?.[0]?.extensions?.code).toBe('BLIND_NEEDS_PUBLICATION');
+    expect((await server.ok(staff, EXAM_SETTINGS, { e: atOnce })).exam).toEqual({
+      blindMarking: false,
+      resultsRelease: 'AT_ONCE',
+    });
+    // a blind exam: AT_ONCE alone is refused
+    const blind = await createExam(server, staff, u, { blindMarking: true });
+    const toAtOnce = await server.gql(staff, UPDATE, { id: blind, input: examInput({ resultsRelease: 'AT_ONCE' }) });
+    expect(toAtOnce.errors?.[0]?.extensions?.code).toBe('BLIND_NEEDS_PUBLICATION');
+    expect((await server.ok(staff, EXAM_SETTINGS, { e: blind })).exam).toEqual({
+      blindMarking: true,
+      resultsRelease: 'ON_PUBLICATION',
+    });
+    // both changed together, consistently: allowed either way
+    await updateExam(server, staff, u, blind, { blindMarking: false, resultsRelease: 'AT_ONCE' });
+    expect((await server.ok(staff, EXAM_SETTINGS, { e: blind })).exam).toEqual({
+      blindMarking: false,
+      resultsRelease: 'AT_ONCE',
+    });
+    await updateExam(server, staff, u, atOnce, { blindMarking: true, resultsRelease: 'ON_PUBLICATION' });
+    expect((await server.ok(staff, EXAM_SETTINGS, { e: atOnce })).exam).toEqual({
+      blindMarking: true,
+      resultsRelease: 'ON_PUBLICATION',
+    });
+  });
+
+  it('gives the teacher the names once the teacher publishes the results: queries, pushes, files and journal', async () => {
+    // the exam ends; every sent answer is graded under its code
+    await updateExam(server, staff, u, examId, { startsAt: minutes(-60), endsAt: minutes(-1) });
+    const before = await server.ok(teacher, EXAM, { e: examId });
+    const sent = (before.exam.sittings as (SeenSitting & { answerStatus: string })[]).filter(
+      (x) => x.answerStatus === 'SUBMITTED',
+    );
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    for (const [i, x] of sent.entries()) await server.ok(teacher, GRADE, { s: x.id, score: 60 + i });
+    expect(leaks(await server.ok(teacher, EXAM, { e: examId }))).toEqual([]);
+    expect(await journalOf(teacher)).toEqual([]);
+
+    const ws: WsClient = server.ws(teacher);
+    try {
+      const push = nextPushes(ws, SITTING_CHANGED, { e: examId });
+      await push.started;
+      const published = await server.ok(teacher, PUBLISH, { e: examId });
+      expect(published.publishResults.resultsPublishedAt).not.toBeNull();
+      const [pushed] = await push.done;
+      expect(pushed.sittingChanged.blind).toBeFalse();
+      expect(u.students.map((st) => st.id)).toContain(pushed.sittingChanged.student.id);
+    } finally {
+      await ws.dispose();
+    }
+
+    const after = await server.ok(teacher, EXAM, { e: examId });
+    const codeOf = new Map((before.exam.sittings as SeenSitting[]).map((x) => [x.id, x.blindCode]));
+    for (const x of after.exam.sittings as SeenSitting[]) {
+      expect(x.blind).toBeFalse();
+      expect(x.blindCode).toBe(codeOf.get(x.id)!); // the code stays beside the name, to match the grading notes
+      const i = u.students.findIndex((st) => st.id === x.student.id);
+      expect(i).toBeGreaterThanOrEqual(0);
+      expect(x.student.fullName).toBe(PEOPLE[i].fullName);
+      if (x.answer) expect(x.answer.files[0].name).toBe(PEOPLE[i].file);
+    }
+    const rows = await journalOf(teacher);
+    expect(rows.length).toBe(PEOPLE.length);
+    expect(
+      rows
+        .filter((r) => r.grade)
+        .map((r) => r.grade!.score)
+        .sort(),
+    ).toEqual(sent.map((_, i) => 60 + i));
+    expect(rows.map((r) => r.student.fullName).sort()).toEqual(PEOPLE.map((p) => p.fullName).sort());
+
+    // after publication blind marking hides nothing: turning it off (or on) is refused
+    const off = await server.gql(staff, UPDATE, {
+      id: examId,
+      input: examInput({ startsAt: minutes(-60), endsAt: minutes(-1), blindMarking: false }),
+    });
+    expect(off.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
 
