@@ -594,4 +594,8 @@ export const en: Messages = {
   'blind.formLabel': 'Blind marking',
   'blind.formHint':
     'Until the results are published the teacher grades answers under codes, without names; staff see whose answer it is.',
+  'blind.releaseForced':
+    'With blind marking the results are published together: grades shown as soon as they are saved would reveal the names.',
+  'error.BLIND_NEEDS_PUBLICATION':
+    'Blind marking needs the results published together: choose “When the results are published” or turn blind marking off.',
 };

@@ -25,6 +25,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { MatSelectModule } from '@angular/material/select';
+import { blindMarkingFits } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom, map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
@@ -142,6 +143,11 @@ export class ExamForm {
   });
   protected readonly releases: readonly ResultsRelease[] = ['ON_PUBLICATION', 'AT_ONCE'];
   private readonly value = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
+  /** a release the blind marking box allows (the server refuses the others with BLIND_NEEDS_PUBLICATION) */
+  protected readonly releaseAllowed = computed(() => {
+    const blindMarking = !!this.value().blindMarking;
+    return (r: ResultsRelease) => blindMarkingFits({ blindMarking, resultsRelease: r });
+  });
 
   protected readonly enrolled = linkedSignal<ReadonlySet<string>>(
     () => new Set(this.exam()?.sittings.map((s) => s.student.id) ?? []),
@@ -206,6 +212,13 @@ export class ExamForm {
 
   protected periodLabel(n: number): string {
     return this.i18n.t('list.periodN', { n });
+  }
+
+  /** ticking blind marking moves the release to one it allows (results published together) */
+  protected blindMarkingChanged(): void {
+    const { blindMarking, resultsRelease } = this.form.getRawValue();
+    if (!blindMarkingFits({ blindMarking, resultsRelease }))
+      this.form.controls.resultsRelease.setValue('ON_PUBLICATION');
   }
 
   protected releaseLabel(r: ResultsRelease): string {
