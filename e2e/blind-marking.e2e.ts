@@ -1,5 +1,6 @@
 import { expectAccessible, expectNoEnglishUi, screenshot, type StudentPage, world } from './support/browser';
 import { downloaded, openAs, serverNow } from './support/people';
+import { E2E_SEND_GRACE_MS } from './support/server';
 
 const MINUTE = 60_000;
 const CODE = /^[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{2}$/;
@@ -14,12 +15,13 @@ interface Person {
 /**
  * Issue 12, blind marking end to end: staff make an exam blind, three students send answers (with files named after
  * themselves), and the teacher grades it in the browser seeing only codes — in the queue, the heading, the file names
- * and the downloads — while staff still see who is who.
+ * and the downloads — while staff still see who is who; once the teacher publishes the results, the names appear.
  */
 describe('blind marking: the teacher grades under codes', () => {
   let teacher: StudentPage;
   let examId = '';
   let people: Person[] = [];
+  let examInput: Record<string, unknown> = {};
 
   beforeAll(async () => {
     const staff = world.staff.token;
@@ -30,22 +32,21 @@ describe('blind marking: the teacher grades under codes', () => {
     }>(staff, '{ disciplines { id code } users { id login fullName role } }');
     people = STUDENTS.map((login) => users.find((u) => u.login === login)!);
     const now = await serverNow(staff);
+    examInput = {
+      periodId,
+      disciplineId: disciplines.find((d) => d.code === 'CSE-310')?.id ?? disciplines[0].id,
+      teacherId: users.find((u) => u.login === 'teacher')!.id,
+      startsAt: new Date(now - MINUTE).toISOString(),
+      endsAt: new Date(now + 60 * MINUTE).toISOString(),
+      format: 'TASK',
+      taskText: 'Нормализацияны мысалмен түсіндіріңіз.',
+      studentIds: people.map((p) => p.id),
+      blindMarking: true,
+    };
     const created = await world.api.call<{ createExam: { id: string } }>(
       staff,
       'mutation($input: ExamInput!) { createExam(input: $input) { id } }',
-      {
-        input: {
-          periodId,
-          disciplineId: disciplines.find((d) => d.code === 'CSE-310')?.id ?? disciplines[0].id,
-          teacherId: users.find((u) => u.login === 'teacher')!.id,
-          startsAt: new Date(now - MINUTE).toISOString(),
-          endsAt: new Date(now + 60 * MINUTE).toISOString(),
-          format: 'TASK',
-          taskText: 'Нормализацияны мысалмен түсіндіріңіз.',
-          studentIds: people.map((p) => p.id),
-          blindMarking: true,
-        },
-      },
+      { input: examInput },
     );
     examId = created.createExam.id;
     for (const person of people) {
@@ -137,5 +138,65 @@ describe('blind marking: the teacher grades under codes', () => {
       await page.getByTestId('blind-chip').filter({ hasText: chip }).waitFor();
     }
     await page.evaluate(() => localStorage.setItem('attestation.lang', 'kk'));
+  });
+
+  it('gives the teacher the names once the teacher publishes the results from the grading page', async () => {
+    const { page } = teacher;
+    // staff end the exam; publication waits for the end and the send grace
+    const now = await serverNow(world.staff.token);
+    await world.api.call(
+      world.staff.token,
+      'mutation($id:ID!,$input:ExamInput!){ updateExam(id:$id, input:$input, confirmStarted:true){ id } }',
+      {
+        id: examId,
+        input: {
+          ...examInput,
+          startsAt: new Date(now - 60 * MINUTE).toISOString(),
+          endsAt: new Date(now - 1_000).toISOString(),
+        },
+      },
+    );
+    await new Promise((r) => setTimeout(r, E2E_SEND_GRACE_MS + 1_000));
+    await page.goto(`/teaching/exams/${examId}`);
+    await page.getByTestId('blind-chip').waitFor();
+    const items = page.getByTestId('sent-answers').locator('button.item');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=sent-answers] button.item').length === 3);
+    // the two answers not graded yet, under their codes
+    for (const [i, score] of [
+      [1, '72'],
+      [2, '64'],
+    ] as const) {
+      await items.nth(i).click();
+      await page.getByTestId('score').fill(score);
+      await page.getByTestId('save-grade').click();
+      await page.getByTestId('grading-notice').filter({ hasText: score }).waitFor();
+    }
+    for (const person of people) expect(await page.locator('body').innerText()).not.toContain(person.fullName);
+
+    await page.getByTestId('publish-button').click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByText('Білім алушыларға 3 баға жарияланады').waitFor();
+    await dialog.getByRole('button', { name: 'Нәтижелерді жариялау' }).click();
+    await page.getByTestId('results-published').waitFor();
+
+    // the page re-reads: the queue, the heading and the file names are the students' now, without the chip
+    await page.getByTestId('blind-chip').waitFor({ state: 'detached' });
+    const names = people.map((p) => p.fullName);
+    await page.waitForFunction(
+      (expected) =>
+        Array.from(document.querySelectorAll('[data-testid=sent-answers] button.item .name'), (e) =>
+          e.textContent!.trim(),
+        )
+          .sort()
+          .join('|') === expected,
+      [...names].sort().join('|'),
+    );
+    await items.first().click();
+    const shown = (await items.first().locator('.name').innerText()).trim();
+    expect(names).toContain(shown);
+    expect(await page.getByTestId('blind-code').count()).toBe(0);
+    const fileLink = page.getByTestId('answer-pane').locator('a.name');
+    await fileLink.filter({ hasText: `${shown}.pdf` }).waitFor();
+    await screenshot(page, '91-blind-published-kk');
   });
 });

@@ -176,8 +176,12 @@ export class Grading implements OnInit {
       },
       onError: () => undefined,
     });
-    rereadOnResync(this.apollo, this.examId(), this.destroyRef, () => void query.refetch().catch(() => undefined));
+    this.reread = () => void query.refetch().catch(() => undefined);
+    rereadOnResync(this.apollo, this.examId(), this.destroyRef, this.reread);
   }
+
+  /** reads the exam again: after publication the server shows a blind exam's students by name */
+  protected reread: () => void = () => undefined;
 
   /** the sittings as the cache has them now; an answer that has just arrived is announced */
   private show(sittings: readonly GradedSittingFragment[]): void {
