@@ -25,6 +25,7 @@ import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolv
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
 import { clientAccessNote, guardClientScopes } from './modules/api-clients/client-scopes';
+import { SittingBlindResolver } from './modules/blind/blind.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -78,6 +79,7 @@ async function build(): Promise<GraphQLSchema> {
       SittingAppealResolver,
       ExamAppealResolver,
       ApiClientResolver,
+      SittingBlindResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -38,7 +38,9 @@ export type ErrorCode =
   // a teacher who is not on the appeal's commission tried to decide it
   | 'NOT_ON_COMMISSION'
   // the appeal's state does not allow the step (decided already; no commission yet)
-  | 'APPEAL_STATE';
+  | 'APPEAL_STATE'
+  // issue 12, blind marking: blind marking hides names until publication, so it needs results released ON_PUBLICATION
+  | 'BLIND_NEEDS_PUBLICATION';
 
 /**
  * What each refusal code means, for integrators: printed in the schema's description (schema.graphql) and checked
@@ -80,6 +82,8 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   NOT_ON_COMMISSION: 'the teacher may see the appeal but is not on its commission, so may not decide it (HTTP 403)',
   APPEAL_STATE:
     "the appeal's state does not allow the step: no commission yet, already decided, or changed meanwhile by another member (HTTP 409)",
+  BLIND_NEEDS_PUBLICATION:
+    'blind marking hides names until the results are published, so it needs `resultsRelease: ON_PUBLICATION`; grades shown at once would reveal them (HTTP 400)',
 };
 
 /** Codes a request can fail with before or outside a resolver (graphql-js, the HTTP layer, an unexpected fault). */
@@ -178,6 +182,7 @@ export class UngradedAnswersError extends AppError {
 export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
 export class NotOnCommissionError extends define('NOT_ON_COMMISSION', 403) {}
 export class AppealStateError extends define('APPEAL_STATE', 409) {}
+export class BlindNeedsPublicationError extends define('BLIND_NEEDS_PUBLICATION', 400) {}
 
 /** The appeal window is over: `extensions.deadline` (ISO) is the moment it closed, on the server's clock. */
 export class AppealWindowClosedError extends AppError {

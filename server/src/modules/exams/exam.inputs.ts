@@ -47,6 +47,12 @@ export class ExamInput {
       'When grades reach the students; omitted: ON_PUBLICATION on create, unchanged on update (fixed once a grade is published).',
   })
   resultsRelease?: ResultsRelease | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Blind marking: the teacher grades under codes until the results are published (needs resultsRelease ON_PUBLICATION); omitted: off on create, unchanged on update.',
+  })
+  blindMarking?: boolean | null;
 }
 
 @InputType({ description: "The exam's online platform (R2.6, R3.1)." })

@@ -158,6 +158,7 @@ export class ExamResolver {
       'FORBIDDEN',
       'NOT_FOUND',
       'BAD_USER_INPUT',
+      'BLIND_NEEDS_PUBLICATION',
     ),
   })
   createExam(
@@ -176,6 +177,7 @@ export class ExamResolver {
       'NOT_FOUND',
       'BAD_USER_INPUT',
       'CONFIRMATION_REQUIRED',
+      'BLIND_NEEDS_PUBLICATION',
     ),
   })
   async updateExam(

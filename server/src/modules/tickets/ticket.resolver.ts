@@ -13,6 +13,7 @@ import { examOf } from '../sittings/sitting-relations';
 import { Role, User } from '../users/user.entity';
 import { Ticket, TicketTile } from './ticket.entity';
 import { related } from '../../common/loaded';
+import { holderAsSeen } from '../blind/blind-view';
 
 const TICKET_NUMBER = "The ticket's number: a whole number from 1, unique within the exam.";
 const TICKET_QUESTIONS = 'The questions, plain text up to 50 000 characters (longer material goes in a file).';
@@ -199,8 +200,12 @@ export class TicketResolver {
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'The student holding it; null while it is free.' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      "The student holding it; null while it is free. To a teacher while the exam is blind, the holder's stand-in (Sitting.student).",
+  })
   async takenBy(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<User | null> {
-    return loadersOf(ctx).ticketHolder.load(ticket.id);
+    return (await holderAsSeen(ctx, ticket)) ?? loadersOf(ctx).ticketHolder.load(ticket.id);
   }
 }

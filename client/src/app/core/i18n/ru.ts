@@ -591,6 +591,16 @@ export const ru: Messages = {
   'apiClients.scope.EXAMS_WRITE': 'Запись экзаменов',
   'apiClients.scope.GRADES_READ': 'Чтение оценок',
   'apiClients.scope.AUDIT_READ': 'Чтение журнала действий',
+  'blind.chip': 'Слепая проверка',
+  'blind.hint': 'До публикации результатов имена обучающихся скрыты: каждый ответ показан под своим кодом.',
+  'blind.code': 'Код {code}',
+  'blind.formLabel': 'Слепая проверка',
+  'blind.formHint':
+    'До публикации результатов преподаватель оценивает ответы под кодами, без имён; сотрудники видят, чей это ответ.',
+  'blind.releaseForced':
+    'При слепой проверке результаты публикуются только вместе: оценки, видимые сразу после выставления, раскрыли бы имена.',
+  'error.BLIND_NEEDS_PUBLICATION':
+    'Слепая проверка возможна только при публикации результатов вместе: выберите «При публикации результатов» или отключите слепую проверку.',
   // docs2: the API-client scopes added after the first seven
   'apiClients.scope.CALENDAR_WRITE': 'Ведение нерабочих дней',
   'apiClients.scope.APPEALS_READ': 'Чтение апелляций (доводы студента, без ответа)',
