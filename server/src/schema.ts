@@ -19,6 +19,8 @@ import { SittingSendResolver } from './modules/answers/answer-send.resolver';
 import { SittingGradeResolver } from './modules/grades/grade.resolver';
 import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
+import { RetakeResolver } from './modules/retakes/retake.resolver';
+import { JournalAttemptResolver } from './modules/journal/journal-attempts';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -47,6 +49,8 @@ export function createSchema(): Promise<GraphQLSchema> {
       SittingEventResolver,
       FileResolver,
       JournalResolver,
+      RetakeResolver,
+      JournalAttemptResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -17,6 +17,7 @@ import { REDIS_RETRY_MAX_MS, type RedisConnections } from './common/redis';
 import { SittingService } from './modules/sittings/sitting.service';
 import { TicketService } from './modules/tickets/ticket.service';
 import { UserService } from './modules/users/user.service';
+import { RetakeService } from './modules/retakes/retake.service';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -44,6 +45,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
   const rateLimits = new RateLimits(config, metrics, redis?.command);
   const sessionSockets = new SessionSockets(redis, config.redisKeyPrefix);
   limitPasswordHashing(config.passwordHashConcurrency, config.passwordHashQueue);
+  const exams = new ExamService(events, config);
   return {
     config,
     events,
@@ -55,7 +57,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     now: () => new Date(),
     auth: new AuthService(config, rateLimits, sessionSockets),
     users: new UserService(),
-    exams: new ExamService(events, config),
+    exams,
     tickets,
     sittings: new SittingService(events, presence, tickets),
     answers,
@@ -63,6 +65,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     grades: new GradeService(events),
     journal: new JournalService(),
     files: new FileService(config, store, fileSecret, events, answers),
+    retakes: new RetakeService(events, exams, store),
   };
 }
 

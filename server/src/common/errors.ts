@@ -20,7 +20,15 @@ export type ErrorCode =
   // beyond the contract: a rate limit or a full queue; extensions.retryAfter says in how many seconds to try again
   | 'TOO_MANY_REQUESTS'
   // an operation over the request limits (depth, aliases, directives, tokens, cost): refused before anything runs
-  | 'QUERY_TOO_COMPLEX';
+  | 'QUERY_TOO_COMPLEX'
+  // issue 12 (retakes): a retake needs the exam's results published first
+  | 'RESULTS_NOT_PUBLISHED'
+  // issue 12 (retakes): no student of the exam has a published FX grade
+  | 'NO_FX_STUDENTS'
+  // issue 12 (retakes): every FX student of the exam is already enrolled in a retake of it
+  | 'RETAKE_EXISTS'
+  // issue 12 (retakes): a retake is not retaken again (its FX means re-taking the course)
+  | 'RETAKE_OF_RETAKE';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -63,6 +71,10 @@ export class AnswerSubmittedError extends define('ANSWER_SUBMITTED', 409) {}
 export class AnswerTooShortError extends define('ANSWER_TOO_SHORT', 400) {}
 export class ConfirmationRequiredError extends define('CONFIRMATION_REQUIRED', 409) {}
 export class QueryTooComplexError extends define('QUERY_TOO_COMPLEX', 400) {}
+export class ResultsNotPublishedError extends define('RESULTS_NOT_PUBLISHED', 409) {}
+export class NoFxStudentsError extends define('NO_FX_STUDENTS', 409) {}
+export class RetakeExistsError extends define('RETAKE_EXISTS', 409) {}
+export class RetakeOfRetakeError extends define('RETAKE_OF_RETAKE', 409) {}
 
 /**
  * A save or send carried a `baseVersion` older than the answer's: it was changed on another device or tab meanwhile.

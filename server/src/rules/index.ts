@@ -6,3 +6,4 @@
 export * from './answer-rules';
 export * from './exam-time';
 export * from './limits';
+export * from './retake-rules';

@@ -21,8 +21,17 @@ export enum SittingEventKind {
   ANSWER_SENT_AT_END = 'ANSWER_SENT_AT_END',
   GRADED = 'GRADED',
   EXTRA_TIME_GIVEN = 'EXTRA_TIME_GIVEN',
+  /** issue 12 (E6): staff enrolled the student, for an FX here, in a retake of this exam; detail: the retake's start */
+  RETAKE_SCHEDULED = 'RETAKE_SCHEDULED',
 }
-registerEnumType(SittingEventKind, { name: 'SittingEventKind' });
+registerEnumType(SittingEventKind, {
+  name: 'SittingEventKind',
+  valuesConfig: {
+    RETAKE_SCHEDULED: {
+      description: "staff enrolled the student (FX here) in a retake of this exam; detail: the retake's start",
+    },
+  },
+});
 
 /** Append-only trail of a sitting, for appeals: rows are inserted, never updated. */
 @ObjectType({ description: "One entry of a sitting's audit trail." })

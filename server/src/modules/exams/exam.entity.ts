@@ -72,6 +72,13 @@ export class Exam extends BaseEntity {
   @Property({ type: 'boolean', nullable: true })
   autoSendAtEnd?: boolean | null;
 
+  /** E6: the exam this one is a retake of (for its FX students); null for an ordinary exam */
+  @ManyToOne(() => Exam, { nullable: true, deleteRule: 'set null' })
+  retakeOf?: Exam | null;
+
+  @OneToMany(() => Exam, (exam) => exam.retakeOf)
+  retakes = new Collection<Exam>(this);
+
   @OneToMany('Sitting', 'exam')
   sittings = new Collection<Sitting>(this);
 

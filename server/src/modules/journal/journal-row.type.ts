@@ -1,4 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
+import type { Sitting } from '../sittings/sitting.entity';
 import { Discipline, Period } from '../calendar/calendar.entity';
 import { AnswerSendMode } from '../answers/answer.entity';
 import { Exam } from '../exams/exam.entity';
@@ -17,4 +18,7 @@ export class JournalRow {
     description: 'how the answer was sent (e.g. AUTOMATIC: by the server at the end); null when nothing was sent',
   })
   sendMode?: AnswerSendMode | null;
+
+  /** the sitting the row shows (not a field): which attempt it is and whether it counts are read from it */
+  sitting!: Sitting;
 }

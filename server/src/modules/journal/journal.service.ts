@@ -18,6 +18,7 @@ const POPULATE = [
 
 function toRow(sitting: Sitting): JournalRow {
   return Object.assign(new JournalRow(), {
+    sitting,
     student: sitting.student,
     discipline: sitting.exam.discipline,
     period: sitting.exam.period,
