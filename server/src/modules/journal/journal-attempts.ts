@@ -55,6 +55,10 @@ export class JournalAttemptResolver {
     if (isRetake) return attemptCounts(true, finalGradePublished(row.sitting), false);
     let grades = byEntityManager.get(ctx.em);
     if (!grades) byEntityManager.set(ctx.em, (grades = new RetakeGrades(ctx.em)));
-    return attemptCounts(false, finalGradePublished(row.sitting), await grades.published.load(`${row.exam.id}:${row.student.id}`));
+    return attemptCounts(
+      false,
+      finalGradePublished(row.sitting),
+      await grades.published.load(`${row.exam.id}:${row.student.id}`),
+    );
   }
 }

@@ -53,7 +53,7 @@ export class RetakeResolver {
   @Mutation(() => Exam, {
     description:
       'E6, staff: a retake of the exam for the students whose published final grade is FX (25–49) and who are not ' +
-      "in a retake of it yet; new date, times and (optionally) teacher, everything else copied from the exam. Refusals: RESULTS_NOT_PUBLISHED, NO_FX_STUDENTS, RETAKE_EXISTS, RETAKE_OF_RETAKE, BAD_USER_INPUT (times, teacher)",
+      'in a retake of it yet; new date, times and (optionally) teacher, everything else copied from the exam. Refusals: RESULTS_NOT_PUBLISHED, NO_FX_STUDENTS, RETAKE_EXISTS, RETAKE_OF_RETAKE, BAD_USER_INPUT (times, teacher)',
   })
   createRetake(
     @Ctx() ctx: Context,
@@ -86,7 +86,7 @@ export class RetakeResolver {
   @FieldResolver(() => [Sitting], {
     nullable: true,
     description:
-      "E6, staff: the sittings (students, final grades) a retake created now would enrol; empty when none could be (results not published, a retake itself); null for others",
+      'E6, staff: the sittings (students, final grades) a retake created now would enrol; empty when none could be (results not published, a retake itself); null for others',
   })
   async retakeCandidates(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[] | null> {
     if (ctx.user?.role !== Role.STAFF) return null;

@@ -137,10 +137,7 @@ export class RetakeService {
   private async copyQuestions(tx: EntityManager, original: Exam, retake: Exam): Promise<string[]> {
     const newTicket = new Map<string, Ticket>();
     for (const ticket of original.tickets) {
-      newTicket.set(
-        ticket.id,
-        tx.create(Ticket, { exam: retake, number: ticket.number, questions: ticket.questions }),
-      );
+      newTicket.set(ticket.id, tx.create(Ticket, { exam: retake, number: ticket.number, questions: ticket.questions }));
     }
     const files = await tx.find(
       StoredFile,
