@@ -7,6 +7,9 @@ import { bandFor } from '../modules/grades/grade-scale';
 import { Sitting } from '../modules/sittings/sitting.entity';
 import { Ticket } from '../modules/tickets/ticket.entity';
 import { Role, User } from '../modules/users/user.entity';
+import { recordEvent, SittingEventKind } from '../modules/audit/audit.service';
+import { resultsOut } from '../modules/retakes/retake-publication';
+import { retakeCandidates, retakeFields } from '../modules/retakes/retake.service';
 
 const MINUTE = 60_000;
 const DEMO_PASSWORD = 'demo';
@@ -214,10 +217,42 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
   });
 
   await em.flush();
+  await seedRetakeDemo(em, now);
   // one line: it is logged as a JSON message like every other line
   return (
     'Seeded the demo university. Demo credentials (password for all: demo): ' +
     'staff — registrar staff; teacher — teacher (Деректер қорлары, Операциялық жүйелер, …); ' +
     'teacher2 — teacher (Компьютерлік желілер); student01 … student30 — students.'
   );
+}
+
+/**
+ * issue 12 (E6): a retake scheduled a week on (two hours, from the next whole hour), for the FX students of the first
+ * finished exam whose results are published (the demo's HIS-101: student10 has 40, FX), as staff create it.
+ */
+async function seedRetakeDemo(em: EntityManager, now: Date): Promise<void> {
+  const staff = await em.findOneOrFail(User, { role: Role.STAFF });
+  const finished = await em.find(
+    Exam,
+    { endsAt: { $lt: now }, retakeOf: null },
+    { populate: ['tickets', 'teacher'], orderBy: { startsAt: 'asc' } },
+  );
+  for (const exam of finished) {
+    if (!resultsOut(exam, now)) continue;
+    const { toEnrol } = await retakeCandidates(em, exam);
+    if (!toEnrol.length) continue;
+    const startsAt = new Date(Math.ceil((now.getTime() + 7 * 24 * 60 * MINUTE) / (60 * MINUTE)) * 60 * MINUTE);
+    const retake = em.create(
+      Exam,
+      retakeFields(exam, exam.teacher, startsAt, new Date(startsAt.getTime() + 120 * MINUTE)),
+    );
+    for (const ticket of exam.tickets)
+      em.create(Ticket, { exam: retake, number: ticket.number, questions: ticket.questions });
+    for (const sitting of toEnrol) {
+      em.create(Sitting, { exam: retake, student: sitting.student });
+      recordEvent(em, sitting, SittingEventKind.RETAKE_SCHEDULED, staff, now, startsAt.toISOString());
+    }
+    await em.flush();
+    return;
+  }
 }

@@ -110,6 +110,20 @@ describe('the demo university', () => {
     expect(journal.myJournal.find((r: any) => r.discipline.title === 'Деректер қорлары').grade.letter).toBe('B-');
   });
 
+  it('schedules a retake for the FX student of the published finished exam (E6)', async () => {
+    const fx = await server.login('student10', 'demo');
+    const LINKS = `query($y:ID!){ myExams(academicYearId:$y){ id startsAt discipline { title } retakeOf { id } retakes { id } } }`;
+    const mine = (await server.ok(fx, LINKS, { y: yearId })).myExams;
+    const history = mine.filter((e: any) => e.discipline.title === 'Қазақстанның қазіргі заман тарихы');
+    expect(history.length).toBe(2);
+    const [original, retake] = history;
+    expect(retake.retakeOf).toEqual({ id: original.id });
+    expect(original.retakes).toEqual([{ id: retake.id }]);
+    expect(Date.parse(retake.startsAt)).toBeGreaterThan(Date.now());
+    // a passing student of the same exam is not enrolled
+    expect(exams.filter((e) => e.discipline.title === 'Қазақстанның қазіргі заман тарихы').length).toBe(1);
+  });
+
   it('draws a ticket for a student entering the RANDOM exam', async () => {
     const random = exams.find((e) => e.ticketAssignment === 'RANDOM');
     const entered = await server.ok(student, 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', {

@@ -29,6 +29,47 @@ export interface RetakeCandidates {
   toEnrol: Sitting[];
 }
 
+/**
+ * The sittings of `exam` whose published final grade (after any correction or appeal: the sitting holds the final
+ * score) is FX, by name; `toEnrol` leaves out the students already enrolled in a retake of this exam.
+ */
+export async function retakeCandidates(em: EntityManager, exam: Pick<Exam, 'id'>): Promise<RetakeCandidates> {
+  const graded = await em.find(
+    Sitting,
+    { exam: exam.id, score: { $ne: null } },
+    { populate: ['student'], orderBy: { student: { fullName: 'asc' }, id: 'asc' } },
+  );
+  const fx = graded.filter((s) => finalGradePublished(s) && mayRetake(bandFor(s.score!).letter));
+  if (!fx.length) return { fx, toEnrol: [] };
+  const enrolled = await em.find(
+    Sitting,
+    { exam: { retakeOf: exam.id }, student: { $in: fx.map((s) => s.student.id) } },
+    { fields: ['student'] },
+  );
+  const already = new Set(enrolled.map((s) => s.student.id));
+  return { fx, toEnrol: fx.filter((s) => !already.has(s.student.id)) };
+}
+
+/** A retake's fields: the new times and teacher, the rest as the exam's (discipline, period, format, task, platform, auto-send). */
+export function retakeFields(original: Exam, teacher: User, startsAt: Date, endsAt: Date) {
+  return {
+    retakeOf: original,
+    period: original.period,
+    discipline: original.discipline,
+    teacher,
+    startsAt,
+    endsAt,
+    format: original.format,
+    ticketAssignment: original.ticketAssignment,
+    taskText: original.taskText,
+    platformName: original.platformName,
+    platformUrl: original.platformUrl,
+    platformLogin: original.platformLogin,
+    platformPassword: original.platformPassword,
+    autoSendAtEnd: original.autoSendAtEnd,
+  };
+}
+
 /** E6: a retake exam for the FX students of an exam, created by staff in one action. */
 export class RetakeService {
   constructor(
@@ -37,25 +78,9 @@ export class RetakeService {
     private readonly store: FileStore,
   ) {}
 
-  /**
-   * The sittings of `exam` whose published final grade (after any correction or appeal: the sitting holds the final
-   * score) is FX, by name; `toEnrol` leaves out the students already enrolled in a retake of this exam.
-   */
-  async candidates(em: EntityManager, exam: Pick<Exam, 'id'>): Promise<RetakeCandidates> {
-    const graded = await em.find(
-      Sitting,
-      { exam: exam.id, score: { $ne: null } },
-      { populate: ['student'], orderBy: { student: { fullName: 'asc' }, id: 'asc' } },
-    );
-    const fx = graded.filter((s) => finalGradePublished(s) && mayRetake(bandFor(s.score!).letter));
-    if (!fx.length) return { fx, toEnrol: [] };
-    const enrolled = await em.find(
-      Sitting,
-      { exam: { retakeOf: exam.id }, student: { $in: fx.map((s) => s.student.id) } },
-      { fields: ['student'] },
-    );
-    const already = new Set(enrolled.map((s) => s.student.id));
-    return { fx, toEnrol: fx.filter((s) => !already.has(s.student.id)) };
+  /** see `retakeCandidates` */
+  candidates(em: EntityManager, exam: Pick<Exam, 'id'>): Promise<RetakeCandidates> {
+    return retakeCandidates(em, exam);
   }
 
   /**
@@ -93,22 +118,7 @@ export class RetakeService {
           throw new RetakeExistsError(
             'Every FX student of this exam is already enrolled in a retake of it; open that retake to change it.',
           );
-        const retake = tx.create(Exam, {
-          retakeOf: original,
-          period: original.period,
-          discipline: original.discipline,
-          teacher,
-          startsAt: input.startsAt,
-          endsAt: input.endsAt,
-          format: original.format,
-          ticketAssignment: original.ticketAssignment,
-          taskText: original.taskText,
-          platformName: original.platformName,
-          platformUrl: original.platformUrl,
-          platformLogin: original.platformLogin,
-          platformPassword: original.platformPassword,
-          autoSendAtEnd: original.autoSendAtEnd,
-        });
+        const retake = tx.create(Exam, retakeFields(original, teacher, input.startsAt, input.endsAt));
         for (const sitting of toEnrol) {
           tx.create(Sitting, { exam: retake, student: sitting.student });
           recordEvent(tx, sitting, SittingEventKind.RETAKE_SCHEDULED, actor, now, input.startsAt.toISOString());

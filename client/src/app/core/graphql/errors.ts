@@ -24,6 +24,11 @@ const KNOWN_CODES = [
   'TOO_MANY_REQUESTS',
   'NETWORK',
   'INTERNAL_SERVER_ERROR',
+  // issue 12 (E6): createRetake's refusals
+  'RESULTS_NOT_PUBLISHED',
+  'NO_FX_STUDENTS',
+  'RETAKE_EXISTS',
+  'RETAKE_OF_RETAKE',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 

@@ -460,6 +460,33 @@ export const kk = {
   'journal.csvScore': '{date}: балл',
   'journal.csvLetter': '{date}: әріптік баға',
   'journal.csvGpa': '{date}: сандық эквиваленті',
+
+  // issue 12 (E6): retakes for FX students
+  'retakes.retakeOf': '{date} емтиханын қайта тапсыру',
+  'retakes.retakeOn': 'Қайта тапсыру: {date}',
+  'retakes.section': 'FX алған білім алушыларға қайта тапсыру',
+  'retakes.hint': 'FX (25–49) алған білім алушы емтиханды қайта тапсыра алады; F (0–24) — пәнді қайта оқу.',
+  'retakes.create': 'FX алған білім алушыларға қайта тапсыру құру ({n})',
+  'retakes.teacher': 'Оқытушы',
+  'retakes.copied': 'Пән, кезең, пішім, билеттер мен платформа осы емтиханнан көшіріледі.',
+  'retakes.submit': 'Жалғастыру',
+  'retakes.confirmTitle': 'Қайта тапсыруды құрасыз ба?',
+  'retakes.confirmText': '{date}, {start}–{end} қайта тапсыруға {n} білім алушы жазылады:',
+  'retakes.confirm': 'Қайта тапсыруды құру',
+  'retakes.student': '{name} ({login}) — {score}, {letter}',
+  'retakes.timesPast': 'Қайта тапсыру өткен уақытта басталмайды.',
+  'retakes.timesBeforeOriginal': 'Қайта тапсыру емтихан аяқталғаннан кейін басталуы керек.',
+  'retakes.timesTooLong': 'Емтихан бір аптадан ұзақ болмайды.',
+  'retakes.attempt': 'Қайта тапсыру',
+  'retakes.counts': 'Есепке алынады',
+  'retakes.notCounted': 'Есепке алынбайды',
+  'retakes.csvAttempt': '{date}: талпыныс',
+  'retakes.csvCounts': '{date}: есепке алынады',
+  'trail.kind.RETAKE_SCHEDULED': 'Қайта тапсыруға жазылды',
+  'error.RESULTS_NOT_PUBLISHED': 'Емтихан нәтижелері әлі жарияланбаған; алдымен оларды жариялаңыз.',
+  'error.NO_FX_STUDENTS': 'Бұл емтиханда FX алған білім алушы жоқ.',
+  'error.RETAKE_EXISTS': 'FX алған барлық білім алушы қайта тапсыруға жазылған.',
+  'error.RETAKE_OF_RETAKE': 'Бұл емтихан — қайта тапсырудың өзі; оны қайта тапсыруға болмайды.',
 } as const;
 
 export type MessageKey = keyof typeof kk;

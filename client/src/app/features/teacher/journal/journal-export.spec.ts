@@ -15,18 +15,24 @@ const rows = [
     exam: exam('morning', '2026-11-29T05:00:00Z'),
     grade: { score: 88, letter: 'B+', gpa: 3.33 },
     sendMode: 'STUDENT' as const,
+    attempt: 1,
+    counts: true,
   },
   {
     student: student('student21', 'Әлия Нұрланқызы'),
     exam: exam('afternoon', '2026-11-29T10:30:00Z'),
     grade: { score: 95, letter: 'A', gpa: 4 },
     sendMode: 'AUTOMATIC' as const, // issue 11: sent for her at the end
+    attempt: 1,
+    counts: true,
   },
   {
     student: student('student22', 'Арман Бекұлы'),
     exam: exam('morning', '2026-11-29T05:00:00Z'),
     grade: null,
     sendMode: null,
+    attempt: 1,
+    counts: true,
   },
 ];
 
@@ -102,5 +108,66 @@ describe('the journal export', () => {
     expect(en).toContain(
       'Әлия Нұрланқызы,student21,88,B+,3.33,95,A,4.00,"29 November 2026, 15:30: Sent automatically at the end"',
     );
+  });
+  it('E6: with a retake, says for each exam which attempt it is and whether it counts', () => {
+    const retakeRows = [
+      { ...rows[0], grade: { score: 40, letter: 'FX', gpa: 0.5 }, counts: false },
+      {
+        student: rows[0].student,
+        exam: exam('retake', '2026-12-10T05:00:00Z'),
+        grade: { score: 72, letter: 'C+', gpa: 2.33 },
+        sendMode: 'STUDENT' as const,
+        attempt: 2,
+        counts: true,
+      },
+      rows[2],
+    ];
+    const table = journalExport(i18n, 'Asia/Almaty', 'journal', journalTable(retakeRows));
+    expect(table.columns.map((c) => c.header)).toEqual([
+      'Білім алушы',
+      'Логин',
+      '2026 ж. 29 қараша, 10:00: балл',
+      '2026 ж. 29 қараша, 10:00: әріптік баға',
+      '2026 ж. 29 қараша, 10:00: сандық эквиваленті',
+      '2026 ж. 29 қараша, 10:00: талпыныс',
+      '2026 ж. 29 қараша, 10:00: есепке алынады',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: балл',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: әріптік баға',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: сандық эквиваленті',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: талпыныс',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: есепке алынады',
+      'Ескертпе',
+    ]);
+    const line = (login: string) => table.rows.find((row) => row[1] === login);
+    expect(line('student21')).toEqual([
+      'Әлия Нұрланқызы',
+      'student21',
+      40,
+      'FX',
+      0.5,
+      1,
+      'Есепке алынбайды',
+      72,
+      'C+',
+      2.33,
+      2,
+      'Есепке алынады',
+      '',
+    ]);
+    expect(line('student22')).toEqual([
+      'Арман Бекұлы',
+      'student22',
+      'Бағаланбаған',
+      null,
+      null,
+      1,
+      'Есепке алынады',
+      null,
+      null,
+      null,
+      null,
+      null,
+      '',
+    ]);
   });
 });

@@ -12,27 +12,38 @@ describe('the journal table', () => {
         exam: exam('retake', '2026-12-20T04:00:00Z'),
         grade: grade(75, 'B-', 2.67),
         sendMode: 'AUTOMATIC' as const,
+        attempt: 2,
+        counts: true,
       },
       {
         student: student('s1', 'Арман Бекұлы'),
         exam: exam('main', '2026-12-10T04:00:00Z'),
         grade: grade(96, 'A', 4),
         sendMode: 'STUDENT' as const,
+        attempt: 1,
+        counts: true,
       },
       {
         student: student('s2', 'Дана Сапарова'),
         exam: exam('main', '2026-12-10T04:00:00Z'),
         grade: grade(40, 'FX', 0.5),
         sendMode: 'LATE_WITHIN_GRACE' as const,
+        attempt: 1,
+        counts: false,
       },
       {
         student: student('s3', 'Әлия Нұрланқызы'),
         exam: exam('main', '2026-12-10T04:00:00Z'),
         grade: null,
         sendMode: null,
+        attempt: 1,
+        counts: true,
       },
     ]);
-    expect(columns.map((c) => c.examId)).toEqual(['main', 'retake']);
+    expect(columns.map((c) => [c.examId, c.attempt])).toEqual([
+      ['main', 1],
+      ['retake', 2],
+    ]);
     expect(lines.map((l) => l.student.fullName)).toEqual(
       ['Арман Бекұлы', 'Әлия Нұрланқызы', 'Дана Сапарова'].sort((a, b) => a.localeCompare(b)),
     );
@@ -41,8 +52,12 @@ describe('the journal table', () => {
     expect(dana.sendModes)
       .withContext('how each answer was sent, by column')
       .toEqual(['LATE_WITHIN_GRACE', 'AUTOMATIC']);
+    expect(dana.counts).withContext("E6: the retake's published grade counts, not the FX").toEqual([false, true]);
+    expect(dana.retook).toBeTrue();
     const arman = lines.find((l) => l.student.id === 's1')!;
     expect(arman.grades).toEqual([grade(96, 'A', 4), undefined]);
+    expect(arman.counts).toEqual([true, null]);
+    expect(arman.retook).toBeFalse();
     expect(lines.find((l) => l.student.id === 's3')!.grades).toEqual([null, undefined]);
   });
 
