@@ -459,9 +459,9 @@ export const en: Messages = {
   // issue 12 (E6): retakes for FX students
   'retakes.retakeOf': 'Retake of the exam of {date}',
   'retakes.retakeOn': 'Retake: {date}',
-  'retakes.section': 'Retake for FX students',
-  'retakes.hint': 'A student with FX (25–49) may retake the exam; F (0–24) means re-taking the course.',
-  'retakes.create': 'Create retake for FX students ({n})',
+  'retakes.section': 'Retake for {fx} students',
+  'retakes.hint': 'A student with {fx} (25–49) may retake the exam; F (0–24) means re-taking the course.',
+  'retakes.create': 'Create retake for {fx} students ({n})',
   'retakes.teacher': 'Teacher',
   'retakes.copied': 'The discipline, period, format, tickets and platform are copied from this exam.',
   'retakes.submit': 'Continue',

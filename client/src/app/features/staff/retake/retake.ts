@@ -12,7 +12,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { Router, RouterLink } from '@angular/router';
-import { retakeTimesProblem, type RetakeTimesProblem } from '@rules';
+import { RETAKE_LETTER, retakeTimesProblem, type RetakeTimesProblem } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom, map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
@@ -55,6 +55,8 @@ export class Retake {
   protected readonly i18n = inject(I18n);
 
   readonly examId = input.required<string>();
+  /** the grade that gives a retake, as the labels name it */
+  protected readonly fx = RETAKE_LETTER;
 
   protected readonly panel = rxResource({
     params: () => this.examId(),
