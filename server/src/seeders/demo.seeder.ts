@@ -227,7 +227,7 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
 }
 
 /**
- * issue 12 (E6): a retake scheduled a week on (two hours, from the next whole hour), for the FX students of the first
+ * issue 12 (E6): a retake scheduled a week on, for the FX students of the first
  * finished exam whose results are published (the demo's HIS-101: student10 has 40, FX), as staff create it.
  */
 async function seedRetakeDemo(em: EntityManager, now: Date): Promise<void> {
@@ -241,7 +241,9 @@ async function seedRetakeDemo(em: EntityManager, now: Date): Promise<void> {
     if (!resultsOut(exam, now)) continue;
     const { toEnrol } = await retakeCandidates(em, exam);
     if (!toEnrol.length) continue;
-    const startsAt = new Date(Math.ceil((now.getTime() + 7 * 24 * 60 * MINUTE) / (60 * MINUTE)) * 60 * MINUTE);
+    // a week on, 10:00–12:00 in Almaty (05:00 UTC)
+    const startsAt = new Date(now.getTime() + 7 * 24 * 60 * MINUTE);
+    startsAt.setUTCHours(5, 0, 0, 0);
     const retake = em.create(
       Exam,
       retakeFields(exam, exam.teacher, startsAt, new Date(startsAt.getTime() + 120 * MINUTE)),
