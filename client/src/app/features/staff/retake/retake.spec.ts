@@ -20,7 +20,7 @@ const candidate = (login: string, fullName: string, score: number) => ({
 
 /** E6: staff's «Create retake for FX students (n)» on an exam's page. */
 describe('the retake panel', () => {
-  let mutations: { document: unknown; variables: any }[];
+  let mutations: { document: unknown; variables: unknown }[];
   let refuse: string | null;
   let confirmation: FakeConfirmation;
   let exam: Record<string, unknown>;
