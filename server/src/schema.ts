@@ -24,6 +24,8 @@ import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolv
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
 import { guardClientScopes } from './modules/api-clients/client-scopes';
+import { RetakeResolver } from './modules/retakes/retake.resolver';
+import { JournalAttemptResolver } from './modules/journal/journal-attempts';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -60,6 +62,8 @@ export function createSchema(): Promise<GraphQLSchema> {
       SittingAppealResolver,
       ExamAppealResolver,
       ApiClientResolver,
+      RetakeResolver,
+      JournalAttemptResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -38,7 +38,15 @@ export type ErrorCode =
   // a teacher who is not on the appeal's commission tried to decide it
   | 'NOT_ON_COMMISSION'
   // the appeal's state does not allow the step (decided already; no commission yet)
-  | 'APPEAL_STATE';
+  | 'APPEAL_STATE'
+  // issue 12 (retakes): a retake needs the exam's results published first
+  | 'RESULTS_NOT_PUBLISHED'
+  // issue 12 (retakes): no student of the exam has a published FX grade
+  | 'NO_FX_STUDENTS'
+  // issue 12 (retakes): every FX student of the exam is already enrolled in a retake of it
+  | 'RETAKE_EXISTS'
+  // issue 12 (retakes): a retake is not retaken again (its FX means re-taking the course)
+  | 'RETAKE_OF_RETAKE';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -113,6 +121,10 @@ export class AppealWindowClosedError extends AppError {
     super(message, 'APPEAL_WINDOW_CLOSED', { deadline: deadline.toISOString() });
   }
 }
+export class ResultsNotPublishedError extends define('RESULTS_NOT_PUBLISHED', 409) {}
+export class NoFxStudentsError extends define('NO_FX_STUDENTS', 409) {}
+export class RetakeExistsError extends define('RETAKE_EXISTS', 409) {}
+export class RetakeOfRetakeError extends define('RETAKE_OF_RETAKE', 409) {}
 
 /**
  * A save or send carried a `baseVersion` older than the answer's: it was changed on another device or tab meanwhile.

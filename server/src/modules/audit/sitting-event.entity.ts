@@ -33,6 +33,8 @@ export enum SittingEventKind {
   APPEAL_COMMISSION_SET = 'APPEAL_COMMISSION_SET',
   /** the commission (or staff) decided the appeal: score kept or changed, with the reason */
   APPEAL_DECIDED = 'APPEAL_DECIDED',
+  /** issue 12 (E6): staff enrolled the student, for an FX here, in a retake of this exam; detail: the retake's start */
+  RETAKE_SCHEDULED = 'RETAKE_SCHEDULED',
 }
 registerEnumType(SittingEventKind, {
   name: 'SittingEventKind',
@@ -45,6 +47,9 @@ registerEnumType(SittingEventKind, {
     APPEAL_FILED: { description: 'the student filed an appeal against the published grade' },
     APPEAL_COMMISSION_SET: { description: 'staff formed or changed the appeal commission' },
     APPEAL_DECIDED: { description: 'the appeal was decided: the score kept or changed, with the reason' },
+    RETAKE_SCHEDULED: {
+      description: "staff enrolled the student (FX here) in a retake of this exam; detail: the retake's start",
+    },
   },
 });
 

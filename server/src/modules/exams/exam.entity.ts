@@ -103,6 +103,12 @@ export class Exam extends BaseEntity {
   /** who published the results; GraphQL reads it through ExamResolver (staff and the exam's teacher) */
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   resultsPublishedBy?: User | null;
+  /** E6: the exam this one is a retake of (for its FX students); null for an ordinary exam */
+  @ManyToOne(() => Exam, { nullable: true, deleteRule: 'set null' })
+  retakeOf?: Exam | null;
+
+  @OneToMany(() => Exam, (exam) => exam.retakeOf)
+  retakes = new Collection<Exam>(this);
 
   @OneToMany('Sitting', 'exam')
   sittings = new Collection<Sitting>(this);

@@ -1,0 +1,96 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { requireUser } from '../../common/auth';
+import { BatchLoader, groupBy } from '../../common/batch-loader';
+import type { Context } from '../../context';
+import { loadersOf } from '../../loaders';
+import { canSeeExam } from '../../policy/exam.policy';
+import { Exam } from '../exams/exam.entity';
+import { Sitting } from '../sittings/sitting.entity';
+import { Role } from '../users/user.entity';
+import { resultsOut } from '../grades/grade-publication';
+import { RetakeInput } from './retake.inputs';
+
+const SHOWN = ['period.academicYear', 'discipline', 'teacher'] as const;
+
+/** the exams a list's retake links name, each read once per operation with what a list shows of it */
+class RetakeLoaders {
+  constructor(private readonly em: EntityManager) {}
+
+  readonly exam = new BatchLoader<string, Exam | null>(async (ids) => {
+    const exams = await this.em.find(Exam, { id: { $in: ids } }, { populate: SHOWN });
+    return new Map(exams.map((e) => [e.id, e]));
+  }, null);
+
+  readonly retakesOf = new BatchLoader<string, Exam[]>(async (ids) => {
+    const exams = await this.em.find(
+      Exam,
+      { retakeOf: { $in: ids } },
+      { populate: SHOWN, orderBy: { startsAt: 'asc', id: 'asc' } },
+    );
+    return groupBy(exams, (e) => e.retakeOf!.id);
+  }, []);
+}
+
+const byEntityManager = new WeakMap<EntityManager, RetakeLoaders>();
+function retakeLoaders(ctx: Context): RetakeLoaders {
+  let loaders = byEntityManager.get(ctx.em);
+  if (!loaders) byEntityManager.set(ctx.em, (loaders = new RetakeLoaders(ctx.em)));
+  return loaders;
+}
+
+/** a linked exam shows only to whoever may see it: staff, its teacher, a student enrolled at it */
+async function mayView(ctx: Context, exam: Exam): Promise<boolean> {
+  const user = ctx.user;
+  if (user?.role !== Role.STUDENT) return canSeeExam(user, exam, false);
+  return canSeeExam(user, exam, (await loadersOf(ctx).ownSitting.load(exam.id)) != null);
+}
+
+/** E6: retakes of an exam for its FX students, and the links between an exam and its retakes. */
+@Resolver(() => Exam)
+export class RetakeResolver {
+  @Authorized(Role.STAFF)
+  @Mutation(() => Exam, {
+    description:
+      'E6, staff: a retake of the exam for the students whose published final grade is FX (25–49) and who are not ' +
+      'in a retake of it yet; new date, times and (optionally) teacher, everything else copied from the exam. Refusals: RESULTS_NOT_PUBLISHED, NO_FX_STUDENTS, RETAKE_EXISTS, RETAKE_OF_RETAKE, BAD_USER_INPUT (times, teacher)',
+  })
+  createRetake(
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID, { description: 'the exam whose FX students retake it' }) examId: string,
+    @Arg('input', () => RetakeInput, { description: "the retake's date, times and teacher" }) input: RetakeInput,
+  ): Promise<Exam> {
+    return ctx.services.retakes.create(ctx.em, requireUser(ctx), examId, input, ctx.services.now());
+  }
+
+  @FieldResolver(() => Exam, {
+    nullable: true,
+    description: 'E6: the exam this one is a retake of; null for an ordinary exam, or when the caller may not see it',
+  })
+  async retakeOf(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Exam | null> {
+    const id = exam.retakeOf?.id;
+    if (!id) return null;
+    const original = await retakeLoaders(ctx).exam.load(id);
+    return original && (await mayView(ctx, original)) ? original : null;
+  }
+
+  @FieldResolver(() => [Exam], {
+    description: 'E6: the retakes of this exam that the caller may see (a student: the ones they are enrolled in)',
+  })
+  async retakes(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Exam[]> {
+    const retakes = await retakeLoaders(ctx).retakesOf.load(exam.id);
+    const visible = await Promise.all(retakes.map((retake) => mayView(ctx, retake)));
+    return retakes.filter((_, i) => visible[i]);
+  }
+
+  @FieldResolver(() => [Sitting], {
+    nullable: true,
+    description:
+      'E6, staff: the sittings (students, final grades) a retake created now would enrol; empty when none could be (results not published, a retake itself); null for others',
+  })
+  async retakeCandidates(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[] | null> {
+    if (ctx.user?.role !== Role.STAFF) return null;
+    if (exam.retakeOf || !resultsOut(exam, ctx.services.now())) return [];
+    return (await ctx.services.retakes.candidates(ctx.em, exam)).toEnrol;
+  }
+}
