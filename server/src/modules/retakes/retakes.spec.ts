@@ -16,6 +16,12 @@ const EXAM_LINKS = `query($e:ID!){ exam(id:$e){ id retakeOf { id } retakes { id 
 const CANDIDATES = `query($e:ID!){ exam(id:$e){ retakeCandidates { student { login } grade { score letter } } } }`;
 const SITTINGS = `query($e:ID!){ exam(id:$e){ sittings { id student { login } } } }`;
 const GRADE = 'mutation($s:ID!,$v:Int!){ gradeSitting(sittingId:$s, score:$v){ id } }';
+const PUBLISH = 'mutation($e:ID!){ publishResults(examId:$e){ id } }';
+const CORRECT = 'mutation($s:ID!,$v:Int!,$r:String!){ correctGrade(sittingId:$s, score:$v, reason:$r){ id } }';
+const FILE_APPEAL = 'mutation($s:ID!,$t:String!){ fileAppeal(sittingId:$s, text:$t){ id } }';
+const SET_COMMISSION = 'mutation($a:ID!,$t:[ID!]!){ setAppealCommission(appealId:$a, teacherIds:$t){ id } }';
+const DECIDE =
+  'mutation($a:ID!,$r:String!,$v:Int){ decideAppeal(appealId:$a, decision:CHANGED, reason:$r, score:$v){ id } }';
 const TRAIL = `query($e:ID!){ exam(id:$e){ sittings { student { login } events { kind detail actor { login } } } } }`;
 const JOURNAL = `query($d:ID!,$p:ID!){ journal(disciplineId:$d, periodId:$p){
   student { login } exam { id } grade { score } attempt counts } }`;
@@ -51,17 +57,27 @@ describe('retakes', () => {
   const refusal = async (examId: string, input?: Record<string, unknown>, token?: string) =>
     (await createRetake(examId, input, token)).errors?.[0]?.extensions?.code;
 
-  async function grade(examId: string, scores: Record<number, number>): Promise<void> {
+  /** the sitting of student `i` (s01 is 0) at the exam */
+  async function sittingOf(examId: string, i: number): Promise<string> {
     const { exam } = await server.ok(staff, SITTINGS, { e: examId });
+    return exam.sittings.find((s: { student: { login: string } }) => s.student.login === login(i)).id;
+  }
+
+  /** the teacher's grades (drafts until the results are published, at an ON_PUBLICATION exam) */
+  async function grade(examId: string, scores: Record<number, number>): Promise<void> {
     for (const [i, score] of Object.entries(scores)) {
-      const sitting = exam.sittings.find((s: { student: { login: string } }) => s.student.login === login(+i));
-      await server.ok(teacher, GRADE, { s: sitting.id, v: score });
+      await server.ok(teacher, GRADE, { s: await sittingOf(examId, +i), v: score });
     }
   }
 
-  /** the exam's results out for its students */
-  async function publish(_examId: string): Promise<void> {
-    // the exam is over and every grade was saved: before issue 12's publication, that is published
+  /** issue 12: the teacher publishes the exam's results (ON_PUBLICATION, the default) */
+  async function publish(examId: string): Promise<void> {
+    await server.ok(teacher, PUBLISH, { e: examId });
+  }
+
+  /** staff correct student `i`'s published grade, with a reason */
+  async function correct(examId: string, i: number, score: number): Promise<void> {
+    await server.ok(staff, CORRECT, { s: await sittingOf(examId, i), v: score, r: 'a question was not counted' });
   }
 
   /** an exam that ended an hour ago, with the given scores (by student index), its results published */
@@ -150,8 +166,8 @@ describe('retakes', () => {
     const first = (await createRetake(examId)).data.createRetake;
     expect(enrolled(first)).toEqual(['s01']);
     expect(await refusal(examId)).toBe('RETAKE_EXISTS');
-    // s02's grade became FX afterwards (a correction): a second retake takes s02 alone
-    await grade(examId, { 1: 35 });
+    // s02's published grade was corrected to FX afterwards: a second retake takes s02 alone
+    await correct(examId, 1, 35);
     const second = (await createRetake(examId, retakeTimes(2 * 24 * 60))).data.createRetake;
     expect(enrolled(second)).toEqual(['s02']);
     expect(await refusal(examId)).toBe('RETAKE_EXISTS');
@@ -165,9 +181,73 @@ describe('retakes', () => {
     expect(await refusal(retake.id)).toBe('RETAKE_OF_RETAKE');
   });
 
-  it('refuses before the results are out (RESULTS_NOT_PUBLISHED)', async () => {
-    const examId = await createExam(server, staff, u, { startsAt: minutes(-60), endsAt: minutes(60) });
-    expect(await refusal(examId)).toBe('RESULTS_NOT_PUBLISHED');
+  it('refuses before the results are published (RESULTS_NOT_PUBLISHED), and enrols the FX students after', async () => {
+    // an exam still running: nothing is out
+    const running = await createExam(server, staff, u, { startsAt: minutes(-60), endsAt: minutes(60) });
+    expect(await refusal(running)).toBe('RESULTS_NOT_PUBLISHED');
+
+    // over and graded, but the grades are the teacher's drafts: no student is FX yet
+    const examId = await createExam(server, staff, u, { startsAt: minutes(-180), endsAt: minutes(-60) });
+    await grade(examId, { 0: 40, 1: 80 });
+    const refused = await createRetake(examId);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('RESULTS_NOT_PUBLISHED');
+    expect(refused.errors?.[0]?.message).toContain('publish them first');
+    expect((await server.ok(staff, CANDIDATES, { e: examId })).exam.retakeCandidates).toEqual([]);
+    expect((await server.ok(staff, EXAM_LINKS, { e: examId })).exam.retakes).toEqual([]);
+    const trail = await server.ok(staff, TRAIL, { e: examId });
+    expect(
+      trail.exam.sittings.flatMap((s: { events: { kind: string }[] }) => s.events.map((e) => e.kind)),
+    ).not.toContain('RETAKE_SCHEDULED');
+
+    await publish(examId);
+    expect((await server.ok(staff, CANDIDATES, { e: examId })).exam.retakeCandidates).toEqual([
+      { student: { login: 's01' }, grade: { score: 40, letter: 'FX' } },
+    ]);
+    expect(enrolled((await createRetake(examId)).data.createRetake)).toEqual(['s01']);
+  });
+
+  it('takes an AT_ONCE exam once it has ended (each grade published as saved); copies resultsRelease', async () => {
+    const RELEASE = 'query($e:ID!){ exam(id:$e){ resultsRelease } }';
+    const running = await createExam(server, staff, u, {
+      startsAt: minutes(-60),
+      endsAt: minutes(60),
+      resultsRelease: 'AT_ONCE',
+    });
+    expect(await refusal(running)).toBe('RESULTS_NOT_PUBLISHED');
+
+    const atOnce = await createExam(server, staff, u, {
+      startsAt: minutes(-180),
+      endsAt: minutes(-60),
+      resultsRelease: 'AT_ONCE',
+    });
+    await grade(atOnce, { 0: 40, 1: 30, 2: 90 });
+    const retake = (await createRetake(atOnce)).data.createRetake;
+    expect(enrolled(retake)).toEqual(['s01', 's02']);
+    expect((await server.ok(staff, RELEASE, { e: retake.id })).exam.resultsRelease).toBe('AT_ONCE');
+
+    const onPublication = await gradedExam({ 0: 40 });
+    const other = (await createRetake(onPublication)).data.createRetake;
+    expect((await server.ok(staff, RELEASE, { e: other.id })).exam.resultsRelease).toBe('ON_PUBLICATION');
+  });
+
+  it('takes the final published grade: a correction or an appeal before it moves a student out of FX or into it', async () => {
+    // published: s01 40 (FX), s02 45 (FX), s03 60 (C-), s04 70
+    const examId = await gradedExam({ 0: 40, 1: 45, 2: 60, 3: 70 });
+    // staff correct s01 out of FX (40 → 55) and s03 into it (60 → 48)
+    await correct(examId, 0, 55);
+    await correct(examId, 2, 48);
+    // s02 appeals; the commission raises 45 to 62
+    const appealed = await sittingOf(examId, 1);
+    const appeal = (await server.ok(students[1], FILE_APPEAL, { s: appealed, t: 'The second part was not read.' }))
+      .fileAppeal;
+    await server.ok(staff, SET_COMMISSION, { a: appeal.id, t: [u.otherTeacher.id] });
+    await server.ok(otherTeacher, DECIDE, { a: appeal.id, r: 'The sources are cited correctly.', v: 62 });
+
+    expect((await server.ok(staff, CANDIDATES, { e: examId })).exam.retakeCandidates).toEqual([
+      { student: { login: 's03' }, grade: { score: 48, letter: 'FX' } },
+    ]);
+    const retake = (await createRetake(examId)).data.createRetake;
+    expect(enrolled(retake)).toEqual(['s03']);
   });
 
   it('refuses invalid times with the exam rules (BAD_USER_INPUT), and creates nothing', async () => {
@@ -263,7 +343,13 @@ describe('retakes', () => {
           },
         },
       );
+      // graded, not yet published: a draft counts for nothing, the exam's grade still does
       await grade(retake.id, { 0: 72 });
+      expect(await rows()).toEqual([
+        ['s01', 'exam', 40, 1, true],
+        ['s01', 'retake', null, 2, false],
+        ['s02', 'exam', 75, 1, true],
+      ]);
       await publish(retake.id);
       const after = [
         ['s01', 'exam', 40, 1, false],
