@@ -1,8 +1,9 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { type EntityManager, Utils, wrap } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { requireUser } from '../../common/auth';
 import { BatchLoader, groupBy } from '../../common/batch-loader';
 import type { Context } from '../../context';
+import { isPlainRead } from '../../common/loaded';
 import { loadersOf } from '../../loaders';
 import { canSeeExam } from '../../policy/exam.policy';
 import { Exam } from '../exams/exam.entity';
@@ -39,6 +40,10 @@ function retakeLoaders(ctx: Context): RetakeLoaders {
   return loaders;
 }
 
+/** a managed entity already read in this operation (e.g. joined by an exam list), not a plain read's bare id */
+const inHand = (entity: object | null | undefined): boolean =>
+  !!entity && !isPlainRead(entity) && Utils.isEntity(entity) && wrap(entity, true).isInitialized();
+
 /** a linked exam shows only to whoever may see it: staff, its teacher, a student enrolled at it */
 async function mayView(ctx: Context, exam: Exam): Promise<boolean> {
   const user = ctx.user;
@@ -70,7 +75,8 @@ export class RetakeResolver {
   async retakeOf(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Exam | null> {
     const id = exam.retakeOf?.id;
     if (!id) return null;
-    const original = await retakeLoaders(ctx).exam.load(id);
+    // the original is often in the same list (the identity map's instance): no statement then
+    const original = inHand(exam.retakeOf) ? exam.retakeOf! : await retakeLoaders(ctx).exam.load(id);
     return original && (await mayView(ctx, original)) ? original : null;
   }
 
@@ -78,7 +84,11 @@ export class RetakeResolver {
     description: 'E6: the retakes of this exam that the caller may see (a student: the ones they are enrolled in)',
   })
   async retakes(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Exam[]> {
-    const retakes = await retakeLoaders(ctx).retakesOf.load(exam.id);
+    // the exam lists join them (ExamResolver's LIST); elsewhere one batched statement per operation
+    const retakes =
+      !isPlainRead(exam) && exam.retakes.isInitialized()
+        ? [...exam.retakes].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id))
+        : await retakeLoaders(ctx).retakesOf.load(exam.id);
     const visible = await Promise.all(retakes.map((retake) => mayView(ctx, retake)));
     return retakes.filter((_, i) => visible[i]);
   }

@@ -8,6 +8,8 @@ import {
   type TestServer,
   type University,
 } from '../../testing/harness';
+import { clientOperation } from '../../testing/client-operations';
+import { statementsOf } from '../../testing/statements';
 
 const CREATE_RETAKE = `mutation($e:ID!,$input:RetakeInput!){ createRetake(examId:$e, input:$input){
   id startsAt endsAt format ticketAssignment autoSendAtEnd discipline { id } period { id } teacher { login }
@@ -294,6 +296,17 @@ describe('retakes', () => {
     expect((await server.ok(otherTeacher, EXAM_LINKS, { e: retake.id })).exam.retakeOf).toBeNull();
     expect((await server.ok(teacher, EXAM_LINKS, { e: examId })).exam.retakes).toEqual([]);
     expect((await server.ok(staff, EXAM_LINKS, { e: retake.id })).exam.retakeOf).toEqual({ id: examId });
+
+    // the lists read the links without a statement of their own: the retakes come joined with the exams, the
+    // original is the list's own row (the session, the exams, their sittings)
+    let list: any;
+    const sent = await statementsOf(server.app.orm, async () => {
+      list = await server.ok(staff, clientOperation('StaffExams'), { periodId: u.periodId });
+    });
+    const row = (id: string) => list.exams.find((e: { id: string }) => e.id === id);
+    expect(row(examId).retakes.map((r: { id: string }) => r.id)).toEqual([retake.id]);
+    expect(row(retake.id).retakeOf.id).toBe(examId);
+    expect(sent.length).toBe(3);
   });
 
   describe('in the journal', () => {
