@@ -155,4 +155,18 @@ describe('the retake panel', () => {
     expect(link.getAttribute('href')).toBe('/staff/exams/e0');
     expect(link.textContent).toContain('2026 ж. 22 қараша емтиханын қайта тапсыру');
   });
+
+  it('reads its FX students again when told the results were just published', async () => {
+    const fx = exam['retakeCandidates'];
+    exam = { ...exam, retakeCandidates: [] }; // drafts: no one is FX yet
+    const fixture = await render();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('[data-testid=create-retake]')).toBeNull();
+    exam = { ...exam, retakeCandidates: fx };
+    fixture.componentInstance.reload();
+    await fixture.whenStable();
+    await settle();
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid=create-retake]')?.textContent).toContain('(2)');
+  });
 });

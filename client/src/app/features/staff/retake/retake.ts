@@ -69,6 +69,11 @@ export class Retake {
   protected readonly teachers = computed(() => (this.panel.hasValue() ? (this.panel.value()?.teachers ?? []) : []));
   protected readonly candidates = computed(() => this.exam()?.retakeCandidates ?? []);
 
+  /** read the panel again: the exam's results were just published, so its FX students are known */
+  reload(): void {
+    this.panel.reload();
+  }
+
   protected readonly open = signal(false);
   protected readonly busy = signal(false);
   protected readonly error = signal<MessageKey | null>(null);
