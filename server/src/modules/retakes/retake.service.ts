@@ -11,7 +11,7 @@ import { logger } from '../../common/logger';
 import { examNotFound } from '../../policy/exam.policy';
 import { mayRetake, retakeTimesProblem } from '../../rules';
 import { recordEvent, SittingEventKind } from '../audit/audit.service';
-import { Exam } from '../exams/exam.entity';
+import { Exam, ResultsRelease } from '../exams/exam.entity';
 import { assertTimesValid } from '../exams/exam-rules';
 import type { ExamService } from '../exams/exam.service';
 import type { FileStore } from '../files/file-store';
@@ -109,7 +109,9 @@ export class RetakeService {
           );
         if (!resultsOut(original, now))
           throw new ResultsNotPublishedError(
-            "The exam's results are not published yet; publish them first, then create the retake for its FX students.",
+            original.resultsRelease === ResultsRelease.AT_ONCE
+              ? 'The exam has not ended yet, so its grades are not final; create the retake once it is over.'
+              : "The exam's results are not published yet; publish them first, then create the retake for its FX students.",
           );
         assertTimesValid(retakeTimesProblem(original, input.startsAt, input.endsAt, now));
         const teacher = input.teacherId ? await this.exams.teacher(tx, input.teacherId) : original.teacher;

@@ -215,7 +215,9 @@ describe('retakes', () => {
       endsAt: minutes(60),
       resultsRelease: 'AT_ONCE',
     });
-    expect(await refusal(running)).toBe('RESULTS_NOT_PUBLISHED');
+    const early = await createRetake(running);
+    expect(early.errors?.[0]?.extensions?.code).toBe('RESULTS_NOT_PUBLISHED');
+    expect(early.errors?.[0]?.message).toContain('once it is over');
 
     const atOnce = await createExam(server, staff, u, {
       startsAt: minutes(-180),
