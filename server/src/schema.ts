@@ -26,6 +26,7 @@ import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
 import { guardClientScopes } from './modules/api-clients/client-scopes';
 import { RetakeResolver } from './modules/retakes/retake.resolver';
 import { JournalAttemptResolver } from './modules/journal/journal-attempts';
+import { SittingBlindResolver } from './modules/blind/blind.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -64,6 +65,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       ApiClientResolver,
       RetakeResolver,
       JournalAttemptResolver,
+      SittingBlindResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -22,6 +22,7 @@ import { WorkingDayCalendar } from './modules/calendar/working-days.service';
 import { AppealService } from './modules/appeals/appeal.service';
 import { ApiClientService } from './modules/api-clients/api-client.service';
 import { RetakeService } from './modules/retakes/retake.service';
+import { BlindCodes } from './modules/blind/blind-codes';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -76,6 +77,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     appeals: new AppealService(config, events, calendar, grades),
     apiClients: new ApiClientService(config, sessionSockets),
     retakes: new RetakeService(events, exams, store),
+    blindCodes: new BlindCodes(fileSecret),
   };
 }
 

@@ -46,7 +46,9 @@ export type ErrorCode =
   // issue 12 (retakes): every FX student of the exam is already enrolled in a retake of it
   | 'RETAKE_EXISTS'
   // issue 12 (retakes): a retake is not retaken again (its FX means re-taking the course)
-  | 'RETAKE_OF_RETAKE';
+  | 'RETAKE_OF_RETAKE'
+  // issue 12, blind marking: blind marking hides names until publication, so it needs results released ON_PUBLICATION
+  | 'BLIND_NEEDS_PUBLICATION';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -109,6 +111,7 @@ export class UngradedAnswersError extends AppError {
 export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
 export class NotOnCommissionError extends define('NOT_ON_COMMISSION', 403) {}
 export class AppealStateError extends define('APPEAL_STATE', 409) {}
+export class BlindNeedsPublicationError extends define('BLIND_NEEDS_PUBLICATION', 400) {}
 
 /** The appeal window is over: `extensions.deadline` (ISO) is the moment it closed, on the server's clock. */
 export class AppealWindowClosedError extends AppError {

@@ -1,5 +1,6 @@
 import {
   answerLength,
+  blindMarkingFits,
   mayRetake,
   retakeTimesProblem,
   endFor,
@@ -132,6 +133,15 @@ describe('the shared rules', () => {
       );
       expect(retakeTimesProblem(exam, now, now + 60 * MIN, now)).toBeNull();
       expect(retakeTimesProblem(exam, new Date(now + MIN).toISOString(), now + 60 * MIN, new Date(now))).toBeNull();
+    });
+  });
+
+  describe('blind marking needs publication (issue 12)', () => {
+    it('allows blind marking only when results are released on publication', () => {
+      expect(blindMarkingFits({ blindMarking: true, resultsRelease: 'ON_PUBLICATION' })).toBeTrue();
+      expect(blindMarkingFits({ blindMarking: true, resultsRelease: 'AT_ONCE' })).toBeFalse();
+      expect(blindMarkingFits({ blindMarking: false, resultsRelease: 'AT_ONCE' })).toBeTrue();
+      expect(blindMarkingFits({ blindMarking: false, resultsRelease: 'ON_PUBLICATION' })).toBeTrue();
     });
   });
 });

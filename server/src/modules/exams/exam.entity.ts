@@ -109,6 +109,12 @@ export class Exam extends BaseEntity {
 
   @OneToMany(() => Exam, (exam) => exam.retakeOf)
   retakes = new Collection<Exam>(this);
+  @Field(() => Boolean, {
+    description:
+      "blind marking (issue 12): until the results are published the exam's teacher sees each sitting under a code (Sitting.blindCode), never the student; staff see both",
+  })
+  @Property({ type: 'boolean', default: false })
+  blindMarking: boolean & Opt = false;
 
   @OneToMany('Sitting', 'exam')
   sittings = new Collection<Sitting>(this);

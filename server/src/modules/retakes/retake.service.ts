@@ -52,7 +52,7 @@ export async function retakeCandidates(em: EntityManager, exam: Pick<Exam, 'id'>
 
 /**
  * A retake's fields: the new times and teacher, the rest as the exam's (discipline, period, format, task, platform,
- * auto-send, and when its grades reach the students: `resultsRelease`; its results are its own, unpublished).
+ * auto-send, and how it is graded: `resultsRelease`, `blindMarking`; its results are its own, unpublished).
  */
 export function retakeFields(original: Exam, teacher: User, startsAt: Date, endsAt: Date) {
   return {
@@ -71,6 +71,7 @@ export function retakeFields(original: Exam, teacher: User, startsAt: Date, ends
     platformPassword: original.platformPassword,
     autoSendAtEnd: original.autoSendAtEnd,
     resultsRelease: original.resultsRelease,
+    blindMarking: original.blindMarking,
   };
 }
 

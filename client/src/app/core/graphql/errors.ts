@@ -40,6 +40,8 @@ const KNOWN_CODES = [
   'NO_FX_STUDENTS',
   'RETAKE_EXISTS',
   'RETAKE_OF_RETAKE',
+  // issue 12: blind marking needs results released on publication
+  'BLIND_NEEDS_PUBLICATION',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 
