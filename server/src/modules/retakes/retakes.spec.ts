@@ -234,6 +234,21 @@ describe('retakes', () => {
     expect((await server.ok(staff, RELEASE, { e: other.id })).exam.resultsRelease).toBe('ON_PUBLICATION');
   });
 
+  it("copies blind marking: the teacher meets the retake's students under codes until its results are out", async () => {
+    const examId = await gradedExam({ 0: 40, 1: 80 }, { blindMarking: true });
+    const retake = (await createRetake(examId)).data.createRetake;
+    const BLIND = 'query($e:ID!){ exam(id:$e){ blindMarking sittings { blind blindCode student { id login } } } }';
+    const seen = (await server.ok(teacher, BLIND, { e: retake.id })).exam;
+    expect(seen.blindMarking).toBeTrue();
+    expect(seen.sittings.length).toBe(1);
+    const [sitting] = seen.sittings;
+    expect(sitting.blind).toBeTrue();
+    expect(sitting.student.login).toBe(sitting.blindCode);
+    expect(sitting.student.id).not.toBe(u.students[0].id);
+    const staffSees = (await server.ok(staff, BLIND, { e: retake.id })).exam.sittings;
+    expect(staffSees.map((x: { student: { login: string } }) => x.student.login)).toEqual(['s01']);
+  });
+
   it('takes the final published grade: a correction or an appeal before it moves a student out of FX or into it', async () => {
     // published: s01 40 (FX), s02 45 (FX), s03 60 (C-), s04 70
     const examId = await gradedExam({ 0: 40, 1: 45, 2: 60, 3: 70 });
