@@ -25,6 +25,8 @@ import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolv
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
 import { clientAccessNote, guardClientScopes } from './modules/api-clients/client-scopes';
+import { RetakeResolver } from './modules/retakes/retake.resolver';
+import { JournalAttemptResolver } from './modules/journal/journal-attempts';
 import { SittingBlindResolver } from './modules/blind/blind.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -79,6 +81,8 @@ async function build(): Promise<GraphQLSchema> {
       SittingAppealResolver,
       ExamAppealResolver,
       ApiClientResolver,
+      RetakeResolver,
+      JournalAttemptResolver,
       SittingBlindResolver,
     ],
     authChecker,

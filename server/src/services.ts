@@ -21,6 +21,7 @@ import { UserService } from './modules/users/user.service';
 import { WorkingDayCalendar } from './modules/calendar/working-days.service';
 import { AppealService } from './modules/appeals/appeal.service';
 import { ApiClientService } from './modules/api-clients/api-client.service';
+import { RetakeService } from './modules/retakes/retake.service';
 import { BlindCodes } from './modules/blind/blind-codes';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
@@ -51,6 +52,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
   limitPasswordHashing(config.passwordHashConcurrency, config.passwordHashQueue);
   const grades = new GradeService(events);
   const calendar = new WorkingDayCalendar(config);
+  const exams = new ExamService(events, config);
   return {
     config,
     events,
@@ -62,7 +64,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     now: () => new Date(),
     auth: new AuthService(config, rateLimits, sessionSockets),
     users: new UserService(),
-    exams: new ExamService(events, config),
+    exams,
     tickets,
     sittings: new SittingService(events, presence, tickets, config.presenceWriteGapMs),
     answers,
@@ -74,6 +76,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     calendar,
     appeals: new AppealService(config, events, calendar, grades),
     apiClients: new ApiClientService(config, sessionSockets),
+    retakes: new RetakeService(events, exams, store),
     blindCodes: new BlindCodes(fileSecret),
   };
 }

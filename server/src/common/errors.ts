@@ -39,6 +39,14 @@ export type ErrorCode =
   | 'NOT_ON_COMMISSION'
   // the appeal's state does not allow the step (decided already; no commission yet)
   | 'APPEAL_STATE'
+  // issue 12 (retakes): a retake needs the exam's results published first
+  | 'RESULTS_NOT_PUBLISHED'
+  // issue 12 (retakes): no student of the exam has a published FX grade
+  | 'NO_FX_STUDENTS'
+  // issue 12 (retakes): every FX student of the exam is already enrolled in a retake of it
+  | 'RETAKE_EXISTS'
+  // issue 12 (retakes): a retake is not retaken again (its FX means re-taking the course)
+  | 'RETAKE_OF_RETAKE'
   // issue 12, blind marking: blind marking hides names until publication, so it needs results released ON_PUBLICATION
   | 'BLIND_NEEDS_PUBLICATION';
 
@@ -82,6 +90,11 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   NOT_ON_COMMISSION: 'the teacher may see the appeal but is not on its commission, so may not decide it (HTTP 403)',
   APPEAL_STATE:
     "the appeal's state does not allow the step: no commission yet, already decided, or changed meanwhile by another member (HTTP 409)",
+  RESULTS_NOT_PUBLISHED:
+    "the exam's results are not out yet (ON_PUBLICATION: not published; AT_ONCE: the exam has not ended): publish first, then arrange the retake (HTTP 409)",
+  NO_FX_STUDENTS: 'no student of the exam has a published FX grade (25–49), so there is no one to retake it (HTTP 409)',
+  RETAKE_EXISTS: 'every FX student of the exam is already enrolled in a retake of it (HTTP 409)',
+  RETAKE_OF_RETAKE: 'a retake is not retaken: an FX there means re-taking the course (HTTP 409)',
   BLIND_NEEDS_PUBLICATION:
     'blind marking hides names until the results are published, so it needs `resultsRelease: ON_PUBLICATION`; grades shown at once would reveal them (HTTP 400)',
 };
@@ -195,6 +208,10 @@ export class AppealWindowClosedError extends AppError {
     super(message, 'APPEAL_WINDOW_CLOSED', { deadline: deadline.toISOString() });
   }
 }
+export class ResultsNotPublishedError extends define('RESULTS_NOT_PUBLISHED', 409) {}
+export class NoFxStudentsError extends define('NO_FX_STUDENTS', 409) {}
+export class RetakeExistsError extends define('RETAKE_EXISTS', 409) {}
+export class RetakeOfRetakeError extends define('RETAKE_OF_RETAKE', 409) {}
 
 /**
  * A save or send carried a `baseVersion` older than the answer's: it was changed on another device or tab meanwhile.

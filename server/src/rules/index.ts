@@ -8,3 +8,4 @@ export * from './blind-marking';
 export * from './exam-time';
 export * from './limits';
 export * from './working-days';
+export * from './retake-rules';

@@ -1,6 +1,8 @@
 import {
   answerLength,
   blindMarkingFits,
+  mayRetake,
+  retakeTimesProblem,
   endFor,
   epochMs,
   examPhase,
@@ -111,6 +113,26 @@ describe('the shared rules', () => {
       expect(isSubstantialAnswer('', 1)).toBeTrue();
       expect(isSubstantialAnswer('😀😀😀😀😀', 0)).toBeFalse();
       expect(isSubstantialAnswer('қазақ тілі', 0)).toBeTrue();
+    });
+  });
+  describe('retakes (E6)', () => {
+    it('are for FX alone: F means re-taking the course, a pass needs none', () => {
+      expect(mayRetake('FX')).toBeTrue();
+      for (const letter of ['F', 'D', 'A', '', null, undefined])
+        expect(mayRetake(letter)).withContext(String(letter)).toBeFalse();
+    });
+
+    it("keep the exam's time rules, then start neither in the past nor before the exam's end", () => {
+      const exam = { endsAt: T0 };
+      const now = T0 + MIN;
+      expect(retakeTimesProblem(exam, now + MIN, now, now)).toBe('END_NOT_AFTER_START');
+      expect(retakeTimesProblem(exam, now + MIN, now + MIN + MAX_EXAM_MS + 1, now)).toBe('TOO_LONG');
+      expect(retakeTimesProblem(exam, now - 1, now + 60 * MIN, now)).toBe('STARTS_IN_PAST');
+      expect(retakeTimesProblem({ endsAt: now + 10 * MIN }, now + MIN, now + 60 * MIN, now)).toBe(
+        'STARTS_BEFORE_ORIGINAL_ENDS',
+      );
+      expect(retakeTimesProblem(exam, now, now + 60 * MIN, now)).toBeNull();
+      expect(retakeTimesProblem(exam, new Date(now + MIN).toISOString(), now + 60 * MIN, new Date(now))).toBeNull();
     });
   });
 

@@ -10,6 +10,8 @@ import { bandFor } from '../modules/grades/grade-scale';
 import { Sitting } from '../modules/sittings/sitting.entity';
 import { Ticket } from '../modules/tickets/ticket.entity';
 import { Role, User } from '../modules/users/user.entity';
+import { resultsOut } from '../modules/grades/grade-publication';
+import { retakeCandidates, retakeFields } from '../modules/retakes/retake.service';
 import { seedDemoAppeals } from './demo-appeals.seeder';
 
 const MINUTE = 60_000;
@@ -193,9 +195,10 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
     },
     [],
   );
-  students.slice(0, 10).forEach((student, i) => {
+  // student11's 45 (FX) is the demo retake's (seedRetakeDemo)
+  students.slice(0, 11).forEach((student, i) => {
     const sentAt = at(-3 * 24 * 60 + 60 + i);
-    const score = [96, 91, 86, 81, 77, 72, 66, 61, 52, 40][i];
+    const score = [96, 91, 86, 81, 77, 72, 66, 61, 52, 40, 45][i];
     const band = bandFor(score);
     const sitting = em.create(Sitting, {
       exam: finished,
@@ -222,6 +225,8 @@ export async function seedDemo(em: EntityManager, now = new Date()): Promise<str
   await em.flush();
   await seedPublishedResults(em, finished, teacher, staff, at);
   await seedDemoAppeals(em);
+  // after publication and the appeals: the retake takes the final published grades
+  await seedRetakeDemo(em, now);
   // one line: it is logged as a JSON message like every other line
   return (
     'Seeded the demo university. Demo credentials (password for all: demo): ' +
@@ -274,4 +279,38 @@ async function seedPublishedResults(
     recordEvent(em, corrected, SittingEventKind.GRADE_CORRECTED, staff, correctedAt, `52 → 56 (${band.letter})`);
   }
   await em.flush();
+}
+
+/**
+ * issue 12 (E6): a retake scheduled a week on, for the FX students of the first finished exam whose results are out,
+ * as staff create it. In the demo's HIS-101 that is student11 (45, FX); student10's 40 (FX) was raised to 55 on
+ * appeal before it, so the retake, which takes the final published grade, leaves student10 out.
+ */
+async function seedRetakeDemo(em: EntityManager, now: Date): Promise<void> {
+  const staff = await em.findOneOrFail(User, { role: Role.STAFF });
+  const finished = await em.find(
+    Exam,
+    { endsAt: { $lt: now }, retakeOf: null },
+    { populate: ['tickets', 'teacher'], orderBy: { startsAt: 'asc' } },
+  );
+  for (const exam of finished) {
+    if (!resultsOut(exam, now)) continue;
+    const { toEnrol } = await retakeCandidates(em, exam);
+    if (!toEnrol.length) continue;
+    // a week on, 10:00–12:00 in Almaty (05:00 UTC)
+    const startsAt = new Date(now.getTime() + 7 * 24 * 60 * MINUTE);
+    startsAt.setUTCHours(5, 0, 0, 0);
+    const retake = em.create(
+      Exam,
+      retakeFields(exam, exam.teacher, startsAt, new Date(startsAt.getTime() + 120 * MINUTE)),
+    );
+    for (const ticket of exam.tickets)
+      em.create(Ticket, { exam: retake, number: ticket.number, questions: ticket.questions });
+    for (const sitting of toEnrol) {
+      em.create(Sitting, { exam: retake, student: sitting.student });
+      recordEvent(em, sitting, SittingEventKind.RETAKE_SCHEDULED, staff, now, startsAt.toISOString());
+    }
+    await em.flush();
+    return;
+  }
 }

@@ -130,6 +130,28 @@ describe('the demo university', () => {
     expect(corrections).toEqual([[56, 52]]);
   });
 
+  it('schedules a retake for the FX student of the published exam, on the grades after appeals (E6)', async () => {
+    const LINKS = `query($y:ID!){ myExams(academicYearId:$y){ id startsAt discipline { title } retakeOf { id } retakes { id } } }`;
+    const history = async (login: string) =>
+      (await server.ok(await server.login(login, 'demo'), LINKS, { y: yearId })).myExams.filter(
+        (e: any) => e.discipline.title === 'Қазақстанның қазіргі заман тарихы',
+      );
+    // student11: 45, FX, published
+    const fx = await history('student11');
+    expect(fx.length).toBe(2);
+    const [original, retake] = fx;
+    expect(retake.retakeOf).toEqual({ id: original.id });
+    expect(original.retakes).toEqual([{ id: retake.id }]);
+    expect(Date.parse(retake.startsAt)).toBeGreaterThan(Date.now());
+    // student10's 40 (FX) was raised to 55 on appeal before the retake: not enrolled; nor is a passing student
+    expect((await history('student10')).map((e: any) => e.id)).toEqual([original.id]);
+    expect(exams.filter((e) => e.discipline.title === 'Қазақстанның қазіргі заман тарихы').length).toBe(1);
+    const { exam } = await server.ok(staff, 'query($e:ID!){ exam(id:$e){ sittings { student { login } } } }', {
+      e: retake.id,
+    });
+    expect(exam.sittings.map((s: any) => s.student.login)).toEqual(['student11']);
+  });
+
   it('draws a ticket for a student entering the RANDOM exam', async () => {
     const random = exams.find((e) => e.ticketAssignment === 'RANDOM');
     const entered = await server.ok(student, 'mutation($e:ID!){ enterExam(examId:$e){ ticketNumber } }', {

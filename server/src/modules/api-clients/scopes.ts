@@ -93,6 +93,7 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     updateTicket: ApiScope.EXAMS_WRITE,
     removeTicket: ApiScope.EXAMS_WRITE,
     removeExamFile: ApiScope.EXAMS_WRITE,
+    createRetake: ApiScope.EXAMS_WRITE,
     addNonWorkingDay: ApiScope.CALENDAR_WRITE,
     removeNonWorkingDay: ApiScope.CALENDAR_WRITE,
     // decided: acts of a person whose name is on record (a grade's history, the trail, Exam.resultsPublishedBy, an

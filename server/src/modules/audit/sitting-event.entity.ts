@@ -33,6 +33,8 @@ export enum SittingEventKind {
   APPEAL_COMMISSION_SET = 'APPEAL_COMMISSION_SET',
   /** the commission (or staff) decided the appeal: score kept or changed, with the reason */
   APPEAL_DECIDED = 'APPEAL_DECIDED',
+  /** issue 12 (E6): staff enrolled the student, for an FX here, in a retake of this exam; detail: the retake's start */
+  RETAKE_SCHEDULED = 'RETAKE_SCHEDULED',
 }
 registerEnumType(SittingEventKind, {
   name: 'SittingEventKind',
@@ -60,6 +62,9 @@ registerEnumType(SittingEventKind, {
     APPEAL_FILED: { description: 'The student filed an appeal against the published grade.' },
     APPEAL_COMMISSION_SET: { description: 'Staff formed or changed the appeal commission.' },
     APPEAL_DECIDED: { description: 'The appeal was decided: the score kept or changed, with the reason.' },
+    RETAKE_SCHEDULED: {
+      description: "Staff enrolled the student (FX here) in a retake of this exam; detail: the retake's start.",
+    },
   },
 });
 

@@ -19,6 +19,7 @@ import { Exam, type ExamFormat, type ResultsRelease, type TicketAssignment } fro
 const STUDENT_EXAM = `select e.id, e.starts_at, e.ends_at, e.format, e.ticket_assignment, e.task_text,
   e.platform_name, e.platform_url, e.platform_login, e.platform_password, e.recording_url, e.recording_visible,
   e.auto_send_at_end, e.results_release, e.results_published_at, e.results_published_by_id,
+  e.auto_send_at_end, e.retake_of_id,
   p.id as period_id, p.number as period_number, p.title as period_title, p.starts_on as period_starts_on, p.ends_on as period_ends_on,
   y.id as year_id, y.title as year_title, y.starts_on as year_starts_on, y.ends_on as year_ends_on,
   d.id as discipline_id, d.code as discipline_code, d.title as discipline_title,
@@ -66,6 +67,8 @@ export async function readStudentExam(
     // the publisher's id only: the exam page never shows a student who published
     resultsPublishedBy:
       row.results_published_by_id == null ? null : plainRead(User, { id: String(row.results_published_by_id) }),
+    // E6: the exam it retakes, by id only (the retakeOf field reads it when asked)
+    retakeOf: row.retake_of_id == null ? null : plainRead(Exam, { id: String(row.retake_of_id) }),
     period: plainRead(Period, {
       id: String(row.period_id),
       number: Number(row.period_number),

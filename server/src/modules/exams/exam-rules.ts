@@ -1,5 +1,5 @@
-import { ConfirmationRequiredError, ExamEndedError, ExamNotStartedError } from '../../common/errors';
-import { endFor, type ExtraTime, hasEnded, hasStarted } from '../../rules';
+import { BadUserInputError, ConfirmationRequiredError, ExamEndedError, ExamNotStartedError } from '../../common/errors';
+import { endFor, type ExtraTime, hasEnded, hasStarted, type RetakeTimesProblem } from '../../rules';
 import { ExamFormat, TicketAssignment, type Exam } from './exam.entity';
 
 /**
@@ -29,6 +29,18 @@ export function assertOpen(exam: Timed, sitting: SittingTimes, now: Date, graceM
         : `The exam ended at ${end}; nothing can be changed any more.`,
     );
   }
+}
+
+const TIMES_REFUSALS: Record<RetakeTimesProblem, string> = {
+  END_NOT_AFTER_START: 'The end time must be after the start time.',
+  TOO_LONG: 'An exam cannot last longer than a week; check the dates.',
+  STARTS_IN_PAST: 'A retake cannot start in the past; pick a later date or start time.',
+  STARTS_BEFORE_ORIGINAL_ENDS: 'A retake must start after the exam it retakes has ended; pick a later date.',
+};
+
+/** The one refusal of an exam's (or a retake's) times: `problem` from @rules' examTimesProblem / retakeTimesProblem. */
+export function assertTimesValid(problem: RetakeTimesProblem | null): void {
+  if (problem) throw new BadUserInputError(TIMES_REFUSALS[problem]);
 }
 
 /** Whether the exam sends its students' drafts at their end: its own choice, else the server's AUTO_SEND_AT_END. */

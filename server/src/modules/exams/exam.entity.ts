@@ -124,6 +124,12 @@ export class Exam extends BaseEntity {
   /** who published the results; GraphQL reads it through ExamResolver (staff and the exam's teacher) */
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   resultsPublishedBy?: User | null;
+  /** E6: the exam this one is a retake of (for its FX students); null for an ordinary exam */
+  @ManyToOne(() => Exam, { nullable: true, deleteRule: 'set null' })
+  retakeOf?: Exam | null;
+
+  @OneToMany(() => Exam, (exam) => exam.retakeOf)
+  retakes = new Collection<Exam>(this);
   @Field(() => Boolean, {
     description:
       "Blind marking: until the results are published the exam's teacher sees each sitting under a code (Sitting.blindCode), never the student; staff see both. Needs resultsRelease ON_PUBLICATION.",

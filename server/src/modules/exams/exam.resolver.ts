@@ -13,6 +13,9 @@ import { assertChangeConfirmed, CONFIRM_STARTED, sendsDraftsAtEnd } from './exam
 import { canSeeRecording, canSeeTask } from '../../policy/exam.policy';
 import { ExamDefaults, Platform, Recording, Task } from './exam.types';
 
+/** what an exam list shows of each exam, in its one statement: E6's retake links come joined (RetakeResolver) */
+const LIST = ['period.academicYear', 'discipline', 'teacher', 'retakes'] as const;
+
 /** The exam itself; its sittings, tickets and files are resolved by those modules. */
 @Resolver(() => Exam)
 export class ExamResolver {
@@ -38,7 +41,7 @@ export class ExamResolver {
         sittings: { student: user.id },
         period: periodId ? { id: periodId, academicYear: academicYearId } : { academicYear: academicYearId },
       },
-      { orderBy: { startsAt: 'asc' }, populate: ['period.academicYear', 'discipline', 'teacher'] },
+      { orderBy: { startsAt: 'asc' }, populate: LIST },
     );
   }
 
@@ -57,7 +60,7 @@ export class ExamResolver {
     const user = requireUser(ctx);
     return ctx.em.find(Exam, user.role === Role.STAFF ? { period: periodId } : { period: periodId, teacher: user.id }, {
       orderBy: { startsAt: 'asc' },
-      populate: ['period.academicYear', 'discipline', 'teacher'],
+      populate: LIST,
     });
   }
 

@@ -9,6 +9,7 @@ import { Sitting } from '../sittings/sitting.entity';
 import { Role, User } from '../users/user.entity';
 import { Exam, ExamFormat, ResultsRelease, TicketAssignment } from './exam.entity';
 import type { ExamInput, PlatformInput } from './exam.inputs';
+import { assertTimesValid } from './exam-rules';
 
 /** Blind marking hides names until the results are published, which an AT_ONCE exam never is as a whole. */
 function assertBlindMarkingFits(settings: GradingSettings): void {
@@ -103,21 +104,23 @@ export class ExamService {
     );
   }
 
+  /** The teacher an exam (or a retake) is given to: a user with the TEACHER role. */
+  async teacher(em: EntityManager, teacherId: string): Promise<User> {
+    const teacher = await em.findOne(User, { id: teacherId });
+    if (!teacher || teacher.role !== Role.TEACHER)
+      throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
+    return teacher;
+  }
+
   private async resolveInput(em: EntityManager, input: ExamInput) {
     const [period, discipline, teacher] = await Promise.all([
       em.findOne(Period, { id: input.periodId }),
       em.findOne(Discipline, { id: input.disciplineId }),
-      em.findOne(User, { id: input.teacherId }),
+      this.teacher(em, input.teacherId),
     ]);
     if (!period) throw new NotFoundError('The academic period was not found; pick one from the list.');
     if (!discipline) throw new NotFoundError('The discipline was not found; pick one from the list.');
-    if (!teacher || teacher.role !== Role.TEACHER)
-      throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
-    const timesProblem = examTimesProblem(input.startsAt, input.endsAt);
-    if (timesProblem === 'END_NOT_AFTER_START')
-      throw new BadUserInputError('The end time must be after the start time.');
-    if (timesProblem === 'TOO_LONG')
-      throw new BadUserInputError('An exam cannot last longer than a week; check the dates.');
+    assertTimesValid(examTimesProblem(input.startsAt, input.endsAt));
     const tickets = input.format === ExamFormat.TICKETS;
     if (!tickets && input.ticketAssignment)
       throw new BadUserInputError('A task exam has no tickets, so leave ticketAssignment empty.');

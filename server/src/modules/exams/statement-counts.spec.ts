@@ -205,9 +205,9 @@ const EXPECTED = {
   sittingTrails: 4,
   // exam; tickets; their files; sittings; the sent answers' files
   gradingExam: 6,
-  // the exams with period, year, discipline, teacher; the student's sittings of them all
+  // the exams with period, year, discipline, teacher and their retakes (E6, joined); the student's sittings of them all
   myExams: 3,
-  // the exams; the sittings of them all
+  // the exams with their retakes (joined); the sittings of them all
   staffExams: 3,
   teacherExams: 3,
 };

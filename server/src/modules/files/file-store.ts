@@ -171,6 +171,13 @@ export class FileStore {
     return () => clearInterval(timer);
   }
 
+  /** A stored file again under a new id (a retake's copy of a ticket's file): a clone where the file system can. */
+  async copy(fromId: string, toId: string): Promise<void> {
+    const target = this.pathOf(toId);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    await fs.promises.copyFile(this.pathOf(fromId), target, fs.constants.COPYFILE_FICLONE);
+  }
+
   async remove(id: string): Promise<void> {
     await fs.promises.rm(this.pathOf(id), { force: true });
   }

@@ -1,4 +1,5 @@
-import type { Exam } from '../exams/exam.entity';
+import { hasEnded } from '../../rules';
+import { type Exam, ResultsRelease } from '../exams/exam.entity';
 import type { Sitting } from '../sittings/sitting.entity';
 
 /**
@@ -15,3 +16,11 @@ export const gradePublishedAt = (sitting: Pick<Sitting, 'gradePublishedAt' | 'sc
 
 /** the exam's results were published together (ON_PUBLICATION); an AT_ONCE exam publishes grade by grade instead */
 export const resultsPublished = (exam: Pick<Exam, 'resultsPublishedAt'>): boolean => exam.resultsPublishedAt != null;
+
+/**
+ * whether the exam's results are out (its grades the students' to see, final but for corrections and appeals): an
+ * ON_PUBLICATION exam's once they are published, an AT_ONCE exam's once the exam has ended (each grade was published
+ * as it was saved). A retake is created only then (RetakeService).
+ */
+export const resultsOut = (exam: Pick<Exam, 'resultsRelease' | 'resultsPublishedAt' | 'endsAt'>, now: Date): boolean =>
+  exam.resultsRelease === ResultsRelease.AT_ONCE ? hasEnded(exam, null, now) : resultsPublished(exam);

@@ -28,13 +28,12 @@ export class JournalRow {
       "Staff and the exam's teacher: true when the sitting has a grade not yet published to the student (a draft in grading); always false in myJournal.",
   })
   gradeDraft!: boolean;
-
-  /** the row's sitting, for its grade history (JournalRowResolver) */
-  sitting!: Sitting;
-
   @Field(() => AnswerSendMode, {
     nullable: true,
     description: 'How the answer was sent (e.g. AUTOMATIC: by the server at the end); null when nothing was sent.',
   })
   sendMode?: AnswerSendMode | null;
+
+  /** the sitting the row shows (not a field): its grade history (JournalRowResolver), which attempt it is and whether it counts (JournalAttemptResolver) */
+  sitting!: Sitting;
 }

@@ -35,6 +35,11 @@ const KNOWN_CODES = [
 
   'NOT_ON_COMMISSION',
   'APPEAL_STATE',
+  // issue 12 (E6): createRetake's refusals
+  'RESULTS_NOT_PUBLISHED',
+  'NO_FX_STUDENTS',
+  'RETAKE_EXISTS',
+  'RETAKE_OF_RETAKE',
   // issue 12: blind marking needs results released on publication
   'BLIND_NEEDS_PUBLICATION',
 ] as const;

@@ -15,6 +15,8 @@ export interface ConfirmQuestion {
   readonly title: string;
   readonly text: string;
   readonly confirm: string;
+  /** what the action concerns, listed under the text (e.g. the students a retake enrols) */
+  readonly items?: readonly string[];
 }
 
 @Component({
@@ -24,6 +26,13 @@ export interface ConfirmQuestion {
     <h2 mat-dialog-title>{{ question.title }}</h2>
     <mat-dialog-content>
       <p>{{ question.text }}</p>
+      @if (question.items?.length) {
+        <ul class="items" data-testid="confirm-items">
+          @for (item of question.items; track $index) {
+            <li>{{ item }}</li>
+          }
+        </ul>
+      }
     </mat-dialog-content>
     <mat-dialog-actions align="end">
       <button mat-button type="button" (click)="answer(false, $event)" class="cancel">

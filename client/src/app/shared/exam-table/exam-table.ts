@@ -17,6 +17,15 @@ export interface ExamTableExam {
   readonly id: string;
   readonly discipline: { readonly title: string; readonly code: string };
   readonly teacher?: { readonly fullName: string };
+  /** E6: the exam this one retakes, and this exam's retakes (links both ways, to whoever may see them) */
+  readonly retakeOf?: ExamLink | null;
+  readonly retakes?: readonly ExamLink[];
+}
+
+/** an exam named by its date in a retake link */
+export interface ExamLink {
+  readonly id: string;
+  readonly startsAt: string;
 }
 
 /**
@@ -46,6 +55,16 @@ export interface ExamTableExam {
           <td mat-cell *matCellDef="let row">
             <a [routerLink]="[link(), row.exam.id]" class="discipline">{{ row.exam.discipline.title }}</a>
             <span class="code">{{ row.exam.discipline.code }}</span>
+            @if (row.exam.retakeOf; as original) {
+              <a [routerLink]="[link(), original.id]" class="retake-link" data-testid="retake-of">
+                {{ i18n.t('retakes.retakeOf', { date: i18n.date(original.startsAt) }) }}
+              </a>
+            }
+            @for (retake of row.exam.retakes ?? []; track retake.id) {
+              <a [routerLink]="[link(), retake.id]" class="retake-link" data-testid="retake">
+                {{ i18n.t('retakes.retakeOn', { date: i18n.date(retake.startsAt) }) }}
+              </a>
+            }
           </td>
         </ng-container>
         <ng-container matColumnDef="teacher">
@@ -58,6 +77,12 @@ export interface ExamTableExam {
         <tr mat-row *matRowDef="let row; columns: columns()"></tr>
       </table>
     </div>
+  `,
+  styles: `
+    .retake-link {
+      display: block;
+      font-size: 0.875em;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -111,7 +111,10 @@ export class PublishResults implements OnInit {
   protected readonly i18n = inject(I18n);
 
   readonly examId = input.required<string>();
-  /** the results are out: a page that showed codes under blind marking re-reads its sittings, now with names */
+  /**
+   * the results are out: a page that showed codes under blind marking re-reads its sittings, now with names, and the
+   * retake panel its FX students
+   */
   readonly published = output<void>();
 
   protected readonly summary = signal<Summary | null>(null);

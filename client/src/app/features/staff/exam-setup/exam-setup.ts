@@ -19,6 +19,7 @@ import { ExamFiles } from '../exam-files/exam-files';
 import { ExamForm } from '../exam-form/exam-form';
 import { Platform } from '../platform/platform';
 import { Tickets } from '../tickets/tickets';
+import { Retake } from '../retake/retake';
 
 const TABS = ['details', 'content', 'platform'] as const;
 type Tab = (typeof TABS)[number];
@@ -38,6 +39,7 @@ type Tab = (typeof TABS)[number];
     Platform,
     Tickets,
     PublishResults,
+    Retake,
   ],
   templateUrl: './exam-setup.html',
   styleUrl: './exam-setup.css',

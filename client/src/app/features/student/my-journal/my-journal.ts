@@ -46,6 +46,11 @@ import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period
                   <span class="sub"
                     >{{ row.discipline.code }} · {{ i18n.t('list.periodN', { n: row.period.number }) }}</span
                   >
+                  @if (row.exam.retakeOf; as original) {
+                    <span class="sub" data-testid="retake-of">{{
+                      i18n.t('retakes.retakeOf', { date: i18n.date(original.startsAt) })
+                    }}</span>
+                  }
                 </th>
                 <td [attr.data-label]="i18n.t('list.date')">{{ i18n.date(row.exam.startsAt) }}</td>
                 <td [attr.data-label]="i18n.t('list.teacher')">{{ row.exam.teacher.fullName }}</td>
@@ -64,6 +69,11 @@ import { PeriodFilter, periodChoice } from '../../../shared/period-filter/period
                     <span class="muted">{{ i18n.t('journal.notGraded') }}</span>
                   }
                   <app-send-mark [mode]="row.sendMode" />
+                  @if (row.attempt > 1 || retaken().has(row.exam.id)) {
+                    <span class="sub" data-testid="my-counts">{{
+                      i18n.t(row.counts ? 'retakes.counts' : 'retakes.notCounted')
+                    }}</span>
+                  }
                 </td>
               </tr>
             }
@@ -131,6 +141,10 @@ export class MyJournal {
         .pipe(map((r) => r.data?.myJournal ?? [])),
   });
   protected readonly list = computed(() => (this.rows.hasValue() ? this.rows.value() : []));
+  /** E6: the exams the student has a retake of, where it is worth saying which attempt counts */
+  protected readonly retaken = computed(
+    () => new Set(this.list().flatMap((row) => (row.exam.retakeOf ? [row.exam.retakeOf.id] : []))),
+  );
   protected readonly loadError = computed(() =>
     this.rows.error() ? errorMessageKey(this.rows.error()) : this.choice.error(),
   );

@@ -19,6 +19,8 @@ const rows = [
     grade: { score: 88, letter: 'B+', gpa: 3.33 },
     sendMode: 'STUDENT' as const,
     ...sitting('x1'),
+    attempt: 1,
+    counts: true,
   },
   {
     student: student('student21', 'Әлия Нұрланқызы'),
@@ -26,6 +28,8 @@ const rows = [
     grade: { score: 95, letter: 'A', gpa: 4 },
     sendMode: 'AUTOMATIC' as const, // issue 11: sent for her at the end
     ...sitting('x2'),
+    attempt: 1,
+    counts: true,
   },
   {
     student: student('student22', 'Арман Бекұлы'),
@@ -33,6 +37,8 @@ const rows = [
     grade: null,
     sendMode: null,
     ...sitting('x3'),
+    attempt: 1,
+    counts: true,
   },
 ];
 
@@ -108,5 +114,68 @@ describe('the journal export', () => {
     expect(en).toContain(
       'Әлия Нұрланқызы,student21,88,B+,3.33,95,A,4.00,"29 November 2026, 15:30: Sent automatically at the end"',
     );
+  });
+
+  it('E6: with a retake, says for each exam which attempt it is and whether it counts', () => {
+    const retakeRows = [
+      { ...rows[0], grade: { score: 40, letter: 'FX', gpa: 0.5 }, counts: false },
+      {
+        student: rows[0].student,
+        exam: exam('retake', '2026-12-10T05:00:00Z'),
+        grade: { score: 72, letter: 'C+', gpa: 2.33 },
+        sendMode: 'STUDENT' as const,
+        ...sitting('x4'),
+        attempt: 2,
+        counts: true,
+      },
+      rows[2],
+    ];
+    const table = journalExport(i18n, 'Asia/Almaty', 'journal', journalTable(retakeRows));
+    expect(table.columns.map((c) => c.header)).toEqual([
+      'Білім алушы',
+      'Логин',
+      '2026 ж. 29 қараша, 10:00: балл',
+      '2026 ж. 29 қараша, 10:00: әріптік баға',
+      '2026 ж. 29 қараша, 10:00: сандық эквиваленті',
+      '2026 ж. 29 қараша, 10:00: талпыныс',
+      '2026 ж. 29 қараша, 10:00: есепке алынады',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: балл',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: әріптік баға',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: сандық эквиваленті',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: талпыныс',
+      'Қайта тапсыру 2026 ж. 10 желтоқсан, 10:00: есепке алынады',
+      'Ескертпе',
+    ]);
+    const line = (login: string) => table.rows.find((row) => row[1] === login);
+    expect(line('student21')).toEqual([
+      'Әлия Нұрланқызы',
+      'student21',
+      40,
+      'FX',
+      0.5,
+      1,
+      'Есепке алынбайды',
+      72,
+      'C+',
+      2.33,
+      2,
+      'Есепке алынады',
+      '',
+    ]);
+    expect(line('student22')).toEqual([
+      'Арман Бекұлы',
+      'student22',
+      'Бағаланбаған',
+      null,
+      null,
+      1,
+      'Есепке алынады',
+      null,
+      null,
+      null,
+      null,
+      null,
+      '',
+    ]);
   });
 });

@@ -15,6 +15,8 @@ describe('the journal table', () => {
         grade: grade(75, 'B-', 2.67),
         sendMode: 'AUTOMATIC' as const,
         ...sitting('x1'),
+        attempt: 2,
+        counts: true,
       },
       {
         student: student('s1', 'Арман Бекұлы'),
@@ -22,6 +24,8 @@ describe('the journal table', () => {
         grade: grade(96, 'A', 4),
         sendMode: 'STUDENT' as const,
         ...sitting('x2'),
+        attempt: 1,
+        counts: true,
       },
       {
         student: student('s2', 'Дана Сапарова'),
@@ -29,6 +33,8 @@ describe('the journal table', () => {
         grade: grade(40, 'FX', 0.5),
         sendMode: 'LATE_WITHIN_GRACE' as const,
         ...sitting('x3'),
+        attempt: 1,
+        counts: false,
       },
       {
         student: student('s3', 'Әлия Нұрланқызы'),
@@ -36,9 +42,14 @@ describe('the journal table', () => {
         grade: null,
         sendMode: null,
         ...sitting('x4', true),
+        attempt: 1,
+        counts: true,
       },
     ]);
-    expect(columns.map((c) => c.examId)).toEqual(['main', 'retake']);
+    expect(columns.map((c) => [c.examId, c.attempt])).toEqual([
+      ['main', 1],
+      ['retake', 2],
+    ]);
     expect(lines.map((l) => l.student.fullName)).toEqual(
       ['Арман Бекұлы', 'Әлия Нұрланқызы', 'Дана Сапарова'].sort((a, b) => a.localeCompare(b)),
     );
@@ -47,8 +58,12 @@ describe('the journal table', () => {
     expect(dana.sendModes)
       .withContext('how each answer was sent, by column')
       .toEqual(['LATE_WITHIN_GRACE', 'AUTOMATIC']);
+    expect(dana.counts).withContext("E6: the retake's published grade counts, not the FX").toEqual([false, true]);
+    expect(dana.retook).toBeTrue();
     const arman = lines.find((l) => l.student.id === 's1')!;
     expect(arman.grades).toEqual([grade(96, 'A', 4), undefined]);
+    expect(arman.counts).toEqual([true, null]);
+    expect(arman.retook).toBeFalse();
     expect(lines.find((l) => l.student.id === 's3')!.grades).toEqual([null, undefined]);
     // issue 12: a draft's cell says so; a column the student did not sit has none
     expect(lines.find((l) => l.student.id === 's3')!.cells).toEqual([

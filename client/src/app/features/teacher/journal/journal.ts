@@ -136,7 +136,8 @@ export class Journal {
 
   /** an exam column's name on a phone, where each grade stands on its own line */
   protected columnLabel(column: JournalColumn): string {
-    return `${this.i18n.date(column.startsAt)}, ${this.i18n.time(column.startsAt)} · ${column.teacher}`;
+    const retake = column.attempt > 1 ? `${this.i18n.t('retakes.attempt')} ` : '';
+    return `${retake}${this.i18n.date(column.startsAt)}, ${this.i18n.time(column.startsAt)} · ${column.teacher}`;
   }
 
   protected gpa(grade: JournalGrade): string {
