@@ -21,7 +21,7 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   [ApiScope.EXAMS_READ]:
     'read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync)',
   [ApiScope.EXAMS_WRITE]: 'create and change exams, their tickets, platform and recording',
-  [ApiScope.GRADES_READ]: 'read grades (journal, Sitting.grade)',
+  [ApiScope.GRADES_READ]: 'read grades (journal, Sitting.grade) and follow the grade feed (gradeChanges)',
   [ApiScope.AUDIT_READ]: "read a sitting's audit trail (Sitting.events)",
 };
 
@@ -65,6 +65,7 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     exam: ApiScope.EXAMS_READ,
     examDefaults: ApiScope.EXAMS_READ,
     journal: ApiScope.GRADES_READ,
+    gradeChanges: ApiScope.GRADES_READ,
   },
   Mutation: {
     upsertUsers: ApiScope.USERS_WRITE,
