@@ -55,7 +55,7 @@ export class GradeChangePage {
 
   @Field({
     description:
-      'where to go on from: the last event\'s cursor, or the given cursor when there was none; keep it and pass it as `after` next time',
+      "where to go on from: the last event's cursor, or the given cursor when there was none; keep it and pass it as `after` next time",
   })
   endCursor!: string;
 

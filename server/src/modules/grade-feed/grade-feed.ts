@@ -133,7 +133,9 @@ export class GradeFeed {
     const limit = first ?? this.defaultFirst;
     const max = this.settings.gradeFeedPageMax;
     if (!Number.isInteger(limit) || limit < 1 || limit > max)
-      throw new BadUserInputError(`first must be from 1 to ${max} (GRADE_FEED_PAGE_MAX); ask again with a smaller page.`);
+      throw new BadUserInputError(
+        `first must be from 1 to ${max} (GRADE_FEED_PAGE_MAX); ask again with a smaller page.`,
+      );
     const from = positionOf(after);
     const rows = await readFeed(em, from, limit + 1);
     const events = rows.slice(0, limit);
