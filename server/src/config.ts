@@ -122,6 +122,8 @@ export interface Config {
   webhookResponseExcerptChars: number;
   /** days the delivery log keeps an attempt */
   webhookLogDays: number;
+  /** delivery attempts staff see per webhook (the latest) */
+  webhookLogShown: number;
   /** encrypts the webhook secrets at rest; unset: one is generated into dataDir and shared from there */
   webhookKey?: string;
 }
@@ -303,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookBatch: int(env, 'WEBHOOK_BATCH', 100, 1),
     webhookResponseExcerptChars: int(env, 'WEBHOOK_RESPONSE_EXCERPT_CHARS', 200, 0, 10_000),
     webhookLogDays: int(env, 'WEBHOOK_LOG_DAYS', 14, 1),
+    webhookLogShown: int(env, 'WEBHOOK_LOG_SHOWN', 20, 1, 500),
     webhookKey: webhookKey(env),
     ...overrides,
   };

@@ -24,6 +24,7 @@ import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolv
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
 import { GradeFeedResolver } from './modules/grade-feed/grade-feed.resolver';
+import { ApiClientWebhooksResolver, WebhookEndpointResolver } from './modules/webhooks/webhook.resolver';
 import { guardClientScopes } from './modules/api-clients/client-scopes';
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -62,6 +63,8 @@ export function createSchema(): Promise<GraphQLSchema> {
       ExamAppealResolver,
       ApiClientResolver,
       GradeFeedResolver,
+      ApiClientWebhooksResolver,
+      WebhookEndpointResolver,
     ],
     authChecker,
     authMode: 'error',

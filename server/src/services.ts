@@ -22,6 +22,9 @@ import { WorkingDayCalendar } from './modules/calendar/working-days.service';
 import { AppealService } from './modules/appeals/appeal.service';
 import { ApiClientService } from './modules/api-clients/api-client.service';
 import { GradeFeed } from './modules/grade-feed/grade-feed';
+import { WebhookSecrets } from './modules/webhooks/webhook-secrets';
+import { WebhookService } from './modules/webhooks/webhook.service';
+import { WebhookSender } from './modules/webhooks/webhook-sender';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -51,6 +54,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
   limitPasswordHashing(config.passwordHashConcurrency, config.passwordHashQueue);
   const grades = new GradeService(events);
   const calendar = new WorkingDayCalendar(config);
+  const webhookSecrets = new WebhookSecrets(config);
   return {
     config,
     events,
@@ -75,6 +79,8 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     appeals: new AppealService(config, events, calendar, grades),
     apiClients: new ApiClientService(config, sessionSockets),
     gradeFeed: new GradeFeed(config),
+    webhooks: new WebhookService(config, webhookSecrets),
+    webhookSender: new WebhookSender(config, webhookSecrets),
   };
 }
 
