@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, input, output, signal } from '@angular/core';
-import { FormControl, ReactiveFormsModule, Validators } from '@angular/forms';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
@@ -45,6 +45,7 @@ export class ClientWebhooks {
     nonNullable: true,
     validators: [Validators.required, Validators.maxLength(2000), Validators.pattern(/^https?:\/\/\S+$/i)],
   });
+  protected readonly form = new FormGroup({ url: this.url });
   /** the secret of the webhook just added: shown until staff close it, never again */
   protected readonly secret = signal<{ url: string; secret: string } | null>(null);
   protected readonly busy = signal(false);
