@@ -26,6 +26,7 @@ import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
 import { GradeFeedResolver } from './modules/grade-feed/grade-feed.resolver';
 import { ApiClientWebhooksResolver, WebhookEndpointResolver } from './modules/webhooks/webhook.resolver';
 import { guardClientScopes } from './modules/api-clients/client-scopes';
+import { SittingBlindResolver } from './modules/blind/blind.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -65,6 +66,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       GradeFeedResolver,
       ApiClientWebhooksResolver,
       WebhookEndpointResolver,
+      SittingBlindResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -25,6 +25,7 @@ import { GradeFeed } from './modules/grade-feed/grade-feed';
 import { WebhookSecrets } from './modules/webhooks/webhook-secrets';
 import { WebhookService } from './modules/webhooks/webhook.service';
 import { WebhookSender } from './modules/webhooks/webhook-sender';
+import { BlindCodes } from './modules/blind/blind-codes';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -81,6 +82,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     gradeFeed: new GradeFeed(config),
     webhooks: new WebhookService(config, webhookSecrets),
     webhookSender: new WebhookSender(config, webhookSecrets),
+    blindCodes: new BlindCodes(fileSecret),
   };
 }
 
