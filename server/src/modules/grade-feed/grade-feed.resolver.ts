@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
+import { withErrorCodes } from '../../common/errors';
 import { Role } from '../users/user.entity';
 import { GradeChangePage, GradeEvent } from './grade-event.type';
 
@@ -8,10 +9,14 @@ import { GradeChangePage, GradeEvent } from './grade-event.type';
 export class GradeFeedResolver {
   @Authorized(Role.STAFF)
   @Query(() => GradeChangePage, {
-    description:
-      'issue 13: grade events (published, changed by an appeal or a correction) in commit order, after a cursor; drafts ' +
-      'never appear. Keep `endCursor` and ask again with it: no event is missed or repeated. Refused with ' +
-      'BAD_USER_INPUT for a cursor the feed did not give or `first` beyond GRADE_FEED_PAGE_MAX.',
+    description: withErrorCodes(
+      'issue 13: grade events (published, changed by an appeal or a correction) in commit order, after a cursor; ' +
+        'drafts never appear. Keep `endCursor` and ask again with it: no event is missed or repeated. ' +
+        'BAD_USER_INPUT for a cursor the feed did not give or `first` outside 1..GRADE_FEED_PAGE_MAX.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'BAD_USER_INPUT',
+    ),
   })
   async gradeChanges(
     @Ctx() ctx: Context,

@@ -13,6 +13,7 @@ import {
 } from 'type-graphql';
 import type { Context } from '../../context';
 import { CurrentUser } from '../../common/auth';
+import { withErrorCodes } from '../../common/errors';
 import { ApiClient } from '../api-clients/api-client.entity';
 import { Role, type User } from '../users/user.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
@@ -43,9 +44,15 @@ export class ApiClientWebhooksResolver {
 
   @Authorized(Role.STAFF)
   @Mutation(() => CreatedWebhook, {
-    description:
-      'issue 13: adds a webhook to an API client; it receives every grade event from now on as a signed POST. Refused ' +
-      "with BAD_USER_INPUT for a URL that is not https, points into the server's own networks, or beyond WEBHOOKS_PER_CLIENT (staff)",
+    description: withErrorCodes(
+      'issue 13, staff: adds a webhook to an API client; it receives every grade event from now on as a signed POST. ' +
+        "BAD_USER_INPUT for a URL that is not https, points into the server's own networks, or beyond WEBHOOKS_PER_CLIENT, " +
+        'or for a revoked client.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+    ),
   })
   addWebhook(
     @Ctx() ctx: Context,
@@ -59,8 +66,12 @@ export class ApiClientWebhooksResolver {
 
   @Authorized(Role.STAFF)
   @Mutation(() => WebhookEndpoint, {
-    description:
-      'issue 13: turns a webhook on or off; turning it on also resumes a FAILING one from the event it stopped at (staff)',
+    description: withErrorCodes(
+      'issue 13, staff: turns a webhook on or off; turning it on also resumes a FAILING one from the event it stopped at.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+    ),
   })
   setWebhookEnabled(
     @Ctx() ctx: Context,
@@ -71,7 +82,14 @@ export class ApiClientWebhooksResolver {
   }
 
   @Authorized(Role.STAFF)
-  @Mutation(() => ID, { description: 'issue 13: removes a webhook with its delivery log; answers its id (staff)' })
+  @Mutation(() => ID, {
+    description: withErrorCodes(
+      'issue 13, staff: removes a webhook with its delivery log; answers its id.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+    ),
+  })
   removeWebhook(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'the webhook' }) id: string): Promise<string> {
     return ctx.services.webhooks.remove(ctx.em, id);
   }
