@@ -81,8 +81,14 @@ async function startServices(config: Config) {
     () => services.now(),
     (work) => services.inFlight.add(work),
   );
+  // issue 13: the grade feed's webhooks; every instance polls, each endpoint is claimed by one (webhook-sender.ts)
+  const stopWebhooks = services.webhookSender.start(
+    orm,
+    () => services.now(),
+    (work) => services.inFlight.add(work),
+  );
   watchDatabase(orm, metrics);
-  return { orm, metrics, redis, services, stopSweeping, stopAutoSend };
+  return { orm, metrics, redis, services, stopSweeping, stopAutoSend, stopWebhooks };
 }
 
 /**
@@ -91,7 +97,7 @@ async function startServices(config: Config) {
  * WebSocket on /graphql, the /files routes and the built web app.
  */
 export async function createApp(config: Config): Promise<RunningApp> {
-  const { orm, metrics, redis, services, stopSweeping, stopAutoSend } = await startServices(config);
+  const { orm, metrics, redis, services, stopSweeping, stopAutoSend, stopWebhooks } = await startServices(config);
   const schema = await createSchema();
 
   const app = express();
@@ -162,6 +168,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
         // then stop accepting, tell WebSocket clients to reconnect elsewhere, let in-flight requests finish within the grace
         stopSweeping();
         stopAutoSend();
+        stopWebhooks();
         sockets.closeAll();
         const cut = await drain.close(config.shutdownGraceMs, () => sockets.terminateAll());
         if (cut)

@@ -101,6 +101,31 @@ export interface Config {
   maxFilesPerAppeal: number;
   /** GraphQL requests one API client may make per minute unless the client has its own limit */
   apiClientRequestsPerMinute: number;
+  /** issue 13: the most grade events one gradeChanges page answers (`first`) */
+  gradeFeedPageMax: number;
+  /** issue 13: webhook URLs one API client may have */
+  webhooksPerClient: number;
+  /** hosts a webhook may reach over plain http and at private or loopback addresses (e.g. 127.0.0.1 for tests) */
+  webhookAllowedHosts: string[];
+  /** how long one webhook POST may take (connect to the end of the response) before it counts as failed */
+  webhookTimeoutMs: number;
+  /** failed attempts of one event before the endpoint is marked failing (its later events wait until staff resume it) */
+  webhookMaxAttempts: number;
+  /** the wait after the first failed attempt; it doubles with each further one, at most webhookRetryMaxMs */
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  /** how often each instance looks for webhook events to deliver */
+  webhookPollMs: number;
+  /** events one endpoint is sent in a row before the instance lets go of it (others get their turn) */
+  webhookBatch: number;
+  /** characters of a receiver's response kept in the delivery log */
+  webhookResponseExcerptChars: number;
+  /** days the delivery log keeps an attempt */
+  webhookLogDays: number;
+  /** delivery attempts staff see per webhook (the latest) */
+  webhookLogShown: number;
+  /** encrypts the webhook secrets at rest; unset: one is generated into dataDir and shared from there */
+  webhookKey?: string;
 }
 
 export class ConfigError extends Error {}
@@ -266,6 +291,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxAppealChars: int(env, 'MAX_APPEAL_CHARS', 5_000, 10),
     maxFilesPerAppeal: int(env, 'MAX_FILES_PER_APPEAL', 5, 0),
     apiClientRequestsPerMinute: int(env, 'API_CLIENT_REQUESTS_PER_MINUTE', 600, 1),
+    gradeFeedPageMax: int(env, 'GRADE_FEED_PAGE_MAX', 500, 1, 10_000),
+    webhooksPerClient: int(env, 'WEBHOOKS_PER_CLIENT', 5, 1, 100),
+    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
+    webhookRetryBaseMs: int(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1),
+    webhookRetryMaxMs: int(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000, 1),
+    webhookPollMs: int(env, 'WEBHOOK_POLL_MS', 2_000, 10),
+    webhookBatch: int(env, 'WEBHOOK_BATCH', 100, 1),
+    webhookResponseExcerptChars: int(env, 'WEBHOOK_RESPONSE_EXCERPT_CHARS', 200, 0, 10_000),
+    webhookLogDays: int(env, 'WEBHOOK_LOG_DAYS', 14, 1),
+    webhookLogShown: int(env, 'WEBHOOK_LOG_SHOWN', 20, 1, 500),
+    webhookKey: webhookKey(env),
     ...overrides,
   };
+}
+
+function webhookKey(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env.WEBHOOK_KEY || undefined;
+  if (key && key.length < 16)
+    throw new ConfigError(
+      'WEBHOOK_KEY must be at least 16 characters long (e.g. `openssl rand -hex 32`); leave it unset to keep one in DATA_DIR.',
+    );
+  return key;
 }

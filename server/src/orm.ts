@@ -20,6 +20,8 @@ import { GradeChange } from './modules/grades/grade-change.entity';
 import { NonWorkingDay } from './modules/calendar/non-working-day.entity';
 import { Appeal } from './modules/appeals/appeal.entity';
 import { ApiClient } from './modules/api-clients/api-client.entity';
+import { WebhookEndpoint } from './modules/webhooks/webhook-endpoint.entity';
+import { WebhookDelivery } from './modules/webhooks/webhook-delivery.entity';
 
 const entities = [
   User,
@@ -37,6 +39,8 @@ const entities = [
   NonWorkingDay,
   Appeal,
   ApiClient,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];
 
 type Dialect = 'sqlite' | 'postgresql';

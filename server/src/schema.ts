@@ -24,6 +24,8 @@ import { UserResolver } from './modules/users/user.resolver';
 import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolver';
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
+import { GradeFeedResolver } from './modules/grade-feed/grade-feed.resolver';
+import { ApiClientWebhooksResolver, WebhookEndpointResolver } from './modules/webhooks/webhook.resolver';
 import { clientAccessNote, guardClientScopes } from './modules/api-clients/client-scopes';
 import { RetakeResolver } from './modules/retakes/retake.resolver';
 import { JournalAttemptResolver } from './modules/journal/journal-attempts';
@@ -83,6 +85,9 @@ async function build(): Promise<GraphQLSchema> {
       ApiClientResolver,
       RetakeResolver,
       JournalAttemptResolver,
+      GradeFeedResolver,
+      ApiClientWebhooksResolver,
+      WebhookEndpointResolver,
       SittingBlindResolver,
     ],
     authChecker,

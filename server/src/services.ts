@@ -22,6 +22,10 @@ import { WorkingDayCalendar } from './modules/calendar/working-days.service';
 import { AppealService } from './modules/appeals/appeal.service';
 import { ApiClientService } from './modules/api-clients/api-client.service';
 import { RetakeService } from './modules/retakes/retake.service';
+import { GradeFeed } from './modules/grade-feed/grade-feed';
+import { WebhookSecrets } from './modules/webhooks/webhook-secrets';
+import { WebhookService } from './modules/webhooks/webhook.service';
+import { WebhookSender } from './modules/webhooks/webhook-sender';
 import { BlindCodes } from './modules/blind/blind-codes';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
@@ -53,6 +57,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
   const grades = new GradeService(events);
   const calendar = new WorkingDayCalendar(config);
   const exams = new ExamService(events, config);
+  const webhookSecrets = new WebhookSecrets(config);
   return {
     config,
     events,
@@ -77,6 +82,9 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     appeals: new AppealService(config, events, calendar, grades),
     apiClients: new ApiClientService(config, sessionSockets),
     retakes: new RetakeService(events, exams, store),
+    gradeFeed: new GradeFeed(config),
+    webhooks: new WebhookService(config, webhookSecrets),
+    webhookSender: new WebhookSender(config, webhookSecrets),
     blindCodes: new BlindCodes(fileSecret),
   };
 }

@@ -24,7 +24,7 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
     'read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync)',
   [ApiScope.EXAMS_WRITE]: 'create and change exams, their tickets, platform and recording',
   [ApiScope.GRADES_READ]:
-    "read grades and their history (journal, Sitting.grade, Sitting.gradeHistory, an appeal's scores)",
+    "read grades and their history (journal, Sitting.grade, Sitting.gradeHistory, an appeal's scores) and follow the grade feed (gradeChanges)",
   [ApiScope.AUDIT_READ]: "read a sitting's audit trail (Sitting.events, Appeal.trail)",
   [ApiScope.CALENDAR_WRITE]: 'keep the table of non-working days (addNonWorkingDay, removeNonWorkingDay)',
   [ApiScope.APPEALS_READ]:
@@ -73,6 +73,7 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     exam: ApiScope.EXAMS_READ,
     examDefaults: ApiScope.EXAMS_READ,
     journal: ApiScope.GRADES_READ,
+    gradeChanges: ApiScope.GRADES_READ,
     nonWorkingDays: ApiScope.CALENDAR_READ,
     appeals: ApiScope.APPEALS_READ,
     appeal: ApiScope.APPEALS_READ,
@@ -106,6 +107,9 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     decideAppeal: PEOPLE_ONLY,
     createApiClient: PEOPLE_ONLY,
     revokeApiClient: PEOPLE_ONLY,
+    addWebhook: PEOPLE_ONLY,
+    setWebhookEnabled: PEOPLE_ONLY,
+    removeWebhook: PEOPLE_ONLY,
   },
   Subscription: {
     sittingChanged: ApiScope.EXAMS_READ,

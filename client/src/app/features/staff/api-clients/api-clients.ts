@@ -12,7 +12,9 @@ import { errorMessageKey } from '../../../core/graphql/errors';
 import {
   type ApiClientRowFragment,
   type ApiScope,
+  type WebhookRowFragment,
   ApiClientsDocument,
+  ApiClientWebhooksDocument,
   CreateApiClientDocument,
   RevokeApiClientDocument,
 } from '../../../core/graphql/generated';
@@ -20,6 +22,7 @@ import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { CopyButton } from '../../../shared/copy-button/copy-button';
+import { ClientWebhooks } from './client-webhooks';
 
 /** the scopes in the order the server lists them (users, calendar, exams, grades, audit, then the newer ones) */
 const SCOPES: readonly ApiScope[] = [
@@ -45,6 +48,7 @@ const SCOPES: readonly ApiScope[] = [
     MatInputModule,
     MatProgressBarModule,
     CopyButton,
+    ClientWebhooks,
   ],
   templateUrl: './api-clients.html',
   styleUrl: './api-clients.css',
@@ -72,11 +76,29 @@ export class ApiClients {
         .query({ query: ApiClientsDocument, fetchPolicy: 'network-only' })
         .pipe(map((r) => r.data?.apiClients ?? [])),
   });
+  /** issue 13: each client's webhooks with their latest deliveries, read apart so the list shows without them */
+  protected readonly webhooks = rxResource({
+    stream: () =>
+      this.apollo
+        .query({ query: ApiClientWebhooksDocument, fetchPolicy: 'network-only' })
+        .pipe(
+          map(
+            (r) =>
+              new Map<string, readonly WebhookRowFragment[]>(
+                (r.data?.apiClients ?? []).map((c) => [c.id, c.webhooks ?? []]),
+              ),
+          ),
+        ),
+  });
   /** the token of the client just created: shown until staff close it, never again */
   protected readonly created = signal<{ name: string; token: string } | null>(null);
   protected readonly busy = signal(false);
   protected readonly notice = signal<MessageKey | null>(null);
   protected readonly noScope = signal(false);
+
+  protected webhooksOf(clientId: string): readonly WebhookRowFragment[] {
+    return (this.webhooks.hasValue() && this.webhooks.value().get(clientId)) || [];
+  }
 
   protected scopeLabel(scope: ApiScope): string {
     return this.i18n.t(`apiClients.scope.${scope}` as MessageKey);
