@@ -1,6 +1,7 @@
 import { type EntityManager, Utils, wrap } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { requireUser } from '../../common/auth';
+import { withErrorCodes } from '../../common/errors';
 import { BatchLoader, groupBy } from '../../common/batch-loader';
 import type { Context } from '../../context';
 import { isPlainRead } from '../../common/loaded';
@@ -56,14 +57,22 @@ async function mayView(ctx: Context, exam: Exam): Promise<boolean> {
 export class RetakeResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => Exam, {
-    description:
-      'E6, staff: a retake of the exam for the students whose published final grade is FX (25–49) and who are not ' +
-      'in a retake of it yet; new date, times and (optionally) teacher, everything else copied from the exam. Refusals: RESULTS_NOT_PUBLISHED, NO_FX_STUDENTS, RETAKE_EXISTS, RETAKE_OF_RETAKE, BAD_USER_INPUT (times, teacher)',
+    description: withErrorCodes(
+      "Staff create a retake of the exam (E6) for the students whose published final grade is FX (25–49) and who are not in a retake of it yet: new date, times and (optionally) teacher, everything else copied from the exam (tickets and their files, task, platform, resultsRelease, blindMarking). Only once the exam's results are out (published; an AT_ONCE exam: ended).",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'RESULTS_NOT_PUBLISHED',
+      'NO_FX_STUDENTS',
+      'RETAKE_EXISTS',
+      'RETAKE_OF_RETAKE',
+    ),
   })
   createRetake(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID, { description: 'the exam whose FX students retake it' }) examId: string,
-    @Arg('input', () => RetakeInput, { description: "the retake's date, times and teacher" }) input: RetakeInput,
+    @Arg('examId', () => ID, { description: 'The exam whose FX students retake it (Exam.id).' }) examId: string,
+    @Arg('input', () => RetakeInput, { description: "The retake's times and teacher." }) input: RetakeInput,
   ): Promise<Exam> {
     return ctx.services.retakes.create(ctx.em, requireUser(ctx), examId, input, ctx.services.now());
   }
