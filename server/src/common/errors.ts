@@ -90,13 +90,14 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   NOT_ON_COMMISSION: 'the teacher may see the appeal but is not on its commission, so may not decide it (HTTP 403)',
   APPEAL_STATE:
     "the appeal's state does not allow the step: no commission yet, already decided, or changed meanwhile by another member (HTTP 409)",
-  RESULTS_NOT_PUBLISHED:
-    "the exam's results are not out yet (ON_PUBLICATION: not published; AT_ONCE: the exam has not ended): publish first, then arrange the retake (HTTP 409)",
-  NO_FX_STUDENTS: 'no student of the exam has a published FX grade (25–49), so there is no one to retake it (HTTP 409)',
-  RETAKE_EXISTS: 'every FX student of the exam is already enrolled in a retake of it (HTTP 409)',
-  RETAKE_OF_RETAKE: 'a retake is not retaken: an FX there means re-taking the course (HTTP 409)',
   BLIND_NEEDS_PUBLICATION:
     'blind marking hides names until the results are published, so it needs `resultsRelease: ON_PUBLICATION`; grades shown at once would reveal them (HTTP 400)',
+  RESULTS_NOT_PUBLISHED:
+    "a retake is made from the exam's published grades: publish the results first (an AT_ONCE exam: wait for its end) (HTTP 409)",
+  NO_FX_STUDENTS: 'no student of the exam has a published FX grade (25–49), so there is no one to retake it (HTTP 409)',
+  RETAKE_EXISTS: 'every FX student of the exam is already enrolled in a retake of it (HTTP 409)',
+  RETAKE_OF_RETAKE:
+    'the exam is itself a retake; an FX there means re-taking the course, not another retake (HTTP 409)',
 };
 
 /** Codes a request can fail with before or outside a resolver (graphql-js, the HTTP layer, an unexpected fault). */

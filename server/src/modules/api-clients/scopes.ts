@@ -94,7 +94,6 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     updateTicket: ApiScope.EXAMS_WRITE,
     removeTicket: ApiScope.EXAMS_WRITE,
     removeExamFile: ApiScope.EXAMS_WRITE,
-    createRetake: ApiScope.EXAMS_WRITE,
     addNonWorkingDay: ApiScope.CALENDAR_WRITE,
     removeNonWorkingDay: ApiScope.CALENDAR_WRITE,
     // decided: acts of a person whose name is on record (a grade's history, the trail, Exam.resultsPublishedBy, an
@@ -105,6 +104,7 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     fileAppeal: PEOPLE_ONLY,
     setAppealCommission: PEOPLE_ONLY,
     decideAppeal: PEOPLE_ONLY,
+    createRetake: PEOPLE_ONLY,
     createApiClient: PEOPLE_ONLY,
     revokeApiClient: PEOPLE_ONLY,
     addWebhook: PEOPLE_ONLY,
@@ -126,6 +126,8 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
   JournalRow: {
     grade: ApiScope.GRADES_READ,
     gradeHistory: ApiScope.GRADES_READ,
+    // which attempt's grade counts says whether the retake's grade is published
+    counts: ApiScope.GRADES_READ,
   },
   Appeal: {
     // the case the commission reads: the answer stays a person's, as Sitting.answer; the rest needs its own scope
