@@ -38,7 +38,13 @@ export type ErrorCode =
   // a teacher who is not on the appeal's commission tried to decide it
   | 'NOT_ON_COMMISSION'
   // the appeal's state does not allow the step (decided already; no commission yet)
-  | 'APPEAL_STATE';
+  | 'APPEAL_STATE'
+  // issue 13: an external id that the student information system gave to another login (or a login that has another one)
+  | 'EXTERNAL_ID_CLASH'
+  // issue 13, schedule import: the file cannot be read as a schedule (not CSV/XLSX, too large, columns missing …)
+  | 'IMPORT_FILE_INVALID'
+  // issue 13, schedule import: the real import was refused because rows have problems; extensions.problems lists them
+  | 'SCHEDULE_HAS_PROBLEMS';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -167,5 +173,36 @@ export class MissingScopeError extends AppError {
     readonly missingScope: string,
   ) {
     super(message, 'FORBIDDEN', { missingScope });
+  }
+}
+
+/** issue 13: the external id belongs to another person (`extensions.externalId`, `extensions.login`: the one asked for). */
+export class ExternalIdClashError extends AppError {
+  readonly code = 'EXTERNAL_ID_CLASH';
+  readonly httpStatus = 409;
+  constructor(message: string, externalId: string, login: string) {
+    super(message, 'EXTERNAL_ID_CLASH', { externalId, login });
+  }
+}
+
+/**
+ * issue 13: a schedule file that cannot be read as one; `extensions.reason` says why in a word the web app translates
+ * (NOT_A_SCHEDULE, TOO_LARGE, TOO_MANY_ROWS, MISSING_COLUMNS, EMPTY, UNREADABLE) and `extensions.params` fills it.
+ */
+export class ImportFileInvalidError extends AppError {
+  readonly code = 'IMPORT_FILE_INVALID';
+  readonly httpStatus: number;
+  constructor(message: string, reason: string, params: Record<string, string | number> = {}, httpStatus = 400) {
+    super(message, 'IMPORT_FILE_INVALID', { reason, params });
+    this.httpStatus = httpStatus;
+  }
+}
+
+/** issue 13: a schedule with problems is not imported at all; `extensions.problems` are the dry run's problems. */
+export class ScheduleHasProblemsError extends AppError {
+  readonly code = 'SCHEDULE_HAS_PROBLEMS';
+  readonly httpStatus = 422;
+  constructor(message: string, problems: readonly unknown[]) {
+    super(message, 'SCHEDULE_HAS_PROBLEMS', { problems });
   }
 }

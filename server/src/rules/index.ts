@@ -7,3 +7,4 @@ export * from './answer-rules';
 export * from './exam-time';
 export * from './limits';
 export * from './working-days';
+export * from './schedule-import';

@@ -8,6 +8,7 @@ export enum ApiScope {
   USERS_READ = 'users:read',
   USERS_WRITE = 'users:write',
   CALENDAR_READ = 'calendar:read',
+  CALENDAR_WRITE = 'calendar:write',
   EXAMS_READ = 'exams:read',
   EXAMS_WRITE = 'exams:write',
   GRADES_READ = 'grades:read',
@@ -16,11 +17,13 @@ export enum ApiScope {
 
 export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   [ApiScope.USERS_READ]: 'read people (users)',
-  [ApiScope.USERS_WRITE]: 'create and update people by login (upsertUsers)',
+  [ApiScope.USERS_WRITE]: 'create and update people by external id or login (upsertUsers)',
   [ApiScope.CALENDAR_READ]: 'read academic years, periods and disciplines',
+  [ApiScope.CALENDAR_WRITE]:
+    'create and update disciplines, academic years and their periods by external id (upsertDisciplines, upsertAcademicYears)',
   [ApiScope.EXAMS_READ]:
     'read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync)',
-  [ApiScope.EXAMS_WRITE]: 'create and change exams, their tickets, platform and recording',
+  [ApiScope.EXAMS_WRITE]: "create and change exams, their tickets, platform and recording; import a period's schedule",
   [ApiScope.GRADES_READ]: 'read grades (journal, Sitting.grade)',
   [ApiScope.AUDIT_READ]: "read a sitting's audit trail (Sitting.events)",
 };
@@ -32,6 +35,7 @@ registerEnumType(ApiScope, {
     USERS_READ: { description: `\`${ApiScope.USERS_READ}\`: ${SCOPE_DESCRIPTIONS[ApiScope.USERS_READ]}` },
     USERS_WRITE: { description: `\`${ApiScope.USERS_WRITE}\`: ${SCOPE_DESCRIPTIONS[ApiScope.USERS_WRITE]}` },
     CALENDAR_READ: { description: `\`${ApiScope.CALENDAR_READ}\`: ${SCOPE_DESCRIPTIONS[ApiScope.CALENDAR_READ]}` },
+    CALENDAR_WRITE: { description: `\`${ApiScope.CALENDAR_WRITE}\`: ${SCOPE_DESCRIPTIONS[ApiScope.CALENDAR_WRITE]}` },
     EXAMS_READ: { description: `\`${ApiScope.EXAMS_READ}\`: ${SCOPE_DESCRIPTIONS[ApiScope.EXAMS_READ]}` },
     EXAMS_WRITE: { description: `\`${ApiScope.EXAMS_WRITE}\`: ${SCOPE_DESCRIPTIONS[ApiScope.EXAMS_WRITE]}` },
     GRADES_READ: { description: `\`${ApiScope.GRADES_READ}\`: ${SCOPE_DESCRIPTIONS[ApiScope.GRADES_READ]}` },
@@ -76,6 +80,9 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     updateTicket: ApiScope.EXAMS_WRITE,
     removeTicket: ApiScope.EXAMS_WRITE,
     removeExamFile: ApiScope.EXAMS_WRITE,
+    upsertDisciplines: ApiScope.CALENDAR_WRITE,
+    upsertAcademicYears: ApiScope.CALENDAR_WRITE,
+    importSchedule: ApiScope.EXAMS_WRITE,
   },
   Subscription: {
     sittingChanged: ApiScope.EXAMS_READ,
@@ -88,6 +95,9 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
   },
   JournalRow: {
     grade: ApiScope.GRADES_READ,
+  },
+  User: {
+    externalId: ApiScope.USERS_READ,
   },
 };
 

@@ -1,4 +1,14 @@
-import { Collection, Entity, Enum, ManyToOne, OneToMany, Property, DateTimeType, type Opt } from '@mikro-orm/core';
+import {
+  Collection,
+  Entity,
+  Enum,
+  ManyToOne,
+  OneToMany,
+  Property,
+  DateTimeType,
+  Unique,
+  type Opt,
+} from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { Discipline, Period } from '../calendar/calendar.entity';
@@ -103,6 +113,14 @@ export class Exam extends BaseEntity {
   /** who published the results; GraphQL reads it through ExamResolver (staff and the exam's teacher) */
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   resultsPublishedBy?: User | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "the student information system's own key of this exam (unique; null when it has none)",
+  })
+  @Property({ type: 'string', length: 100, nullable: true })
+  @Unique()
+  externalId?: string | null;
 
   @OneToMany('Sitting', 'exam')
   sittings = new Collection<Sitting>(this);

@@ -5,9 +5,10 @@ import type { ExamEvents } from '../../common/events';
 import { examTimesProblem, MAX_TASK_CHARS } from '../../rules';
 import { Discipline, Period } from '../calendar/calendar.entity';
 import { Sitting } from '../sittings/sitting.entity';
-import { Role, User } from '../users/user.entity';
+import { User } from '../users/user.entity';
 import { Exam, ExamFormat, ResultsRelease, TicketAssignment } from './exam.entity';
 import type { ExamInput, PlatformInput } from './exam.inputs';
+import { mayBeEnrolled, mayTeachExam, ticketModeProblem } from './exam-rules';
 
 /** Only web addresses may become links on a student's page (no javascript: and the like). */
 function assertWebAddress(url: string, what: string): string {
@@ -33,6 +34,13 @@ export class ExamService {
   ) {}
 
   async create(em: EntityManager, input: ExamInput): Promise<Exam> {
+    const exam = await this.createUnsaved(em, input);
+    await em.flush();
+    return exam;
+  }
+
+  /** create's rules and entities without the flush: the schedule import writes many exams in one transaction */
+  async createUnsaved(em: EntityManager, input: ExamInput): Promise<Exam> {
     const exam = em.create(Exam, {
       ...(await this.resolveInput(em, input)),
       autoSendAtEnd: input.autoSendAtEnd ?? this.config.autoSendAtEnd,
@@ -40,11 +48,18 @@ export class ExamService {
       resultsRelease: input.resultsRelease ?? ResultsRelease.ON_PUBLICATION,
     });
     await this.syncStudents(em, exam, input.studentIds, true);
-    await em.flush();
     return exam;
   }
 
   async update(em: EntityManager, exam: Exam, input: ExamInput): Promise<Exam> {
+    await this.updateUnsaved(em, exam, input);
+    await em.flush();
+    await this.changed(em, exam);
+    return exam;
+  }
+
+  /** update's rules without the flush or the pushes (the schedule import calls `changed` after its commit) */
+  async updateUnsaved(em: EntityManager, exam: Exam, input: ExamInput): Promise<void> {
     const fields = await this.resolveInput(em, input);
     if (fields.format !== exam.format && (await em.count(Sitting, { exam: exam.id, ticket: { $ne: null } }))) {
       throw new BadUserInputError('Students already hold tickets at this exam, so its format can no longer change.');
@@ -62,10 +77,12 @@ export class ExamService {
     if (input.autoSendAtEnd != null) exam.autoSendAtEnd = input.autoSendAtEnd;
     if (input.resultsRelease != null) exam.resultsRelease = input.resultsRelease;
     await this.syncStudents(em, exam, input.studentIds, false);
-    await em.flush();
+  }
+
+  /** after an update has committed: staff's room, each student's page and the ticket board learn of it */
+  async changed(em: EntityManager, exam: Exam): Promise<void> {
     await this.announce(em, exam);
     this.events.ticketBoardChanged(exam.id);
-    return exam;
   }
 
   /** every sitting of the exam changed with it: tell staff's room and each student's page */
@@ -85,15 +102,14 @@ export class ExamService {
     ]);
     if (!period) throw new NotFoundError('The academic period was not found; pick one from the list.');
     if (!discipline) throw new NotFoundError('The discipline was not found; pick one from the list.');
-    if (!teacher || teacher.role !== Role.TEACHER)
-      throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
+    if (!teacher || !mayTeachExam(teacher)) throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
     const timesProblem = examTimesProblem(input.startsAt, input.endsAt);
     if (timesProblem === 'END_NOT_AFTER_START')
       throw new BadUserInputError('The end time must be after the start time.');
     if (timesProblem === 'TOO_LONG')
       throw new BadUserInputError('An exam cannot last longer than a week; check the dates.');
     const tickets = input.format === ExamFormat.TICKETS;
-    if (!tickets && input.ticketAssignment)
+    if (ticketModeProblem(input.format, input.ticketAssignment))
       throw new BadUserInputError('A task exam has no tickets, so leave ticketAssignment empty.');
     if (input.taskText && input.taskText.length > MAX_TASK_CHARS)
       throw new BadUserInputError(`The task text is longer than ${MAX_TASK_CHARS} characters; attach it as a file.`);
@@ -113,7 +129,7 @@ export class ExamService {
   private async syncStudents(em: EntityManager, exam: Exam, studentIds: string[], isNew: boolean) {
     const wanted = [...new Set(studentIds)];
     const students = wanted.length ? await em.find(User, { id: { $in: wanted } }) : [];
-    if (students.length !== wanted.length || students.some((s) => s.role !== Role.STUDENT)) {
+    if (students.length !== wanted.length || students.some((s) => !mayBeEnrolled(s))) {
       throw new BadUserInputError('Every enrolled person must be an existing user with the STUDENT role.');
     }
     const current = isNew ? [] : await em.find(Sitting, { exam: exam.id }, { populate: ['answer'] });

@@ -9,4 +9,10 @@ export class UserInput {
   @Field() fullName!: string;
   @Field(() => Role) role!: Role;
   @Field(() => String, { nullable: true }) password?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "the student information system's own key of the person (at most 100 characters): the person is matched by it when given, else by login; it may not belong to another login (EXTERNAL_ID_CLASH)",
+  })
+  externalId?: string | null;
 }

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { bearerToken } from '../auth/auth.service';
 import { Role, User } from './user.entity';
@@ -45,8 +45,21 @@ export class UserResolver {
     return ctx.services.auth.logout(ctx.em, bearerToken(ctx.authorization));
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "the student information system's own key of the person; shown to staff and to API clients with users:read, null for everyone else",
+  })
+  externalId(@Root() user: User, @Ctx() ctx: Context): string | null {
+    // an API client's principal has staff's role; its users:read scope is checked in FIELD_SCOPES
+    return ctx.user?.role === Role.STAFF ? (user.externalId ?? null) : null;
+  }
+
   @Authorized(Role.STAFF)
-  @Mutation(() => [User], { description: 'other systems: create or update people by login' })
+  @Mutation(() => [User], {
+    description:
+      'other systems: create or update people by external id when given, else by login (EXTERNAL_ID_CLASH when the id belongs to another login)',
+  })
   upsertUsers(@Ctx() ctx: Context, @Arg('users', () => [UserInput]) users: UserInput[]): Promise<User[]> {
     return ctx.services.users.upsert(ctx.em, users);
   }
