@@ -101,6 +101,12 @@ export interface Config {
   maxFilesPerAppeal: number;
   /** GraphQL requests one API client may make per minute unless the client has its own limit */
   apiClientRequestsPerMinute: number;
+  /** issue 13, schedule import: the largest CSV or XLSX file taken (bytes) */
+  importMaxFileBytes: number;
+  /** issue 13, schedule import: the most rows (exams) in one file or one importSchedule */
+  importMaxRows: number;
+  /** issue 13, schedule import: the longest cell (characters; the students cell is the long one) */
+  importMaxCellChars: number;
 }
 
 export class ConfigError extends Error {}
@@ -266,6 +272,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxAppealChars: int(env, 'MAX_APPEAL_CHARS', 5_000, 10),
     maxFilesPerAppeal: int(env, 'MAX_FILES_PER_APPEAL', 5, 0),
     apiClientRequestsPerMinute: int(env, 'API_CLIENT_REQUESTS_PER_MINUTE', 600, 1),
+    importMaxFileBytes: int(env, 'IMPORT_MAX_FILE_KB', 2048, 1) * 1024,
+    importMaxRows: int(env, 'IMPORT_MAX_ROWS', 2000, 1),
+    importMaxCellChars: int(env, 'IMPORT_MAX_CELL_CHARS', 20000, 100),
     ...overrides,
   };
 }

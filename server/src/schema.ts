@@ -23,6 +23,7 @@ import { UserResolver } from './modules/users/user.resolver';
 import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolver';
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
+import { ScheduleImportResolver } from './modules/schedule-import/schedule-import.resolver';
 import { guardClientScopes } from './modules/api-clients/client-scopes';
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -60,6 +61,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       SittingAppealResolver,
       ExamAppealResolver,
       ApiClientResolver,
+      ScheduleImportResolver,
     ],
     authChecker,
     authMode: 'error',

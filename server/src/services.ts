@@ -22,6 +22,7 @@ import { WorkingDayCalendar } from './modules/calendar/working-days.service';
 import { AppealService } from './modules/appeals/appeal.service';
 import { ApiClientService } from './modules/api-clients/api-client.service';
 import { CalendarService } from './modules/calendar/calendar.service';
+import { ScheduleImportService } from './modules/schedule-import/schedule-import.service';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -51,6 +52,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
   limitPasswordHashing(config.passwordHashConcurrency, config.passwordHashQueue);
   const grades = new GradeService(events);
   const calendar = new WorkingDayCalendar(config);
+  const exams = new ExamService(events, config);
   return {
     config,
     events,
@@ -62,7 +64,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     now: () => new Date(),
     auth: new AuthService(config, rateLimits, sessionSockets),
     users: new UserService(),
-    exams: new ExamService(events, config),
+    exams,
     tickets,
     sittings: new SittingService(events, presence, tickets, config.presenceWriteGapMs),
     answers,
@@ -75,6 +77,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     appeals: new AppealService(config, events, calendar, grades),
     apiClients: new ApiClientService(config, sessionSockets),
     academicCalendar: new CalendarService(),
+    scheduleImport: new ScheduleImportService(exams, config),
   };
 }
 

@@ -30,15 +30,17 @@ export type ApiScope =
   | 'AUDIT_READ'
   /** `calendar:read`: read academic years, periods and disciplines */
   | 'CALENDAR_READ'
+  /** `calendar:write`: create and update disciplines, academic years and their periods by external id (upsertDisciplines, upsertAcademicYears) */
+  | 'CALENDAR_WRITE'
   /** `exams:read`: read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync) */
   | 'EXAMS_READ'
-  /** `exams:write`: create and change exams, their tickets, platform and recording */
+  /** `exams:write`: create and change exams, their tickets, platform and recording; import a period's schedule */
   | 'EXAMS_WRITE'
   /** `grades:read`: read grades (journal, Sitting.grade) */
   | 'GRADES_READ'
   /** `users:read`: read people (users) */
   | 'USERS_READ'
-  /** `users:write`: create and update people by login (upsertUsers) */
+  /** `users:write`: create and update people by external id or login (upsertUsers) */
   | 'USERS_WRITE';
 
 /** The commission's decision on the score. */
