@@ -35,6 +35,10 @@ const KNOWN_CODES = [
 
   'NOT_ON_COMMISSION',
   'APPEAL_STATE',
+  // issue 13: external ids and the schedule import
+  'EXTERNAL_ID_CLASH',
+  'IMPORT_FILE_INVALID',
+  'SCHEDULE_HAS_PROBLEMS',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 

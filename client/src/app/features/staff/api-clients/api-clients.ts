@@ -26,6 +26,7 @@ const SCOPES: readonly ApiScope[] = [
   'USERS_READ',
   'USERS_WRITE',
   'CALENDAR_READ',
+  'CALENDAR_WRITE',
   'EXAMS_READ',
   'EXAMS_WRITE',
   'GRADES_READ',
