@@ -102,7 +102,8 @@ export class ExamService {
     ]);
     if (!period) throw new NotFoundError('The academic period was not found; pick one from the list.');
     if (!discipline) throw new NotFoundError('The discipline was not found; pick one from the list.');
-    if (!teacher || !mayTeachExam(teacher)) throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
+    if (!teacher || !mayTeachExam(teacher))
+      throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
     const timesProblem = examTimesProblem(input.startsAt, input.endsAt);
     if (timesProblem === 'END_NOT_AFTER_START')
       throw new BadUserInputError('The end time must be after the start time.');

@@ -55,7 +55,7 @@ interface Refused {
 function refusalOf(error: unknown): ScheduleRefusal {
   if (!(error instanceof HttpErrorResponse)) return new ScheduleRefusal('INTERNAL_SERVER_ERROR', null, {}, []);
   if (error.status === 0) return new ScheduleRefusal('NETWORK', null, {}, []);
-  let body: Refused | null = null;
+  let body: Refused | null;
   try {
     body = typeof error.error === 'string' ? (JSON.parse(error.error) as Refused) : (error.error as Refused);
   } catch {
