@@ -25,6 +25,7 @@ import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './mod
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
 import { ScheduleImportResolver } from './modules/schedule-import/schedule-import.resolver';
 import { guardClientScopes } from './modules/api-clients/client-scopes';
+import { SittingBlindResolver } from './modules/blind/blind.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -62,6 +63,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       ExamAppealResolver,
       ApiClientResolver,
       ScheduleImportResolver,
+      SittingBlindResolver,
     ],
     authChecker,
     authMode: 'error',

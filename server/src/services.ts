@@ -23,6 +23,7 @@ import { AppealService } from './modules/appeals/appeal.service';
 import { ApiClientService } from './modules/api-clients/api-client.service';
 import { CalendarService } from './modules/calendar/calendar.service';
 import { ScheduleImportService } from './modules/schedule-import/schedule-import.service';
+import { BlindCodes } from './modules/blind/blind-codes';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -78,6 +79,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     apiClients: new ApiClientService(config, sessionSockets),
     academicCalendar: new CalendarService(),
     scheduleImport: new ScheduleImportService(exams, config),
+    blindCodes: new BlindCodes(fileSecret),
   };
 }
 

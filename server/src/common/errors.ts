@@ -44,7 +44,9 @@ export type ErrorCode =
   // issue 13, schedule import: the file cannot be read as a schedule (not CSV/XLSX, too large, columns missing …)
   | 'IMPORT_FILE_INVALID'
   // issue 13, schedule import: the real import was refused because rows have problems; extensions.problems lists them
-  | 'SCHEDULE_HAS_PROBLEMS';
+  | 'SCHEDULE_HAS_PROBLEMS'
+  // issue 12, blind marking: blind marking hides names until publication, so it needs results released ON_PUBLICATION
+  | 'BLIND_NEEDS_PUBLICATION';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -107,6 +109,7 @@ export class UngradedAnswersError extends AppError {
 export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
 export class NotOnCommissionError extends define('NOT_ON_COMMISSION', 403) {}
 export class AppealStateError extends define('APPEAL_STATE', 409) {}
+export class BlindNeedsPublicationError extends define('BLIND_NEEDS_PUBLICATION', 400) {}
 
 /** The appeal window is over: `extensions.deadline` (ISO) is the moment it closed, on the server's clock. */
 export class AppealWindowClosedError extends AppError {

@@ -17,6 +17,7 @@ import { Role } from '../users/user.entity';
 import { StoredFile } from './stored-file.entity';
 import { UploadRefusal } from './file.service';
 import { scheduleUpload } from '../schedule-import/schedule-upload';
+import { downloadName } from '../blind/blind-view';
 
 type ContextFor = (req: Request) => Promise<Context>;
 
@@ -168,7 +169,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
       res.set({
         'Content-Type': file.contentType,
         'Content-Length': String(file.size),
-        'Content-Disposition': disposition(file.name),
+        'Content-Disposition': disposition(await downloadName(ctx.em, ctx.services.blindCodes, user!, file)),
         'X-Content-Type-Options': 'nosniff',
         // no-transform: sent byte for byte with its length, never compressed on the way (most are PDFs, images, archives)
         'Cache-Control': 'private, no-store, no-transform',

@@ -39,6 +39,8 @@ const KNOWN_CODES = [
   'EXTERNAL_ID_CLASH',
   'IMPORT_FILE_INVALID',
   'SCHEDULE_HAS_PROBLEMS',
+  // issue 12: blind marking needs results released on publication
+  'BLIND_NEEDS_PUBLICATION',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 
