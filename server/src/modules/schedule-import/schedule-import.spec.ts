@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { seedUniversity, startTestServer, uploadFiles, type TestServer, type University } from '../../testing/harness';
 import { Exam } from '../exams/exam.entity';
@@ -262,5 +264,19 @@ describe('schedule import (issue 13)', () => {
     const teacher = await server.login('teacher');
     expect((await upload(csv(GOOD[1]), true, 'schedule.csv', teacher)).status).toBe(403);
     expect((await upload(csv(GOOD[1]), true, 'schedule.csv', null)).status).toBe(401);
+  });
+
+  it("README's example file (scripts/examples/schedule.csv) imports into the demo university", async () => {
+    const demo = await startTestServer({ seedDemo: true });
+    try {
+      const token = await demo.login('staff', 'demo');
+      const example = fs.readFileSync(path.resolve(__dirname, '../../../../scripts/examples/schedule.csv'));
+      const dry = await uploadFiles(demo, token, '/files/schedule-import', [
+        { name: 'schedule.csv', content: example },
+      ]);
+      expect([dry.status, dry.body.problems, dry.body.created]).toEqual([200, [], 3]);
+    } finally {
+      await demo.stop();
+    }
   });
 });
