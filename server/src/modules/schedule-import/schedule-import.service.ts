@@ -1,6 +1,12 @@
 import { FlushMode, type EntityManager } from '@mikro-orm/core';
 import type { Config } from '../../config';
-import { AppError, ImportFileInvalidError, ScheduleHasProblemsError } from '../../common/errors';
+import {
+  AppError,
+  BadUserInputError,
+  ImportFileInvalidError,
+  isUniqueViolation,
+  ScheduleHasProblemsError,
+} from '../../common/errors';
 import {
   examDayInPeriod,
   examTimesProblem,
@@ -143,15 +149,24 @@ export class ScheduleImportService {
       );
     if (dryRun) return this.plan(em.fork({ flushMode: FlushMode.COMMIT, clear: true }), rows, true);
     const changed: Exam[] = [];
-    const report = await em.transactional(async (tx) => {
-      const planned = await this.plan(tx, rows, false, changed);
-      if (planned.problems.length)
-        throw new ScheduleHasProblemsError(
-          `The schedule was not imported: ${planned.problems.length} problem(s) in its rows; run a dry run and fix them.`,
-          planned.problems,
-        );
-      return planned;
-    });
+    const report = await em
+      .transactional(async (tx) => {
+        const planned = await this.plan(tx, rows, false, changed);
+        if (planned.problems.length)
+          throw new ScheduleHasProblemsError(
+            `The schedule was not imported: ${planned.problems.length} problem(s) in its rows; run a dry run and fix them.`,
+            planned.problems,
+          );
+        return planned;
+      })
+      .catch((error: unknown) => {
+        // another import of the same exams committed first (an external id is unique): nothing of this one was written
+        if (isUniqueViolation(error))
+          throw new BadUserInputError(
+            'Another import wrote some of these exams at the same moment; nothing was imported. Run the dry run again.',
+          );
+        throw error;
+      });
     for (const exam of changed) await this.exams.changed(em, exam); // pushes only after the commit
     return report;
   }

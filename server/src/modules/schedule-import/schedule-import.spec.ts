@@ -266,6 +266,27 @@ describe('schedule import (issue 13)', () => {
     expect((await upload(csv(GOOD[1]), true, 'schedule.csv', null)).status).toBe(401);
   });
 
+  it('two imports of the same exams at once write it once: the other finds it unchanged or is refused, never a 500', async () => {
+    const rows = [
+      {
+        discipline: 'DB-1',
+        teacher: 'teacher',
+        period: '2026-2027/1',
+        date: '2026-12-28',
+        start: '09:00',
+        end: '10:00',
+        format: 'TASK',
+        externalId: 'EX-RACE',
+      },
+    ];
+    const results = await Promise.all([1, 2].map(() => server.gql(staff, IMPORT, { rows, dry: false })));
+    const outcomes = results.map((r) => r.errors?.[0].extensions?.code ?? `created ${r.data.importSchedule.created}`);
+    const winner = outcomes.indexOf('created 1');
+    expect(winner).withContext(JSON.stringify(outcomes)).not.toBe(-1);
+    expect(['created 0', 'BAD_USER_INPUT']).toContain(outcomes[1 - winner]);
+    expect(await server.app.orm.em.fork().count(Exam, { externalId: 'EX-RACE' })).toBe(1);
+  });
+
   it("README's example file (scripts/examples/schedule.csv) imports into the demo university", async () => {
     const demo = await startTestServer({ seedDemo: true });
     try {
