@@ -81,6 +81,21 @@ describe('external ids (issue 13)', () => {
       const forTeacher = (await server.ok(teacher, q)).users.find((p: any) => p.login === 's01');
       expect(forTeacher.externalId).toBeNull();
     });
+
+    it('shows it to an API client with users:read, and refuses one without (missingScope)', async () => {
+      const create = 'mutation($i:ApiClientInput!){ createApiClient(input:$i){ token } }';
+      const reader = (await server.ok(staff, create, { i: { name: 'SIS', scopes: ['USERS_READ'] } })).createApiClient;
+      const calendar = (await server.ok(staff, create, { i: { name: 'Cal', scopes: ['CALENDAR_READ'] } }))
+        .createApiClient;
+      const q = '{ users(role: STUDENT) { login externalId } }';
+      const read = (await server.ok(reader.token, q)).users.find((p: any) => p.login === 's01');
+      expect(read.externalId).toBe('SIS-3');
+      // reaching a person without users:read: the people list needs it, and so does the external id
+      const refused = await server.gql(calendar.token, q);
+      expect(refused.errors?.[0].extensions).toEqual(
+        jasmine.objectContaining({ code: 'FORBIDDEN', missingScope: 'users:read' }),
+      );
+    });
   });
 
   describe('the calendar', () => {
