@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { SCHEDULE_COLUMNS, SCHEDULE_PROBLEM_CODES, type ScheduleColumn, type ScheduleProblemCode } from '../../rules';
+import { SCHEDULE_PROBLEM_CODES, type ScheduleColumn, type ScheduleProblemCode } from '../../rules';
 
 const enumOf = <T extends string>(values: readonly T[]) =>
   Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
@@ -31,29 +31,9 @@ registerEnumType(ScheduleProblemCodes, {
   },
 });
 
-export const ScheduleColumns = enumOf(SCHEDULE_COLUMNS);
-registerEnumType(ScheduleColumns, {
-  name: 'ScheduleColumn',
-  description: 'issue 13: a column of a schedule import (the header of a CSV or XLSX file names it)',
-  valuesConfig: {
-    discipline: { description: "the discipline's code or external id" },
-    teacher: { description: "the teacher's login or external id" },
-    period: {
-      description: "the period's external id, or the academic year's title and the period's number: 2026-2027/1",
-    },
-    date: { description: 'the day, YYYY-MM-DD or DD.MM.YYYY' },
-    start: { description: 'the start on the university clock, HH:MM' },
-    end: { description: 'the end on the university clock, HH:MM, the same day' },
-    format: { description: 'TICKETS or TASK' },
-    ticketMode: { description: 'STUDENT_CHOICE (empty: the same), RANDOM or STAFF; empty for TASK' },
-    students: { description: "the enrolled students' logins or external ids, separated by ; , or spaces" },
-    externalId: { description: "the student information system's own key of the exam (optional)" },
-  },
-});
-
 @InputType({
   description:
-    'issue 13: one exam of a schedule, as a row of the schedule file has it (strings, checked like the file: see ScheduleColumn)',
+    'issue 13: one exam of a schedule, as a row of the schedule file has it (strings, checked like the file; README "Importing a schedule")',
 })
 export class ScheduleRowInput {
   @Field(() => String, { nullable: true, description: "the discipline's code or external id" })
@@ -94,7 +74,11 @@ export class ScheduleProblem {
       "the row: a file's line (the header is 1, so the first exam is 2); importSchedule's place in rows (from 1)",
   })
   row!: number;
-  @Field(() => ScheduleColumns, { nullable: true, description: 'the column at fault; null for the row as a whole' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "the column at fault as a file's header names it (discipline, teacher, period, date, start, end, format, ticketMode, students, externalId); null for the row as a whole",
+  })
   column!: ScheduleColumn | null;
   @Field(() => ScheduleProblemCodes, { description: 'what is wrong; the web app words it from this and params' })
   code!: ScheduleProblemCode;
