@@ -1,3 +1,4 @@
+import { withErrorCodes } from '../../common/errors';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { isPlainRead, related } from '../../common/loaded';
@@ -8,12 +9,14 @@ import { AcademicYearInput, DisciplineInput } from './calendar.inputs';
 @Resolver(() => AcademicYear)
 export class AcademicYearResolver {
   @Authorized()
-  @Query(() => [AcademicYear])
+  @Query(() => [AcademicYear], {
+    description: withErrorCodes('Every academic year, the latest first, with its periods.', 'UNAUTHENTICATED'),
+  })
   academicYears(@Ctx() ctx: Context): Promise<AcademicYear[]> {
     return ctx.em.find(AcademicYear, {}, { orderBy: { startsOn: 'desc' }, populate: ['periods'] });
   }
 
-  @FieldResolver(() => [Period])
+  @FieldResolver(() => [Period], { description: 'Its periods, by number.' })
   async periods(@Root() year: AcademicYear, @Ctx() ctx: Context): Promise<Period[]> {
     if (isPlainRead(year)) return ctx.em.find(Period, { academicYear: year.id }, { orderBy: { number: 'asc' } });
     await ctx.em.populate(year, ['periods']);
@@ -21,15 +24,22 @@ export class AcademicYearResolver {
   }
 
   @Authorized()
-  @Query(() => [Discipline])
+  @Query(() => [Discipline], {
+    description: withErrorCodes('Every discipline, by name.', 'UNAUTHENTICATED'),
+  })
   disciplines(@Ctx() ctx: Context): Promise<Discipline[]> {
     return ctx.em.find(Discipline, {}, { orderBy: { title: 'asc' } });
   }
 
   @Authorized(Role.STAFF)
   @Mutation(() => [Discipline], {
-    description:
-      'other systems: create or update disciplines by external id when given, else by code; the same list twice changes nothing (EXTERNAL_ID_CLASH when an id belongs to another code)',
+    description: withErrorCodes(
+      'Staff, for other systems: creates or updates disciplines, found by external id when given, else by code; the same list twice changes nothing, and nothing is written when one is refused. Returns them in the order sent.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'BAD_USER_INPUT',
+      'EXTERNAL_ID_CLASH',
+    ),
   })
   upsertDisciplines(
     @Ctx() ctx: Context,
@@ -41,8 +51,13 @@ export class AcademicYearResolver {
 
   @Authorized(Role.STAFF)
   @Mutation(() => [AcademicYear], {
-    description:
-      'other systems: create or update academic years (by external id, else title) and their periods (by external id, else number); the same list twice changes nothing',
+    description: withErrorCodes(
+      'Staff, for other systems: creates or updates academic years (found by external id, else title) and their periods (by external id, else number in the year); the same list twice changes nothing, and nothing is written when one is refused.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'BAD_USER_INPUT',
+      'EXTERNAL_ID_CLASH',
+    ),
   })
   upsertAcademicYears(
     @Ctx() ctx: Context,
@@ -55,7 +70,7 @@ export class AcademicYearResolver {
 
 @Resolver(() => Period)
 export class PeriodResolver {
-  @FieldResolver(() => AcademicYear)
+  @FieldResolver(() => AcademicYear, { description: 'The academic year it belongs to.' })
   academicYear(@Root() period: Period, @Ctx() ctx: Context): Promise<AcademicYear> {
     return related(ctx.em, period, 'academicYear');
   }

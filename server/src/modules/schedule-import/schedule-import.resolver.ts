@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
+import { withErrorCodes } from '../../common/errors';
 import { Role } from '../users/user.entity';
 import { ScheduleImportReport, ScheduleRowInput } from './schedule-import.types';
 
@@ -7,8 +8,14 @@ import { ScheduleImportReport, ScheduleRowInput } from './schedule-import.types'
 export class ScheduleImportResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => ScheduleImportReport, {
-    description:
-      'issue 13: import an examination period\'s exams (the same rules as the schedule file upload, README "Importing a schedule"). dryRun: every row\'s problems and what would change, nothing written. Otherwise all rows in one transaction, or none when any has a problem (SCHEDULE_HAS_PROBLEMS with extensions.problems); the same rows again change nothing. IMPORT_FILE_INVALID when there are no rows or more than IMPORT_MAX_ROWS.',
+    description: withErrorCodes(
+      'Staff, for other systems: imports an examination period\'s exams, with the same rules as the schedule file upload (README "Importing a schedule"). A dry run reports every row\'s problems and what would change, writing nothing; otherwise all rows are written in one transaction, or none when any has a problem (SCHEDULE_HAS_PROBLEMS with extensions.problems). The same rows again change nothing. IMPORT_FILE_INVALID when there are no rows or more than IMPORT_MAX_ROWS (issue 13).',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'BAD_USER_INPUT',
+      'IMPORT_FILE_INVALID',
+      'SCHEDULE_HAS_PROBLEMS',
+    ),
   })
   importSchedule(
     @Ctx() ctx: Context,

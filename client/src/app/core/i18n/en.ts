@@ -647,7 +647,6 @@ export const en: Messages = {
   'error.EXTERNAL_ID_CLASH': 'This external id belongs to someone or something else.',
   'error.IMPORT_FILE_INVALID': 'The file cannot be read as a schedule.',
   'error.SCHEDULE_HAS_PROBLEMS': 'Nothing was imported: rows of the schedule have problems (see the table).',
-  'apiClients.scope.CALENDAR_WRITE': 'Write disciplines, academic years and periods',
   'blind.chip': 'Blind marking',
   'blind.hint': "Students' names are hidden until the results are published: each answer is shown under its code.",
   'blind.code': 'Code {code}',
@@ -658,4 +657,7 @@ export const en: Messages = {
     'With blind marking the results are published together: grades shown as soon as they are saved would reveal the names.',
   'error.BLIND_NEEDS_PUBLICATION':
     'Blind marking needs the results published together: choose “When the results are published” or turn blind marking off.',
+  // docs2: the API-client scopes added after the first seven
+  'apiClients.scope.CALENDAR_WRITE': 'Keep the non-working days and load disciplines, academic years and periods',
+  'apiClients.scope.APPEALS_READ': "Read appeals (the student's reasons, never the answer)",
 };
