@@ -126,6 +126,12 @@ export interface Config {
   webhookLogShown: number;
   /** encrypts the webhook secrets at rest; unset: one is generated into dataDir and shared from there */
   webhookKey?: string;
+  /** issue 13, schedule import: the largest CSV or XLSX file taken (bytes) */
+  importMaxFileBytes: number;
+  /** issue 13, schedule import: the most rows (exams) in one file or one importSchedule */
+  importMaxRows: number;
+  /** issue 13, schedule import: the longest cell (characters; the students cell is the long one) */
+  importMaxCellChars: number;
 }
 
 export class ConfigError extends Error {}
@@ -307,6 +313,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookLogDays: int(env, 'WEBHOOK_LOG_DAYS', 14, 1),
     webhookLogShown: int(env, 'WEBHOOK_LOG_SHOWN', 20, 1, 500),
     webhookKey: webhookKey(env),
+    importMaxFileBytes: int(env, 'IMPORT_MAX_FILE_KB', 2048, 1) * 1024,
+    importMaxRows: int(env, 'IMPORT_MAX_ROWS', 2000, 1),
+    importMaxCellChars: int(env, 'IMPORT_MAX_CELL_CHARS', 20000, 100),
     ...overrides,
   };
 }

@@ -233,6 +233,7 @@ describe('the schema as a product', () => {
         'login',
         'fullName',
         'role',
+        'externalId', // added by UserResolver (staff and users:read only), so after the class's own fields
       ]);
     });
 

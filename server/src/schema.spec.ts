@@ -130,6 +130,8 @@ describe('schema.graphql', () => {
       'login',
       'fullName',
       'role',
+      // issue 13: the SIS's key of the person, null for anyone but staff (UserResolver) and users:read clients
+      'externalId',
     ]);
   });
 });

@@ -26,6 +26,7 @@ import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './mod
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
 import { GradeFeedResolver } from './modules/grade-feed/grade-feed.resolver';
 import { ApiClientWebhooksResolver, WebhookEndpointResolver } from './modules/webhooks/webhook.resolver';
+import { ScheduleImportResolver } from './modules/schedule-import/schedule-import.resolver';
 import { clientAccessNote, guardClientScopes } from './modules/api-clients/client-scopes';
 import { RetakeResolver } from './modules/retakes/retake.resolver';
 import { JournalAttemptResolver } from './modules/journal/journal-attempts';
@@ -88,6 +89,7 @@ async function build(): Promise<GraphQLSchema> {
       GradeFeedResolver,
       ApiClientWebhooksResolver,
       WebhookEndpointResolver,
+      ScheduleImportResolver,
       SittingBlindResolver,
     ],
     authChecker,

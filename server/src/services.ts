@@ -26,6 +26,8 @@ import { GradeFeed } from './modules/grade-feed/grade-feed';
 import { WebhookSecrets } from './modules/webhooks/webhook-secrets';
 import { WebhookService } from './modules/webhooks/webhook.service';
 import { WebhookSender } from './modules/webhooks/webhook-sender';
+import { CalendarService } from './modules/calendar/calendar.service';
+import { ScheduleImportService } from './modules/schedule-import/schedule-import.service';
 import { BlindCodes } from './modules/blind/blind-codes';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
@@ -85,6 +87,8 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     gradeFeed: new GradeFeed(config),
     webhooks: new WebhookService(config, webhookSecrets),
     webhookSender: new WebhookSender(config, webhookSecrets),
+    academicCalendar: new CalendarService(),
+    scheduleImport: new ScheduleImportService(exams, config),
     blindCodes: new BlindCodes(fileSecret),
   };
 }

@@ -47,6 +47,12 @@ export type ErrorCode =
   | 'RETAKE_EXISTS'
   // issue 12 (retakes): a retake is not retaken again (its FX means re-taking the course)
   | 'RETAKE_OF_RETAKE'
+  // issue 13: an external id that the student information system gave to another login (or a login that has another one)
+  | 'EXTERNAL_ID_CLASH'
+  // issue 13, schedule import: the file cannot be read as a schedule (not CSV/XLSX, too large, columns missing …)
+  | 'IMPORT_FILE_INVALID'
+  // issue 13, schedule import: the real import was refused because rows have problems; extensions.problems lists them
+  | 'SCHEDULE_HAS_PROBLEMS'
   // issue 12, blind marking: blind marking hides names until publication, so it needs results released ON_PUBLICATION
   | 'BLIND_NEEDS_PUBLICATION';
 
@@ -98,6 +104,12 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   RETAKE_EXISTS: 'every FX student of the exam is already enrolled in a retake of it (HTTP 409)',
   RETAKE_OF_RETAKE:
     'the exam is itself a retake; an FX there means re-taking the course, not another retake (HTTP 409)',
+  EXTERNAL_ID_CLASH:
+    'the external id belongs to another record (another login, code, year or period), or the record already has another one; `extensions.externalId` and `extensions.login` name them, and nothing of the request was written (HTTP 409)',
+  IMPORT_FILE_INVALID:
+    'the schedule cannot be read as one: `extensions.reason` is NOT_A_SCHEDULE, TOO_LARGE (HTTP 413), TOO_MANY_ROWS, MISSING_COLUMNS, EMPTY or UNREADABLE, `extensions.params` fills it (HTTP 400)',
+  SCHEDULE_HAS_PROBLEMS:
+    'the schedule was not imported because rows have problems; `extensions.problems` lists them as a dry run does (HTTP 422)',
 };
 
 /** Codes a request can fail with before or outside a resolver (graphql-js, the HTTP layer, an unexpected fault). */
@@ -267,5 +279,36 @@ export class MissingScopeError extends AppError {
     readonly missingScope: string,
   ) {
     super(message, 'FORBIDDEN', { missingScope });
+  }
+}
+
+/** issue 13: the external id belongs to another person (`extensions.externalId`, `extensions.login`: the one asked for). */
+export class ExternalIdClashError extends AppError {
+  readonly code = 'EXTERNAL_ID_CLASH';
+  readonly httpStatus = 409;
+  constructor(message: string, externalId: string, login: string) {
+    super(message, 'EXTERNAL_ID_CLASH', { externalId, login });
+  }
+}
+
+/**
+ * issue 13: a schedule file that cannot be read as one; `extensions.reason` says why in a word the web app translates
+ * (NOT_A_SCHEDULE, TOO_LARGE, TOO_MANY_ROWS, MISSING_COLUMNS, EMPTY, UNREADABLE) and `extensions.params` fills it.
+ */
+export class ImportFileInvalidError extends AppError {
+  readonly code = 'IMPORT_FILE_INVALID';
+  readonly httpStatus: number;
+  constructor(message: string, reason: string, params: Record<string, string | number> = {}, httpStatus = 400) {
+    super(message, 'IMPORT_FILE_INVALID', { reason, params });
+    this.httpStatus = httpStatus;
+  }
+}
+
+/** issue 13: a schedule with problems is not imported at all; `extensions.problems` are the dry run's problems. */
+export class ScheduleHasProblemsError extends AppError {
+  readonly code = 'SCHEDULE_HAS_PROBLEMS';
+  readonly httpStatus = 422;
+  constructor(message: string, problems: readonly unknown[]) {
+    super(message, 'SCHEDULE_HAS_PROBLEMS', { problems });
   }
 }

@@ -9,3 +9,4 @@ export * from './exam-time';
 export * from './limits';
 export * from './working-days';
 export * from './retake-rules';
+export * from './schedule-import';

@@ -63,6 +63,16 @@ export function startOfLocalDay(date: LocalDate, timeZone: string): Date {
   return new Date(at);
 }
 
+/** The instant the clocks of `timeZone` show `time` (HH:MM) on `date` (a schedule's start or end). */
+export function localInstant(date: LocalDate, time: string, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  const [hour, minute] = time.split(':').map(Number);
+  const wall = Date.UTC(y, m - 1, d, hour, minute);
+  let at = wall - offsetMs(wall, timeZone);
+  at = wall - offsetMs(at, timeZone); // once more, in case the offset changes between the two guesses (DST)
+  return new Date(at);
+}
+
 /** The last millisecond of `date` in `timeZone` (23:59:59.999 on the university's clocks). */
 export function endOfLocalDay(date: LocalDate, timeZone: string): Date {
   return new Date(startOfLocalDay(addDays(date, 1), timeZone).getTime() - 1);

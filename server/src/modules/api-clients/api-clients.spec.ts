@@ -253,6 +253,8 @@ describe('API clients', () => {
           { p: u.periodId, d: u.disciplineId },
         ],
         Appeal: (sel) => [`query($id: ID!) { appeal(id: $id) { id ${sel} } }`, { id: filed.fileAppeal.id }],
+        // issue 13: a person reached through an exam (exams:read), whose external id needs users:read
+        User: (sel) => [`query($id: ID!) { exam(id: $id) { teacher { id ${sel} } } }`, { id: examId }],
       };
       const schema = await createSchema();
       let cases = 0;

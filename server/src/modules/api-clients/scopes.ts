@@ -18,15 +18,17 @@ export enum ApiScope {
 
 export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   [ApiScope.USERS_READ]: 'read people (users)',
-  [ApiScope.USERS_WRITE]: 'create and update people by login (upsertUsers)',
+  [ApiScope.USERS_WRITE]: 'create and update people by external id or login (upsertUsers)',
   [ApiScope.CALENDAR_READ]: 'read academic years, periods, disciplines and the non-working days',
   [ApiScope.EXAMS_READ]:
     'read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync)',
-  [ApiScope.EXAMS_WRITE]: 'create and change exams, their tickets, platform and recording',
+  [ApiScope.EXAMS_WRITE]:
+    "create and change exams, their tickets, platform and recording; import a period's schedule (importSchedule)",
   [ApiScope.GRADES_READ]:
     "read grades and their history (journal, Sitting.grade, Sitting.gradeHistory, an appeal's scores) and follow the grade feed (gradeChanges)",
   [ApiScope.AUDIT_READ]: "read a sitting's audit trail (Sitting.events, Appeal.trail)",
-  [ApiScope.CALENDAR_WRITE]: 'keep the table of non-working days (addNonWorkingDay, removeNonWorkingDay)',
+  [ApiScope.CALENDAR_WRITE]:
+    'keep the table of non-working days (addNonWorkingDay, removeNonWorkingDay) and load disciplines, academic years and periods by external id (upsertDisciplines, upsertAcademicYears)',
   [ApiScope.APPEALS_READ]:
     "read appeals with the student's reasons, and follow them (appeals, appeal, Sitting.appeal, appealChanged); never the answer",
 };
@@ -94,6 +96,9 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     updateTicket: ApiScope.EXAMS_WRITE,
     removeTicket: ApiScope.EXAMS_WRITE,
     removeExamFile: ApiScope.EXAMS_WRITE,
+    upsertDisciplines: ApiScope.CALENDAR_WRITE,
+    upsertAcademicYears: ApiScope.CALENDAR_WRITE,
+    importSchedule: ApiScope.EXAMS_WRITE,
     addNonWorkingDay: ApiScope.CALENDAR_WRITE,
     removeNonWorkingDay: ApiScope.CALENDAR_WRITE,
     // decided: acts of a person whose name is on record (a grade's history, the trail, Exam.resultsPublishedBy, an
@@ -141,6 +146,9 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     questions: ApiScope.EXAMS_READ,
     questionFiles: ApiScope.EXAMS_READ,
     recordingUrl: ApiScope.EXAMS_READ,
+  },
+  User: {
+    externalId: ApiScope.USERS_READ,
   },
 };
 

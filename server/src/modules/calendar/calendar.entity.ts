@@ -19,6 +19,14 @@ export class AcademicYear extends BaseEntity {
   @Property({ type: 'string', length: 10 })
   endsOn!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "the student information system's own key of this academic year (unique; null when it has none)",
+  })
+  @Property({ type: 'string', length: 100, nullable: true })
+  @Unique()
+  externalId?: string | null;
+
   @OneToMany(() => Period, (period) => period.academicYear, { orderBy: { number: 'asc' } })
   periods = new Collection<Period>(this);
 }
@@ -45,6 +53,14 @@ export class Period extends BaseEntity {
   @Field(() => LocalDateScalar, { description: 'Its last day, included.' })
   @Property({ type: 'string', length: 10 })
   endsOn!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "the student information system's own key of this period (unique; null when it has none)",
+  })
+  @Property({ type: 'string', length: 100, nullable: true })
+  @Unique()
+  externalId?: string | null;
 }
 
 @ObjectType({ description: 'A subject taught and examined; everyone signed in may read it.' })
@@ -58,4 +74,12 @@ export class Discipline extends BaseEntity {
   @Field({ description: 'Its name as shown.' })
   @Property({ type: 'string', length: 300 })
   title!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "the student information system's own key of this discipline (unique; null when it has none)",
+  })
+  @Property({ type: 'string', length: 100, nullable: true })
+  @Unique()
+  externalId?: string | null;
 }

@@ -1,8 +1,10 @@
 import { withErrorCodes } from '../../common/errors';
-import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { isPlainRead, related } from '../../common/loaded';
+import { Role } from '../users/user.entity';
 import { AcademicYear, Discipline, Period } from './calendar.entity';
+import { AcademicYearInput, DisciplineInput } from './calendar.inputs';
 
 @Resolver(() => AcademicYear)
 export class AcademicYearResolver {
@@ -27,6 +29,42 @@ export class AcademicYearResolver {
   })
   disciplines(@Ctx() ctx: Context): Promise<Discipline[]> {
     return ctx.em.find(Discipline, {}, { orderBy: { title: 'asc' } });
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => [Discipline], {
+    description: withErrorCodes(
+      'Staff, for other systems: creates or updates disciplines, found by external id when given, else by code; the same list twice changes nothing, and nothing is written when one is refused. Returns them in the order sent.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'BAD_USER_INPUT',
+      'EXTERNAL_ID_CLASH',
+    ),
+  })
+  upsertDisciplines(
+    @Ctx() ctx: Context,
+    @Arg('disciplines', () => [DisciplineInput], { description: 'at most 5000 disciplines, each code once' })
+    disciplines: DisciplineInput[],
+  ): Promise<Discipline[]> {
+    return ctx.services.academicCalendar.upsertDisciplines(ctx.em, disciplines);
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => [AcademicYear], {
+    description: withErrorCodes(
+      'Staff, for other systems: creates or updates academic years (found by external id, else title) and their periods (by external id, else number in the year); the same list twice changes nothing, and nothing is written when one is refused.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'BAD_USER_INPUT',
+      'EXTERNAL_ID_CLASH',
+    ),
+  })
+  upsertAcademicYears(
+    @Ctx() ctx: Context,
+    @Arg('years', () => [AcademicYearInput], { description: 'at most 100 academic years, each title once' })
+    years: AcademicYearInput[],
+  ): Promise<AcademicYear[]> {
+    return ctx.services.academicCalendar.upsertAcademicYears(ctx.em, years);
   }
 }
 

@@ -1,5 +1,6 @@
 import { BadUserInputError, ConfirmationRequiredError, ExamEndedError, ExamNotStartedError } from '../../common/errors';
 import { endFor, type ExtraTime, hasEnded, hasStarted, type RetakeTimesProblem } from '../../rules';
+import { Role, type User } from '../users/user.entity';
 import { ExamFormat, TicketAssignment, type Exam } from './exam.entity';
 
 /**
@@ -133,3 +134,15 @@ export function tileOrder(
   for (let i = 0; i < packed.length; i++) order[i] = packed[i] % slots;
   return order;
 }
+
+/** An exam's teacher is a user with the TEACHER role. */
+export const mayTeachExam = (user: Pick<User, 'role'> | null | undefined): boolean => user?.role === Role.TEACHER;
+
+/** Only students are enrolled in an exam. */
+export const mayBeEnrolled = (user: Pick<User, 'role'>): boolean => user.role === Role.STUDENT;
+
+/** A task exam has no tickets, so no way of handing them out either. */
+export const ticketModeProblem = (
+  format: ExamFormat,
+  ticketAssignment: TicketAssignment | null | undefined,
+): 'TICKET_MODE_FOR_TASK' | null => (format !== ExamFormat.TICKETS && ticketAssignment ? 'TICKET_MODE_FOR_TASK' : null);

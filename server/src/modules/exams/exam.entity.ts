@@ -1,4 +1,14 @@
-import { Collection, Entity, Enum, ManyToOne, OneToMany, Property, DateTimeType, type Opt } from '@mikro-orm/core';
+import {
+  Collection,
+  Entity,
+  Enum,
+  ManyToOne,
+  OneToMany,
+  Property,
+  DateTimeType,
+  Unique,
+  type Opt,
+} from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { Discipline, Period } from '../calendar/calendar.entity';
@@ -136,6 +146,14 @@ export class Exam extends BaseEntity {
   })
   @Property({ type: 'boolean', default: false })
   blindMarking: boolean & Opt = false;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "the student information system's own key of this exam (unique; null when it has none)",
+  })
+  @Property({ type: 'string', length: 100, nullable: true })
+  @Unique()
+  externalId?: string | null;
 
   @OneToMany('Sitting', 'exam')
   sittings = new Collection<Sitting>(this);

@@ -6,10 +6,10 @@ import { blindMarkingFits, examTimesProblem, MAX_TASK_CHARS, type GradingSetting
 import { blindMarkingMayChange } from '../blind/blind-rules';
 import { Discipline, Period } from '../calendar/calendar.entity';
 import { Sitting } from '../sittings/sitting.entity';
-import { Role, User } from '../users/user.entity';
+import { User } from '../users/user.entity';
 import { Exam, ExamFormat, ResultsRelease, TicketAssignment } from './exam.entity';
 import type { ExamInput, PlatformInput } from './exam.inputs';
-import { assertTimesValid } from './exam-rules';
+import { assertTimesValid, mayBeEnrolled, mayTeachExam, ticketModeProblem } from './exam-rules';
 
 /** Blind marking hides names until the results are published, which an AT_ONCE exam never is as a whole. */
 function assertBlindMarkingFits(settings: GradingSettings): void {
@@ -43,6 +43,13 @@ export class ExamService {
   ) {}
 
   async create(em: EntityManager, input: ExamInput): Promise<Exam> {
+    const exam = await this.createUnsaved(em, input);
+    await em.flush();
+    return exam;
+  }
+
+  /** create's rules and entities without the flush: the schedule import writes many exams in one transaction */
+  async createUnsaved(em: EntityManager, input: ExamInput): Promise<Exam> {
     const fields = await this.resolveInput(em, input);
     // issue 12: results are announced together by default, and the appeal clock starts then (README "After the exam")
     const grading = {
@@ -56,11 +63,18 @@ export class ExamService {
       ...grading,
     });
     await this.syncStudents(em, exam, input.studentIds, true);
-    await em.flush();
     return exam;
   }
 
   async update(em: EntityManager, exam: Exam, input: ExamInput): Promise<Exam> {
+    await this.updateUnsaved(em, exam, input);
+    await em.flush();
+    await this.changed(em, exam);
+    return exam;
+  }
+
+  /** update's rules without the flush or the pushes (the schedule import calls `changed` after its commit) */
+  async updateUnsaved(em: EntityManager, exam: Exam, input: ExamInput): Promise<void> {
     const fields = await this.resolveInput(em, input);
     assertBlindMarkingFits({
       resultsRelease: input.resultsRelease ?? exam.resultsRelease,
@@ -89,10 +103,12 @@ export class ExamService {
       exam.blindMarking = input.blindMarking;
     }
     await this.syncStudents(em, exam, input.studentIds, false);
-    await em.flush();
+  }
+
+  /** after an update has committed: staff's room, each student's page and the ticket board learn of it */
+  async changed(em: EntityManager, exam: Exam): Promise<void> {
     await this.announce(em, exam);
     this.events.ticketBoardChanged(exam.id);
-    return exam;
   }
 
   /** every sitting of the exam changed with it: tell staff's room and each student's page */
@@ -107,7 +123,7 @@ export class ExamService {
   /** The teacher an exam (or a retake) is given to: a user with the TEACHER role. */
   async teacher(em: EntityManager, teacherId: string): Promise<User> {
     const teacher = await em.findOne(User, { id: teacherId });
-    if (!teacher || teacher.role !== Role.TEACHER)
+    if (!teacher || !mayTeachExam(teacher))
       throw new BadUserInputError('The teacher must be a user with the TEACHER role.');
     return teacher;
   }
@@ -122,7 +138,7 @@ export class ExamService {
     if (!discipline) throw new NotFoundError('The discipline was not found; pick one from the list.');
     assertTimesValid(examTimesProblem(input.startsAt, input.endsAt));
     const tickets = input.format === ExamFormat.TICKETS;
-    if (!tickets && input.ticketAssignment)
+    if (ticketModeProblem(input.format, input.ticketAssignment))
       throw new BadUserInputError('A task exam has no tickets, so leave ticketAssignment empty.');
     if (input.taskText && input.taskText.length > MAX_TASK_CHARS)
       throw new BadUserInputError(`The task text is longer than ${MAX_TASK_CHARS} characters; attach it as a file.`);
@@ -142,7 +158,7 @@ export class ExamService {
   private async syncStudents(em: EntityManager, exam: Exam, studentIds: string[], isNew: boolean) {
     const wanted = [...new Set(studentIds)];
     const students = wanted.length ? await em.find(User, { id: { $in: wanted } }) : [];
-    if (students.length !== wanted.length || students.some((s) => s.role !== Role.STUDENT)) {
+    if (students.length !== wanted.length || students.some((s) => !mayBeEnrolled(s))) {
       throw new BadUserInputError('Every enrolled person must be an existing user with the STUDENT role.');
     }
     const current = isNew ? [] : await em.find(Sitting, { exam: exam.id }, { populate: ['answer'] });

@@ -2,13 +2,21 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Context } from '../../context';
 import { logger } from '../../common/logger';
 import { requireRole, requireUser } from '../../common/auth';
-import { AppError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../common/errors';
+import {
+  AppError,
+  ForbiddenError,
+  ImportFileInvalidError,
+  NotFoundError,
+  ScheduleHasProblemsError,
+  TooManyRequestsError,
+} from '../../common/errors';
 import { managedExam, studentSitting } from '../exams/exam-access';
 import { ExamFormat } from '../exams/exam.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { Role } from '../users/user.entity';
 import { StoredFile } from './stored-file.entity';
 import { UploadRefusal } from './file.service';
+import { scheduleUpload } from '../schedule-import/schedule-upload';
 import { downloadName } from '../blind/blind-view';
 
 type ContextFor = (req: Request) => Promise<Context>;
@@ -29,6 +37,10 @@ function respondWithError(res: Response, req: Request, error: unknown) {
           code: refusal.code,
           message: refusal.message,
           ...(error instanceof TooManyRequestsError ? { retryAfter: error.retryAfter } : {}),
+          // issue 13: a schedule's refusal says why (reason, params) or lists the rows' problems
+          ...(error instanceof ImportFileInvalidError || error instanceof ScheduleHasProblemsError
+            ? { ...error.extensions, code: refusal.code }
+            : {}),
         }
       : {
           code: 'INTERNAL_SERVER_ERROR',
@@ -135,6 +147,9 @@ export function fileRoutes(contextFor: ContextFor): Router {
       res.status(201).json({ files });
     }),
   );
+
+  /** issue 13: staff upload a schedule (CSV or XLSX): a dry run unless ?dryRun=false */
+  router.post('/schedule-import', route(contextFor, scheduleUpload));
 
   /** download, to those allowed to see the file: Bearer token or the signed address from FileRef.url while its session lasts */
   router.get(

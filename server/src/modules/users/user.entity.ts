@@ -36,6 +36,11 @@ export class User extends BaseEntity {
   @Enum({ items: () => Role })
   role!: Role;
 
+  /** issue 13: the student information system's key of the person; GraphQL shows it to staff and users:read clients only (UserResolver) */
+  @Property({ type: 'string', length: 100, nullable: true })
+  @Unique()
+  externalId?: string | null;
+
   /** scrypt hash; no @Field, so it can never be selected over GraphQL */
   @Property({ type: 'string', nullable: true, hidden: true, lazy: false })
   passwordHash?: string | null;

@@ -19,4 +19,11 @@ export class UserInput {
     description: 'A new password (at least 4 characters); omitted or null: an existing password stays as it is.',
   })
   password?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The student information system's own key of the person (at most 100 characters): the person is matched by it when given, else by login; it may not belong to another login (EXTERNAL_ID_CLASH). Omitted or null: an existing id stays as it is.",
+  })
+  externalId?: string | null;
 }

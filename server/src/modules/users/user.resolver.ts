@@ -1,5 +1,5 @@
 import { withErrorCodes } from '../../common/errors';
-import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { bearerToken } from '../auth/auth.service';
 import { Role, User } from './user.entity';
@@ -76,13 +76,24 @@ export class UserResolver {
     return ctx.services.auth.logout(ctx.em, bearerToken(ctx.authorization));
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "the student information system's own key of the person; shown to staff and to API clients with users:read, null for everyone else",
+  })
+  externalId(@Root() user: User, @Ctx() ctx: Context): string | null {
+    // an API client's principal has staff's role; its users:read scope is checked in FIELD_SCOPES
+    return ctx.user?.role === Role.STAFF ? (user.externalId ?? null) : null;
+  }
+
   @Authorized(Role.STAFF)
   @Mutation(() => [User], {
     description: withErrorCodes(
-      'Staff, for other systems: creates people or updates them, found by login, in one step (at most 5000). Returns them in the order sent.',
+      'Staff, for other systems: creates people or updates them, found by external id when given, else by login, in one step (at most 5000; nothing is written when one is refused). Returns them in the order sent.',
       'UNAUTHENTICATED',
       'FORBIDDEN',
       'BAD_USER_INPUT',
+      'EXTERNAL_ID_CLASH',
     ),
   })
   upsertUsers(

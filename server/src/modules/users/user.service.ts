@@ -1,11 +1,15 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { BadUserInputError } from '../../common/errors';
+import { BadUserInputError, ExternalIdClashError } from '../../common/errors';
 import { hashPassword } from '../auth/passwords';
 import { User } from './user.entity';
 import type { UserInput } from './user.inputs';
 
 export class UserService {
-  /** Create or update people by login (the student information system's feed); a password only when given. */
+  /**
+   * Create or update people (the student information system's feed): by external id when given, else by login; a
+   * password only when given. An external id stays with one login: one that belongs to another login, or a login that
+   * already has another, is refused (EXTERNAL_ID_CLASH) and nothing is written.
+   */
   async upsert(em: EntityManager, inputs: UserInput[]): Promise<User[]> {
     if (inputs.length > 5000) throw new BadUserInputError('Send at most 5000 people at once.');
     const logins = inputs.map((u) => u.login.trim());
@@ -19,14 +23,45 @@ export class UserService {
         throw new BadUserInputError(`The full name of ${input.login} is longer than 300 characters.`);
       if (input.password != null && input.password.length < 4)
         throw new BadUserInputError(`The password of ${input.login} is shorter than 4 characters.`);
+      if ((input.externalId?.trim().length ?? 0) > 100)
+        throw new BadUserInputError(`The external id of ${input.login} is longer than 100 characters.`);
     }
+    const externalIds = inputs.map((u) => u.externalId?.trim()).filter((id): id is string => !!id);
+    if (new Set(externalIds).size !== externalIds.length)
+      throw new BadUserInputError('Each external id may appear only once in one request.');
     const existing = new Map((await em.find(User, { login: { $in: logins } })).map((u) => [u.login, u]));
+    const byExternalId = new Map(
+      (externalIds.length ? await em.find(User, { externalId: { $in: externalIds } }) : []).map((u) => [
+        u.externalId!,
+        u,
+      ]),
+    );
+    for (const input of inputs) {
+      const externalId = input.externalId?.trim();
+      if (!externalId) continue;
+      const login = input.login.trim();
+      const owner = byExternalId.get(externalId);
+      if (owner && owner.login !== login)
+        throw new ExternalIdClashError(
+          `The external id "${externalId}" belongs to the login "${owner.login}", not "${login}"; send that login or another id.`,
+          externalId,
+          login,
+        );
+      const held = existing.get(login)?.externalId;
+      if (!owner && held && held !== externalId)
+        throw new ExternalIdClashError(
+          `The login "${login}" already has the external id "${held}", not "${externalId}".`,
+          externalId,
+          login,
+        );
+    }
     const users: User[] = [];
     for (const input of inputs) {
       const login = input.login.trim();
       const user = existing.get(login) ?? em.create(User, { login, fullName: input.fullName.trim(), role: input.role });
       user.fullName = input.fullName.trim();
       user.role = input.role;
+      if (input.externalId?.trim()) user.externalId = input.externalId.trim();
       if (input.password != null) user.passwordHash = await hashPassword(input.password);
       users.push(user);
     }

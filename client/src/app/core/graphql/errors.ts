@@ -40,6 +40,10 @@ const KNOWN_CODES = [
   'NO_FX_STUDENTS',
   'RETAKE_EXISTS',
   'RETAKE_OF_RETAKE',
+  // issue 13: external ids and the schedule import
+  'EXTERNAL_ID_CLASH',
+  'IMPORT_FILE_INVALID',
+  'SCHEDULE_HAS_PROBLEMS',
   // issue 12: blind marking needs results released on publication
   'BLIND_NEEDS_PUBLICATION',
 ] as const;

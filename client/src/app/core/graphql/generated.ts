@@ -38,17 +38,17 @@ export type ApiScope =
   | 'AUDIT_READ'
   /** `calendar:read`: read academic years, periods, disciplines and the non-working days */
   | 'CALENDAR_READ'
-  /** `calendar:write`: keep the table of non-working days (addNonWorkingDay, removeNonWorkingDay) */
+  /** `calendar:write`: keep the table of non-working days (addNonWorkingDay, removeNonWorkingDay) and load disciplines, academic years and periods by external id (upsertDisciplines, upsertAcademicYears) */
   | 'CALENDAR_WRITE'
   /** `exams:read`: read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync) */
   | 'EXAMS_READ'
-  /** `exams:write`: create and change exams, their tickets, platform and recording */
+  /** `exams:write`: create and change exams, their tickets, platform and recording; import a period's schedule (importSchedule) */
   | 'EXAMS_WRITE'
   /** `grades:read`: read grades and their history (journal, Sitting.grade, Sitting.gradeHistory, an appeal's scores) and follow the grade feed (gradeChanges) */
   | 'GRADES_READ'
   /** `users:read`: read people (users) */
   | 'USERS_READ'
-  /** `users:write`: create and update people by login (upsertUsers) */
+  /** `users:write`: create and update people by external id or login (upsertUsers) */
   | 'USERS_WRITE';
 
 /** The commission's decision on the score. */

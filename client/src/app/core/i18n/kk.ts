@@ -656,6 +656,68 @@ export const kk = {
   'webhooks.rejected': 'Қабылданбады ({status})',
   'webhooks.failed': 'Қате: {error}',
   'webhooks.ms': '{n} мс',
+  // issue 13: schedule import, external ids
+  'scheduleImport.menu': 'Кестені импорттау',
+  'scheduleImport.title': 'Кестені импорттау',
+  'scheduleImport.intro':
+    'Әр жолында бір емтихан бар кесте файлын (үтірмен бөлінген мәтін немесе электрондық кесте кітабы) таңдаңыз: пән, оқытушы, кезең, күні, басталуы, аяқталуы, форматы, билет беру тәсілі, студенттер, сыртқы идентификатор. Алдымен файл тексеріледі, «Импорттау» батырмасын баспайынша ештеңе жазылмайды; сол файлды қайта импорттау ештеңені өзгертпейді.',
+  'scheduleImport.template': 'Үлгіні жүктеп алу',
+  'scheduleImport.choose': 'Файлды таңдау',
+  'scheduleImport.chosen': 'Файл: {name}',
+  'scheduleImport.hasProblems': '{n} қате табылды. Файлды түзетіп, қайта таңдаңыз; ештеңе импортталған жоқ.',
+  'scheduleImport.ready':
+    'Қате жоқ. Импорт {created} емтихан құрады, {updated} емтиханды өзгертеді, {unchanged} емтихан өзгеріссіз қалады.',
+  'scheduleImport.import': 'Импорттау',
+  'scheduleImport.imported': 'Импортталды: {created} құрылды, {updated} өзгертілді, {unchanged} өзгеріссіз.',
+  'scheduleImport.toExams': 'Емтихандарға өту',
+  'scheduleImport.row': 'Жол',
+  'scheduleImport.result': 'Нәтиже',
+  'scheduleImport.outcome.CREATED': 'Жаңа емтихан',
+  'scheduleImport.outcome.UPDATED': 'Емтихан өзгертілді',
+  'scheduleImport.outcome.UNCHANGED': 'Өзгеріс жоқ',
+  'scheduleImport.outcome.PROBLEM': 'Қате',
+  'scheduleImport.column.discipline': 'Пән',
+  'scheduleImport.column.teacher': 'Оқытушы',
+  'scheduleImport.column.period': 'Кезең',
+  'scheduleImport.column.date': 'Күні',
+  'scheduleImport.column.start': 'Басталуы',
+  'scheduleImport.column.end': 'Аяқталуы',
+  'scheduleImport.column.format': 'Форматы',
+  'scheduleImport.column.ticketMode': 'Билет беру тәсілі',
+  'scheduleImport.column.students': 'Студенттер',
+  'scheduleImport.column.externalId': 'Сыртқы идентификатор',
+  'scheduleImport.problem.REQUIRED': '{column}: міндетті, бірақ бос.',
+  'scheduleImport.problem.CELL_TOO_LONG': '{column}: {max} таңбадан ұзын.',
+  'scheduleImport.problem.BAD_DATE': '{column}: «{value}» күн емес; 21.12.2026 немесе 2026-12-21 деп жазыңыз.',
+  'scheduleImport.problem.BAD_TIME': '{column}: «{value}» уақыт емес; 09:00 деп жазыңыз.',
+  'scheduleImport.problem.BAD_FORMAT': '{column}: «{value}» — белгісіз формат; мыналардың бірін жазыңыз: {allowed}.',
+  'scheduleImport.problem.BAD_TICKET_MODE':
+    '{column}: «{value}» белгісіз; мыналардың бірін жазыңыз: {allowed}, не бос қалдырыңыз.',
+  'scheduleImport.problem.TICKET_MODE_FOR_TASK': '{column}: тапсырма емтиханында билет жоқ; бос қалдырыңыз.',
+  'scheduleImport.problem.UNKNOWN_DISCIPLINE': '{column}: «{value}» коды немесе сыртқы идентификаторы бар пән жоқ.',
+  'scheduleImport.problem.UNKNOWN_PERIOD':
+    '{column}: «{value}» кезеңі жоқ; сыртқы идентификаторын немесе жыл/нөмірін жазыңыз, мысалы 2026-2027/1.',
+  'scheduleImport.problem.UNKNOWN_TEACHER':
+    '{column}: «{value}» логині немесе сыртқы идентификаторы бар пайдаланушы жоқ.',
+  'scheduleImport.problem.NOT_A_TEACHER': '{column}: «{value}» оқытушы емес.',
+  'scheduleImport.problem.UNKNOWN_STUDENT':
+    '{column}: «{value}» логині немесе сыртқы идентификаторы бар пайдаланушы жоқ.',
+  'scheduleImport.problem.NOT_A_STUDENT': '{column}: «{value}» студент емес.',
+  'scheduleImport.problem.END_NOT_AFTER_START': '{column}: аяқталуы басталуынан кейін болуы керек.',
+  'scheduleImport.problem.OUTSIDE_PERIOD': '{column}: кезеңнен тыс ({startsOn} – {endsOn}).',
+  'scheduleImport.problem.DUPLICATE_ROW': '{row}-жол — сол емтихан; біреуін қалдырыңыз.',
+  'scheduleImport.problem.REFUSED': 'Емтиханды бұлай өзгертуге болмайды: {reason}',
+  'scheduleImport.file.NOT_A_SCHEDULE':
+    'Бұл файл кесте ретінде оқылмайды; оны кесте бағдарламасында үтірмен бөлінген мәтін немесе электрондық кесте кітабы ретінде сақтаңыз.',
+  'scheduleImport.file.TOO_LARGE': 'Файл {maxKb} КБ-тан үлкен; кестені бірнеше файлға бөліңіз.',
+  'scheduleImport.file.TOO_MANY_ROWS': 'Файлда {max} емтиханнан көп; оны бірнеше файлға бөліңіз.',
+  'scheduleImport.file.MISSING_COLUMNS':
+    'Бірінші жолда бағандардың атаулары болуы керек; жетіспейді: {columns}. Үлгіден бастаңыз.',
+  'scheduleImport.file.EMPTY': 'Файл бос; үлгіден бастаңыз.',
+  'scheduleImport.file.UNREADABLE': 'Файлды оқу мүмкін болмады; оны кесте бағдарламасында қайта сақтаңыз.',
+  'error.EXTERNAL_ID_CLASH': 'Бұл сыртқы идентификатор басқа жазбаға тиесілі.',
+  'error.IMPORT_FILE_INVALID': 'Файлды кесте ретінде оқу мүмкін емес.',
+  'error.SCHEDULE_HAS_PROBLEMS': 'Ештеңе импортталмады: кесте жолдарында қателер бар (кестені қараңыз).',
   'blind.chip': 'Жасырын бағалау',
   'blind.hint': 'Нәтижелер жарияланғанға дейін білім алушылардың аты-жөні көрсетілмейді: әр жауап өз кодымен берілген.',
   'blind.code': 'Код {code}',
@@ -667,7 +729,7 @@ export const kk = {
   'error.BLIND_NEEDS_PUBLICATION':
     'Жасырын бағалау тек нәтижелер бірге жарияланатын емтиханда болады: «Нәтижелер жарияланғанда» таңдаңыз немесе жасырын бағалауды өшіріңіз.',
   // docs2: the API-client scopes added after the first seven
-  'apiClients.scope.CALENDAR_WRITE': 'Жұмыс емес күндерді жүргізу',
+  'apiClients.scope.CALENDAR_WRITE': 'Жұмыс емес күндерді жүргізу, пәндерді, оқу жылдарын және кезеңдерді жүктеу',
   'apiClients.scope.APPEALS_READ': 'Апелляцияларды оқу (студенттің себептері, жауабы емес)',
 } as const;
 

@@ -15,4 +15,9 @@ export const staffRoutes: Routes = [
     loadComponent: () => import('../teacher/appeal-review/appeal-review').then((m) => m.AppealReview),
   },
   { path: 'api-clients', loadComponent: () => import('./api-clients/api-clients').then((m) => m.ApiClients) },
+  // issue 13: an examination period's exams from a CSV or XLSX file
+  {
+    path: 'schedule-import',
+    loadComponent: () => import('./schedule-import/schedule-import').then((m) => m.ScheduleImport),
+  },
 ];
