@@ -1,7 +1,18 @@
-import { Collection, Entity, ManyToOne, OneToMany, Property, Unique } from '@mikro-orm/core';
+import {
+  BeforeCreate,
+  BeforeUpdate,
+  Collection,
+  Entity,
+  ManyToOne,
+  OneToMany,
+  Property,
+  Unique,
+  type Opt,
+} from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { LocalDateScalar } from '../../common/scalars';
+import { searchKeyOf } from '../../common/search-text';
 
 @ObjectType()
 @Entity({ tableName: 'academic_years' })
@@ -58,4 +69,14 @@ export class Discipline extends BaseEntity {
   @Field()
   @Property({ type: 'string', length: 300 })
   title!: string;
+
+  /** issue 13: code and title folded for the exam search (common/search-text.ts); never selected over GraphQL */
+  @Property({ type: 'string', length: 500, hidden: true })
+  searchKey: string & Opt = '';
+
+  @BeforeCreate()
+  @BeforeUpdate()
+  protected keepSearchKey(): void {
+    this.searchKey = searchKeyOf(this.title, this.code);
+  }
 }
