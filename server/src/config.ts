@@ -101,6 +101,10 @@ export interface Config {
   maxFilesPerAppeal: number;
   /** GraphQL requests one API client may make per minute unless the client has its own limit */
   apiClientRequestsPerMinute: number;
+  /** the largest `first` of a connection (usersConnection, examsConnection, …); also its default */
+  maxPageSize: number;
+  /** the longest `search` text a connection takes */
+  maxSearchChars: number;
 }
 
 export class ConfigError extends Error {}
@@ -266,6 +270,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxAppealChars: int(env, 'MAX_APPEAL_CHARS', 5_000, 10),
     maxFilesPerAppeal: int(env, 'MAX_FILES_PER_APPEAL', 5, 0),
     apiClientRequestsPerMinute: int(env, 'API_CLIENT_REQUESTS_PER_MINUTE', 600, 1),
+    maxPageSize: int(env, 'MAX_PAGE_SIZE', 100, 1, 1_000),
+    maxSearchChars: int(env, 'MAX_SEARCH_CHARS', 100, 1, 1_000),
     ...overrides,
   };
 }
