@@ -18,7 +18,7 @@ import { AnswerLimitsResolver } from './modules/answers/answer-limits.resolver';
 import { SittingSendResolver } from './modules/answers/answer-send.resolver';
 import { ExamResultsResolver, GradeChangeResolver, SittingGradeResolver } from './modules/grades/grade.resolver';
 import { JournalRowResolver } from './modules/journal/journal.resolver';
-import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
+import { AuditTrailResolver, SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
 import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolver';
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
@@ -60,6 +60,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       SittingAppealResolver,
       ExamAppealResolver,
       ApiClientResolver,
+      AuditTrailResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -65,6 +65,11 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     exam: ApiScope.EXAMS_READ,
     examDefaults: ApiScope.EXAMS_READ,
     journal: ApiScope.GRADES_READ,
+    // issue 13: each connection has the scope of the list it pages
+    usersConnection: ApiScope.USERS_READ,
+    examsConnection: ApiScope.EXAMS_READ,
+    journalConnection: ApiScope.GRADES_READ,
+    auditTrailConnection: ApiScope.AUDIT_READ,
   },
   Mutation: {
     upsertUsers: ApiScope.USERS_WRITE,

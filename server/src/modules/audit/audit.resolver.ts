@@ -1,4 +1,11 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Page } from '../../common/connection';
+import { requireUser } from '../../common/auth';
+import { related } from '../../common/loaded';
+import { Exam } from '../exams/exam.entity';
+import { examNotFound } from '../../policy/exam.policy';
+import { Role } from '../users/user.entity';
+import { AuditTrailArgs, SittingEventConnection } from './audit-list';
 import type { Context } from '../../context';
 import { ForbiddenError } from '../../common/errors';
 import { loadersOf } from '../../loaders';
@@ -6,7 +13,7 @@ import { canSeeTrail } from '../../policy/sitting.policy';
 import { Sitting } from '../sittings/sitting.entity';
 import { answerOf, examOf } from '../sittings/sitting-relations';
 import { User } from '../users/user.entity';
-import { staffTrail } from './audit-trail';
+import { staffEntries, staffTrail } from './audit-trail';
 import { SittingEvent } from './sitting-event.entity';
 
 /** A sitting's audit trail, for appeals. */
@@ -23,8 +30,37 @@ export class SittingTrailResolver {
   }
 }
 
+/** issue 13: an exam's whole trail, or a sitting's, a page at a time. */
+@Resolver()
+export class AuditTrailResolver {
+  @Authorized(Role.STAFF, Role.TEACHER)
+  @Query(() => SittingEventConnection, {
+    description:
+      "issue 13, staff and the exam's teacher: an exam's audit trail (or one sitting's) a page at a time, oldest first, filtered by kind and time and searched by student; drafts masked as in Sitting.events (API clients: audit:read)",
+  })
+  async auditTrailConnection(
+    @Ctx() ctx: Context,
+    @Args(() => AuditTrailArgs) args: AuditTrailArgs,
+  ): Promise<Page<SittingEvent>> {
+    const exam = await ctx.em.findOne(Exam, { id: args.examId });
+    if (!exam || !canSeeTrail(requireUser(ctx), exam)) throw examNotFound();
+    const page = await ctx.services.auditTrail.page(ctx.em, args);
+    return { ...page, nodes: await staffEntries(loadersOf(ctx), page.nodes) };
+  }
+}
+
 @Resolver(() => SittingEvent)
 export class SittingEventResolver {
+  @FieldResolver(() => ID, { description: 'the sitting whose trail holds this entry' })
+  sittingId(@Root() event: SittingEvent): string {
+    return event.sitting.id;
+  }
+
+  @FieldResolver(() => User, { description: 'the student whose sitting this is' })
+  async student(@Root() event: SittingEvent, @Ctx() ctx: Context): Promise<User> {
+    return related(ctx.em, await related(ctx.em, event, 'sitting'), 'student');
+  }
+
   @FieldResolver(() => User, { nullable: true, description: 'who did it' })
   actor(@Root() event: SittingEvent): User | null {
     return event.actor ?? null;

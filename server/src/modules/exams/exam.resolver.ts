@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Page } from '../../common/connection';
+import { ExamConnection, ExamsConnectionArgs } from './exam-list';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { loadersOf } from '../../loaders';
@@ -38,11 +40,19 @@ export class ExamResolver {
   @Authorized(Role.STAFF, Role.TEACHER)
   @Query(() => [Exam], { description: 'staff: every exam of a period; teacher: their own' })
   exams(@Ctx() ctx: Context, @Arg('periodId', () => ID) periodId: string): Promise<Exam[]> {
-    const user = requireUser(ctx);
-    return ctx.em.find(Exam, user.role === Role.STAFF ? { period: periodId } : { period: periodId, teacher: user.id }, {
-      orderBy: { startsAt: 'asc' },
-      populate: ['period.academicYear', 'discipline', 'teacher'],
-    });
+    return ctx.services.examList.all(ctx.em, requireUser(ctx), { periodId }, ctx.services.now());
+  }
+
+  @Authorized(Role.STAFF, Role.TEACHER)
+  @Query(() => ExamConnection, {
+    description:
+      'issue 13: exams a page at a time by start time — staff every exam, a teacher their own — filtered and searched (API clients: exams:read)',
+  })
+  examsConnection(
+    @Ctx() ctx: Context,
+    @Args(() => ExamsConnectionArgs) args: ExamsConnectionArgs,
+  ): Promise<Page<Exam>> {
+    return ctx.services.examList.page(ctx.em, requireUser(ctx), args, ctx.services.now());
   }
 
   @Authorized()

@@ -1,8 +1,10 @@
-import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { bearerToken } from '../auth/auth.service';
 import { Role, User } from './user.entity';
 import { UserInput } from './user.inputs';
+import { UserConnection, UsersConnectionArgs } from './user-list';
+import type { Page } from '../../common/connection';
 
 @ObjectType()
 export class AuthPayload {
@@ -32,7 +34,19 @@ export class UserResolver {
   @Authorized(Role.STAFF, Role.TEACHER)
   @Query(() => [User])
   users(@Ctx() ctx: Context, @Arg('role', () => Role, { nullable: true }) role?: Role): Promise<User[]> {
-    return ctx.em.find(User, role ? { role } : {}, { orderBy: { fullName: 'asc' } });
+    return ctx.services.userList.all(ctx.em, role);
+  }
+
+  @Authorized(Role.STAFF, Role.TEACHER)
+  @Query(() => UserConnection, {
+    description:
+      'issue 13, staff and teachers: people a page at a time by full name, searched by name or login and filtered by role (API clients: users:read)',
+  })
+  usersConnection(
+    @Ctx() ctx: Context,
+    @Args(() => UsersConnectionArgs) args: UsersConnectionArgs,
+  ): Promise<Page<User>> {
+    return ctx.services.userList.page(ctx.em, args);
   }
 
   @Mutation(() => AuthPayload)
