@@ -595,6 +595,27 @@ export const kk = {
   'apiClients.scope.EXAMS_WRITE': 'Емтихандарды жазу',
   'apiClients.scope.GRADES_READ': 'Бағаларды оқу',
   'apiClients.scope.AUDIT_READ': 'Аудит журналын оқу',
+  // issue 13, paging and search
+  'paging.shownOf': '{n} ішінен {shown} көрсетілді',
+  'paging.showMore': 'Тағы көрсету',
+  'paging.removeStudent': '{name} алып тастау',
+  'paging.foundStudents': 'Табылған студенттер',
+  'paging.searchFailed': 'Іздеу орындалмады, қайталап көріңіз.',
+  'paging.searchStudent': 'Студентті аты немесе логині бойынша іздеу',
+  'paging.kind': 'Оқиға түрі',
+  'paging.allKinds': 'Барлық оқиғалар',
+  'paging.users.menu': 'Пайдаланушылар',
+  'paging.users.title': 'Пайдаланушылар',
+  'paging.users.search': 'Аты немесе логині бойынша іздеу',
+  'paging.users.role': 'Рөлі',
+  'paging.users.allRoles': 'Барлық рөлдер',
+  'paging.users.name': 'Аты-жөні',
+  'paging.users.login': 'Логин',
+  'paging.users.none': 'Ешкім табылмады.',
+  'paging.users.count': 'Барлығы: {n}',
+  'paging.role.STUDENT': 'Студент',
+  'paging.role.TEACHER': 'Оқытушы',
+  'paging.role.STAFF': 'Қызметкер',
 } as const;
 
 export type MessageKey = keyof typeof kk;

@@ -31,6 +31,7 @@ const ROLE_MENUS: Record<Role, readonly MenuItem[]> = {
     { link: '/staff/journal', label: 'menu.journal' },
     { link: '/staff/appeals', label: 'menu.appeals' },
     { link: '/staff/api-clients', label: 'menu.apiClients' },
+    { link: '/staff/users', label: 'paging.users.menu' },
   ],
   TEACHER: [
     { link: '/teaching/exams', label: 'menu.teacherExams' },

@@ -15,4 +15,6 @@ export const staffRoutes: Routes = [
     loadComponent: () => import('../teacher/appeal-review/appeal-review').then((m) => m.AppealReview),
   },
   { path: 'api-clients', loadComponent: () => import('./api-clients/api-clients').then((m) => m.ApiClients) },
+  // issue 13: the university's people, searched on the server
+  { path: 'users', loadComponent: () => import('./users/users').then((m) => m.Users) },
 ];
