@@ -3,7 +3,7 @@ import { AnswerSendMode, AnswerStatus } from '../answers/answer.entity';
 import { GradeService } from '../grades/grade.service';
 import { isGradePublished } from '../grades/grade-publication';
 import { Sitting } from '../sittings/sitting.entity';
-import { Role, type User } from '../users/user.entity';
+import type { User } from '../users/user.entity';
 import { JournalRow } from './journal-row.type';
 import type { Config } from '../../config';
 import {

@@ -18,22 +18,29 @@ const STUDENTS: PickableStudent[] = [
   })),
 ];
 
+interface Variables {
+  search?: string | null;
+  logins?: string[];
+  first?: number;
+  after?: string | null;
+}
+
 interface Asked {
   query: unknown;
-  variables: Record<string, any>;
+  variables: Variables;
 }
 
 /** the server's usersConnection over STUDENTS: search in any case, logins, pages by position */
-function serverPage(variables: Record<string, any>) {
-  const search = (variables['search'] as string | null)?.toLocaleLowerCase();
-  const logins = variables['logins'] as string[] | undefined;
+function serverPage(variables: Variables) {
+  const search = variables.search?.toLocaleLowerCase();
+  const logins = variables.logins;
   const matching = STUDENTS.filter((s) =>
     logins
       ? logins.includes(s.login)
       : !search || s.fullName.toLocaleLowerCase().includes(search) || s.login.includes(search),
   );
-  const from = variables['after'] ? Number(variables['after']) : 0;
-  const first = (variables['first'] as number | undefined) ?? 100;
+  const from = variables.after ? Number(variables.after) : 0;
+  const first = variables.first ?? 100;
   const nodes = matching.slice(from, from + first);
   return {
     totalCount: matching.length,
@@ -109,7 +116,7 @@ describe('the student picker', () => {
     await settle(SEARCH_DEBOUNCE_MS + 50);
     await waitUntil(() => searches().length === 2);
     fixture.detectChanges();
-    expect(searches()[1].variables['search']).toBe('ӘЛИЯ');
+    expect(searches()[1].variables.search).toBe('ӘЛИЯ');
     await waitUntil(() => found().length === 1);
     expect(found()[0]).toContain('Әлия Нұрланқызы');
   });
@@ -144,7 +151,7 @@ describe('the student picker', () => {
     await waitUntil(() => fixture.componentInstance.selected().size === 2);
     fixture.detectChanges();
     const byLogin = asked.filter((a) => a.query === StudentsByLoginDocument);
-    expect(byLogin.map((a) => a.variables['logins'])).toEqual([['dana', 'student12', 'nobody']]);
+    expect(byLogin.map((a) => a.variables.logins)).toEqual([['dana', 'student12', 'nobody']]);
     expect(fixture.componentInstance.selected()).toEqual(new Set(['s3', 'x2']));
     expect(el().textContent).toContain('nobody');
     expect(
