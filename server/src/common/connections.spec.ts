@@ -10,6 +10,11 @@ import {
 import { hashPassword } from '../modules/auth/passwords';
 import { Role, User } from '../modules/users/user.entity';
 import { Discipline } from '../modules/calendar/calendar.entity';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/core';
+import { ormOptions } from '../orm';
 
 /** issue 13: the cursor connections — order, paging under inserts, filters, search, cursors, bounds, roles, statements. */
 describe('cursor connections', () => {
@@ -154,6 +159,16 @@ describe('cursor connections', () => {
       expect(await find('%')).toEqual([]); // a wildcard is a character like any other
       const all = (await server.ok(staff, USERS)).usersConnection.totalCount;
       expect((await server.ok(staff, USERS, { search: '  ' })).usersConnection.totalCount).toBe(all); // blank: no search
+    });
+
+    it('finds a person by the new name after upsertUsers renamed them', async () => {
+      await server.ok(staff, 'mutation($u:[UserInput!]!){ upsertUsers(users:$u){ id } }', {
+        u: [{ login: 'anna', fullName: 'Анна Жұмабаева', role: 'STUDENT' }],
+      });
+      const find = async (search: string) =>
+        (await server.ok(staff, USERS, { search })).usersConnection.nodes.map((n: { login: string }) => n.login);
+      expect(await find('ЖҰМАБАЕВА')).toEqual(['anna']);
+      expect(await find('smith')).toEqual([]);
     });
 
     it('filters by role and by logins (any case)', async () => {
@@ -382,5 +397,29 @@ describe('cursor connections', () => {
         expect(one).withContext(query.slice(0, 40)).toBeLessThanOrEqual(9);
       }
     });
+  });
+
+  it('gives the people and disciplines already in a database their search keys when it migrates', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-fold-'));
+    const orm = await MikroORM.init(ormOptions({ dataDir, databasePoolMax: 1, databaseStatementTimeoutMs: 0 }));
+    try {
+      const migrator = orm.getMigrator();
+      await migrator.up({ to: 'Migration20261203000926' }); // the one before the search keys
+      const sql = orm.em.getConnection();
+      await sql.execute(
+        `insert into users (id, created_at, updated_at, login, full_name, role) values ('u1', 0, 0, 'aliya', 'ӘЛИЯ Нұрланқызы', 'STUDENT')`,
+      );
+      await sql.execute(
+        `insert into disciplines (id, created_at, updated_at, code, title) values ('d1', 0, 0, 'QAZ-2', 'Қазақ ӘДЕБИЕТІ')`,
+      );
+      await migrator.up();
+      expect(await sql.execute('select search_key from users')).toEqual([{ search_key: 'әлия нұрланқызы\naliya' }]);
+      expect(await sql.execute('select search_key from disciplines')).toEqual([
+        { search_key: 'қазақ әдебиеті\nqaz-2' },
+      ]);
+    } finally {
+      await orm.close(true);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
