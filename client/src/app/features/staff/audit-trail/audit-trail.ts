@@ -97,7 +97,11 @@ export function trailExport(
   i18n: I18n,
   timeZone: string,
   name: string,
-  trails: readonly { readonly id?: string; readonly student: Trail['student']; readonly events: readonly TrailEvent[] }[],
+  trails: readonly {
+    readonly id?: string;
+    readonly student: Trail['student'];
+    readonly events: readonly TrailEvent[];
+  }[],
 ): ExportTable {
   const headers = [
     i18n.t('trail.student'),
