@@ -376,6 +376,69 @@ describe('cursor connections', () => {
     });
   });
 
+  describe('blind marking', () => {
+    let blindExamId: string;
+    const studentLogins = new Set([
+      's01',
+      's02',
+      's03',
+      's04',
+      's05',
+      's06',
+      'aliya',
+      'erzhan',
+      'anna',
+      'early',
+      'late',
+    ]);
+
+    beforeAll(async () => {
+      blindExamId = await createExam(server, staff, u, {
+        blindMarking: true,
+        studentIds: u.students.slice(0, 4).map((s) => s.id),
+      });
+      await server.ok(await server.login('s02'), 'mutation($e:ID!){ enterExam(examId:$e){ id } }', { e: blindExamId });
+    });
+
+    it("shows the exam's teacher codes, not students, in an order that says nothing of names, and no search", async () => {
+      const asTeacher = await walk(teacher, SITTINGS, (d) => d.exam.sittingsConnection, { e: blindExamId }, 3);
+      expect(asTeacher.nodes.length).toBe(4);
+      expect(asTeacher.nodes.some((n) => studentLogins.has(n.student.login))).toBeFalse();
+      expect(ids(asTeacher.nodes)).toEqual([...ids(asTeacher.nodes)].sort()); // by id
+      const refused = await server.gql(teacher, SITTINGS, { e: blindExamId, search: 'Test' });
+      expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      // staff see who is who, by name, and may search
+      const asStaff = (await server.ok(staff, SITTINGS, { e: blindExamId, search: 's02' })).exam.sittingsConnection;
+      expect(asStaff.nodes.map((n: any) => n.student.login)).toEqual(['s02']);
+    });
+
+    it("leaves the blind exam out of the teacher's journal pages as out of journal, counts included", async () => {
+      const vars = { d: u.disciplineId, p: u.periodId };
+      const whole = (
+        await server.ok(
+          teacher,
+          'query($d:ID!,$p:ID!){ journal(disciplineId:$d, periodId:$p){ sittingId exam { id } } }',
+          vars,
+        )
+      ).journal;
+      const paged = await walk(teacher, JOURNAL, (d) => d.journalConnection, vars, 2);
+      expect(paged.nodes.map((r) => r.sittingId)).toEqual(whole.map((r: { sittingId: string }) => r.sittingId));
+      expect(paged.totalCount).toBe(whole.length);
+      expect(paged.nodes.some((r) => r.exam.id === blindExamId)).toBeFalse();
+      const staffRows = (await server.ok(staff, JOURNAL, { ...vars, examId: blindExamId })).journalConnection;
+      expect(staffRows.totalCount).toBe(4);
+    });
+
+    it("names the stand-in in the teacher's trail and refuses a search by student", async () => {
+      const trail = (await server.ok(teacher, TRAIL, { e: blindExamId })).auditTrailConnection.nodes;
+      expect(trail.length).toBeGreaterThan(0);
+      expect(trail.some((n: any) => studentLogins.has(n.student.login))).toBeFalse();
+      expect(await server.code(teacher, TRAIL, { e: blindExamId, search: 's02' })).toBe('FORBIDDEN');
+      const asStaff = (await server.ok(staff, TRAIL, { e: blindExamId })).auditTrailConnection.nodes;
+      expect(asStaff.map((n: any) => n.student.login)).toContain('s02');
+    });
+  });
+
   describe('statements', () => {
     /** the statements one page costs */
     async function cost(query: string, variables: Record<string, unknown>): Promise<number> {

@@ -39,6 +39,8 @@ export type ErrorCode =
   | 'NOT_ON_COMMISSION'
   // the appeal's state does not allow the step (decided already; no commission yet)
   | 'APPEAL_STATE'
+  // issue 12, blind marking: blind marking hides names until publication, so it needs results released ON_PUBLICATION
+  | 'BLIND_NEEDS_PUBLICATION'
   // issue 13, paging: an `after` cursor that this connection did not hand out (garbled, or another list's)
   | 'BAD_CURSOR';
 
@@ -103,6 +105,7 @@ export class UngradedAnswersError extends AppError {
 export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
 export class NotOnCommissionError extends define('NOT_ON_COMMISSION', 403) {}
 export class AppealStateError extends define('APPEAL_STATE', 409) {}
+export class BlindNeedsPublicationError extends define('BLIND_NEEDS_PUBLICATION', 400) {}
 export class BadCursorError extends define('BAD_CURSOR', 400) {}
 
 /** The appeal window is over: `extensions.deadline` (ISO) is the moment it closed, on the server's clock. */

@@ -16,6 +16,7 @@ import {
 import { BadUserInputError } from '../../common/errors';
 import { plainSql } from '../../common/plain-sql';
 import { SittingEvent, SittingEventKind } from './sitting-event.entity';
+import { blindSearchRefused } from '../sittings/sitting-list';
 
 @ObjectType({ description: "A page of an exam's audit trail, oldest first (issue 13)." })
 export class SittingEventConnection extends Connection(SittingEvent) {}
@@ -53,7 +54,7 @@ export class AuditTrailList {
   constructor(private readonly config: Pick<Config, 'maxPageSize' | 'maxSearchChars'>) {}
 
   /** the entries as stored; the caller masks drafts for staff (audit-trail.ts) */
-  page(em: EntityManager, args: AuditTrailArgs): Promise<Page<SittingEvent>> {
+  page(em: EntityManager, args: AuditTrailArgs, studentsHidden: boolean): Promise<Page<SittingEvent>> {
     const db = plainSql(em);
     const query: ListQuery = {
       list: 'auditTrail',
@@ -73,7 +74,9 @@ export class AuditTrailList {
       throw new BadUserInputError('`from` must be earlier than `to` (entries from `from` up to, not including, `to`).');
     if (args.from) where(query, 'ev.at >= ?', db.time(args.from));
     if (args.to) where(query, 'ev.at < ?', db.time(args.to));
-    whereContains(query, 'st.search_key', searchText(this.config, args.search));
+    const search = searchText(this.config, args.search);
+    if (search && studentsHidden) throw blindSearchRefused();
+    whereContains(query, 'st.search_key', search);
     return pageOf(em, query, pageRequest(this.config, args), (ids) =>
       inOrder(em, SittingEvent, ids, {
         populate: ['actor', 'sitting.student', 'sitting.answer'],

@@ -4,6 +4,8 @@ import { requireUser } from '../../common/auth';
 import { related } from '../../common/loaded';
 import { Exam } from '../exams/exam.entity';
 import { examNotFound } from '../../policy/exam.policy';
+import { hidesStudents } from '../../policy/blind.policy';
+import { groupBy } from '../../common/batch-loader';
 import { Role } from '../users/user.entity';
 import { AuditTrailArgs, SittingEventConnection } from './audit-list';
 import type { Context } from '../../context';
@@ -13,6 +15,7 @@ import { canSeeTrail } from '../../policy/sitting.policy';
 import { Sitting } from '../sittings/sitting.entity';
 import { answerOf, examOf } from '../sittings/sitting-relations';
 import { User } from '../users/user.entity';
+import { studentAsSeen, trailAsSeen } from '../blind/blind-view';
 import { staffEntries, staffTrail } from './audit-trail';
 import { SittingEvent } from './sitting-event.entity';
 
@@ -26,7 +29,8 @@ export class SittingTrailResolver {
   async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
     if (!canSeeTrail(ctx.user, await examOf(ctx.em, sitting)))
       throw new ForbiddenError("Only staff and the exam's teacher see the audit trail.");
-    return staffTrail(loadersOf(ctx), sitting, await answerOf(ctx.em, sitting));
+    const answer = await answerOf(ctx.em, sitting);
+    return trailAsSeen(ctx, sitting, answer, await staffTrail(loadersOf(ctx), sitting, answer));
   }
 }
 
@@ -44,8 +48,12 @@ export class AuditTrailResolver {
   ): Promise<Page<SittingEvent>> {
     const exam = await ctx.em.findOne(Exam, { id: args.examId });
     if (!exam || !canSeeTrail(requireUser(ctx), exam)) throw examNotFound();
-    const page = await ctx.services.auditTrail.page(ctx.em, args);
-    return { ...page, nodes: await staffEntries(loadersOf(ctx), page.nodes) };
+    const page = await ctx.services.auditTrail.page(ctx.em, args, hidesStudents(ctx.user, exam));
+    const nodes = await staffEntries(loadersOf(ctx), page.nodes);
+    // blind marking: each sitting's entries as the caller may see them (a stand-in for the student, neutral file names)
+    for (const entries of groupBy(nodes, (e) => e.sitting.id).values())
+      await trailAsSeen(ctx, entries[0].sitting, entries[0].sitting.answer ?? null, entries);
+    return { ...page, nodes };
   }
 }
 
@@ -56,9 +64,12 @@ export class SittingEventResolver {
     return event.sitting.id;
   }
 
-  @FieldResolver(() => User, { description: 'the student whose sitting this is' })
+  @FieldResolver(() => User, {
+    description:
+      'the student whose sitting this is; to a teacher while the exam is blind, the stand-in named by its code (as Sitting.student)',
+  })
   async student(@Root() event: SittingEvent, @Ctx() ctx: Context): Promise<User> {
-    return related(ctx.em, await related(ctx.em, event, 'sitting'), 'student');
+    return studentAsSeen(ctx, await related(ctx.em, event, 'sitting'));
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'who did it' })

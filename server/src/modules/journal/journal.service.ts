@@ -19,6 +19,7 @@ import {
   type PageArgs,
 } from '../../common/connection';
 import { listedExamsTeacher } from '../../policy/exam.policy';
+import { hidesStudentsSql } from '../../policy/blind.policy';
 
 // the answer for how it was sent only: never its text
 const EXCLUDE = ['answer.text'] as const;
@@ -76,6 +77,11 @@ export class JournalService {
     const ownOnly = listedExamsTeacher(reader);
     if (ownOnly) where(query, 'e.teacher_id = ?', ownOnly);
     if (filters.examId) where(query, 'e.id = ?', filters.examId);
+    // blind marking: a teacher's journal leaves out a blind exam until its results are published. Its rows would hold
+    // no grade then anyway, and a name beside the row's sittingId (or its draft flag) would say whose answer the
+    // teacher graded under a code. In the query, so pages and totalCount agree.
+    const hidden = hidesStudentsSql(reader, 'e');
+    if (hidden) where(query, `not ${hidden}`);
     whereContains(query, 'st.search_key', searchText(this.config, filters.search));
     return query;
   }

@@ -15,6 +15,13 @@ import {
 } from '../../common/connection';
 import { AnswerStatus } from '../answers/answer.entity';
 import { Sitting } from './sitting.entity';
+import { ForbiddenError } from '../../common/errors';
+
+/** blind marking: a search by name would say whose a sitting is */
+export const blindSearchRefused = () =>
+  new ForbiddenError(
+    'This exam is marked blind: its students cannot be searched by name until its results are published. Leave `search` out.',
+  );
 
 /** Where a student stands at an exam, as its list of sittings filters them (issue 13). */
 export enum SittingState {
@@ -74,21 +81,40 @@ export class SittingsConnectionArgs extends PageArgs {
 export class SittingList {
   constructor(private readonly config: Pick<Config, 'maxPageSize' | 'maxSearchChars'>) {}
 
-  page(em: EntityManager, examId: string, args: SittingsConnectionArgs): Promise<Page<Sitting>> {
-    const query: ListQuery = {
-      list: `sittings`,
-      from: 'sittings s join users st on st.id = s.student_id left join answers a on a.sitting_id = s.id',
-      where: [],
-      params: [],
-      order: [
-        { sql: 'st.full_name', kind: 'text' },
-        { sql: 's.id', kind: 'text' },
-      ],
-    };
+  /**
+   * `studentsHidden` (blind marking, policy/blind.policy.ts): the caller may not know whose each sitting is, so the
+   * sittings come by id (an order that says nothing of the names) and a search by student is refused.
+   */
+  page(
+    em: EntityManager,
+    examId: string,
+    args: SittingsConnectionArgs,
+    studentsHidden: boolean,
+  ): Promise<Page<Sitting>> {
+    const query: ListQuery = studentsHidden
+      ? {
+          list: 'sittingsBlind',
+          from: 'sittings s left join answers a on a.sitting_id = s.id',
+          where: [],
+          params: [],
+          order: [{ sql: 's.id', kind: 'text' }],
+        }
+      : {
+          list: 'sittings',
+          from: 'sittings s join users st on st.id = s.student_id left join answers a on a.sitting_id = s.id',
+          where: [],
+          params: [],
+          order: [
+            { sql: 'st.full_name', kind: 'text' },
+            { sql: 's.id', kind: 'text' },
+          ],
+        };
     where(query, 's.exam_id = ?', examId);
     const states = [...new Set(args.states ?? [])];
     if (states.length) where(query, states.map((state) => `(${STATE_SQL[state]})`).join(' or '));
-    whereContains(query, 'st.search_key', searchText(this.config, args.search));
+    const search = searchText(this.config, args.search);
+    if (search && studentsHidden) throw blindSearchRefused();
+    whereContains(query, 'st.search_key', search);
     // what the staff pages show of each (as the loader of Exam.sittings): never the answer's text
     return pageOf(em, query, pageRequest(this.config, args), (ids) =>
       inOrder(em, Sitting, ids, { populate: ['student', 'ticket', 'answer', 'gradedBy'] }),

@@ -35,6 +35,10 @@ const KNOWN_CODES = [
 
   'NOT_ON_COMMISSION',
   'APPEAL_STATE',
+  // issue 12: blind marking needs results released on publication
+  'BLIND_NEEDS_PUBLICATION',
+  // issue 13: a list's page asked after a cursor the server did not hand out
+  'BAD_CURSOR',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 

@@ -595,6 +595,16 @@ export const kk = {
   'apiClients.scope.EXAMS_WRITE': 'Емтихандарды жазу',
   'apiClients.scope.GRADES_READ': 'Бағаларды оқу',
   'apiClients.scope.AUDIT_READ': 'Аудит журналын оқу',
+  'blind.chip': 'Жасырын бағалау',
+  'blind.hint': 'Нәтижелер жарияланғанға дейін білім алушылардың аты-жөні көрсетілмейді: әр жауап өз кодымен берілген.',
+  'blind.code': 'Код {code}',
+  'blind.formLabel': 'Жасырын бағалау',
+  'blind.formHint':
+    'Оқытушы нәтижелер жарияланғанға дейін жауаптарды аты-жөнсіз, кодпен бағалайды; қызметкерлер кімнің жауабы екенін көреді.',
+  'blind.releaseForced':
+    'Жасырын бағалауда нәтижелер тек бірге жарияланады: баға қойылған бойда көрсетілсе, аты-жөндер ашылып қалар еді.',
+  'error.BLIND_NEEDS_PUBLICATION':
+    'Жасырын бағалау тек нәтижелер бірге жарияланатын емтиханда болады: «Нәтижелер жарияланғанда» таңдаңыз немесе жасырын бағалауды өшіріңіз.',
   // issue 13, paging and search
   'paging.shownOf': '{n} ішінен {shown} көрсетілді',
   'paging.showMore': 'Тағы көрсету',
@@ -615,6 +625,7 @@ export const kk = {
   'paging.users.count': 'Барлығы: {n}',
   'paging.role.STUDENT': 'Студент',
   'paging.role.TEACHER': 'Оқытушы',
+  'error.BAD_CURSOR': 'Тізімнің келесі беті табылмады; тізімді қайта ашыңыз.',
   'paging.role.STAFF': 'Қызметкер',
 } as const;
 

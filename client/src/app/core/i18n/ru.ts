@@ -591,6 +591,16 @@ export const ru: Messages = {
   'apiClients.scope.EXAMS_WRITE': 'Запись экзаменов',
   'apiClients.scope.GRADES_READ': 'Чтение оценок',
   'apiClients.scope.AUDIT_READ': 'Чтение журнала действий',
+  'blind.chip': 'Слепая проверка',
+  'blind.hint': 'До публикации результатов имена обучающихся скрыты: каждый ответ показан под своим кодом.',
+  'blind.code': 'Код {code}',
+  'blind.formLabel': 'Слепая проверка',
+  'blind.formHint':
+    'До публикации результатов преподаватель оценивает ответы под кодами, без имён; сотрудники видят, чей это ответ.',
+  'blind.releaseForced':
+    'При слепой проверке результаты публикуются только вместе: оценки, видимые сразу после выставления, раскрыли бы имена.',
+  'error.BLIND_NEEDS_PUBLICATION':
+    'Слепая проверка возможна только при публикации результатов вместе: выберите «При публикации результатов» или отключите слепую проверку.',
   // issue 13, paging and search
   'paging.shownOf': 'Показано {shown} из {n}',
   'paging.showMore': 'Показать ещё',
@@ -611,5 +621,6 @@ export const ru: Messages = {
   'paging.users.count': 'Всего: {n}',
   'paging.role.STUDENT': 'Студент',
   'paging.role.TEACHER': 'Преподаватель',
+  'error.BAD_CURSOR': 'Следующая страница списка не найдена; откройте список заново.',
   'paging.role.STAFF': 'Сотрудник',
 };
