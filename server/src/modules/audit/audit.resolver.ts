@@ -9,7 +9,7 @@ import { groupBy } from '../../common/batch-loader';
 import { Role } from '../users/user.entity';
 import { AuditTrailArgs, SittingEventConnection } from './audit-list';
 import type { Context } from '../../context';
-import { ForbiddenError } from '../../common/errors';
+import { ForbiddenError, withErrorCodes } from '../../common/errors';
 import { loadersOf } from '../../loaders';
 import { canSeeTrail } from '../../policy/sitting.policy';
 import { Sitting } from '../sittings/sitting.entity';
@@ -23,8 +23,10 @@ import { SittingEvent } from './sitting-event.entity';
 @Resolver(() => Sitting)
 export class SittingTrailResolver {
   @FieldResolver(() => [SittingEvent], {
-    description:
-      "the audit trail, for staff and the exam's teacher (appeals); a draft's entries say when, not what, until it is sent (R7.4)",
+    description: withErrorCodes(
+      "The audit trail, oldest first, for staff and the exam's teacher (appeals); a draft's entries say when, not what, until it is sent (R7.4).",
+      'FORBIDDEN',
+    ),
   })
   async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
     if (!canSeeTrail(ctx.user, await examOf(ctx.em, sitting)))
@@ -39,8 +41,14 @@ export class SittingTrailResolver {
 export class AuditTrailResolver {
   @Authorized(Role.STAFF, Role.TEACHER)
   @Query(() => SittingEventConnection, {
-    description:
-      "issue 13, staff and the exam's teacher: an exam's audit trail (or one sitting's) a page at a time, oldest first, filtered by kind and time and searched by student; drafts masked as in Sitting.events (API clients: audit:read)",
+    description: withErrorCodes(
+      "Staff and the exam's teacher (issue 13): an exam's audit trail, or one sitting's, a page at a time, oldest first, filtered by kind and time and searched by student; drafts masked as in Sitting.events, and names as blind marking allows.",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'BAD_CURSOR',
+    ),
   })
   async auditTrailConnection(
     @Ctx() ctx: Context,
@@ -59,20 +67,24 @@ export class AuditTrailResolver {
 
 @Resolver(() => SittingEvent)
 export class SittingEventResolver {
-  @FieldResolver(() => ID, { description: 'the sitting whose trail holds this entry' })
+  @FieldResolver(() => ID, { description: 'The sitting whose trail holds this entry (Sitting.id).' })
   sittingId(@Root() event: SittingEvent): string {
     return event.sitting.id;
   }
 
   @FieldResolver(() => User, {
     description:
-      'the student whose sitting this is; to a teacher while the exam is blind, the stand-in named by its code (as Sitting.student)',
+      'The student whose sitting this is; to a teacher while the exam is blind, the stand-in named by its code (as Sitting.student).',
   })
   async student(@Root() event: SittingEvent, @Ctx() ctx: Context): Promise<User> {
     return studentAsSeen(ctx, await related(ctx.em, event, 'sitting'));
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'who did it' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      'Who did it (a ticket the server drew names the student); null for ANSWER_SENT_AT_END, which the server did.',
+  })
   actor(@Root() event: SittingEvent): User | null {
     return event.actor ?? null;
   }

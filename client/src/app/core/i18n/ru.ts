@@ -601,6 +601,9 @@ export const ru: Messages = {
     'При слепой проверке результаты публикуются только вместе: оценки, видимые сразу после выставления, раскрыли бы имена.',
   'error.BLIND_NEEDS_PUBLICATION':
     'Слепая проверка возможна только при публикации результатов вместе: выберите «При публикации результатов» или отключите слепую проверку.',
+  // docs2: the API-client scopes added after the first seven
+  'apiClients.scope.CALENDAR_WRITE': 'Ведение нерабочих дней',
+  'apiClients.scope.APPEALS_READ': 'Чтение апелляций (доводы студента, без ответа)',
   // issue 13, paging and search
   'paging.shownOf': 'Показано {shown} из {n}',
   'paging.showMore': 'Показать ещё',
