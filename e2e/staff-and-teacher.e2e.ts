@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { expectAccessible, expectNoEnglishUi, screenshot, type StudentPage, world } from './support/browser';
 import { almaty, choose, downloaded, openAs, serverNow } from './support/people';
 
@@ -83,6 +84,19 @@ describe('an exam prepared, run and graded from the browser', () => {
     await page.getByTestId('add-logins').click();
     await page.getByText('Қосылды: 3. Табылмаған логиндер: nobody99.').waitFor();
     await page.getByTestId('enrolled-count').filter({ hasText: 'таңдалды: 3' }).waitFor();
+    // issue 13: the chosen show as chips; the list is searched on the server, a page at a time
+    const chips = page.getByTestId('picked-students').locator('mat-chip');
+    expect((await chips.evaluateAll((els) => els.map((el) => el.getAttribute('data-login')))).sort()).toEqual([
+      'student21',
+      'student22',
+      'student23',
+    ]);
+    await page.getByTestId('find-student').fill('STUDENT22');
+    await page.getByTestId('found-students').locator('li').filter({ hasText: 'student22' }).waitFor();
+    await expectCount(page.getByTestId('found-students').locator('li'), 1);
+    expect(await page.getByTestId('found-students').locator('input[type=checkbox]').isChecked()).toBeTrue();
+    await page.getByTestId('find-student').fill('');
+    await page.getByTestId('found-students').locator('li').nth(9).waitFor(); // the first page again
     await screenshot(page, '61-exam-form-kk');
     await expectNoEnglishUi(page, 'exam form');
     await expectAccessible(page, 'exam form');
@@ -339,3 +353,9 @@ describe('an exam prepared, run and graded from the browser', () => {
     await screenshot(page, '84-journal-ru');
   });
 });
+
+/** waits until `locator` matches exactly `n` elements (the search answers after a pause in typing) */
+async function expectCount(locator: Locator, n: number): Promise<void> {
+  for (let i = 0; i < 100 && (await locator.count()) !== n; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(await locator.count()).toBe(n);
+}

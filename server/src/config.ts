@@ -132,6 +132,10 @@ export interface Config {
   importMaxRows: number;
   /** issue 13, schedule import: the longest cell (characters; the students cell is the long one) */
   importMaxCellChars: number;
+  /** the largest `first` of a connection (usersConnection, examsConnection, …); also its default */
+  maxPageSize: number;
+  /** the longest `search` text a connection takes */
+  maxSearchChars: number;
 }
 
 export class ConfigError extends Error {}
@@ -316,6 +320,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     importMaxFileBytes: int(env, 'IMPORT_MAX_FILE_KB', 2048, 1) * 1024,
     importMaxRows: int(env, 'IMPORT_MAX_ROWS', 2000, 1),
     importMaxCellChars: int(env, 'IMPORT_MAX_CELL_CHARS', 20000, 100),
+    maxPageSize: int(env, 'MAX_PAGE_SIZE', 100, 1, 1_000),
+    maxSearchChars: int(env, 'MAX_SEARCH_CHARS', 100, 1, 1_000),
     ...overrides,
   };
 }

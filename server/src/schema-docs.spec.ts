@@ -80,6 +80,21 @@ const probeArgs = () =>
 // read as the class is declared, before any schema build sorts the list
 const recordedOrder = probeArgs();
 
+/**
+ * The fields of an @ArgsType class (issue 13's connections take `@Args`), the inherited ones first (PageArgs' `first`
+ * and `after`), each class's in the order it declares them.
+ */
+function argsTypeFields(type: unknown): string[] {
+  const chain: unknown[] = [];
+  for (let c = type; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c))
+    chain.unshift(c);
+  return chain.flatMap((c) =>
+    getMetadataStorage()
+      .fields.filter((f) => f.target === c)
+      .map((f) => f.name),
+  );
+}
+
 describe('the schema as a product', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => (schema = await createSchema()));
@@ -187,9 +202,9 @@ describe('the schema as a product', () => {
       for (const [type, handlers] of roots) {
         for (const handler of handlers) {
           const declared = (handler.params ?? [])
-            .filter((p) => p.kind === 'arg')
+            .filter((p) => p.kind === 'arg' || p.kind === 'args')
             .sort((a, b) => a.index - b.index)
-            .map((p) => (p as { name: string }).name);
+            .flatMap((p) => (p.kind === 'arg' ? [p.name] : argsTypeFields(p.getType())));
           expect(type.getFields()[handler.schemaName].args.map((a) => a.name))
             .withContext(`${type.name}.${handler.schemaName}`)
             .toEqual(declared);

@@ -19,7 +19,7 @@ import { AnswerLimitsResolver } from './modules/answers/answer-limits.resolver';
 import { SittingSendResolver } from './modules/answers/answer-send.resolver';
 import { ExamResultsResolver, GradeChangeResolver, SittingGradeResolver } from './modules/grades/grade.resolver';
 import { JournalRowResolver } from './modules/journal/journal.resolver';
-import { SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
+import { AuditTrailResolver, SittingEventResolver, SittingTrailResolver } from './modules/audit/audit.resolver';
 import { UserResolver } from './modules/users/user.resolver';
 import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolver';
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
@@ -91,6 +91,7 @@ async function build(): Promise<GraphQLSchema> {
       WebhookEndpointResolver,
       ScheduleImportResolver,
       SittingBlindResolver,
+      AuditTrailResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -18,6 +18,10 @@ import { REDIS_RETRY_MAX_MS, type RedisConnections } from './common/redis';
 import { SittingService } from './modules/sittings/sitting.service';
 import { TicketService } from './modules/tickets/ticket.service';
 import { UserService } from './modules/users/user.service';
+import { UserList } from './modules/users/user-list';
+import { ExamList } from './modules/exams/exam-list';
+import { SittingList } from './modules/sittings/sitting-list';
+import { AuditTrailList } from './modules/audit/audit-list';
 import { WorkingDayCalendar } from './modules/calendar/working-days.service';
 import { AppealService } from './modules/appeals/appeal.service';
 import { ApiClientService } from './modules/api-clients/api-client.service';
@@ -77,7 +81,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     answers,
     draftSender: new DraftSender(config, events),
     grades,
-    journal: new JournalService(),
+    journal: new JournalService(config),
     files: new FileService(config, store, fileSecret, events, answers),
     results: new ResultsPublisher(events, config.sendGraceMs),
     calendar,
@@ -90,6 +94,10 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     academicCalendar: new CalendarService(),
     scheduleImport: new ScheduleImportService(exams, config),
     blindCodes: new BlindCodes(fileSecret),
+    userList: new UserList(config),
+    examList: new ExamList(config),
+    sittingList: new SittingList(config),
+    auditTrail: new AuditTrailList(config),
   };
 }
 

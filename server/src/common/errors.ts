@@ -54,7 +54,9 @@ export type ErrorCode =
   // issue 13, schedule import: the real import was refused because rows have problems; extensions.problems lists them
   | 'SCHEDULE_HAS_PROBLEMS'
   // issue 12, blind marking: blind marking hides names until publication, so it needs results released ON_PUBLICATION
-  | 'BLIND_NEEDS_PUBLICATION';
+  | 'BLIND_NEEDS_PUBLICATION'
+  // issue 13, paging: an `after` cursor that this connection did not hand out (garbled, or another list's)
+  | 'BAD_CURSOR';
 
 /**
  * What each refusal code means, for integrators: printed in the schema's description (schema.graphql) and checked
@@ -110,6 +112,8 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
     'the schedule cannot be read as one: `extensions.reason` is NOT_A_SCHEDULE, TOO_LARGE (HTTP 413), TOO_MANY_ROWS, MISSING_COLUMNS, EMPTY or UNREADABLE, `extensions.params` fills it (HTTP 400)',
   SCHEDULE_HAS_PROBLEMS:
     'the schedule was not imported because rows have problems; `extensions.problems` lists them as a dry run does (HTTP 422)',
+  BAD_CURSOR:
+    "a connection's `after` is not a cursor it handed out (garbled, forged, or another list's): read the first page again without `after` (HTTP 400)",
 };
 
 /** Codes a request can fail with before or outside a resolver (graphql-js, the HTTP layer, an unexpected fault). */
@@ -209,6 +213,7 @@ export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
 export class NotOnCommissionError extends define('NOT_ON_COMMISSION', 403) {}
 export class AppealStateError extends define('APPEAL_STATE', 409) {}
 export class BlindNeedsPublicationError extends define('BLIND_NEEDS_PUBLICATION', 400) {}
+export class BadCursorError extends define('BAD_CURSOR', 400) {}
 
 /** The appeal window is over: `extensions.deadline` (ISO) is the moment it closed, on the server's clock. */
 export class AppealWindowClosedError extends AppError {

@@ -1,4 +1,4 @@
-import { isBlindNow, type BlindFacts } from '../modules/blind/blind-rules';
+import { blindNowSql, isBlindNow, type BlindFacts } from '../modules/blind/blind-rules';
 import { Role } from '../modules/users/user.entity';
 import type { Viewer } from './exam.policy';
 
@@ -8,6 +8,11 @@ import type { Viewer } from './exam.policy';
  */
 export function hidesStudents(viewer: Viewer | null | undefined, exam: BlindFacts): boolean {
   return viewer?.role === Role.TEACHER && isBlindNow(exam);
+}
+
+/** `hidesStudents` for the exams of a list, as an SQL condition on the exams under `alias`; null when it hides none. */
+export function hidesStudentsSql(viewer: Viewer | null | undefined, alias: string): string | null {
+  return viewer?.role === Role.TEACHER ? blindNowSql(alias) : null;
 }
 
 /** The code beside each sitting: to staff and teachers whenever the exam is marked blind (staff match codes to names). */

@@ -56,3 +56,11 @@ export function canSeeRecording(
 /** The one refusal for an exam the caller may not see: it does not say whether the exam exists. */
 export const examNotFound = () =>
   new NotFoundError('There is no such exam, or it is not open to you. Check the link or ask the registrar.');
+
+/**
+ * issue 13: the lists of exams (exams, examsConnection, the journal): staff see every exam, a teacher the exams they
+ * teach. The id a list is narrowed to, or null for all; no one else lists exams (the resolvers admit staff and teachers).
+ */
+export function listedExamsTeacher(user: Viewer): string | null {
+  return user.role === Role.STAFF ? null : user.id;
+}

@@ -85,6 +85,11 @@ export const FIELD_SCOPES: Record<string, Record<string, FieldAccess>> = {
     myJournal: PEOPLE_ONLY,
     myAppeals: PEOPLE_ONLY,
     apiClients: PEOPLE_ONLY,
+    // issue 13: each connection has the scope of the list it pages
+    usersConnection: ApiScope.USERS_READ,
+    examsConnection: ApiScope.EXAMS_READ,
+    journalConnection: ApiScope.GRADES_READ,
+    auditTrailConnection: ApiScope.AUDIT_READ,
   },
   Mutation: {
     upsertUsers: ApiScope.USERS_WRITE,

@@ -20,3 +20,26 @@ export async function staffTrail(
   }
   return trailForStaff(events, sent);
 }
+
+/**
+ * issue 13: entries of several sittings (a page of an exam's trail) as staff may read them, in their order: each
+ * sitting's sent files read once, together, for the sittings whose uploads are on the page.
+ */
+export async function staffEntries(loaders: ReadLoaders, events: readonly SittingEvent[]): Promise<SittingEvent[]> {
+  const bySitting = new Map<string, SittingEvent[]>();
+  for (const event of events) bySitting.set(event.sitting.id, [...(bySitting.get(event.sitting.id) ?? []), event]);
+  const masked = new Map<string, SittingEvent>();
+  await Promise.all(
+    [...bySitting.values()].map(async (group) => {
+      const answer = group[0].sitting.answer;
+      let sent: Set<string> | null = null;
+      if (answer?.status === AnswerStatus.SUBMITTED) {
+        sent = new Set();
+        if (group.some((e) => e.kind === SittingEventKind.FILE_UPLOADED))
+          for (const file of await loaders.files('answer').load(answer.id)) sent.add(file.name);
+      }
+      for (const event of trailForStaff(group, sent)) masked.set(event.id, event);
+    }),
+  );
+  return events.map((event) => masked.get(event.id)!);
+}

@@ -17,6 +17,13 @@ export function isBlindNow(exam: BlindFacts): boolean {
   return !!exam.blindMarking && !resultsPublished(exam);
 }
 
+/**
+ * `isBlindNow` as an SQL condition on the exams table under `alias`, for lists that filter in the database (their pages
+ * and counts must agree); a boolean column reads alike on SQLite (0/1) and PostgreSQL.
+ */
+export const blindNowSql = (alias: string): string =>
+  `(${alias}.blind_marking and ${alias}.results_published_at is null)`;
+
 /** Blind marking is turned on or off only before the results are published (after it, it would hide nothing). */
 export function blindMarkingMayChange(exam: BlindFacts): boolean {
   return !resultsPublished(exam);

@@ -1,7 +1,18 @@
-import { Collection, Entity, ManyToOne, OneToMany, Property, Unique } from '@mikro-orm/core';
+import {
+  BeforeCreate,
+  BeforeUpdate,
+  Collection,
+  Entity,
+  ManyToOne,
+  OneToMany,
+  Property,
+  Unique,
+  type Opt,
+} from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { LocalDateScalar } from '../../common/scalars';
+import { searchKeyOf } from '../../common/search-text';
 
 @ObjectType({ description: 'An academic year (e.g. 2026-2027) with its periods; everyone signed in may read it.' })
 @Entity({ tableName: 'academic_years' })
@@ -82,4 +93,13 @@ export class Discipline extends BaseEntity {
   @Property({ type: 'string', length: 100, nullable: true })
   @Unique()
   externalId?: string | null;
+  /** issue 13: code and title folded for the exam search (common/search-text.ts); never selected over GraphQL */
+  @Property({ type: 'string', length: 500, hidden: true })
+  searchKey: string & Opt = '';
+
+  @BeforeCreate()
+  @BeforeUpdate()
+  protected keepSearchKey(): void {
+    this.searchKey = searchKeyOf(this.title, this.code);
+  }
 }

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Page } from '../../common/connection';
+import { ExamConnection, ExamsConnectionArgs } from './exam-list';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { withErrorCodes } from '../../common/errors';
@@ -57,11 +59,24 @@ export class ExamResolver {
     @Ctx() ctx: Context,
     @Arg('periodId', () => ID, { description: 'The academic period (Period.id).' }) periodId: string,
   ): Promise<Exam[]> {
-    const user = requireUser(ctx);
-    return ctx.em.find(Exam, user.role === Role.STAFF ? { period: periodId } : { period: periodId, teacher: user.id }, {
-      orderBy: { startsAt: 'asc' },
-      populate: LIST,
-    });
+    return ctx.services.examList.all(ctx.em, requireUser(ctx), { periodId }, ctx.services.now());
+  }
+
+  @Authorized(Role.STAFF, Role.TEACHER)
+  @Query(() => ExamConnection, {
+    description: withErrorCodes(
+      'Exams a page at a time by start time (issue 13): every exam for staff, the exams they teach for a teacher; filtered by year, period, discipline, teacher, timing and start, and searched by discipline or teacher.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'BAD_USER_INPUT',
+      'BAD_CURSOR',
+    ),
+  })
+  examsConnection(
+    @Ctx() ctx: Context,
+    @Args(() => ExamsConnectionArgs) args: ExamsConnectionArgs,
+  ): Promise<Page<Exam>> {
+    return ctx.services.examList.page(ctx.em, requireUser(ctx), args, ctx.services.now());
   }
 
   @Authorized()

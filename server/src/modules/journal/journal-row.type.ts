@@ -1,4 +1,5 @@
-import { Field, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
+import { Connection, PageArgs } from '../../common/connection';
 import { Discipline, Period } from '../calendar/calendar.entity';
 import { AnswerSendMode } from '../answers/answer.entity';
 import { Exam } from '../exams/exam.entity';
@@ -36,4 +37,26 @@ export class JournalRow {
 
   /** the sitting the row shows (not a field): its grade history (JournalRowResolver), which attempt it is and whether it counts (JournalAttemptResolver) */
   sitting!: Sitting;
+}
+
+@ObjectType({ description: "A page of the journal, by student's name, then the exam's start (issue 13)." })
+export class JournalRowConnection extends Connection(JournalRow) {}
+
+@ArgsType()
+export class JournalConnectionArgs extends PageArgs {
+  @Field(() => ID, { description: 'the discipline whose grades are read' })
+  disciplineId!: string;
+
+  @Field(() => ID, { description: 'the examination period whose grades are read' })
+  periodId!: string;
+
+  @Field(() => ID, { nullable: true, description: "only this exam's rows" })
+  examId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "part of the student's full name or login, any case (Cyrillic and Kazakh too); at most MAX_SEARCH_CHARS",
+  })
+  search?: string | null;
 }

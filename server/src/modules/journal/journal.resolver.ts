@@ -1,11 +1,12 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Page } from '../../common/connection';
 import { loadersOf } from '../../loaders';
 import { GradeChange } from '../grades/grade-change.entity';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { withErrorCodes } from '../../common/errors';
 import { Role } from '../users/user.entity';
-import { JournalRow } from './journal-row.type';
+import { JournalConnectionArgs, JournalRow, JournalRowConnection } from './journal-row.type';
 
 @Resolver()
 export class JournalResolver {
@@ -23,6 +24,18 @@ export class JournalResolver {
     @Arg('periodId', () => ID, { description: 'The academic period (Period.id).' }) periodId: string,
   ): Promise<JournalRow[]> {
     return ctx.services.journal.ofDiscipline(ctx.em, requireUser(ctx), disciplineId, periodId);
+  }
+
+  @Authorized(Role.STAFF, Role.TEACHER)
+  @Query(() => JournalRowConnection, {
+    description:
+      'issue 13: the rows of `journal` a page at a time (a teacher sees the exams they teach), searched by student (API clients: grades:read)',
+  })
+  journalConnection(
+    @Ctx() ctx: Context,
+    @Args(() => JournalConnectionArgs) args: JournalConnectionArgs,
+  ): Promise<Page<JournalRow>> {
+    return ctx.services.journal.page(ctx.em, requireUser(ctx), args, args);
   }
 
   @Authorized()

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { Page } from '../../common/connection';
+import { SittingConnection, SittingsConnectionArgs } from './sitting-list';
 import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
 import { requireUser } from '../../common/auth';
@@ -38,6 +40,20 @@ export class ExamSittingsResolver {
       throw new ForbiddenError("Only staff and the exam's teacher see every sitting and ticket.");
     const sittings = await loadersOf(ctx).sittingsOfExam.load(exam.id);
     return hidesStudents(ctx.user, exam) ? inCodeOrder(ctx, exam, sittings) : sittings;
+  }
+
+  @FieldResolver(() => SittingConnection, {
+    description:
+      "issue 13, staff and the exam's teacher: the sittings a page at a time by the students' names, filtered by state and searched by name or login",
+  })
+  async sittingsConnection(
+    @Root() exam: Exam,
+    @Ctx() ctx: Context,
+    @Args(() => SittingsConnectionArgs) args: SittingsConnectionArgs,
+  ): Promise<Page<Sitting>> {
+    if (!canSeeEverySitting(requireUser(ctx), exam))
+      throw new ForbiddenError("Only staff and the exam's teacher see every sitting and ticket.");
+    return ctx.services.sittingList.page(ctx.em, exam.id, args, hidesStudents(ctx.user, exam));
   }
 }
 

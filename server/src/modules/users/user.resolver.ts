@@ -1,9 +1,23 @@
 import { withErrorCodes } from '../../common/errors';
-import { Arg, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { Context } from '../../context';
 import { bearerToken } from '../auth/auth.service';
 import { Role, User } from './user.entity';
 import { UserInput } from './user.inputs';
+import { UserConnection, UsersConnectionArgs } from './user-list';
+import type { Page } from '../../common/connection';
 
 @ObjectType({ description: 'A new session: what `login` gives.' })
 export class AuthPayload {
@@ -48,7 +62,24 @@ export class UserResolver {
     @Arg('role', () => Role, { nullable: true, description: 'Only people of this role; omitted: everyone.' })
     role?: Role,
   ): Promise<User[]> {
-    return ctx.em.find(User, role ? { role } : {}, { orderBy: { fullName: 'asc' } });
+    return ctx.services.userList.all(ctx.em, role);
+  }
+
+  @Authorized(Role.STAFF, Role.TEACHER)
+  @Query(() => UserConnection, {
+    description: withErrorCodes(
+      'Staff and teachers (issue 13): people a page at a time by full name, searched by name or login in any case and filtered by role or logins; `users` read a page at a time.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'BAD_USER_INPUT',
+      'BAD_CURSOR',
+    ),
+  })
+  usersConnection(
+    @Ctx() ctx: Context,
+    @Args(() => UsersConnectionArgs) args: UsersConnectionArgs,
+  ): Promise<Page<User>> {
+    return ctx.services.userList.page(ctx.em, args);
   }
 
   @Mutation(() => AuthPayload, {

@@ -46,6 +46,8 @@ const KNOWN_CODES = [
   'SCHEDULE_HAS_PROBLEMS',
   // issue 12: blind marking needs results released on publication
   'BLIND_NEEDS_PUBLICATION',
+  // issue 13: a list's page asked after a cursor the server did not hand out
+  'BAD_CURSOR',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 

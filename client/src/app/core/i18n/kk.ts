@@ -731,6 +731,28 @@ export const kk = {
   // docs2: the API-client scopes added after the first seven
   'apiClients.scope.CALENDAR_WRITE': 'Жұмыс емес күндерді жүргізу, пәндерді, оқу жылдарын және кезеңдерді жүктеу',
   'apiClients.scope.APPEALS_READ': 'Апелляцияларды оқу (студенттің себептері, жауабы емес)',
+  // issue 13, paging and search
+  'paging.shownOf': '{n} ішінен {shown} көрсетілді',
+  'paging.showMore': 'Тағы көрсету',
+  'paging.removeStudent': '{name} алып тастау',
+  'paging.foundStudents': 'Табылған студенттер',
+  'paging.searchFailed': 'Іздеу орындалмады, қайталап көріңіз.',
+  'paging.searchStudent': 'Студентті аты немесе логині бойынша іздеу',
+  'paging.kind': 'Оқиға түрі',
+  'paging.allKinds': 'Барлық оқиғалар',
+  'paging.users.menu': 'Пайдаланушылар',
+  'paging.users.title': 'Пайдаланушылар',
+  'paging.users.search': 'Аты немесе логині бойынша іздеу',
+  'paging.users.role': 'Рөлі',
+  'paging.users.allRoles': 'Барлық рөлдер',
+  'paging.users.name': 'Аты-жөні',
+  'paging.users.login': 'Логин',
+  'paging.users.none': 'Ешкім табылмады.',
+  'paging.users.count': 'Барлығы: {n}',
+  'paging.role.STUDENT': 'Студент',
+  'paging.role.TEACHER': 'Оқытушы',
+  'error.BAD_CURSOR': 'Тізімнің келесі беті табылмады; тізімді қайта ашыңыз.',
+  'paging.role.STAFF': 'Қызметкер',
 } as const;
 
 export type MessageKey = keyof typeof kk;

@@ -32,6 +32,7 @@ const ROLE_MENUS: Record<Role, readonly MenuItem[]> = {
     { link: '/staff/appeals', label: 'menu.appeals' },
     { link: '/staff/api-clients', label: 'menu.apiClients' },
     { link: '/staff/schedule-import', label: 'scheduleImport.menu' },
+    { link: '/staff/users', label: 'paging.users.menu' },
   ],
   TEACHER: [
     { link: '/teaching/exams', label: 'menu.teacherExams' },

@@ -20,4 +20,6 @@ export const staffRoutes: Routes = [
     path: 'schedule-import',
     loadComponent: () => import('./schedule-import/schedule-import').then((m) => m.ScheduleImport),
   },
+  // issue 13: the university's people, searched on the server
+  { path: 'users', loadComponent: () => import('./users/users').then((m) => m.Users) },
 ];

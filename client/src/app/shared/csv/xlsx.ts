@@ -93,12 +93,14 @@ export class XlsxExport {
   readonly busy = signal(false);
   readonly failed = signal(false);
 
-  async download(table: ExportTable | undefined, lang: Lang): Promise<void> {
+  /** `table` may still be on its way (a paged list reading its remaining pages): busy from the click on */
+  async download(table: ExportTable | undefined | Promise<ExportTable | undefined>, lang: Lang): Promise<void> {
     if (!table || this.busy()) return;
     this.busy.set(true);
     this.failed.set(false);
     try {
-      await downloadXlsx(table, lang);
+      const ready = await table;
+      if (ready) await downloadXlsx(ready, lang);
     } catch {
       this.failed.set(true);
     } finally {

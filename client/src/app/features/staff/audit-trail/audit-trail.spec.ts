@@ -97,9 +97,11 @@ describe('the audit trail dialog', () => {
   ];
   let saved: { name: string; blob: Blob }[];
   let i18n: I18n;
+  let asked: Record<string, unknown>[];
 
   beforeEach(async () => {
     saved = [];
+    asked = [];
     let blob: Blob | null = null;
     spyOn(URL, 'createObjectURL').and.callFake((made) => {
       blob = made as Blob;
@@ -110,7 +112,27 @@ describe('the audit trail dialog', () => {
     });
     TestBed.configureTestingModule({
       providers: [
-        { provide: Apollo, useValue: { query: () => of({ data: { exam: { sittings } } }) } },
+        {
+          provide: Apollo,
+          useValue: {
+            query: (options: { variables: Record<string, unknown> }) => {
+              asked.push(options.variables);
+              const kinds = options.variables['kinds'] as string[] | null;
+              const nodes = sittings[0].events
+                .filter((e) => !kinds || kinds.includes(e.kind))
+                .map((e) => ({ ...e, student: sittings[0].student }));
+              return of({
+                data: {
+                  auditTrailConnection: {
+                    totalCount: nodes.length,
+                    pageInfo: { endCursor: 'end', hasNextPage: false },
+                    nodes,
+                  },
+                },
+              });
+            },
+          },
+        },
         {
           provide: MAT_DIALOG_DATA,
           useValue: { examId: 'x1', sittingId: 's1', studentName: 'Әлия Нұрланқызы', examTitle: 'Деректер қорлары' },
@@ -148,6 +170,7 @@ describe('the audit trail dialog', () => {
   it("saves the CSV in the language's dialect: `;` in Kazakh, `,` in English", async () => {
     const { fixture, button } = await open();
     button('trail-export').click();
+    await waitUntil(() => saved.length === 1); // every page read first
     expect(saved[0].name).toBe('Әрекеттер тарихы Деректер қорлары student21.csv');
     const bom = new Uint8Array(await saved[0].blob.arrayBuffer()).slice(0, 3);
     expect(Array.from(bom)).toEqual([0xef, 0xbb, 0xbf]); // text() below reads past it, as Excel does
@@ -159,6 +182,7 @@ describe('the audit trail dialog', () => {
     await i18n.setLang('en');
     fixture.detectChanges();
     button('trail-export').click();
+    await waitUntil(() => saved.length === 2);
     const en = (await saved[1].blob.text()).split('\r\n');
     expect(en[0]).toBe('Student,Login,Time (Asia/Almaty),Time (UTC),Event,By,Detail');
     expect(en[2]).toMatch(
@@ -180,5 +204,18 @@ describe('the audit trail dialog', () => {
     expect(String.fromCharCode(bytes[0], bytes[1])).toBe('PK');
     expect(button('trail-export-xlsx').disabled).toBeFalse();
     expect(fixture.nativeElement.querySelector('[data-testid=export-failed]')).toBeNull();
+  });
+
+  it("reads the sitting's trail a page at a time from the server, and again for one kind", async () => {
+    const { fixture } = await open();
+    expect(asked[0]).toEqual({ examId: 'x1', sittingId: 's1', kinds: null, first: 50, after: null });
+    const rows = () => [...fixture.nativeElement.querySelectorAll('[data-testid=trail] tbody tr')];
+    expect(rows().length).toBe(2);
+    (fixture.componentInstance as unknown as { kind: { set(k: string): void } }).kind.set('ANSWER_SUBMITTED');
+    await waitUntil(() => asked.length === 2);
+    await fixture.whenStable();
+    fixture.detectChanges();
+    expect(asked[1]['kinds']).toEqual(['ANSWER_SUBMITTED']);
+    expect(rows().map((r) => r.getAttribute('data-kind'))).toEqual(['ANSWER_SUBMITTED']);
   });
 });

@@ -1,13 +1,22 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { rxResource } from '@angular/core/rxjs-interop';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
+import { MatSelectModule } from '@angular/material/select';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Apollo } from 'apollo-angular';
-import { firstValueFrom, map } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
-import { type SittingEventKind, SittingTrailsDocument, type SittingTrailsQuery } from '../../../core/graphql/generated';
+import {
+  type SittingEventKind,
+  SittingTrailsDocument,
+  type SittingTrailsQuery,
+  TrailPageDocument,
+  type TrailPageQuery,
+} from '../../../core/graphql/generated';
+import { LoadMore, PagedList } from '../../../shared/paged-list/paged-list';
 import { ServerClock } from '../../../core/graphql/server-clock';
 import { I18n } from '../../../core/i18n/i18n';
 import type { MessageKey } from '../../../core/i18n/kk';
@@ -17,6 +26,34 @@ import { clockTime } from '../../../shared/zoned-time/zoned-time';
 
 type Trail = NonNullable<SittingTrailsQuery['exam']>['sittings'][number];
 type TrailEvent = Trail['events'][number];
+type TrailEntry = TrailPageQuery['auditTrailConnection']['nodes'][number];
+
+/** every kind of entry, in the order of the trail's life, for the filter */
+export const TRAIL_KINDS: readonly SittingEventKind[] = [
+  'ENTERED',
+  'LEFT',
+  'TICKET_CHOSEN',
+  'TICKET_ASSIGNED',
+  'QUESTIONS_RELEASED',
+  'QUESTIONS_VIEWED',
+  'ANSWER_SAVED',
+  'FILE_UPLOADED',
+  'FILE_DELETED',
+  'ANSWER_SUBMITTED',
+  'ANSWER_SENT_IN_GRACE',
+  'ANSWER_SENT_AT_END',
+  'EXTRA_TIME_GIVEN',
+  'GRADED',
+  'GRADE_PUBLISHED',
+  'GRADE_CORRECTED',
+  'GRADE_CHANGED_ON_APPEAL',
+  'APPEAL_FILED',
+  'APPEAL_COMMISSION_SET',
+  'APPEAL_DECIDED',
+];
+
+/** entries one page of the dialog shows */
+export const TRAIL_PAGE = 50;
 
 export interface TrailQuestion {
   readonly examId: string;
@@ -56,7 +93,16 @@ export function eventDetail(i18n: I18n, detail: string | null): string {
  * The trail as an export (CSV or XLSX): one line per event, with the date and time on the university's clocks
  * (the zone named in the header) and the instant in UTC.
  */
-export function trailExport(i18n: I18n, timeZone: string, name: string, trails: readonly Trail[]): ExportTable {
+export function trailExport(
+  i18n: I18n,
+  timeZone: string,
+  name: string,
+  trails: readonly {
+    readonly id?: string;
+    readonly student: Trail['student'];
+    readonly events: readonly TrailEvent[];
+  }[],
+): ExportTable {
   const headers = [
     i18n.t('trail.student'),
     i18n.t('auth.login'),
@@ -83,7 +129,15 @@ export function trailExport(i18n: I18n, timeZone: string, name: string, trails: 
 /** The sitting's audit trail for appeals: entered, left, chose, released, viewed, saved, sent, graded — exportable. */
 @Component({
   selector: 'app-audit-trail',
-  imports: [MatButtonModule, MatDialogModule, MatIconModule, MatProgressBarModule],
+  imports: [
+    MatButtonModule,
+    MatDialogModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    LoadMore,
+  ],
   templateUrl: './audit-trail.html',
   styleUrl: './audit-trail.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -94,19 +148,37 @@ export class AuditTrail {
   protected readonly i18n = inject(I18n);
   protected readonly data = inject<TrailQuestion>(MAT_DIALOG_DATA);
 
-  protected readonly trails = rxResource({
-    stream: () =>
-      this.apollo
-        .query({ query: SittingTrailsDocument, variables: { examId: this.data.examId }, fetchPolicy: 'network-only' })
-        .pipe(map((r) => r.data?.exam?.sittings ?? [])),
+  protected readonly kinds = TRAIL_KINDS;
+  /** the kind shown; '' for every kind */
+  protected readonly kind = signal<SittingEventKind | ''>('');
+  /** this sitting's entries a page at a time (issue 13) */
+  protected readonly entries = new PagedList<TrailEntry>(async (after) => {
+    const kind = this.kind();
+    const { data } = await firstValueFrom(
+      this.apollo.query({
+        query: TrailPageDocument,
+        variables: {
+          examId: this.data.examId,
+          sittingId: this.data.sittingId ?? null,
+          kinds: kind ? [kind] : null,
+          first: TRAIL_PAGE,
+          after,
+        },
+        fetchPolicy: 'network-only',
+      }),
+    );
+    return data?.auditTrailConnection;
   });
-  protected readonly trail = computed(() =>
-    this.trails.hasValue() ? this.trails.value().find((t) => t.id === this.data.sittingId) : undefined,
-  );
-  protected readonly error = computed(() => (this.trails.error() ? errorMessageKey(this.trails.error()) : null));
+  protected readonly error = computed(() => (this.entries.error() ? errorMessageKey(this.entries.error()) : null));
   protected readonly xlsx = new XlsxExport();
 
-  protected kind(kind: SittingEventKind): string {
+  constructor() {
+    toObservable(this.kind)
+      .pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe(() => void this.entries.reset());
+  }
+
+  protected kindLabel(kind: SittingEventKind): string {
     return this.i18n.t(`trail.kind.${kind}`);
   }
 
@@ -118,15 +190,17 @@ export class AuditTrail {
     return clockTime(at, this.clock.timeZone());
   }
 
-  private exportTable(): ExportTable | undefined {
-    const trail = this.trail();
-    if (!trail) return undefined;
-    const name = fileName(this.i18n.t('trail.fileName'), this.data.examTitle, trail.student.login);
-    return trailExport(this.i18n, this.clock.timeZone(), name, [trail]);
+  /** every entry of the trail (the pages not shown yet included), as a table */
+  private async exportTable(): Promise<ExportTable | undefined> {
+    const events = await this.entries.all();
+    const student = events[0]?.student;
+    if (!student) return undefined;
+    const name = fileName(this.i18n.t('trail.fileName'), this.data.examTitle, student.login);
+    return trailExport(this.i18n, this.clock.timeZone(), name, [{ student, events }]);
   }
 
-  protected exportCsv(): void {
-    const table = this.exportTable();
+  protected async exportCsv(): Promise<void> {
+    const table = await this.exportTable();
     if (table) downloadCsv(table, this.i18n.lang());
   }
 

@@ -8,7 +8,9 @@ import {
   CalendarYearsDocument,
   CreateExamDocument,
   ExamFormOptionsDocument,
+  PickerStudentsDocument,
   type StaffExamDetailsFragment,
+  StudentsByLoginDocument,
   UpdateExamDocument,
 } from '../../../core/graphql/generated';
 import { ServerClock } from '../../../core/graphql/server-clock';
@@ -22,12 +24,17 @@ import { parseLogins } from './student-picker';
 const OPTIONS = {
   disciplines: [{ id: 'd1', code: 'CSE-220', title: 'Алгоритмдер' }],
   teachers: [{ id: 't1', login: 'teacher', fullName: 'Нұрлан Әбенов' }],
-  students: [
-    { id: 's1', login: 'student01', fullName: 'Әлия Нұрланқызы' },
-    { id: 's2', login: 'student02', fullName: 'Арман Бекұлы' },
-    { id: 's3', login: 'student03', fullName: 'Дана Сапарова' },
-  ],
   examDefaults: { autoSendAtEnd: true },
+};
+/** the students the server knows: the picker finds them there (issue 13) */
+const STUDENTS = [
+  { id: 's1', login: 'student01', fullName: 'Әлия Нұрланқызы' },
+  { id: 's2', login: 'student02', fullName: 'Арман Бекұлы' },
+  { id: 's3', login: 'student03', fullName: 'Дана Сапарова' },
+];
+const studentPage = (variables: { logins?: string[] }) => {
+  const nodes = STUDENTS.filter((s) => !variables.logins || variables.logins.includes(s.login));
+  return { usersConnection: { totalCount: nodes.length, pageInfo: { endCursor: null, hasNextPage: false }, nodes } };
 };
 const YEARS = [
   {
@@ -108,14 +115,16 @@ describe('the exam form', () => {
       refuseUnconfirmed = false;
       confirmation = new FakeConfirmation();
       const apollo = {
-        query: ({ query }: { query: unknown }) =>
+        query: ({ query, variables }: { query: unknown; variables: { logins?: string[] } }) =>
           of({
             data:
               query === ExamFormOptionsDocument
                 ? options
                 : query === CalendarYearsDocument
                   ? { academicYears: YEARS }
-                  : null,
+                  : query === PickerStudentsDocument || query === StudentsByLoginDocument
+                    ? studentPage(variables)
+                    : null,
           }),
         mutate: (options: { mutation: unknown; variables: Record<string, unknown> }) => {
           mutations.push(options);
@@ -165,8 +174,7 @@ describe('the exam form', () => {
       expect(el().querySelector('[data-testid=form-date-words]')!.textContent).toContain('2026 ж. 10 желтоқсан');
       await type('paste-logins', 'student03 student01 nobody');
       el().querySelector<HTMLButtonElement>('[data-testid=add-logins]')!.click();
-      await fixture.whenStable();
-      expect(el().textContent).toContain('Табылмаған логиндер: nobody.');
+      await waitUntil(() => !!el().textContent?.includes('Табылмаған логиндер: nobody.'));
       el().querySelector<HTMLButtonElement>('[data-testid=save-exam]')!.click();
       await waitUntil(() => saved.length === 1);
       expect(mutations[0].variables['input']).toEqual({
@@ -286,7 +294,7 @@ describe('the exam form', () => {
             ticketNumber: 4,
             answerStatus: null,
             grade: null,
-            student: OPTIONS.students[0],
+            student: STUDENTS[0],
           },
         ],
       } as unknown as StaffExamDetailsFragment;

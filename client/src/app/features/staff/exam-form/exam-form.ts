@@ -121,7 +121,6 @@ export class ExamForm {
     this.options.hasValue() ? (this.options.value()?.disciplines ?? []) : [],
   );
   protected readonly teachers = computed(() => (this.options.hasValue() ? (this.options.value()?.teachers ?? []) : []));
-  protected readonly students = computed(() => (this.options.hasValue() ? (this.options.value()?.students ?? []) : []));
   protected readonly years = computed(() => (this.calendar.hasValue() ? this.calendar.value() : []));
 
   protected readonly form = inject(NonNullableFormBuilder).group({
@@ -153,6 +152,8 @@ export class ExamForm {
     () => new Set(this.exam()?.sittings.map((s) => s.student.id) ?? []),
   );
   protected readonly locked = computed(() => studentsWithActivity(this.exam()?.sittings ?? []));
+  /** the enrolled students' names for the picker's chips (others are searched on the server) */
+  protected readonly enrolledStudents = computed(() => this.exam()?.sittings.map((s) => s.student) ?? []);
   /** students hold tickets: the server no longer lets the format change */
   protected readonly formatLocked = computed(() => this.exam()?.sittings.some((s) => s.ticketNumber != null) ?? false);
   protected readonly times = computed(() => {

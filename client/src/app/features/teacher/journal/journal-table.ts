@@ -1,6 +1,6 @@
-import type { JournalQuery } from '../../../core/graphql/generated';
+import type { JournalRowFieldsFragment } from '../../../core/graphql/generated';
 
-type Row = JournalQuery['journal'][number];
+type Row = JournalRowFieldsFragment;
 export type JournalGrade = NonNullable<Row['grade']>;
 
 export interface JournalColumn {

@@ -1,12 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, linkedSignal, signal } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
-import { rxResource } from '@angular/core/rxjs-interop';
+import { rxResource, takeUntilDestroyed, toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { Apollo } from 'apollo-angular';
-import { firstValueFrom, map } from 'rxjs';
+import { debounceTime, distinctUntilChanged, firstValueFrom, map } from 'rxjs';
 import { Session } from '../../../core/auth/session';
 import { errorMessageKey } from '../../../core/graphql/errors';
 import {
@@ -14,7 +15,9 @@ import {
   type GradeChangeKind,
   JournalDisciplinesDocument,
   JournalDocument,
+  type JournalRowFieldsFragment,
 } from '../../../core/graphql/generated';
+import { LoadMore, PagedList } from '../../../shared/paged-list/paged-list';
 import type { MessageKey } from '../../../core/i18n/kk';
 import { type CorrectGradeAnswer, CorrectGradeDialog, type CorrectGradeQuestion } from './correct-grade-dialog';
 import { ServerClock } from '../../../core/graphql/server-clock';
@@ -32,10 +35,24 @@ import {
   journalTable,
 } from './journal-table';
 
+/** rows one page of the journal reads */
+export const JOURNAL_PAGE = 100;
+/** how long typing must pause before the journal searches */
+export const JOURNAL_SEARCH_DEBOUNCE_MS = 300;
+
 /** R7.7: the journal — a discipline's grades in a period, students × exams, with letters; exported as CSV or XLSX. */
 @Component({
   selector: 'app-journal',
-  imports: [MatButtonModule, MatFormFieldModule, MatProgressBarModule, MatSelectModule, PeriodFilter, SendMark],
+  imports: [
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    PeriodFilter,
+    SendMark,
+    LoadMore,
+  ],
   templateUrl: './journal.html',
   styleUrl: './journal.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -67,17 +84,35 @@ export class Journal {
   protected readonly disciplineId = linkedSignal(() => this.disciplineList()[0]?.id ?? '');
   protected readonly discipline = computed(() => this.disciplineList().find((d) => d.id === this.disciplineId()));
 
-  protected readonly journal = rxResource({
-    params: () =>
-      this.choice.periodId() && this.disciplineId()
-        ? { periodId: this.choice.periodId(), disciplineId: this.disciplineId() }
-        : undefined,
-    stream: ({ params }) =>
-      this.apollo
-        .query({ query: JournalDocument, variables: params, fetchPolicy: 'network-only' })
-        .pipe(map((r) => r.data?.journal ?? [])),
+  /** the search box as typed; the list follows it once typing pauses */
+  protected readonly search = signal('');
+  private readonly searched = toSignal(
+    toObservable(this.search).pipe(
+      map((text) => text.trim()),
+      debounceTime(JOURNAL_SEARCH_DEBOUNCE_MS),
+      distinctUntilChanged(),
+    ),
+    { initialValue: '' },
+  );
+  protected readonly asked = computed(() =>
+    this.choice.periodId() && this.disciplineId()
+      ? { periodId: this.choice.periodId(), disciplineId: this.disciplineId(), search: this.searched() || null }
+      : null,
+  );
+  /** the journal's rows a page at a time (issue 13), by student then exam */
+  protected readonly rows = new PagedList<JournalRowFieldsFragment>(async (after) => {
+    const asked = this.asked();
+    if (!asked) return null;
+    const { data } = await firstValueFrom(
+      this.apollo.query({
+        query: JournalDocument,
+        variables: { ...asked, first: JOURNAL_PAGE, after },
+        fetchPolicy: 'network-only',
+      }),
+    );
+    return data?.journalConnection;
   });
-  protected readonly table = computed(() => journalTable(this.journal.hasValue() ? this.journal.value() : []));
+  protected readonly table = computed(() => journalTable(this.rows.items()));
   /** issue 12: the grade whose history is shown (a student and an exam column) */
   private readonly selected = signal<{ studentId: string; column: number } | null>(null);
   protected readonly selectedCell = computed(() => {
@@ -89,9 +124,15 @@ export class Journal {
   protected readonly isStaff = computed(() => this.session.user()?.role === 'STAFF');
   protected readonly notice = signal<{ key: MessageKey; error: boolean } | null>(null);
   protected readonly loadError = computed(() => {
-    const error = this.journal.error() ?? this.disciplines.error();
+    const error = this.rows.error() ?? this.disciplines.error();
     return error ? errorMessageKey(error) : this.choice.error();
   });
+
+  constructor() {
+    toObservable(this.asked)
+      .pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe(() => void this.rows.reset());
+  }
 
   protected isSelected(studentId: string, column: number): boolean {
     const at = this.selected();
@@ -127,7 +168,7 @@ export class Journal {
           variables: { sittingId: cell.sittingId, score: answer.score, reason: answer.reason },
         }),
       );
-      this.journal.reload();
+      void this.rows.reset();
       this.notice.set({ key: 'pub.corrected', error: false });
     } catch (error) {
       this.notice.set({ key: errorMessageKey(error), error: true });
@@ -144,7 +185,8 @@ export class Journal {
     return this.i18n.number(grade.gpa, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
 
-  private exportTable(): ExportTable | undefined {
+  /** every row of the journal (the pages not shown yet included), as a table */
+  private async exportTable(): Promise<ExportTable | undefined> {
     const discipline = this.discipline();
     const period = this.choice.period();
     if (!discipline || !period) return undefined;
@@ -154,11 +196,11 @@ export class Journal {
       this.choice.year()?.title ?? '',
       this.i18n.t('list.periodN', { n: period.number }),
     );
-    return journalExport(this.i18n, this.clock.timeZone(), name, this.table());
+    return journalExport(this.i18n, this.clock.timeZone(), name, journalTable(await this.rows.all()));
   }
 
-  protected exportCsv(): void {
-    const table = this.exportTable();
+  protected async exportCsv(): Promise<void> {
+    const table = await this.exportTable();
     if (table) downloadCsv(table, this.i18n.lang());
   }
 
