@@ -103,10 +103,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   // before any route, for every request (also run by the lane for POST /graphql, in this order)
   const front = [securityHeaders(), requestLogging(), requestMetrics(metrics), compressedResponses(config.compression)];
   app.use(...front);
-  let lane: ReturnType<typeof graphqlLane> | undefined;
-  const httpServer = http.createServer((req, res) => {
-    if (!lane?.(req, res)) app(req, res);
-  });
+  const httpServer = http.createServer(); // its request listener is added once the routes are built, below
   const drain = new HttpDrain(httpServer);
   // idle keep-alive sockets outlive a proxy's or a client's pool (60 s is common), so the server never closes one under a request
   httpServer.keepAliveTimeout = 65_000;
@@ -142,7 +139,9 @@ export async function createApp(config: Config): Promise<RunningApp> {
   app.use(notFound);
   const errors = transportErrorHandler(config.maxRequestBytes);
   app.use(errors);
-  lane = graphqlLane({ app, front, graphql: graphql.handlers, notFound, errors });
+  // POST /graphql through the same middlewares without Express's router (graphql-lane.ts); everything else: Express
+  const lane = graphqlLane({ app, front, graphql: graphql.handlers, notFound, errors });
+  httpServer.on('request', (req, res) => lane(req, res) || app(req, res));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
