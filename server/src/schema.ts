@@ -24,6 +24,7 @@ import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolv
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
 import { guardClientScopes } from './modules/api-clients/client-scopes';
+import { SittingBlindResolver } from './modules/blind/blind.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -60,6 +61,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       SittingAppealResolver,
       ExamAppealResolver,
       ApiClientResolver,
+      SittingBlindResolver,
     ],
     authChecker,
     authMode: 'error',

@@ -21,6 +21,7 @@ import { UserService } from './modules/users/user.service';
 import { WorkingDayCalendar } from './modules/calendar/working-days.service';
 import { AppealService } from './modules/appeals/appeal.service';
 import { ApiClientService } from './modules/api-clients/api-client.service';
+import { BlindCodes } from './modules/blind/blind-codes';
 
 /** Work that outlives the request or socket that started it; shutdown waits for it before closing connections. */
 class InFlight {
@@ -73,6 +74,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     calendar,
     appeals: new AppealService(config, events, calendar, grades),
     apiClients: new ApiClientService(config, sessionSockets),
+    blindCodes: new BlindCodes(fileSecret),
   };
 }
 

@@ -22,6 +22,7 @@ export function roomSitting(
     answerSendMode: null,
     draftAfterEnd: null,
     endsAt: at(120),
+    blindCode: null,
     student: { id: `student-${login}`, login, fullName },
     grade: null,
     ...overrides,
@@ -43,6 +44,8 @@ export function gradedSitting(
     draftAfterEnd: null,
     endsAt: at(120),
     gradePublishedAt: null,
+    blind: false,
+    blindCode: null,
     student: { id: `student-${login}`, login, fullName },
     answer: {
       id: `answer-${login}`,

@@ -38,7 +38,9 @@ export type ErrorCode =
   // a teacher who is not on the appeal's commission tried to decide it
   | 'NOT_ON_COMMISSION'
   // the appeal's state does not allow the step (decided already; no commission yet)
-  | 'APPEAL_STATE';
+  | 'APPEAL_STATE'
+  // issue 12, blind marking: blind marking hides names until publication, so it needs results released ON_PUBLICATION
+  | 'BLIND_NEEDS_PUBLICATION';
 
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -108,6 +110,7 @@ export class UngradedAnswersError extends AppError {
 export class AppealExistsError extends define('APPEAL_EXISTS', 409) {}
 export class NotOnCommissionError extends define('NOT_ON_COMMISSION', 403) {}
 export class AppealStateError extends define('APPEAL_STATE', 409) {}
+export class BlindNeedsPublicationError extends define('BLIND_NEEDS_PUBLICATION', 400) {}
 
 /** The appeal window is over: `extensions.deadline` (ISO) is the moment it closed, on the server's clock. */
 export class AppealWindowClosedError extends AppError {

@@ -4,6 +4,7 @@
  * as `@rules` (client/tsconfig.json).
  */
 export * from './answer-rules';
+export * from './blind-marking';
 export * from './exam-time';
 export * from './limits';
 export * from './working-days';

@@ -1,5 +1,6 @@
 import {
   answerLength,
+  blindMarkingFits,
   endFor,
   epochMs,
   examPhase,
@@ -110,6 +111,15 @@ describe('the shared rules', () => {
       expect(isSubstantialAnswer('', 1)).toBeTrue();
       expect(isSubstantialAnswer('😀😀😀😀😀', 0)).toBeFalse();
       expect(isSubstantialAnswer('қазақ тілі', 0)).toBeTrue();
+    });
+  });
+
+  describe('blind marking needs publication (issue 12)', () => {
+    it('allows blind marking only when results are released on publication', () => {
+      expect(blindMarkingFits({ blindMarking: true, resultsRelease: 'ON_PUBLICATION' })).toBeTrue();
+      expect(blindMarkingFits({ blindMarking: true, resultsRelease: 'AT_ONCE' })).toBeFalse();
+      expect(blindMarkingFits({ blindMarking: false, resultsRelease: 'AT_ONCE' })).toBeTrue();
+      expect(blindMarkingFits({ blindMarking: false, resultsRelease: 'ON_PUBLICATION' })).toBeTrue();
     });
   });
 });

@@ -9,6 +9,7 @@ import { Sitting } from '../sittings/sitting.entity';
 import { answerOf } from '../sittings/sitting-relations';
 import { Role } from '../users/user.entity';
 import { Answer, AnswerStatus } from './answer.entity';
+import { answerFilesAsSeen } from '../blind/blind-view';
 import { canSeeAnswer } from '../../policy/answer.policy';
 
 const BASE_VERSION =
@@ -63,7 +64,11 @@ export class AnswerResolver {
       if (!canSeeAnswer(ctx.user, { authorId: sitting.student.id, status: answer.status })) return [];
     }
     const files = await loadersOf(ctx).files('answer').load(answer.id);
-    return files.map((f) => ctx.services.files.toRef(f, ctx.session));
+    return answerFilesAsSeen(
+      ctx,
+      answer,
+      files.map((f) => ctx.services.files.toRef(f, ctx.session)),
+    );
   }
 }
 

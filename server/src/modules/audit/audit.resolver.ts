@@ -6,6 +6,7 @@ import { canSeeTrail } from '../../policy/sitting.policy';
 import { Sitting } from '../sittings/sitting.entity';
 import { answerOf, examOf } from '../sittings/sitting-relations';
 import { User } from '../users/user.entity';
+import { trailAsSeen } from '../blind/blind-view';
 import { staffTrail } from './audit-trail';
 import { SittingEvent } from './sitting-event.entity';
 
@@ -19,7 +20,8 @@ export class SittingTrailResolver {
   async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
     if (!canSeeTrail(ctx.user, await examOf(ctx.em, sitting)))
       throw new ForbiddenError("Only staff and the exam's teacher see the audit trail.");
-    return staffTrail(loadersOf(ctx), sitting, await answerOf(ctx.em, sitting));
+    const answer = await answerOf(ctx.em, sitting);
+    return trailAsSeen(ctx, sitting, answer, await staffTrail(loadersOf(ctx), sitting, answer));
   }
 }
 

@@ -103,6 +103,12 @@ export class Exam extends BaseEntity {
   /** who published the results; GraphQL reads it through ExamResolver (staff and the exam's teacher) */
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   resultsPublishedBy?: User | null;
+  @Field(() => Boolean, {
+    description:
+      "blind marking (issue 12): until the results are published the exam's teacher sees each sitting under a code (Sitting.blindCode), never the student; staff see both",
+  })
+  @Property({ type: 'boolean', default: false })
+  blindMarking: boolean & Opt = false;
 
   @OneToMany('Sitting', 'exam')
   sittings = new Collection<Sitting>(this);

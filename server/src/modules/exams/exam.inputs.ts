@@ -23,6 +23,12 @@ export class ExamInput {
       'issue 12: when grades reach the students; omitted: ON_PUBLICATION on create, unchanged on update (fixed once a grade is published)',
   })
   resultsRelease?: ResultsRelease | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'blind marking: the teacher grades under codes until the results are published; omitted: off on create, unchanged on update',
+  })
+  blindMarking?: boolean | null;
 }
 
 @InputType()

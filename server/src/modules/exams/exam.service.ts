@@ -1,13 +1,22 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { BadUserInputError, NotFoundError } from '../../common/errors';
+import { BadUserInputError, BlindNeedsPublicationError, NotFoundError } from '../../common/errors';
 import type { Config } from '../../config';
 import type { ExamEvents } from '../../common/events';
-import { examTimesProblem, MAX_TASK_CHARS } from '../../rules';
+import { blindMarkingFits, examTimesProblem, MAX_TASK_CHARS, type GradingSettings } from '../../rules';
+import { blindMarkingMayChange } from '../blind/blind-rules';
 import { Discipline, Period } from '../calendar/calendar.entity';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, User } from '../users/user.entity';
 import { Exam, ExamFormat, ResultsRelease, TicketAssignment } from './exam.entity';
 import type { ExamInput, PlatformInput } from './exam.inputs';
+
+/** Blind marking hides names until the results are published, which an AT_ONCE exam never is as a whole. */
+function assertBlindMarkingFits(settings: GradingSettings): void {
+  if (!blindMarkingFits(settings))
+    throw new BlindNeedsPublicationError(
+      'Blind marking hides the names until the results are published, but with resultsRelease AT_ONCE each grade reaches its student as soon as it is saved. Choose ON_PUBLICATION (results published together) or turn blind marking off.',
+    );
+}
 
 /** Only web addresses may become links on a student's page (no javascript: and the like). */
 function assertWebAddress(url: string, what: string): string {
@@ -33,11 +42,17 @@ export class ExamService {
   ) {}
 
   async create(em: EntityManager, input: ExamInput): Promise<Exam> {
-    const exam = em.create(Exam, {
-      ...(await this.resolveInput(em, input)),
-      autoSendAtEnd: input.autoSendAtEnd ?? this.config.autoSendAtEnd,
-      // issue 12: results are announced together by default, and the appeal clock starts then (README "After the exam")
+    const fields = await this.resolveInput(em, input);
+    // issue 12: results are announced together by default, and the appeal clock starts then (README "After the exam")
+    const grading = {
       resultsRelease: input.resultsRelease ?? ResultsRelease.ON_PUBLICATION,
+      blindMarking: input.blindMarking ?? false,
+    };
+    assertBlindMarkingFits(grading);
+    const exam = em.create(Exam, {
+      ...fields,
+      autoSendAtEnd: input.autoSendAtEnd ?? this.config.autoSendAtEnd,
+      ...grading,
     });
     await this.syncStudents(em, exam, input.studentIds, true);
     await em.flush();
@@ -46,6 +61,10 @@ export class ExamService {
 
   async update(em: EntityManager, exam: Exam, input: ExamInput): Promise<Exam> {
     const fields = await this.resolveInput(em, input);
+    assertBlindMarkingFits({
+      resultsRelease: input.resultsRelease ?? exam.resultsRelease,
+      blindMarking: input.blindMarking ?? exam.blindMarking,
+    });
     if (fields.format !== exam.format && (await em.count(Sitting, { exam: exam.id, ticket: { $ne: null } }))) {
       throw new BadUserInputError('Students already hold tickets at this exam, so its format can no longer change.');
     }
@@ -61,6 +80,13 @@ export class ExamService {
     em.assign(exam, fields);
     if (input.autoSendAtEnd != null) exam.autoSendAtEnd = input.autoSendAtEnd;
     if (input.resultsRelease != null) exam.resultsRelease = input.resultsRelease;
+    if (input.blindMarking != null && input.blindMarking !== exam.blindMarking) {
+      if (!blindMarkingMayChange(exam))
+        throw new BadUserInputError(
+          "This exam's results are published, so blind marking can no longer be turned on or off: the teacher sees the names now.",
+        );
+      exam.blindMarking = input.blindMarking;
+    }
     await this.syncStudents(em, exam, input.studentIds, false);
     await em.flush();
     await this.announce(em, exam);

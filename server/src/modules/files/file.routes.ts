@@ -9,6 +9,7 @@ import { Ticket } from '../tickets/ticket.entity';
 import { Role } from '../users/user.entity';
 import { StoredFile } from './stored-file.entity';
 import { UploadRefusal } from './file.service';
+import { downloadName } from '../blind/blind-view';
 
 type ContextFor = (req: Request) => Promise<Context>;
 
@@ -153,7 +154,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
       res.set({
         'Content-Type': file.contentType,
         'Content-Length': String(file.size),
-        'Content-Disposition': disposition(file.name),
+        'Content-Disposition': disposition(await downloadName(ctx.em, ctx.services.blindCodes, user!, file)),
         'X-Content-Type-Options': 'nosniff',
         // no-transform: sent byte for byte with its length, never compressed on the way (most are PDFs, images, archives)
         'Cache-Control': 'private, no-store, no-transform',

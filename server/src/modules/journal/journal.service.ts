@@ -5,6 +5,7 @@ import { isGradePublished } from '../grades/grade-publication';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, type User } from '../users/user.entity';
 import { JournalRow } from './journal-row.type';
+import { hidesStudents } from '../../policy/blind.policy';
 
 // the answer for how it was sent only: never its text
 const EXCLUDE = ['answer.text'] as const;
@@ -46,7 +47,10 @@ export class JournalService {
       { exam },
       { populate: POPULATE, exclude: EXCLUDE, orderBy: { student: { fullName: 'asc' }, exam: { startsAt: 'asc' } } },
     );
-    return sittings.map((s) => toRow(s as Sitting, true));
+    // blind marking: a teacher's journal leaves out a blind exam until its results are published. Its rows would hold
+    // no grade then anyway, and a name beside the row's sittingId (or its draft flag) would say whose answer the
+    // teacher graded under a code.
+    return sittings.filter((s) => !hidesStudents(reader, s.exam)).map((s) => toRow(s as Sitting, true));
   }
 
   /** a student's own grades in an academic year, or in one of its periods */

@@ -12,7 +12,8 @@ import { Sitting } from './sitting.entity';
 import { examOf } from './sitting-relations';
 import { QUESTIONS_PENDING_MESSAGE } from './sitting.service';
 import { QuestionsPending, TicketQuestions, TicketQuestionsResult } from './sitting.types';
-import { related } from '../../common/loaded';
+import { hidesStudents } from '../../policy/blind.policy';
+import { inCodeOrder, studentAsSeen } from '../blind/blind-view';
 
 /** An exam's sittings: the calling student's own, or everyone's for staff and the exam's teacher. */
 @Resolver(() => Exam)
@@ -27,7 +28,8 @@ export class ExamSittingsResolver {
   async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
     if (!canSeeEverySitting(requireUser(ctx), exam))
       throw new ForbiddenError("Only staff and the exam's teacher see every sitting and ticket.");
-    return loadersOf(ctx).sittingsOfExam.load(exam.id);
+    const sittings = await loadersOf(ctx).sittingsOfExam.load(exam.id);
+    return hidesStudents(ctx.user, exam) ? inCodeOrder(ctx, exam, sittings) : sittings;
   }
 }
 
@@ -107,9 +109,12 @@ export class SittingResolver {
     return examOf(ctx.em, sitting);
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, {
+    description:
+      'the student; to a teacher while the exam is blind (Sitting.blind), a stand-in whose id, login and fullName are the blind code',
+  })
   student(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<User> {
-    return related(ctx.em, sitting, 'student');
+    return studentAsSeen(ctx, sitting);
   }
 
   @FieldResolver(() => Boolean, { description: 'R2.1: true while the student has the exam page open' })

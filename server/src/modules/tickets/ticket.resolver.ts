@@ -13,6 +13,7 @@ import { examOf } from '../sittings/sitting-relations';
 import { Role, User } from '../users/user.entity';
 import { Ticket, TicketTile } from './ticket.entity';
 import { related } from '../../common/loaded';
+import { holderAsSeen } from '../blind/blind-view';
 
 /** An exam's tickets: the board a student chooses from, the full list for staff, and staff's changes to it. */
 @Resolver(() => Exam)
@@ -140,8 +141,11 @@ export class TicketResolver {
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));
   }
 
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: "who holds the ticket; to a teacher while the exam is blind, the holder's stand-in (Sitting.student)",
+  })
   async takenBy(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<User | null> {
-    return loadersOf(ctx).ticketHolder.load(ticket.id);
+    return (await holderAsSeen(ctx, ticket)) ?? loadersOf(ctx).ticketHolder.load(ticket.id);
   }
 }

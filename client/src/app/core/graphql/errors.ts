@@ -35,6 +35,8 @@ const KNOWN_CODES = [
 
   'NOT_ON_COMMISSION',
   'APPEAL_STATE',
+  // issue 12: blind marking needs results released on publication
+  'BLIND_NEEDS_PUBLICATION',
 ] as const;
 export type ErrorCode = (typeof KNOWN_CODES)[number];
 

@@ -588,4 +588,14 @@ export const en: Messages = {
   'apiClients.scope.EXAMS_WRITE': 'Write exams',
   'apiClients.scope.GRADES_READ': 'Read grades',
   'apiClients.scope.AUDIT_READ': 'Read the audit trail',
+  'blind.chip': 'Blind marking',
+  'blind.hint': "Students' names are hidden until the results are published: each answer is shown under its code.",
+  'blind.code': 'Code {code}',
+  'blind.formLabel': 'Blind marking',
+  'blind.formHint':
+    'Until the results are published the teacher grades answers under codes, without names; staff see whose answer it is.',
+  'blind.releaseForced':
+    'With blind marking the results are published together: grades shown as soon as they are saved would reveal the names.',
+  'error.BLIND_NEEDS_PUBLICATION':
+    'Blind marking needs the results published together: choose “When the results are published” or turn blind marking off.',
 };

@@ -6,6 +6,7 @@ import {
   inject,
   input,
   type OnInit,
+  output,
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
@@ -110,6 +111,8 @@ export class PublishResults implements OnInit {
   protected readonly i18n = inject(I18n);
 
   readonly examId = input.required<string>();
+  /** the results are out: a page that showed codes under blind marking re-reads its sittings, now with names */
+  readonly published = output<void>();
 
   protected readonly summary = signal<Summary | null>(null);
   protected readonly counts = computed(() => {
@@ -150,6 +153,7 @@ export class PublishResults implements OnInit {
         this.apollo.mutate({ mutation: PublishResultsDocument, variables: { examId: this.examId() } }),
       );
       this.notice.set({ key: 'pub.done', params: { n: counts.drafts }, error: false });
+      this.published.emit();
     } catch (error) {
       this.notice.set({ key: errorMessageKey(error), error: true });
     } finally {

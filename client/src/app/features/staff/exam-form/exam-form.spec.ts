@@ -181,6 +181,7 @@ describe('the exam form', () => {
         studentIds: ['s3', 's1'],
         autoSendAtEnd: true,
         resultsRelease: 'ON_PUBLICATION', // issue 12: the default a new exam's form shows
+        blindMarking: false,
       });
       expect(saved).toEqual(['new-exam']);
     });
@@ -198,6 +199,69 @@ describe('the exam form', () => {
       el().querySelector<HTMLButtonElement>('[data-testid=save-exam]')!.click();
       await waitUntil(() => saved.length === 1);
       expect(mutations[0].variables['input']).toEqual(jasmine.objectContaining({ autoSendAtEnd: false }));
+    });
+
+    it('saves blind marking as its box is ticked', async () => {
+      const form = await render(null);
+      const saved: string[] = [];
+      form.saved.subscribe((id) => saved.push(id));
+      const box = () => el().querySelector<HTMLInputElement>('[data-testid=form-blind-marking] input')!;
+      expect(box().checked).toBeFalse();
+      expect(el().textContent).toContain('Жасырын бағалау');
+      box().click();
+      await fixture.whenStable();
+      const controls = (form as unknown as { form: { patchValue(v: object): void } }).form;
+      controls.patchValue({ disciplineId: 'd1', teacherId: 't1' });
+      await type('form-date', '2026-12-10');
+      el().querySelector<HTMLButtonElement>('[data-testid=save-exam]')!.click();
+      await waitUntil(() => saved.length === 1);
+      expect(mutations[0].variables['input']).toEqual(jasmine.objectContaining({ blindMarking: true }));
+    });
+
+    it('keeps blind marking with results published together: ticking it moves AT_ONCE away and greys it out', async () => {
+      const form = await render(null);
+      const saved: string[] = [];
+      form.saved.subscribe((id) => saved.push(id));
+      const controls = (
+        form as unknown as {
+          form: { patchValue(v: object): void; controls: { resultsRelease: { value: string } } };
+        }
+      ).form;
+      controls.patchValue({ disciplineId: 'd1', teacherId: 't1', resultsRelease: 'AT_ONCE' });
+      await fixture.whenStable();
+      const hint = () => el().querySelector('[data-testid=form-blind-release]');
+      const atOnceOption = async () => {
+        el().querySelector<HTMLElement>('[data-testid=form-results-release] .mat-mdc-select-trigger')!.click();
+        await fixture.whenStable();
+        const options = [...document.querySelectorAll<HTMLElement>('mat-option')];
+        const atOnce = options.find((o) => o.textContent!.includes('Баға қойылған бойда'))!;
+        const disabled = atOnce.getAttribute('aria-disabled') === 'true';
+        document.querySelector<HTMLElement>('.cdk-overlay-backdrop')?.click();
+        document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+        await fixture.whenStable();
+        return disabled;
+      };
+      expect(hint()).toBeNull();
+      expect(await atOnceOption()).toBeFalse();
+
+      el().querySelector<HTMLInputElement>('[data-testid=form-blind-marking] input')!.click();
+      await fixture.whenStable();
+      expect(controls.controls.resultsRelease.value).toBe('ON_PUBLICATION');
+      expect(hint()!.textContent).toContain('нәтижелер тек бірге жарияланады');
+      expect(await atOnceOption()).toBeTrue();
+
+      await type('form-date', '2026-12-10');
+      el().querySelector<HTMLButtonElement>('[data-testid=save-exam]')!.click();
+      await waitUntil(() => saved.length === 1);
+      expect(mutations[0].variables['input']).toEqual(
+        jasmine.objectContaining({ blindMarking: true, resultsRelease: 'ON_PUBLICATION' }),
+      );
+
+      // unticked, AT_ONCE may be chosen again
+      el().querySelector<HTMLInputElement>('[data-testid=form-blind-marking] input')!.click();
+      await fixture.whenStable();
+      expect(hint()).toBeNull();
+      expect(await atOnceOption()).toBeFalse();
     });
 
     it('asks before changing a started exam, and sends it again confirmed', async () => {

@@ -25,6 +25,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { MatSelectModule } from '@angular/material/select';
+import { blindMarkingFits } from '@rules';
 import { Apollo } from 'apollo-angular';
 import { firstValueFrom, map } from 'rxjs';
 import { errorMessageKey } from '../../../core/graphql/errors';
@@ -137,9 +138,16 @@ export class ExamForm {
     autoSendAtEnd: [true],
     // issue 12: results are announced together unless staff choose otherwise
     resultsRelease: ['ON_PUBLICATION' as ResultsRelease],
+    // issue 12: the teacher grades under codes until the results are published
+    blindMarking: [false],
   });
   protected readonly releases: readonly ResultsRelease[] = ['ON_PUBLICATION', 'AT_ONCE'];
   private readonly value = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
+  /** a release the blind marking box allows (the server refuses the others with BLIND_NEEDS_PUBLICATION) */
+  protected readonly releaseAllowed = computed(() => {
+    const blindMarking = !!this.value().blindMarking;
+    return (r: ResultsRelease) => blindMarkingFits({ blindMarking, resultsRelease: r });
+  });
 
   protected readonly enrolled = linkedSignal<ReadonlySet<string>>(
     () => new Set(this.exam()?.sittings.map((s) => s.student.id) ?? []),
@@ -195,6 +203,7 @@ export class ExamForm {
         taskText: exam.task?.text ?? '',
         autoSendAtEnd: exam.autoSendAtEnd,
         resultsRelease: exam.resultsRelease,
+        blindMarking: exam.blindMarking,
       });
     } else {
       this.form.reset({ ...this.form.getRawValue(), periodId: periodId ?? '', date: dayIn(zone, this.clock.now()) });
@@ -203,6 +212,13 @@ export class ExamForm {
 
   protected periodLabel(n: number): string {
     return this.i18n.t('list.periodN', { n });
+  }
+
+  /** ticking blind marking moves the release to one it allows (results published together) */
+  protected blindMarkingChanged(): void {
+    const { blindMarking, resultsRelease } = this.form.getRawValue();
+    if (!blindMarkingFits({ blindMarking, resultsRelease }))
+      this.form.controls.resultsRelease.setValue('ON_PUBLICATION');
   }
 
   protected releaseLabel(r: ResultsRelease): string {
@@ -232,6 +248,7 @@ export class ExamForm {
       studentIds: [...this.enrolled()],
       autoSendAtEnd: v.autoSendAtEnd, // what the box shows (the server's default until changed) is what is saved
       resultsRelease: v.resultsRelease,
+      blindMarking: v.blindMarking,
     };
     this.busy.set(true);
     this.error.set(null);

@@ -73,7 +73,7 @@ describe('the live room', () => {
         questionsViewedAt: at(-5),
         answerSavedAt: at(-2),
       }),
-      roomSitting('student04', 'Дана Сапарова'),
+      roomSitting('student04', 'Дана Сапарова', { blindCode: 'K7M-3Q' }),
     ];
     // Apollo's cache as the room sees it: one watched room; pushes and mutation results replace a sitting by its id
     let room: BehaviorSubject<{ data: { exam: { sittings: RoomSittingFragment[] } }; loading: boolean }>;
@@ -152,6 +152,9 @@ describe('the live room', () => {
     expect(row('student03').querySelector('[data-testid=questions]')!.textContent).toContain('Көрді 10:55:00');
     expect(row('student03').querySelector('[data-testid=answer]')!.textContent!.trim()).toBe('Жоба сақталды 10:58:00');
     expect([count('online'), count('ticket'), count('viewed'), count('sent')]).toEqual(['1', '2', '1', '0']);
+    // blind marking: staff see the code the teacher knows a student by, beside the name
+    expect(row('student04').querySelector('[data-testid=room-blind-code]')!.textContent!.trim()).toBe('Код K7M-3Q');
+    expect(row('student02').querySelector('[data-testid=room-blind-code]')).toBeNull();
   });
 
   it('updates the row and the counts the moment sittingChanged pushes, without reading the room again', async () => {

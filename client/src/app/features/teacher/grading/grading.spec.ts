@@ -34,3 +34,21 @@ describe('the grading queue', () => {
     expect(nextUngraded([first], 'sitting-s1')).toBeNull();
   });
 });
+
+describe('the grading queue under blind marking', () => {
+  const blind = (login: string, code: string, overrides: Parameters<typeof gradedSitting>[2] = {}) =>
+    gradedSitting(login, code, { blind: true, blindCode: code, ...overrides });
+  // the stand-ins' names are their codes; the order they were sent in would not say who they are, but codes are what
+  // the teacher knows them by
+  const a = blind('s1', 'ZK7-3Q', { submittedAt: at(-30) });
+  const b = blind('s2', 'B4M-9X', { submittedAt: at(-20) });
+  const c = blind('s3', 'M2P-7R', { submittedAt: at(-10) });
+  const silent = blind('s4', 'C9D-2F', { answerStatus: null, submittedAt: null, answer: null });
+  const drafting = blind('s5', 'A3E-5H', { answerStatus: 'DRAFT', submittedAt: null, answer: null });
+
+  it('lists the sent answers and, after the end, the silent ones by code', () => {
+    const queue = gradingQueue([a, silent, c, drafting, b], Date.parse(at(121)));
+    expect(queue.sent.map((s) => s.blindCode)).toEqual(['B4M-9X', 'M2P-7R', 'ZK7-3Q']);
+    expect(queue.unsent.map((s) => s.blindCode)).toEqual(['A3E-5H', 'C9D-2F']);
+  });
+});

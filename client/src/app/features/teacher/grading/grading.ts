@@ -39,22 +39,25 @@ import { type GradeDecision, GradingForm } from '../grading-form/grading-form';
 
 type GradingExam = Omit<NonNullable<GradingExamQuery['exam']>, 'sittings'>;
 
-/** The answers a teacher grades, in the order they were sent; after the end, those who sent nothing too. */
+type Order = (a: GradedSittingFragment, b: GradedSittingFragment) => number;
+const byName: Order = (a, b) => a.student.fullName.localeCompare(b.student.fullName);
+const byCode: Order = (a, b) => (a.blindCode ?? '').localeCompare(b.blindCode ?? '');
+const bySending: Order = (a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? '') || byName(a, b);
+
+/**
+ * The answers a teacher grades, in the order they were sent; after the end, those who sent nothing too. Under blind
+ * marking (the server hides the students: `blind`) both lists go by code, the one thing the teacher knows them by.
+ */
 export function gradingQueue(
   sittings: readonly GradedSittingFragment[],
   now: number,
 ): { sent: GradedSittingFragment[]; unsent: GradedSittingFragment[] } {
-  const sent = sittings
-    .filter((s) => s.answerStatus === 'SUBMITTED')
-    .sort(
-      (a, b) =>
-        (a.submittedAt ?? '').localeCompare(b.submittedAt ?? '') ||
-        a.student.fullName.localeCompare(b.student.fullName),
-    );
+  const blind = sittings.some((s) => s.blind);
+  const sent = sittings.filter((s) => s.answerStatus === 'SUBMITTED').sort(blind ? byCode : bySending);
   // s.endsAt is the student's own end (extra time included)
   const unsent = sittings
     .filter((s) => s.answerStatus !== 'SUBMITTED' && hasEnded(s, null, now))
-    .sort((a, b) => a.student.fullName.localeCompare(b.student.fullName));
+    .sort(blind ? byCode : byName);
   return { sent, unsent };
 }
 
@@ -114,6 +117,8 @@ export class Grading implements OnInit {
     error: boolean;
   } | null>(null);
 
+  /** blind marking: the server shows this teacher codes, not names, until the results are published */
+  protected readonly blindNow = computed(() => [...this.rows().values()].some((s) => s.blind));
   protected readonly queue = computed(() => gradingQueue([...this.rows().values()], this.clock.now()));
   /** sent answers first, then (after the end) those who sent nothing */
   private readonly ordered = computed(() => [...this.queue().sent, ...this.queue().unsent]);
@@ -171,8 +176,12 @@ export class Grading implements OnInit {
       },
       onError: () => undefined,
     });
-    rereadOnResync(this.apollo, this.examId(), this.destroyRef, () => void query.refetch().catch(() => undefined));
+    this.reread = () => void query.refetch().catch(() => undefined);
+    rereadOnResync(this.apollo, this.examId(), this.destroyRef, this.reread);
   }
+
+  /** reads the exam again: after publication the server shows a blind exam's students by name */
+  protected reread: () => void = () => undefined;
 
   /** the sittings as the cache has them now; an answer that has just arrived is announced */
   private show(sittings: readonly GradedSittingFragment[]): void {
