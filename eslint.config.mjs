@@ -119,9 +119,6 @@ export default defineConfig(
       // value types (AuthPayload, Grade, Task, Platform, JournalRow, pushes' payloads) an ID would change the contract.
       '@graphql-eslint/no-typename-prefix': 'off',
       '@graphql-eslint/strict-id-in-types': 'off',
-      // Off for now: 22 types, enums and inputs have no description; they belong in the type-graphql decorators of
-      // the entity and input files, which the module refactor is moving. Turn it on once those have settled.
-      '@graphql-eslint/require-description': 'off',
     },
   },
 );

@@ -1,7 +1,7 @@
 // `npm test`: builds the server, runs its specs on SQLite and — when TEST_DATABASE_URL names a
 // PostgreSQL server — again on PostgreSQL, then the web app's component specs (jasmine-browser-runner, headless Chromium)
-// and its end-to-end specs (playwright-core against the real server), with the import-circle check, the codegen check
-// and `npm run lint` as one stage each, and ends with one line "N passed, N failed".
+// and its end-to-end specs (playwright-core against the real server), with the import-circle check, the codegen check,
+// the schema's breaking-change check and `npm run lint` as one stage each, and ends with one line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -67,6 +67,13 @@ else {
   console.log('client/src/app/core/graphql/generated.ts is out of date: run `npm run codegen` and commit it');
   total.failed++;
 }
+
+// the public schema against the last release (schema/release.graphql): a breaking change fails unless a commit since
+// the release says "[breaking-schema]" (server/src/schema-check.ts; npm run schema:release takes a new snapshot)
+console.log('\n=== schema breaking-change check (npm run schema:check) ===');
+const schemaCheck = run('node', ['server/dist/schema-check.js']);
+if (schemaCheck.status === 0) total.passed++;
+else total.failed++;
 
 // lint: Prettier's check, then ESLint with no warnings allowed (eslint.config.mjs, .prettierrc.json)
 console.log('\n=== lint (npm run lint) ===');

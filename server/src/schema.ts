@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { authChecker } from './common/auth';
+import { errorCodesDescription } from './common/errors';
+import { printInStableOrder } from './schema-order';
 import { DateTimeScalar } from './common/scalars';
-// the order of these imports is the order of the operations and fields in schema.graphql (decorators run on load)
 import { AcademicYearResolver, PeriodResolver } from './modules/calendar/calendar.resolver';
 import { ExamResolver } from './modules/exams/exam.resolver';
 import { SittingSubscriptionResolver } from './modules/sittings/sitting-subscriptions.resolver';
@@ -23,14 +24,31 @@ import { UserResolver } from './modules/users/user.resolver';
 import { NonWorkingDayResolver } from './modules/calendar/non-working-day.resolver';
 import { AppealResolver, ExamAppealResolver, SittingAppealResolver } from './modules/appeals/appeal.resolver';
 import { ApiClientResolver } from './modules/api-clients/api-client.resolver';
-import { guardClientScopes } from './modules/api-clients/client-scopes';
+import { clientAccessNote, guardClientScopes } from './modules/api-clients/client-scopes';
 import { SittingBlindResolver } from './modules/blind/blind.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** One schema for Apollo Server, graphql-ws and the schema.graphql printer. */
 export function createSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({
+  built ??= build();
+  return built;
+}
+
+/**
+ * TypeScript runs parameter decorators from the last parameter to the first, and type-graphql keeps its `@Arg`s in
+ * that order (it reverses its directive and extension lists in `build()`, not its params): without this sort
+ * `addTicket(examId, number, questions)` would be published as `addTicket(questions, number, examId)`. A stable sort
+ * by parameter index puts each method's arguments in declaration order; resolvers are unaffected (type-graphql
+ * passes the arguments to a method by index).
+ */
+export function sortArgumentsByDeclaration(): void {
+  getMetadataStorage().params.sort((a, b) => a.index - b.index);
+}
+
+async function build(): Promise<GraphQLSchema> {
+  sortArgumentsByDeclaration();
+  const schema = await buildSchema({
     resolvers: [
       UserResolver,
       AcademicYearResolver,
@@ -76,10 +94,39 @@ export function createSchema(): Promise<GraphQLSchema> {
         throw new Error('subscriptions declare their own subscribe()');
       },
     },
-  }).then(guardClientScopes);
-  return built;
+  });
+  guardClientScopes(schema);
+  describeRoots(schema);
+  return schema;
 }
 
+/**
+ * The one place where a root field's published description is composed: the text and `Error codes: …` line of its
+ * decorator (withErrorCodes), then what API clients need to use it (FIELD_SCOPES, via clientAccessNote). It also
+ * describes the schema and its root types, which type-graphql cannot (graphql-js keeps them as plain properties).
+ */
+function describeRoots(schema: GraphQLSchema): void {
+  schema.description = errorCodesDescription();
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  const subscription = schema.getSubscriptionType();
+  if (query)
+    query.description =
+      'Reads. Each field says who may call it; a field that is not open to the caller is refused (see the schema description) or null where its description says so.';
+  if (mutation)
+    mutation.description =
+      'Changes. Each lists the error codes it may return; every rule is checked by the server against its own clock.';
+  if (subscription)
+    subscription.description =
+      'Pushes over graphql-ws on /graphql (connectionParams: { authorization: "Bearer <token>" }); each push is sent after its change has committed.';
+  for (const root of [query, mutation, subscription])
+    for (const field of Object.values(root?.getFields() ?? {})) {
+      const note = clientAccessNote(root!.name, field.name);
+      field.description = field.description ? `${field.description}\n\n${note}` : note;
+    }
+}
+
+/** schema.graphql: types, fields, arguments and enum values in the stable order of schema-order.ts. */
 export async function printedSchema(): Promise<string> {
-  return `${printSchema(await createSchema())}\n`;
+  return `${printInStableOrder(await createSchema())}\n`;
 }

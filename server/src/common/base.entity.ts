@@ -4,7 +4,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType()
 export abstract class BaseEntity {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The record's identifier (a UUID); it never changes." })
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = randomUUID();
 

@@ -42,6 +42,85 @@ export type ErrorCode =
   // issue 12, blind marking: blind marking hides names until publication, so it needs results released ON_PUBLICATION
   | 'BLIND_NEEDS_PUBLICATION';
 
+/**
+ * What each refusal code means, for integrators: printed in the schema's description (schema.graphql) and checked
+ * against the README by a spec. A new code in ErrorCode does not compile until it is explained here.
+ */
+export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
+  UNAUTHENTICATED: 'no valid session token: sign in (`login`) and send `Authorization: Bearer <token>` (HTTP 401)',
+  FORBIDDEN:
+    "the caller's role may not do or see this, or an API client lacks the field's scope (`extensions.missingScope` names it) or uses a field for people only (HTTP 403)",
+  NOT_FOUND: 'no such record, or it is not open to the caller (HTTP 404)',
+  BAD_USER_INPUT: 'an argument breaks a rule; the message says which and how to fix it (HTTP 400)',
+  EXAM_NOT_STARTED: 'the exam has not started yet by the server clock (HTTP 409)',
+  EXAM_ENDED: 'the exam has ended for this student (their own end, extra time included) (HTTP 409)',
+  TICKET_TAKEN: 'another student took this ticket first: choose another (HTTP 409)',
+  TICKET_ALREADY_CHOSEN: 'the student already holds a ticket at this exam (HTTP 409)',
+  NO_FREE_TICKETS: 'every ticket of the exam is taken (HTTP 409)',
+  ANSWER_SUBMITTED: 'the answer has been sent and is locked (HTTP 409)',
+  ANSWER_TOO_SHORT: 'an answer is sent only with at least the minimum text or a non-empty file (HTTP 400)',
+  ANSWER_CONFLICT:
+    'the answer changed on another device or tab since `baseVersion`; `extensions.currentVersion` is the newer version (HTTP 409)',
+  CONFIRMATION_REQUIRED:
+    'the exam has started: send the same change again with `confirmStarted: true` to make it (HTTP 409)',
+  TOO_MANY_REQUESTS:
+    'a rate limit or a full queue; `extensions.retryAfter` (seconds) and the `Retry-After` header say when to try again (HTTP 429)',
+  QUERY_TOO_COMPLEX:
+    'the operation is over a request limit (depth, aliases, directives, tokens or cost); nothing ran (HTTP 400)',
+  GRADE_PUBLISHED:
+    'the grade is published (the student has seen it): it changes only by `correctGrade` (staff) or an appeal (HTTP 409)',
+  GRADE_NOT_PUBLISHED:
+    'the grade is not published yet: edit the draft with `gradeSitting`, or appeal once it is published (HTTP 409)',
+  EXAM_NOT_ENDED:
+    "the exam's results wait until the last student's end (extra time included) plus the send grace has passed (HTTP 409)",
+  UNGRADED_ANSWERS:
+    'some sent answers have no grade yet; `extensions.ungraded` says how many: grade them, then publish (HTTP 409)',
+  RESULTS_ALREADY_PUBLISHED: "the exam's results were already published; nothing changed (HTTP 409)",
+  APPEAL_WINDOW_CLOSED:
+    'the appeal window (working days after publication) is over; `extensions.deadline` is the instant it closed (HTTP 409)',
+  APPEAL_EXISTS: 'the sitting already has an appeal: one per sitting (HTTP 409)',
+  NOT_ON_COMMISSION: 'the teacher may see the appeal but is not on its commission, so may not decide it (HTTP 403)',
+  APPEAL_STATE:
+    "the appeal's state does not allow the step: no commission yet, already decided, or changed meanwhile by another member (HTTP 409)",
+  BLIND_NEEDS_PUBLICATION:
+    'blind marking hides names until the results are published, so it needs `resultsRelease: ON_PUBLICATION`; grades shown at once would reveal them (HTTP 400)',
+};
+
+/** Codes a request can fail with before or outside a resolver (graphql-js, the HTTP layer, an unexpected fault). */
+export const REQUEST_ERROR_MEANINGS = {
+  GRAPHQL_PARSE_FAILED: 'the document is not valid GraphQL syntax',
+  GRAPHQL_VALIDATION_FAILED: 'the document does not fit the schema (unknown field, wrong argument type, …)',
+  BAD_REQUEST: 'the HTTP request itself is malformed (method, content type, JSON body)',
+  REQUEST_TOO_LARGE: 'the HTTP body is over the size limit',
+  INTERNAL_SERVER_ERROR: 'an unexpected fault; it is logged on the server and the client gets a generic message',
+} as const;
+
+/** Codes any operation may return, so they are not repeated on every field. */
+const ANY_OPERATION: ErrorCode[] = ['TOO_MANY_REQUESTS', 'QUERY_TOO_COMPLEX'];
+
+/** The schema's description: every error code, in one block generated from the tables above. */
+export function errorCodesDescription(): string {
+  const line = ([code, meaning]: [string, string]) => `- \`${code}\`: ${meaning}`;
+  return [
+    'Attestation: the online exam module of a university information system.',
+    '',
+    'Every refusal is a GraphQL error whose `extensions.code` is one of the codes below; the message is a sentence',
+    "for a person (in English) and may change, the code will not. Each mutation's description lists the codes it",
+    `returns; any operation may also return ${ANY_OPERATION.map((c) => `\`${c}\``).join(' and ')}.`,
+    '',
+    'Refusal codes:',
+    ...Object.entries(ERROR_CODE_MEANINGS).map(line),
+    '',
+    'Request codes (the whole request failed):',
+    ...Object.entries(REQUEST_ERROR_MEANINGS).map(line),
+  ].join('\n');
+}
+
+/** A field's description followed by the codes it may refuse with, e.g. `withErrorCodes('Adds a ticket.', 'NOT_FOUND')`. */
+export function withErrorCodes(description: string, ...codes: ErrorCode[]): string {
+  return `${description}\nError codes: ${codes.map((c) => `\`${c}\``).join(', ')}.`;
+}
+
 export abstract class AppError extends GraphQLError {
   abstract readonly code: ErrorCode;
   /** the HTTP status used when the refusal travels over the plain file endpoints */

@@ -19,6 +19,14 @@ export enum DraftAfterEnd {
 registerEnumType(DraftAfterEnd, {
   name: 'DraftAfterEnd',
   description: "Why a sitting's answer is still a draft after its end.",
+  valuesConfig: {
+    TOO_SHORT: { description: 'It holds too little to count (under the answer minimum, no file): it is not sent.' },
+    AUTO_SEND_OFF: { description: 'The exam does not send drafts at the end (Exam.autoSendAtEnd is false).' },
+    AWAITING_AUTO_SEND: {
+      description:
+        'It will be sent for the student within moments (after the grace for a late Send, at the next sweep).',
+    },
+  },
 });
 
 /** How a sitting's answer was sent, and why a draft was not: for the student, staff and the exam's teacher. */
@@ -27,7 +35,7 @@ export class SittingSendResolver {
   @FieldResolver(() => AnswerSendMode, {
     nullable: true,
     description:
-      'how the answer was sent (by the student, within the grace, or automatically at the end); null unless sent',
+      'How the answer was sent (by the student, within the grace, or automatically at the end); null unless sent.',
   })
   async answerSendMode(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<AnswerSendMode | null> {
     const answer = await answerOf(ctx.em, sitting);
@@ -37,7 +45,7 @@ export class SittingSendResolver {
   @FieldResolver(() => DraftAfterEnd, {
     nullable: true,
     description:
-      "after the student's end only (R7.4: a draft is theirs alone while the exam runs): why the answer is still a draft",
+      "Why the answer is still a draft, after the student's end only (a draft is theirs alone while the exam runs, R7.4); null otherwise.",
   })
   async draftAfterEnd(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<DraftAfterEnd | null> {
     const answer = await answerOf(ctx.em, sitting);

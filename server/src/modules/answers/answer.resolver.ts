@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
+import { withErrorCodes } from '../../common/errors';
 import { loadersOf } from '../../loaders';
 import { related } from '../../common/loaded';
 import { studentSitting } from '../exams/exam-access';
@@ -13,17 +14,32 @@ import { answerFilesAsSeen } from '../blind/blind-view';
 import { canSeeAnswer } from '../../policy/answer.policy';
 
 const BASE_VERSION =
-  "the answer's version the page last saw: refused with ANSWER_CONFLICT when it changed since; without it the last write wins";
+  "The answer's version the page last saw (Answer.version): refused with ANSWER_CONFLICT when it changed since; omitted: the last write wins.";
+const ANSWER_TEXT = 'The whole answer text (it replaces the saved one), up to MAX_ANSWER_CHARS.';
 
 /** The student's writing of an answer, and its files. */
 @Resolver(() => Answer)
 export class AnswerResolver {
   @Authorized(Role.STUDENT)
-  @Mutation(() => Answer, { description: 'R7.4' })
+  @Mutation(() => Answer, {
+    description: withErrorCodes(
+      'The calling student saves their draft while the exam is open for them and they have seen the questions (R7.4): at least the answer minimum (10 characters) or a file. Limited per minute (SAVES_PER_MINUTE).',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'EXAM_NOT_STARTED',
+      'EXAM_ENDED',
+      'ANSWER_SUBMITTED',
+      'ANSWER_TOO_SHORT',
+      'ANSWER_CONFLICT',
+      'TOO_MANY_REQUESTS',
+    ),
+  })
   async saveAnswer(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) examId: string,
-    @Arg('text') text: string,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
+    @Arg('text', { description: ANSWER_TEXT }) text: string,
     @Arg('baseVersion', () => Int, { nullable: true, description: BASE_VERSION }) baseVersion?: number | null,
   ): Promise<Answer> {
     await ctx.services.rateLimits.studentSave(requireUser(ctx).id);
@@ -32,11 +48,24 @@ export class AnswerResolver {
   }
 
   @Authorized(Role.STUDENT)
-  @Mutation(() => Answer, { description: 'R7.5, R7.6: the text sent is saved and submitted in one step' })
+  @Mutation(() => Answer, {
+    description: withErrorCodes(
+      'The calling student sends their answer: the text given is saved and sent in one step and then locked (R7.5, R7.6). Taken until their end, and within SEND_GRACE_MS after it (marked LATE_WITHIN_GRACE).',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'EXAM_NOT_STARTED',
+      'EXAM_ENDED',
+      'ANSWER_SUBMITTED',
+      'ANSWER_TOO_SHORT',
+      'ANSWER_CONFLICT',
+    ),
+  })
   async submitAnswer(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) examId: string,
-    @Arg('text') text: string,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
+    @Arg('text', { description: ANSWER_TEXT }) text: string,
     @Arg('baseVersion', () => Int, { nullable: true, description: BASE_VERSION }) baseVersion?: number | null,
   ): Promise<Answer> {
     const { exam, sitting } = await studentSitting(ctx, examId, true);
@@ -44,11 +73,21 @@ export class AnswerResolver {
   }
 
   @Authorized(Role.STUDENT)
-  @Mutation(() => Answer, { description: 'R7.3' })
+  @Mutation(() => Answer, {
+    description: withErrorCodes(
+      'The calling student removes one file from their draft while the exam is open for them (R7.3); files are added through POST /files/answers/:examId.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'EXAM_NOT_STARTED',
+      'EXAM_ENDED',
+      'ANSWER_SUBMITTED',
+    ),
+  })
   async deleteAnswerFile(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) examId: string,
-    @Arg('fileId', () => ID) fileId: string,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
+    @Arg('fileId', () => ID, { description: 'The file (FileRef.id) of the draft.' }) fileId: string,
   ): Promise<Answer> {
     const { exam, sitting } = await studentSitting(ctx, examId);
     return ctx.services.answers.deleteFile(ctx.em, exam, sitting, fileId, ctx.services.now());
@@ -56,7 +95,7 @@ export class AnswerResolver {
 
   @FieldResolver(() => [FileRef], {
     description:
-      "the author's always; others see a draft's files never (R7.4), a sent answer's where they may see the answer",
+      'Its files in upload order: the author always; the teacher and staff only once it is sent (R7.4), else an empty list.',
   })
   async files(@Root() answer: Answer, @Ctx() ctx: Context): Promise<FileRef[]> {
     if (answer.status !== AnswerStatus.SUBMITTED) {
@@ -77,7 +116,8 @@ export class AnswerResolver {
 export class SittingAnswerResolver {
   @FieldResolver(() => Answer, {
     nullable: true,
-    description: "the student's own answer; for teacher and staff only once SUBMITTED (R7.4)",
+    description:
+      "The answer: the student's own always; for the teacher and staff only once SUBMITTED, else null (R7.4). Null before the first save or upload.",
   })
   async answer(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Answer | null> {
     const answer = await answerOf(ctx.em, sitting);
@@ -87,7 +127,8 @@ export class SittingAnswerResolver {
 
   @FieldResolver(() => AnswerStatus, {
     nullable: true,
-    description: 'whether an answer exists and is sent; its text stays with the student until sent',
+    description:
+      'DRAFT or SUBMITTED, for everyone who sees the sitting (the text stays with the student until sent); null: no answer yet.',
   })
   async answerStatus(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<AnswerStatus | null> {
     return (await answerOf(ctx.em, sitting))?.status ?? null;
@@ -95,13 +136,14 @@ export class SittingAnswerResolver {
 
   @FieldResolver(() => Date, {
     nullable: true,
-    description: 'when the answer was last saved (drafts included: the time only, never the text)',
+    description:
+      'When the answer text was last saved (UTC), drafts included: the time only, never the text; null: not saved.',
   })
   async answerSavedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
     return (await answerOf(ctx.em, sitting))?.savedAt ?? null;
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'when the answer was sent' })
+  @FieldResolver(() => Date, { nullable: true, description: 'When the answer was sent (UTC); null while unsent.' })
   async submittedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
     return (await answerOf(ctx.em, sitting))?.submittedAt ?? null;
   }

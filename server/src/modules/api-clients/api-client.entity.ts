@@ -11,7 +11,7 @@ import { ApiScope } from './scopes';
 @ObjectType({ description: 'Another system allowed to use the API with its own token (staff manage them).' })
 @Entity({ tableName: 'api_clients' })
 export class ApiClient extends BaseEntity {
-  @Field({ description: 'a name staff chose, shown in the logs beside everything the client does' })
+  @Field({ description: 'A name staff chose, shown in the logs beside everything the client does.' })
   @Property({ type: 'string', length: 100 })
   name!: string;
 
@@ -24,35 +24,35 @@ export class ApiClient extends BaseEntity {
   @Unique()
   tokenHash!: string;
 
-  @Field({ description: "the token's first characters (e.g. att_Xy3k), to tell tokens apart; never the whole token" })
+  @Field({ description: "The token's first characters (e.g. att_Xy3k), to tell tokens apart; never the whole token." })
   @Property({ type: 'string', length: 12 })
   tokenStart!: string;
 
   @Field(() => Int, {
     nullable: true,
-    description: "requests this client may make per minute; null: the server's API_CLIENT_REQUESTS_PER_MINUTE",
+    description: "Requests this client may make per minute; null: the server's API_CLIENT_REQUESTS_PER_MINUTE.",
   })
   @Property({ type: 'integer', nullable: true })
   requestsPerMinute?: number | null;
 
-  @Field(() => User, { nullable: true, description: 'the staff member who created the client (null once removed)' })
+  @Field(() => User, { nullable: true, description: 'The staff member who created the client (null once removed).' })
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   createdBy?: User | null;
 
-  @Field(() => Date, { nullable: true, description: 'when the token was last used (kept to the minute)' })
+  @Field(() => Date, { nullable: true, description: 'When the token was last used (kept to the minute).' })
   @Property({ type: DateTimeType, nullable: true })
   lastUsedAt?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'when the client was revoked; its token stops working at once' })
+  @Field(() => Date, { nullable: true, description: 'When the client was revoked; its token stops working at once.' })
   @Property({ type: DateTimeType, nullable: true })
   revokedAt?: Date | null;
 
-  @Field(() => [ApiScope], { description: 'what the client may do' })
+  @Field(() => [ApiScope], { description: 'What the client may do.' })
   scopes(): ApiScope[] {
     return this.scopeText.split(' ').filter(Boolean) as ApiScope[];
   }
 
-  @Field(() => Date, { name: 'createdAt', description: 'when the client was created' })
+  @Field(() => Date, { name: 'createdAt', description: 'When the client was created.' })
   created(): Date {
     return this.createdAt;
   }

@@ -220,6 +220,70 @@ describe('API clients', () => {
       expect((await ask(staffToken, 'grade { score } events { kind } answer { id }')).errors).toBeUndefined();
     });
 
+    it('guard every object field the table lists, each reached for real (an appeal filed, a grade published)', async () => {
+      const examId = await createExam(server, staffToken, u, {
+        format: 'TASK',
+        ticketAssignment: null,
+        taskText: 'Explain transactions.',
+        resultsRelease: 'AT_ONCE',
+      });
+      const [student, teacher] = await Promise.all([server.login(u.students[0].login), server.login('teacher')]);
+      await server.ok(
+        student,
+        'mutation($e: ID!) { submitAnswer(examId: $e, text: "Atomic, consistent, isolated, durable.") { status } }',
+        { e: examId },
+      );
+      const room = await server.ok(teacher, 'query($e: ID!) { exam(id: $e) { sittings { id student { id } } } }', {
+        e: examId,
+      });
+      const sittingId = (room.exam.sittings as { id: string; student: { id: string } }[]).find(
+        (x) => x.student.id === u.students[0].id,
+      )!.id;
+      await server.ok(teacher, 'mutation($s: ID!) { gradeSitting(sittingId: $s, score: 60) { id } }', { s: sittingId });
+      const filed = await server.ok(
+        student,
+        'mutation($s: ID!) { fileAppeal(sittingId: $s, text: "The second part was graded too strictly.") { id } }',
+        { s: sittingId },
+      );
+      /** a query reaching one field of the type, with its variables */
+      const reach: Record<string, (selection: string) => [string, Record<string, unknown>]> = {
+        Sitting: (sel) => [`query($id: ID!) { exam(id: $id) { sittings { id ${sel} } } }`, { id: examId }],
+        JournalRow: (sel) => [
+          `query($p: ID!, $d: ID!) { journal(periodId: $p, disciplineId: $d) { ${sel} } }`,
+          { p: u.periodId, d: u.disciplineId },
+        ],
+        Appeal: (sel) => [`query($id: ID!) { appeal(id: $id) { id ${sel} } }`, { id: filed.fileAppeal.id }],
+      };
+      const schema = await createSchema();
+      let cases = 0;
+      for (const [typeName, fields] of Object.entries(FIELD_SCOPES)) {
+        if ((ROOT_TYPES as readonly string[]).includes(typeName)) continue;
+        expect(reach[typeName]).withContext(`teach this spec a query that reaches ${typeName}`).toBeDefined();
+        const type = schema.getType(typeName);
+        if (!isObjectType(type) || !reach[typeName]) continue;
+        for (const [field, access] of Object.entries(fields)) {
+          const named = getNamedType(type.getFields()[field].type);
+          const [query, variables] = reach[typeName](isObjectType(named) ? `${field} { __typename }` : field);
+          const where = `${typeName}.${field}`;
+          const lacking = access === PEOPLE_ONLY ? everything : allBut.get(access as ApiScope)!;
+          const refused = (await server.gql(lacking, query, variables)).errors as GqlError[] | undefined;
+          expect(refused?.[0]?.extensions?.code).withContext(where).toBe('FORBIDDEN');
+          if (access !== PEOPLE_ONLY) {
+            expect(refused?.[0]?.extensions?.missingScope).withContext(where).toBe(access);
+            expect((await server.gql(everything, query, variables)).errors)
+              .withContext(where)
+              .toBeUndefined();
+          }
+          // a person is not affected
+          expect((await server.gql(staffToken, query, variables)).errors)
+            .withContext(`${where}, staff`)
+            .toBeUndefined();
+          cases++;
+        }
+      }
+      expect(cases).toBeGreaterThanOrEqual(17);
+    });
+
     it('let a client with exams:write create an exam and its tickets, acting as itself (not a person)', async () => {
       const sis = (await createClient('timetable', ['exams:write', 'exams:read', 'users:read'])).token;
       const data = await server.ok(sis, 'mutation($input: ExamInput!) { createExam(input: $input) { id } }', {

@@ -65,15 +65,18 @@ function guard(field: GraphQLField<unknown, Context>, typeName: string, root: bo
       }
       return subscribe(source, args, ctx, info);
     };
-  if (root) {
-    const note =
-      access === ANY_CLIENT
-        ? 'API clients: any client may use it.'
-        : access && access !== PEOPLE_ONLY
-          ? `API clients: needs the scope \`${access}\`.`
-          : 'API clients: refused (FORBIDDEN); for people signed in.';
-    field.description = field.description ? `${field.description}\n\n${note}` : note;
-  }
+}
+
+/**
+ * What a root field's description says about API clients (schema.ts appends it after the field's own text and error
+ * codes, so the two are composed in one place): its scope, any client, or refused.
+ */
+export function clientAccessNote(typeName: string, fieldName: string): string {
+  const access = fieldAccess(typeName, fieldName);
+  if (access === ANY_CLIENT) return 'API clients: any client may use it.';
+  if (access && access !== PEOPLE_ONLY)
+    return `API clients: needs the scope \`${access}\` (without it \`FORBIDDEN\`, \`extensions.missingScope\` names it).`;
+  return 'API clients: refused (`FORBIDDEN`); for people signed in.';
 }
 
 /**

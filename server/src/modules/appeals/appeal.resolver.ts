@@ -14,7 +14,7 @@ import {
 } from 'type-graphql';
 import type { Context } from '../../context';
 import { requireRole, requireUser } from '../../common/auth';
-import { ForbiddenError } from '../../common/errors';
+import { ForbiddenError, withErrorCodes } from '../../common/errors';
 import { STAFF_APPEALS, type AppealEventPayload } from '../../common/events';
 import { isLoaded, related } from '../../common/loaded';
 import { loadersOf } from '../../loaders';
@@ -54,13 +54,24 @@ export class AppealResolver {
 
   @Authorized(Role.STUDENT)
   @Mutation(() => Appeal, {
-    description:
-      "the sitting's student appeals its published grade, once, before Sitting.appealDeadline (APPEAL_WINDOW_CLOSED, APPEAL_EXISTS, GRADE_NOT_PUBLISHED)",
+    description: withErrorCodes(
+      "The sitting's student appeals its published grade: once per sitting, before Sitting.appealDeadline (APPEAL_WORKING_DAYS working days after publication, on the server's clock). The appeal starts FILED; files are added with POST /files/appeals/:appealId. Staff and the exam's teacher hear it through appealChanged and sittingChanged.",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'GRADE_NOT_PUBLISHED',
+      'APPEAL_WINDOW_CLOSED',
+      'APPEAL_EXISTS',
+    ),
   })
   fileAppeal(
     @Ctx() ctx: Context,
-    @Arg('sittingId', () => ID, { description: "the student's own sitting" }) sittingId: string,
-    @Arg('text', () => String, { description: 'what the student disagrees with and why (MAX_APPEAL_CHARS)' })
+    @Arg('sittingId', () => ID, { description: "The calling student's own sitting (Sitting.id)." }) sittingId: string,
+    @Arg('text', () => String, {
+      description:
+        'What the student disagrees with and why: 10 to MAX_APPEAL_CHARS characters (5,000 by default); the commission reads it.',
+    })
     text: string,
   ): Promise<Appeal> {
     return ctx.services.appeals.file(ctx.em, requireUser(ctx), sittingId, text, ctx.services.now());
@@ -70,14 +81,21 @@ export class AppealResolver {
 
   @Authorized(Role.STAFF)
   @Mutation(() => Appeal, {
-    description:
-      "staff form the appeal's commission (one or more teachers, not necessarily the exam's); it is then UNDER_REVIEW",
+    description: withErrorCodes(
+      "Staff form the appeal's commission: one or more teachers, not necessarily the exam's. The appeal is then UNDER_REVIEW; the commission may be re-formed until the decision (the list replaces the last one).",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'APPEAL_STATE',
+    ),
   })
   setAppealCommission(
     @Ctx() ctx: Context,
-    @Arg('appealId', () => ID, { description: 'the appeal' }) appealId: string,
+    @Arg('appealId', () => ID, { description: 'The appeal (Appeal.id).' }) appealId: string,
     @Arg('teacherIds', () => [ID], {
-      description: "the commission's teachers (the whole list; it replaces the last one)",
+      description:
+        "The commission's teachers (User.id of TEACHER accounts), the whole list: it replaces the last one; 1 to 15.",
     })
     teacherIds: string[],
   ): Promise<Appeal> {
@@ -85,11 +103,18 @@ export class AppealResolver {
   }
 
   @Authorized(Role.STAFF)
-  @Query(() => [Appeal], { description: 'staff: appeals, newest first, of one exam or all, in one state or any' })
+  @Query(() => [Appeal], {
+    description: withErrorCodes(
+      'Staff: appeals, newest first (by filing time), of one exam or of all, in one state or in any.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+    ),
+  })
   appeals(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID, { nullable: true, description: "only this exam's appeals" }) examId?: string | null,
-    @Arg('status', () => AppealStatus, { nullable: true, description: 'only appeals in this state' })
+    @Arg('examId', () => ID, { nullable: true, description: "Only this exam's appeals (Exam.id); null: every exam's." })
+    examId?: string | null,
+    @Arg('status', () => AppealStatus, { nullable: true, description: 'Only appeals in this state; null: in any.' })
     status?: AppealStatus | null,
   ): Promise<Appeal[]> {
     return ctx.em.find(
@@ -102,7 +127,13 @@ export class AppealResolver {
   // ---- the commission -------------------------------------------------------------
 
   @Authorized(Role.TEACHER)
-  @Query(() => [Appeal], { description: 'a teacher: the appeals of the commissions they sit on, newest first' })
+  @Query(() => [Appeal], {
+    description: withErrorCodes(
+      'A teacher: the appeals of the commissions they sit on, newest first, decided ones included.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+    ),
+  })
   myAppeals(@Ctx() ctx: Context): Promise<Appeal[]> {
     const teacher = requireUser(ctx);
     return ctx.em.find(
@@ -114,15 +145,26 @@ export class AppealResolver {
 
   @Authorized(Role.TEACHER, Role.STAFF)
   @Mutation(() => Appeal, {
-    description:
-      'a commission member or staff decide: KEPT, or CHANGED to score (through the grade history); the reason is required (NOT_ON_COMMISSION, APPEAL_STATE)',
+    description: withErrorCodes(
+      'A member of the commission, or staff, decide the appeal once: KEPT, or CHANGED to a new score, with a reason the student reads. A changed score replaces the published grade in the journal and is kept in Sitting.gradeHistory (kind APPEAL_DECIDED). Of two members deciding at once one wins; the other is refused with APPEAL_STATE.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'NOT_ON_COMMISSION',
+      'APPEAL_STATE',
+      'GRADE_NOT_PUBLISHED',
+    ),
   })
   decideAppeal(
     @Ctx() ctx: Context,
-    @Arg('appealId', () => ID, { description: 'the appeal' }) appealId: string,
-    @Arg('decision', () => AppealDecision, { description: 'keep the score or change it' }) decision: AppealDecision,
-    @Arg('reason', () => String, { description: 'why; the student reads it' }) reason: string,
-    @Arg('score', () => Int, { nullable: true, description: 'the new score 0–100, when CHANGED' })
+    @Arg('appealId', () => ID, { description: 'The appeal (Appeal.id).' }) appealId: string,
+    @Arg('decision', () => AppealDecision, { description: 'Keep the score or change it.' }) decision: AppealDecision,
+    @Arg('reason', () => String, { description: 'Why, 1 to 2,000 characters; the student reads it.' }) reason: string,
+    @Arg('score', () => Int, {
+      nullable: true,
+      description: 'The new score, 0 to 100, different from the current one: required with CHANGED, ignored with KEPT.',
+    })
     score?: number | null,
   ): Promise<Appeal> {
     return ctx.services.appeals.decide(
@@ -139,16 +181,28 @@ export class AppealResolver {
   // ---- anyone who may see it ---------------------------------------------------------
 
   @Authorized()
-  @Query(() => Appeal, { description: "one appeal: its student, staff, the exam's teacher or the commission" })
-  async appeal(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'the appeal' }) id: string): Promise<Appeal> {
+  @Query(() => Appeal, {
+    description: withErrorCodes(
+      "One appeal, for its student, staff, the exam's teacher and the commission's members; anyone else is refused with NOT_FOUND (never null).",
+      'UNAUTHENTICATED',
+      'NOT_FOUND',
+    ),
+  })
+  async appeal(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID, { description: 'The appeal (Appeal.id).' }) id: string,
+  ): Promise<Appeal> {
     const appeal = await ctx.services.appeals.find(ctx.em, id);
     if (!canSeeAppeal(ctx.user, AppealService.facts(appeal))) throw appealNotFound();
     return appeal;
   }
 
   @Subscription(() => Appeal, {
-    description:
-      'staff: every appeal filed, given a commission or decided; a teacher: those of the commissions they sit on',
+    description: withErrorCodes(
+      'Pushes an appeal each time it is filed, given a commission or decided, after the change has committed. Staff hear every appeal; a teacher those of the commissions they sit on. Students hear their own appeal through mySittingChanged.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+    ),
     subscribe: async ({ context }: AppealData) => {
       const user = requireRole(context, Role.STAFF, Role.TEACHER);
       const audience = user.role === Role.STAFF ? STAFF_APPEALS : user.id;
@@ -167,57 +221,67 @@ export class AppealResolver {
 
   // ---- fields ----------------------------------------------------------------------------
 
-  @FieldResolver(() => User, { description: 'the student who filed it' })
+  @FieldResolver(() => User, { description: 'The student who filed it.' })
   async student(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<User> {
     const sitting = await related(ctx.em, appeal, 'sitting');
     return related(ctx.em, sitting, 'student');
   }
 
-  @FieldResolver(() => ID, { description: 'the sitting appealed' })
+  @FieldResolver(() => ID, { description: 'The sitting appealed (Sitting.id).' })
   sittingId(@Root() appeal: Appeal): string {
     return appeal.sitting.id;
   }
 
-  @FieldResolver(() => ID, { description: 'the exam of the sitting' })
+  @FieldResolver(() => ID, { description: 'The exam of the sitting (Exam.id).' })
   async examId(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string> {
     return (await loaded(ctx, appeal)).sitting.exam.id;
   }
 
-  @FieldResolver(() => Discipline, { description: "the exam's discipline" })
+  @FieldResolver(() => Discipline, { description: "The exam's discipline." })
   async discipline(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<Discipline> {
     return related(ctx.em, (await loaded(ctx, appeal)).sitting.exam, 'discipline');
   }
 
-  @FieldResolver(() => Date, { description: 'when the exam began' })
+  @FieldResolver(() => Date, { description: 'When the exam began (Exam.startsAt).' })
   async examStartsAt(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<Date> {
     return (await loaded(ctx, appeal)).sitting.exam.startsAt;
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'when the window to file it closed (or closes)' })
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description:
+      'When the window to appeal closed (or closes): the end of the APPEAL_WORKING_DAYS-th working day after publication, in TIME_ZONE.',
+  })
   async deadline(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<Date | null> {
     return ctx.services.appeals.deadlineOf(ctx.em, (await loaded(ctx, appeal)).sitting);
   }
 
   @FieldResolver(() => Int, {
     nullable: true,
-    description: 'the score the sitting has now (after a CHANGED decision, the new one)',
+    description: 'The score the sitting has now (after a CHANGED decision, the new one).',
   })
   async currentScore(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<number | null> {
     return (await loaded(ctx, appeal)).sitting.score ?? null;
   }
 
-  @FieldResolver(() => [User], { description: 'the commission: the teachers staff appointed (empty until formed)' })
+  @FieldResolver(() => [User], { description: 'The commission: the teachers staff appointed (empty until formed).' })
   async commission(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<User[]> {
     return (await loaded(ctx, appeal)).commission.getItems();
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'who recorded the decision' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      'Who recorded the decision (a commission member or staff); null until decided or when that account was removed.',
+  })
   async decidedBy(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<User | null> {
     if (!appeal.decidedBy) return null;
     return loadersOf(ctx).user.load(appeal.decidedBy.id);
   }
 
-  @FieldResolver(() => [FileRef], { description: 'the files the student attached to the appeal' })
+  @FieldResolver(() => [FileRef], {
+    description: 'The files the student attached to the appeal (POST /files/appeals/:appealId); empty when none.',
+  })
   async files(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<FileRef[]> {
     const files = await loadersOf(ctx).files('appeal').load(appeal.id);
     return files.map((f) => ctx.services.files.toRef(f, ctx.session));
@@ -227,7 +291,7 @@ export class AppealResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "the commission's view: the student's sent answer text (null for others, or when nothing was sent)",
+    description: "The case: the student's sent answer text; null for others, or when nothing was sent.",
   })
   async answerText(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string | null> {
     if (!(await reviewable(ctx, appeal))) return null;
@@ -235,7 +299,7 @@ export class AppealResolver {
     return answer?.status === AnswerStatus.SUBMITTED ? answer.text : null;
   }
 
-  @FieldResolver(() => [FileRef], { description: "the commission's view: the sent answer's files" })
+  @FieldResolver(() => [FileRef], { description: "The case: the sent answer's files; empty for others." })
   async answerFiles(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<FileRef[]> {
     if (!(await reviewable(ctx, appeal))) return [];
     const answer = await answerOf(ctx.em, appeal.sitting);
@@ -246,7 +310,7 @@ export class AppealResolver {
 
   @FieldResolver(() => Int, {
     nullable: true,
-    description: "the commission's view: the number of the student's ticket",
+    description: "The case: the number of the student's ticket; null for others and at a TASK exam.",
   })
   async ticketNumber(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<number | null> {
     if (!(await reviewable(ctx, appeal))) return null;
@@ -255,7 +319,7 @@ export class AppealResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "the commission's view: the questions of the student's ticket, or the exam's task",
+    description: "The case: the questions of the student's ticket, or the exam's task; null for others.",
   })
   async questions(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string | null> {
     if (!(await reviewable(ctx, appeal))) return null;
@@ -263,7 +327,9 @@ export class AppealResolver {
     return ticket ? ticket.questions : (appeal.sitting.exam.taskText ?? null);
   }
 
-  @FieldResolver(() => [FileRef], { description: "the commission's view: the files of the ticket (or of the task)" })
+  @FieldResolver(() => [FileRef], {
+    description: 'The case: the files of the ticket (or of the task); empty for others.',
+  })
   async questionFiles(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<FileRef[]> {
     if (!(await reviewable(ctx, appeal))) return [];
     const ticket = await this.ticketOf(ctx, appeal);
@@ -274,7 +340,7 @@ export class AppealResolver {
   }
 
   @FieldResolver(() => [SittingEvent], {
-    description: "the commission's view: the sitting's audit trail as staff read it (drafts stay private)",
+    description: "The case: the sitting's audit trail as staff read it (drafts stay private); empty for others.",
   })
   async trail(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<SittingEvent[]> {
     if (!(await reviewable(ctx, appeal))) return [];
@@ -283,7 +349,7 @@ export class AppealResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "the commission's view: the exam's recording (Exam.recordingUrl), when one is set",
+    description: "The case: the exam's recording (Exam.recordingUrl); null for others or when none is set.",
   })
   async recordingUrl(@Root() appeal: Appeal, @Ctx() ctx: Context): Promise<string | null> {
     if (!(await reviewable(ctx, appeal))) return null;
@@ -301,7 +367,7 @@ export class SittingAppealResolver {
   @FieldResolver(() => Appeal, {
     nullable: true,
     description:
-      "the appeal filed against this sitting's grade: to its student, staff, the exam's teacher, the commission",
+      "The appeal filed against this sitting's grade; null when none, or for a caller other than its student, staff, the exam's teacher and the commission.",
   })
   async appeal(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Appeal | null> {
     // no published grade, no appeal: the exam page's hot read during the exam costs no statement for it
@@ -314,7 +380,7 @@ export class SittingAppealResolver {
   @FieldResolver(() => Date, {
     nullable: true,
     description:
-      'the end of the window to appeal the published grade (APPEAL_WORKING_DAYS working days after publication, in TIME_ZONE); null before publication',
+      'The end of the window to appeal the published grade (APPEAL_WORKING_DAYS working days after publication, in TIME_ZONE); null before publication.',
   })
   async appealDeadline(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
     if (!gradePublishedAt(sitting)) return null;
@@ -329,7 +395,7 @@ export class SittingAppealResolver {
 export class ExamAppealResolver {
   @FieldResolver(() => Date, {
     nullable: true,
-    description: "the student's own Sitting.appealDeadline at this exam; null for others and before publication",
+    description: "The student's own Sitting.appealDeadline at this exam; null for others and before publication.",
   })
   async appealDeadline(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Date | null> {
     if (ctx.user?.role !== Role.STUDENT) return null;

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { ForbiddenError } from '../../common/errors';
+import { ForbiddenError, withErrorCodes } from '../../common/errors';
 import { loadersOf } from '../../loaders';
 import { canSeeTrail } from '../../policy/sitting.policy';
 import { Sitting } from '../sittings/sitting.entity';
@@ -14,8 +14,10 @@ import { SittingEvent } from './sitting-event.entity';
 @Resolver(() => Sitting)
 export class SittingTrailResolver {
   @FieldResolver(() => [SittingEvent], {
-    description:
-      "the audit trail, for staff and the exam's teacher (appeals); a draft's entries say when, not what, until it is sent (R7.4)",
+    description: withErrorCodes(
+      "The audit trail, oldest first, for staff and the exam's teacher (appeals); a draft's entries say when, not what, until it is sent (R7.4).",
+      'FORBIDDEN',
+    ),
   })
   async events(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<SittingEvent[]> {
     if (!canSeeTrail(ctx.user, await examOf(ctx.em, sitting)))
@@ -27,7 +29,11 @@ export class SittingTrailResolver {
 
 @Resolver(() => SittingEvent)
 export class SittingEventResolver {
-  @FieldResolver(() => User, { nullable: true, description: 'who did it' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      'Who did it (a ticket the server drew names the student); null for ANSWER_SENT_AT_END, which the server did.',
+  })
   actor(@Root() event: SittingEvent): User | null {
     return event.actor ?? null;
   }

@@ -36,23 +36,40 @@ export enum SittingEventKind {
 }
 registerEnumType(SittingEventKind, {
   name: 'SittingEventKind',
+  description: 'What an entry of the audit trail records.',
   valuesConfig: {
+    ENTERED: { description: 'The student opened the exam page.' },
+    LEFT: { description: 'The student closed the exam page or lost the connection.' },
+    TICKET_CHOSEN: { description: 'The student chose a ticket (detail: its number).' },
+    TICKET_ASSIGNED: { description: 'A ticket was given: by staff, or drawn by the server (detail: its number).' },
+    QUESTIONS_RELEASED: { description: "Staff released the ticket's questions to the student." },
+    QUESTIONS_VIEWED: { description: 'The student first viewed the questions.' },
+    ANSWER_SAVED: { description: 'The student saved the draft (detail: its size once sent; "private draft" before).' },
+    FILE_UPLOADED: { description: 'A file was added to the draft (detail: its name once sent, if it was sent).' },
+    FILE_DELETED: { description: 'The student removed a file from the draft (detail: "private draft").' },
+    ANSWER_SUBMITTED: { description: 'The student sent the answer before their end.' },
+    ANSWER_SENT_IN_GRACE: { description: "The student's Send arrived after their end, within SEND_GRACE_MS." },
+    ANSWER_SENT_AT_END: { description: "The server sent the student's draft at their end (no actor)." },
+    GRADED: { description: 'The answer was graded or regraded (detail: score and letter).' },
+    EXTRA_TIME_GIVEN: { description: "Staff changed the student's end (extra time given or taken back)." },
     GRADE_PUBLISHED: {
-      description: 'the grade became visible to the student (publication, or a save at an AT_ONCE exam)',
+      description: 'The grade became visible to the student (publication, or a save at an AT_ONCE exam).',
     },
-    GRADE_CORRECTED: { description: 'staff changed a published grade, with a reason' },
-    GRADE_CHANGED_ON_APPEAL: { description: "an appeal's decision changed a published grade" },
-    APPEAL_FILED: { description: 'the student filed an appeal against the published grade' },
-    APPEAL_COMMISSION_SET: { description: 'staff formed or changed the appeal commission' },
-    APPEAL_DECIDED: { description: 'the appeal was decided: the score kept or changed, with the reason' },
+    GRADE_CORRECTED: { description: 'Staff changed a published grade, with a reason.' },
+    GRADE_CHANGED_ON_APPEAL: { description: "An appeal's decision changed a published grade." },
+    APPEAL_FILED: { description: 'The student filed an appeal against the published grade.' },
+    APPEAL_COMMISSION_SET: { description: 'Staff formed or changed the appeal commission.' },
+    APPEAL_DECIDED: { description: 'The appeal was decided: the score kept or changed, with the reason.' },
   },
 });
 
 /** Append-only trail of a sitting, for appeals: rows are inserted, never updated. */
-@ObjectType({ description: "One entry of a sitting's audit trail." })
+@ObjectType({
+  description: "One entry of a sitting's append-only audit trail (for appeals): staff and the exam's teacher only.",
+})
 @Entity({ tableName: 'sitting_events' })
 export class SittingEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The entry's identifier (a UUID)." })
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = randomUUID();
 
@@ -60,18 +77,22 @@ export class SittingEvent {
   sitting!: Sitting;
 
   // a plain string column, so a new kind of event needs no table rebuild
-  @Field(() => SittingEventKind)
+  @Field(() => SittingEventKind, { description: 'What happened.' })
   @Property({ type: 'string', length: 40 })
   kind!: SittingEventKind;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it happened (UTC, by the server clock).' })
   @Property({ type: DateTimeType })
   at: Date & Opt = new Date();
 
   @ManyToOne(() => User, { nullable: true })
   actor?: User | null;
 
-  @Field(() => String, { nullable: true, description: 'a short human-readable detail, never answer text' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A short detail for a person (a ticket number, a file name, a score); never answer text; null when there is none.',
+  })
   @Property({ type: 'string', length: 500, nullable: true })
   detail?: string | null;
 }

@@ -10,7 +10,7 @@ import { codeOf } from './blind-view';
 export class SittingBlindResolver {
   @FieldResolver(() => Boolean, {
     description:
-      'blind marking: true when the student is hidden from the caller (a teacher, before the results are published); `student` is then a stand-in named by `blindCode`',
+      'Blind marking: true when the student is hidden from the caller (a teacher, before the results are published); `student` is then a stand-in named by `blindCode`.',
   })
   async blind(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<boolean> {
     return hidesStudents(ctx.user, await examOf(ctx.em, sitting));
@@ -19,7 +19,7 @@ export class SittingBlindResolver {
   @FieldResolver(() => String, {
     nullable: true,
     description:
-      "blind marking: the sitting's code at its exam (e.g. K7M-3Q), stable and unique in the exam; to staff and teachers when the exam is marked blind, else null",
+      "Blind marking: the sitting's code at its exam (e.g. K7M-3Q), stable and unique in the exam; shown to staff and teachers when the exam is marked blind, else null.",
   })
   async blindCode(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<string | null> {
     const exam = await examOf(ctx.em, sitting);

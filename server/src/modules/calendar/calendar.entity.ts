@@ -3,19 +3,19 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { LocalDateScalar } from '../../common/scalars';
 
-@ObjectType()
+@ObjectType({ description: 'An academic year (e.g. 2026-2027) with its periods; everyone signed in may read it.' })
 @Entity({ tableName: 'academic_years' })
 export class AcademicYear extends BaseEntity {
-  @Field()
+  @Field({ description: 'Its name, unique (e.g. "2026-2027").' })
   @Property({ type: 'string', length: 20 })
   @Unique()
   title!: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'Its first day (a calendar date, no time zone).' })
   @Property({ type: 'string', length: 10 })
   startsOn!: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'Its last day, included.' })
   @Property({ type: 'string', length: 10 })
   endsOn!: string;
 
@@ -23,39 +23,39 @@ export class AcademicYear extends BaseEntity {
   periods = new Collection<Period>(this);
 }
 
-@ObjectType()
+@ObjectType({ description: 'An academic period (a term or a session) of an academic year; exams belong to one.' })
 @Entity({ tableName: 'periods' })
 @Unique({ properties: ['academicYear', 'number'] })
 export class Period extends BaseEntity {
   @ManyToOne(() => AcademicYear)
   academicYear!: AcademicYear;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Its number within the year, from 1; unique within the year.' })
   @Property({ type: 'integer' })
   number!: number;
 
-  @Field()
+  @Field({ description: 'Its name as shown (e.g. "1st semester").' })
   @Property({ type: 'string', length: 100 })
   title!: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'Its first day (a calendar date, no time zone).' })
   @Property({ type: 'string', length: 10 })
   startsOn!: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'Its last day, included.' })
   @Property({ type: 'string', length: 10 })
   endsOn!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A subject taught and examined; everyone signed in may read it.' })
 @Entity({ tableName: 'disciplines' })
 export class Discipline extends BaseEntity {
-  @Field()
+  @Field({ description: 'Its code in the curriculum, unique.' })
   @Property({ type: 'string', length: 50 })
   @Unique()
   code!: string;
 
-  @Field()
+  @Field({ description: 'Its name as shown.' })
   @Property({ type: 'string', length: 300 })
   title!: string;
 }

@@ -1,3 +1,4 @@
+import { withErrorCodes } from '../../common/errors';
 import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { isPlainRead, related } from '../../common/loaded';
@@ -6,12 +7,14 @@ import { AcademicYear, Discipline, Period } from './calendar.entity';
 @Resolver(() => AcademicYear)
 export class AcademicYearResolver {
   @Authorized()
-  @Query(() => [AcademicYear])
+  @Query(() => [AcademicYear], {
+    description: withErrorCodes('Every academic year, the latest first, with its periods.', 'UNAUTHENTICATED'),
+  })
   academicYears(@Ctx() ctx: Context): Promise<AcademicYear[]> {
     return ctx.em.find(AcademicYear, {}, { orderBy: { startsOn: 'desc' }, populate: ['periods'] });
   }
 
-  @FieldResolver(() => [Period])
+  @FieldResolver(() => [Period], { description: 'Its periods, by number.' })
   async periods(@Root() year: AcademicYear, @Ctx() ctx: Context): Promise<Period[]> {
     if (isPlainRead(year)) return ctx.em.find(Period, { academicYear: year.id }, { orderBy: { number: 'asc' } });
     await ctx.em.populate(year, ['periods']);
@@ -19,7 +22,9 @@ export class AcademicYearResolver {
   }
 
   @Authorized()
-  @Query(() => [Discipline])
+  @Query(() => [Discipline], {
+    description: withErrorCodes('Every discipline, by name.', 'UNAUTHENTICATED'),
+  })
   disciplines(@Ctx() ctx: Context): Promise<Discipline[]> {
     return ctx.em.find(Discipline, {}, { orderBy: { title: 'asc' } });
   }
@@ -27,7 +32,7 @@ export class AcademicYearResolver {
 
 @Resolver(() => Period)
 export class PeriodResolver {
-  @FieldResolver(() => AcademicYear)
+  @FieldResolver(() => AcademicYear, { description: 'The academic year it belongs to.' })
   academicYear(@Root() period: Period, @Ctx() ctx: Context): Promise<AcademicYear> {
     return related(ctx.em, period, 'academicYear');
   }

@@ -10,12 +10,12 @@ import { LocalDateScalar } from '../../common/scalars';
 @ObjectType({ description: 'A non-working day besides the weekend: a public holiday or a day off moved to it.' })
 @Entity({ tableName: 'non_working_days' })
 export class NonWorkingDay extends BaseEntity {
-  @Field(() => LocalDateScalar, { description: "the date on the university's calendar (YYYY-MM-DD)" })
+  @Field(() => LocalDateScalar, { description: "The date on the university's calendar (YYYY-MM-DD)." })
   @Property({ type: 'string', length: 10 })
   @Unique()
   date!: string;
 
-  @Field({ description: 'what the day is, e.g. «Наурыз мейрамы»' })
+  @Field({ description: 'What the day is, e.g. «Наурыз мейрамы».' })
   @Property({ type: 'string', length: 200 })
   title!: string;
 }

@@ -35,6 +35,10 @@ export function assertOpen(exam: Timed, sitting: SittingTimes, now: Date, graceM
 export const sendsDraftsAtEnd = (exam: Pick<Exam, 'autoSendAtEnd'>, serverDefault: boolean): boolean =>
   exam.autoSendAtEnd ?? serverDefault;
 
+/** The `confirmStarted` argument of every change that assertChangeConfirmed guards. */
+export const CONFIRM_STARTED =
+  'True to make the change although the exam has started (students are taking it); without it such a change is refused with CONFIRMATION_REQUIRED.';
+
 /** Staff may change a running exam, but only on purpose: students are taking it. */
 export function assertChangeConfirmed(exam: Timed, now: Date, confirmed: boolean | undefined): void {
   if (hasStarted(exam, now) && !confirmed) {

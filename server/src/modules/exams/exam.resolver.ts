@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
+import { withErrorCodes } from '../../common/errors';
 import { loadersOf } from '../../loaders';
 import { related } from '../../common/loaded';
 import { AcademicYear, Discipline, Period } from '../calendar/calendar.entity';
@@ -8,7 +9,7 @@ import { Role, User } from '../users/user.entity';
 import { managedExam, visibleExam } from './exam-access';
 import { Exam, ExamFormat } from './exam.entity';
 import { ExamInput, PlatformInput } from './exam.inputs';
-import { assertChangeConfirmed, sendsDraftsAtEnd } from './exam-rules';
+import { assertChangeConfirmed, CONFIRM_STARTED, sendsDraftsAtEnd } from './exam-rules';
 import { canSeeRecording, canSeeTask } from '../../policy/exam.policy';
 import { ExamDefaults, Platform, Recording, Task } from './exam.types';
 
@@ -18,11 +19,17 @@ export class ExamResolver {
   // ---- queries -------------------------------------------------------------
 
   @Authorized()
-  @Query(() => [Exam], { description: "R1.2, R1.3: the calling student's online exams, filtered" })
+  @Query(() => [Exam], {
+    description: withErrorCodes(
+      'The exams the calling person is enrolled at, by start time, in a year and optionally one period (R1.2, R1.3); empty for teachers and staff.',
+      'UNAUTHENTICATED',
+    ),
+  })
   myExams(
     @Ctx() ctx: Context,
-    @Arg('academicYearId', () => ID) academicYearId: string,
-    @Arg('periodId', () => ID, { nullable: true }) periodId?: string,
+    @Arg('academicYearId', () => ID, { description: 'The academic year (AcademicYear.id).' }) academicYearId: string,
+    @Arg('periodId', () => ID, { nullable: true, description: 'One period of that year; omitted: the whole year.' })
+    periodId?: string,
   ): Promise<Exam[]> {
     const user = requireUser(ctx);
     return ctx.em.find(
@@ -36,8 +43,17 @@ export class ExamResolver {
   }
 
   @Authorized(Role.STAFF, Role.TEACHER)
-  @Query(() => [Exam], { description: 'staff: every exam of a period; teacher: their own' })
-  exams(@Ctx() ctx: Context, @Arg('periodId', () => ID) periodId: string): Promise<Exam[]> {
+  @Query(() => [Exam], {
+    description: withErrorCodes(
+      'The exams of a period by start time: every exam for staff, the exams they teach for a teacher.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+    ),
+  })
+  exams(
+    @Ctx() ctx: Context,
+    @Arg('periodId', () => ID, { description: 'The academic period (Period.id).' }) periodId: string,
+  ): Promise<Exam[]> {
     const user = requireUser(ctx);
     return ctx.em.find(Exam, user.role === Role.STAFF ? { period: periodId } : { period: periodId, teacher: user.id }, {
       orderBy: { startsAt: 'asc' },
@@ -46,36 +62,43 @@ export class ExamResolver {
   }
 
   @Authorized()
-  @Query(() => Exam, { nullable: true })
-  exam(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Exam> {
+  @Query(() => Exam, {
+    nullable: true,
+    description: withErrorCodes(
+      'One exam, for staff, its teacher and its enrolled students; any other id is refused as NOT_FOUND (never null).',
+      'UNAUTHENTICATED',
+      'NOT_FOUND',
+    ),
+  })
+  exam(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'The exam (Exam.id).' }) id: string): Promise<Exam> {
     return visibleExam(ctx, id);
   }
 
   // ---- fields: what each role may see, and when ------------------------------
 
-  @FieldResolver(() => AcademicYear)
+  @FieldResolver(() => AcademicYear, { description: "The academic year of the exam's period." })
   async academicYear(@Root() exam: Exam, @Ctx() ctx: Context): Promise<AcademicYear> {
     return related(ctx.em, await related(ctx.em, exam, 'period'), 'academicYear');
   }
 
-  @FieldResolver(() => Period)
+  @FieldResolver(() => Period, { description: 'The academic period it belongs to.' })
   period(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Period> {
     return related(ctx.em, exam, 'period');
   }
 
-  @FieldResolver(() => Discipline)
+  @FieldResolver(() => Discipline, { description: 'The discipline examined.' })
   discipline(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Discipline> {
     return related(ctx.em, exam, 'discipline');
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: 'The teacher who grades it.' })
   teacher(@Root() exam: Exam, @Ctx() ctx: Context): Promise<User> {
     return related(ctx.em, exam, 'teacher');
   }
 
   @FieldResolver(() => Task, {
     nullable: true,
-    description: 'R2.4, R6.1: null for students before startsAt, and when format is TICKETS',
+    description: 'The task of a TASK exam; null when format is TICKETS, and for students until startsAt (R2.4, R6.1).',
   })
   async task(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Task | null> {
     if (exam.format !== ExamFormat.TASK) return null;
@@ -84,7 +107,10 @@ export class ExamResolver {
     return { text: exam.taskText ?? '', files: files.map((f) => ctx.services.files.toRef(f, ctx.session)) };
   }
 
-  @FieldResolver(() => Platform, { nullable: true, description: 'R2.6' })
+  @FieldResolver(() => Platform, {
+    nullable: true,
+    description: 'The online platform with its joining details; null until staff set one (R2.6, R3.1).',
+  })
   platform(@Root() exam: Exam): Platform | null {
     if (!exam.platformUrl) return null;
     return {
@@ -95,7 +121,10 @@ export class ExamResolver {
     };
   }
 
-  @FieldResolver(() => Recording, { nullable: true, description: 'R8.1: for students, null unless visibleToStudents' })
+  @FieldResolver(() => Recording, {
+    nullable: true,
+    description: 'The video recording; null when there is none, and for students unless visibleToStudents (R8.1).',
+  })
   recording(@Root() exam: Exam, @Ctx() ctx: Context): Recording | null {
     if (!exam.recordingUrl) return null;
     if (!canSeeRecording(ctx.user, exam)) return null;
@@ -104,7 +133,7 @@ export class ExamResolver {
 
   @FieldResolver(() => Boolean, {
     description:
-      "each student's draft that meets the answer minimum is sent for them at their end (extra time included)",
+      "Whether each student's draft that meets the answer minimum is sent for them at their own end (extra time included).",
   })
   autoSendAtEnd(@Root() exam: Exam, @Ctx() ctx: Context): boolean {
     return sendsDraftsAtEnd(exam, ctx.services.config.autoSendAtEnd);
@@ -113,25 +142,49 @@ export class ExamResolver {
   // ---- staff ------------------------------------------------------------------
 
   @Authorized(Role.STAFF)
-  @Query(() => ExamDefaults, { description: 'issue 11: what the exam form shows for a new exam' })
+  @Query(() => ExamDefaults, {
+    description: withErrorCodes("Staff: the server's defaults for a new exam's form.", 'UNAUTHENTICATED', 'FORBIDDEN'),
+  })
   examDefaults(@Ctx() ctx: Context): ExamDefaults {
     const { autoSendAtEnd, sendGraceMs } = ctx.services.config;
     return { autoSendAtEnd, sendGraceSeconds: Math.round(sendGraceMs / 1000) };
   }
 
   @Authorized(Role.STAFF)
-  @Mutation(() => Exam)
-  createExam(@Ctx() ctx: Context, @Arg('input', () => ExamInput) input: ExamInput): Promise<Exam> {
+  @Mutation(() => Exam, {
+    description: withErrorCodes(
+      'Staff: creates an exam with its enrolled students.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'BLIND_NEEDS_PUBLICATION',
+    ),
+  })
+  createExam(
+    @Ctx() ctx: Context,
+    @Arg('input', () => ExamInput, { description: 'The exam.' }) input: ExamInput,
+  ): Promise<Exam> {
     return ctx.services.exams.create(ctx.em, input);
   }
 
   @Authorized(Role.STAFF)
-  @Mutation(() => Exam)
+  @Mutation(() => Exam, {
+    description: withErrorCodes(
+      "Staff: replaces an exam's settings and students. After its start it needs confirmStarted: true.",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'CONFIRMATION_REQUIRED',
+      'BLIND_NEEDS_PUBLICATION',
+    ),
+  })
   async updateExam(
     @Ctx() ctx: Context,
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => ExamInput) input: ExamInput,
-    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' })
+    @Arg('id', () => ID, { description: 'The exam (Exam.id).' }) id: string,
+    @Arg('input', () => ExamInput, { description: 'The whole exam as it should be.' }) input: ExamInput,
+    @Arg('confirmStarted', { defaultValue: false, description: CONFIRM_STARTED })
     confirmStarted: boolean,
   ): Promise<Exam> {
     const exam = await managedExam(ctx, id);
@@ -140,22 +193,41 @@ export class ExamResolver {
   }
 
   @Authorized(Role.STAFF)
-  @Mutation(() => Exam, { description: 'R2.6, R3.1: null removes the platform' })
+  @Mutation(() => Exam, {
+    description: withErrorCodes(
+      'Staff: sets or removes the online platform (R2.6, R3.1); the enrolled students see it at once.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+    ),
+  })
   async setPlatform(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) examId: string,
-    @Arg('platform', () => PlatformInput, { nullable: true }) platform?: PlatformInput | null,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
+    @Arg('platform', () => PlatformInput, { nullable: true, description: 'The platform; null removes it.' })
+    platform?: PlatformInput | null,
   ): Promise<Exam> {
     return ctx.services.exams.setPlatform(ctx.em, await managedExam(ctx, examId), platform);
   }
 
   @Authorized(Role.STAFF)
-  @Mutation(() => Exam, { description: 'R8.1: null url removes the recording' })
+  @Mutation(() => Exam, {
+    description: withErrorCodes(
+      'Staff: sets or removes the video recording and whether students may watch it (R8.1).',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+    ),
+  })
   async setRecording(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) examId: string,
-    @Arg('url', () => String, { nullable: true }) url: string | null | undefined,
-    @Arg('visibleToStudents') visibleToStudents: boolean,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
+    @Arg('url', () => String, { nullable: true, description: "The recording's http(s) address; null removes it." })
+    url: string | null | undefined,
+    @Arg('visibleToStudents', { description: 'Whether the enrolled students may watch it.' })
+    visibleToStudents: boolean,
   ): Promise<Exam> {
     return ctx.services.exams.setRecording(ctx.em, await managedExam(ctx, examId), url, visibleToStudents);
   }

@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { NotFoundError } from '../../common/errors';
+import { NotFoundError, withErrorCodes } from '../../common/errors';
 import { managedExam } from '../exams/exam-access';
-import { assertChangeConfirmed } from '../exams/exam-rules';
+import { assertChangeConfirmed, CONFIRM_STARTED } from '../exams/exam-rules';
 import { Role } from '../users/user.entity';
 import { StoredFile } from './stored-file.entity';
 
@@ -10,11 +10,19 @@ import { StoredFile } from './stored-file.entity';
 @Resolver()
 export class FileResolver {
   @Authorized(Role.STAFF)
-  @Mutation(() => Boolean, { description: 'removes a file of a ticket or of a task' })
+  @Mutation(() => Boolean, {
+    description: withErrorCodes(
+      "Staff: removes a file of a ticket or of a task; true when done. After the exam's start it needs confirmStarted: true.",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFIRMATION_REQUIRED',
+    ),
+  })
   async removeExamFile(
     @Ctx() ctx: Context,
-    @Arg('fileId', () => ID) fileId: string,
-    @Arg('confirmStarted', { defaultValue: false, description: 'needed once the exam has started' })
+    @Arg('fileId', () => ID, { description: 'The file (FileRef.id).' }) fileId: string,
+    @Arg('confirmStarted', { defaultValue: false, description: CONFIRM_STARTED })
     confirmStarted: boolean,
   ): Promise<boolean> {
     const file = await ctx.em.findOne(StoredFile, { id: fileId }, { populate: ['ticket'] });

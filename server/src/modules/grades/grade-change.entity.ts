@@ -13,9 +13,9 @@ registerEnumType(GradeChangeKind, {
   name: 'GradeChangeKind',
   description: "Why a published grade's history has an entry.",
   valuesConfig: {
-    PUBLISHED: { description: 'the grade was published to the student' },
-    CORRECTED: { description: 'staff corrected the published grade, with a reason' },
-    APPEAL_DECIDED: { description: "an appeal's decision kept or changed the published grade, with a reason" },
+    PUBLISHED: { description: 'The grade was published to the student.' },
+    CORRECTED: { description: 'Staff corrected the published grade, with a reason.' },
+    APPEAL_DECIDED: { description: "An appeal's decision kept or changed the published grade, with a reason." },
   },
 });
 
@@ -23,10 +23,16 @@ registerEnumType(GradeChangeKind, {
  * One entry of a sitting's published-grade history: append-only, written only by grade-history.ts. `seq` is an
  * autoincrement key, so entries are numbered in the order they were inserted (a grade feed pages by it).
  */
-@ObjectType({ description: "One entry of a published grade's history (issue 12)." })
+@ObjectType({
+  description:
+    "One entry of a published grade's history: its publication, a correction by staff, or an appeal's decision. Entries are never changed or removed.",
+})
 @Entity({ tableName: 'grade_changes' })
 export class GradeChange {
-  @Field(() => Int, { description: 'increasing number of the entry, in the order entries were written' })
+  @Field(() => Int, {
+    description:
+      'The number of the entry across all grades, increasing in the order entries were written: a later entry has a larger number.',
+  })
   @PrimaryKey({ type: 'integer', autoincrement: true })
   seq!: number & Opt;
 
@@ -35,27 +41,30 @@ export class GradeChange {
   @ManyToOne(() => Sitting, { deleteRule: 'cascade' })
   sitting!: Sitting;
 
-  @Field(() => GradeChangeKind, { description: 'why the grade has this entry' })
+  @Field(() => GradeChangeKind, { description: 'Why the grade has this entry.' })
   @Enum({ items: () => GradeChangeKind })
   kind!: GradeChangeKind;
 
-  @Field(() => Int, { description: 'the score (0..100) from this entry on' })
+  @Field(() => Int, { description: 'The score, a whole number from 0 to 100, from this entry on.' })
   @Property({ type: 'integer' })
   score!: number;
 
-  @Field({ description: 'the letter of the score' })
+  @Field({ description: 'The letter of the score on the credit-system scale (A, A-, B+, … F).' })
   @Property({ type: 'string', length: 3 })
   letter!: string;
 
-  @Field(() => Float, { description: 'the GPA points of the score' })
+  @Field(() => Float, { description: 'The GPA points of the score (0 to 4).' })
   @Property({ type: 'double' })
   gpa!: number;
 
-  @Field(() => Int, { nullable: true, description: 'the score before this entry; null for PUBLISHED' })
+  @Field(() => Int, { nullable: true, description: 'The score before this entry; null for PUBLISHED.' })
   @Property({ type: 'integer', nullable: true })
   previousScore?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'why the grade changed (corrections and appeals)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the grade changed, as staff or the commission wrote it; null for PUBLISHED.',
+  })
   @Property({ type: 'text', nullable: true })
   reason?: string | null;
 
@@ -63,7 +72,7 @@ export class GradeChange {
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   actor?: User | null;
 
-  @Field(() => Date, { description: 'when the entry was written (server clock)' })
+  @Field(() => Date, { description: 'When the grade was published or changed (the server clock, UTC).' })
   @Property({ type: DateTimeType })
   at!: Date;
 }

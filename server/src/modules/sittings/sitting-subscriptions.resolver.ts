@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
-import { ForbiddenError } from '../../common/errors';
+import { ForbiddenError, withErrorCodes } from '../../common/errors';
 import type { SittingEventPayload } from '../../common/events';
 import { canSeeEverySitting } from '../../policy/sitting.policy';
 import { visibleExam } from '../exams/exam-access';
@@ -11,7 +11,11 @@ import { Sitting } from './sitting.entity';
 @Resolver()
 export class SittingSubscriptionResolver {
   @Subscription(() => Sitting, {
-    description: "R5.3: the calling student's own sitting, pushed when staff release their questions",
+    description: withErrorCodes(
+      "The calling student's own sitting, pushed when staff release their questions (R5.3). mySittingChanged pushes the same sitting then too; this one says that the push is a release.",
+      'UNAUTHENTICATED',
+      'NOT_FOUND',
+    ),
     subscribe: async (data: Data) =>
       studentStream(
         data,
@@ -21,14 +25,17 @@ export class SittingSubscriptionResolver {
   questionsReleased(
     @Root() payload: SittingEventPayload,
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) _examId: string,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) _examId: string,
   ): Promise<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => Sitting, {
-    description:
-      "the calling student's own sitting, pushed whenever it or its exam changes (extra time, a grade, the platform, the recording, its answer saved or sent on another device or tab with the new text and version, …); after the change has committed, to that student only",
+    description: withErrorCodes(
+      "The calling student's own sitting, pushed whenever it or its exam changes (questions released, extra time, a grade, the platform, the recording, its answer saved or sent on another device or tab with the new text and version, …); after the change has committed, to that student only.",
+      'UNAUTHENTICATED',
+      'NOT_FOUND',
+    ),
     subscribe: async (data: Data) =>
       studentStream(
         data,
@@ -38,13 +45,18 @@ export class SittingSubscriptionResolver {
   mySittingChanged(
     @Root() payload: SittingEventPayload,
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) _examId: string,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) _examId: string,
   ): Promise<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
   @Subscription(() => Sitting, {
-    description: "R2.1, R5.3: staff and the exam's teacher; pushed on presence, ticket, view, save, submit and grade",
+    description: withErrorCodes(
+      "Staff and the exam's teacher: a student's sitting, pushed when it changes: presence, ticket, release, view, save, send and grade (R2.1, R5.3).",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+    ),
     subscribe: async ({ args, context }: Data) =>
       guarded(context, context.services.events.sittings(args.examId, dropper(context)), async (stream) => {
         const exam = await visibleExam(context, args.examId);
@@ -56,7 +68,7 @@ export class SittingSubscriptionResolver {
   sittingChanged(
     @Root() payload: SittingEventPayload,
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) _examId: string,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) _examId: string,
   ): Promise<Sitting> {
     return pushedSitting(ctx, payload);
   }

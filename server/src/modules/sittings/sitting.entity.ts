@@ -10,7 +10,10 @@ import type { Answer } from '../answers/answer.entity';
  * One student's record at one exam. The unique ticket column is what makes
  * "one holder per ticket" a database fact rather than a hope.
  */
-@ObjectType({ description: "One student's record at one exam." })
+@ObjectType({
+  description:
+    "One student's record at one exam: seen by the student, staff and the exam's teacher (never by other students).",
+})
 @Entity({ tableName: 'sittings' })
 @Unique({ properties: ['exam', 'student'] })
 export class Sitting extends BaseEntity {
@@ -23,22 +26,34 @@ export class Sitting extends BaseEntity {
   @ManyToOne(() => Ticket, { nullable: true, unique: true, deleteRule: 'set null' })
   ticket?: Ticket | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the student first opened the exam page (UTC); null: not yet.',
+  })
   @Property({ type: DateTimeType, nullable: true })
   enteredAt?: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the student was last seen on the exam page (UTC): entering, or leaving it; null: never entered.',
+  })
   @Property({ type: DateTimeType, nullable: true })
   lastSeenAt?: Date | null;
 
   @Property({ type: DateTimeType, nullable: true })
   ticketChosenAt?: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When staff released the ticket's questions to this student (UTC); null: not yet (R5.3).",
+  })
   @Property({ type: DateTimeType, nullable: true })
   questionsReleasedAt?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'R5.3' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the student first viewed the released questions (UTC); null: not yet (R5.3).',
+  })
   @Property({ type: DateTimeType, nullable: true })
   questionsViewedAt?: Date | null;
 
@@ -73,7 +88,7 @@ export class Sitting extends BaseEntity {
    */
   @Field(() => Date, {
     nullable: true,
-    description: "when this sitting's grade was published to the student; null while it is a draft",
+    description: "When this sitting's grade was published to the student; null while it is a draft.",
   })
   @Property({ type: DateTimeType, nullable: true })
   gradePublishedAt?: Date | null;

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } fro
 import type { Context } from '../../context';
 import { loadersOf } from '../../loaders';
 import { requireUser } from '../../common/auth';
-import { ForbiddenError } from '../../common/errors';
+import { ForbiddenError, withErrorCodes } from '../../common/errors';
 import { managedExam, studentSitting } from '../exams/exam-access';
 import { canSeeEverySitting } from '../../policy/sitting.policy';
 import { Exam } from '../exams/exam.entity';
@@ -18,13 +18,21 @@ import { inCodeOrder, studentAsSeen } from '../blind/blind-view';
 /** An exam's sittings: the calling student's own, or everyone's for staff and the exam's teacher. */
 @Resolver(() => Exam)
 export class ExamSittingsResolver {
-  @FieldResolver(() => Sitting, { nullable: true, description: "the calling student's own sitting (null for others)" })
+  @FieldResolver(() => Sitting, {
+    nullable: true,
+    description: "The calling student's own sitting at this exam; null for teachers and staff.",
+  })
   async mySitting(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting | null> {
     if (ctx.user?.role !== Role.STUDENT) return null;
     return loadersOf(ctx).ownSitting.load(exam.id);
   }
 
-  @FieldResolver(() => [Sitting], { description: "staff and the exam's teacher: everyone's sittings" })
+  @FieldResolver(() => [Sitting], {
+    description: withErrorCodes(
+      "Every enrolled student's sitting, by the student's name; staff and the exam's teacher only.",
+      'FORBIDDEN',
+    ),
+  })
   async sittings(@Root() exam: Exam, @Ctx() ctx: Context): Promise<Sitting[]> {
     if (!canSeeEverySitting(requireUser(ctx), exam))
       throw new ForbiddenError("Only staff and the exam's teacher see every sitting and ticket.");
@@ -39,12 +47,22 @@ export class SittingResolver {
 
   @Authorized(Role.STAFF)
   @Mutation(() => [Sitting], {
-    description: 'R5.3: to the listed students, or to every student holding a ticket when studentIds is omitted',
+    description: withErrorCodes(
+      "Staff: releases each listed student's ticket questions (R5.3), or every ticket holder's when studentIds is omitted, and returns those sittings; one released before keeps its first release time.",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+    ),
   })
   async releaseQuestions(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) examId: string,
-    @Arg('studentIds', () => [ID], { nullable: true }) studentIds?: string[] | null,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
+    @Arg('studentIds', () => [ID], {
+      nullable: true,
+      description: 'The students (User.id), each holding a ticket; omitted: every ticket holder.',
+    })
+    studentIds?: string[] | null,
   ): Promise<Sitting[]> {
     return ctx.services.sittings.releaseQuestions(
       ctx.em,
@@ -57,13 +75,23 @@ export class SittingResolver {
 
   @Authorized(Role.STAFF)
   @Mutation(() => Sitting, {
-    description: 'a later end for one student (e.g. after a technical failure); null takes it back',
+    description: withErrorCodes(
+      "Staff: gives one student a later end (e.g. after a technical failure), honoured wherever the end counts; the student's page hears it at once.",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+    ),
   })
   async setExtraTime(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) examId: string,
-    @Arg('studentId', () => ID) studentId: string,
-    @Arg('endsAt', () => Date, { nullable: true }) endsAt?: Date | null,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
+    @Arg('studentId', () => ID, { description: 'The enrolled student (User.id).' }) studentId: string,
+    @Arg('endsAt', () => Date, {
+      nullable: true,
+      description: "The student's new end (UTC), after the exam's own end; null takes the extra time back.",
+    })
+    endsAt?: Date | null,
   ): Promise<Sitting> {
     return ctx.services.sittings.setExtraTime(
       ctx.em,
@@ -78,17 +106,37 @@ export class SittingResolver {
   // ---- the student's own actions ---------------------------------------------
 
   @Authorized(Role.STUDENT)
-  @Mutation(() => Sitting, { description: 'R2.1: marks the student present at the exam' })
-  async enterExam(@Ctx() ctx: Context, @Arg('examId', () => ID) examId: string): Promise<Sitting> {
+  @Mutation(() => Sitting, {
+    description: withErrorCodes(
+      'The calling student opens the exam page: marks them present (R2.1); at a RANDOM exam it also draws their ticket.',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'NO_FREE_TICKETS',
+    ),
+  })
+  async enterExam(
+    @Ctx() ctx: Context,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
+  ): Promise<Sitting> {
     const { exam, sitting } = await studentSitting(ctx, examId);
     return ctx.services.sittings.enter(ctx.em, exam, sitting, ctx.services.now());
   }
 
   @Authorized(Role.STUDENT)
-  @Mutation(() => TicketQuestionsResult, { description: 'R5.2, R5.3: records questionsViewedAt on first success' })
+  @Mutation(() => TicketQuestionsResult, {
+    description: withErrorCodes(
+      "The calling student asks for their ticket's questions: QuestionsPending until staff release them (R5.2), then the questions; the first success records questionsViewedAt (R5.3).",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'EXAM_NOT_STARTED',
+    ),
+  })
   async showTicketQuestions(
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) examId: string,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
   ): Promise<QuestionsPending | TicketQuestions> {
     const { exam, sitting } = await studentSitting(ctx, examId);
     const outcome = await ctx.services.sittings.showQuestions(ctx.em, exam, sitting, ctx.services.now());
@@ -104,31 +152,36 @@ export class SittingResolver {
 
   // ---- fields: a sitting is seen by its student, staff and the exam's teacher ----
 
-  @FieldResolver(() => Exam)
+  @FieldResolver(() => Exam, { description: 'The exam.' })
   exam(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Exam> {
     return examOf(ctx.em, sitting);
   }
 
   @FieldResolver(() => User, {
     description:
-      'the student; to a teacher while the exam is blind (Sitting.blind), a stand-in whose id, login and fullName are the blind code',
+      'The student. To a teacher while the exam is blind (Sitting.blind), a stand-in whose id, login and fullName are the blind code.',
   })
   student(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<User> {
     return studentAsSeen(ctx, sitting);
   }
 
-  @FieldResolver(() => Boolean, { description: 'R2.1: true while the student has the exam page open' })
+  @FieldResolver(() => Boolean, {
+    description: 'True while the student has the exam page open (a live subscription to this exam) (R2.1).',
+  })
   async online(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<boolean> {
     return (await ctx.services.sittings.onlineSince(sitting)) !== null;
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: "when the student's current online stretch began" })
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: "When the student's current online stretch began (UTC); null while offline.",
+  })
   onlineSince(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
     return ctx.services.sittings.onlineSince(sitting);
   }
 
   @FieldResolver(() => Date, {
-    description: "the end that counts for this student: the exam's, or later with extra time",
+    description: "The end that counts for this student (UTC): the exam's, or later with extra time (setExtraTime).",
   })
   async endsAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date> {
     return endFor(await examOf(ctx.em, sitting), sitting);

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Context } from '../../context';
 import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
-import { ForbiddenError } from '../../common/errors';
+import { ForbiddenError, withErrorCodes } from '../../common/errors';
 import type { BoardEventPayload, SittingEventPayload } from '../../common/events';
 import { PreSerialized, SharedPush } from '../../common/shared-push';
 import { mayChooseTicket, tileHash, tileOrder } from '../exams/exam-rules';
@@ -217,8 +217,12 @@ function boardTiles(event: BoardEventPayload, ctx?: Context): Promise<TicketTile
 @Resolver()
 export class TicketSubscriptionResolver {
   @Subscription(() => [TicketTile], {
-    description:
-      'R4.2: the board, pushed whenever a ticket is taken or tickets change, to a student while the ticketBoard field would show it',
+    description: withErrorCodes(
+      "Students: the board's tiles, pushed whenever a ticket is taken or the tickets change, while Exam.ticketBoard would show them to the calling student (R4.2).",
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+    ),
     subscribe: async (data: Data) => {
       const user = requireUser(data.context);
       if (user.role !== Role.STUDENT)
@@ -250,7 +254,7 @@ export class TicketSubscriptionResolver {
   ticketBoardChanged(
     @Root() payload: BoardEventPayload,
     @Ctx() ctx: Context,
-    @Arg('examId', () => ID) _examId: string,
+    @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) _examId: string,
   ): Promise<TicketTile[]> {
     // executed once per change for every viewer of the exam (BoardViewer.push): the tiles, in the viewer's order after
     return boardTiles(payload, ctx);

@@ -6,35 +6,45 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** How a sent answer was sent: by the student, by the student within the grace after the end, or by the server at the end. */
 export type AnswerSendMode =
+  /** The server sent the student's draft at their end (Exam.autoSendAtEnd). */
   | 'AUTOMATIC'
+  /** The student's Send arrived after their end, within the grace (SEND_GRACE_MS). */
   | 'LATE_WITHIN_GRACE'
+  /** The student pressed Send before their end. */
   | 'STUDENT';
 
+/** Where an answer stands. */
 export type AnswerStatus =
+  /** Saved, not sent: the student alone sees its text and files while the exam runs (R7.4). */
   | 'DRAFT'
+  /** Sent: locked, with its sending time; the teacher and staff see it (R7.6). */
   | 'SUBMITTED';
 
 /** A new API client: who it is and what it may do. */
 export type ApiClientInput = {
-  /** a name that says which system it is (1–100 characters), shown in the logs */
+  /** A name that says which system it is (1–100 characters), shown in the logs. */
   name: string;
-  /** requests per minute for this client (1–100000); omitted: the server's API_CLIENT_REQUESTS_PER_MINUTE */
+  /** Requests per minute for this client (1–100000); omitted: the server's API_CLIENT_REQUESTS_PER_MINUTE. */
   requestsPerMinute?: number | null | undefined;
-  /** what the client may do; at least one */
+  /** What the client may do; at least one. */
   scopes: Array<ApiScope>;
 };
 
 /** What an API client may do; a field an API client uses names the scope it needs in its description. */
 export type ApiScope =
-  /** `audit:read`: read a sitting's audit trail (Sitting.events) */
+  /** `appeals:read`: read appeals with the student's reasons, and follow them (appeals, appeal, Sitting.appeal, appealChanged); never the answer */
+  | 'APPEALS_READ'
+  /** `audit:read`: read a sitting's audit trail (Sitting.events, Appeal.trail) */
   | 'AUDIT_READ'
-  /** `calendar:read`: read academic years, periods and disciplines */
+  /** `calendar:read`: read academic years, periods, disciplines and the non-working days */
   | 'CALENDAR_READ'
+  /** `calendar:write`: keep the table of non-working days (addNonWorkingDay, removeNonWorkingDay) */
+  | 'CALENDAR_WRITE'
   /** `exams:read`: read exams with their tickets, sittings and platform, and follow a live exam (sittingChanged, examResync) */
   | 'EXAMS_READ'
   /** `exams:write`: create and change exams, their tickets, platform and recording */
   | 'EXAMS_WRITE'
-  /** `grades:read`: read grades (journal, Sitting.grade) */
+  /** `grades:read`: read grades and their history (journal, Sitting.grade, Sitting.gradeHistory, an appeal's scores) */
   | 'GRADES_READ'
   /** `users:read`: read people (users) */
   | 'USERS_READ'
@@ -43,108 +53,151 @@ export type ApiScope =
 
 /** The commission's decision on the score. */
 export type AppealDecision =
-  /** the score is changed to newScore (through the grade history) */
+  /** The score is changed to newScore (through the grade history). */
   | 'CHANGED'
-  /** the score stays as it was */
+  /** The score stays as it was. */
   | 'KEPT';
 
 /** Where an appeal stands: filed by the student, before the commission, or decided. */
 export type AppealStatus =
-  /** the commission (or staff) recorded the decision and its reason */
+  /** The commission (or staff) recorded the decision and its reason. */
   | 'DECIDED'
-  /** the student has filed it; staff have not formed the commission yet */
+  /** The student has filed it; staff have not formed the commission yet. */
   | 'FILED'
-  /** staff formed the commission; it is looking at the answer */
+  /** Staff formed the commission; it is looking at the answer. */
   | 'UNDER_REVIEW';
 
 /** Why a sitting's answer is still a draft after its end. */
 export type DraftAfterEnd =
+  /** The exam does not send drafts at the end (Exam.autoSendAtEnd is false). */
   | 'AUTO_SEND_OFF'
+  /** It will be sent for the student within moments (after the grace for a late Send, at the next sweep). */
   | 'AWAITING_AUTO_SEND'
+  /** It holds too little to count (under the answer minimum, no file): it is not sent. */
   | 'TOO_SHORT';
 
+/** How an exam gives its questions. */
 export type ExamFormat =
+  /** Every student answers the same task, shown to all at the start. */
   | 'TASK'
+  /** Each student answers the questions of one numbered ticket. */
   | 'TICKETS';
 
+/** An exam as staff set it up: the whole of it, on create and on update alike. */
 export type ExamInput = {
-  /** send each student's draft at their end; omitted: the server's default on create, unchanged on update */
+  /** Send each student's draft at their end; omitted: the server's default on create, unchanged on update. */
   autoSendAtEnd?: boolean | null | undefined;
-  /** blind marking: the teacher grades under codes until the results are published; omitted: off on create, unchanged on update */
+  /** Blind marking: the teacher grades under codes until the results are published (needs resultsRelease ON_PUBLICATION); omitted: off on create, unchanged on update. */
   blindMarking?: boolean | null | undefined;
+  /** The discipline (Discipline.id). */
   disciplineId: string;
+  /** The end, an instant in UTC after the start; an exam lasts at most a week. */
   endsAt: string;
+  /** Tickets or one task; fixed once students hold tickets. */
   format: ExamFormat;
+  /** The academic period (Period.id). */
   periodId: string;
-  /** issue 12: when grades reach the students; omitted: ON_PUBLICATION on create, unchanged on update (fixed once a grade is published) */
+  /** When grades reach the students; omitted: ON_PUBLICATION on create, unchanged on update (fixed once a grade is published). */
   resultsRelease?: ResultsRelease | null | undefined;
+  /** The start, an instant in UTC. */
   startsAt: string;
+  /** Every enrolled student (User.id, role STUDENT); a student who has entered cannot be left out. */
   studentIds: Array<string>;
+  /** The task text (TASK exams); longer material goes in a file. */
   taskText?: string | null | undefined;
+  /** The teacher who grades it: a person with the TEACHER role. */
   teacherId: string;
+  /** How students get tickets (TICKETS only; leave it null for a TASK exam). Null on TICKETS: STUDENT_CHOICE. */
   ticketAssignment?: TicketAssignment | null | undefined;
 };
 
 /** Why a published grade's history has an entry. */
 export type GradeChangeKind =
-  /** an appeal's decision kept or changed the published grade, with a reason */
+  /** An appeal's decision kept or changed the published grade, with a reason. */
   | 'APPEAL_DECIDED'
-  /** staff corrected the published grade, with a reason */
+  /** Staff corrected the published grade, with a reason. */
   | 'CORRECTED'
-  /** the grade was published to the student */
+  /** The grade was published to the student. */
   | 'PUBLISHED';
 
+/** The exam's online platform (R2.6, R3.1). */
 export type PlatformInput = {
+  /** The login to join with, up to 200 characters. */
   login?: string | null | undefined;
+  /** Its name (e.g. Zoom), up to 200 characters. */
   name: string;
+  /** The password to join with, up to 200 characters. */
   password?: string | null | undefined;
+  /** The conference address, http:// or https://, up to 2000 characters. */
   url: string;
 };
 
 /** When an exam's grades reach its students (issue 12). */
 export type ResultsRelease =
-  /** each grade is published the moment it is saved (the behaviour before issue 12) */
+  /** Each grade is published the moment it is saved (the behaviour before issue 12). */
   | 'AT_ONCE'
-  /** grades are drafts until the teacher or staff publish the exam's results, all together */
+  /** Grades are drafts until the teacher or staff publish the exam's results, all together. */
   | 'ON_PUBLICATION';
 
+/** What a person may do in the exam module; one role per person. */
 export type Role =
+  /** The registrar: sets up every exam, its tickets and students, and watches it live. */
   | 'STAFF'
+  /** Takes the exams they are enrolled at: sees their own sittings, answers and grades only. */
   | 'STUDENT'
+  /** Grades the exams they teach and reads their journal. */
   | 'TEACHER';
 
+/** What an entry of the audit trail records. */
 export type SittingEventKind =
+  /** The student saved the draft (detail: its size once sent; "private draft" before). */
   | 'ANSWER_SAVED'
+  /** The server sent the student's draft at their end (no actor). */
   | 'ANSWER_SENT_AT_END'
+  /** The student's Send arrived after their end, within SEND_GRACE_MS. */
   | 'ANSWER_SENT_IN_GRACE'
+  /** The student sent the answer before their end. */
   | 'ANSWER_SUBMITTED'
-  /** staff formed or changed the appeal commission */
+  /** Staff formed or changed the appeal commission. */
   | 'APPEAL_COMMISSION_SET'
-  /** the appeal was decided: the score kept or changed, with the reason */
+  /** The appeal was decided: the score kept or changed, with the reason. */
   | 'APPEAL_DECIDED'
-  /** the student filed an appeal against the published grade */
+  /** The student filed an appeal against the published grade. */
   | 'APPEAL_FILED'
+  /** The student opened the exam page. */
   | 'ENTERED'
+  /** Staff changed the student's end (extra time given or taken back). */
   | 'EXTRA_TIME_GIVEN'
+  /** The student removed a file from the draft (detail: "private draft"). */
   | 'FILE_DELETED'
+  /** A file was added to the draft (detail: its name once sent, if it was sent). */
   | 'FILE_UPLOADED'
+  /** The answer was graded or regraded (detail: score and letter). */
   | 'GRADED'
-  /** an appeal's decision changed a published grade */
+  /** An appeal's decision changed a published grade. */
   | 'GRADE_CHANGED_ON_APPEAL'
-  /** staff changed a published grade, with a reason */
+  /** Staff changed a published grade, with a reason. */
   | 'GRADE_CORRECTED'
-  /** the grade became visible to the student (publication, or a save at an AT_ONCE exam) */
+  /** The grade became visible to the student (publication, or a save at an AT_ONCE exam). */
   | 'GRADE_PUBLISHED'
+  /** The student closed the exam page or lost the connection. */
   | 'LEFT'
+  /** Staff released the ticket's questions to the student. */
   | 'QUESTIONS_RELEASED'
+  /** The student first viewed the questions. */
   | 'QUESTIONS_VIEWED'
+  /** A ticket was given: by staff, or drawn by the server (detail: its number). */
   | 'TICKET_ASSIGNED'
+  /** The student chose a ticket (detail: its number). */
   | 'TICKET_CHOSEN';
 
-/** How a student gets a ticket (R4.1). */
+/** How a student of a TICKETS exam gets a ticket (R4.1). */
 export type TicketAssignment =
+  /** The server draws a free ticket when the student enters the exam. */
   | 'RANDOM'
+  /** Staff give each student a ticket (assignTicket). */
   | 'STAFF'
+  /** The student picks one tile from the board, once (R4.3). */
   | 'STUDENT_CHOICE';
 
 export type SignedInUserFragment = { id: string, login: string, fullName: string, role: Role };

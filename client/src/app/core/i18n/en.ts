@@ -598,4 +598,7 @@ export const en: Messages = {
     'With blind marking the results are published together: grades shown as soon as they are saved would reveal the names.',
   'error.BLIND_NEEDS_PUBLICATION':
     'Blind marking needs the results published together: choose “When the results are published” or turn blind marking off.',
+  // docs2: the API-client scopes added after the first seven
+  'apiClients.scope.CALENDAR_WRITE': 'Keep the non-working days',
+  'apiClients.scope.APPEALS_READ': "Read appeals (the student's reasons, never the answer)",
 };

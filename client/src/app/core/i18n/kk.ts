@@ -605,6 +605,9 @@ export const kk = {
     'Жасырын бағалауда нәтижелер тек бірге жарияланады: баға қойылған бойда көрсетілсе, аты-жөндер ашылып қалар еді.',
   'error.BLIND_NEEDS_PUBLICATION':
     'Жасырын бағалау тек нәтижелер бірге жарияланатын емтиханда болады: «Нәтижелер жарияланғанда» таңдаңыз немесе жасырын бағалауды өшіріңіз.',
+  // docs2: the API-client scopes added after the first seven
+  'apiClients.scope.CALENDAR_WRITE': 'Жұмыс емес күндерді жүргізу',
+  'apiClients.scope.APPEALS_READ': 'Апелляцияларды оқу (студенттің себептері, жауабы емес)',
 } as const;
 
 export type MessageKey = keyof typeof kk;

@@ -21,7 +21,7 @@ import type { MessageKey } from '../../../core/i18n/kk';
 import { Confirmation } from '../../../shared/confirm-dialog/confirm-dialog';
 import { CopyButton } from '../../../shared/copy-button/copy-button';
 
-/** the scopes in the order the server lists them (users, calendar, exams, grades, audit) */
+/** the scopes in the order the server lists them (users, calendar, exams, grades, audit, then the newer ones) */
 const SCOPES: readonly ApiScope[] = [
   'USERS_READ',
   'USERS_WRITE',
@@ -30,6 +30,8 @@ const SCOPES: readonly ApiScope[] = [
   'EXAMS_WRITE',
   'GRADES_READ',
   'AUDIT_READ',
+  'CALENDAR_WRITE',
+  'APPEALS_READ',
 ];
 
 /** Staff: the other systems that use the API — list them, create one (its token shown once) and revoke one. */
