@@ -12,6 +12,7 @@ import { Metrics } from './common/metrics';
 import { connectRedis, type RedisConnections } from './common/redis';
 import { graphqlOverHttp } from './http/graphql-http';
 import { graphqlOverWebSocket } from './http/graphql-ws';
+import { graphqlLane } from './http/graphql-lane';
 import {
   errorReporter,
   probes,
@@ -105,11 +106,10 @@ export async function createApp(config: Config): Promise<RunningApp> {
   // no ETag on API answers (a hash of every GraphQL response, never revalidated: POSTs); static files keep their own
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  app.use(securityHeaders());
-  app.use(requestLogging());
-  app.use(requestMetrics(metrics));
-  app.use(compressedResponses(config.compression));
-  const httpServer = http.createServer(app);
+  // before any route, for every request (also run by the lane for POST /graphql, in this order)
+  const front = [securityHeaders(), requestLogging(), requestMetrics(metrics), compressedResponses(config.compression)];
+  app.use(...front);
+  const httpServer = http.createServer(); // its request listener is added once the routes are built, below
   const drain = new HttpDrain(httpServer);
   // idle keep-alive sockets outlive a proxy's or a client's pool (60 s is common), so the server never closes one under a request
   httpServer.keepAliveTimeout = 65_000;
@@ -143,7 +143,11 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const web = webApp(config.clientDir);
   if (web) app.use(web);
   app.use(notFound);
-  app.use(transportErrorHandler(config.maxRequestBytes));
+  const errors = transportErrorHandler(config.maxRequestBytes);
+  app.use(errors);
+  // POST /graphql through the same middlewares without Express's router (graphql-lane.ts); everything else: Express
+  const lane = graphqlLane({ app, front, graphql: graphql.handlers, notFound, errors });
+  httpServer.on('request', (req, res) => lane(req, res) || app(req, res));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

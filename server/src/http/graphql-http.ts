@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -94,16 +94,17 @@ export async function graphqlOverHttp({
     if (!ctx.user) await services.rateLimits.anonymousRequest(ctx.clientAddress);
     return ctx;
   };
-  const router = Router();
-  router.use('/graphql', requestTurns(config.requestQueueMax)); // a burst of requests starts one per turn of the event loop (common/turns.ts)
-  router.use(
-    '/graphql',
+  // in this order on /graphql, under Express (the router) and in the lane for POST /graphql (graphql-lane.ts)
+  const handlers: RequestHandler[] = [
+    requestTurns(config.requestQueueMax), // a burst of requests starts one per turn of the event loop (common/turns.ts)
     express.json({ limit: config.maxRequestBytes }),
     withLogContext,
     graphqlTokenLimit(limits),
     // a valid operation, already known, is executed directly; anything else is Apollo's (graphql-direct.ts)
     graphqlDirect({ schema, limits, contextFor: graphqlContext, formatError }),
     expressMiddleware(apollo, { context: ({ req }) => graphqlContext(req) }),
-  );
-  return { router, stop: () => apollo.stop() };
+  ];
+  const router = Router();
+  router.use('/graphql', ...handlers);
+  return { router, handlers, stop: () => apollo.stop() };
 }
