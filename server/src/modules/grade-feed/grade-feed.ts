@@ -25,8 +25,11 @@ export interface FeedEvent {
   at: Date;
   sittingId: string;
   examId: string;
+  /** the exam's and the student's keys in the student information system (null when they have none) */
+  examExternalId: string | null;
   studentId: string;
   studentLogin: string;
+  studentExternalId: string | null;
   score: number;
   letter: string;
   gpa: number;
@@ -41,8 +44,10 @@ interface FeedRow {
   at: unknown;
   sitting_id: string;
   exam_id: string;
+  exam_external_id: string | null;
   student_id: string;
   student_login: string;
+  student_external_id: string | null;
   score: number | string;
   letter: string;
   gpa: number | string;
@@ -69,9 +74,10 @@ export function positionOf(cursor: string | null | undefined): number {
 }
 
 const feedStatement = (column: string) => `select gc.${column} as pos, gc.kind, gc.at, gc.sitting_id, s.exam_id,
-  s.student_id, u.login as student_login, gc.score, gc.letter, gc.gpa, gc.previous_score, gc.reason, ap.id as appeal_id
+  e.external_id as exam_external_id, s.student_id, u.login as student_login, u.external_id as student_external_id, gc.score, gc.letter, gc.gpa, gc.previous_score, gc.reason, ap.id as appeal_id
 from grade_changes gc
 join sittings s on s.id = gc.sitting_id
+join exams e on e.id = s.exam_id
 join users u on u.id = s.student_id
 left join appeals ap on ap.sitting_id = gc.sitting_id and gc.kind = '${GradeChangeKind.APPEAL_DECIDED}'
 where gc.${column} > ?
@@ -90,8 +96,10 @@ export async function readFeed(em: EntityManager, after: number, limit: number):
       at: instant(r.at),
       sittingId: r.sitting_id,
       examId: r.exam_id,
+      examExternalId: r.exam_external_id,
       studentId: r.student_id,
       studentLogin: r.student_login,
+      studentExternalId: r.student_external_id,
       score: Number(r.score),
       letter: r.letter,
       gpa: Number(r.gpa),
