@@ -82,6 +82,23 @@ describe('external ids (issue 13)', () => {
       expect(forTeacher.externalId).toBeNull();
     });
 
+    it('finds people by external id for staff, and refuses the lookup to a teacher (FORBIDDEN)', async () => {
+      const q = 'query($x:[String!]){ usersConnection(externalIds:$x){ totalCount nodes { login externalId } } }';
+      const found = (await server.ok(staff, q, { x: ['SIS-3', 'SIS-2', 'NO-SUCH'] })).usersConnection;
+      expect(found.totalCount).toBe(2);
+      expect(found.nodes.map((p: any) => [p.login, p.externalId]).sort()).toEqual([
+        ['ext.two', 'SIS-2'],
+        ['s01', 'SIS-3'],
+      ]);
+      expect((await server.ok(staff, q, { x: [] })).usersConnection.totalCount).toBe(0);
+      const teacher = await server.login('teacher');
+      expect(await server.code(teacher, q, { x: ['SIS-3'] })).toBe('FORBIDDEN');
+      // a teacher's own search is not affected
+      expect(
+        (await server.ok(teacher, '{ usersConnection(search: "s01") { totalCount } }')).usersConnection.totalCount,
+      ).toBeGreaterThan(0);
+    });
+
     it('shows it to an API client with users:read, and refuses one without (missingScope)', async () => {
       const create = 'mutation($i:ApiClientInput!){ createApiClient(input:$i){ token } }';
       const reader = (await server.ok(staff, create, { i: { name: 'SIS', scopes: ['USERS_READ'] } })).createApiClient;

@@ -1,4 +1,4 @@
-import { withErrorCodes } from '../../common/errors';
+import { ForbiddenError, withErrorCodes } from '../../common/errors';
 import {
   Arg,
   Args,
@@ -30,6 +30,10 @@ export class AuthPayload {
   @Field(() => User, { description: 'The person who signed in.' })
   user!: User;
 }
+
+/** who may see or look people up by an external id: staff; an API client's principal has staff's role, and its
+ * users:read scope is checked in FIELD_SCOPES */
+const mayReadExternalIds = (user: Context['user']): boolean => user?.role === Role.STAFF;
 
 @Resolver(() => User)
 export class UserResolver {
@@ -79,6 +83,8 @@ export class UserResolver {
     @Ctx() ctx: Context,
     @Args(() => UsersConnectionArgs) args: UsersConnectionArgs,
   ): Promise<Page<User>> {
+    if (args.externalIds && !mayReadExternalIds(ctx.user))
+      throw new ForbiddenError('Only staff (and API clients with users:read) may look people up by external id.');
     return ctx.services.userList.page(ctx.em, args);
   }
 
@@ -113,8 +119,7 @@ export class UserResolver {
       "the student information system's own key of the person; shown to staff and to API clients with users:read, null for everyone else",
   })
   externalId(@Root() user: User, @Ctx() ctx: Context): string | null {
-    // an API client's principal has staff's role; its users:read scope is checked in FIELD_SCOPES
-    return ctx.user?.role === Role.STAFF ? (user.externalId ?? null) : null;
+    return mayReadExternalIds(ctx.user) ? (user.externalId ?? null) : null;
   }
 
   @Authorized(Role.STAFF)
