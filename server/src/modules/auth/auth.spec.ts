@@ -296,7 +296,7 @@ describe('authentication', () => {
       expect(allFields.filter((f) => /hash/i.test(f))).toEqual([]);
 
       const user = types.find((t) => t.name === 'User')!;
-      expect(user.fields!.map((f) => f.name).sort()).toEqual(['fullName', 'id', 'login', 'role']);
+      expect(user.fields!.map((f) => f.name).sort()).toEqual(['externalId', 'fullName', 'id', 'login', 'role']);
       expect(user.fields!.filter((f) => /password/i.test(f.name))).toEqual([]);
     });
 
