@@ -11,6 +11,7 @@ import {
   examDayInPeriod,
   examTimesProblem,
   localInstant,
+  SCHEDULE_COLUMNS,
   type ScheduleColumn,
   type ScheduleProblemCode,
 } from '../../rules';
@@ -75,17 +76,8 @@ function sentence(code: ScheduleProblemCode, column: ScheduleColumn | null, p: P
   }
 }
 
-const COLUMN_LIMITED: readonly ScheduleColumn[] = [
-  'discipline',
-  'teacher',
-  'period',
-  'date',
-  'start',
-  'end',
-  'format',
-  'ticketMode',
-  'externalId',
-];
+/** the one-value cells; the students cell is a list, measured joined */
+const COLUMN_LIMITED: readonly ScheduleColumn[] = SCHEDULE_COLUMNS.filter((c) => c !== 'students');
 
 /** 2026-01-15 or 15.01.2026 (a spreadsheet set to kk/ru writes the latter) as YYYY-MM-DD, if such a day exists */
 export function readDate(text: string): string | null {
