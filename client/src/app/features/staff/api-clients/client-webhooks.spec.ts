@@ -153,7 +153,7 @@ describe('the webhooks of an API client', () => {
     await settle();
     fixture.detectChanges();
     expect(mutations.length).toBe(0);
-    expect(el.textContent).toContain('Толық мекенжайды жазыңыз');
+    expect(el.textContent).toContain('Толық мекенжайды қорғалған байланыс хаттамасымен');
 
     url.value = 'https://erp.example.edu/hooks';
     url.dispatchEvent(new Event('input'));
