@@ -9,6 +9,7 @@ import path from 'node:path';
 
 const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
 const total = { passed: 0, failed: 0, skipped: 0 };
+const failures = []; // "stage: spec: first message", printed before the last line
 
 const build = run('npx', ['tsc', '-p', 'server/tsconfig.json']);
 if (build.status !== 0) {
@@ -40,6 +41,7 @@ for (const suite of suites) {
     ? JSON.parse(fs.readFileSync(countsFile, 'utf8'))
     : { passed: 0, failed: 1, skipped: 0 };
   for (const key of Object.keys(total)) total[key] += counts[key];
+  for (const failure of counts.failures ?? []) failures.push(`${suite.label}: ${failure}`);
 }
 
 // the import graph of the server and the web app has no circles (.dependency-cruiser.cjs)
@@ -57,6 +59,7 @@ if (deps.status === 0) total.passed++;
 else {
   console.log('the import graph has a circle (listed above): move the shared piece down so the arrows run one way');
   total.failed++;
+  failures.push('import circles');
 }
 
 // the web app: the typed operations must match schema.graphql and the .graphql files (npm run codegen writes them)
@@ -66,6 +69,7 @@ if (codegen.status === 0) total.passed++;
 else {
   console.log('client/src/app/core/graphql/generated.ts is out of date: run `npm run codegen` and commit it');
   total.failed++;
+  failures.push('codegen check');
 }
 
 // the public schema against the last release (schema/release.graphql): a breaking change fails unless a commit since
@@ -73,7 +77,10 @@ else {
 console.log('\n=== schema breaking-change check (npm run schema:check) ===');
 const schemaCheck = run('node', ['server/dist/schema-check.js']);
 if (schemaCheck.status === 0) total.passed++;
-else total.failed++;
+else {
+  total.failed++;
+  failures.push('schema breaking-change check');
+}
 
 // lint: Prettier's check, then ESLint with no warnings allowed (eslint.config.mjs, .prettierrc.json)
 console.log('\n=== lint (npm run lint) ===');
@@ -84,6 +91,7 @@ else {
     'lint failed: `npm run format` rewrites the formatting, `npx eslint --fix .` fixes what it can, the rest by hand',
   );
   total.failed++;
+  failures.push('lint');
 }
 
 // component specs, then the browser specs against the real server (each writes its counts as JSON)
@@ -113,7 +121,11 @@ for (const suite of clientSuites) {
     `[${suite.label}] ${counts.passed} passed, ${counts.failed} failed in ${Math.round((Date.now() - started) / 1000)} s`,
   );
   for (const key of Object.keys(total)) total[key] += counts[key] ?? 0;
+  for (const failure of counts.failures ?? []) failures.push(`${suite.label}: ${failure}`);
 }
+
+if (failures.length > 0)
+  console.log(`\nFailed:\n${failures.map((failure) => `- ${failure.slice(0, 400)}`).join('\n')}`);
 
 console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
