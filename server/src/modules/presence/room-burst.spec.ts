@@ -40,8 +40,12 @@ describe('a slow staff room during a burst of sitting changes', () => {
     const fast = events.sittings(crowd.examId, drop);
     const slow = events.sittings(crowd.examId, drop);
     let stopped = false;
-    /** pulls until stopped and the queue is empty; answers each sitting's last push as built, and how many came */
-    const consume = async (queue: SubscriptionQueue<SittingEventPayload>, pauseMs: number) => {
+    /**
+     * pulls (once `reading`, pausing `pauseMs` after each push) until stopped and the queue is empty; answers each
+     * sitting's last push as built, how many came, and the most arrivals that waited
+     */
+    const consume = async (queue: SubscriptionQueue<SittingEventPayload>, pauseMs: number, reading?: Promise<void>) => {
+      await reading;
       const last = new Map<string, Sitting>();
       let pushes = 0;
       let deepest = 0;
@@ -60,13 +64,16 @@ describe('a slow staff room during a burst of sitting changes', () => {
         if (pauseMs) await sleep(pauseMs);
       }
     };
+    let lastRound!: () => void;
     const fastRoom = consume(fast, 0);
-    const slowRoom = consume(slow, 25);
+    // the slow room reads nothing until the last round (a tab in the background), then one push every 25 ms
+    const slowRoom = consume(slow, 25, new Promise<void>((resolve) => (lastRound = resolve)));
 
     const base = Date.now();
     const later = (round: number) => new Date(base + 3 * 3600_000 + round * 60_000);
     let changes = 0;
     for (let round = 1; round <= 5; round++) {
+      if (round === 5) lastRound();
       const now = new Date(base + round * 1000);
       // every page opens (odd rounds) or closes (even rounds) at once: presence transactions of many sittings
       await Promise.all(
@@ -117,5 +124,7 @@ describe('a slow staff room during a burst of sitting changes', () => {
         .not.toBeNull();
     await fast.return();
     await slow.return();
+    // the pages close: nothing is left in a shared Redis for other instances' sweeps to report gone
+    await Promise.all(rows.map((sitting) => sittings.socketLeft(em.fork(), sitting, new Date(base + 6000))));
   }, 120_000);
 });
