@@ -145,8 +145,13 @@ export class ExamEvents {
     return this.listen(topic.released(examId, studentId), drop);
   }
 
+  /**
+   * Staff's room: each push is the latest state of its sitting, so the queue coalesces by sitting (SubscriptionQueue's
+   * `latestOf`): a change of a sitting whose push is still pending replaces it, and the room holds at most one push
+   * per sitting of the exam, the newest, however many changes a burst makes.
+   */
   sittings(examId: string, drop: () => void): SubscriptionQueue<SittingEventPayload> {
-    return this.listen(topic.sittings(examId), drop);
+    return this.listen(topic.sittings(examId), drop, (change: SittingEventPayload) => change.sittingId);
   }
 
   board(examId: string, drop: () => void): SubscriptionQueue<BoardEventPayload> {
@@ -197,7 +202,8 @@ export class ExamEvents {
 
   // ---- internals ----
 
-  private listen<T>(name: string, drop: () => void): SubscriptionQueue<T> {
+  /** `latestOf`: a coalescing queue (see SubscriptionQueue), for topics whose pushes are each an item's latest state */
+  private listen<T>(name: string, drop: () => void, latestOf?: (push: T) => string): SubscriptionQueue<T> {
     let leave = () => {};
     const queue: SubscriptionQueue<T> = new SubscriptionQueue<T>(
       this.queueMax,
@@ -211,6 +217,7 @@ export class ExamEvents {
       },
       () => leave(),
       this.slots,
+      latestOf,
     );
     leave = this.join(name, queue as Subscriber);
     return queue;

@@ -111,4 +111,119 @@ describe("a subscriber's bounded queue", () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(third).toBe('a2');
   });
+  describe('coalescing by item (a staff room: each push is the latest state of one sitting)', () => {
+    interface Change {
+      sittingId: string;
+      version: number;
+    }
+    const coalescing = (limit: number, onOverflow = () => fail('no overflow')) =>
+      new SubscriptionQueue<Change>(
+        limit,
+        onOverflow,
+        () => undefined,
+        undefined,
+        (change) => change.sittingId,
+      );
+    const change = (sittingId: string, version: number): Change => ({ sittingId, version });
+
+    it("replaces an item's pending push in its place: the order is that of first arrival", async () => {
+      const queue = coalescing(10);
+      queue.push(change('a', 1));
+      queue.push(change('b', 1));
+      queue.push(change('a', 2));
+      queue.push(change('c', 1));
+      queue.push(change('b', 2));
+      queue.push(change('a', 3));
+      expect(queue.depth).toBe(3);
+      expect(await drain(queue, 3)).toEqual([change('a', 3), change('b', 2), change('c', 1)]);
+      expect(queue.depth).toBe(0);
+      queue.push(change('a', 4));
+      expect(await drain(queue, 1))
+        .withContext('a push handed out is gone: the next change queues anew')
+        .toEqual([change('a', 4)]);
+    });
+
+    it('counts a batch as one arrival: its changes replace pending ones in place, new items queue after', async () => {
+      const queue = coalescing(2);
+      queue.push(change('a', 1));
+      const release = ['b', 'a', 'c', 'd'].map((id) => change(id, 2));
+      queue.pushMany(release);
+      expect(queue.depth).withContext('a, then the batch').toBe(2);
+      queue.pushMany([change('c', 3), change('a', 3)]);
+      expect(queue.depth).withContext('nothing new arrived').toBe(2);
+      expect(await drain(queue, 1)).toEqual([change('a', 3)]);
+      expect(queue.depth).withContext("a's arrival is done").toBe(1);
+      expect(await drain(queue, 3)).toEqual([change('b', 2), change('c', 3), change('d', 2)]);
+      expect(queue.depth).toBe(0);
+    });
+
+    it('takes a burst of many changes of many sittings to a slow consumer: one pending push a sitting, each ending on its final state', async () => {
+      const sittings = Array.from({ length: 200 }, (_, i) => `s${i}`);
+      const queue = coalescing(sittings.length);
+      const received = new Map<string, number>();
+      let receivedCount = 0;
+      let burstOver = false;
+      const consumer = (async () => {
+        for (;;) {
+          if (burstOver && queue.depth === 0) return;
+          const { value } = await queue.next();
+          receivedCount++;
+          const last = received.get(value.sittingId) ?? 0;
+          expect(value.version).withContext(`${value.sittingId} went back`).toBeGreaterThan(last);
+          received.set(value.sittingId, value.version);
+          await new Promise((r) => setTimeout(r, 1)); // slow: a push every millisecond or so
+        }
+      })();
+      const final = new Map<string, number>();
+      let deepest = 0;
+      let pushed = 0;
+      for (let round = 1; round <= 50; round++) {
+        // presence changes come both alone and as one event per presence transaction
+        const some = sittings.filter((_, i) => (i + round) % 3 !== 0);
+        if (round % 2) for (const id of some) queue.push(change(id, round));
+        else queue.pushMany(some.map((id) => change(id, round)));
+        for (const id of some) final.set(id, round);
+        pushed += some.length;
+        deepest = Math.max(deepest, queue.depth);
+        await new Promise((r) => setImmediate(r));
+      }
+      burstOver = true;
+      queue.push(change('s0', 51)); // wakes a consumer waiting on an empty queue
+      final.set('s0', 51);
+      await consumer;
+      expect(queue.closed).withContext('never overflowed').toBeFalse();
+      expect(deepest).toBeLessThanOrEqual(sittings.length);
+      expect(receivedCount)
+        .withContext(`most of the ${pushed} changes were superseded before they were sent`)
+        .toBeLessThan(pushed / 4);
+      expect([...received]).toEqual([...final]);
+    });
+
+    it('overflows when `limit` arrivals wait, as a queue without coalescing does with the same burst', () => {
+      const burst = (queue: SubscriptionQueue<Change>) => {
+        for (let i = 0; i < 10; i++) queue.push(change(`s${i}`, 1));
+      };
+      let overflows = 0;
+      const room = coalescing(5, () => overflows++);
+      burst(room);
+      expect(overflows).withContext('ten sittings pending, limit five').toBe(1);
+      expect(room.closed).toBeTrue();
+
+      let plainOverflows = 0;
+      const plain = new SubscriptionQueue<Change>(
+        5,
+        () => plainOverflows++,
+        () => undefined,
+      );
+      for (let round = 0; round < 3; round++) for (let i = 0; i < 2; i++) plain.push(change(`s${i}`, round));
+      expect(plainOverflows).withContext('every push of a plain queue counts: six pushes of two sittings').toBe(1);
+      expect(plain.closed).toBeTrue();
+
+      let fine = 0;
+      const coalesced = coalescing(5, () => fine++);
+      for (let round = 0; round < 3; round++) for (let i = 0; i < 2; i++) coalesced.push(change(`s${i}`, round));
+      expect(fine).withContext('the same six pushes to a coalescing queue are two').toBe(0);
+      expect(coalesced.depth).toBe(2);
+    });
+  });
 });

@@ -8,9 +8,20 @@
  * only a cue to read fresh data (a board changed twice is read once). A batch (`pushMany`) is one
  * entry however long: its array is shared by every subscriber of the event. With `slots`, a push is
  * handed out only while a slot is free, and holds it until `pushBuilt()` (or the next `next()`).
+ *
+ * With `latestOf` the queue coalesces: every push is "the latest state of item X" (`latestOf(push)` names X), so a
+ * push of an item already pending replaces the pending one in its place (the order is that of first arrival) and
+ * a batch's pushes are taken one by one the same way. It holds at most one push per item, the newest, so it is
+ * bounded by the items there are (a staff room: the sittings of its exam), not by the events. Its depth, which
+ * `limit` bounds, counts arrivals still pending (a push or a batch that brought a new item), as a queue without
+ * `latestOf` counts its entries: a consumer that stopped reading still overflows once `limit` arrivals wait.
  */
 export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   private readonly entries: { items: readonly T[]; key?: string }[] = [];
+  /** a coalescing queue's pending pushes (see `latestOf`): one per item, in the order the items first arrived */
+  private readonly latest?: Map<string, Latest<T>>;
+  /** a coalescing queue's arrivals with a push still pending: its depth */
+  private arrivals = 0;
   /** index into the head batch */
   private cursor = 0;
   private readonly pendingKeys = new Set<string>();
@@ -26,11 +37,15 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     private readonly onEnd: () => void,
     /** shared by every queue of the instance: how many pushes are being built at once */
     private readonly slots?: PushSlots,
-  ) {}
+    /** makes the queue coalescing: the item a push is the latest state of (see above) */
+    private readonly latestOf?: (push: T) => string,
+  ) {
+    if (latestOf) this.latest = new Map();
+  }
 
-  /** entries waiting for the consumer */
+  /** entries waiting for the consumer (a coalescing queue: arrivals with a push still pending) */
   get depth(): number {
-    return this.entries.length;
+    return this.latest ? this.arrivals : this.entries.length;
   }
 
   get closed(): boolean {
@@ -57,15 +72,47 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
 
   private enqueue(items: readonly T[], key?: string): void {
     if (this.ended) return;
+    if (this.latest) {
+      this.coalesce(this.latest, items);
+      return;
+    }
     if (key !== undefined && this.pendingKeys.has(key)) return;
     if (this.entries.length >= this.limit) {
-      this.finish();
-      this.onOverflow();
+      this.overflow();
       return;
     }
     this.entries.push({ items, key });
     if (key !== undefined) this.pendingKeys.add(key);
     this.wakeConsumer();
+  }
+
+  /** each push replaces its item's pending one in place, or joins the queue as part of this arrival */
+  private coalesce(latest: Map<string, Latest<T>>, items: readonly T[]): void {
+    let arrival: { pending: number } | undefined;
+    for (const item of items) {
+      const id = this.latestOf!(item);
+      const pending = latest.get(id);
+      if (pending) {
+        pending.item = item;
+        continue;
+      }
+      if (!arrival) {
+        if (this.arrivals >= this.limit) {
+          this.overflow();
+          return;
+        }
+        arrival = { pending: 0 };
+        this.arrivals++;
+      }
+      arrival.pending++;
+      latest.set(id, { item, arrival });
+    }
+    if (arrival) this.wakeConsumer();
+  }
+
+  private overflow(): void {
+    this.finish();
+    this.onOverflow();
   }
 
   /** the push handed out last has been built (graphql-ws calls onNext before sending it): its slot is free */
@@ -77,7 +124,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
 
   async next(): Promise<IteratorResult<T>> {
     this.pushBuilt();
-    if (!this.entries.length && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.empty && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.ended) return { value: undefined, done: true };
     if (this.slots) {
       await this.slots.acquire();
@@ -87,6 +134,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
         return { value: undefined, done: true };
       }
     }
+    if (this.latest) return { value: this.takeLatest(this.latest), done: false };
     const head = this.entries[0];
     const value = head.items[this.cursor++];
     if (this.cursor >= head.items.length) {
@@ -95,6 +143,18 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
       if (head.key !== undefined) this.pendingKeys.delete(head.key);
     }
     return { value, done: false };
+  }
+
+  private get empty(): boolean {
+    return this.latest ? this.latest.size === 0 : this.entries.length === 0;
+  }
+
+  /** the first item's newest push */
+  private takeLatest(latest: Map<string, Latest<T>>): T {
+    const [id, first] = latest.entries().next().value!;
+    latest.delete(id);
+    if (--first.arrival.pending === 0) this.arrivals--;
+    return first.item;
   }
 
   return(): Promise<IteratorResult<T>> {
@@ -122,11 +182,19 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     this.ended = true;
     this.entries.length = 0;
     this.pendingKeys.clear();
+    this.latest?.clear();
+    this.arrivals = 0;
     this.pushBuilt();
     this.wakeConsumer();
     this.onEnd();
     for (const onEnd of this.endings.splice(0)) onEnd();
   }
+}
+
+/** a coalescing queue's pending push: its item's newest, and the arrival whose place it holds */
+interface Latest<T> {
+  item: T;
+  arrival: { pending: number };
 }
 
 /**

@@ -5,7 +5,7 @@ import { extraTimeValid } from '../../rules';
 import { plainSql } from '../../common/plain-sql';
 import { adoptWritten } from '../../common/written';
 import { TurnBatch } from '../../common/turn-batch';
-import type { ExamEvents } from '../../common/events';
+import type { ExamEvents, SittingEventPayload } from '../../common/events';
 import { insertEvents, openEntries, recordEvent, SittingEventKind, type TrailRow } from '../audit/audit.service';
 import { ExamFormat, type Exam } from '../exams/exam.entity';
 import { assertStarted } from '../exams/exam-rules';
@@ -170,13 +170,20 @@ export class SittingService {
       }
       await insertEvents(tx, rows, (date) => sql.time(date));
     });
-    for (const { sitting } of batch)
-      this.events.sittingChanged({
+    // one event per exam for the transaction's sittings (each once): one message, one arrival in a staff room's queue,
+    // and their rows read once for all its pushes (SittingBatch), however many pages opened together
+    const changes = new Map<string, Map<string, SittingEventPayload>>();
+    for (const { sitting } of batch) {
+      let ofExam = changes.get(sitting.exam.id);
+      if (!ofExam) changes.set(sitting.exam.id, (ofExam = new Map()));
+      ofExam.set(sitting.id, {
         examId: sitting.exam.id,
         sittingId: sitting.id,
         studentId: sitting.student.id,
         presence: true,
       });
+    }
+    for (const [examId, ofExam] of changes) this.events.sittingsChanged(examId, [...ofExam.values()]);
   }
 
   /** presence asked for in one turn (every sitting of a page) is read with one call per exam, never remembered */
