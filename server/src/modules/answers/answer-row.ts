@@ -3,10 +3,14 @@ import { instantOrNull } from '../../common/plain-sql';
 import type { Sitting } from '../sittings/sitting.entity';
 import { Answer, type AnswerSendMode, type AnswerStatus } from './answer.entity';
 
+/** an answer's columns as `answerFromRow` reads them, each `<qualifier>column` (`a.`, or '' in a RETURNING clause) */
+export const answerColumns = (qualifier: string): string =>
+  `${qualifier}id as answer_id, ${qualifier}text as answer_text, ${qualifier}status as answer_status,
+  ${qualifier}saved_at as answer_saved_at, ${qualifier}submitted_at as answer_submitted_at,
+  ${qualifier}send_mode as answer_send_mode, ${qualifier}version as answer_version`;
+
 /** an answer's columns as `answerFromRow` reads them (`a` is the answer) */
-export const ANSWER_COLUMNS = `a.id as answer_id, a.text as answer_text, a.status as answer_status,
-  a.saved_at as answer_saved_at, a.submitted_at as answer_submitted_at, a.send_mode as answer_send_mode,
-  a.version as answer_version`;
+export const ANSWER_COLUMNS = answerColumns('a.');
 
 /** an `answers` row read with ANSWER_COLUMNS as a plain answer (common/loaded.ts) of `sitting` */
 export function answerFromRow(sitting: Sitting, row: Record<string, unknown>): Answer {

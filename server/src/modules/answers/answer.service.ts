@@ -19,8 +19,11 @@ import { StoredFile } from '../files/stored-file.entity';
 import type { FileStore } from '../files/file-store';
 import { Sitting } from '../sittings/sitting.entity';
 import { Answer, AnswerSendMode, AnswerStatus } from './answer.entity';
-import { ANSWER_COLUMNS, answerFromRow } from './answer-row';
+import { ANSWER_COLUMNS, answerColumns, answerFromRow } from './answer-row';
 import { isLoaded, isPlainRead } from '../../common/loaded';
+
+/** what an INSERT … RETURNING gives back of a new answer (no table alias there) */
+const INSERTED_ANSWER = answerColumns('');
 
 export class AnswerService {
   constructor(
@@ -71,19 +74,20 @@ export class AnswerService {
     return em.findOneOrFail(Answer, { sitting: sitting.id });
   }
 
-  /** a plain sitting's first answer: inserted unless a parallel write made it first, then read (two plain statements) */
+  /** a plain sitting's first answer: inserted and returned, or (a parallel write made it first) read */
   private async createAnswer(em: EntityManager, sitting: Sitting): Promise<Answer> {
     const sql = plainSql(em);
     const at = sql.time(new Date());
-    await sql.run(
+    let [row] = await sql.rows<Record<string, unknown>>(
       `insert into answers (id, created_at, updated_at, sitting_id, text, status, version) values (?, ?, ?, ?, ?, ?, 0)
-      on conflict (sitting_id) do nothing`,
+      on conflict (sitting_id) do nothing returning ${INSERTED_ANSWER}`,
       [randomUUID(), at, at, sitting.id, '', AnswerStatus.DRAFT],
     );
-    const [row] = await sql.rows<Record<string, unknown>>(
-      `select ${ANSWER_COLUMNS} from answers a where a.sitting_id = ?`,
-      [sitting.id],
-    );
+    row ??= (
+      await sql.rows<Record<string, unknown>>(`select ${ANSWER_COLUMNS} from answers a where a.sitting_id = ?`, [
+        sitting.id,
+      ])
+    )[0];
     return answerFromRow(sitting, row);
   }
 
