@@ -28,7 +28,8 @@ import { webApp } from './http/web-app';
 import { revocationChannel } from './modules/auth/session-sockets';
 import { fileSecret } from './modules/files/file-secret';
 import { fileRoutes } from './modules/files/file.routes';
-import { initORM } from './orm';
+import { dialectOf, initORM, sqliteFile } from './orm';
+import { startCheckpoints } from './common/sqlite-checkpoint';
 import { createSchema } from './schema';
 import { seedDemo } from './seeders/demo.seeder';
 import { createServices, type Services } from './services';
@@ -89,7 +90,12 @@ async function startServices(config: Config) {
     (work) => services.inFlight.add(work),
   );
   watchDatabase(orm, metrics);
-  return { orm, metrics, redis, services, stopSweeping, stopAutoSend, stopWebhooks };
+  // SQLite: the WAL is checkpointed by a thread of its own, not inside a commit on the event loop
+  const stopCheckpoints =
+    dialectOf(config) === 'sqlite' && config.sqliteCheckpointMs
+      ? startCheckpoints(sqliteFile(config.dataDir), config.sqliteCheckpointMs, config.sqliteSynchronous)
+      : async () => undefined;
+  return { orm, metrics, redis, services, stopSweeping, stopAutoSend, stopWebhooks, stopCheckpoints };
 }
 
 /**
@@ -98,7 +104,8 @@ async function startServices(config: Config) {
  * WebSocket on /graphql, the /files routes and the built web app.
  */
 export async function createApp(config: Config): Promise<RunningApp> {
-  const { orm, metrics, redis, services, stopSweeping, stopAutoSend, stopWebhooks } = await startServices(config);
+  const { orm, metrics, redis, services, stopSweeping, stopAutoSend, stopWebhooks, stopCheckpoints } =
+    await startServices(config);
   const schema = await createSchema();
 
   const app = express();
@@ -187,6 +194,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
         await atMost(left(), services.presence.close(), 'presence');
         services.sessionSockets.close();
         if (redis) await atMost(left(), redis.close(), 'Redis');
+        await atMost(left(), stopCheckpoints(), 'SQLite checkpoints');
         await atMost(left(), orm.close(true), 'the database pool');
       })()),
   };

@@ -50,6 +50,8 @@ export interface Config {
   requestQueueMax: number;
   /** SQLite `synchronous` with WAL: NORMAL (a commit survives a crash of the process) or FULL (also a power cut) */
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** SQLite: how often a thread of its own checkpoints the WAL (PASSIVE), so commits on the event loop do not; 0: SQLite's own, inside commits */
+  sqliteCheckpointMs: number;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client address (rate limits per address) */
   trustProxy: boolean | number | string;
   /** prefix of this deployment's keys and channels in Redis (rate limits, session revocations) */
@@ -259,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sqliteQueueMax: int(env, 'SQLITE_QUEUE_MAX', 2_000, 1),
     requestQueueMax: int(env, 'REQUEST_QUEUE_MAX', 5_000, 1),
     sqliteSynchronous: sqliteSynchronous(env),
+    sqliteCheckpointMs: int(env, 'SQLITE_CHECKPOINT_MS', 1_000, 0),
     trustProxy: trustProxy(env),
     redisKeyPrefix,
     loginAccountFailures: int(env, 'LOGIN_ACCOUNT_FAILURES', 10, 1),

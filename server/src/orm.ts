@@ -7,6 +7,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from './config';
 import { logger } from './common/logger';
 import { queuedSqliteClient } from './common/sqlite-queue';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES } from './common/sqlite-checkpoint';
 import { User } from './modules/users/user.entity';
 import { AuthSession } from './modules/auth/auth-session.entity';
 import { AcademicYear, Discipline, Period } from './modules/calendar/calendar.entity';
@@ -45,7 +46,7 @@ const entities = [
 
 type Dialect = 'sqlite' | 'postgresql';
 
-function dialectOf(config: Pick<Config, 'databaseUrl'>): Dialect {
+export function dialectOf(config: Pick<Config, 'databaseUrl'>): Dialect {
   return config.databaseUrl ? 'postgresql' : 'sqlite';
 }
 
@@ -71,7 +72,10 @@ export type DatabaseConfig = Pick<
   Config,
   'databaseUrl' | 'dataDir' | 'databasePoolMax' | 'databaseStatementTimeoutMs'
 > &
-  Partial<Pick<Config, 'sqliteQueueMax' | 'sqliteSynchronous'>>;
+  Partial<Pick<Config, 'sqliteQueueMax' | 'sqliteSynchronous' | 'sqliteCheckpointMs'>>;
+
+/** the SQLite database file under DATA_DIR */
+export const sqliteFile = (dataDir: string): string => path.join(dataDir, 'attestation.sqlite');
 
 /** One ORM configuration for the server, the tests and the migration generator. */
 export function ormOptions(config: DatabaseConfig): Options {
@@ -112,7 +116,7 @@ export function ormOptions(config: DatabaseConfig): Options {
   return {
     ...common,
     driver: BetterSqliteDriver,
-    dbName: path.join(config.dataDir, 'attestation.sqlite'),
+    dbName: sqliteFile(config.dataDir),
     // one connection (one writer), a bounded wait for it, prepared statements reused (common/sqlite-queue.ts)
     driverOptions: { client: queuedSqliteClient({ queueMax: config.sqliteQueueMax ?? 2_000 }) },
     pool: {
@@ -126,6 +130,8 @@ export function ormOptions(config: DatabaseConfig): Options {
         connection.pragma?.(`synchronous = ${config.sqliteSynchronous ?? 'NORMAL'}`);
         // 32 MB of page cache (the default is 2 MB): the exam's rows stay in memory during the busy minutes
         connection.pragma?.('cache_size = -32000');
+        // a thread checkpoints the WAL (common/sqlite-checkpoint.ts): a commit does only past a far higher mark
+        if (config.sqliteCheckpointMs) connection.pragma?.(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
         done(null, connection);
       },
     },

@@ -4,7 +4,7 @@ import { requireUser } from '../../common/auth';
 import { withErrorCodes } from '../../common/errors';
 import { loadersOf } from '../../loaders';
 import { related } from '../../common/loaded';
-import { studentSitting } from '../exams/exam-access';
+import { studentAnswerSitting, studentSitting } from '../exams/exam-access';
 import { FileRef } from '../files/file-ref.type';
 import { Sitting } from '../sittings/sitting.entity';
 import { answerOf } from '../sittings/sitting-relations';
@@ -43,7 +43,7 @@ export class AnswerResolver {
     @Arg('baseVersion', () => Int, { nullable: true, description: BASE_VERSION }) baseVersion?: number | null,
   ): Promise<Answer> {
     await ctx.services.rateLimits.studentSave(requireUser(ctx).id);
-    const { exam, sitting } = await studentSitting(ctx, examId, true);
+    const { exam, sitting } = await studentAnswerSitting(ctx, examId);
     return ctx.services.answers.write(ctx.em, exam, sitting, text, false, ctx.services.now(), baseVersion ?? null);
   }
 
@@ -68,7 +68,7 @@ export class AnswerResolver {
     @Arg('text', { description: ANSWER_TEXT }) text: string,
     @Arg('baseVersion', () => Int, { nullable: true, description: BASE_VERSION }) baseVersion?: number | null,
   ): Promise<Answer> {
-    const { exam, sitting } = await studentSitting(ctx, examId, true);
+    const { exam, sitting } = await studentAnswerSitting(ctx, examId);
     return ctx.services.answers.write(ctx.em, exam, sitting, text, true, ctx.services.now(), baseVersion ?? null);
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { wrap, type EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../../config';
 import {
@@ -19,6 +19,11 @@ import { StoredFile } from '../files/stored-file.entity';
 import type { FileStore } from '../files/file-store';
 import { Sitting } from '../sittings/sitting.entity';
 import { Answer, AnswerSendMode, AnswerStatus } from './answer.entity';
+import { ANSWER_COLUMNS, answerColumns, answerFromRow } from './answer-row';
+import { isLoaded, isPlainRead } from '../../common/loaded';
+
+/** what an INSERT … RETURNING gives back of a new answer (no table alias there) */
+const INSERTED_ANSWER = answerColumns('');
 
 export class AnswerService {
   constructor(
@@ -42,9 +47,14 @@ export class AnswerService {
     return late ? AnswerSendMode.LATE_WITHIN_GRACE : AnswerSendMode.STUDENT;
   }
 
-  /** The sitting's answer row: as loaded with the sitting (studentSitting(…, true)), else read, else created; a parallel first save cannot make two. */
+  /**
+   * The sitting's answer row: as loaded with the sitting (studentSitting(…, true), studentAnswerSitting), else read,
+   * else created; a parallel first write cannot make two. A plain sitting (studentAnswerSitting) gets a plain answer,
+   * created and read with plain SQL; a managed one a managed answer.
+   */
   async ensureAnswer(em: EntityManager, sitting: Sitting): Promise<Answer> {
-    if (sitting.answer && wrap(sitting.answer).isInitialized()) return sitting.answer;
+    if (sitting.answer && isLoaded(sitting.answer)) return sitting.answer;
+    if (isPlainRead(sitting)) return (sitting.answer = await this.createAnswer(em, sitting));
     const existing = await em.findOne(Answer, { sitting: sitting.id });
     if (existing) return existing;
     const now = new Date();
@@ -62,6 +72,23 @@ export class AnswerService {
       .ignore()
       .execute();
     return em.findOneOrFail(Answer, { sitting: sitting.id });
+  }
+
+  /** a plain sitting's first answer: inserted and returned, or (a parallel write made it first) read */
+  private async createAnswer(em: EntityManager, sitting: Sitting): Promise<Answer> {
+    const sql = plainSql(em);
+    const at = sql.time(new Date());
+    let [row] = await sql.rows<Record<string, unknown>>(
+      `insert into answers (id, created_at, updated_at, sitting_id, text, status, version) values (?, ?, ?, ?, ?, ?, 0)
+      on conflict (sitting_id) do nothing returning ${INSERTED_ANSWER}`,
+      [randomUUID(), at, at, sitting.id, '', AnswerStatus.DRAFT],
+    );
+    row ??= (
+      await sql.rows<Record<string, unknown>>(`select ${ANSWER_COLUMNS} from answers a where a.sitting_id = ?`, [
+        sitting.id,
+      ])
+    )[0];
+    return answerFromRow(sitting, row);
   }
 
   /**
@@ -147,13 +174,26 @@ export class AnswerService {
     });
     if (version === null) {
       // sent meanwhile, or (given a base version) saved elsewhere meanwhile
-      const current = (await em.refresh(answer)) ?? answer;
+      const current = isPlainRead(answer) ? await this.reread(sql, answer) : ((await em.refresh(answer)) ?? answer);
       if (current.status === AnswerStatus.SUBMITTED) throw this.locked(answer);
       throw this.conflict(answer);
     }
     // the row now holds exactly `changes`: the loaded answer takes them as its state, without reading it back
-    em.merge(Answer, { id: answer.id, ...changes, version }, { refresh: true });
+    if (isPlainRead(answer)) Object.assign(answer, changes, { version });
+    else em.merge(Answer, { id: answer.id, ...changes, version }, { refresh: true });
     this.events.sittingChanged({ examId: exam.id, sittingId: sitting.id, studentId: sitting.student.id });
+    return answer;
+  }
+
+  /** a plain answer takes its row's state as it is now (what a refusal names: its version, its sending time) */
+  private async reread(sql: PlainStatements, answer: Answer): Promise<Answer> {
+    const [row] = await sql.rows<Record<string, unknown>>(`select ${ANSWER_COLUMNS} from answers a where a.id = ?`, [
+      answer.id,
+    ]);
+    if (row) {
+      const { status, savedAt, submittedAt, sendMode, text, version } = answerFromRow(answer.sitting, row);
+      Object.assign(answer, { status, savedAt, submittedAt, sendMode, text, version });
+    }
     return answer;
   }
 

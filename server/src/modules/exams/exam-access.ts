@@ -7,6 +7,7 @@ import { columnsOf, instant, instantOrNull, mapped, plainRows, plainSql } from '
 import { plainRead } from '../../common/loaded';
 import { Ticket } from '../tickets/ticket.entity';
 import { Answer } from '../answers/answer.entity';
+import { ANSWER_COLUMNS, answerFromRow } from '../answers/answer-row';
 import { groupBy } from '../../common/batch-loader';
 import { TurnBatch } from '../../common/turn-batch';
 import { requireRole, requireUser } from '../../common/auth';
@@ -60,6 +61,40 @@ export async function studentSitting(
   const sitting = mapped(ctx.em, Sitting, 's', row)!;
   if (withAnswer) sitting.answer = mapped(ctx.em, Answer, 'a', row) ?? undefined;
   return { exam, sitting, student };
+}
+
+/** what the answer's writes read: the exam's times and format, the sitting's, and its answer (null columns: none yet) */
+const ANSWER_SITTING = `select e.id as exam_id, e.starts_at, e.ends_at, e.format,
+  s.id as sitting_id, s.questions_viewed_at, s.ends_at_override, ${ANSWER_COLUMNS}
+from sittings s join exams e on e.id = s.exam_id left join answers a on a.sitting_id = s.id
+where s.exam_id = ? and s.student_id = ?`;
+
+/**
+ * The calling student's exam, sitting and answer for the answer's writes (upload, save, send: every student at once
+ * near an exam's end), as `studentSitting(…, true)` finds them, but as plain reads (common/loaded.ts) holding what
+ * those writes read: the exam's times and format, the sitting's extra time and questions, the whole answer. Nothing
+ * enters the identity map (no merge, no hydration, nothing to flush); the answer's service writes it with plain SQL.
+ */
+export async function studentAnswerSitting(ctx: Context, examId: string): Promise<{ exam: Exam; sitting: Sitting }> {
+  const student = requireRole(ctx, Role.STUDENT);
+  const [row] = await plainSql(ctx.em).rows<Record<string, unknown>>(ANSWER_SITTING, [examId, student.id]);
+  if (!row) throw examNotFound();
+  const exam = plainRead(Exam, {
+    id: String(row.exam_id),
+    startsAt: instant(row.starts_at),
+    endsAt: instant(row.ends_at),
+    format: row.format as ExamFormat,
+  });
+  const sitting = plainRead(Sitting, {
+    id: String(row.sitting_id),
+    exam,
+    student: plainRead(User, { id: student.id }),
+    questionsViewedAt: instantOrNull(row.questions_viewed_at),
+    endsAtOverride: instantOrNull(row.ends_at_override),
+    answer: null,
+  });
+  if (row.answer_id != null) sitting.answer = answerFromRow(sitting, row);
+  return { exam, sitting };
 }
 
 const sittingQueries = new Map<boolean, string>();

@@ -10,7 +10,7 @@ import {
   ScheduleHasProblemsError,
   TooManyRequestsError,
 } from '../../common/errors';
-import { managedExam, studentSitting } from '../exams/exam-access';
+import { managedExam, studentAnswerSitting } from '../exams/exam-access';
 import { ExamFormat } from '../exams/exam.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { Role } from '../users/user.entity';
@@ -85,7 +85,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
     '/answers/:examId',
     route(contextFor, async (ctx, req, res) => {
       if (ctx.user) await ctx.services.rateLimits.studentSave(ctx.user.id);
-      const { exam, sitting } = await studentSitting(ctx, String(req.params.examId), true);
+      const { exam, sitting } = await studentAnswerSitting(ctx, String(req.params.examId));
       const files = await ctx.services.files.uploadToAnswer(
         ctx.em,
         req,

@@ -26,6 +26,7 @@ import {
   sanitizeFileName,
 } from './file-store';
 import { StoredFile } from './stored-file.entity';
+import { withFastBoundarySearch } from './boundary-search';
 import { Appeal } from '../appeals/appeal.entity';
 import { AppealService } from '../appeals/appeal.service';
 import { canDownload, type FileFacts } from '../../policy/file.policy';
@@ -370,13 +371,15 @@ export class FileService {
       const refuse = (r: UploadRefusal) => (refusal ??= r);
       let parser: busboy.Busboy;
       try {
-        parser = busboy({
-          headers: req.headers,
-          defParamCharset: 'utf8',
-          highWaterMark: UPLOAD_PARSER_BYTES,
-          fileHwm: UPLOAD_PARSER_BYTES,
-          limits: { files: maxFiles, fileSize: this.config.maxFileBytes + 1, fields: 10, parts: maxFiles + 10 },
-        });
+        parser = withFastBoundarySearch(
+          busboy({
+            headers: req.headers,
+            defParamCharset: 'utf8',
+            highWaterMark: UPLOAD_PARSER_BYTES,
+            fileHwm: UPLOAD_PARSER_BYTES,
+            limits: { files: maxFiles, fileSize: this.config.maxFileBytes + 1, fields: 10, parts: maxFiles + 10 },
+          }),
+        );
       } catch {
         reject(new UploadRefusal(400, 'BAD_USER_INPUT', 'The upload is not a well-formed multipart request.'));
         return;
