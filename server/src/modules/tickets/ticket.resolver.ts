@@ -12,7 +12,7 @@ import { Sitting } from '../sittings/sitting.entity';
 import { examOf } from '../sittings/sitting-relations';
 import { Role, User } from '../users/user.entity';
 import { Ticket, TicketTile } from './ticket.entity';
-import { related, relatedNow, thenMaybe, type Maybe } from '../../common/loaded';
+import { relatedNow, thenMaybe, type Maybe } from '../../common/loaded';
 import { holderAsSeen } from '../blind/blind-view';
 
 const TICKET_NUMBER = "The ticket's number: a whole number from 1, unique within the exam.";
