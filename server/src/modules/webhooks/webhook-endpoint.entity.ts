@@ -10,6 +10,7 @@ export enum WebhookStatus {
   RETRYING = 'RETRYING',
   FAILING = 'FAILING',
   DISABLED = 'DISABLED',
+  CLIENT_REVOKED = 'CLIENT_REVOKED',
 }
 registerEnumType(WebhookStatus, {
   name: 'WebhookStatus',
@@ -22,6 +23,7 @@ registerEnumType(WebhookStatus, {
         'WEBHOOK_MAX_ATTEMPTS attempts of one event failed: later events wait (none is dropped) until staff enable it again',
     },
     DISABLED: { description: 'staff turned it off: events wait until it is enabled again' },
+    CLIENT_REVOKED: { description: 'its API client was revoked: nothing is delivered to it any more' },
   },
 });
 
@@ -91,6 +93,7 @@ export class WebhookEndpoint extends BaseEntity {
 
   @Field(() => WebhookStatus, { description: 'where the webhook stands' })
   status(): WebhookStatus {
+    if (this.apiClient.revokedAt) return WebhookStatus.CLIENT_REVOKED;
     if (!this.enabled) return WebhookStatus.DISABLED;
     if (this.failingSince) return WebhookStatus.FAILING;
     return this.attempts > 0 ? WebhookStatus.RETRYING : WebhookStatus.ACTIVE;

@@ -97,7 +97,8 @@ export class WebhookService {
     return em.find(
       WebhookEndpoint,
       { apiClient: { $in: [...clientIds] } },
-      { orderBy: { createdAt: 'asc', id: 'asc' } },
+      // the client too: a revoked client's webhooks say so (status CLIENT_REVOKED)
+      { orderBy: { createdAt: 'asc', id: 'asc' }, populate: ['apiClient'] },
     );
   }
 

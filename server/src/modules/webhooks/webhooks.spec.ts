@@ -356,6 +356,21 @@ describe('webhooks', () => {
     expect(await hook(added.webhook.id)).toBeUndefined();
   });
 
+  it("says CLIENT_REVOKED for a revoked client's webhook and delivers nothing to it", async () => {
+    const added = await webhookAt('/revoked');
+    await gradeEvent();
+    expect(await deliver()).toBe(1);
+    await server.ok(staff, 'mutation($id:ID!){ revokeApiClient(id:$id){ id } }', { id: added.clientId });
+    expect((await hook(added.webhook.id)).status).toBe('CLIENT_REVOKED');
+    await gradeEvent();
+    expect(await deliver()).toBe(0);
+    // enabling it again does not bring it back: the client stays revoked
+    const enabled = await server.ok(staff, ENABLE, { id: added.webhook.id, on: true });
+    expect(enabled.setWebhookEnabled.status).toBe('CLIENT_REVOKED');
+    expect(await deliver()).toBe(0);
+    expect(receiver.of('/revoked').length).toBe(1);
+  });
+
   it('two delivery workers on one database deliver each event once, in order', async () => {
     const added = await webhookAt('/twice');
     receiver.plan.set(

@@ -216,6 +216,8 @@ export type TicketAssignment =
 export type WebhookStatus =
   /** events are delivered as they come */
   | 'ACTIVE'
+  /** its API client was revoked: nothing is delivered to it any more */
+  | 'CLIENT_REVOKED'
   /** staff turned it off: events wait until it is enabled again */
   | 'DISABLED'
   /** WEBHOOK_MAX_ATTEMPTS attempts of one event failed: later events wait (none is dropped) until staff enable it again */

@@ -633,6 +633,7 @@ export const en: Messages = {
   'webhooks.status.RETRYING': 'Retrying',
   'webhooks.status.FAILING': 'Stopped: deliveries fail',
   'webhooks.status.DISABLED': 'Disabled',
+  'webhooks.status.CLIENT_REVOKED': 'Client revoked',
   'webhooks.enable': 'Enable',
   'webhooks.disable': 'Disable',
   'webhooks.resume': 'Resume deliveries',

@@ -639,6 +639,7 @@ export const kk = {
   'webhooks.status.RETRYING': 'Қайта жіберілуде',
   'webhooks.status.FAILING': 'Тоқтап тұр: жіберу сәтсіз',
   'webhooks.status.DISABLED': 'Өшірілген',
+  'webhooks.status.CLIENT_REVOKED': 'Клиент қайтарып алынған',
   'webhooks.enable': 'Қосу',
   'webhooks.disable': 'Өшіру',
   'webhooks.resume': 'Жіберуді жалғастыру',

@@ -636,6 +636,7 @@ export const ru: Messages = {
   'webhooks.status.RETRYING': 'Повторная отправка',
   'webhooks.status.FAILING': 'Остановлен: отправка не удаётся',
   'webhooks.status.DISABLED': 'Выключен',
+  'webhooks.status.CLIENT_REVOKED': 'Клиент отозван',
   'webhooks.enable': 'Включить',
   'webhooks.disable': 'Выключить',
   'webhooks.resume': 'Возобновить отправку',

@@ -348,7 +348,8 @@ export class AnswerDraft {
         const stored = await this.api.upload(this.examId, file, (percent) =>
           this.uploads.update((list) => list.map((u) => (u.key === key ? { ...u, percent } : u))),
         );
-        this.files.update((list) => [...list, ...stored]);
+        // a push (mySittingChanged) may have brought the new file before this reply did: keep one entry per file
+        this.files.update((list) => [...list.filter((f) => !stored.some((s) => s.id === f.id)), ...stored]);
         this.uploads.update((list) => list.filter((u) => u.key !== key));
         this.onServerChange();
       } catch (error) {

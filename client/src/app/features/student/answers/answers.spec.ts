@@ -222,6 +222,23 @@ describe('the «Жауаптар» block', () => {
     expect(q('upload')!.textContent).toContain('«huge.mov» жүктелмеді. Файл 20 МБ-тан үлкен; кішірек файл жүктеңіз.');
   });
 
+  it('lists an uploaded file once when the push with it comes before the upload reply', async () => {
+    await render();
+    const upload = api.upload.bind(api);
+    api.upload = async (examId, file, onProgress) => {
+      const stored = await upload(examId, file, onProgress);
+      // mySittingChanged overtakes the HTTP reply: the page's answer already holds the new file
+      fixture.componentRef.setInput('answer', answerFixture({ files: [...api.files] }));
+      await fixture.whenStable();
+      return stored;
+    };
+    await fixture.componentInstance['draft'].upload([new File(['a'], 'photo.jpg')]);
+    await fixture.whenStable();
+    expect(Array.from(el().querySelectorAll('app-file-list a')).map((a) => a.textContent?.trim())).toEqual([
+      'photo.jpg',
+    ]);
+  });
+
   it('refuses an empty file without sending it, and does not count one as an answer', async () => {
     await render(answerFixture({ files: [{ ...fileFixture('empty.pdf'), size: 0 }] }));
     expect(button('save')!.disabled).toBeTrue(); // an older draft's 0-byte file is no answer (ANSWER_TOO_SHORT on the server)
