@@ -25,6 +25,8 @@ export type TargetMode = { mode: 'app'; dataDir: string } | { mode: 'bare'; data
 export type TargetCommand =
   | { cmd: 'measure-start' }
   | { cmd: 'measure-end' }
+  /** BENCH_HEAP_PROF: the heap profile starts again here (S3 restarts it before the release, the push it is about) */
+  | { cmd: 'heap-profile-restart' }
   | { cmd: 'memory' }
   | { cmd: 'cpu' }
   | { cmd: 'heap-snapshot'; label: string }
@@ -103,7 +105,31 @@ async function startBare(dataDir: string, body: Buffer) {
  */
 const measuredProfile = process.env.BENCH_CPU_PROF ? new Session() : undefined;
 let profiling = false;
+/** BENCH_HEAP_PROF=<dir>: a sampling heap profile (what was allocated, by function) of each run's measured window */
+const heapProfile = process.env.BENCH_HEAP_PROF ? new Session() : undefined;
+async function heapProfileStart() {
+  if (!heapProfile) return;
+  heapProfile.connect();
+  await heapProfile.post('HeapProfiler.enable');
+  // every allocation sampled, also those collected before the window ends: what the garbage collector had to handle
+  await heapProfile.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as never);
+}
+async function heapProfileEnd() {
+  if (!heapProfile) return;
+  const { profile } = await heapProfile.post('HeapProfiler.stopSampling');
+  fs.mkdirSync(process.env.BENCH_HEAP_PROF!, { recursive: true });
+  fs.writeFileSync(
+    path.join(process.env.BENCH_HEAP_PROF!, `measured-${process.pid}.heapprofile`),
+    JSON.stringify(profile),
+  );
+  heapProfile.disconnect();
+}
 async function profileStart() {
+  await heapProfileStart();
   if (!measuredProfile) return;
   // a scenario may restart its window after a warm-up (S1): the profile restarts with it
   if (profiling) await measuredProfile.post('Profiler.stop');
@@ -113,6 +139,7 @@ async function profileStart() {
   await measuredProfile.post('Profiler.start');
 }
 async function profileEnd() {
+  await heapProfileEnd();
   if (!measuredProfile || !profiling) return;
   profiling = false;
   const { profile } = await measuredProfile.post('Profiler.stop');
@@ -141,6 +168,13 @@ async function main() {
         startRss = peakRss = process.memoryUsage.rss();
         startCpu = process.cpuUsage();
         await profileStart();
+        return null;
+      case 'heap-profile-restart':
+        if (heapProfile) {
+          await heapProfile.post('HeapProfiler.stopSampling');
+          heapProfile.disconnect();
+          await heapProfileStart();
+        }
         return null;
       case 'measure-end': {
         peakRss = Math.max(peakRss, process.memoryUsage.rss());

@@ -23,6 +23,8 @@ export interface SittingEventPayload {
  */
 export class SittingBatch {
   loaded?: Promise<unknown>;
+  /** what `loaded` resolved to, once it has: the pushes built after it take it without a promise each */
+  ready?: unknown;
   constructor(
     readonly examId: string,
     readonly sittingIds: readonly string[],

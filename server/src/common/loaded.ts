@@ -53,6 +53,29 @@ export function isLoaded(value: unknown): boolean {
   );
 }
 
+/** a value, or the promise of one when it had to be read: what a field resolver returns without a promise when nothing is read */
+export type Maybe<T> = T | Promise<T>;
+
+/** `then` without a promise when `value` is there already (a push builds thousands of results from rows read once) */
+export function thenMaybe<T, U>(value: Maybe<T>, next: (value: T) => Maybe<U>): Maybe<U> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+/**
+ * `related`, answered without a promise when the relation is there already (plain reads, loaded relations): each
+ * pushed sitting's fields read relations its batch read has in place, and a promise each is most of their cost.
+ */
+export function relatedNow<T extends object, K extends keyof T & string>(
+  em: EntityManager,
+  entity: T,
+  key: K,
+): Maybe<T[K]> {
+  if (plainReads.has(entity) || !Utils.isEntity(entity)) return entity[key];
+  const value = entity[key];
+  if (value != null && isLoaded(value)) return value;
+  return em.populate(entity, [key] as never).then(() => entity[key]);
+}
+
 /** `entity[key]`, loaded first when `entity` is a managed entity that has not loaded it (an inverse one-to-one reads null until then). */
 export async function related<T extends object, K extends keyof T & string>(
   em: EntityManager,

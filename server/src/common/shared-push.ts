@@ -131,18 +131,27 @@ export async function subscribeSharing(
       // the execution's error is the one reported
     }
   };
-  const mapped = async (step: IteratorResult<unknown>): Promise<IteratorResult<ExecutionResult>> => {
-    if (step.done) return step as IteratorResult<ExecutionResult>;
-    try {
-      return { value: await executePush(args, step.value, run), done: false };
-    } catch (error) {
-      await closeQuietly();
+  const failed = (error: unknown): Promise<never> =>
+    closeQuietly().then(() => {
       throw error;
+    });
+  // no async function per push: an execution that needed no read is a value, not a chain of promises
+  const mapped = (
+    step: IteratorResult<unknown>,
+  ): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> => {
+    if (step.done) return step as IteratorResult<ExecutionResult>;
+    let result: ExecutionResult | Promise<ExecutionResult>;
+    try {
+      result = executePush(args, step.value, run);
+    } catch (error) {
+      return failed(error);
     }
+    if (!(result instanceof Promise)) return { value: result, done: false };
+    return result.then((value) => ({ value, done: false }), failed);
   };
   const pushes: AsyncIterableIterator<ExecutionResult> &
     Required<Pick<AsyncIterator<ExecutionResult>, 'return' | 'throw'>> = {
-    next: async () => mapped(await iterator.next()),
+    next: () => iterator.next().then(mapped),
     return: async () => (iterator.return ? mapped(await iterator.return()) : { value: undefined, done: true }),
     throw: async (error: unknown) => {
       if (iterator.throw) return mapped(await iterator.throw(error));

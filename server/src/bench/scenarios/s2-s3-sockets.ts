@@ -69,6 +69,8 @@ function run(side: SocketSide) {
         return delivery;
       };
       await push('2', 'board', () => side.chooseTicket(ctx));
+      // BENCH_HEAP_PROF: the heap profile of this run is the release's (see target.ts)
+      if (process.env.BENCH_HEAP_PROF) await target.request({ cmd: 'heap-profile-restart' });
       await push('1', 'release', () => side.release(ctx));
       if (crowd.errors) notes.push(`${crowd.errors} pushes were errors`);
       return { figures, notes };

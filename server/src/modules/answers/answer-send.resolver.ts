@@ -5,7 +5,8 @@ import { hasEnded, isSubstantialAnswer } from '../../rules';
 import { sendsDraftsAtEnd } from '../exams/exam-rules';
 import { Sitting } from '../sittings/sitting.entity';
 import { answerOf, examOf } from '../sittings/sitting-relations';
-import { AnswerSendMode, AnswerStatus } from './answer.entity';
+import { AnswerSendMode, AnswerStatus, type Answer } from './answer.entity';
+import { thenMaybe, type Maybe } from '../../common/loaded';
 
 /** Why an answer is still a draft after the student's end. */
 export enum DraftAfterEnd {
@@ -37,9 +38,10 @@ export class SittingSendResolver {
     description:
       'How the answer was sent (by the student, within the grace, or automatically at the end); null unless sent.',
   })
-  async answerSendMode(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<AnswerSendMode | null> {
-    const answer = await answerOf(ctx.em, sitting);
-    return answer?.status === AnswerStatus.SUBMITTED ? (answer.sendMode ?? AnswerSendMode.STUDENT) : null;
+  answerSendMode(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<AnswerSendMode | null> {
+    return thenMaybe(answerOf(ctx.em, sitting), (answer) =>
+      answer?.status === AnswerStatus.SUBMITTED ? (answer.sendMode ?? AnswerSendMode.STUDENT) : null,
+    );
   }
 
   @FieldResolver(() => DraftAfterEnd, {
@@ -47,15 +49,20 @@ export class SittingSendResolver {
     description:
       "Why the answer is still a draft, after the student's end only (a draft is theirs alone while the exam runs, R7.4); null otherwise.",
   })
-  async draftAfterEnd(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<DraftAfterEnd | null> {
-    const answer = await answerOf(ctx.em, sitting);
-    if (answer?.status !== AnswerStatus.DRAFT) return null;
-    const exam = await examOf(ctx.em, sitting);
-    if (!hasEnded(exam, sitting, ctx.services.now())) return null;
-    const files = (await loadersOf(ctx).files('answer').load(answer.id)).filter((f) => Number(f.size) > 0).length;
-    if (!isSubstantialAnswer(answer.text, files)) return DraftAfterEnd.TOO_SHORT;
-    return sendsDraftsAtEnd(exam, ctx.services.config.autoSendAtEnd)
-      ? DraftAfterEnd.AWAITING_AUTO_SEND
-      : DraftAfterEnd.AUTO_SEND_OFF;
+  draftAfterEnd(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<DraftAfterEnd | null> {
+    return thenMaybe(answerOf(ctx.em, sitting), (answer) =>
+      answer?.status !== AnswerStatus.DRAFT ? null : draftReason(ctx, sitting, answer),
+    );
   }
+}
+
+/** why a draft is still a draft once the student's end has passed (null before it) */
+async function draftReason(ctx: Context, sitting: Sitting, answer: Answer): Promise<DraftAfterEnd | null> {
+  const exam = await examOf(ctx.em, sitting);
+  if (!hasEnded(exam, sitting, ctx.services.now())) return null;
+  const files = (await loadersOf(ctx).files('answer').load(answer.id)).filter((f) => Number(f.size) > 0).length;
+  if (!isSubstantialAnswer(answer.text, files)) return DraftAfterEnd.TOO_SHORT;
+  return sendsDraftsAtEnd(exam, ctx.services.config.autoSendAtEnd)
+    ? DraftAfterEnd.AWAITING_AUTO_SEND
+    : DraftAfterEnd.AUTO_SEND_OFF;
 }

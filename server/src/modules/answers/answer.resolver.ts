@@ -3,7 +3,7 @@ import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { withErrorCodes } from '../../common/errors';
 import { loadersOf } from '../../loaders';
-import { related } from '../../common/loaded';
+import { related, thenMaybe, type Maybe } from '../../common/loaded';
 import { studentAnswerSitting, studentSitting } from '../exams/exam-access';
 import { FileRef } from '../files/file-ref.type';
 import { Sitting } from '../sittings/sitting.entity';
@@ -119,10 +119,11 @@ export class SittingAnswerResolver {
     description:
       "The answer: the student's own always; for the teacher and staff only once SUBMITTED, else null (R7.4). Null before the first save or upload.",
   })
-  async answer(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Answer | null> {
-    const answer = await answerOf(ctx.em, sitting);
-    if (!answer) return null;
-    return canSeeAnswer(ctx.user, { authorId: sitting.student.id, status: answer.status }) ? answer : null;
+  answer(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<Answer | null> {
+    return thenMaybe(answerOf(ctx.em, sitting), (answer) => {
+      if (!answer) return null;
+      return canSeeAnswer(ctx.user, { authorId: sitting.student.id, status: answer.status }) ? answer : null;
+    });
   }
 
   @FieldResolver(() => AnswerStatus, {
@@ -130,8 +131,8 @@ export class SittingAnswerResolver {
     description:
       'DRAFT or SUBMITTED, for everyone who sees the sitting (the text stays with the student until sent); null: no answer yet.',
   })
-  async answerStatus(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<AnswerStatus | null> {
-    return (await answerOf(ctx.em, sitting))?.status ?? null;
+  answerStatus(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<AnswerStatus | null> {
+    return thenMaybe(answerOf(ctx.em, sitting), (answer) => answer?.status ?? null);
   }
 
   @FieldResolver(() => Date, {
@@ -139,12 +140,12 @@ export class SittingAnswerResolver {
     description:
       'When the answer text was last saved (UTC), drafts included: the time only, never the text; null: not saved.',
   })
-  async answerSavedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
-    return (await answerOf(ctx.em, sitting))?.savedAt ?? null;
+  answerSavedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<Date | null> {
+    return thenMaybe(answerOf(ctx.em, sitting), (answer) => answer?.savedAt ?? null);
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'When the answer was sent (UTC); null while unsent.' })
-  async submittedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
-    return (await answerOf(ctx.em, sitting))?.submittedAt ?? null;
+  submittedAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<Date | null> {
+    return thenMaybe(answerOf(ctx.em, sitting), (answer) => answer?.submittedAt ?? null);
   }
 }

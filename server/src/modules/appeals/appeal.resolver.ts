@@ -16,7 +16,7 @@ import type { Context } from '../../context';
 import { requireRole, requireUser } from '../../common/auth';
 import { ForbiddenError, withErrorCodes } from '../../common/errors';
 import { STAFF_APPEALS, type AppealEventPayload } from '../../common/events';
-import { isLoaded, related } from '../../common/loaded';
+import { isLoaded, related, thenMaybe, type Maybe } from '../../common/loaded';
 import { loadersOf } from '../../loaders';
 import { canReviewAppeal, canSeeAppeal } from '../../policy/appeal.policy';
 import { canManage } from '../../policy/exam.policy';
@@ -369,12 +369,12 @@ export class SittingAppealResolver {
     description:
       "The appeal filed against this sitting's grade; null when none, or for a caller other than its student, staff, the exam's teacher and the commission.",
   })
-  async appeal(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Appeal | null> {
-    // no published grade, no appeal: the exam page's hot read during the exam costs no statement for it
+  appeal(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<Appeal | null> {
+    // no published grade, no appeal: the exam page's hot read during the exam costs no statement (nor promise) for it
     if (!gradePublishedAt(sitting)) return null;
-    const appeal = await loadersOf(ctx).appealOfSitting.load(sitting.id);
-    if (!appeal) return null;
-    return canSeeAppeal(ctx.user, AppealService.facts(appeal)) ? appeal : null;
+    return loadersOf(ctx)
+      .appealOfSitting.load(sitting.id)
+      .then((appeal) => (appeal && canSeeAppeal(ctx.user, AppealService.facts(appeal)) ? appeal : null));
   }
 
   @FieldResolver(() => Date, {
@@ -382,11 +382,12 @@ export class SittingAppealResolver {
     description:
       'The end of the window to appeal the published grade (APPEAL_WORKING_DAYS working days after publication, in TIME_ZONE); null before publication.',
   })
-  async appealDeadline(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date | null> {
+  appealDeadline(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<Date | null> {
     if (!gradePublishedAt(sitting)) return null;
-    const exam = await examOf(ctx.em, sitting);
-    if (ctx.user?.id !== sitting.student.id && !canManage(ctx.user, exam)) return null;
-    return ctx.services.appeals.deadlineOf(ctx.em, sitting);
+    return thenMaybe(examOf(ctx.em, sitting), (exam) => {
+      if (ctx.user?.id !== sitting.student.id && !canManage(ctx.user, exam)) return null;
+      return ctx.services.appeals.deadlineOf(ctx.em, sitting);
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import { requireUser } from '../../common/auth';
 import { NotFoundError } from '../../common/errors';
 import { SLOW_CONSUMER_CLOSE_CODE, type SittingBatch, type SittingEventPayload } from '../../common/events';
 import type { SubscriptionQueue } from '../../common/subscription-queue';
+import type { Maybe } from '../../common/loaded';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
 import { readSittings, type SittingsRead } from '../sittings/sittings.read';
@@ -131,7 +132,7 @@ async function readBatch(em: EntityManager, batch: SittingBatch): Promise<Loaded
 async function loadedBatch(ctx: Context, batch: SittingBatch): Promise<LoadedBatch> {
   const loading = (batch.loaded ??= readBatch(ctx.em.fork(), batch)) as Promise<LoadedBatch>;
   try {
-    return await loading;
+    return (batch.ready = await loading);
   } catch (error) {
     if (batch.loaded === loading) batch.loaded = undefined;
     throw error;
@@ -143,13 +144,19 @@ async function loadedBatch(ctx: Context, batch: SittingBatch): Promise<LoadedBat
  * read. The operation's EntityManager becomes the batch's, so those fields find their relations loaded; their
  * visibility rules still run for each viewer.
  */
-export async function pushedSitting(ctx: Context, payload: SittingEventPayload): Promise<Sitting> {
+export function pushedSitting(ctx: Context, payload: SittingEventPayload): Maybe<Sitting> {
   if (!payload.batch) {
     ctx.em = ctx.em.fork();
     return ctx.em.findOneOrFail(Sitting, payload.sittingId, { populate: ['exam', 'ticket'] });
   }
-  const { em, sittings } = await loadedBatch(ctx, payload.batch);
-  const sitting = sittings.get(payload.sittingId);
+  // once the batch is read, the rest of its pushes take their sitting without a promise
+  const ready = payload.batch.ready as LoadedBatch | undefined;
+  if (ready) return batchSitting(ctx, ready, payload.sittingId);
+  return loadedBatch(ctx, payload.batch).then((loaded) => batchSitting(ctx, loaded, payload.sittingId));
+}
+
+function batchSitting(ctx: Context, { em, sittings }: LoadedBatch, sittingId: string): Sitting {
+  const sitting = sittings.get(sittingId);
   if (!sitting) throw new NotFoundError('The sitting of this push no longer exists; re-read the exam.');
   ctx.em = em;
   return sitting;

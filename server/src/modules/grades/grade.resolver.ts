@@ -3,7 +3,7 @@ import type { Context } from '../../context';
 import { requireUser } from '../../common/auth';
 import { NotFoundError, withErrorCodes } from '../../common/errors';
 import { loadersOf } from '../../loaders';
-import { isLoaded } from '../../common/loaded';
+import { type Maybe, isLoaded } from '../../common/loaded';
 import { canCorrectGrade, canPublishResults, canSeeGrade } from '../../policy/sitting.policy';
 import { managedExam } from '../exams/exam-access';
 import { Exam } from '../exams/exam.entity';
@@ -82,11 +82,9 @@ export class SittingGradeResolver {
     description:
       "The grade: null until graded; for the student also null until it is published (staff and the exam's teacher see drafts).",
   })
-  async grade(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Grade | null> {
-    if (sitting.score == null) return null;
-    if (!canSeeGrade(ctx.user, await examOf(ctx.em, sitting), isGradePublished(sitting))) return null;
-    if (sitting.gradedBy && !isLoaded(sitting.gradedBy)) await loadersOf(ctx).user.load(sitting.gradedBy.id);
-    return GradeService.gradeOf(sitting);
+  grade(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<Grade | null> {
+    if (sitting.score == null) return null; // without a promise: most pushed sittings have no grade
+    return visibleGrade(ctx, sitting);
   }
 
   @FieldResolver(() => [GradeChange], {
@@ -145,4 +143,11 @@ export class GradeChangeResolver {
   actor(@Root() change: GradeChange, @Ctx() ctx: Context): Promise<User | null> | null {
     return change.actor ? loadersOf(ctx).user.load(change.actor.id) : null;
   }
+}
+
+/** a graded sitting's grade, if the caller may see it */
+async function visibleGrade(ctx: Context, sitting: Sitting): Promise<Grade | null> {
+  if (!canSeeGrade(ctx.user, await examOf(ctx.em, sitting), isGradePublished(sitting))) return null;
+  if (sitting.gradedBy && !isLoaded(sitting.gradedBy)) await loadersOf(ctx).user.load(sitting.gradedBy.id);
+  return GradeService.gradeOf(sitting);
 }

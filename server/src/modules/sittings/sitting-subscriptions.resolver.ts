@@ -7,6 +7,7 @@ import { canSeeEverySitting } from '../../policy/sitting.policy';
 import { visibleExam } from '../exams/exam-access';
 import { counted, dropper, guarded, pushedSitting, studentStream, type Data } from '../exams/exam-streams';
 import { Sitting } from './sitting.entity';
+import type { Maybe } from '../../common/loaded';
 
 @Resolver()
 export class SittingSubscriptionResolver {
@@ -26,7 +27,7 @@ export class SittingSubscriptionResolver {
     @Root() payload: SittingEventPayload,
     @Ctx() ctx: Context,
     @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) _examId: string,
-  ): Promise<Sitting> {
+  ): Maybe<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
@@ -46,7 +47,7 @@ export class SittingSubscriptionResolver {
     @Root() payload: SittingEventPayload,
     @Ctx() ctx: Context,
     @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) _examId: string,
-  ): Promise<Sitting> {
+  ): Maybe<Sitting> {
     return pushedSitting(ctx, payload);
   }
 
@@ -69,7 +70,7 @@ export class SittingSubscriptionResolver {
     @Root() payload: SittingEventPayload,
     @Ctx() ctx: Context,
     @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) _examId: string,
-  ): Promise<Sitting> {
+  ): Maybe<Sitting> {
     return pushedSitting(ctx, payload);
   }
 }

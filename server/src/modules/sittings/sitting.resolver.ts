@@ -12,6 +12,7 @@ import { endFor } from '../exams/exam-rules';
 import { Role, User } from '../users/user.entity';
 import { Sitting } from './sitting.entity';
 import { examOf } from './sitting-relations';
+import { thenMaybe, type Maybe } from '../../common/loaded';
 import { QUESTIONS_PENDING_MESSAGE } from './sitting.service';
 import { QuestionsPending, TicketQuestions, TicketQuestionsResult } from './sitting.types';
 import { hidesStudents } from '../../policy/blind.policy';
@@ -169,7 +170,7 @@ export class SittingResolver {
   // ---- fields: a sitting is seen by its student, staff and the exam's teacher ----
 
   @FieldResolver(() => Exam, { description: 'The exam.' })
-  exam(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Exam> {
+  exam(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<Exam> {
     return examOf(ctx.em, sitting);
   }
 
@@ -199,7 +200,7 @@ export class SittingResolver {
   @FieldResolver(() => Date, {
     description: "The end that counts for this student (UTC): the exam's, or later with extra time (setExtraTime).",
   })
-  async endsAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Promise<Date> {
-    return endFor(await examOf(ctx.em, sitting), sitting);
+  endsAt(@Root() sitting: Sitting, @Ctx() ctx: Context): Maybe<Date> {
+    return thenMaybe(examOf(ctx.em, sitting), (exam) => endFor(exam, sitting));
   }
 }
