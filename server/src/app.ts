@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from './config';
-import { EVENTS_CHANNEL } from './common/events';
+import { eventsChannel } from './common/events';
 import { HttpDrain } from './common/http-drain';
 import { notFound, securityHeaders, transportErrorHandler } from './common/http-guards';
 import { lifecycleLogger, logger } from './common/logger';
@@ -52,7 +52,11 @@ async function startServices(config: Config) {
   }
   const metrics = new Metrics();
   const redis: RedisConnections | undefined = config.redisUrl
-    ? connectRedis(config.redisUrl, [EVENTS_CHANNEL, revocationChannel(config.redisKeyPrefix)], metrics)
+    ? connectRedis(
+        config.redisUrl,
+        [eventsChannel(config.redisKeyPrefix), revocationChannel(config.redisKeyPrefix)],
+        metrics,
+      )
     : undefined;
   const services = createServices(config, fileSecret(config), redis, metrics);
   if (redis) {

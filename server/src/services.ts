@@ -50,9 +50,15 @@ class InFlight {
 
 /** The rule-holding services, one set per server; resolvers reach them through the context. */
 export function createServices(config: Config, fileSecret: Buffer, redis?: RedisConnections, metrics = new Metrics()) {
-  const events = new ExamEvents(config.subscriptionQueueMax, config.pushConcurrency, metrics, redis);
+  const events = new ExamEvents(
+    config.subscriptionQueueMax,
+    config.pushConcurrency,
+    metrics,
+    redis,
+    config.redisKeyPrefix,
+  );
   const presence: Presence = redis
-    ? new RedisPresence(redis.command, config.presenceTtlMs, metrics, REDIS_RETRY_MAX_MS)
+    ? new RedisPresence(redis.command, config.presenceTtlMs, metrics, REDIS_RETRY_MAX_MS, config.redisKeyPrefix)
     : new MemoryPresence();
   const store = new FileStore(config.dataDir);
   const tickets = new TicketService(events);

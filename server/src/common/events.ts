@@ -60,7 +60,8 @@ type ExamEvent =
 type Subscriber = Pick<SubscriptionQueue<unknown>, 'push' | 'pushMany' | 'depth'>;
 
 /** the Redis channel every instance listens on (one channel: an instance drops what none of its sockets follows) */
-export const EVENTS_CHANNEL = 'att:exam-events';
+/** the Redis channel of exam events: instances of one deployment share it, other deployments (REDIS_KEY_PREFIX) do not */
+export const eventsChannel = (prefix: string) => `${prefix}:exam-events`;
 /** close code for a socket whose subscriber fell `SUBSCRIPTION_QUEUE_MAX` pushes behind: "try again later", so clients reconnect */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
 /** beyond this many exams missed during an outage, the resync goes to every exam */
@@ -91,6 +92,7 @@ export const STAFF_APPEALS = 'staff';
 export class ExamEvents {
   private readonly topics = new Map<string, Set<Subscriber>>();
   private readonly instance = randomUUID();
+  private readonly channel: string;
   private readonly missed = new Set<string>();
   private missedAll = false;
   private readonly slots: PushSlots;
@@ -100,11 +102,14 @@ export class ExamEvents {
     pushConcurrency: number,
     private readonly metrics: Metrics,
     private readonly redis?: RedisConnections,
+    /** REDIS_KEY_PREFIX: names the events channel */
+    redisKeyPrefix = 'attestation',
   ) {
+    this.channel = eventsChannel(redisKeyPrefix);
     this.slots = new PushSlots(pushConcurrency);
     metrics.observeSubscriptionQueues(() => this.queues());
     redis?.subscribe.on('message', (channel: string, message: string) => {
-      if (channel === EVENTS_CHANNEL) this.received(message);
+      if (channel === this.channel) this.received(message);
     });
   }
 
@@ -197,7 +202,7 @@ export class ExamEvents {
     this.deliver({ kind: 'resync', examIds: null });
     if (examIds && examIds.length === 0) return;
     await this.redis!.publish.publish(
-      EVENTS_CHANNEL,
+      this.channel,
       JSON.stringify({ from: this.instance, event: { kind: 'resync', examIds } }),
     );
   }
@@ -254,7 +259,7 @@ export class ExamEvents {
       );
     };
     try {
-      this.redis.publish.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.instance, event })).catch(failed);
+      this.redis.publish.publish(this.channel, JSON.stringify({ from: this.instance, event })).catch(failed);
     } catch (error) {
       failed(error);
     }

@@ -88,14 +88,16 @@ export class RedisPresence implements Presence {
     private readonly metrics?: Metrics,
     /** how long after Redis returns other instances may take to reconnect */
     private readonly reconnectMs = 1_000,
+    /** REDIS_KEY_PREFIX: the instances of one deployment share these keys, other deployments on the Redis do not */
+    private readonly prefix = 'attestation',
   ) {
     this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(ttlMs / 3)));
     this.timer.unref();
   }
 
-  private zset = (examId: string) => `att:presence:${examId}`;
-  private sinceKey = (examId: string) => `att:presence-since:${examId}`;
-  private static readonly EXAMS = 'att:presence-exams';
+  private zset = (examId: string) => `${this.prefix}:presence:${examId}`;
+  private sinceKey = (examId: string) => `${this.prefix}:presence-since:${examId}`;
+  private readonly exams = `${this.prefix}:presence-exams`;
   private member = (studentId: string) => `${studentId}@${this.instanceId}`;
 
   private async liveMembers(examId: string, studentId: string): Promise<string[]> {
@@ -117,7 +119,7 @@ export class RedisPresence implements Presence {
       await this.redis
         .multi()
         .zadd(this.zset(examId), Date.now() + this.ttlMs, this.member(studentId))
-        .sadd(RedisPresence.EXAMS, examId)
+        .sadd(this.exams, examId)
         .exec();
       if (others.length > 0) return false;
       await this.redis.hset(this.sinceKey(examId), studentId, String(now.getTime()));
@@ -205,7 +207,7 @@ export class RedisPresence implements Presence {
       exams.add(examId);
       write
         .zadd(this.zset(examId), expiry, this.member(studentId))
-        .sadd(RedisPresence.EXAMS, examId)
+        .sadd(this.exams, examId)
         .hsetnx(this.sinceKey(examId), studentId, String(held.since.getTime()));
     }
     for (const key of this.pendingLeaves) exams.add(key.split(':')[0]);
@@ -224,7 +226,7 @@ export class RedisPresence implements Presence {
         const refresh = this.redis.pipeline();
         for (const key of this.local.keys()) {
           const [examId, studentId] = key.split(':');
-          refresh.zadd(this.zset(examId), expiry, this.member(studentId)).sadd(RedisPresence.EXAMS, examId);
+          refresh.zadd(this.zset(examId), expiry, this.member(studentId)).sadd(this.exams, examId);
         }
         await refresh.exec();
       }
@@ -235,7 +237,7 @@ export class RedisPresence implements Presence {
         this.pendingLeaves.delete(key);
         if (!this.local.has(key) && (await this.goneEverywhere(examId, studentId))) this.onExpired?.(examId, studentId);
       }
-      for (const examId of await this.redis.smembers(RedisPresence.EXAMS)) {
+      for (const examId of await this.redis.smembers(this.exams)) {
         const expired = await this.redis.zrangebyscore(this.zset(examId), '-inf', Date.now());
         for (const member of expired) {
           // ZREM answers 1 on exactly one instance, which then reports the student gone
@@ -243,7 +245,7 @@ export class RedisPresence implements Presence {
           const studentId = member.slice(0, member.indexOf('@'));
           if (await this.goneEverywhere(examId, studentId)) this.onExpired?.(examId, studentId);
         }
-        if ((await this.redis.zcard(this.zset(examId))) === 0) await this.redis.srem(RedisPresence.EXAMS, examId);
+        if ((await this.redis.zcard(this.zset(examId))) === 0) await this.redis.srem(this.exams, examId);
       }
     } catch {
       // Redis down: the next tick tries again; rebuild() runs when it returns
