@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { plainRead } from '../../common/loaded';
 import { columnsOf, instantOrNull, mapped, plainRows } from '../../common/plain-sql';
-import { Answer, type AnswerSendMode, type AnswerStatus } from '../answers/answer.entity';
+import { ANSWER_COLUMNS, answerFromRow } from '../answers/answer-row';
 import { Exam } from '../exams/exam.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { User, type Role } from '../users/user.entity';
@@ -20,9 +20,7 @@ export const SITTING_COLUMNS = `s.id as sitting_id, s.ticket_id, tk.number as ti
   s.ticket_chosen_at, s.questions_released_at, s.questions_viewed_at, s.ends_at_override,
   s.score, s.letter, s.gpa, s.grade_comment, s.graded_at, s.grade_published_at,
   g.id as grader_id, g.login as grader_login, g.full_name as grader_full_name, g.role as grader_role,
-  a.id as answer_id, a.text as answer_text, a.status as answer_status, a.saved_at as answer_saved_at,
-  a.submitted_at as answer_submitted_at, a.send_mode as answer_send_mode,
-  a.version as answer_version`;
+  ${ANSWER_COLUMNS}`;
 export const SITTING_JOINS = `left join tickets tk on tk.id = s.ticket_id
 left join users g on g.id = s.graded_by_id
 left join answers a on a.sitting_id = s.id`;
@@ -60,18 +58,7 @@ export function sittingFromRow(row: Record<string, Cell>, exam: Exam, student: U
         : plainPerson(row.grader_id, row.grader_login, row.grader_full_name, row.grader_role),
     answer: null,
   });
-  if (row.answer_id != null) {
-    sitting.answer = plainRead(Answer, {
-      id: String(row.answer_id),
-      sitting,
-      text: String(row.answer_text),
-      status: row.answer_status as AnswerStatus,
-      savedAt: instantOrNull(row.answer_saved_at),
-      submittedAt: instantOrNull(row.answer_submitted_at),
-      sendMode: (row.answer_send_mode ?? null) as AnswerSendMode | null,
-      version: Number(row.answer_version),
-    });
-  }
+  if (row.answer_id != null) sitting.answer = answerFromRow(sitting, row);
   return sitting;
 }
 
