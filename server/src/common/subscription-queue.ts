@@ -4,8 +4,9 @@
  * are pending the consumer is too slow: the queue empties itself, ends, and calls `onOverflow`
  * (which closes the socket so the client reconnects and re-reads) — it never grows or throws.
  *
- * An entry may carry a key: a push whose key is already pending is dropped, since every push is
- * only a cue to read fresh data (a board changed twice is read once). A batch (`pushMany`) is one
+ * An entry may carry a key: a push whose key is already pending replaces the pending one in its place (a board
+ * changed twice is read once). The newer one must win: an event's payload is shared by all its subscribers and read
+ * once, by the first push built, so the older one may already hold what was read before the newer change. A batch (`pushMany`) is one
  * entry however long: its array is shared by every subscriber of the event. With `slots`, a push is
  * handed out only while a slot is free, and holds it until `pushBuilt()` (or the next `next()`).
  *
@@ -17,7 +18,7 @@
  * `latestOf` counts its entries: a consumer that stopped reading still overflows once `limit` arrivals wait.
  */
 export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
-  private readonly entries: { items: readonly T[]; key?: string }[] = [];
+  private readonly entries: { items: readonly T[]; readonly key?: string }[] = [];
   /** a coalescing queue's pending pushes (see `latestOf`): one per item, in the order the items first arrived */
   private readonly latest?: Map<string, Latest<T>>;
   /** a coalescing queue's arrivals with a push still pending: its depth */
@@ -76,7 +77,11 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
       this.coalesce(this.latest, items);
       return;
     }
-    if (key !== undefined && this.pendingKeys.has(key)) return;
+    if (key !== undefined && this.pendingKeys.has(key)) {
+      const pending = this.entries.find((entry) => entry.key === key);
+      if (pending) pending.items = items;
+      return;
+    }
     if (this.entries.length >= this.limit) {
       this.overflow();
       return;
