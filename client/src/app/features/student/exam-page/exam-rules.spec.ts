@@ -149,6 +149,15 @@ describe('exam page rules', () => {
       ).toBeTrue();
     });
 
+    it('opens as soon as the server has shown this page the questions, before the page re-reads its sitting', () => {
+      expect(
+        examView(examFixture({}, { ticketNumber: 4, questionsReleasedAt: at(-1) }), NOW, {
+          ...NO_ACTIONS,
+          questionsLoaded: true,
+        }).showAnswers,
+      ).toBeTrue();
+    });
+
     it('opens on a task exam when the task is given and the exam has started', () => {
       const task = { text: 'x', files: [] };
       expect(

@@ -82,7 +82,9 @@ export function examView(exam: StudentExam, now: number, actions: PageActions): 
   // the server hides the number until the start; the clock check keeps a stale read from showing it early
   const ticketNumber = tickets && started ? (sitting?.ticketNumber ?? null) : null;
   const holdsTicket = ticketNumber != null;
-  const questionsSeen = !!sitting?.questionsViewedAt;
+  // the questions on this page were shown by the server, which records questionsViewedAt on that very call (R5.3):
+  // seen, without waiting for a re-read that may have started before it
+  const questionsSeen = !!sitting?.questionsViewedAt || actions.questionsLoaded;
 
   const showQuestions = tickets && holdsTicket && actions.questionsLoaded;
   const showTask = !tickets && started && !!exam.task;
