@@ -82,9 +82,5 @@ export async function related<T extends object, K extends keyof T & string>(
   entity: T,
   key: K,
 ): Promise<T[K]> {
-  if (plainReads.has(entity) || !Utils.isEntity(entity)) return entity[key];
-  const value = entity[key];
-  if (value != null && isLoaded(value)) return value;
-  await em.populate(entity, [key] as never);
-  return entity[key];
+  return relatedNow(em, entity, key);
 }
