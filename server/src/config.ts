@@ -132,6 +132,8 @@ export interface Config {
   importMaxFileBytes: number;
   /** issue 13, schedule import: the most rows (exams) in one file or one importSchedule */
   importMaxRows: number;
+  /** schedule import: the most bytes an XLSX workbook may unpack to (a zip bomb is refused before it is read) */
+  importMaxUnpackedBytes: number;
   /** issue 13, schedule import: the longest cell (characters; the students cell is the long one) */
   importMaxCellChars: number;
   /** the largest `first` of a connection (usersConnection, examsConnection, …); also its default */
@@ -322,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookKey: webhookKey(env),
     importMaxFileBytes: int(env, 'IMPORT_MAX_FILE_KB', 2048, 1) * 1024,
     importMaxRows: int(env, 'IMPORT_MAX_ROWS', 2000, 1),
+    importMaxUnpackedBytes: int(env, 'IMPORT_MAX_UNPACKED_KB', 16384, 64) * 1024,
     importMaxCellChars: int(env, 'IMPORT_MAX_CELL_CHARS', 20000, 100),
     maxPageSize: int(env, 'MAX_PAGE_SIZE', 100, 1, 1_000),
     maxSearchChars: int(env, 'MAX_SEARCH_CHARS', 100, 1, 1_000),

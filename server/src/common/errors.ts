@@ -109,7 +109,7 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   EXTERNAL_ID_CLASH:
     'the external id belongs to another record (another login, code, year or period), or the record already has another one; `extensions.externalId` and `extensions.login` name them, and nothing of the request was written (HTTP 409)',
   IMPORT_FILE_INVALID:
-    'the schedule cannot be read as one: `extensions.reason` is NOT_A_SCHEDULE, TOO_LARGE (HTTP 413), TOO_MANY_ROWS, MISSING_COLUMNS, EMPTY or UNREADABLE, `extensions.params` fills it (HTTP 400)',
+    'the schedule cannot be read as one: `extensions.reason` is NOT_A_SCHEDULE, TOO_LARGE or UNPACKS_TOO_LARGE (HTTP 413), TOO_MANY_ROWS, MISSING_COLUMNS, EMPTY or UNREADABLE, `extensions.params` fills it (HTTP 400)',
   SCHEDULE_HAS_PROBLEMS:
     'the schedule was not imported because rows have problems; `extensions.problems` lists them as a dry run does (HTTP 422)',
   BAD_CURSOR:
@@ -305,7 +305,7 @@ export class ExternalIdClashError extends AppError {
 
 /**
  * issue 13: a schedule file that cannot be read as one; `extensions.reason` says why in a word the web app translates
- * (NOT_A_SCHEDULE, TOO_LARGE, TOO_MANY_ROWS, MISSING_COLUMNS, EMPTY, UNREADABLE) and `extensions.params` fills it.
+ * (NOT_A_SCHEDULE, TOO_LARGE, UNPACKS_TOO_LARGE, TOO_MANY_ROWS, MISSING_COLUMNS, EMPTY, UNREADABLE) and `extensions.params` fills it.
  */
 export class ImportFileInvalidError extends AppError {
   readonly code = 'IMPORT_FILE_INVALID';

@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { ImportFileInvalidError } from '../../common/errors';
 import { REQUIRED_SCHEDULE_COLUMNS, SCHEDULE_COLUMNS, splitStudents, type ScheduleColumn } from '../../rules';
+import type { Config } from '../../config';
 import type { ScheduleRow } from './schedule-import.service';
+import { unpackedZipSize } from './zip-size';
 
 /** A header cell as a column: case, spaces, dashes and underscores do not matter ("Ticket mode" is ticketMode). */
 const columnOf = (header: string): ScheduleColumn | undefined => {
@@ -139,12 +141,37 @@ async function parseXlsx(bytes: Buffer, maxRows: number): Promise<string[][]> {
   return lines;
 }
 
+/** a workbook that unpacks past IMPORT_MAX_UNPACKED_KB is refused before exceljs holds it all in memory */
+function checkUnpackedSize(bytes: Buffer, max: number): void {
+  const size = unpackedZipSize(bytes, max);
+  if (size === 'TOO_LARGE')
+    throw new ImportFileInvalidError(
+      `Unpacked, the workbook is larger than ${max / 1024} KB (IMPORT_MAX_UNPACKED_KB); keep only the schedule's sheet or save it as .csv.`,
+      'UNPACKS_TOO_LARGE',
+      { maxKb: max / 1024 },
+      413,
+    );
+  if (size === 'UNREADABLE')
+    throw new ImportFileInvalidError(
+      'The XLSX file could not be read; save it again from the spreadsheet program.',
+      'UNREADABLE',
+    );
+}
+
 const isZip = (bytes: Buffer) => bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50;
 
 /** A schedule file as rows: XLSX (a zip) or CSV (UTF-8 text); anything else is IMPORT_FILE_INVALID, never a fault. */
-export async function readScheduleFile(bytes: Buffer, name: string, maxRows: number): Promise<ScheduleRow[]> {
+export async function readScheduleFile(
+  bytes: Buffer,
+  name: string,
+  limits: Pick<Config, 'importMaxRows' | 'importMaxUnpackedBytes'>,
+): Promise<ScheduleRow[]> {
+  const maxRows = limits.importMaxRows;
   if (!bytes.length) throw new ImportFileInvalidError('The file is empty.', 'EMPTY');
-  if (isZip(bytes)) return rowsOf(await parseXlsx(bytes, maxRows), maxRows);
+  if (isZip(bytes)) {
+    checkUnpackedSize(bytes, limits.importMaxUnpackedBytes);
+    return rowsOf(await parseXlsx(bytes, maxRows), maxRows);
+  }
   if (/\.xlsx?$/i.test(name))
     throw new ImportFileInvalidError('The file is not an XLSX workbook; save it as .xlsx or .csv.', 'NOT_A_SCHEDULE');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);

@@ -23,7 +23,12 @@ describe('schedule import (issue 13)', () => {
   let staff: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ importMaxCellChars: 200, importMaxRows: 20, importMaxFileBytes: 16384 });
+    server = await startTestServer({
+      importMaxCellChars: 200,
+      importMaxRows: 20,
+      importMaxFileBytes: 16384,
+      importMaxUnpackedBytes: 256 * 1024,
+    });
     u = await seedUniversity(server, 3);
     staff = await server.login('staff');
     await server.ok(staff, 'mutation($u:[UserInput!]!){ upsertUsers(users:$u){ id } }', {
@@ -264,6 +269,36 @@ describe('schedule import (issue 13)', () => {
     const teacher = await server.login('teacher');
     expect((await upload(csv(GOOD[1]), true, 'schedule.csv', teacher)).status).toBe(403);
     expect((await upload(csv(GOOD[1]), true, 'schedule.csv', null)).status).toBe(401);
+  });
+
+  it('an XLSX that unpacks past IMPORT_MAX_UNPACKED_KB is refused before it is read, whatever sizes its zip declares', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Schedule');
+    sheet.addRow(HEADER.split(','));
+    sheet.addRow([
+      'DB-1',
+      'teacher',
+      '2026-2027/1',
+      '2026-12-20',
+      '09:00',
+      '11:00',
+      'TASK',
+      '',
+      's01 '.repeat(100_000),
+      '',
+    ]);
+    const bomb = Buffer.from(await workbook.xlsx.writeBuffer());
+    expect(bomb.length).toBeLessThan(16384); // under IMPORT_MAX_FILE_KB: only the unpacked size can refuse it
+    // every central directory entry claims to unpack to 10 bytes: the claim is not what is counted
+    for (let at = bomb.indexOf('PK\x01\x02', 0, 'latin1'); at >= 0; at = bomb.indexOf('PK\x01\x02', at + 4, 'latin1'))
+      bomb.writeUInt32LE(10, at + 24);
+    const refused = await upload(bomb, true, 'bomb.xlsx');
+    expect([refused.status, refused.body.error?.code, refused.body.error?.reason]).toEqual([
+      413,
+      'IMPORT_FILE_INVALID',
+      'UNPACKS_TOO_LARGE',
+    ]);
+    expect(refused.body.error.params).toEqual({ maxKb: 256 });
   });
 
   it('two imports of the same exams at once write it once: the other finds it unchanged or is refused, never a 500', async () => {

@@ -57,7 +57,7 @@ export async function scheduleUpload(ctx: Context, req: Request, res: Response):
   requireRole(ctx, Role.STAFF);
   const { config } = ctx.services;
   const { name, bytes } = await receiveOne(req, config.importMaxFileBytes);
-  const rows = await readScheduleFile(bytes, name, config.importMaxRows);
+  const rows = await readScheduleFile(bytes, name, config);
   const report = await ctx.services.scheduleImport.run(ctx.em, rows, req.query.dryRun !== 'false');
   res.status(200).json(report);
 }

@@ -702,6 +702,8 @@ export const en: Messages = {
   'scheduleImport.problem.REFUSED': 'The exam cannot be changed this way: {reason}',
   'scheduleImport.file.NOT_A_SCHEDULE': 'This is not a CSV or XLSX file; save the schedule as .csv (UTF-8) or .xlsx.',
   'scheduleImport.file.TOO_LARGE': 'The file is larger than {maxKb} KB; split the schedule into several files.',
+  'scheduleImport.file.UNPACKS_TOO_LARGE':
+    'Unpacked, the workbook is larger than {maxKb} KB; keep only the schedule sheet, or save it as .csv.',
   'scheduleImport.file.TOO_MANY_ROWS': 'The file has more than {max} exams; split it into several files.',
   'scheduleImport.file.MISSING_COLUMNS':
     'The first line must name the columns; missing: {columns}. Start from the template.',

@@ -711,6 +711,8 @@ export const kk = {
   'scheduleImport.file.NOT_A_SCHEDULE':
     'Бұл файл кесте ретінде оқылмайды; оны кесте бағдарламасында үтірмен бөлінген мәтін немесе электрондық кесте кітабы ретінде сақтаңыз.',
   'scheduleImport.file.TOO_LARGE': 'Файл {maxKb} КБ-тан үлкен; кестені бірнеше файлға бөліңіз.',
+  'scheduleImport.file.UNPACKS_TOO_LARGE':
+    'Ашқанда жұмыс кітабы {maxKb} КБ-тан үлкен; тек кесте парағын қалдырыңыз немесе оны .csv ретінде сақтаңыз.',
   'scheduleImport.file.TOO_MANY_ROWS': 'Файлда {max} емтиханнан көп; оны бірнеше файлға бөліңіз.',
   'scheduleImport.file.MISSING_COLUMNS':
     'Бірінші жолда бағандардың атаулары болуы керек; жетіспейді: {columns}. Үлгіден бастаңыз.',

@@ -705,6 +705,8 @@ export const ru: Messages = {
   'scheduleImport.problem.REFUSED': 'Экзамен нельзя изменить так: {reason}',
   'scheduleImport.file.NOT_A_SCHEDULE': 'Это не файл CSV или XLSX; сохраните расписание как .csv (UTF-8) или .xlsx.',
   'scheduleImport.file.TOO_LARGE': 'Файл больше {maxKb} КБ; разделите расписание на несколько файлов.',
+  'scheduleImport.file.UNPACKS_TOO_LARGE':
+    'В распакованном виде книга больше {maxKb} КБ; оставьте только лист с расписанием или сохраните его как .csv.',
   'scheduleImport.file.TOO_MANY_ROWS': 'В файле больше {max} экзаменов; разделите его на несколько файлов.',
   'scheduleImport.file.MISSING_COLUMNS':
     'Первая строка должна называть столбцы; не хватает: {columns}. Начните с шаблона.',
