@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema, getMetadataStorage } from 'type-graphql';
+import { buildSchema, getMetadataStorage, type BuildSchemaOptions } from 'type-graphql';
 import { authChecker } from './common/auth';
 import { bindDirectResolvers, ResolverInstances, type DirectBindings } from './common/direct-resolvers';
 import { errorCodesDescription } from './common/errors';
@@ -99,10 +99,9 @@ export function sortArgumentsByDeclaration(): void {
 
 async function build(direct: boolean): Promise<GraphQLSchema> {
   sortArgumentsByDeclaration();
-  const instances = new ResolverInstances();
-  const schema = await buildSchema({
+  const options = {
     resolvers,
-    container: instances,
+    container: new ResolverInstances(),
     authChecker,
     authMode: 'error',
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
@@ -116,8 +115,9 @@ async function build(direct: boolean): Promise<GraphQLSchema> {
         throw new Error('subscriptions declare their own subscribe()');
       },
     },
-  });
-  if (direct) directBindings = bindDirectResolvers(schema, resolvers, instances);
+  } satisfies BuildSchemaOptions;
+  const schema = await buildSchema(options);
+  if (direct) directBindings = bindDirectResolvers(schema, options);
   guardClientScopes(schema);
   describeRoots(schema);
   return schema;

@@ -6,11 +6,13 @@ import {
   visit,
   visitWithTypeInfo,
   type ExecutionResult,
+  type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
 import { getMetadataStorage } from 'type-graphql';
 import { pushExecution } from './compiled-execution';
+import { bindDirectResolvers, ResolverInstances } from './direct-resolvers';
 import { createSchema, directBindings, schemaWithoutDirectResolvers } from '../schema';
 import { clientOperation } from '../testing/client-operations';
 import {
@@ -176,5 +178,40 @@ describe('direct resolver bindings', () => {
     for (const name of ['QuestionsReleased', 'TicketBoardChanged', 'Room', 'Peek']) expect(operations).toContain(name);
     for (const { operation, typeGraphql, direct } of compared)
       expect(direct).withContext(String(operation)).toEqual(typeGraphql);
+  });
+});
+
+describe('bindDirectResolvers', () => {
+  type Options = Parameters<typeof bindDirectResolvers>[1];
+  const resolvers = () => getMetadataStorage().resolverClasses.map((r) => r.target) as Options['resolvers'];
+  const sittingExam = (schema: GraphQLSchema) => (schema.getType('Sitting') as GraphQLObjectType).getFields().exam;
+
+  it('binds nothing when type-graphql would run more for every field: a global middleware, validation', async () => {
+    const refusals: Partial<Options>[] = [
+      { globalMiddlewares: [async (_data, next) => next()], validate: false },
+      { validate: true },
+      { validate: false, validateFn: () => undefined },
+    ];
+    for (const options of refusals) {
+      const schema = await schemaWithoutDirectResolvers();
+      const typeGraphql = sittingExam(schema).resolve;
+      const bindings = bindDirectResolvers(schema, {
+        resolvers: resolvers(),
+        container: new ResolverInstances(),
+        ...options,
+      });
+      expect(bindings).toEqual({ called: [], read: [] });
+      expect(sittingExam(schema).resolve).toBe(typeGraphql);
+    }
+    // the same without them: bound
+    const schema = await schemaWithoutDirectResolvers();
+    const typeGraphql = sittingExam(schema).resolve;
+    const bound = bindDirectResolvers(schema, {
+      resolvers: resolvers(),
+      container: new ResolverInstances(),
+      validate: false,
+    });
+    expect(bound.called).toContain('Sitting.exam');
+    expect(sittingExam(schema).resolve).not.toBe(typeGraphql);
   });
 });

@@ -5,7 +5,7 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { getMetadataStorage, type ContainerType } from 'type-graphql';
+import { getMetadataStorage, type BuildSchemaOptions, type ContainerType } from 'type-graphql';
 
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Param = Storage['params'][number];
@@ -58,15 +58,20 @@ const passedAsIs: readonly unknown[] = [String, Boolean, Number, Date];
  * call. Plain `@Field` properties without roles or middleware lose their wrapper too, as type-graphql's own
  * `simpleResolvers` option would make them: graphql (and graphql-jit, inline) reads the property.
  *
- * Call it right after buildSchema with the same resolver classes, `validate: false` and no global middleware.
+ * Call it right after buildSchema with its options: it binds nothing unless they say `validate: false`, no
+ * `validateFn`, no global middleware and a ResolverInstances container.
  */
 export function bindDirectResolvers(
   schema: GraphQLSchema,
-  resolvers: readonly Target[],
-  instances: ResolverInstances,
+  /** the options `schema` was built with */
+  options: Pick<BuildSchemaOptions, 'resolvers' | 'container' | 'validate' | 'validateFn' | 'globalMiddlewares'>,
 ): DirectBindings {
   const storage = getMetadataStorage();
   const bindings: DirectBindings = { called: [], read: [] };
+  const { resolvers, container: instances } = options;
+  // what type-graphql's wrapper would do for every field: then no field may go without it
+  if (options.validate !== false || options.validateFn || options.globalMiddlewares?.length) return bindings;
+  if (!(instances instanceof ResolverInstances)) return bindings;
   const ours = (handler: { target: Target }) => resolvers.includes(handler.target);
 
   const roots: Array<[GraphQLObjectType | null | undefined, Handler[]]> = [
