@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema, getMetadataStorage } from 'type-graphql';
+import { buildSchema, getMetadataStorage, type BuildSchemaOptions } from 'type-graphql';
 import { authChecker } from './common/auth';
+import { bindDirectResolvers, ResolverInstances, type DirectBindings } from './common/direct-resolvers';
 import { errorCodesDescription } from './common/errors';
 import { printInStableOrder } from './schema-order';
 import { DateTimeScalar } from './common/scalars';
@@ -32,13 +33,58 @@ import { RetakeResolver } from './modules/retakes/retake.resolver';
 import { JournalAttemptResolver } from './modules/journal/journal-attempts';
 import { SittingBlindResolver } from './modules/blind/blind.resolver';
 
+const resolvers = [
+  UserResolver,
+  AcademicYearResolver,
+  PeriodResolver,
+  ExamResolver,
+  SittingSubscriptionResolver,
+  TicketSubscriptionResolver,
+  ExamSubscriptionResolver,
+  ExamSittingsResolver,
+  SittingResolver,
+  ExamTicketsResolver,
+  SittingTicketResolver,
+  TicketResolver,
+  AnswerResolver,
+  SittingAnswerResolver,
+  AnswerLimitsResolver,
+  SittingSendResolver,
+  SittingGradeResolver,
+  SittingTrailResolver,
+  SittingEventResolver,
+  FileResolver,
+  JournalResolver,
+  ExamResultsResolver,
+  GradeChangeResolver,
+  JournalRowResolver,
+  NonWorkingDayResolver,
+  AppealResolver,
+  SittingAppealResolver,
+  ExamAppealResolver,
+  ApiClientResolver,
+  RetakeResolver,
+  JournalAttemptResolver,
+  GradeFeedResolver,
+  ApiClientWebhooksResolver,
+  WebhookEndpointResolver,
+  ScheduleImportResolver,
+  SittingBlindResolver,
+  AuditTrailResolver,
+] as const;
+
 let built: Promise<GraphQLSchema> | undefined;
+/** which fields run without type-graphql's per-call wrapper (direct-resolvers.ts); a spec checks the push's are */
+export let directBindings: DirectBindings | undefined;
 
 /** One schema for Apollo Server, graphql-ws and the schema.graphql printer. */
 export function createSchema(): Promise<GraphQLSchema> {
-  built ??= build();
+  built ??= build(true);
   return built;
 }
+
+/** the same schema with every resolver behind type-graphql's own wrapper: what a spec compares the direct bindings with */
+export const schemaWithoutDirectResolvers = (): Promise<GraphQLSchema> => build(false);
 
 /**
  * TypeScript runs parameter decorators from the last parameter to the first, and type-graphql keeps its `@Arg`s in
@@ -51,48 +97,11 @@ export function sortArgumentsByDeclaration(): void {
   getMetadataStorage().params.sort((a, b) => a.index - b.index);
 }
 
-async function build(): Promise<GraphQLSchema> {
+async function build(direct: boolean): Promise<GraphQLSchema> {
   sortArgumentsByDeclaration();
-  const schema = await buildSchema({
-    resolvers: [
-      UserResolver,
-      AcademicYearResolver,
-      PeriodResolver,
-      ExamResolver,
-      SittingSubscriptionResolver,
-      TicketSubscriptionResolver,
-      ExamSubscriptionResolver,
-      ExamSittingsResolver,
-      SittingResolver,
-      ExamTicketsResolver,
-      SittingTicketResolver,
-      TicketResolver,
-      AnswerResolver,
-      SittingAnswerResolver,
-      AnswerLimitsResolver,
-      SittingSendResolver,
-      SittingGradeResolver,
-      SittingTrailResolver,
-      SittingEventResolver,
-      FileResolver,
-      JournalResolver,
-      ExamResultsResolver,
-      GradeChangeResolver,
-      JournalRowResolver,
-      NonWorkingDayResolver,
-      AppealResolver,
-      SittingAppealResolver,
-      ExamAppealResolver,
-      ApiClientResolver,
-      RetakeResolver,
-      JournalAttemptResolver,
-      GradeFeedResolver,
-      ApiClientWebhooksResolver,
-      WebhookEndpointResolver,
-      ScheduleImportResolver,
-      SittingBlindResolver,
-      AuditTrailResolver,
-    ],
+  const options = {
+    resolvers,
+    container: new ResolverInstances(),
     authChecker,
     authMode: 'error',
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
@@ -106,7 +115,9 @@ async function build(): Promise<GraphQLSchema> {
         throw new Error('subscriptions declare their own subscribe()');
       },
     },
-  });
+  } satisfies BuildSchemaOptions;
+  const schema = await buildSchema(options);
+  if (direct) directBindings = bindDirectResolvers(schema, options);
   guardClientScopes(schema);
   describeRoots(schema);
   return schema;

@@ -183,7 +183,7 @@ export function graphqlOverWebSocket({
             );
             return;
           }
-          const session = await services.auth.socketSession(orm.em.fork(), ctx.connectionParams?.authorization);
+          const session = await services.auth.socketSession(() => orm.em.fork(), ctx.connectionParams?.authorization);
           ctx.extra.session = session;
           if (session) services.sessionSockets.track(session.id, session.expiresAt, ctx.extra.socket);
         } catch (error) {
