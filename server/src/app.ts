@@ -12,7 +12,7 @@ import { Metrics } from './common/metrics';
 import { connectRedis, type RedisConnections } from './common/redis';
 import { graphqlOverHttp } from './http/graphql-http';
 import { graphqlOverWebSocket } from './http/graphql-ws';
-import { graphqlLane } from './http/graphql-lane';
+import { expressShapes, graphqlLane } from './http/graphql-lane';
 import {
   errorReporter,
   probes,
@@ -120,7 +120,9 @@ export async function createApp(config: Config): Promise<RunningApp> {
   // before any route, for every request (also run by the lane for POST /graphql, in this order)
   const front = [securityHeaders(), requestLogging(), requestMetrics(metrics), compressedResponses(config.compression)];
   app.use(...front);
-  const httpServer = http.createServer(); // its request listener is added once the routes are built, below
+  // requests and responses born with Express's prototypes (graphql-lane.ts); the request listener is added below
+  const shapes = expressShapes(app);
+  const httpServer = http.createServer(shapes);
   const drain = new HttpDrain(httpServer);
   // idle keep-alive sockets outlive a proxy's or a client's pool (60 s is common), so the server never closes one under a request
   httpServer.keepAliveTimeout = 65_000;
@@ -157,7 +159,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
   const errors = transportErrorHandler(config.maxRequestBytes);
   app.use(errors);
   // POST /graphql through the same middlewares without Express's router (graphql-lane.ts); everything else: Express
-  const lane = graphqlLane({ app, front, graphql: graphql.handlers, notFound, errors });
+  const lane = graphqlLane({ app, front, graphql: graphql.handlers, notFound, errors, shapes });
   httpServer.on('request', (req, res) => lane(req, res) || app(req, res));
 
   await new Promise<void>((resolve, reject) => {

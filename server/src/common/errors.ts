@@ -158,13 +158,10 @@ export abstract class AppError extends GraphQLError {
   constructor(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) {
     super(message, withoutStackTrace({ extensions: { ...extensions, code } }));
     Error.stackTraceLimit = savedStackTraceLimit;
-    // the stack as a plain value: graphql-js copies `originalError.stack` into the error it wraps a refusal in, and
-    // V8's accessor would run Node's prepareStackTrace (source maps included) for each of them to say just this
-    Object.defineProperty(this, 'stack', {
-      value: `${this.name}: ${message}`,
-      writable: true,
-      configurable: true,
-    });
+    // no stack at all, set by assignment: V8 formats an error's captured frames whenever `stack` is redefined
+    // (Object.defineProperty), and graphql-js redefines the `stack` of the error it wraps a refusal in as a copy of a
+    // truthy `originalError.stack` — ten frames formatted per refusal; without one it only captures them, unformatted
+    this.stack = undefined;
   }
 }
 

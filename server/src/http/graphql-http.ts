@@ -1,4 +1,4 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -14,6 +14,7 @@ import { inputRefusal, limitRules, withoutSuggestions } from '../common/request-
 import { requestTurns } from '../common/turns';
 import type { Services } from '../services';
 import { graphqlDirect } from './graphql-direct';
+import { jsonBody } from './json-body';
 import { withLogContext, type ErrorReporter } from './observability';
 import type { ContextFor } from './request-context';
 
@@ -97,7 +98,7 @@ export async function graphqlOverHttp({
   // in this order on /graphql, under Express (the router) and in the lane for POST /graphql (graphql-lane.ts)
   const handlers: RequestHandler[] = [
     requestTurns(config.requestQueueMax), // a burst of requests starts one per turn of the event loop (common/turns.ts)
-    express.json({ limit: config.maxRequestBytes }),
+    jsonBody(config.maxRequestBytes), // express.json, with the plain body of nearly every request read directly
     withLogContext,
     graphqlTokenLimit(limits),
     // a valid operation, already known, is executed directly; anything else is Apollo's (graphql-direct.ts)

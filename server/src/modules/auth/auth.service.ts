@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../../config';
 import { UnauthenticatedError } from '../../common/errors';
@@ -11,7 +11,8 @@ import { verifyPassword } from './passwords';
 import { TurnBatch } from '../../common/turn-batch';
 import type { SessionSockets } from './session-sockets';
 
-export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+/** a session token as stored (SHA-256, hex): one-shot `hash`, without a Hash object per request */
+export const tokenHash = (token: string) => hash('sha256', token, 'hex');
 
 /** What a request knows of its session: signed file links name it, sockets close when it expires. */
 export type LiveSession = Pick<AuthSession, 'id' | 'expiresAt' | 'user'>;
