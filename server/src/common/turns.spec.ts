@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { requestTurns } from './turns';
+import { RequestTurns, requestTurns } from './turns';
 
 /** a Response that records what the middleware answered */
 function recordingResponse() {
@@ -23,7 +23,7 @@ function recordingResponse() {
 
 describe('requestTurns', () => {
   it('starts waiting requests one per turn, in order, and refuses beyond REQUEST_QUEUE_MAX with 429', async () => {
-    const turns = requestTurns(2);
+    const turns = requestTurns(new RequestTurns(2));
     const started: number[] = [];
     const answers = [0, 1, 2].map((n) => {
       const { res, sent } = recordingResponse();
