@@ -48,3 +48,18 @@ describe('requestTurns', () => {
     expect(answers[1].sent.status).toBeUndefined();
   });
 });
+
+describe('RequestTurns', () => {
+  it('is one queue: whoever waits in it (GraphQL or a file route) counts towards REQUEST_QUEUE_MAX, and turns come in order', async () => {
+    const turns = new RequestTurns(2);
+    const graphqlTurn = requestTurns(turns);
+    const started: string[] = [];
+    const { res } = recordingResponse();
+    graphqlTurn({} as Request, res, (() => started.push('graphql')) as NextFunction);
+    const fileTurn = turns.wait(); // what a file route awaits (file.routes.ts)
+    expect(fileTurn).not.toBeNull();
+    expect(turns.wait()).toBeNull(); // a third waiter is refused, whichever kind it is
+    await fileTurn!.then(() => started.push('file'));
+    expect(started).toEqual(['graphql', 'file']);
+  });
+});
