@@ -28,6 +28,7 @@ import { webApp } from './http/web-app';
 import { revocationChannel } from './modules/auth/session-sockets';
 import { fileSecret } from './modules/files/file-secret';
 import { fileRoutes } from './modules/files/file.routes';
+import { RequestTurns } from './common/turns';
 import { dialectOf, initORM, sqliteFile } from './orm';
 import { startCheckpoints } from './common/sqlite-checkpoint';
 import { createSchema } from './schema';
@@ -130,6 +131,8 @@ export async function createApp(config: Config): Promise<RunningApp> {
 
   const reportError = errorReporter(metrics);
   const contextFor = httpContext(orm, services);
+  // GraphQL over HTTP and the file routes start their requests from one queue, one a turn of the event loop
+  const turns = new RequestTurns(config.requestQueueMax);
   const sockets = graphqlOverWebSocket({
     httpServer,
     schema,
@@ -146,13 +149,14 @@ export async function createApp(config: Config): Promise<RunningApp> {
     services,
     contextFor,
     reportError,
+    turns,
     drainServer: sockets.dispose,
   });
 
   let shuttingDown = false;
   app.use(probes({ orm, redis, metrics, metricsToken: config.metricsToken, shuttingDown: () => shuttingDown }));
   app.use(graphql.router);
-  app.use('/files', withLogContext, fileRoutes(contextFor));
+  app.use('/files', withLogContext, fileRoutes(contextFor, turns));
   const web = webApp(config.clientDir);
   if (web) app.use(web);
   app.use(notFound);

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { requestTurns } from './turns';
+import { RequestTurns, requestTurns } from './turns';
 
 /** a Response that records what the middleware answered */
 function recordingResponse() {
@@ -23,7 +23,7 @@ function recordingResponse() {
 
 describe('requestTurns', () => {
   it('starts waiting requests one per turn, in order, and refuses beyond REQUEST_QUEUE_MAX with 429', async () => {
-    const turns = requestTurns(2);
+    const turns = requestTurns(new RequestTurns(2));
     const started: number[] = [];
     const answers = [0, 1, 2].map((n) => {
       const { res, sent } = recordingResponse();
@@ -46,5 +46,20 @@ describe('requestTurns', () => {
     expect(started).toEqual([0, 1]);
     expect(answers[0].sent.status).toBeUndefined();
     expect(answers[1].sent.status).toBeUndefined();
+  });
+});
+
+describe('RequestTurns', () => {
+  it('is one queue: whoever waits in it (GraphQL or a file route) counts towards REQUEST_QUEUE_MAX, and turns come in order', async () => {
+    const turns = new RequestTurns(2);
+    const graphqlTurn = requestTurns(turns);
+    const started: string[] = [];
+    const { res } = recordingResponse();
+    graphqlTurn({} as Request, res, (() => started.push('graphql')) as NextFunction);
+    const fileTurn = turns.wait(); // what a file route awaits (file.routes.ts)
+    expect(fileTurn).not.toBeNull();
+    expect(turns.wait()).toBeNull(); // a third waiter is refused, whichever kind it is
+    await fileTurn!.then(() => started.push('file'));
+    expect(started).toEqual(['graphql', 'file']);
   });
 });

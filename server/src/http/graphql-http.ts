@@ -11,7 +11,7 @@ import type { Context } from '../context';
 import { graphqlTokenLimit, requestErrorStatus } from '../common/http-guards';
 import { logContext, logger } from '../common/logger';
 import { inputRefusal, limitRules, withoutSuggestions } from '../common/request-limits';
-import { requestTurns } from '../common/turns';
+import { requestTurns, type RequestTurns } from '../common/turns';
 import type { Services } from '../services';
 import { graphqlDirect } from './graphql-direct';
 import { jsonBody } from './json-body';
@@ -24,6 +24,8 @@ export interface GraphqlOverHttpParts {
   services: Services;
   contextFor: ContextFor;
   reportError: ErrorReporter;
+  /** the server's one queue of request turns, shared with the file routes */
+  turns: RequestTurns;
   /** run first when Apollo stops (the WebSocket side ends its operations) */
   drainServer: () => Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function graphqlOverHttp({
   services,
   contextFor,
   reportError,
+  turns,
   drainServer,
 }: GraphqlOverHttpParts) {
   const limits = config.requestLimits;
@@ -97,7 +100,7 @@ export async function graphqlOverHttp({
   };
   // in this order on /graphql, under Express (the router) and in the lane for POST /graphql (graphql-lane.ts)
   const handlers: RequestHandler[] = [
-    requestTurns(config.requestQueueMax), // a burst of requests starts one per turn of the event loop (common/turns.ts)
+    requestTurns(turns), // a burst of requests starts one per turn of the event loop (common/turns.ts)
     jsonBody(config.maxRequestBytes), // express.json, with the plain body of nearly every request read directly
     withLogContext,
     graphqlTokenLimit(limits),

@@ -1,5 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Context } from '../../context';
+import type { RequestTurns } from '../../common/turns';
 import { logger } from '../../common/logger';
 import { requireRole, requireUser } from '../../common/auth';
 import {
@@ -49,10 +50,23 @@ function respondWithError(res: Response, req: Request, error: unknown) {
   });
 }
 
+/** a file request starts at its turn (common/turns.ts), or is refused with 429 when too many wait */
+async function turnOf(turns: RequestTurns): Promise<void> {
+  const turn = turns.wait();
+  if (!turn)
+    throw new TooManyRequestsError('The server is busy with many requests at once; please try again in a moment.', 1);
+  await turn;
+}
+
 const route =
-  (contextFor: ContextFor, handler: (ctx: Context, req: Request, res: Response) => Promise<void>) =>
+  (
+    contextFor: ContextFor,
+    turns: RequestTurns,
+    handler: (ctx: Context, req: Request, res: Response) => Promise<void>,
+  ) =>
   async (req: Request, res: Response) => {
     try {
+      await turnOf(turns);
       const ctx = await contextFor(req);
       if (ctx.apiClient !== undefined) throw new ForbiddenError('API clients use GraphQL only; files are for people.');
       await handler(ctx, req, res);
@@ -69,7 +83,7 @@ function disposition(name: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function fileRoutes(contextFor: ContextFor): Router {
+export function fileRoutes(contextFor: ContextFor, turns: RequestTurns): Router {
   const router = Router();
 
   // every id in a path is one of ours before it reaches the database: anything else (a NUL, a stray word) is simply not found
@@ -83,7 +97,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
   /** R7.2: the student's own draft answer */
   router.post(
     '/answers/:examId',
-    route(contextFor, async (ctx, req, res) => {
+    route(contextFor, turns, async (ctx, req, res) => {
       if (ctx.user) await ctx.services.rateLimits.studentSave(ctx.user.id);
       const { exam, sitting } = await studentAnswerSitting(ctx, String(req.params.examId));
       const files = await ctx.services.files.uploadToAnswer(
@@ -101,7 +115,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
   /** issue 12: the student's own appeal (while its window is open and it is not decided) */
   router.post(
     '/appeals/:appealId',
-    route(contextFor, async (ctx, req, res) => {
+    route(contextFor, turns, async (ctx, req, res) => {
       const student = requireRole(ctx, Role.STUDENT);
       await ctx.services.rateLimits.studentSave(student.id);
       const appeal = await ctx.services.appeals.find(ctx.em, String(req.params.appealId));
@@ -121,7 +135,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
   /** staff: files of a ticket (R5.4) */
   router.post(
     '/tickets/:ticketId',
-    route(contextFor, async (ctx, req, res) => {
+    route(contextFor, turns, async (ctx, req, res) => {
       const actor = requireRole(ctx, Role.STAFF);
       const ticket = await ctx.em.findOne(Ticket, { id: String(req.params.ticketId) });
       if (!ticket) throw new NotFoundError('There is no such ticket.');
@@ -134,7 +148,7 @@ export function fileRoutes(contextFor: ContextFor): Router {
   /** staff: files of an exam's task (R6.1) */
   router.post(
     '/exams/:examId/task',
-    route(contextFor, async (ctx, req, res) => {
+    route(contextFor, turns, async (ctx, req, res) => {
       const actor = requireRole(ctx, Role.STAFF);
       const exam = await managedExam(ctx, String(req.params.examId));
       if (exam.format !== ExamFormat.TASK)
@@ -149,12 +163,12 @@ export function fileRoutes(contextFor: ContextFor): Router {
   );
 
   /** issue 13: staff upload a schedule (CSV or XLSX): a dry run unless ?dryRun=false */
-  router.post('/schedule-import', route(contextFor, scheduleUpload));
+  router.post('/schedule-import', route(contextFor, turns, scheduleUpload));
 
   /** download, to those allowed to see the file: Bearer token or the signed address from FileRef.url while its session lasts */
   router.get(
     '/:fileId',
-    route(contextFor, async (ctx, req, res) => {
+    route(contextFor, turns, async (ctx, req, res) => {
       const fileId = String(req.params.fileId);
       let user = ctx.user;
       if (!user) {
