@@ -19,7 +19,15 @@ export const SCHEDULE_TEMPLATE =
   `${SCHEDULE_COLUMNS.join(',')}\r\n` +
   'HIS-101,teacher,2026-2027/1,2026-12-21,10:00,12:00,TICKETS,STUDENT_CHOICE,student01;student02,EXAM-2026-001\r\n';
 
-const FILE_REASONS = ['NOT_A_SCHEDULE', 'TOO_LARGE', 'UNPACKS_TOO_LARGE', 'TOO_MANY_ROWS', 'MISSING_COLUMNS', 'EMPTY', 'UNREADABLE'];
+const FILE_REASONS = [
+  'NOT_A_SCHEDULE',
+  'TOO_LARGE',
+  'UNPACKS_TOO_LARGE',
+  'TOO_MANY_ROWS',
+  'MISSING_COLUMNS',
+  'EMPTY',
+  'UNREADABLE',
+];
 
 /** Staff: bring in an examination period's exams from a CSV or XLSX file, checked (dry run) before anything is written. */
 @Component({
