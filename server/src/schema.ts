@@ -4,6 +4,7 @@ import { buildSchema, getMetadataStorage, type BuildSchemaOptions } from 'type-g
 import { authChecker } from './common/auth';
 import { bindDirectResolvers, ResolverInstances, type DirectBindings } from './common/direct-resolvers';
 import { errorCodesDescription } from './common/errors';
+import { locateRootRefusals } from './common/root-refusals';
 import { printInStableOrder } from './schema-order';
 import { DateTimeScalar } from './common/scalars';
 import { AcademicYearResolver, PeriodResolver } from './modules/calendar/calendar.resolver';
@@ -119,6 +120,7 @@ async function build(direct: boolean): Promise<GraphQLSchema> {
   const schema = await buildSchema(options);
   if (direct) directBindings = bindDirectResolvers(schema, options);
   guardClientScopes(schema);
+  locateRootRefusals(schema);
   describeRoots(schema);
   return schema;
 }
