@@ -1,8 +1,9 @@
 import { execute, parse, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
-import { compilations, compiledFor, executeCompiled, pushExecution } from './compiled-execution';
+import { compilations, compiledFor, executeCompiled } from './compiled-execution';
 import { createSchema } from '../schema';
 import { clientOperation } from '../testing/client-operations';
+import { comparePushes, wire, type ComparedPush } from '../testing/push-comparison';
 import {
   addTickets,
   createExam,
@@ -12,10 +13,6 @@ import {
   type TestServer,
   type University,
 } from '../testing/harness';
-
-/** a result as it goes on the wire (errors as graphql-ws sends them) */
-const wire = (result: ExecutionResult) =>
-  JSON.parse(JSON.stringify({ ...result, errors: result.errors?.map((e) => e.toJSON()) }));
 
 describe('compiledFor', () => {
   it('compiles each document and operation once, and answers null for what graphql-jit cannot compile', async () => {
@@ -53,8 +50,8 @@ describe('compiled pushes', () => {
   let staff: string;
   let s: string[];
   const clients: WsClient[] = [];
-  const compared: { operation?: string; js: unknown; jit: unknown }[] = [];
-  const original = pushExecution.execute;
+  const compared: ComparedPush[] = [];
+  let restore: () => void;
 
   const ws = (token: string) => {
     const client = server.ws(token);
@@ -87,23 +84,14 @@ describe('compiled pushes', () => {
     server = await startTestServer();
     u = await seedUniversity(server, 3);
     [staff, ...s] = await Promise.all([server.login('staff'), ...u.students.map((x) => server.login(x.login))]);
-    pushExecution.execute = async (args) => {
-      const js = await execute(args);
-      const jit = await executeCompiled(args);
-      compared.push({
-        operation: args.document.definitions.find((d) => d.kind === 'OperationDefinition')?.name?.value,
-        js: wire(js),
-        jit: wire(jit),
-      });
-      return jit;
-    };
+    restore = comparePushes(compared, execute, executeCompiled); // graphql-js's result expected of the compiled one
   }, 30_000);
   afterEach(async () => {
     for (const c of clients.splice(0)) await c.dispose();
     compared.length = 0;
   });
   afterAll(async () => {
-    pushExecution.execute = original;
+    restore();
     await server.stop();
   });
 
@@ -143,7 +131,8 @@ describe('compiled pushes', () => {
     await sleep(100);
     const operations = new Set(compared.map((c) => c.operation ?? '(anonymous)'));
     expect(operations).toEqual(new Set(['QuestionsReleased', 'TicketBoardChanged', '(anonymous)']));
-    for (const { operation, js, jit } of compared) expect(jit).withContext(String(operation)).toEqual(js);
+    for (const { operation, expected, actual } of compared)
+      expect(actual).withContext(String(operation)).toEqual(expected);
   });
 
   it("keeps a field the student may not see hidden: the audit trail of their own sitting is refused with the resolver's error", async () => {
@@ -164,7 +153,7 @@ describe('compiled pushes', () => {
       ["Only staff and the exam's teacher see the audit trail.", 'FORBIDDEN', ['questionsReleased', 'events']],
     ]);
     expect(compared.map((c) => c.operation)).toEqual(['Peek']);
-    expect(compared[0].jit).toEqual(compared[0].js);
+    expect(compared[0].actual).toEqual(compared[0].expected);
   });
 
   it('refuses a staff-only mutation field inside a compiled operation through the auth checker (@Authorized)', async () => {
@@ -181,7 +170,7 @@ describe('compiled pushes', () => {
     };
     const jit = wire(await executeCompiled(args));
     expect(jit).toEqual(wire(await execute(args)));
-    expect(jit.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(jit.errors![0].extensions!.code).toBe('FORBIDDEN');
     expect(jit.data).toBeNull();
   });
 });

@@ -15,6 +15,7 @@ import { pushExecution } from './compiled-execution';
 import { bindDirectResolvers, ResolverInstances } from './direct-resolvers';
 import { createSchema, directBindings, schemaWithoutDirectResolvers } from '../schema';
 import { clientOperation } from '../testing/client-operations';
+import { comparePushes, type ComparedPush } from '../testing/push-comparison';
 import {
   addTickets,
   createExam,
@@ -25,10 +26,6 @@ import {
   type TestServer,
   type University,
 } from '../testing/harness';
-
-/** a result as it goes on the wire (errors as graphql-ws sends them) */
-const wire = (result: ExecutionResult) =>
-  JSON.parse(JSON.stringify({ ...result, errors: result.errors?.map((e) => e.toJSON()) }));
 
 /** `Type.field` of every field an operation selects */
 function selectedFields(schema: GraphQLSchema, operation: string): Set<string> {
@@ -53,8 +50,8 @@ describe('direct resolver bindings', () => {
   let s: string[];
   let reference: GraphQLSchema;
   const clients: WsClient[] = [];
-  const compared: { operation?: string; typeGraphql: unknown; direct: unknown }[] = [];
-  const original = pushExecution.execute;
+  const compared: ComparedPush[] = [];
+  let restore: () => void;
   const ws = (token: string) => {
     const client = server.ws(token);
     clients.push(client);
@@ -67,23 +64,14 @@ describe('direct resolver bindings', () => {
     [staff, ...s] = await Promise.all([server.login('staff'), ...u.students.map((x) => server.login(x.login))]);
     reference = await schemaWithoutDirectResolvers();
     // every push runs twice: on the schema as type-graphql builds it (graphql-js) and as served; the client gets the latter
-    pushExecution.execute = async (args) => {
-      const typeGraphql = wire(await execute({ ...args, schema: reference }));
-      const direct = await original(args);
-      compared.push({
-        operation: args.document.definitions.find((d) => d.kind === 'OperationDefinition')?.name?.value,
-        typeGraphql,
-        direct: wire(direct),
-      });
-      return direct;
-    };
+    restore = comparePushes(compared, (args) => execute({ ...args, schema: reference }), pushExecution.execute);
   }, 30_000);
   afterEach(async () => {
     for (const c of clients.splice(0)) await c.dispose();
     compared.length = 0;
   });
   afterAll(async () => {
-    pushExecution.execute = original;
+    restore();
     await server.stop();
   });
 
@@ -176,8 +164,8 @@ describe('direct resolver bindings', () => {
 
     const operations = new Set(compared.map((c) => c.operation));
     for (const name of ['QuestionsReleased', 'TicketBoardChanged', 'Room', 'Peek']) expect(operations).toContain(name);
-    for (const { operation, typeGraphql, direct } of compared)
-      expect(direct).withContext(String(operation)).toEqual(typeGraphql);
+    for (const { operation, expected, actual } of compared)
+      expect(actual).withContext(String(operation)).toEqual(expected);
   });
 });
 
