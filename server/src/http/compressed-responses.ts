@@ -43,7 +43,10 @@ export function compressedResponses(settings: CompressionSettings): RequestHandl
   /** what `compression` does to a response it leaves as it is for its size: only Vary, when it could have encoded it */
   const leave = (res: Response): void => {
     unhook(res);
-    if (compression.filter(res.req, res) && transformable(res)) res.vary('Accept-Encoding');
+    if (!compression.filter(res.req, res) || !transformable(res)) return;
+    // what `vary` makes of no Vary header at all, without parsing; any other is merged by it as compression does
+    if (res.getHeader('Vary') === undefined) res.setHeader('Vary', 'Accept-Encoding');
+    else res.vary('Accept-Encoding');
   };
 
   // one set of functions for all responses (no closures a request); `this` is the response
