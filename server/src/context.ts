@@ -5,7 +5,7 @@ import type { LiveSession } from './modules/auth/auth.service';
 import type { User } from './modules/users/user.entity';
 import type { Services } from './services';
 
-/** Per-operation context: every HTTP request and every WebSocket operation gets its own forked EntityManager. */
+/** Per-operation context: every HTTP request and every WebSocket operation gets its own forked EntityManager (on first use). */
 export interface Context {
   em: EntityManager;
   /**
@@ -46,12 +46,7 @@ export interface Context {
 export abstract class ForkedOnUse {
   private forked: EntityManager | undefined;
 
-  constructor(
-    private readonly orm: MikroORM,
-    forked?: EntityManager,
-  ) {
-    this.forked = forked;
-  }
+  constructor(private readonly orm: MikroORM) {}
 
   get em(): EntityManager {
     return (this.forked ??= this.orm.em.fork());

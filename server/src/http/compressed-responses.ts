@@ -20,7 +20,8 @@ export interface CompressionSettings {
  *
  * The `compression` middleware is put on a response only when it starts to be written, and not at all when the whole
  * of it is one `end()` under the threshold — nearly every GraphQL answer and every JSON answer of the file routes (a
- * few hundred bytes, their length known: graphql-direct.ts, Express's res.send). Such a response gets what
+ * few hundred bytes, their length known: graphql-direct.ts, Express's res.send) — or a stream whose Content-Length is
+ * under it (a small file of the web app). Such a response gets what
  * `compression` would have given it (`Vary: Accept-Encoding` when its type is compressible and not no-transform, and
  * no encoding) without compression's per-request wrappers of write, end, writeHead and on, its close listener and its
  * checks inside writeHead. Anything else — a body at or over the threshold, a stream, an explicit writeHead — goes
