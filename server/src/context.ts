@@ -1,12 +1,18 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { PlainSql } from './common/plain-sql';
 import type { ApiPrincipal } from './modules/api-clients/api-client.service';
 import type { LiveSession } from './modules/auth/auth.service';
 import type { User } from './modules/users/user.entity';
 import type { Services } from './services';
 
-/** Per-operation context: every HTTP request and every WebSocket operation gets its own forked EntityManager. */
+/** Per-operation context: every HTTP request and every WebSocket operation gets its own forked EntityManager (on first use). */
 export interface Context {
   em: EntityManager;
+  /**
+   * the database's plain statements (common/plain-sql.ts) at hand without touching `em`, where `em` is forked on first
+   * use (HTTP and WebSocket operations): an operation that only runs plain SQL (a refused ticket attempt) forks nothing
+   */
+  sql?: PlainSql;
   user: User | null;
   services: Services;
   /** the raw Authorization value, for logout */
@@ -30,4 +36,28 @@ export interface Context {
   apiClient?: ApiPrincipal | null;
   /** over WebSocket: the client's rate limit refused this operation (every root field answers it; the socket stays open) */
   apiClientRefusal?: Error;
+}
+
+/**
+ * The `em` of an HTTP request's or a WebSocket operation's context, forked from the ORM's when first used (and again
+ * after `forget()`): an operation that reads nothing through the ORM — a subscription on a known session, a refused
+ * ticket attempt that runs only plain SQL (`Context.sql`) — forks nothing.
+ */
+export abstract class ForkedOnUse {
+  private forked: EntityManager | undefined;
+
+  constructor(private readonly orm: MikroORM) {}
+
+  get em(): EntityManager {
+    return (this.forked ??= this.orm.em.fork());
+  }
+
+  set em(value: EntityManager) {
+    this.forked = value;
+  }
+
+  /** what has been read may be forgotten: the next use forks afresh */
+  protected forget(): void {
+    this.forked = undefined;
+  }
 }

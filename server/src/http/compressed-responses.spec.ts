@@ -91,11 +91,71 @@ describe('compressed responses and the web app', () => {
       expect((JSON.parse(plain.body.toString()) as { data: { __schema: unknown } }).data.__schema).toBeDefined();
     });
 
-    it('leaves an answer under COMPRESSION_MIN_BYTES as it is', async () => {
+    it('leaves an answer under COMPRESSION_MIN_BYTES as it is, still saying it varies by Accept-Encoding', async () => {
       const small = await graphqlPost(server.url, '{ serverTime }', { 'accept-encoding': 'br, gzip' });
       expect(small.status).toBe(200);
       expect(small.headers['content-encoding']).toBeUndefined();
+      expect(small.headers.vary).toMatch(/accept-encoding/i);
+      expect(Number(small.headers['content-length'])).toBe(small.body.length);
       expect(small.body.length).toBeLessThan(1024);
+      expect((JSON.parse(small.body.toString()) as { data: { serverTime: string } }).data.serverTime).toMatch(
+        /^\d{4}-/,
+      );
+    });
+
+    it('compresses what Apollo answers (the requests the direct lane passes on) by the same rules', async () => {
+      // a GET is Apollo's, through Express's router; an invalid operation is Apollo's refusal, through the lane
+      const get = (headers: Record<string, string>) =>
+        request(`${server.url}/graphql?query=${encodeURIComponent(BIG)}`, {
+          'apollo-require-preflight': 'true',
+          ...headers,
+        });
+      const br = await get({ 'accept-encoding': 'br' });
+      const gzip = await get({ 'accept-encoding': 'gzip' });
+      const plain = await get({});
+      expect([br.status, gzip.status, plain.status]).toEqual([200, 200, 200]);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.length).toBeGreaterThan(2048);
+      expect(decode(br).equals(plain.body)).toBeTrue();
+      expect(decode(gzip).equals(plain.body)).toBeTrue();
+      for (const response of [br, gzip, plain]) expect(response.headers.vary).toMatch(/accept-encoding/i);
+
+      const refused = await request(
+        `${server.url}/graphql`,
+        { 'content-type': 'application/json', 'accept-encoding': 'br, gzip' },
+        'POST',
+        JSON.stringify({ query: '{ noSuchField }' }),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.headers['content-encoding']).toBeUndefined();
+      expect(refused.headers.vary).toMatch(/accept-encoding/i);
+      const { errors } = JSON.parse(refused.body.toString()) as { errors: { extensions: { code: string } }[] };
+      expect(errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
+    it('compresses an answer exactly at the threshold and leaves one a byte under it', async () => {
+      // the threshold set so that '{ serverTime }' (its length is fixed: an ISO time) lands on each side of it
+      const probe = await graphqlPost(server.url, '{ serverTime }', {});
+      const length = probe.body.length;
+      const at = await startTestServer({ compression: { thresholdBytes: length, gzipLevel: 6, brotliQuality: 4 } });
+      const above = await startTestServer({
+        compression: { thresholdBytes: length + 1, gzipLevel: 6, brotliQuality: 4 },
+      });
+      try {
+        const compressed = await graphqlPost(at.url, '{ serverTime }', { 'accept-encoding': 'gzip' });
+        expect(compressed.headers['content-encoding']).toBe('gzip');
+        expect(compressed.headers['content-length']).toBeUndefined();
+        expect(decode(compressed).length).toBe(length);
+        const left = await graphqlPost(above.url, '{ serverTime }', { 'accept-encoding': 'gzip' });
+        expect(left.headers['content-encoding']).toBeUndefined();
+        expect(left.body.length).toBe(length);
+        for (const response of [compressed, left]) expect(response.headers.vary).toMatch(/accept-encoding/i);
+      } finally {
+        await at.stop();
+        await above.stop();
+      }
     });
 
     it('still carries the security headers', async () => {
@@ -189,6 +249,19 @@ describe('compressed responses and the web app', () => {
     expect(got.headers['content-length']).toBe(String(text.length));
     expect(got.headers['cache-control']).toContain('no-transform');
     expect(got.body.equals(text)).toBeTrue();
+    expect(got.headers.vary ?? '').not.toMatch(/accept-encoding/i);
+  });
+
+  it("sends the file routes' short JSON answers as they are, saying they vary by Accept-Encoding", async () => {
+    const refused = await request(`${server.url}/files/6c1f5a55-0000-4000-8000-000000000000`, {
+      'accept-encoding': 'br, gzip',
+    });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/json/);
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.headers.vary).toMatch(/accept-encoding/i);
+    expect(Number(refused.headers['content-length'])).toBe(refused.body.length);
+    expect((JSON.parse(refused.body.toString()) as { error?: { code?: string } }).error?.code).toBeDefined();
   });
 
   it('takes its threshold and levels from the environment, refusing levels zlib does not have', () => {

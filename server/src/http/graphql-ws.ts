@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/core';
 import { execute, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { subscribeSharing } from '../common/shared-push';
 import { pushExecution } from '../common/compiled-execution';
 import { interned, serveGraphqlWs } from './ws-transport';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
-import type { Context } from '../context';
+import { ForkedOnUse, type Context } from '../context';
+import { plainSql, type PlainSql } from '../common/plain-sql';
 import { logSocketErrors } from '../common/http-guards';
 import { logContext, logger } from '../common/logger';
 import type { Metrics } from '../common/metrics';
@@ -59,14 +60,13 @@ function inWsLogContext<T>(run: (args: ExecutionArgs) => T) {
  * The context of one WebSocket operation. A class, not an object literal: a subscription keeps its context for hours,
  * and methods on the prototype cost nothing per subscription where closures cost one each (thousands of sockets).
  */
-class SocketOperationContext implements Context {
+class SocketOperationContext extends ForkedOnUse implements Context {
   pushBuilt?: () => void;
   readonly user: Context['user'];
 
   constructor(
-    private readonly orm: MikroORM,
-    /** forked on first use (a subscription on a known session reads nothing at the start), and again after `idle()` */
-    private forked: EntityManager | undefined,
+    orm: MikroORM,
+    readonly sql: PlainSql,
     readonly services: Services,
     readonly authorization: string | undefined,
     readonly session: LiveSession | null,
@@ -74,20 +74,13 @@ class SocketOperationContext implements Context {
     readonly clientAddress: string | undefined,
     private readonly socket: WebSocket,
   ) {
+    super(orm); // forked on first use: a subscription on a known session reads nothing at the start, nor between pushes
     this.user = session?.user ?? null;
-  }
-
-  get em(): EntityManager {
-    return (this.forked ??= this.orm.em.fork());
-  }
-
-  set em(value: EntityManager) {
-    this.forked = value;
   }
 
   /** a subscription holds no reads between its pushes */
   idle(): void {
-    this.forked = undefined;
+    this.forget();
   }
 
   closeSocket(code: number, reason: string): void {
@@ -124,6 +117,7 @@ export function graphqlOverWebSocket({
   const limits = config.requestLimits;
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
+  const sql = plainSql(orm.em); // the database's runner: the session is read without forking an EntityManager
   const wsCleanup = serveGraphqlWs<
     { authorization?: unknown },
     { connectionId: string; clientAddress?: string; session?: LiveSession | null; apiClient?: ApiPrincipal | null }
@@ -133,8 +127,6 @@ export function graphqlOverWebSocket({
       // a socket that never says connection_init is closed with 4408
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
       context: async (ctx, id, _payload, args): Promise<Context> => {
-        // forked on first use: a subscription on a known session reads nothing here
-        let em: EntityManager | undefined;
         const authorization =
           typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
         // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
@@ -158,10 +150,10 @@ export function graphqlOverWebSocket({
             ? known && known.expiresAt.getTime() > Date.now()
               ? known
               : null
-            : await services.auth.sessionFromAuthorization((em = orm.em.fork()), authorization);
+            : await services.auth.sessionFromAuthorization(sql, authorization);
         return new SocketOperationContext(
           orm,
-          em,
+          sql,
           services,
           authorization,
           session,

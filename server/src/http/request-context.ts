@@ -1,27 +1,43 @@
 import type { Request } from 'express';
 import type { MikroORM } from '@mikro-orm/core';
-import type { Context } from '../context';
+import { ForkedOnUse, type Context } from '../context';
 import type { Services } from '../services';
+import { plainSql, type PlainSql } from '../common/plain-sql';
+import type { LiveSession } from '../modules/auth/auth.service';
 import { ApiClientService } from '../modules/api-clients/api-client.service';
 import { apiClientHttpContext } from '../modules/api-clients/client-context';
 
-/** The context of one HTTP request (GraphQL or /files): a forked EntityManager and the caller's session. */
+/**
+ * The context of one HTTP request (GraphQL or /files): the caller's session, read in plain SQL, and an EntityManager
+ * forked when first used — as a WebSocket operation's (graphql-ws.ts) — so a request that needs only plain SQL and
+ * the session (a refused ticket attempt, nearly all of a ticket race) forks none.
+ */
 export function httpContext(orm: MikroORM, services: Services) {
+  const sql = plainSql(orm.em); // the runner of the database, not of an EntityManager: nothing is forked for it
   return async (req: Request): Promise<Context> => {
-    const em = orm.em.fork();
     const authorization = req.headers.authorization;
-    if (ApiClientService.isApiToken(authorization)) return apiClientHttpContext(em, services, req, authorization);
-    const session = await services.auth.sessionFromAuthorization(em, authorization);
-    return {
-      em,
-      services,
-      authorization,
-      session,
-      requestId: String(req.id),
-      user: session?.user ?? null,
-      clientAddress: req.ip,
-    };
+    if (ApiClientService.isApiToken(authorization))
+      return apiClientHttpContext(orm.em.fork(), services, req, authorization);
+    const session = await services.auth.sessionFromAuthorization(sql, authorization);
+    return new HttpOperationContext(orm, sql, services, authorization, session, String(req.id), req.ip);
   };
 }
 
 export type ContextFor = ReturnType<typeof httpContext>;
+
+class HttpOperationContext extends ForkedOnUse implements Context {
+  readonly user: Context['user'];
+
+  constructor(
+    orm: MikroORM,
+    readonly sql: PlainSql,
+    readonly services: Services,
+    readonly authorization: string | undefined,
+    readonly session: LiveSession | null,
+    readonly requestId: string,
+    readonly clientAddress: string | undefined,
+  ) {
+    super(orm);
+    this.user = session?.user ?? null;
+  }
+}

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../../config';
 import { UnauthenticatedError } from '../../common/errors';
 import { plainRead } from '../../common/loaded';
-import { instant, plainRows } from '../../common/plain-sql';
+import { instant, plainRows, type PlainStatements } from '../../common/plain-sql';
 import type { RateLimits } from '../../common/rate-limits';
 import { User, type Role } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
@@ -87,17 +87,17 @@ export class AuthService {
    * statement of every request, so one prepared statement of plain columns (never the password hash) and a plain user
    * (common/loaded.ts): what the request writes names its actor by reference (`em.getReference`), never this object.
    */
-  async sessionFromAuthorization(em: EntityManager, authorization: unknown): Promise<LiveSession | null> {
+  async sessionFromAuthorization(sql: PlainStatements, authorization: unknown): Promise<LiveSession | null> {
     const token = bearerToken(authorization);
     if (!token) return null;
-    const [row] = await plainRows<{
+    const [row] = await sql.rows<{
       id: string;
       expires_at: unknown;
       user_id: string;
       login: string;
       full_name: string;
       role: Role;
-    }>(em, SESSION_WITH_USER, [tokenHash(token)]);
+    }>(SESSION_WITH_USER, [tokenHash(token)]);
     if (!row) return null;
     const expiresAt = instant(row.expires_at);
     if (expiresAt.getTime() <= Date.now()) return null;

@@ -133,6 +133,23 @@ describe('ticket statements', () => {
     expect(large).toEqual(small);
   });
 
+  it('chooseTicket over HTTP: a refused attempt forks no EntityManager, a success one (after its write)', async () => {
+    const { examId, ticketIds, token } = await exam(3, 5);
+    const fork = spyOn(server.app.orm.em, 'fork').and.callThrough();
+    const attempt = async (i: number, ticket: string) => {
+      fork.calls.reset();
+      const result = await server.gql(token(i), CHOOSE, { e: examId, t: ticket });
+      return {
+        code: result.errors?.[0]?.extensions?.code ?? (result.data?.chooseTicket ? 'OK' : 'NO DATA'),
+        forks: fork.calls.count(),
+      };
+    };
+    expect(await attempt(0, ticketIds[0])).toEqual({ code: 'OK', forks: 1 });
+    expect(await attempt(1, ticketIds[0])).toEqual({ code: 'TICKET_TAKEN', forks: 0 });
+    expect(await attempt(0, ticketIds[1])).toEqual({ code: 'TICKET_ALREADY_CHOSEN', forks: 0 });
+    expect(await attempt(1, 'not-a-ticket')).toEqual({ code: 'NOT_FOUND', forks: 0 });
+  });
+
   it('the RANDOM draw on entering: one statement picks a free ticket, one transaction takes it; the same for 2 and 40 students', async () => {
     const enter = async (students: number, tickets: number) => {
       const { examId, token } = await exam(students, tickets, { ticketAssignment: 'RANDOM' });
@@ -174,7 +191,7 @@ describe('ticket statements', () => {
       { populate: ['exam', 'student'] },
     );
     const chosen = await server.app.services.tickets.chooseTicket(
-      em,
+      { em },
       sitting.student,
       examId,
       ticketIds[2],

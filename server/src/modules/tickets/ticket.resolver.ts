@@ -170,13 +170,7 @@ export class SittingTicketResolver {
     @Arg('examId', () => ID, { description: 'The exam (Exam.id).' }) examId: string,
     @Arg('ticketId', () => ID, { description: 'A tile of the board (TicketTile.id).' }) ticketId: string,
   ): Promise<Sitting> {
-    return ctx.services.tickets.chooseTicket(
-      ctx.em,
-      requireRole(ctx, Role.STUDENT),
-      examId,
-      ticketId,
-      ctx.services.now(),
-    );
+    return ctx.services.tickets.chooseTicket(ctx, requireRole(ctx, Role.STUDENT), examId, ticketId, ctx.services.now());
   }
 
   @FieldResolver(() => Int, {

@@ -16,9 +16,13 @@ import { assertOpen, hasEnded, hasStarted, mayChooseTicket, studentsChoose, tile
 import { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
 import { adoptWritten } from '../../common/written';
-import { plainRows, plainSql, truth } from '../../common/plain-sql';
+import { plainRows, plainSql, truth, type PlainSql } from '../../common/plain-sql';
+import type { Context } from '../../context';
 import { examNotFound } from '../../policy/exam.policy';
 import { Ticket, TicketTile } from './ticket.entity';
+
+/** an operation's database: its EntityManager (forked when first used, in a request's context) and plain SQL without it */
+type OperationDatabase = Pick<Context, 'em' | 'sql'>;
 
 export class TicketService {
   constructor(private readonly events: ExamEvents) {}
@@ -99,8 +103,15 @@ export class TicketService {
    * ticket then costs one short transaction (conditional UPDATE + audit row), and only a success loads the sitting
    * (with what the page shows of it) as an entity. A stale read only costs the transaction, which decides.
    */
-  async chooseTicket(em: EntityManager, student: User, examId: string, ticketId: string, now: Date): Promise<Sitting> {
-    const sql = plainSql(em);
+  async chooseTicket(
+    db: OperationDatabase,
+    student: User,
+    examId: string,
+    ticketId: string,
+    now: Date,
+  ): Promise<Sitting> {
+    // `db.em` is not touched before the choice is written: a refused attempt forks no EntityManager (request-context.ts)
+    const sql = db.sql ?? plainSql(db.em);
     const [row] = await sql.rows<ChoiceRow>(CHOICE, [ticketId, examId, student.id]);
     if (!row) throw examNotFound();
     const exam = {
@@ -119,8 +130,9 @@ export class TicketService {
       throw new NotFoundError("That ticket is not one of this exam's tickets. Reload the board and pick a tile.");
     if (sql.flag(row.held)) throw ticketTaken();
     const ticket = { id: row.ticket_id, number: row.ticket_number };
-    await this.write(em, row.sitting_id, ticket, student.id, true, SittingEventKind.TICKET_CHOSEN, now);
+    await this.write(sql, row.sitting_id, ticket, student.id, true, SittingEventKind.TICKET_CHOSEN, now);
     this.published(examId, row.sitting_id, student.id);
+    const em = db.em;
     const managed = em.getUnitOfWork().getById<Sitting>(Sitting.name, row.sitting_id);
     if (managed) {
       adoptWritten(em, managed, { ticket: em.getReference(Ticket, ticket.id), ticketChosenAt: now, updatedAt: now });
@@ -204,7 +216,7 @@ export class TicketService {
     now: Date,
     detail?: string,
   ) {
-    await this.write(em, sitting.id, ticket, actor.id, actor.id === sitting.student.id, kind, now, detail);
+    await this.write(plainSql(em), sitting.id, ticket, actor.id, actor.id === sitting.student.id, kind, now, detail);
     adoptWritten(em, sitting, { ticket, ticketChosenAt: now, updatedAt: now });
     this.published(sitting.exam.id, sitting.id, sitting.student.id);
   }
@@ -214,7 +226,7 @@ export class TicketService {
    * refuses a second holder) and its audit row, in one short plain-SQL transaction. Events go out after the commit.
    */
   private async write(
-    em: EntityManager,
+    sql: PlainSql,
     sittingId: string,
     ticket: Pick<Ticket, 'id' | 'number'>,
     actorId: string,
@@ -223,7 +235,6 @@ export class TicketService {
     now: Date,
     detail?: string,
   ): Promise<void> {
-    const sql = plainSql(em);
     const at = sql.time(now);
     try {
       await sql.transaction(async (tx) => {
