@@ -76,10 +76,13 @@ export class SessionSockets {
     if (next < Infinity) this.expireAt(next);
   }
 
-  /** A session was revoked here: close its sockets on this instance and tell the others. */
-  revoked(sessionId: string): void {
+  /**
+   * A session was revoked here: close its sockets on this instance and tell the others (who also forget it in their
+   * session caches); resolves once Redis has taken the message, or refused it (logged).
+   */
+  async revoked(sessionId: string): Promise<void> {
     this.closeLocal(sessionId);
-    this.redis?.publish
+    await this.redis?.publish
       .publish(this.channel, sessionId)
       .catch((error: unknown) =>
         logger.error(
