@@ -203,6 +203,7 @@ export async function createApp(config: Config): Promise<RunningApp> {
         await atMost(left(), services.inFlight.settle(), 'background work');
         await atMost(left(), services.presence.close(), 'presence');
         services.sessionSockets.close();
+        services.sessionCache.close();
         if (redis) await atMost(left(), redis.close(), 'Redis');
         await atMost(left(), stopCheckpoints(), 'SQLite checkpoints');
         await atMost(left(), orm.close(true), 'the database pool');

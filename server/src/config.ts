@@ -21,6 +21,10 @@ export interface Config {
   maxAnswerBytes: number;
   maxAnswerChars: number;
   sessionHours: number;
+  /** live sessions an instance keeps in memory so a request on one reads nothing; 0: none */
+  sessionCacheMax: number;
+  /** how long a kept session is used before it is read again (a revocation is heard at once); 0: none kept */
+  sessionCacheTtlMs: number;
   /** a socket that misses a heartbeat for this long counts as gone (R2.1) */
   heartbeatMs: number;
   /** several instances: how long a dead instance's students may still show online */
@@ -248,6 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxAnswerBytes: int(env, 'MAX_ANSWER_MB', LIMIT_DEFAULTS.maxAnswerMb, 1) * 1024 * 1024,
     maxAnswerChars: int(env, 'MAX_ANSWER_CHARS', LIMIT_DEFAULTS.maxAnswerChars, 10),
     sessionHours: int(env, 'SESSION_HOURS', 12, 1),
+    sessionCacheMax: int(env, 'SESSION_CACHE_MAX', 10_000, 0),
+    sessionCacheTtlMs: int(env, 'SESSION_CACHE_TTL_MS', 30_000, 0),
     heartbeatMs,
     presenceTtlMs: int(env, 'PRESENCE_TTL_MS', heartbeatMs * 3, 300),
     redisUrl,

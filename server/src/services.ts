@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { ExamEvents } from './common/events';
 import { AuthService } from './modules/auth/auth.service';
 import { limitPasswordHashing } from './modules/auth/passwords';
+import { SessionCache } from './modules/auth/session-cache';
 import { SessionSockets } from './modules/auth/session-sockets';
 import { RateLimits } from './common/rate-limits';
 import { AnswerService } from './modules/answers/answer.service';
@@ -65,6 +66,7 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
   const answers = new AnswerService(config, events, store);
   const rateLimits = new RateLimits(config, metrics, redis?.command);
   const sessionSockets = new SessionSockets(redis, config.redisKeyPrefix);
+  const sessionCache = new SessionCache(config.sessionCacheMax, config.sessionCacheTtlMs, redis, config.redisKeyPrefix);
   limitPasswordHashing(config.passwordHashConcurrency, config.passwordHashQueue);
   const grades = new GradeService(events);
   const calendar = new WorkingDayCalendar(config);
@@ -77,10 +79,11 @@ export function createServices(config: Config, fileSecret: Buffer, redis?: Redis
     metrics,
     rateLimits,
     sessionSockets,
+    sessionCache,
     inFlight: new InFlight(),
     now: () => new Date(),
-    auth: new AuthService(config, rateLimits, sessionSockets),
-    users: new UserService(),
+    auth: new AuthService(config, rateLimits, sessionSockets, sessionCache),
+    users: new UserService(sessionCache),
     exams,
     tickets,
     sittings: new SittingService(events, presence, tickets, config.presenceWriteGapMs),

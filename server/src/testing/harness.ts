@@ -131,6 +131,9 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       webhookPollMs: 3_600_000,
       // each server its own keys in the shared Redis; servers meant to share limits pass the same prefix
       redisKeyPrefix: `att-spec-${randomBytes(6).toString('hex')}`,
+      // a known session stays known however long a spec's set-up took, so the statement counts do not depend on it
+      // (its expiry and every revocation still end it at once; the time to live is tried in session-cache.spec.ts)
+      sessionCacheTtlMs: 3_600_000,
       ...overrides,
     },
   );

@@ -97,7 +97,7 @@ export class ApiClientService {
       await em.flush();
       logger.info({ event: 'api-client-revoked', apiClient: { id, name: client.name } }, 'API client revoked');
     }
-    this.sockets.revoked(clientSocketKey(id));
+    await this.sockets.revoked(clientSocketKey(id));
     return client;
   }
 

@@ -9,6 +9,7 @@ import { User, type Role } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
 import { verifyPassword } from './passwords';
 import { TurnBatch } from '../../common/turn-batch';
+import type { SessionCache } from './session-cache';
 import type { SessionSockets } from './session-sockets';
 
 /** a session token as stored (SHA-256, hex): one-shot `hash`, without a Hash object per request */
@@ -41,6 +42,7 @@ export class AuthService {
     private readonly config: Config,
     private readonly limits: RateLimits,
     private readonly sockets: SessionSockets,
+    private readonly cache: SessionCache,
   ) {}
 
   /**
@@ -72,40 +74,41 @@ export class AuthService {
     return { token, user };
   }
 
-  /** Ends the session: its token, its signed file links and its WebSockets (on every instance) stop at once. */
+  /**
+   * Ends the session: its token, its signed file links and its WebSockets (on every instance) stop at once. The answer
+   * waits until Redis has taken the revocation, so a request sent to another instance after it is refused there too.
+   */
   async logout(em: EntityManager, token: string | null): Promise<boolean> {
     if (!token) return false;
     const session = await em.findOne(AuthSession, { tokenHash: tokenHash(token) });
     if (!session) return false;
     const removed = await em.nativeDelete(AuthSession, { id: session.id });
-    this.sockets.revoked(session.id);
+    this.cache.forgetSession(session.id);
+    await this.sockets.revoked(session.id);
     return removed > 0;
   }
 
   /**
    * Reads `Bearer <token>` and returns its live session with the user, or null for no or an expired token: the first
-   * statement of every request, so one prepared statement of plain columns (never the password hash) and a plain user
-   * (common/loaded.ts): what the request writes names its actor by reference (`em.getReference`), never this object.
+   * step of every request. A session this instance knows is not read again (session-cache.ts); else one prepared
+   * statement of plain columns (never the password hash) and a plain user (common/loaded.ts), shared by the requests
+   * of the session while it is cached, so only read: what a request writes names its actor by reference
+   * (`em.getReference`), never this object.
    */
   async sessionFromAuthorization(sql: PlainStatements, authorization: unknown): Promise<LiveSession | null> {
     const token = bearerToken(authorization);
     if (!token) return null;
-    const [row] = await sql.rows<{
-      id: string;
-      expires_at: unknown;
-      user_id: string;
-      login: string;
-      full_name: string;
-      role: Role;
-    }>(SESSION_WITH_USER, [tokenHash(token)]);
+    const hash = tokenHash(token);
+    const known = this.cache.session(hash, Date.now());
+    if (known) return known;
+    const generation = this.cache.generation;
+    const [row] = await sql.rows<SessionRow>(SESSION_WITH_USER, [hash]);
     if (!row) return null;
-    const expiresAt = instant(row.expires_at);
-    if (expiresAt.getTime() <= Date.now()) return null;
-    return {
-      id: row.id,
-      expiresAt,
-      user: plainRead(User, { id: row.user_id, login: row.login, fullName: row.full_name, role: row.role }),
-    };
+    const session = liveSession(row);
+    const now = Date.now();
+    if (session.expiresAt.getTime() <= now) return null;
+    this.cache.keep(hash, session, generation, now);
+    return session;
   }
 
   /**

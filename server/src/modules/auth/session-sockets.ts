@@ -19,8 +19,10 @@ export const revocationChannel = (prefix: string) => `${prefix}:session-revoked`
 export class SessionSockets {
   private readonly bySession = new Map<string, Set<WebSocket>>();
   private readonly channel: string;
+  /** sessions revoked here whose announcement Redis has not yet taken: their sockets close once it has */
+  private readonly revoking = new Set<string>();
   private readonly onMessage = (channel: string, sessionId: string) => {
-    if (channel === this.channel) this.closeLocal(sessionId);
+    if (channel === this.channel && !this.revoking.has(sessionId)) this.closeLocal(sessionId);
   };
 
   constructor(
@@ -76,17 +78,25 @@ export class SessionSockets {
     if (next < Infinity) this.expireAt(next);
   }
 
-  /** A session was revoked here: close its sockets on this instance and tell the others. */
-  revoked(sessionId: string): void {
-    this.closeLocal(sessionId);
-    this.redis?.publish
-      .publish(this.channel, sessionId)
-      .catch((error: unknown) =>
-        logger.error(
-          { err: error },
-          'sessions: could not announce a logout to other instances; its sockets there stay open (their new operations are refused)',
-        ),
+  /**
+   * A session was revoked here: tell the others (who also forget it in their session caches), then close its sockets
+   * on this instance; resolves once Redis has taken the message, or refused it (logged). The sockets close after that,
+   * in a later turn, so the answer to a logout sent over one of them still goes out first; the message coming back
+   * from Redis meanwhile does not close them early.
+   */
+  async revoked(sessionId: string): Promise<void> {
+    this.revoking.add(sessionId);
+    try {
+      await this.redis?.publish.publish(this.channel, sessionId);
+    } catch (error) {
+      logger.error(
+        { err: error },
+        'sessions: could not announce a logout to other instances; its sockets there stay open (their new operations are refused)',
       );
+    } finally {
+      this.revoking.delete(sessionId);
+      this.closeLocal(sessionId);
+    }
   }
 
   close(): void {

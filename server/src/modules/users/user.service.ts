@@ -3,12 +3,15 @@ import { BadUserInputError, ExternalIdClashError } from '../../common/errors';
 import { hashPassword } from '../auth/passwords';
 import { User } from './user.entity';
 import type { UserInput } from './user.inputs';
+import type { SessionCache } from '../auth/session-cache';
 
 export class UserService {
+  constructor(private readonly sessions: SessionCache) {}
+
   /**
    * Create or update people (the student information system's feed): by external id when given, else by login; a
    * password only when given. An external id stays with one login: one that belongs to another login, or a login that
-   * already has another, is refused (EXTERNAL_ID_CLASH) and nothing is written.
+   * already has another, is refused (EXTERNAL_ID_CLASH) and nothing is written. Sessions see the change at once.
    */
   async upsert(em: EntityManager, inputs: UserInput[]): Promise<User[]> {
     if (inputs.length > 5000) throw new BadUserInputError('Send at most 5000 people at once.');
@@ -66,6 +69,8 @@ export class UserService {
       users.push(user);
     }
     await em.flush();
+    // a session carries its person's name and role: every instance reads them again
+    await this.sessions.usersChanged();
     return users;
   }
 }
