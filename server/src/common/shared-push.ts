@@ -1,4 +1,6 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Context } from '../context';
+import { SubscriptionQueue } from './subscription-queue';
 
 /**
  * A push whose GraphQL execution does not depend on who receives it: `root` is executed once per operation text and
@@ -115,7 +117,8 @@ export function executePush(
 
 /**
  * graphql-js's `subscribe`, with each push executed by `executePush`: the source stream (the subscribe step, with its
- * access checks) is the subscriber's own; only the execution of a shared push is shared.
+ * access checks) is the subscriber's own; only the execution of a shared push is shared. A subscription whose stream
+ * is its own queue, over a transport that can send a push itself (`Context.sendNext`), is driven (see `driven`).
  */
 export async function subscribeSharing(
   args: ExecutionArgs,
@@ -123,6 +126,8 @@ export async function subscribeSharing(
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+  const context = args.contextValue as Context | undefined;
+  if (context?.sendNext && source instanceof SubscriptionQueue) return driven(args, source, context as Pick<Required<Context>, 'sendNext'>, run);
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   const closeQuietly = async () => {
     try {
@@ -158,6 +163,67 @@ export async function subscribeSharing(
       await closeQuietly();
       throw error;
     },
+    [Symbol.asyncIterator]() {
+      return pushes;
+    },
+  };
+  return pushes;
+}
+
+/**
+ * A subscription whose pushes are executed and sent as they arrive, in the turn the event is delivered in (see
+ * SubscriptionQueue `drive`), rather than pulled one by one through graphql-ws's loop and a chain of promises each:
+ * a release to thousands costs each student a synchronous execution and a write. The frames are graphql-ws's own
+ * (`sendNext` runs its `onNext` hook and writes its `next` message), in order, one at a time: the next push waits until
+ * the socket has taken the last frame, so a slow socket's pushes wait in its bounded queue as before.
+ *
+ * To graphql-ws it is an iterator whose `next()` settles once, when the queue has ended (done: graphql-ws then sends
+ * `complete` if the client has not completed it itself) or a push failed (the error: graphql-ws sends `error`, as when
+ * an iterated push fails). Once the queue has ended, no push is sent: a push still being built when the client
+ * completes the subscription or the socket closes is dropped.
+ */
+function driven(
+  args: ExecutionArgs,
+  queue: SubscriptionQueue<unknown>,
+  context: Pick<Required<Context>, 'sendNext'>,
+  run: typeof execute,
+): AsyncIterableIterator<ExecutionResult> {
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    void queue.return();
+    queue.taken();
+  };
+  const written = (error?: Error | null) => (error ? fail(error) : queue.taken());
+  const send = (result: ExecutionResult) => {
+    if (queue.closed) return queue.taken();
+    try {
+      context.sendNext(args, result, written);
+    } catch (error) {
+      fail(error);
+    }
+  };
+  const drained = queue.drive((push) => {
+    let result: ExecutionResult | Promise<ExecutionResult>;
+    try {
+      result = executePush(args, push, run);
+    } catch (error) {
+      return fail(error);
+    }
+    if (result instanceof Promise) result.then(send, fail);
+    else send(result);
+  });
+  const ended = drained.then((): IteratorResult<ExecutionResult> => {
+    if (failure) throw failure.error;
+    return { value: undefined, done: true };
+  });
+  ended.catch(() => {}); // graphql-ws's loop is told (it may have ended before it began)
+  const done = async (): Promise<IteratorResult<ExecutionResult>> => ({ value: undefined, done: true });
+  const pushes: AsyncIterableIterator<ExecutionResult> &
+    Required<Pick<AsyncIterator<ExecutionResult>, 'return' | 'throw'>> = {
+    next: () => ended,
+    return: () => queue.return().then(done),
+    throw: (error: unknown) => queue.return().then(() => Promise.reject(error)),
     [Symbol.asyncIterator]() {
       return pushes;
     },

@@ -31,6 +31,13 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   private ended = false;
   /** what else runs when the queue ends (see `whenEnded`) */
   private readonly endings: (() => void)[] = [];
+  /** a driven queue's consumer (see `drive`), and whether it holds a push it has not yet `taken` */
+  private consumer?: (push: T) => void;
+  private busy = false;
+  private pumping = false;
+  private awaitingSlot = false;
+  /** a driven queue's end (see `drive`): resolved once it has ended and its consumer is done with its last push */
+  private drained?: () => void;
 
   constructor(
     private readonly limit: number,
@@ -120,6 +127,62 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     this.onOverflow();
   }
 
+  /**
+   * Hands each push to `consume` as it arrives, in order, instead of being iterated: synchronously, in the turn the push
+   * arrives in, when the consumer is idle and a slot is free (the push slots' turn budget still applies). The consumer
+   * calls `pushBuilt()` once the push is built and `taken()` once it is done with it (its frame sent); only then is it
+   * handed the next. Limits, keys and coalescing are those of `next()`: pushes wait here while the consumer is busy.
+   * Answers a promise that resolves once the queue has ended and the consumer is done with its last push.
+   */
+  drive(consume: (push: T) => void): Promise<void> {
+    this.consumer = consume;
+    const drained = new Promise<void>((resolve) => (this.drained = resolve));
+    this.pump();
+    return drained;
+  }
+
+  /** the driven queue's consumer is done with its push (see `drive`) */
+  taken(): void {
+    this.pushBuilt();
+    this.busy = false;
+    if (!this.pumping) this.pump();
+  }
+
+  /** hands out pushes to a driven queue's consumer while it is idle and slots are free (a loop: a consumer may be done at once) */
+  private pump(): void {
+    this.pumping = true;
+    try {
+      while (!this.busy && !this.awaitingSlot && !this.ended && !this.empty) {
+        if (this.slots && !this.slots.tryAcquire(this.slotGranted)) {
+          this.awaitingSlot = true;
+          return;
+        }
+        this.handOut();
+      }
+    } finally {
+      this.pumping = false;
+      if (this.ended && !this.busy) this.drained?.();
+    }
+  }
+
+  /** a slot this driven queue waited for is its own now */
+  private readonly slotGranted = () => {
+    this.awaitingSlot = false;
+    if (this.ended) {
+      this.slots!.release();
+      this.drained?.();
+      return;
+    }
+    this.handOut();
+    if (!this.pumping) this.pump();
+  };
+
+  private handOut(): void {
+    this.holding = !!this.slots;
+    this.busy = true;
+    this.consumer!(this.take());
+  }
+
   /** the push handed out last has been built (graphql-ws calls onNext before sending it): its slot is free */
   pushBuilt(): void {
     if (!this.holding) return;
@@ -139,7 +202,12 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
         return { value: undefined, done: true };
       }
     }
-    if (this.latest) return { value: this.takeLatest(this.latest), done: false };
+    return { value: this.take(), done: false };
+  }
+
+  /** the first pending push, out of the queue */
+  private take(): T {
+    if (this.latest) return this.takeLatest(this.latest);
     const head = this.entries[0];
     const value = head.items[this.cursor++];
     if (this.cursor >= head.items.length) {
@@ -147,7 +215,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
       this.cursor = 0;
       if (head.key !== undefined) this.pendingKeys.delete(head.key);
     }
-    return { value, done: false };
+    return value;
   }
 
   private get empty(): boolean {
@@ -177,6 +245,10 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   }
 
   private wakeConsumer(): void {
+    if (this.consumer) {
+      if (!this.pumping) this.pump();
+      return;
+    }
     const wake = this.wake;
     this.wake = null;
     wake?.();
@@ -193,6 +265,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     this.wakeConsumer();
     this.onEnd();
     for (const onEnd of this.endings.splice(0)) onEnd();
+    if (this.consumer && !this.busy && !this.pumping) this.drained?.();
   }
 }
 
@@ -216,12 +289,28 @@ export class PushSlots {
   constructor(private free: number) {}
 
   acquire(): Promise<void> | void {
+    let granted: () => void;
+    if (this.tryAcquire(() => granted())) return;
+    return new Promise<void>((resolve) => (granted = resolve));
+  }
+
+  /**
+   * A slot now (true), or false and `granted` is called later, never synchronously, once a slot is held for it (first
+   * come first served; a turn that has built pushes long enough hands its free slots out on the next turn).
+   */
+  tryAcquire(granted: () => void): boolean {
     if (this.free > 0) {
-      if (this.overdue()) return new Promise<void>((resolve) => setImmediate(() => resolve(this.acquire())));
+      if (this.overdue()) {
+        setImmediate(() => {
+          if (this.tryAcquire(granted)) granted();
+        });
+        return false;
+      }
       this.free--;
-      return;
+      return true;
     }
-    return new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.waiting.push(granted);
+    return false;
   }
 
   release(): void {

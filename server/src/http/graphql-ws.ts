@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { execute, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { execute, getOperationAST, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { subscribeSharing } from '../common/shared-push';
 import { pushExecution } from '../common/compiled-execution';
-import { interned, serveGraphqlWs } from './ws-transport';
+import { interned, serveGraphqlWs, type SendNext } from './ws-transport';
+import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
 import type { Context } from '../context';
@@ -55,6 +56,9 @@ function inWsLogContext<T>(run: (args: ExecutionArgs) => T) {
   };
 }
 
+/** a push's execution, in its subscription's log context (a driven push is built in the turn its event is delivered in) */
+const runPushLogged = inWsLogContext(runPush);
+
 /**
  * The context of one WebSocket operation. A class, not an object literal: a subscription keeps its context for hours,
  * and methods on the prototype cost nothing per subscription where closures cost one each (thousands of sockets).
@@ -73,8 +77,18 @@ class SocketOperationContext implements Context {
     readonly requestId: string,
     readonly clientAddress: string | undefined,
     private readonly socket: WebSocket,
+    /** what its pushes are sent with, without graphql-ws's loop (see `sendNext`): one function for every socket */
+    private readonly send: SendNext,
+    /** graphql-ws's context of the socket, the operation's id and payload: what graphql-ws would send a push with */
+    private readonly wsContext: WsContext<never, never>,
+    private readonly operationId: string,
+    private readonly payload: SubscribePayload,
   ) {
     this.user = session?.user ?? null;
+  }
+
+  sendNext(args: ExecutionArgs, result: ExecutionResult, written: (error?: Error | null) => void): void {
+    this.send(this.wsContext, this.operationId, this.payload, args, result, written);
   }
 
   get em(): EntityManager {
@@ -122,6 +136,7 @@ export function graphqlOverWebSocket({
   trustProxy,
 }: GraphqlOverWebSocketParts) {
   const limits = config.requestLimits;
+  const sendNext: SendNext = (...sent) => wsCleanup.sendNext(...sent);
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
   const wsCleanup = serveGraphqlWs<
@@ -132,7 +147,7 @@ export function graphqlOverWebSocket({
       schema,
       // a socket that never says connection_init is closed with 4408
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
-      context: async (ctx, id, _payload, args): Promise<Context> => {
+      context: async (ctx, id, payload, args): Promise<Context> => {
         // forked on first use: a subscription on a known session reads nothing here
         let em: EntityManager | undefined;
         const authorization =
@@ -168,6 +183,10 @@ export function graphqlOverWebSocket({
           wsRequestId(ctx.extra, id),
           ctx.extra.clientAddress,
           ctx.extra.socket,
+          sendNext,
+          ctx as WsContext<never, never>,
+          id,
+          payload,
         );
       },
       // a socket opened with a live session is closed (4401) the moment that session ends
@@ -193,7 +212,7 @@ export function graphqlOverWebSocket({
       execute: inWsLogContext(execute),
       // a push whose execution is the same for all its subscribers (SharedPush) is executed once for them all; each
       // push runs its operation's compiled form (graphql-jit, compiled once per document and operation)
-      subscribe: inWsLogContext((args) => subscribeSharing(args, runPush)),
+      subscribe: inWsLogContext((args) => subscribeSharing(args, runPushLogged)),
       // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
       onSubscribe: (_ctx, _id, payload) => {
         // the payload is kept for the subscription's life: its query text becomes the one shared string of that text
