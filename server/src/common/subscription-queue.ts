@@ -285,6 +285,10 @@ export class PushSlots {
   private head = 0;
   /** when the current turn of the event loop began handing out slots (-1: not yet in this turn) */
   private turnStart = -1;
+  /** slots are being handed to waiters (a waiter's push built at once frees its slot within: the loop goes on) */
+  private handing = false;
+  /** a later turn will hand out the free slots */
+  private resuming = false;
 
   constructor(private free: number) {}
 
@@ -299,38 +303,57 @@ export class PushSlots {
    * come first served; a turn that has built pushes long enough hands its free slots out on the next turn).
    */
   tryAcquire(granted: () => void): boolean {
-    if (this.free > 0) {
-      if (this.overdue()) {
-        setImmediate(() => {
-          if (this.tryAcquire(granted)) granted();
-        });
-        return false;
-      }
+    if (this.free > 0 && this.head >= this.waiting.length && !this.overdue()) {
       this.free--;
       return true;
     }
     this.waiting.push(granted);
+    this.resumeLater();
     return false;
   }
 
   release(): void {
-    if (this.head < this.waiting.length) {
-      const next = this.waiting[this.head++];
-      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.head);
-        this.head = 0;
-      }
-      if (this.overdue()) setImmediate(next);
-      else next();
-      return;
-    }
     this.free++;
+    this.handOut();
+  }
+
+  /** free slots to waiters, first come first served, while the turn has time left; then on a later turn */
+  private handOut(): void {
+    if (this.handing) return;
+    this.handing = true;
+    try {
+      while (this.free > 0 && this.head < this.waiting.length) {
+        if (this.overdue()) {
+          this.resumeLater();
+          return;
+        }
+        this.free--;
+        const next = this.waiting[this.head++];
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+          this.waiting.splice(0, this.head);
+          this.head = 0;
+        }
+        next();
+      }
+    } finally {
+      this.handing = false;
+    }
+  }
+
+  private resumeLater(): void {
+    if (this.resuming || this.free === 0) return;
+    this.resuming = true;
+    setImmediate(() => {
+      this.resuming = false;
+      this.handOut();
+    });
   }
 
   /**
-   * Pushes built one after another resolve in microtasks (SQLite answers synchronously, most pushes read nothing),
-   * which would starve the event loop — sends, heartbeats, requests — until the last push of a fan-out: once a turn
-   * has built pushes for PUSH_TURN_MS, the next is handed out on the loop's next turn.
+   * Pushes built one after another resolve in microtasks (SQLite answers synchronously, most pushes read nothing), or
+   * at once as their event is delivered (driven queues), which would starve the event loop — sends, heartbeats,
+   * requests — until the last push of a fan-out: once a turn has built pushes for PUSH_TURN_MS, the next is handed out
+   * on the loop's next turn.
    */
   private overdue(): boolean {
     const now = performance.now();
