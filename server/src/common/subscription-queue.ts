@@ -36,6 +36,8 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   private busy = false;
   private pumping = false;
   private awaitingSlot = false;
+  /** `slotGranted` as a callback, made the first time the queue waits for a slot */
+  private granted?: () => void;
   /** a driven queue's end (see `drive`): resolved once it has ended and its consumer is done with its last push */
   private drained?: () => void;
 
@@ -153,7 +155,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     this.pumping = true;
     try {
       while (!this.busy && !this.awaitingSlot && !this.ended && !this.empty) {
-        if (this.slots && !this.slots.tryAcquire(this.slotGranted)) {
+        if (this.slots && !this.slots.tryAcquire((this.granted ??= () => this.slotGranted()))) {
           this.awaitingSlot = true;
           return;
         }
@@ -166,7 +168,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   }
 
   /** a slot this driven queue waited for is its own now */
-  private readonly slotGranted = () => {
+  private slotGranted(): void {
     this.awaitingSlot = false;
     if (this.ended) {
       this.slots!.release();
@@ -175,7 +177,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     }
     this.handOut();
     if (!this.pumping) this.pump();
-  };
+  }
 
   private handOut(): void {
     this.holding = !!this.slots;

@@ -6,7 +6,6 @@ import {
   GraphQLObjectType,
   GraphQLSchema,
   GraphQLString,
-  parse,
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
@@ -14,7 +13,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { subscribeSharing } from '../common/shared-push';
 import { SubscriptionQueue } from '../common/subscription-queue';
-import { serveGraphqlWs, type SendNext } from './ws-transport';
+import { serveGraphqlWs } from './ws-transport';
 
 /** a push: its value, or an error, perhaps only once `gate` resolves */
 interface Push {
@@ -68,13 +67,12 @@ describe('driven subscriptions over graphql-ws', () => {
   beforeAll(async () => {
     server = createServer();
     const wsServer = new WebSocketServer({ server, path: '/graphql' });
-    let sendNext: SendNext;
     const transport = serveGraphqlWs(
       {
         schema,
         context: (ctx, id, payload) => ({
           sendNext: (args: ExecutionArgs, result: ExecutionResult, written: (error?: Error | null) => void) =>
-            sendNext(ctx as WsContext<never, never>, id, payload as SubscribePayload, args, result, written),
+            transport.sendNext(ctx as WsContext<never, never>, id, payload as SubscribePayload, args, result, written),
         }),
         subscribe: (args) => subscribeSharing(args),
         // as graphql-ws.ts's: errors reach the client as the hook makes them
@@ -84,7 +82,6 @@ describe('driven subscriptions over graphql-ws', () => {
       wsServer,
       () => ({}),
     );
-    sendNext = transport.sendNext;
     dispose = transport.dispose;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
