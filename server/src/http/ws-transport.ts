@@ -53,6 +53,11 @@ export function interned(text: string): string {
   return text;
 }
 
+/** graphql-ws's payload of a `next` message when its `onNext` hook answers nothing */
+function withErrorsAsJson({ errors, ...resultWithoutErrors }: ExecutionResult) {
+  return { ...resultWithoutErrors, ...(errors ? { errors: errors.map((e) => e.toJSON()) } : {}) };
+}
+
 /** what graphql-ws's server is given of a socket here (the `extra` of its context) */
 export interface SocketExtra {
   socket: WebSocket;
@@ -143,13 +148,8 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
   /** graphql-ws's `emit.next`: the hook's result, or the result with its errors as JSON, in a `next` message */
   const sendNext: SendNext = (ctx, id, payload, args, result, written) => {
     const send = (maybeResult: unknown) => {
-      const { errors, ...resultWithoutErrors } = result;
-      const message = {
-        id,
-        type: MessageType.Next,
-        payload: maybeResult || { ...resultWithoutErrors, ...(errors ? { errors: errors.map((e) => e.toJSON()) } : {}) },
-      };
-      write((ctx.extra as SocketExtra).socket, JSON.stringify(message), written);
+      const payload = maybeResult || withErrorsAsJson(result);
+      write((ctx.extra as SocketExtra).socket, JSON.stringify({ id, type: MessageType.Next, payload }), written);
     };
     const maybeResult = options.onNext?.(ctx as never, id, payload, args, result);
     if (maybeResult instanceof Promise) maybeResult.then(send, written);
