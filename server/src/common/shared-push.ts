@@ -127,7 +127,8 @@ export async function subscribeSharing(
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
   const context = args.contextValue as Context | undefined;
-  if (context?.sendNext && source instanceof SubscriptionQueue) return driven(args, source, context as Pick<Required<Context>, 'sendNext'>, run);
+  if (context?.sendNext && source instanceof SubscriptionQueue)
+    return driven(args, source, context as Pick<Required<Context>, 'sendNext'>, run);
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   const closeQuietly = async () => {
     try {

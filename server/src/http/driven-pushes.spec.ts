@@ -128,7 +128,12 @@ describe('driven subscriptions over graphql-ws', () => {
     const client = await connect();
     const driven = await client.subscribe('a', 'driven', 'd1');
     const iterated = await client.subscribe('a2', 'iterated', 'i1');
-    const pushes: Push[] = [{ value: 'one' }, { refused: true }, { value: 'three', gate: tick().then() }, { value: 'ü' }];
+    const pushes: Push[] = [
+      { value: 'one' },
+      { refused: true },
+      { value: 'three', gate: tick().then() },
+      { value: 'ü' },
+    ];
     for (const push of pushes) {
       driven.push(push);
       iterated.push(push);
