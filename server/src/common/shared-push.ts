@@ -1,6 +1,6 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Context } from '../context';
-import { SubscriptionQueue } from './subscription-queue';
+import { SubscriptionQueue, type PushConsumer } from './subscription-queue';
 
 /**
  * A push whose GraphQL execution does not depend on who receives it: `root` is executed once per operation text and
@@ -128,7 +128,7 @@ export async function subscribeSharing(
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
   const context = args.contextValue as Context | undefined;
   if (context?.sendNext && source instanceof SubscriptionQueue)
-    return driven(args, source, context as Pick<Required<Context>, 'sendNext'>, run);
+    return new DrivenPushes(args, source, context as Pick<Required<Context>, 'sendNext'>, run);
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   const closeQuietly = async () => {
     try {
@@ -181,53 +181,80 @@ export async function subscribeSharing(
  * To graphql-ws it is an iterator whose `next()` settles once, when the queue has ended (done: graphql-ws then sends
  * `complete` if the client has not completed it itself) or a push failed (the error: graphql-ws sends `error`, as when
  * an iterated push fails). Once the queue has ended, no push is sent: a push still being built when the client
- * completes the subscription or the socket closes is dropped.
+ * completes the subscription or the socket closes is dropped. A class: thousands of subscriptions hold one each for
+ * hours, and its methods cost nothing per subscription.
  */
-function driven(
-  args: ExecutionArgs,
-  queue: SubscriptionQueue<unknown>,
-  context: Pick<Required<Context>, 'sendNext'>,
-  run: typeof execute,
-): AsyncIterableIterator<ExecutionResult> {
-  let failure: { error: unknown } | undefined;
-  const fail = (error: unknown) => {
-    failure ??= { error };
-    void queue.return();
-    queue.taken();
-  };
-  const written = (error?: Error | null) => (error ? fail(error) : queue.taken());
-  const send = (result: ExecutionResult) => {
-    if (queue.closed) return queue.taken();
-    try {
-      context.sendNext(args, result, written);
-    } catch (error) {
-      fail(error);
-    }
-  };
-  const drained = queue.drive((push) => {
+class DrivenPushes implements AsyncIterableIterator<ExecutionResult>, PushConsumer<unknown> {
+  private failure?: { error: unknown };
+  /** the queue has drained (see PushConsumer); `next()`'s promise settles then */
+  private over = false;
+  private settle?: () => void;
+  /** ws's callback once the socket has taken a frame (one per subscription, not per push) */
+  private readonly written = (error?: Error | null) => (error ? this.fail(error) : this.queue.taken());
+
+  constructor(
+    private readonly args: ExecutionArgs,
+    private readonly queue: SubscriptionQueue<unknown>,
+    private readonly context: Pick<Required<Context>, 'sendNext'>,
+    private readonly run: typeof execute,
+  ) {
+    queue.drive(this);
+  }
+
+  handle(push: unknown): void {
     let result: ExecutionResult | Promise<ExecutionResult>;
     try {
-      result = executePush(args, push, run);
+      result = executePush(this.args, push, this.run);
     } catch (error) {
-      return fail(error);
+      return this.fail(error);
     }
-    if (result instanceof Promise) result.then(send, fail);
-    else send(result);
-  });
-  const ended = drained.then((): IteratorResult<ExecutionResult> => {
-    if (failure) throw failure.error;
+    if (result instanceof Promise)
+      result.then(
+        (value) => this.send(value),
+        (error: unknown) => this.fail(error),
+      );
+    else this.send(result);
+  }
+
+  drained(): void {
+    this.over = true;
+    this.settle?.();
+  }
+
+  private send(result: ExecutionResult): void {
+    if (this.queue.closed) return this.queue.taken();
+    try {
+      this.context.sendNext(this.args, result, this.written);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= { error };
+    void this.queue.return();
+    this.queue.taken();
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    const ended = this.over ? Promise.resolve() : new Promise<void>((resolve) => (this.settle = resolve));
+    return ended.then(() => {
+      if (this.failure) throw this.failure.error;
+      return { value: undefined, done: true };
+    });
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.queue.return();
     return { value: undefined, done: true };
-  });
-  ended.catch(() => {}); // graphql-ws's loop is told (it may have ended before it began)
-  const done = async (): Promise<IteratorResult<ExecutionResult>> => ({ value: undefined, done: true });
-  const pushes: AsyncIterableIterator<ExecutionResult> &
-    Required<Pick<AsyncIterator<ExecutionResult>, 'return' | 'throw'>> = {
-    next: () => ended,
-    return: () => queue.return().then(done),
-    throw: (error: unknown) => queue.return().then(() => Promise.reject(error)),
-    [Symbol.asyncIterator]() {
-      return pushes;
-    },
-  };
-  return pushes;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.queue.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }

@@ -124,7 +124,13 @@ describe("a subscriber's bounded queue", () => {
         slots,
       );
       let drained = false;
-      void queue.drive((push) => handed.push(push)).then(() => (drained = true));
+      queue.drive({
+        handle: (push) => handed.push(push),
+        drained: () => {
+          if (drained) fail('told twice');
+          drained = true;
+        },
+      });
       return { queue, handed, overflows, isDrained: () => drained };
     };
 
@@ -154,10 +160,13 @@ describe("a subscriber's bounded queue", () => {
       );
       const handed: number[] = [];
       queue.push(0);
-      void queue.drive((push) => {
-        handed.push(push);
-        if (push === 0) for (let i = 1; i < 5_000; i++) queue.push(i);
-        queue.taken();
+      queue.drive({
+        handle: (push) => {
+          handed.push(push);
+          if (push === 0) for (let i = 1; i < 5_000; i++) queue.push(i);
+          queue.taken();
+        },
+        drained: () => fail('it has not ended'),
       });
       expect(handed.length).toBe(5_000);
       expect(handed.every((push, i) => push === i)).toBeTrue();

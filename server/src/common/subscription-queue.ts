@@ -31,15 +31,13 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   private ended = false;
   /** what else runs when the queue ends (see `whenEnded`) */
   private readonly endings: (() => void)[] = [];
-  /** a driven queue's consumer (see `drive`), and whether it holds a push it has not yet `taken` */
-  private consumer?: (push: T) => void;
+  /** a driven queue's consumer (see `drive`) until it is told the queue has drained, and whether it holds a push it has not yet `taken` */
+  private consumer?: PushConsumer<T>;
   private busy = false;
   private pumping = false;
   private awaitingSlot = false;
   /** `slotGranted` as a callback, made the first time the queue waits for a slot */
   private granted?: () => void;
-  /** a driven queue's end (see `drive`): resolved once it has ended and its consumer is done with its last push */
-  private drained?: () => void;
 
   constructor(
     private readonly limit: number,
@@ -134,13 +132,19 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
    * arrives in, when the consumer is idle and a slot is free (the push slots' turn budget still applies). The consumer
    * calls `pushBuilt()` once the push is built and `taken()` once it is done with it (its frame sent); only then is it
    * handed the next. Limits, keys and coalescing are those of `next()`: pushes wait here while the consumer is busy.
-   * Answers a promise that resolves once the queue has ended and the consumer is done with its last push.
+   * The consumer's `drained()` is called once, when the queue has ended and the consumer is done with its last push.
    */
-  drive(consume: (push: T) => void): Promise<void> {
-    this.consumer = consume;
-    const drained = new Promise<void>((resolve) => (this.drained = resolve));
+  drive(consumer: PushConsumer<T>): void {
+    this.consumer = consumer;
     this.pump();
-    return drained;
+  }
+
+  /** a driven queue that has ended tells its consumer, once it holds no push */
+  private drain(): void {
+    const consumer = this.consumer;
+    if (!consumer || !this.ended || this.busy || this.pumping) return;
+    this.consumer = undefined;
+    consumer.drained();
   }
 
   /** the driven queue's consumer is done with its push (see `drive`) */
@@ -163,7 +167,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
       }
     } finally {
       this.pumping = false;
-      if (this.ended && !this.busy) this.drained?.();
+      this.drain();
     }
   }
 
@@ -172,7 +176,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     this.awaitingSlot = false;
     if (this.ended) {
       this.slots!.release();
-      this.drained?.();
+      this.drain();
       return;
     }
     this.handOut();
@@ -182,7 +186,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   private handOut(): void {
     this.holding = !!this.slots;
     this.busy = true;
-    this.consumer!(this.take());
+    this.consumer!.handle(this.take());
   }
 
   /** the push handed out last has been built (graphql-ws calls onNext before sending it): its slot is free */
@@ -267,8 +271,16 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     this.wakeConsumer();
     this.onEnd();
     for (const onEnd of this.endings.splice(0)) onEnd();
-    if (this.consumer && !this.busy && !this.pumping) this.drained?.();
+    this.drain();
   }
+}
+
+/** what a driven queue hands its pushes to (see SubscriptionQueue `drive`) */
+export interface PushConsumer<T> {
+  /** one push, to build and send; the queue hands out no other until the consumer calls `taken()` */
+  handle(push: T): void;
+  /** the queue has ended and the consumer holds none of its pushes */
+  drained(): void;
 }
 
 /** a coalescing queue's pending push: its item's newest, and the arrival whose place it holds */
