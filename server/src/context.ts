@@ -1,3 +1,4 @@
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { PlainSql } from './common/plain-sql';
 import type { ApiPrincipal } from './modules/api-clients/api-client.service';
@@ -27,6 +28,11 @@ export interface Context {
   closeSocket?: (code: number, reason: string) => void;
   /** over WebSocket, for a subscription: its push has been built (frees the push slot before the send) */
   pushBuilt?: () => void;
+  /**
+   * over WebSocket, for a subscription: sends one push's `next` message as graphql-ws would, without its loop (see
+   * shared-push.ts `subscribeSharing`); `written` once the socket has taken it
+   */
+  sendNext?: (args: ExecutionArgs, result: ExecutionResult, written: (error?: Error | null) => void) => void;
   /** over WebSocket: what the operation has read may be forgotten (a subscription between pushes); `em` is forked afresh when next used */
   idle?: () => void;
   /**

@@ -129,7 +129,7 @@ export class ExamEvents {
    * the releaser has just read them after the commit (SittingBatch.loaded), for this instance's pushes; the other
    * instances read them themselves.
    */
-  questionsReleased(examId: string, changes: SittingEventPayload[], read?: Promise<unknown>): void {
+  questionsReleased(examId: string, changes: SittingEventPayload[], read?: unknown): void {
     if (changes.length) this.publish({ kind: 'sittings', examId, changes, released: true }, read);
   }
 
@@ -245,7 +245,7 @@ export class ExamEvents {
     for (const subscribers of this.topics.values()) yield* subscribers;
   }
 
-  private publish(event: ExamEvent, read?: Promise<unknown>): void {
+  private publish(event: ExamEvent, read?: unknown): void {
     this.deliver(event, read);
     if (!this.redis) return;
     const failed = (error: unknown) => {
@@ -278,7 +278,7 @@ export class ExamEvents {
   }
 
   /** to this instance's subscribers the event concerns, each payload built once for all of them */
-  private deliver(event: ExamEvent, read?: Promise<unknown>): void {
+  private deliver(event: ExamEvent, read?: unknown): void {
     switch (event.kind) {
       case 'sittings': {
         // fresh payloads, never the published ones: those also travel (as JSON) to the other instances
@@ -286,7 +286,11 @@ export class ExamEvents {
           event.examId,
           event.changes.map((c) => c.sittingId),
         );
-        batch.loaded = read;
+        // read already: every push takes it at once (the first one too, in the turn the event is delivered in)
+        if (read !== undefined) {
+          batch.loaded = Promise.resolve(read);
+          batch.ready = read;
+        }
         const changes = event.changes.map(({ examId, sittingId, studentId, presence }): SittingEventPayload => ({
           examId,
           sittingId,

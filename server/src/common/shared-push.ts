@@ -1,4 +1,6 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Context } from '../context';
+import { SubscriptionQueue, type PushConsumer } from './subscription-queue';
 
 /**
  * A push whose GraphQL execution does not depend on who receives it: `root` is executed once per operation text and
@@ -115,7 +117,8 @@ export function executePush(
 
 /**
  * graphql-js's `subscribe`, with each push executed by `executePush`: the source stream (the subscribe step, with its
- * access checks) is the subscriber's own; only the execution of a shared push is shared.
+ * access checks) is the subscriber's own; only the execution of a shared push is shared. A subscription whose stream
+ * is its own queue, over a transport that can send a push itself (`Context.sendNext`), is driven (see `driven`).
  */
 export async function subscribeSharing(
   args: ExecutionArgs,
@@ -123,6 +126,9 @@ export async function subscribeSharing(
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+  const context = args.contextValue as Context | undefined;
+  if (context?.sendNext && source instanceof SubscriptionQueue)
+    return new DrivenPushes(args, source, context as Pick<Required<Context>, 'sendNext'>, run);
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   const closeQuietly = async () => {
     try {
@@ -163,4 +169,92 @@ export async function subscribeSharing(
     },
   };
   return pushes;
+}
+
+/**
+ * A subscription whose pushes are executed and sent as they arrive, in the turn the event is delivered in (see
+ * SubscriptionQueue `drive`), rather than pulled one by one through graphql-ws's loop and a chain of promises each:
+ * a release to thousands costs each student a synchronous execution and a write. The frames are graphql-ws's own
+ * (`sendNext` runs its `onNext` hook and writes its `next` message), in order, one at a time: the next push waits until
+ * the socket has taken the last frame, so a slow socket's pushes wait in its bounded queue as before.
+ *
+ * To graphql-ws it is an iterator whose `next()` settles once, when the queue has ended (done: graphql-ws then sends
+ * `complete` if the client has not completed it itself) or a push failed (the error: graphql-ws sends `error`, as when
+ * an iterated push fails). Once the queue has ended, no push is sent: a push still being built when the client
+ * completes the subscription or the socket closes is dropped. A class: thousands of subscriptions hold one each for
+ * hours, and its methods cost nothing per subscription.
+ */
+class DrivenPushes implements AsyncIterableIterator<ExecutionResult>, PushConsumer<unknown> {
+  private failure?: { error: unknown };
+  /** the queue has drained (see PushConsumer); `next()`'s promise settles then */
+  private over = false;
+  private settle?: () => void;
+  /** ws's callback once the socket has taken a frame (one per subscription, not per push) */
+  private readonly written = (error?: Error | null) => (error ? this.fail(error) : this.queue.taken());
+
+  constructor(
+    private readonly args: ExecutionArgs,
+    private readonly queue: SubscriptionQueue<unknown>,
+    private readonly context: Pick<Required<Context>, 'sendNext'>,
+    private readonly run: typeof execute,
+  ) {
+    queue.drive(this);
+  }
+
+  handle(push: unknown): void {
+    let result: ExecutionResult | Promise<ExecutionResult>;
+    try {
+      result = executePush(this.args, push, this.run);
+    } catch (error) {
+      return this.fail(error);
+    }
+    if (result instanceof Promise)
+      result.then(
+        (value) => this.send(value),
+        (error: unknown) => this.fail(error),
+      );
+    else this.send(result);
+  }
+
+  drained(): void {
+    this.over = true;
+    this.settle?.();
+  }
+
+  private send(result: ExecutionResult): void {
+    if (this.queue.closed) return this.queue.taken();
+    try {
+      this.context.sendNext(this.args, result, this.written);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= { error };
+    void this.queue.return();
+    this.queue.taken();
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    const ended = this.over ? Promise.resolve() : new Promise<void>((resolve) => (this.settle = resolve));
+    return ended.then(() => {
+      if (this.failure) throw this.failure.error;
+      return { value: undefined, done: true };
+    });
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.queue.return();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.queue.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }

@@ -113,6 +113,127 @@ describe("a subscriber's bounded queue", () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(third).toBe('a2');
   });
+  describe('driven (its consumer is handed each push as it arrives)', () => {
+    const driven = <T>(limit: number, slots?: PushSlots) => {
+      const handed: T[] = [];
+      const overflows: number[] = [];
+      const queue = new SubscriptionQueue<T>(
+        limit,
+        () => overflows.push(1),
+        () => undefined,
+        slots,
+      );
+      let drained = false;
+      queue.drive({
+        handle: (push) => handed.push(push),
+        drained: () => {
+          if (drained) fail('told twice');
+          drained = true;
+        },
+      });
+      return { queue, handed, overflows, isDrained: () => drained };
+    };
+
+    it('hands a push over in the turn it arrives, then none until the consumer has taken it, in order', () => {
+      const { queue, handed } = driven<number>(5);
+      queue.push(1);
+      expect(handed).withContext('synchronously').toEqual([1]);
+      queue.push(2);
+      queue.push(3);
+      expect(handed).withContext('the first is still being sent').toEqual([1]);
+      expect(queue.depth).toBe(2);
+      queue.taken();
+      expect(handed).toEqual([1, 2]);
+      queue.taken();
+      queue.taken();
+      expect(handed).toEqual([1, 2, 3]);
+      expect(queue.depth).toBe(0);
+      queue.push(4);
+      expect(handed).toEqual([1, 2, 3, 4]);
+    });
+
+    it('takes one push after another when each is taken at once (no recursion however many wait)', () => {
+      const queue = new SubscriptionQueue<number>(
+        10_000,
+        () => fail('no overflow'),
+        () => undefined,
+      );
+      const handed: number[] = [];
+      queue.push(0);
+      queue.drive({
+        handle: (push) => {
+          handed.push(push);
+          if (push === 0) for (let i = 1; i < 5_000; i++) queue.push(i);
+          queue.taken();
+        },
+        drained: () => fail('it has not ended'),
+      });
+      expect(handed.length).toBe(5_000);
+      expect(handed.every((push, i) => push === i)).toBeTrue();
+    });
+
+    it('keeps its limit, keys and overflow while the consumer is busy', () => {
+      const { queue, handed, overflows } = driven<string>(2);
+      queue.push('a');
+      queue.push('board v1', 'board');
+      queue.push('board v2', 'board');
+      expect(queue.depth).toBe(1);
+      queue.push('b');
+      expect(overflows).toEqual([]);
+      queue.push('c');
+      expect(overflows).withContext('the third waiting push overflows').toEqual([1]);
+      expect(queue.closed).toBeTrue();
+      queue.taken();
+      expect(handed).withContext('nothing is handed out once it has ended').toEqual(['a']);
+    });
+
+    it('resolves its end once it has ended and its consumer has taken its last push', async () => {
+      const { queue, isDrained } = driven<number>(5);
+      queue.push(1);
+      await queue.return();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(isDrained()).withContext('a push is still being sent').toBeFalse();
+      queue.taken();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(isDrained()).toBeTrue();
+      const idle = driven<number>(5);
+      await idle.queue.return();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(idle.isDrained()).toBeTrue();
+    });
+
+    it('holds a shared slot while its push is built; a built push or an ended queue frees it for the next queue', async () => {
+      const slots = new PushSlots(1);
+      const one = driven<string>(5, slots);
+      const two = driven<string>(5, slots);
+      one.queue.push('a1');
+      two.queue.push('b1');
+      await new Promise((r) => setTimeout(r, 10));
+      expect(two.handed).withContext('waits while a1 is being built').toEqual([]);
+      one.queue.pushBuilt();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(two.handed).toEqual(['b1']);
+      one.queue.taken();
+      one.queue.push('a2');
+      await new Promise((r) => setTimeout(r, 10));
+      expect(one.handed).withContext('b1 holds the slot').toEqual(['a1']);
+      await two.queue.return();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(one.handed).toEqual(['a1', 'a2']);
+      // a queue that ends while it waits for a slot gives the slot back when it comes
+      one.queue.push('a3');
+      two.queue.taken();
+      const three = driven<string>(5, slots);
+      three.queue.push('c1');
+      await three.queue.return();
+      one.queue.taken();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(three.handed).toEqual([]);
+      expect(three.isDrained()).toBeTrue();
+      expect(one.handed).toEqual(['a1', 'a2', 'a3']);
+    });
+  });
+
   describe('coalescing by item (a staff room: each push is the latest state of one sitting)', () => {
     interface Change {
       sittingId: string;

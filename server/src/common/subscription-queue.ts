@@ -31,6 +31,13 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   private ended = false;
   /** what else runs when the queue ends (see `whenEnded`) */
   private readonly endings: (() => void)[] = [];
+  /** a driven queue's consumer (see `drive`) until it is told the queue has drained, and whether it holds a push it has not yet `taken` */
+  private consumer?: PushConsumer<T>;
+  private busy = false;
+  private pumping = false;
+  private awaitingSlot = false;
+  /** `slotGranted` as a callback, made the first time the queue waits for a slot */
+  private granted?: () => void;
 
   constructor(
     private readonly limit: number,
@@ -120,6 +127,68 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     this.onOverflow();
   }
 
+  /**
+   * Hands each push to `consume` as it arrives, in order, instead of being iterated: synchronously, in the turn the push
+   * arrives in, when the consumer is idle and a slot is free (the push slots' turn budget still applies). The consumer
+   * calls `pushBuilt()` once the push is built and `taken()` once it is done with it (its frame sent); only then is it
+   * handed the next. Limits, keys and coalescing are those of `next()`: pushes wait here while the consumer is busy.
+   * The consumer's `drained()` is called once, when the queue has ended and the consumer is done with its last push.
+   */
+  drive(consumer: PushConsumer<T>): void {
+    this.consumer = consumer;
+    this.pump();
+  }
+
+  /** a driven queue that has ended tells its consumer, once it holds no push */
+  private drain(): void {
+    const consumer = this.consumer;
+    if (!consumer || !this.ended || this.busy || this.pumping) return;
+    this.consumer = undefined;
+    consumer.drained();
+  }
+
+  /** the driven queue's consumer is done with its push (see `drive`) */
+  taken(): void {
+    this.pushBuilt();
+    this.busy = false;
+    if (!this.pumping) this.pump();
+  }
+
+  /** hands out pushes to a driven queue's consumer while it is idle and slots are free (a loop: a consumer may be done at once) */
+  private pump(): void {
+    this.pumping = true;
+    try {
+      while (!this.busy && !this.awaitingSlot && !this.ended && !this.empty) {
+        if (this.slots && !this.slots.tryAcquire((this.granted ??= () => this.slotGranted()))) {
+          this.awaitingSlot = true;
+          return;
+        }
+        this.handOut();
+      }
+    } finally {
+      this.pumping = false;
+      this.drain();
+    }
+  }
+
+  /** a slot this driven queue waited for is its own now */
+  private slotGranted(): void {
+    this.awaitingSlot = false;
+    if (this.ended) {
+      this.slots!.release();
+      this.drain();
+      return;
+    }
+    this.handOut();
+    if (!this.pumping) this.pump();
+  }
+
+  private handOut(): void {
+    this.holding = !!this.slots;
+    this.busy = true;
+    this.consumer!.handle(this.take());
+  }
+
   /** the push handed out last has been built (graphql-ws calls onNext before sending it): its slot is free */
   pushBuilt(): void {
     if (!this.holding) return;
@@ -139,7 +208,12 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
         return { value: undefined, done: true };
       }
     }
-    if (this.latest) return { value: this.takeLatest(this.latest), done: false };
+    return { value: this.take(), done: false };
+  }
+
+  /** the first pending push, out of the queue */
+  private take(): T {
+    if (this.latest) return this.takeLatest(this.latest);
     const head = this.entries[0];
     const value = head.items[this.cursor++];
     if (this.cursor >= head.items.length) {
@@ -147,7 +221,7 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
       this.cursor = 0;
       if (head.key !== undefined) this.pendingKeys.delete(head.key);
     }
-    return { value, done: false };
+    return value;
   }
 
   private get empty(): boolean {
@@ -177,6 +251,10 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
   }
 
   private wakeConsumer(): void {
+    if (this.consumer) {
+      if (!this.pumping) this.pump();
+      return;
+    }
     const wake = this.wake;
     this.wake = null;
     wake?.();
@@ -193,7 +271,16 @@ export class SubscriptionQueue<T> implements AsyncIterableIterator<T> {
     this.wakeConsumer();
     this.onEnd();
     for (const onEnd of this.endings.splice(0)) onEnd();
+    this.drain();
   }
+}
+
+/** what a driven queue hands its pushes to (see SubscriptionQueue `drive`) */
+export interface PushConsumer<T> {
+  /** one push, to build and send; the queue hands out no other until the consumer calls `taken()` */
+  handle(push: T): void;
+  /** the queue has ended and the consumer holds none of its pushes */
+  drained(): void;
 }
 
 /** a coalescing queue's pending push: its item's newest, and the arrival whose place it holds */
@@ -212,36 +299,75 @@ export class PushSlots {
   private head = 0;
   /** when the current turn of the event loop began handing out slots (-1: not yet in this turn) */
   private turnStart = -1;
+  /** slots are being handed to waiters (a waiter's push built at once frees its slot within: the loop goes on) */
+  private handing = false;
+  /** a later turn will hand out the free slots */
+  private resuming = false;
 
   constructor(private free: number) {}
 
   acquire(): Promise<void> | void {
-    if (this.free > 0) {
-      if (this.overdue()) return new Promise<void>((resolve) => setImmediate(() => resolve(this.acquire())));
-      this.free--;
-      return;
-    }
-    return new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  release(): void {
-    if (this.head < this.waiting.length) {
-      const next = this.waiting[this.head++];
-      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.head);
-        this.head = 0;
-      }
-      if (this.overdue()) setImmediate(next);
-      else next();
-      return;
-    }
-    this.free++;
+    let granted: () => void;
+    if (this.tryAcquire(() => granted())) return;
+    return new Promise<void>((resolve) => (granted = resolve));
   }
 
   /**
-   * Pushes built one after another resolve in microtasks (SQLite answers synchronously, most pushes read nothing),
-   * which would starve the event loop — sends, heartbeats, requests — until the last push of a fan-out: once a turn
-   * has built pushes for PUSH_TURN_MS, the next is handed out on the loop's next turn.
+   * A slot now (true), or false and `granted` is called later, never synchronously, once a slot is held for it (first
+   * come first served; a turn that has built pushes long enough hands its free slots out on the next turn).
+   */
+  tryAcquire(granted: () => void): boolean {
+    if (this.free > 0 && this.head >= this.waiting.length && !this.overdue()) {
+      this.free--;
+      return true;
+    }
+    this.waiting.push(granted);
+    this.resumeLater();
+    return false;
+  }
+
+  release(): void {
+    this.free++;
+    this.handOut();
+  }
+
+  /** free slots to waiters, first come first served, while the turn has time left; then on a later turn */
+  private handOut(): void {
+    if (this.handing) return;
+    this.handing = true;
+    try {
+      while (this.free > 0 && this.head < this.waiting.length) {
+        if (this.overdue()) {
+          this.resumeLater();
+          return;
+        }
+        this.free--;
+        const next = this.waiting[this.head++];
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+          this.waiting.splice(0, this.head);
+          this.head = 0;
+        }
+        next();
+      }
+    } finally {
+      this.handing = false;
+    }
+  }
+
+  private resumeLater(): void {
+    if (this.resuming || this.free === 0) return;
+    this.resuming = true;
+    setImmediate(() => {
+      this.resuming = false;
+      this.handOut();
+    });
+  }
+
+  /**
+   * Pushes built one after another resolve in microtasks (SQLite answers synchronously, most pushes read nothing), or
+   * at once as their event is delivered (driven queues), which would starve the event loop — sends, heartbeats,
+   * requests — until the last push of a fan-out: once a turn has built pushes for PUSH_TURN_MS, the next is handed out
+   * on the loop's next turn.
    */
   private overdue(): boolean {
     const now = performance.now();

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { MikroORM } from '@mikro-orm/core';
-import { execute, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { execute, getOperationAST, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { subscribeSharing } from '../common/shared-push';
 import { pushExecution } from '../common/compiled-execution';
-import { interned, serveGraphqlWs } from './ws-transport';
+import { interned, serveGraphqlWs, type SendNext } from './ws-transport';
+import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
 import { ForkedOnUse, type Context } from '../context';
@@ -56,6 +57,9 @@ function inWsLogContext<T>(run: (args: ExecutionArgs) => T) {
   };
 }
 
+/** a push's execution, in its subscription's log context (a driven push is built in the turn its event is delivered in) */
+const runPushLogged = inWsLogContext(runPush);
+
 /**
  * The context of one WebSocket operation. A class, not an object literal: a subscription keeps its context for hours,
  * and methods on the prototype cost nothing per subscription where closures cost one each (thousands of sockets).
@@ -73,9 +77,19 @@ class SocketOperationContext extends ForkedOnUse implements Context {
     readonly requestId: string,
     readonly clientAddress: string | undefined,
     private readonly socket: WebSocket,
+    /** what its pushes are sent with, without graphql-ws's loop (see `sendNext`): one function for every socket */
+    private readonly send: SendNext,
+    /** graphql-ws's context of the socket, the operation's id and payload: what graphql-ws would send a push with */
+    private readonly wsContext: WsContext<never, never>,
+    private readonly operationId: string,
+    private readonly payload: SubscribePayload,
   ) {
     super(orm); // forked on first use: a subscription on a known session reads nothing at the start, nor between pushes
     this.user = session?.user ?? null;
+  }
+
+  sendNext(args: ExecutionArgs, result: ExecutionResult, written: (error?: Error | null) => void): void {
+    this.send(this.wsContext, this.operationId, this.payload, args, result, written);
   }
 
   /** a subscription holds no reads between its pushes */
@@ -115,6 +129,7 @@ export function graphqlOverWebSocket({
   trustProxy,
 }: GraphqlOverWebSocketParts) {
   const limits = config.requestLimits;
+  const sendNext: SendNext = (...sent) => wsCleanup.sendNext(...sent);
   // a message larger than the HTTP body limit closes the socket with 1009 before it is read
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxRequestBytes });
   const sql = plainSql(orm.em); // the database's runner: the session is read without forking an EntityManager
@@ -126,7 +141,7 @@ export function graphqlOverWebSocket({
       schema,
       // a socket that never says connection_init is closed with 4408
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
-      context: async (ctx, id, _payload, args): Promise<Context> => {
+      context: async (ctx, id, payload, args): Promise<Context> => {
         const authorization =
           typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
         // a subscription uses the session read once for the socket (whose end closes it); queries and mutations read it afresh
@@ -160,6 +175,10 @@ export function graphqlOverWebSocket({
           wsRequestId(ctx.extra, id),
           ctx.extra.clientAddress,
           ctx.extra.socket,
+          sendNext,
+          ctx as WsContext<never, never>,
+          id,
+          payload,
         );
       },
       // a socket opened with a live session is closed (4401) the moment that session ends
@@ -185,7 +204,7 @@ export function graphqlOverWebSocket({
       execute: inWsLogContext(execute),
       // a push whose execution is the same for all its subscribers (SharedPush) is executed once for them all; each
       // push runs its operation's compiled form (graphql-jit, compiled once per document and operation)
-      subscribe: inWsLogContext((args) => subscribeSharing(args, runPush)),
+      subscribe: inWsLogContext((args) => subscribeSharing(args, runPushLogged)),
       // the same limits as over HTTP; a refused operation gets its own `error` message and the socket stays open
       onSubscribe: (_ctx, _id, payload) => {
         // the payload is kept for the subscription's life: its query text becomes the one shared string of that text

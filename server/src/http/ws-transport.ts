@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import {
+  CloseCode,
+  handleProtocols,
+  makeServer,
+  MessageType,
+  type Context as WsContext,
+  type ServerOptions,
+  type SubscribePayload,
+} from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { logger } from '../common/logger';
 import { PreSerialized } from '../common/shared-push';
@@ -44,10 +53,30 @@ export function interned(text: string): string {
   return text;
 }
 
+/** graphql-ws's payload of a `next` message when its `onNext` hook answers nothing */
+function withErrorsAsJson({ errors, ...resultWithoutErrors }: ExecutionResult) {
+  return { ...resultWithoutErrors, ...(errors ? { errors: errors.map((e) => e.toJSON()) } : {}) };
+}
+
 /** what graphql-ws's server is given of a socket here (the `extra` of its context) */
 export interface SocketExtra {
   socket: WebSocket;
 }
+
+/**
+ * Sends one subscription's `next` message as graphql-ws's own loop would (its `onNext` hook, then the same message),
+ * without that loop: shared-push.ts's driven subscriptions call it for each push. `written` is called once the socket
+ * has taken the frame (the socket's back-pressure: the subscription's next push waits for it), or with the error.
+ */
+export type SendNext = (
+  /** graphql-ws's context of the socket (its types' parameters are the server's) */
+  ctx: WsContext<never, never>,
+  id: string,
+  payload: SubscribePayload,
+  args: ExecutionArgs,
+  result: ExecutionResult,
+  written: (error?: Error | null) => void,
+) => void;
 
 /**
  * graphql-ws over `ws` (in place of graphql-ws/use/ws): the same protocol and lifecycle, plus
@@ -63,7 +92,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
   wsServer: WebSocketServer,
   /** what a socket keeps of its upgrade request (the request itself is not kept: thousands of sockets hold their pages open) */
   extraOf: (request: IncomingMessage) => E,
-): { dispose(): Promise<void> } {
+): { dispose(): Promise<void>; sendNext: SendNext } {
   /** the frame as sent: the envelope as is, or with every marker replaced by its value's bytes, in order */
   const framed = (data: string): string | Buffer => {
     if (!pending.length) return data;
@@ -108,6 +137,24 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
     raw.cork();
     corked.add(raw);
   };
+  /** one frame to the socket; `written` once the socket has taken it (at once when it is no longer open) */
+  const write = (socket: WebSocket, data: string, written: (error?: Error | null) => void) => {
+    const frame = framed(data);
+    if (socket.readyState !== socket.OPEN) return written();
+    cork(socket);
+    // a text frame, whether the JSON is a string or bytes
+    socket.send(frame, { binary: false }, written);
+  };
+  /** graphql-ws's `emit.next`: the hook's result, or the result with its errors as JSON, in a `next` message */
+  const sendNext: SendNext = (ctx, id, payload, args, result, written) => {
+    const send = (maybeResult: unknown) => {
+      const payload = maybeResult || withErrorsAsJson(result);
+      write((ctx.extra as SocketExtra).socket, JSON.stringify({ id, type: MessageType.Next, payload }), written);
+    };
+    const maybeResult = options.onNext?.(ctx as never, id, payload, args, result);
+    if (maybeResult instanceof Promise) maybeResult.then(send, written);
+    else send(maybeResult);
+  };
   const server = makeServer<P, E & SocketExtra>(options);
   wsServer.options.handleProtocols = handleProtocols;
 
@@ -120,15 +167,8 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) => {
-          const frame = framed(data);
-          return new Promise<void>((resolve, reject) => {
-            if (socket.readyState !== socket.OPEN) return resolve();
-            cork(socket);
-            // a text frame, whether the JSON is a string or bytes
-            socket.send(frame, { binary: false }, (error) => (error ? reject(error) : resolve()));
-          });
-        },
+        send: (data) =>
+          new Promise<void>((resolve, reject) => write(socket, data, (error) => (error ? reject(error) : resolve()))),
         close: (code, reason) => socket.close(code, reason),
         // not an async listener: a subscribe message's handling lasts as long as the subscription, and the listener's
         // frame would keep the message's bytes (a kilobyte a socket) for all that time
@@ -144,6 +184,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
     socket.once('close', (code, reason) => void closed(code, String(reason)));
   });
   return {
+    sendNext,
     dispose: async () => {
       for (const client of wsServer.clients) client.close(1001, 'Going away');
       wsServer.removeAllListeners();

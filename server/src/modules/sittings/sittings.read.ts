@@ -130,6 +130,6 @@ export interface SittingsRead {
 }
 
 /** sittings read by whoever published the event (a release reads them for its answer), for its pushes */
-export function readAlready(em: EntityManager, sittings: readonly Sitting[]): Promise<SittingsRead> {
-  return Promise.resolve({ em, sittings: new Map(sittings.map((s) => [s.id, s])) });
+export function readAlready(em: EntityManager, sittings: readonly Sitting[]): SittingsRead {
+  return { em, sittings: new Map(sittings.map((s) => [s.id, s])) };
 }
