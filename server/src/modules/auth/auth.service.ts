@@ -9,14 +9,13 @@ import { User, type Role } from '../users/user.entity';
 import { AuthSession } from './auth-session.entity';
 import { verifyPassword } from './passwords';
 import { TurnBatch } from '../../common/turn-batch';
-import type { SessionCache } from './session-cache';
+import type { LiveSession, SessionCache } from './session-cache';
 import type { SessionSockets } from './session-sockets';
 
 /** a session token as stored (SHA-256, hex): one-shot `hash`, without a Hash object per request */
 export const tokenHash = (token: string) => hash('sha256', token, 'hex');
 
-/** What a request knows of its session: signed file links name it, sockets close when it expires. */
-export type LiveSession = Pick<AuthSession, 'id' | 'expiresAt' | 'user'>;
+export type { LiveSession };
 
 const SESSION_WITH_USER = `select s.id, s.expires_at, u.id as user_id, u.login, u.full_name, u.role
 from auth_sessions s join users u on u.id = s.user_id where s.token_hash = ?`;

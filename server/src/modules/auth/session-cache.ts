@@ -1,7 +1,10 @@
 import { logger } from '../../common/logger';
 import type { RedisConnections } from '../../common/redis';
-import type { LiveSession } from './auth.service';
+import type { AuthSession } from './auth-session.entity';
 import { revocationChannel } from './session-sockets';
+
+/** What a request knows of its session: signed file links name it, sockets close when it expires. */
+export type LiveSession = Pick<AuthSession, 'id' | 'expiresAt' | 'user'>;
 
 /** on the revocation channel: people were changed (role, name, password), so every instance forgets every session */
 export const USERS_CHANGED = '*users-changed';

@@ -17,12 +17,11 @@ import { Sitting } from '../sittings/sitting.entity';
 import { User } from '../users/user.entity';
 import { adoptWritten } from '../../common/written';
 import { plainRows, plainSql, truth, type PlainSql } from '../../common/plain-sql';
-import type { Context } from '../../context';
 import { examNotFound } from '../../policy/exam.policy';
 import { Ticket, TicketTile } from './ticket.entity';
 
 /** an operation's database: its EntityManager (forked when first used, in a request's context) and plain SQL without it */
-type OperationDatabase = Pick<Context, 'em' | 'sql'>;
+type OperationDatabase = { em: EntityManager; sql?: PlainSql };
 
 export class TicketService {
   constructor(private readonly events: ExamEvents) {}
