@@ -55,6 +55,21 @@ function request(
   });
 }
 
+/** the instance's own account of its shutdown, with times, for a failure's message */
+const shutdownLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((line) => /shutdown|SIGTERM|SIGINT/.test(line))
+    .map((line) => {
+      try {
+        const entry = JSON.parse(line) as { time?: string; msg?: string };
+        return `${entry.time} ${entry.msg}`;
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
+
 describe('a rolling restart behind a balancer', () => {
   let a: Instance;
   let b: Instance;
@@ -237,7 +252,11 @@ describe('a rolling restart behind a balancer', () => {
     // (its statement_timeout, 15 s, is far beyond this bound)
     expect(uploadOutcome?.error).withContext(JSON.stringify(uploadOutcome)).toBeDefined();
     expect(heldSave?.error).withContext(JSON.stringify(heldSave)).toBeDefined();
-    expect(exitMs).toBeLessThan(DELAY_MS + GRACE_MS + CLOSE_OUT_MS + 3000);
+    expect(exitMs)
+      .withContext(
+        `the instance's shutdown lines, SIGTERM sent at ${new Date(signalledAt).toISOString()}:\n${shutdownLines(a.output())}`,
+      )
+      .toBeLessThan(DELAY_MS + GRACE_MS + CLOSE_OUT_MS + 3000);
     expect(a.output()).toContain('cut 2 request(s)');
   }, 90_000);
 });
