@@ -125,13 +125,44 @@ export function tileOrder(
   hashes: ArrayLike<number> = Uint32Array.from(tileIds, tileHash),
 ): Uint32Array {
   const seed = hash32(studentId, 0);
-  // key and index in one number, so a plain numeric sort does it (32 + at most 21 bits: exact in a double)
-  const slots = 2 ** Math.max(1, Math.ceil(Math.log2(tileIds.length + 1)));
-  const packed = new Float64Array(tileIds.length);
-  for (let i = 0; i < packed.length; i++) packed[i] = mix32(hashes[i] ^ seed) * slots + i;
+  const count = tileIds.length;
+  const indexBits = Math.max(1, Math.ceil(Math.log2(count + 1)));
+  if (indexBits > PACKED_INDEX_BITS_MAX) return tileOrderOfMany(seed, count, hashes, 2 ** indexBits);
+  // a key's high bits and the index in one 32-bit integer: typed integers sort natively, several times faster than
+  // doubles; keys that agree in their high bits come out by index and are then put in whole-key order (see below)
+  const low = (1 << indexBits) - 1;
+  const keys = new Uint32Array(count);
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const key = mix32(hashes[i] ^ seed);
+    keys[i] = key;
+    order[i] = (key & ~low) | i;
+  }
+  order.sort();
+  for (let i = 0; i < count; i++) order[i] &= low;
+  // an insertion sort by (key, index): the order is already right but for rare runs of keys alike in their high bits
+  for (let i = 1; i < count; i++) {
+    const index = order[i];
+    const key = keys[index];
+    let j = i - 1;
+    while (j >= 0 && (keys[order[j]] > key || (keys[order[j]] === key && order[j] > index))) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = index;
+  }
+  return order;
+}
+/** above this many index bits, keys would share too many of their high bits for the packed integer sort: doubles then */
+const PACKED_INDEX_BITS_MAX = 16;
+
+/** `tileOrder` of a board too large to pack key and index in 32 bits: both in a double (32 + at most 21 bits: exact) */
+function tileOrderOfMany(seed: number, count: number, hashes: ArrayLike<number>, slots: number): Uint32Array {
+  const packed = new Float64Array(count);
+  for (let i = 0; i < count; i++) packed[i] = mix32(hashes[i] ^ seed) * slots + i;
   packed.sort();
-  const order = new Uint32Array(packed.length);
-  for (let i = 0; i < packed.length; i++) order[i] = packed[i] % slots;
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = packed[i] % slots;
   return order;
 }
 
