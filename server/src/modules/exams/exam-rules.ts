@@ -127,20 +127,20 @@ export function tileOrder(
   const seed = hash32(studentId, 0);
   const count = tileIds.length;
   const indexBits = Math.max(1, Math.ceil(Math.log2(count + 1)));
-  if (indexBits > PACKED_INDEX_BITS_MAX) return tileOrderOfMany(seed, count, hashes, 2 ** indexBits);
-  // a key's high bits and the index in one 32-bit integer: typed integers sort natively, several times faster than
-  // doubles; keys that agree in their high bits come out by index and are then put in whole-key order (see below)
-  const low = (1 << indexBits) - 1;
+  if (indexBits > BUCKET_BITS_MAX) return tileOrderOfMany(seed, count, hashes, 2 ** indexBits);
+  // a bucket sort by the keys' high bits (as many buckets as tiles, or more), then an insertion pass puts the few keys
+  // that share a bucket in (key, index) order: a comparison sort of packed numbers costs several times as much a viewer
+  const shift = 32 - indexBits;
   const keys = new Uint32Array(count);
-  const order = new Uint32Array(count);
+  const starts = new Uint32Array((1 << indexBits) + 1);
   for (let i = 0; i < count; i++) {
     const key = mix32(hashes[i] ^ seed);
     keys[i] = key;
-    order[i] = (key & ~low) | i;
+    starts[(key >>> shift) + 1]++;
   }
-  order.sort();
-  for (let i = 0; i < count; i++) order[i] &= low;
-  // an insertion sort by (key, index): the order is already right but for rare runs of keys alike in their high bits
+  for (let bucket = 0; bucket < 1 << indexBits; bucket++) starts[bucket + 1] += starts[bucket];
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[starts[keys[i] >>> shift]++] = i;
   for (let i = 1; i < count; i++) {
     const index = order[i];
     const key = keys[index];
@@ -153,8 +153,8 @@ export function tileOrder(
   }
   return order;
 }
-/** above this many index bits, keys would share too many of their high bits for the packed integer sort: doubles then */
-const PACKED_INDEX_BITS_MAX = 16;
+/** above this many bits of index, the buckets' counts would outweigh the sort: packed doubles then */
+const BUCKET_BITS_MAX = 16;
 
 /** `tileOrder` of a board too large to pack key and index in 32 bits: both in a double (32 + at most 21 bits: exact) */
 function tileOrderOfMany(seed: number, count: number, hashes: ArrayLike<number>, slots: number): Uint32Array {
