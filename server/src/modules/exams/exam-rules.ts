@@ -131,8 +131,11 @@ export function tileOrder(
   // a bucket sort by the keys' high bits (as many buckets as tiles, or more), then an insertion pass puts the few keys
   // that share a bucket in (key, index) order: a comparison sort of packed numbers costs several times as much a viewer
   const shift = 32 - indexBits;
-  const keys = new Uint32Array(count);
-  const starts = new Uint32Array((1 << indexBits) + 1);
+  // the keys and the buckets' counts are scratch, reused by every call (no buffer for the collector per viewer)
+  if (scratch.keys.length < count) scratch.keys = new Uint32Array(count);
+  if (scratch.starts.length <= 1 << indexBits) scratch.starts = new Uint32Array((1 << indexBits) + 1);
+  else scratch.starts.fill(0, 0, (1 << indexBits) + 1);
+  const { keys, starts } = scratch;
   for (let i = 0; i < count; i++) {
     const key = mix32(hashes[i] ^ seed);
     keys[i] = key;
@@ -155,6 +158,7 @@ export function tileOrder(
 }
 /** above this many bits of index, the buckets' counts would outweigh the sort: packed doubles then */
 const BUCKET_BITS_MAX = 16;
+const scratch = { keys: new Uint32Array(0), starts: new Uint32Array(0) };
 
 /** `tileOrder` of a board too large to pack key and index in 32 bits: both in a double (32 + at most 21 bits: exact) */
 function tileOrderOfMany(seed: number, count: number, hashes: ArrayLike<number>, slots: number): Uint32Array {
