@@ -34,6 +34,8 @@ export class SittingBatch {
 export interface BoardEventPayload {
   examId: string;
   tiles?: Promise<TicketTile[]>;
+  /** what `tiles` resolved to, once it has */
+  read?: TicketTile[];
 }
 /** Pushes may have been missed (the pub/sub link was down): re-read the exam. */
 export interface ResyncPayload {

@@ -1,6 +1,6 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Context } from '../context';
-import { SubscriptionQueue, type PushConsumer } from './subscription-queue';
+import { SubscriptionQueue, ViewedPushes, type PushConsumer } from './subscription-queue';
 
 /**
  * A push whose GraphQL execution does not depend on who receives it: `root` is executed once per operation text and
@@ -81,8 +81,15 @@ const OPEN = 0x5b; // [
 const COMMA = 0x2c; // ,
 const CLOSE = 0x5d; // ]
 
+/** a shared root's execution for one operation: its result once it has one, so later pushes take it without a promise */
+interface SharedExecution {
+  running: Promise<ExecutionResult>;
+  result?: ExecutionResult;
+}
 /** executions of one shared root, by operation (document, name and variables); forgotten with the root */
-const executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+const executions = new WeakMap<object, Map<string, SharedExecution>>();
+/** each subscription's operation key, made once (a subscription's execution arguments are one object for its life) */
+const operationKeys = new WeakMap<ExecutionArgs, string>();
 /** a number per distinct document object (request-limits shares one object per operation text) */
 const documentIds = new WeakMap<object, number>();
 let documentCount = 0;
@@ -91,9 +98,13 @@ let documentCount = 0;
 export const sharedExecutions = { count: 0 };
 
 function operationKey(args: ExecutionArgs): string {
+  let key = operationKeys.get(args);
+  if (key !== undefined) return key;
   let id = documentIds.get(args.document);
   if (id === undefined) documentIds.set(args.document, (id = ++documentCount));
-  return `${id}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? null)}`;
+  key = `${id}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? null)}`;
+  operationKeys.set(args, key);
+  return key;
 }
 
 /** one push's result: a shared root executed once for every subscriber with the same operation, anything else as graphql-js would */
@@ -106,13 +117,21 @@ export function executePush(
   let byOperation = executions.get(payload.root);
   if (!byOperation) executions.set(payload.root, (byOperation = new Map()));
   const key = operationKey(args);
-  let result = byOperation.get(key);
-  if (!result) {
+  let execution = byOperation.get(key);
+  if (!execution) {
     sharedExecutions.count++;
-    result = Promise.resolve(run({ ...args, rootValue: payload.root }));
-    byOperation.set(key, result);
+    const ran = run({ ...args, rootValue: payload.root });
+    if (ran instanceof Promise) {
+      const running: SharedExecution = { running: ran };
+      // its failure reaches every push through `running`
+      ran.then((result) => (running.result = result)).catch(() => {});
+      execution = running;
+    } else execution = { running: Promise.resolve(ran), result: ran };
+    byOperation.set(key, execution);
   }
-  return result.then((shared) => payload.personalize(shared));
+  const { result } = execution;
+  if (result) return payload.personalize(result);
+  return execution.running.then((shared) => payload.personalize(shared));
 }
 
 /**
@@ -127,8 +146,12 @@ export async function subscribeSharing(
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
   const context = args.contextValue as Context | undefined;
-  if (context?.sendNext && source instanceof SubscriptionQueue)
-    return new DrivenPushes(args, source, context as Pick<Required<Context>, 'sendNext'>, run);
+  if (context?.sendNext) {
+    const sender = context as Pick<Required<Context>, 'sendNext'>;
+    if (source instanceof SubscriptionQueue) return new DrivenPushes(args, source, sender, run);
+    if (source instanceof ViewedPushes && source.source instanceof SubscriptionQueue)
+      return new DrivenPushes(args, source.source, sender, run, source.view);
+  }
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   const closeQuietly = async () => {
     try {
@@ -197,11 +220,35 @@ class DrivenPushes implements AsyncIterableIterator<ExecutionResult>, PushConsum
     private readonly queue: SubscriptionQueue<unknown>,
     private readonly context: Pick<Required<Context>, 'sendNext'>,
     private readonly run: typeof execute,
+    /** what each push becomes, or `undefined` to skip it (ViewedPushes) */
+    private readonly view?: (push: unknown) => unknown,
   ) {
     queue.drive(this);
   }
 
   handle(push: unknown): void {
+    if (!this.view) return this.build(push);
+    let viewed: unknown;
+    try {
+      viewed = this.view(push);
+    } catch (error) {
+      return this.fail(error);
+    }
+    if (viewed instanceof Promise)
+      viewed.then(
+        (later: unknown) => this.buildViewed(later),
+        (error: unknown) => this.fail(error),
+      );
+    else this.buildViewed(viewed);
+  }
+
+  /** a push the view skipped is done with at once */
+  private buildViewed(push: unknown): void {
+    if (push === undefined) this.queue.taken();
+    else this.build(push);
+  }
+
+  private build(push: unknown): void {
     let result: ExecutionResult | Promise<ExecutionResult>;
     try {
       result = executePush(this.args, push, this.run);

@@ -382,3 +382,39 @@ export class PushSlots {
 
 /** how long one turn of the event loop may spend building pushes before it lets the loop breathe */
 const PUSH_TURN_MS = 10;
+
+/**
+ * A subscription's pushes, each passed on as `view` makes it, or skipped when it answers `undefined` (perhaps after a
+ * read: `view` may answer a promise). Over a subscriber's own queue, shared-push.ts drives it as it drives the queue
+ * (the view applied as each push is handed out, in order, one at a time), without an iterator and its promises per push.
+ */
+export class ViewedPushes<T, U> implements AsyncIterableIterator<U> {
+  constructor(
+    readonly source: AsyncIterator<T>,
+    readonly view: (push: T) => U | undefined | Promise<U | undefined>,
+  ) {}
+
+  async next(): Promise<IteratorResult<U>> {
+    for (;;) {
+      // a queue frees a skipped push's slot on the next pull
+      const step = await this.source.next();
+      if (step.done) return step as IteratorResult<U>;
+      const viewed = await this.view(step.value);
+      if (viewed !== undefined) return { value: viewed, done: false };
+    }
+  }
+
+  async return(): Promise<IteratorResult<U>> {
+    await this.source.return?.();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<U>> {
+    await this.source.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}

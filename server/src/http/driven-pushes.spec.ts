@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   GraphQLBoolean,
   GraphQLError,
+  GraphQLList,
   GraphQLObjectType,
   GraphQLSchema,
   GraphQLString,
@@ -11,8 +12,8 @@ import {
 } from 'graphql';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
-import { subscribeSharing } from '../common/shared-push';
-import { SubscriptionQueue } from '../common/subscription-queue';
+import { PreSerialized, SharedPush, subscribeSharing } from '../common/shared-push';
+import { SubscriptionQueue, ViewedPushes } from '../common/subscription-queue';
 import { serveGraphqlWs } from './ws-transport';
 
 /** a push: its value, or an error, perhaps only once `gate` resolves */
@@ -20,6 +21,9 @@ interface Push {
   value?: string;
   refused?: boolean;
   gate?: Promise<void>;
+  /** a viewed push: the tiles' order for this subscriber, or skipped */
+  order?: number[];
+  skip?: boolean;
 }
 
 /**
@@ -33,6 +37,9 @@ describe('driven subscriptions over graphql-ws', () => {
   let dispose: () => Promise<void>;
   /** each subscription's queue, by the name the client gave it (its `tag` argument) */
   const queues = new Map<string, SubscriptionQueue<Push>>();
+  /** the shared items of a viewed push (a board's tiles): JSON made once, each subscriber's frame in its own order */
+  const tiles = ['{"id":"a","taken":false}', '{"id":"ü","taken":true}', '{"id":"c","taken":false}'];
+  const tileBytes = tiles.map((json) => Buffer.from(json));
 
   const resolveValue = async (push: Push) => {
     if (push.gate) await push.gate;
@@ -56,11 +63,42 @@ describe('driven subscriptions over graphql-ws', () => {
     // synchronous when it can be, as the compiled pushes are
     resolve: (push: Push) => (push.gate || push.refused ? resolveValue(push) : push.value),
   });
+  /** as the board's: each push skipped or shown (perhaps after a read), its shared execution put in the subscriber's order */
+  const view = (push: Push) => {
+    if (push.skip) return undefined;
+    const shown = () =>
+      new SharedPush(push, (result) => ({
+        ...result,
+        data: { value: PreSerialized.array(tileBytes, push.order!) },
+      }));
+    return push.gate ? push.gate.then(shown) : shown();
+  };
+  const viewedField = (iterated: boolean) => ({
+    type: new GraphQLList(GraphQLString),
+    args: { tag: { type: GraphQLString } },
+    subscribe: (_: unknown, { tag }: { tag: string }) => {
+      const queue = new SubscriptionQueue<Push>(
+        10,
+        () => undefined,
+        () => undefined,
+      );
+      queues.set(tag, queue);
+      // over something other than the queue itself, graphql-ws's loop pulls it
+      const source = iterated ? { next: () => queue.next(), return: () => queue.return() } : queue;
+      return new ViewedPushes(source, view);
+    },
+    resolve: () => [],
+  });
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLBoolean } } }),
     subscription: new GraphQLObjectType({
       name: 'Subscription',
-      fields: { driven: field(false), iterated: field(true) },
+      fields: {
+        driven: field(false),
+        iterated: field(true),
+        viewed: viewedField(false),
+        viewedIterated: viewedField(true),
+      },
     }),
   });
 
@@ -112,7 +150,7 @@ describe('driven subscriptions over graphql-ws', () => {
     };
     await until(() => frames.length > 0);
     expect(JSON.parse(frames.shift()!).type).toBe('connection_ack');
-    const subscribe = async (id: string, name: 'driven' | 'iterated', tag: string) => {
+    const subscribe = async (id: string, name: 'driven' | 'iterated' | 'viewed' | 'viewedIterated', tag: string) => {
       socket.send(
         JSON.stringify({ id, type: 'subscribe', payload: { query: `subscription { value: ${name}(tag: "${tag}") }` } }),
       );
@@ -159,6 +197,37 @@ describe('driven subscriptions over graphql-ws', () => {
         { id: 'a2', type: 'complete' },
       ]),
     );
+    client.socket.close();
+  });
+
+  it("drives a viewed subscription: pushes skipped or shown, in order, each frame graphql-ws's own byte for byte", async () => {
+    const client = await connect();
+    const viewed = await client.subscribe('v', 'viewed', 'v1');
+    const iterated = await client.subscribe('v2', 'viewedIterated', 'v2');
+    const pushes: Push[] = [
+      { order: [2, 0, 1] },
+      { skip: true },
+      { order: [1, 2, 0], gate: tick().then() },
+      { skip: true, gate: tick().then() },
+      { order: [0, 1, 2] },
+      { order: [] },
+    ];
+    for (const push of pushes) {
+      viewed.push(push);
+      iterated.push(push);
+    }
+    await client.until(() => client.frames.length === 8);
+    await tick();
+    const of = (id: string) => client.frames.filter((f) => JSON.parse(f).id === id);
+    // what graphql-ws's loop sends for a next message with these values (its stringifyMessage: JSON.stringify)
+    const own = (order: number[]) =>
+      JSON.stringify({
+        id: 'v',
+        type: 'next',
+        payload: { data: { value: order.map((i) => JSON.parse(tiles[i]) as unknown) } },
+      });
+    expect(of('v')).toEqual([own([2, 0, 1]), own([1, 2, 0]), own([0, 1, 2]), own([])]);
+    expect(of('v').map((f) => f.replace('"id":"v"', '"id":"v2"'))).toEqual(of('v2'));
     client.socket.close();
   });
 

@@ -32,6 +32,27 @@ PreSerialized.serializeAs = (value) => {
   return marker;
 };
 
+/** envelopes kept as bytes (see `envelopeAround`), and the longest one kept */
+const ENVELOPES_KEPT = 64;
+const ENVELOPE_KEPT_MAX = 1024;
+const envelopes = new Map<string, Buffer[]>();
+
+/**
+ * The bytes around the markers of a frame's envelope: a fan-out's frames to one subscription id share one envelope
+ * text, so its bytes are made once, not split and encoded for each socket. The last ENVELOPES_KEPT envelopes of up to
+ * ENVELOPE_KEPT_MAX characters are kept, by their whole text: a kept one only ever serves a frame of the same text.
+ */
+function envelopeAround(data: string): Buffer[] {
+  const known = envelopes.get(data);
+  if (known) return known;
+  const heads = data.split(markerJson).map((piece) => Buffer.from(piece));
+  if (data.length <= ENVELOPE_KEPT_MAX) {
+    if (envelopes.size >= ENVELOPES_KEPT) envelopes.delete(envelopes.keys().next().value!);
+    envelopes.set(data, heads);
+  }
+  return heads;
+}
+
 /** operation texts kept for sharing (see `interned`), and the longest one kept */
 const TEXTS_KEPT = 200;
 const TEXT_KEPT_MAX = 16 * 1024;
@@ -96,12 +117,12 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
   /** the frame as sent: the envelope as is, or with every marker replaced by its value's bytes, in order */
   const framed = (data: string): string | Buffer => {
     if (!pending.length) return data;
-    const envelope = data.split(markerJson);
+    const heads = envelopeAround(data);
     // this frame's values are the last ones serialized (a stringify that failed may have left some before them)
-    const values = pending.slice(pending.length - (envelope.length - 1));
+    const count = heads.length - 1;
+    const values = pending.length === count ? pending : pending.slice(pending.length - count);
     pending = [];
-    if (envelope.length === 1) return data;
-    const heads = envelope.map((piece) => Buffer.from(piece));
+    if (count === 0) return data;
     let length = 0;
     for (const head of heads) length += head.length;
     for (const value of values) length += value.byteLength;
@@ -111,7 +132,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E extends Reco
     for (let i = 0; i < heads.length; i++) {
       frame.set(heads[i], offset);
       offset += heads[i].length;
-      if (i < values.length) offset = values[i].writeInto(frame, offset);
+      if (i < count) offset = values[i].writeInto(frame, offset);
     }
     return frame;
   };

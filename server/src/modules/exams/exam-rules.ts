@@ -125,13 +125,48 @@ export function tileOrder(
   hashes: ArrayLike<number> = Uint32Array.from(tileIds, tileHash),
 ): Uint32Array {
   const seed = hash32(studentId, 0);
-  // key and index in one number, so a plain numeric sort does it (32 + at most 21 bits: exact in a double)
-  const slots = 2 ** Math.max(1, Math.ceil(Math.log2(tileIds.length + 1)));
-  const packed = new Float64Array(tileIds.length);
-  for (let i = 0; i < packed.length; i++) packed[i] = mix32(hashes[i] ^ seed) * slots + i;
+  const count = tileIds.length;
+  const indexBits = Math.max(1, Math.ceil(Math.log2(count + 1)));
+  if (indexBits > BUCKET_BITS_MAX) return tileOrderOfMany(seed, count, hashes, 2 ** indexBits);
+  // a bucket sort by the keys' high bits (as many buckets as tiles, or more), then an insertion pass puts the few keys
+  // that share a bucket in (key, index) order: a comparison sort of packed numbers costs several times as much a viewer
+  const shift = 32 - indexBits;
+  // the keys and the buckets' counts are scratch, reused by every call (no buffer for the collector per viewer)
+  if (scratch.keys.length < count) scratch.keys = new Uint32Array(count);
+  if (scratch.starts.length <= 1 << indexBits) scratch.starts = new Uint32Array((1 << indexBits) + 1);
+  else scratch.starts.fill(0, 0, (1 << indexBits) + 1);
+  const { keys, starts } = scratch;
+  for (let i = 0; i < count; i++) {
+    const key = mix32(hashes[i] ^ seed);
+    keys[i] = key;
+    starts[(key >>> shift) + 1]++;
+  }
+  for (let bucket = 0; bucket < 1 << indexBits; bucket++) starts[bucket + 1] += starts[bucket];
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[starts[keys[i] >>> shift]++] = i;
+  for (let i = 1; i < count; i++) {
+    const index = order[i];
+    const key = keys[index];
+    let j = i - 1;
+    while (j >= 0 && (keys[order[j]] > key || (keys[order[j]] === key && order[j] > index))) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = index;
+  }
+  return order;
+}
+/** above this many bits of index, the buckets' counts would outweigh the sort: packed doubles then */
+const BUCKET_BITS_MAX = 16;
+const scratch = { keys: new Uint32Array(0), starts: new Uint32Array(0) };
+
+/** `tileOrder` of a board too large to pack key and index in 32 bits: both in a double (32 + at most 21 bits: exact) */
+function tileOrderOfMany(seed: number, count: number, hashes: ArrayLike<number>, slots: number): Uint32Array {
+  const packed = new Float64Array(count);
+  for (let i = 0; i < count; i++) packed[i] = mix32(hashes[i] ^ seed) * slots + i;
   packed.sort();
-  const order = new Uint32Array(packed.length);
-  for (let i = 0; i < packed.length; i++) order[i] = packed[i] % slots;
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = packed[i] % slots;
   return order;
 }
 

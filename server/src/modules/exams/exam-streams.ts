@@ -9,7 +9,7 @@ import { logger } from '../../common/logger';
 import { requireUser } from '../../common/auth';
 import { NotFoundError } from '../../common/errors';
 import { SLOW_CONSUMER_CLOSE_CODE, type SittingBatch, type SittingEventPayload } from '../../common/events';
-import type { SubscriptionQueue } from '../../common/subscription-queue';
+import { ViewedPushes, type SubscriptionQueue } from '../../common/subscription-queue';
 import type { Maybe } from '../../common/loaded';
 import { onStreamEnd } from '../presence/with-presence';
 import { Sitting } from '../sittings/sitting.entity';
@@ -84,31 +84,22 @@ export function counted<T>(context: Context, examId: string, stream: AsyncIterab
   return onStreamEnd(stream, context.services.metrics.trackSubscriber(examId));
 }
 
-/** Passes on, as `as` makes them, only the pushes `keep` accepts; ending it ends the stream beneath (presence, the queue and its slot). */
+/**
+ * Passes on, as `as` makes them, only the pushes `keep` accepts (at once when it answers a boolean, after its read when a
+ * promise); ending it ends the stream beneath (presence, the queue and its slot). Over a subscriber's queue it is
+ * still driven as the queue would be (see ViewedPushes).
+ */
 export function keepOnly<T, U>(
   stream: AsyncIterable<T>,
-  keep: (item: T) => Promise<boolean>,
+  keep: (item: T) => boolean | Promise<boolean>,
   as: (item: T) => U,
   onEnd: () => void,
 ): AsyncIterableIterator<U> {
-  const inner = onStreamEnd(stream, onEnd);
-  return {
-    async next() {
-      for (;;) {
-        // the queue frees a skipped push's slot on the next pull
-        const step = await inner.next();
-        if (step.done) return step;
-        if (await keep(step.value)) return { value: as(step.value), done: false };
-      }
-    },
-    return: async () => {
-      await inner.return!();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  const kept = (item: T, shown: boolean) => (shown ? as(item) : undefined);
+  return new ViewedPushes(onStreamEnd(stream, onEnd), (item: T) => {
+    const shown = keep(item);
+    return typeof shown === 'boolean' ? kept(item, shown) : shown.then((later) => kept(item, later));
+  });
 }
 
 /** an event's sittings, read once for all its pushes (see SittingBatch) */

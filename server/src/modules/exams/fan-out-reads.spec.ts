@@ -263,4 +263,28 @@ describe('fan-out reads', () => {
       .withContext('stable')
       .toEqual(Array.from(tileOrder('student-a', [...tiles])));
   });
+
+  it('orders large boards, and tiles whose keys agree in their high bits or whole, exactly as sorting by key and index', () => {
+    const bySort = (student: string, tiles: string[]) => {
+      const keys = tiles.map((t) => tileOrderKey(student, t));
+      return tiles.map((_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
+    };
+    // 3,000 tiles: keys are bucketed by their 12 high bits, and many share a bucket; a repeated id's keys agree whole
+    const many = Array.from({ length: 3_000 }, (_, i) => `ticket-${i}`);
+    const repeated = ['ticket-7', 'ticket-3', 'ticket-7', 'ticket-1', 'ticket-3', 'ticket-7'];
+    // beyond 16 bits of index the order is made with packed doubles
+    const huge = Array.from({ length: 70_000 }, (_, i) => `t${i}`);
+    for (const tiles of [many, repeated, huge])
+      for (const student of ['student-a', 'student-b'])
+        expect(Array.from(tileOrder(student, tiles)))
+          .withContext(`${tiles.length} tiles`)
+          .toEqual(bySort(student, tiles));
+    const highBitsAlike = (student: string) => {
+      const keys = many.map((t) => tileOrderKey(student, t) >>> 20).sort((a, b) => a - b);
+      return keys.some((key, i) => i > 0 && keys[i - 1] === key);
+    };
+    expect(highBitsAlike('student-a') || highBitsAlike('student-b'))
+      .withContext('the case of keys alike in their high bits is exercised')
+      .toBeTrue();
+  });
 });

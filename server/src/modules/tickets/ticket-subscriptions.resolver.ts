@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import type { ExecutionResult } from 'graphql';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Context } from '../../context';
 import { logger } from '../../common/logger';
@@ -55,7 +56,12 @@ class BoardViewer {
     this.stale.delete(this);
   }
 
-  async shown(ctx: Context): Promise<boolean> {
+  /** whether a push reaches this student: at once when nothing they depend on changed since it was read */
+  shown(ctx: Context): boolean | Promise<boolean> {
+    return this.seen < this.version ? this.shownAfterReread(ctx) : this.showsBoard(ctx);
+  }
+
+  private async shownAfterReread(ctx: Context): Promise<boolean> {
     try {
       // a change heard while a re-read is under way is caught by the next one
       for (let tries = 0; this.seen < this.version && tries < 3; tries++) await this.stale.reread(ctx);
@@ -63,6 +69,10 @@ class BoardViewer {
       logger.warn({ err: error }, 'ticket board: could not re-read changed sittings; the push is skipped');
       return false;
     }
+    return this.showsBoard(ctx);
+  }
+
+  private showsBoard(ctx: Context): boolean {
     return (
       !!this.sittingId && this.seen === this.version && mayChooseTicket(this.exam, this.sitting, ctx.services.now())
     );
@@ -74,11 +84,7 @@ class BoardViewer {
     if (!cached || cached.tiles.length !== tiles.length || cached.tiles.some((t, i) => t.id !== tiles[i].id)) {
       this.order = {
         tiles,
-        order: tileOrder(
-          this.studentId,
-          tiles.map((t) => t.id),
-          tileHashesOf(tiles),
-        ),
+        order: tileOrder(this.studentId, tileIdsOf(tiles), tileHashesOf(tiles)),
       };
     } else {
       cached.tiles = tiles;
@@ -91,14 +97,26 @@ class BoardViewer {
    * same for all) and each tile serialized once; this student's push is those tiles' JSON in their order, sent as is.
    */
   push(event: BoardEventPayload): SharedPush<BoardEventPayload> {
-    return new SharedPush(event, async (result) => {
+    return new SharedPush(event, (result) => {
       const field = result.data && Object.keys(result.data)[0];
       const shared = field ? result.data![field] : null;
       if (!Array.isArray(shared)) return result;
-      const order = this.orderOf(await boardTiles(event));
-      return { ...result, data: { [field!]: PreSerialized.array(tileJson(shared), order) } };
+      const inOrder = (tiles: readonly TicketTile[]): ExecutionResult => ({
+        ...result,
+        data: { [field!]: PreSerialized.array(tileJson(shared), this.orderOf(tiles)) },
+      });
+      // the shared execution read the tiles before its result came: each push takes them without a promise
+      return event.read ? inOrder(event.read) : boardTiles(event).then(inOrder);
     });
   }
+}
+
+/** the tiles' ids, listed once for all the viewers of a board change */
+const tileIds = new WeakMap<readonly TicketTile[], string[]>();
+function tileIdsOf(tiles: readonly TicketTile[]): string[] {
+  let ids = tileIds.get(tiles);
+  if (!ids) tileIds.set(tiles, (ids = tiles.map((t) => t.id)));
+  return ids;
 }
 
 /** the tiles' own hashes (exam-rules `tileHash`), computed once for all the viewers of a board change */
@@ -205,7 +223,7 @@ function staleViewersOf(ctx: Context, examId: string): StaleViewers {
 function boardTiles(event: BoardEventPayload, ctx?: Context): Promise<TicketTile[]> {
   if (!event.tiles) {
     if (!ctx) throw new Error('the board change has not been read');
-    event.tiles = ctx.services.tickets.tiles(ctx.em.fork(), event.examId);
+    event.tiles = ctx.services.tickets.tiles(ctx.em.fork(), event.examId).then((tiles) => (event.read = tiles));
   }
   const reading = event.tiles;
   return reading.catch((error) => {

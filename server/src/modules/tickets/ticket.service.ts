@@ -255,8 +255,9 @@ export class TicketService {
   }
 
   private published(examId: string, sittingId: string, studentId: string): void {
-    this.events.ticketBoardChanged(examId);
+    // the sitting first: a board viewer decides at the board's delivery whether it is shown, and the chooser is not
     this.events.sittingChanged({ examId, sittingId, studentId });
+    this.events.ticketBoardChanged(examId);
   }
 }
 
