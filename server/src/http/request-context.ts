@@ -1,9 +1,8 @@
 import type { Request } from 'express';
 import type { MikroORM } from '@mikro-orm/core';
-import { ForkedOnUse, type Context } from '../context';
+import { OperationContext, type Context } from '../context';
 import type { Services } from '../services';
-import { plainSql, type PlainSql } from '../common/plain-sql';
-import type { LiveSession } from '../modules/auth/auth.service';
+import { plainSql } from '../common/plain-sql';
 import { ApiClientService } from '../modules/api-clients/api-client.service';
 import { apiClientHttpContext } from '../modules/api-clients/client-context';
 
@@ -25,19 +24,5 @@ export function httpContext(orm: MikroORM, services: Services) {
 
 export type ContextFor = ReturnType<typeof httpContext>;
 
-class HttpOperationContext extends ForkedOnUse implements Context {
-  readonly user: Context['user'];
-
-  constructor(
-    orm: MikroORM,
-    readonly sql: PlainSql,
-    readonly services: Services,
-    readonly authorization: string | undefined,
-    readonly session: LiveSession | null,
-    readonly requestId: string,
-    readonly clientAddress: string | undefined,
-  ) {
-    super(orm);
-    this.user = session?.user ?? null;
-  }
-}
+/** an HTTP request's context: what every operation's context holds (context.ts), nothing more */
+class HttpOperationContext extends OperationContext {}
