@@ -18,9 +18,16 @@ export function httpContext(orm: MikroORM, services: Services) {
     if (ApiClientService.isApiToken(authorization))
       return apiClientHttpContext(orm.em.fork(), services, req, authorization);
     const session = await services.auth.sessionFromAuthorization(sql, authorization);
-    return new HttpOperationContext(orm, sql, services, authorization, session, String(req.id), req.ip);
+    return new HttpOperationContext(orm, sql, services, authorization, session, String(req.id), clientAddress(req));
   };
 }
+
+/**
+ * Express's `req.ip`: without X-Forwarded-For it is the socket's address whatever TRUST_PROXY says (proxy-addr has
+ * nothing to walk), so only a forwarded request pays for the walk
+ */
+const clientAddress = (req: Request): string | undefined =>
+  req.headers['x-forwarded-for'] === undefined ? req.socket.remoteAddress : req.ip;
 
 export type ContextFor = ReturnType<typeof httpContext>;
 
