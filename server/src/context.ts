@@ -78,4 +78,18 @@ export abstract class OperationContext implements Context {
   protected forget(): void {
     this.forked = undefined;
   }
+
+  /** an EntityManager is in use (forked or given): only such a one may hold a transaction */
+  get emInUse(): boolean {
+    return this.forked !== undefined;
+  }
+}
+
+/**
+ * Where a plain read of `ctx` runs (common/plain-sql.ts `plainRows`): its EntityManager when one is in use, so a read
+ * inside its transaction sees that transaction; else the database's plain statements, forking none (the exam page's
+ * read of a student's exam needs nothing else of an EntityManager).
+ */
+export function plainReader(ctx: Context): EntityManager | PlainSql {
+  return ctx instanceof OperationContext && !ctx.emInUse ? ctx.sql : ctx.em;
 }

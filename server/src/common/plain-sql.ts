@@ -84,14 +84,16 @@ export function plainSql(em: EntityManager): PlainSql {
 }
 
 /**
- * One read with bound parameters, in the EntityManager's transaction if it has one (else as `plainSql(em).rows`):
+ * One read with bound parameters, in the EntityManager's transaction if it has one (else as `plainSql(em).rows`; given
+ * the plain statements themselves, on them):
  * plain rows, nothing in the identity map. The statement is reported to the ORM's logger as every other one is.
  */
 export async function plainRows<T extends object>(
-  em: EntityManager,
+  em: EntityManager | PlainSql,
   sql: string,
   params: readonly Knex.RawBinding[] = [],
 ): Promise<T[]> {
+  if (!('getTransactionContext' in em)) return em.rows<T>(sql, params); // no EntityManager, no transaction
   const transaction = em.getTransactionContext<Knex.Transaction>();
   if (!transaction) return plainSql(em).rows<T>(sql, params);
   const knex = (em.getConnection() as AbstractSqlConnection).getKnex();
