@@ -45,14 +45,26 @@ export interface Context {
 }
 
 /**
- * The `em` of an HTTP request's or a WebSocket operation's context, forked from the ORM's when first used (and again
- * after `forget()`): an operation that reads nothing through the ORM — a subscription on a known session, a refused
- * ticket attempt that runs only plain SQL (`Context.sql`) — forks nothing.
+ * The context of an HTTP request (http/request-context.ts) or a WebSocket operation (http/graphql-ws.ts) on a
+ * person's session or none: its `em` is forked from the ORM's when first used (and again after `forget()`), so an
+ * operation that reads nothing through the ORM — a subscription on a known session, a refused ticket attempt that
+ * runs only plain SQL (`Context.sql`) — forks nothing.
  */
-export abstract class ForkedOnUse {
+export abstract class OperationContext implements Context {
   private forked: EntityManager | undefined;
+  readonly user: User | null;
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    readonly sql: PlainSql,
+    readonly services: Services,
+    readonly authorization: string | undefined,
+    readonly session: LiveSession | null,
+    readonly requestId: string,
+    readonly clientAddress: string | undefined,
+  ) {
+    this.user = session?.user ?? null;
+  }
 
   get em(): EntityManager {
     return (this.forked ??= this.orm.em.fork());
@@ -66,4 +78,18 @@ export abstract class ForkedOnUse {
   protected forget(): void {
     this.forked = undefined;
   }
+
+  /** an EntityManager is in use (forked or given): only such a one may hold a transaction */
+  get emInUse(): boolean {
+    return this.forked !== undefined;
+  }
+}
+
+/**
+ * Where a plain read of `ctx` runs (common/plain-sql.ts `plainRows`): its EntityManager when one is in use, so a read
+ * inside its transaction sees that transaction; else the database's plain statements, forking none (the exam page's
+ * read of a student's exam needs nothing else of an EntityManager).
+ */
+export function plainReader(ctx: Context): EntityManager | PlainSql {
+  return ctx instanceof OperationContext && !ctx.emInUse ? ctx.sql : ctx.em;
 }

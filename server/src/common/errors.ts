@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
+import { GraphQLError, getLocation, type ASTNode } from 'graphql';
 
 /** The contract's refusal codes; each refusal is one class so a code cannot be misspelt. */
 export type ErrorCode =
@@ -179,19 +179,38 @@ function withoutStackTrace<T>(options: T): T {
  * and path, the refusal as `originalError` and its extensions), but without a stack trace: graphql-js's own wrapper
  * captures the stack twice, ten frames each, and a ticket race refuses thousands a second (schema.ts puts this on
  * every Query and Mutation field). graphql-js passes an error that already has a path on as it is.
+ *
+ * A refusal not located yet is located in place — its path, nodes and locations set, itself as its `originalError` —
+ * so a refusal is one GraphQLError, not two. One located already (the same refusal thrown by a second root field, as
+ * an API client's rate limit is) gets a wrapper of its own with this field's path.
  */
 export function locatedRefusal(
   refusal: AppError,
-  nodes: GraphQLErrorOptions['nodes'],
+  nodes: readonly ASTNode[],
   path: ReadonlyArray<string | number>,
 ): GraphQLError {
+  if (refusal.path === undefined && refusal.originalError === undefined && refusal.nodes === undefined) {
+    const located = refusal as Writable<GraphQLError>;
+    // what GraphQLError's constructor derives from `nodes` (their locations in the document's source)
+    const locations = nodes.map((node) => node.loc).filter((loc) => loc !== undefined);
+    located.path = path;
+    located.originalError = refusal;
+    if (nodes.length) located.nodes = nodes;
+    if (locations.length) {
+      located.source = locations[0].source;
+      located.positions = locations.map((loc) => loc.start);
+      located.locations = locations.map((loc) => getLocation(loc.source, loc.start));
+    }
+    return refusal;
+  }
+  const locatedHere = refusal.originalError === refusal; // in place, at another field: its nodes are that field's
   try {
     return new GraphQLError(
       refusal.message,
       withoutStackTrace({
-        nodes: refusal.nodes ?? nodes,
-        source: refusal.source,
-        positions: refusal.positions,
+        nodes: locatedHere ? nodes : (refusal.nodes ?? nodes),
+        source: locatedHere ? undefined : refusal.source,
+        positions: locatedHere ? undefined : refusal.positions,
         path,
         originalError: refusal,
       }),
@@ -200,6 +219,8 @@ export function locatedRefusal(
     Error.stackTraceLimit = savedStackTraceLimit;
   }
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 const define = (code: ErrorCode, httpStatus: number) =>
   class extends AppError {

@@ -49,6 +49,16 @@ interface KnexPool {
   releaseConnection(connection: unknown): Promise<unknown>;
 }
 
+/** what `plainSql` reads of tarn's pool (knex's), to know its connection is idle */
+interface TarnPool {
+  destroyed: boolean;
+  min: number;
+  free: { resource: unknown }[];
+  used: unknown[];
+  pendingAcquires: unknown[];
+  pendingValidations: unknown[];
+}
+
 const plain = new WeakMap<object, PlainSql>();
 
 /** The plain-SQL runner of `em`'s database (one per ORM). */
@@ -74,14 +84,16 @@ export function plainSql(em: EntityManager): PlainSql {
 }
 
 /**
- * One read with bound parameters, in the EntityManager's transaction if it has one (else as `plainSql(em).rows`):
+ * One read with bound parameters, in the EntityManager's transaction if it has one (else as `plainSql(em).rows`; given
+ * the plain statements themselves, on them):
  * plain rows, nothing in the identity map. The statement is reported to the ORM's logger as every other one is.
  */
 export async function plainRows<T extends object>(
-  em: EntityManager,
+  em: EntityManager | PlainSql,
   sql: string,
   params: readonly Knex.RawBinding[] = [],
 ): Promise<T[]> {
+  if (!('getTransactionContext' in em)) return em.rows<T>(sql, params); // no EntityManager, no transaction
   const transaction = em.getTransactionContext<Knex.Transaction>();
   if (!transaction) return plainSql(em).rows<T>(sql, params);
   const knex = (em.getConnection() as AbstractSqlConnection).getKnex();
@@ -128,6 +140,22 @@ function sqliteRunner(knex: Knex, report: (sql: string) => void, convert: (error
       }
     },
   });
+  const tarn = (knex.client as unknown as { pool?: TarnPool }).pool;
+  /**
+   * The connection when nobody holds it or waits for it and the pool keeps it (its `min`, so it is never reaped): a
+   * lone statement runs on it synchronously, so nothing can take it meanwhile, and acquiring it through knex's pool
+   * (two pending operations, each with a timer, and a chain of promises) would only add to each request's CPU
+   */
+  const idleConnection = (): SqliteConnection | undefined =>
+    tarn &&
+    !tarn.destroyed &&
+    tarn.used.length === 0 &&
+    tarn.pendingAcquires.length === 0 &&
+    tarn.pendingValidations.length === 0 &&
+    tarn.free.length === 1 &&
+    tarn.min >= 1
+      ? (tarn.free[0].resource as SqliteConnection)
+      : undefined;
   const withConnection = async <T>(work: (connection: SqliteConnection) => Promise<T>): Promise<T> => {
     const connection = (await pool.acquireConnection()) as SqliteConnection;
     try {
@@ -137,8 +165,14 @@ function sqliteRunner(knex: Knex, report: (sql: string) => void, convert: (error
     }
   };
   return {
-    rows: (sql, params) => withConnection((c) => statements(c).rows(sql, params)),
-    run: (sql, params) => withConnection((c) => statements(c).run(sql, params)),
+    rows: (sql, params) => {
+      const idle = idleConnection();
+      return idle ? statements(idle).rows(sql, params) : withConnection((c) => statements(c).rows(sql, params));
+    },
+    run: (sql, params) => {
+      const idle = idleConnection();
+      return idle ? statements(idle).run(sql, params) : withConnection((c) => statements(c).run(sql, params));
+    },
     transaction: (work) =>
       withConnection(async (connection) => {
         const tx = statements(connection);

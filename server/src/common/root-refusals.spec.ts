@@ -1,4 +1,4 @@
-import { GraphQLObjectType, GraphQLSchema, GraphQLString, execute, locatedError, parse } from 'graphql';
+import { GraphQLError, GraphQLObjectType, GraphQLSchema, GraphQLString, execute, locatedError, parse } from 'graphql';
 import { AppError, TicketTakenError } from './errors';
 import { locateRootRefusals } from './root-refusals';
 
@@ -64,5 +64,43 @@ describe('refusals located at the root field (locateRootRefusals)', () => {
     });
     const passed = await execute({ schema: locateRootRefusals(passing), document: parse('{ f }') });
     expect(passed.errors![0]).toBe(located);
+  });
+
+  it('makes a refusal one error, and locates one thrown by two root fields at each of them', async () => {
+    const thrown = new TicketTakenError('taken');
+    const refusing = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: {
+          one: {
+            type: GraphQLString,
+            resolve: () => {
+              throw thrown;
+            },
+          },
+        },
+      }),
+    });
+    const alone = await execute({ schema: locateRootRefusals(refusing), document: parse('{ one }') });
+    expect(alone.errors![0]).toBe(thrown as unknown as GraphQLError); // located in place: no second error made
+    expect(alone.errors![0].originalError).toBe(thrown);
+
+    const shared = new TicketTakenError('over the rate limit'); // as an API client's refusal, on every root field
+    const refuse = () => Promise.reject(shared);
+    const twice = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: { a: { type: GraphQLString, resolve: refuse }, b: { type: GraphQLString, resolve: refuse } },
+      }),
+    });
+    const document = parse('{ a\n  b }');
+    const before = await execute({ schema: twice, document });
+    const after = await execute({ schema: locateRootRefusals(twice), document });
+    expect(after.errors!.map((e) => e.toJSON())).toEqual(before.errors!.map((e) => e.toJSON()));
+    expect(after.errors!.map((e) => [e.path, e.locations])).toEqual([
+      [['a'], [{ line: 1, column: 3 }]],
+      [['b'], [{ line: 2, column: 3 }]],
+    ]);
+    expect(after.errors!.every((e) => e.originalError === shared)).toBeTrue();
   });
 });

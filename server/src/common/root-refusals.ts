@@ -32,6 +32,7 @@ export function locateRootRefusals(schema: GraphQLSchema): GraphQLSchema {
 }
 
 function located(error: unknown, info: GraphQLResolveInfo): unknown {
-  if (!(error instanceof AppError) || Array.isArray(error.path)) return error;
+  // passed on as it is: anything but a refusal, and a refusal located elsewhere (not in place: that one is thrown again)
+  if (!(error instanceof AppError) || (Array.isArray(error.path) && error.originalError !== error)) return error;
   return locatedRefusal(error, info.fieldNodes, responsePathAsArray(info.path));
 }

@@ -172,4 +172,17 @@ describe('GraphQL over HTTP, the direct lane', () => {
       await limited.stop();
     }
   });
+
+  it('counts a request it leaves to Apollo (variables that do not coerce) once against the anonymous rate limit', async () => {
+    const limited = await startTestServer({ anonymousRequestsPerMinute: 2 });
+    try {
+      const badVariables = await post(limited, null, 'query($id: ID!) { exam(id: $id) { id } }', { id: { not: 1 } });
+      expect(badVariables.status).toBe(400);
+      expect(apolloCalls).toHaveBeenCalledTimes(1);
+      const answers = [await post(limited, null, '{ __typename }'), await post(limited, null, '{ __typename }')];
+      expect(answers.map((a) => a.status)).toEqual([200, 429]);
+    } finally {
+      await limited.stop();
+    }
+  });
 });

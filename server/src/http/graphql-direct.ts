@@ -3,7 +3,6 @@ import {
   GraphQLError,
   execute,
   getOperationAST,
-  getVariableValues,
   OperationTypeNode,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -19,7 +18,7 @@ export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) 
 export interface DirectParts {
   schema: GraphQLSchema;
   limits: RequestLimits;
-  /** the request's context, with the anonymous rate limit (the same function Apollo is given) */
+  /** the request's context, with the anonymous rate limit (the same function Apollo is given: made once per request) */
   contextFor: (req: Request) => Promise<Context>;
   formatError: ErrorFormatter;
 }
@@ -63,12 +62,6 @@ export function graphqlDirect({ schema, limits, contextFor, formatError }: Direc
     if (Array.isArray(prepared)) return next();
     const operation = getOperationAST(prepared.document, request.operationName);
     if (!operation || operation.operation === OperationTypeNode.SUBSCRIPTION) return next();
-    // variables that do not coerce are Apollo's to refuse (400 BAD_USER_INPUT), before any context is made
-    if (
-      operation.variableDefinitions?.length &&
-      'errors' in getVariableValues(schema, operation.variableDefinitions, request.variables ?? {}, { maxErrors: 1 })
-    )
-      return next();
 
     const origin = logContext.getStore();
     if (origin) origin.operation = operation.name?.value ?? request.operationName ?? undefined;
@@ -90,6 +83,9 @@ export function graphqlDirect({ schema, limits, contextFor, formatError }: Direc
     } catch (error) {
       return sendErrors(res, mediaType, formatErrors([asGraphQLError(error)], formatError));
     }
+    // no `data` at all: the variables did not coerce (checked once, by execute, nothing ran). Apollo refuses them (400
+    // BAD_USER_INPUT) with the context made here: `contextFor` gives it the same one
+    if (!('data' in result)) return next();
     if (!result.errors) return send(res, mediaType, 200, undefined, { data: result.data });
     const errors = formatErrors(result.errors, formatError);
     send(res, mediaType, errors.status ?? 200, errors.headers, { errors: errors.formatted, data: result.data });

@@ -93,10 +93,18 @@ export async function graphqlOverHttp({
   await apollo.start();
 
   /** requests without a valid token are limited per client address (429 beyond) */
-  const graphqlContext = async (req: Request): Promise<Context> => {
+  const madeContext = async (req: Request): Promise<Context> => {
     const ctx = await contextFor(req);
     if (!ctx.user) await services.rateLimits.anonymousRequest(ctx.clientAddress);
     return ctx;
+  };
+  // made once per request: the direct lane may make it and then leave the request to Apollo (variables that do not
+  // coerce), which then gets the same one, so the anonymous rate limit counts the request once
+  const contexts = new WeakMap<Request, Promise<Context>>();
+  const graphqlContext = (req: Request): Promise<Context> => {
+    let context = contexts.get(req);
+    if (!context) contexts.set(req, (context = madeContext(req)));
+    return context;
   };
   // in this order on /graphql, under Express (the router) and in the lane for POST /graphql (graphql-lane.ts)
   const handlers: RequestHandler[] = [

@@ -8,7 +8,7 @@ import { interned, serveGraphqlWs, type SendNext } from './ws-transport';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
-import { ForkedOnUse, type Context } from '../context';
+import { OperationContext, type Context } from '../context';
 import { plainSql, type PlainSql } from '../common/plain-sql';
 import { logSocketErrors } from '../common/http-guards';
 import { logContext, logger } from '../common/logger';
@@ -64,18 +64,17 @@ const runPushLogged = inWsLogContext(runPush);
  * The context of one WebSocket operation. A class, not an object literal: a subscription keeps its context for hours,
  * and methods on the prototype cost nothing per subscription where closures cost one each (thousands of sockets).
  */
-class SocketOperationContext extends ForkedOnUse implements Context {
+class SocketOperationContext extends OperationContext {
   pushBuilt?: () => void;
-  readonly user: Context['user'];
 
   constructor(
     orm: MikroORM,
-    readonly sql: PlainSql,
-    readonly services: Services,
-    readonly authorization: string | undefined,
-    readonly session: LiveSession | null,
-    readonly requestId: string,
-    readonly clientAddress: string | undefined,
+    sql: PlainSql,
+    services: Services,
+    authorization: string | undefined,
+    session: LiveSession | null,
+    requestId: string,
+    clientAddress: string | undefined,
     private readonly socket: WebSocket,
     /** what its pushes are sent with, without graphql-ws's loop (see `sendNext`): one function for every socket */
     private readonly send: SendNext,
@@ -84,8 +83,8 @@ class SocketOperationContext extends ForkedOnUse implements Context {
     private readonly operationId: string,
     private readonly payload: SubscribePayload,
   ) {
-    super(orm); // forked on first use: a subscription on a known session reads nothing at the start, nor between pushes
-    this.user = session?.user ?? null;
+    // forked on first use: a subscription on a known session reads nothing at the start, nor between pushes
+    super(orm, sql, services, authorization, session, requestId, clientAddress);
   }
 
   sendNext(args: ExecutionArgs, result: ExecutionResult, written: (error?: Error | null) => void): void {

@@ -1,9 +1,8 @@
 import type { Request } from 'express';
 import type { MikroORM } from '@mikro-orm/core';
-import { ForkedOnUse, type Context } from '../context';
+import { OperationContext, type Context } from '../context';
 import type { Services } from '../services';
-import { plainSql, type PlainSql } from '../common/plain-sql';
-import type { LiveSession } from '../modules/auth/auth.service';
+import { plainSql } from '../common/plain-sql';
 import { ApiClientService } from '../modules/api-clients/api-client.service';
 import { apiClientHttpContext } from '../modules/api-clients/client-context';
 
@@ -19,25 +18,18 @@ export function httpContext(orm: MikroORM, services: Services) {
     if (ApiClientService.isApiToken(authorization))
       return apiClientHttpContext(orm.em.fork(), services, req, authorization);
     const session = await services.auth.sessionFromAuthorization(sql, authorization);
-    return new HttpOperationContext(orm, sql, services, authorization, session, String(req.id), req.ip);
+    return new HttpOperationContext(orm, sql, services, authorization, session, String(req.id), clientAddress(req));
   };
 }
 
+/**
+ * Express's `req.ip`: without X-Forwarded-For it is the socket's address whatever TRUST_PROXY says (proxy-addr has
+ * nothing to walk), so only a forwarded request pays for the walk
+ */
+const clientAddress = (req: Request): string | undefined =>
+  req.headers['x-forwarded-for'] === undefined ? req.socket.remoteAddress : req.ip;
+
 export type ContextFor = ReturnType<typeof httpContext>;
 
-class HttpOperationContext extends ForkedOnUse implements Context {
-  readonly user: Context['user'];
-
-  constructor(
-    orm: MikroORM,
-    readonly sql: PlainSql,
-    readonly services: Services,
-    readonly authorization: string | undefined,
-    readonly session: LiveSession | null,
-    readonly requestId: string,
-    readonly clientAddress: string | undefined,
-  ) {
-    super(orm);
-    this.user = session?.user ?? null;
-  }
-}
+/** an HTTP request's context: what every operation's context holds (context.ts), nothing more */
+class HttpOperationContext extends OperationContext {}

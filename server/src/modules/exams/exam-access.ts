@@ -11,7 +11,7 @@ import { ANSWER_COLUMNS, answerFromRow } from '../answers/answer-row';
 import { groupBy } from '../../common/batch-loader';
 import { TurnBatch } from '../../common/turn-batch';
 import { requireRole, requireUser } from '../../common/auth';
-import type { Context } from '../../context';
+import { plainReader, type Context } from '../../context';
 import { loadersOf } from '../../loaders';
 import { Sitting } from '../sittings/sitting.entity';
 import { Role, User } from '../users/user.entity';
@@ -25,7 +25,7 @@ export async function visibleExam(ctx: Context, examId: string): Promise<Exam> {
   if (user.role === Role.STUDENT) {
     // the exam page's read: exam and own sitting in one plain statement (mySitting and ticketBoard use the sitting too);
     // no sitting, no row: the student is not enrolled
-    const page = await readStudentExam(ctx.em, examId, user);
+    const page = await readStudentExam(plainReader(ctx), examId, user);
     if (!page || !canSeeExam(user, page.exam, true)) throw examNotFound();
     loadersOf(ctx).ownSitting.prime(examId, page.sitting);
     return page.exam;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { plainRead } from '../../common/loaded';
-import { instant, instantOrNull, plainRows, truth } from '../../common/plain-sql';
+import { instant, instantOrNull, plainRows, truth, type PlainSql } from '../../common/plain-sql';
 import { AcademicYear, Discipline, Period } from '../calendar/calendar.entity';
 import type { Sitting } from '../sittings/sitting.entity';
 import { plainPerson, sittingFromRow, SITTING_COLUMNS, SITTING_JOINS, type Cell } from '../sittings/sittings.read';
@@ -36,7 +36,7 @@ where e.id = ?`;
 
 /** The calling student's exam and own sitting (both plain), or null when the exam is not theirs. */
 export async function readStudentExam(
-  em: EntityManager,
+  em: EntityManager | PlainSql,
   examId: string,
   student: User,
 ): Promise<{ exam: Exam; sitting: Sitting } | null> {
