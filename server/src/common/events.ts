@@ -69,15 +69,30 @@ export const SLOW_CONSUMER_CLOSE_CODE = 1013;
 /** beyond this many exams missed during an outage, the resync goes to every exam */
 const MISSED_EXAMS_MAX = 1_000;
 
-const topic = {
-  mySitting: (examId: string, studentId: string) => `S:${examId}:${studentId}`,
-  released: (examId: string, studentId: string) => `R:${examId}:${studentId}`,
-  sittings: (examId: string) => `A:${examId}`,
-  board: (examId: string) => `B:${examId}`,
-  resync: (examId: string) => `X:${examId}`,
-  /** appeals: `staff` hears every one, a teacher those of the commissions they sit on */
-  appeals: (audience: string) => `P:${audience}`,
+/**
+ * A topic: its scope (a kind of stream and an exam, or the appeals' audience) and its member (the student of a
+ * student's own streams, else ''). Two keys, not one name: an event to thousands of students looks their topics up by
+ * the student ids it carries, each a string whose hash is kept, in the scope's map found once, rather than building
+ * and hashing a new `kind:exam:student` string twice a student (most of a 5,000-student delivery).
+ */
+type Topic = readonly [scope: string, member: string];
+const EVERYONE = '';
+
+const scope = {
+  mySitting: (examId: string) => `S:${examId}`,
+  released: (examId: string) => `R:${examId}`,
 };
+const topic = {
+  mySitting: (examId: string, studentId: string): Topic => [scope.mySitting(examId), studentId],
+  released: (examId: string, studentId: string): Topic => [scope.released(examId), studentId],
+  sittings: (examId: string): Topic => [`A:${examId}`, EVERYONE],
+  board: (examId: string): Topic => [`B:${examId}`, EVERYONE],
+  resync: (examId: string): Topic => [`X:${examId}`, EVERYONE],
+  /** appeals: `staff` hears every one, a teacher those of the commissions they sit on */
+  appeals: (audience: string): Topic => [`P:${audience}`, EVERYONE],
+};
+/** the scope of the resync topics (see `topic.resync`) */
+const RESYNC_SCOPE = 'X:';
 
 /** the audience of the appeals topic every staff member follows */
 export const STAFF_APPEALS = 'staff';
@@ -92,7 +107,8 @@ export const STAFF_APPEALS = 'staff';
  * instance's subscribers of those exams to re-read (`examResync`). Publishing never throws.
  */
 export class ExamEvents {
-  private readonly topics = new Map<string, Set<Subscriber>>();
+  /** subscribers by topic: scope, then member (see Topic) */
+  private readonly topics = new Map<string, Map<string, Set<Subscriber>>>();
   private readonly instance = randomUUID();
   private readonly channel: string;
   private readonly missed = new Set<string>();
@@ -212,14 +228,14 @@ export class ExamEvents {
   // ---- internals ----
 
   /** `latestOf`: a coalescing queue (see SubscriptionQueue), for topics whose pushes are each an item's latest state */
-  private listen<T>(name: string, drop: () => void, latestOf?: (push: T) => string): SubscriptionQueue<T> {
+  private listen<T>(name: Topic, drop: () => void, latestOf?: (push: T) => string): SubscriptionQueue<T> {
     let leave = () => {};
     const queue: SubscriptionQueue<T> = new SubscriptionQueue<T>(
       this.queueMax,
       () => {
         this.metrics.droppedSubscribers.inc();
         logger.warn(
-          { topic: name.slice(0, 1), limit: this.queueMax },
+          { topic: name[0].slice(0, 1), limit: this.queueMax },
           'subscription: a consumer fell too far behind; closing its socket so it reconnects and re-reads',
         );
         drop();
@@ -233,18 +249,26 @@ export class ExamEvents {
   }
 
   /** adds a subscriber to a topic; answers how it leaves (once its topic has no one left, the topic goes) */
-  private join(name: string, subscriber: Subscriber): () => void {
-    let subscribers = this.topics.get(name);
-    if (!subscribers) this.topics.set(name, (subscribers = new Set()));
+  private join([scope, member]: Topic, subscriber: Subscriber): () => void {
+    let members = this.topics.get(scope);
+    if (!members) this.topics.set(scope, (members = new Map()));
+    let subscribers = members.get(member);
+    if (!subscribers) members.set(member, (subscribers = new Set()));
     subscribers.add(subscriber);
     return () => {
-      subscribers!.delete(subscriber);
-      if (subscribers!.size === 0 && this.topics.get(name) === subscribers) this.topics.delete(name);
+      subscribers.delete(subscriber);
+      if (subscribers.size > 0 || members.get(member) !== subscribers) return;
+      members.delete(member);
+      if (members.size === 0 && this.topics.get(scope) === members) this.topics.delete(scope);
     };
   }
 
   private *queues(): Iterable<Subscriber> {
-    for (const subscribers of this.topics.values()) yield* subscribers;
+    for (const members of this.topics.values()) for (const subscribers of members.values()) yield* subscribers;
+  }
+
+  private subscribersOf([scope, member]: Topic): Set<Subscriber> | undefined {
+    return this.topics.get(scope)?.get(member);
   }
 
   private publish(event: ExamEvent, read?: unknown): void {
@@ -300,12 +324,15 @@ export class ExamEvents {
           ...(presence ? { presence } : {}),
           batch,
         }));
+        // each scope's students found once, then each student's topics by their id
+        const released = event.released ? this.topics.get(scope.released(event.examId)) : undefined;
+        const mine = this.topics.get(scope.mySitting(event.examId));
         for (const change of changes) {
-          if (event.released) this.toTopic(topic.released(event.examId, change.studentId), change);
-          this.toTopic(topic.mySitting(event.examId, change.studentId), change, change.sittingId);
+          if (released) toEach(released.get(change.studentId), change);
+          if (mine) toEach(mine.get(change.studentId), change, change.sittingId);
         }
         if (changes.length === 1) this.toTopic(topic.sittings(event.examId), changes[0], changes[0].sittingId);
-        else for (const queue of this.topics.get(topic.sittings(event.examId)) ?? []) queue.pushMany(changes);
+        else for (const queue of this.subscribersOf(topic.sittings(event.examId)) ?? []) queue.pushMany(changes);
         return;
       }
       case 'appeal': {
@@ -324,10 +351,13 @@ export class ExamEvents {
       case 'resync': {
         const at = new Date();
         if (event.examIds === null) {
-          for (const [name, subscribers] of this.topics) {
-            if (!name.startsWith('X:')) continue;
-            const payload: ResyncPayload = { examId: name.slice(2), at };
-            for (const queue of subscribers) queue.push(payload, 'resync');
+          for (const [name, members] of this.topics) {
+            if (!name.startsWith(RESYNC_SCOPE)) continue;
+            toEach(
+              members.get(EVERYONE),
+              { examId: name.slice(RESYNC_SCOPE.length), at } satisfies ResyncPayload,
+              'resync',
+            );
           }
         } else {
           for (const examId of event.examIds)
@@ -337,9 +367,11 @@ export class ExamEvents {
     }
   }
 
-  private toTopic(name: string, payload: unknown, key?: string): void {
-    const subscribers = this.topics.get(name);
-    if (!subscribers) return;
-    for (const queue of subscribers) queue.push(payload, key);
+  private toTopic(name: Topic, payload: unknown, key?: string): void {
+    toEach(this.subscribersOf(name), payload, key);
   }
+}
+
+function toEach(subscribers: Set<Subscriber> | undefined, payload: unknown, key?: string): void {
+  if (subscribers) for (const queue of subscribers) queue.push(payload, key);
 }

@@ -1,7 +1,11 @@
 import { Utils, wrap, type EntityManager } from '@mikro-orm/core';
 
-/** objects made by `plainRead`: complete as read, never managed by an EntityManager */
-const plainReads = new WeakSet<object>();
+/**
+ * What marks an object made by `plainRead` (complete as read, never managed by an EntityManager): a property of the
+ * prototype they all share (see `shadowOf`), not a WeakSet entry each. A release makes some 15,000 plain reads, and a
+ * weak collection of them is work for every garbage collection until they go.
+ */
+const PLAIN_READ = Symbol('plainRead');
 
 /**
  * Per entity class, the prototype plain reads get: the class's, with every field a plain read has set shadowed by a
@@ -14,7 +18,13 @@ const shadows = new WeakMap<object, { prototype: object; shadowed: Set<string> }
 function shadowOf(type: abstract new (...args: never[]) => unknown, keys: readonly string[]): object {
   let shadow = shadows.get(type);
   if (!shadow)
-    shadows.set(type, (shadow = { prototype: Object.create(type.prototype as object), shadowed: new Set() }));
+    shadows.set(
+      type,
+      (shadow = {
+        prototype: Object.create(type.prototype as object, { [PLAIN_READ]: { value: true } }) as object,
+        shadowed: new Set(),
+      }),
+    );
   for (const key of keys) {
     if (shadow.shadowed.has(key)) continue;
     shadow.shadowed.add(key);
@@ -32,12 +42,11 @@ export function plainRead<T extends object>(type: abstract new (...args: never[]
   const keys = Object.keys(fields);
   const read = Object.create(shadowOf(type, keys)) as Record<string, unknown>;
   for (const key of keys) read[key] = (fields as Record<string, unknown>)[key];
-  plainReads.add(read);
   return read as T;
 }
 
 /** whether `value` was made by `plainRead` (its collections are not there: read them by its id) */
-export const isPlainRead = (value: object): boolean => plainReads.has(value);
+export const isPlainRead = (value: object): boolean => (value as { [PLAIN_READ]?: true })[PLAIN_READ] === true;
 
 /**
  * Whether a related object is there to be read: the exam page's plain reads (exams/exam-page.read.ts) arrive with every
@@ -47,7 +56,7 @@ export function isLoaded(value: unknown): boolean {
   return (
     typeof value !== 'object' ||
     value === null ||
-    plainReads.has(value) ||
+    isPlainRead(value) ||
     !Utils.isEntity(value) ||
     wrap(value, true).isInitialized()
   );
@@ -70,7 +79,7 @@ export function relatedNow<T extends object, K extends keyof T & string>(
   entity: T,
   key: K,
 ): Maybe<T[K]> {
-  if (plainReads.has(entity) || !Utils.isEntity(entity)) return entity[key];
+  if (isPlainRead(entity) || !Utils.isEntity(entity)) return entity[key];
   const value = entity[key];
   if (value != null && isLoaded(value)) return value;
   return em.populate(entity, [key] as never).then(() => entity[key]);

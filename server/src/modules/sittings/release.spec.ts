@@ -85,6 +85,22 @@ describe('releasing the questions', () => {
     const again = (await release(crowd)).releaseQuestions;
     expect(again.map((s) => [s.id, s.questionsReleasedAt])).toEqual(all.map((s) => [s.id, s.questionsReleasedAt]));
     expect(await trailRows(crowd.examId)).toBe(6);
+    // each row names its sitting, the staff member and the sitting's own release time, with no detail
+    const trail = await server.app.orm.em
+      .fork()
+      .find(
+        SittingEvent,
+        { kind: SittingEventKind.QUESTIONS_RELEASED, sitting: { exam: crowd.examId } },
+        { populate: ['actor'] },
+      );
+    expect(new Set(trail.map((row) => row.id)).size).toBe(6);
+    expect(trail.map((row) => row.sitting.id).sort()).toEqual(all.map((s) => s.id).sort());
+    const releasedAt = new Map(all.map((s) => [s.id, s.questionsReleasedAt]));
+    for (const row of trail) {
+      expect(row.actor?.id).toBe(crowd.university.staff.id);
+      expect(row.at.toISOString()).toBe(releasedAt.get(row.sitting.id)!);
+      expect(row.detail ?? null).toBeNull();
+    }
   }, 60_000);
 
   it('refuses a list naming someone not enrolled (NOT_FOUND) or without a ticket (BAD_USER_INPUT), writing nothing', async () => {
