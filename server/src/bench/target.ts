@@ -53,8 +53,51 @@ lag.enable();
 let peakRss = 0;
 let startRss = 0;
 let startCpu = process.cpuUsage();
+let startThreads: ThreadTimes | undefined;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
 sampler.unref();
+
+/** a thread's CPU time and its time runnable but waiting for a core, in ms (Linux: /proc/self/task/<tid>/schedstat) */
+type ThreadTimes = Map<string, { cpuMs: number; waitMs: number }>;
+
+/** BENCH_THREADS=1: every thread of this process (undefined where /proc is not there) */
+function threadTimes(): ThreadTimes | undefined {
+  if (!process.env.BENCH_THREADS) return undefined;
+  const times: ThreadTimes = new Map();
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      const [cpuNs, waitNs] = fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+      times.set(tid, { cpuMs: cpuNs / 1e6, waitMs: waitNs / 1e6 });
+    }
+  } catch {
+    return undefined;
+  }
+  return times;
+}
+
+/**
+ * The measured window's split between the event loop's thread and the others (V8's GC and compiler workers, libuv's
+ * pool, the checkpoint worker), and how long the event loop's thread was ready but waited for a core: on a shared
+ * 2-core machine that wait, not the server's own CPU, is what a rate mostly varies with.
+ */
+function threadsLine(before: ThreadTimes | undefined): string | undefined {
+  const after = threadTimes();
+  if (!before || !after) return undefined;
+  const delta = (tid: string) => {
+    const [a, b] = [after.get(tid)!, before.get(tid) ?? { cpuMs: 0, waitMs: 0 }];
+    return { cpuMs: a.cpuMs - b.cpuMs, waitMs: a.waitMs - b.waitMs };
+  };
+  const main = delta(String(process.pid));
+  const others = [...after.keys()]
+    .filter((tid) => tid !== String(process.pid))
+    .map(delta)
+    .reduce((sum, t) => ({ cpuMs: sum.cpuMs + t.cpuMs, waitMs: sum.waitMs + t.waitMs }), { cpuMs: 0, waitMs: 0 });
+  const ms = (n: number) => Math.round(n);
+  return (
+    `threads: event loop CPU ${ms(main.cpuMs)} ms, waiting for a core ${ms(main.waitMs)} ms; ` +
+    `other threads CPU ${ms(others.cpuMs)} ms, waiting ${ms(others.waitMs)} ms`
+  );
+}
 
 /** after a full collection when the process runs with --expose-gc, so that per-socket memory is what stays */
 function settledMemory() {
@@ -167,6 +210,7 @@ async function main() {
         lag.reset();
         startRss = peakRss = process.memoryUsage.rss();
         startCpu = process.cpuUsage();
+        startThreads = threadTimes();
         await profileStart();
         return null;
       case 'heap-profile-restart':
@@ -186,6 +230,8 @@ async function main() {
           startRssMb: startRss / MB,
           cpuMs: (cpu.user + cpu.system) / 1000,
         };
+        const threads = threadsLine(startThreads);
+        if (threads) process.stderr.write(`  (${setup.mode === 'app' ? 'ours' : 'baseline'} ${threads})\n`);
         await profileEnd();
         return usage;
       }
