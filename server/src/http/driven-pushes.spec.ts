@@ -46,16 +46,21 @@ describe('driven subscriptions over graphql-ws', () => {
     if (push.refused) throw new GraphQLError('refused', { extensions: { code: 'FORBIDDEN' } });
     return push.value;
   };
+  /** a subscriber's queue, kept by its tag for the spec to push into */
+  const queueFor = (tag: string) => {
+    const queue = new SubscriptionQueue<Push>(
+      10,
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(tag, queue);
+    return queue;
+  };
   const field = (iterated: boolean) => ({
     type: GraphQLString,
     args: { tag: { type: GraphQLString }, x: { type: GraphQLBoolean } },
     subscribe: (_: unknown, { tag }: { tag: string }) => {
-      const queue = new SubscriptionQueue<Push>(
-        10,
-        () => undefined,
-        () => undefined,
-      );
-      queues.set(tag, queue);
+      const queue = queueFor(tag);
       if (!iterated) return queue;
       // not the queue itself: graphql-ws's loop pulls it, as before
       return { [Symbol.asyncIterator]: () => ({ next: () => queue.next(), return: () => queue.return() }) };
@@ -77,12 +82,7 @@ describe('driven subscriptions over graphql-ws', () => {
     type: new GraphQLList(GraphQLString),
     args: { tag: { type: GraphQLString } },
     subscribe: (_: unknown, { tag }: { tag: string }) => {
-      const queue = new SubscriptionQueue<Push>(
-        10,
-        () => undefined,
-        () => undefined,
-      );
-      queues.set(tag, queue);
+      const queue = queueFor(tag);
       // over something other than the queue itself, graphql-ws's loop pulls it
       const source = iterated ? { next: () => queue.next(), return: () => queue.return() } : queue;
       return new ViewedPushes(source, view);
